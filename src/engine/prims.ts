@@ -1,0 +1,660 @@
+/**
+ * Primitives the kernel step programs are written in: memory access with use-after-free
+ * detection, free pointers, SLUB_STATS, irq / preempt / migrate state, and the locks with their
+ * !RT and PREEMPT_RT semantics (include/linux/local_lock.h, spinlock_rt.c, percpu-rwsem),
+ * plus the lockdep checks made at acquire time (kernel/locking/lockdep.c, much simplified:
+ * one class per lock kind, hardirq usage only, no read-recursion rules except for rwsem readers).
+ *
+ * Each primitive is part of exactly one micro-step; none of them steps on its own.
+ */
+import type { K } from './program';
+import type {
+  Actor,
+  Cpu,
+  CpuSlab,
+  Finding,
+  FindingCode,
+  LockClass,
+  LockRef,
+  Machine,
+  ObjRef,
+  Page,
+  Word,
+} from './types';
+import { LRU_GARBAGE, USER_DATA } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+export function pageOf(m: Machine, obj: ObjRef): number {
+  return Math.floor(obj / m.cache.objects);
+}
+export function indexOf(m: Machine, obj: ObjRef): number {
+  return obj % m.cache.objects;
+}
+export function objAt(m: Machine, page: number, index: number): ObjRef {
+  return page * m.cache.objects + index;
+}
+export function fmtObj(m: Machine, obj: ObjRef | null): string {
+  if (obj === null) return 'NULL';
+  if (obj === USER_DATA) return '<user data>';
+  return `P${pageOf(m, obj)}#${indexOf(m, obj)}`;
+}
+export function fmtPage(page: number | null): string {
+  return page === null ? 'NULL' : `P${page}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+export function actorName(m: Machine, id: number | null): string | null {
+  return id === null ? null : (m.actors[id]?.name ?? null);
+}
+
+/** Reports a finding at the current step, once per key while it stays present. */
+export function report(
+  k: K,
+  code: FindingCode,
+  message: string,
+  slabs: number[] = [],
+  objects: ObjRef[] = [],
+  key: string | null = null,
+): void {
+  const m = k.m;
+  if (key !== null) {
+    if (m.activeFindings.includes(key)) return;
+    m.activeFindings.push(key);
+  }
+  const f: Finding = {
+    code,
+    step: m.step,
+    actor: k.a.name,
+    slabs,
+    objects,
+    message,
+  };
+  m.findings.push(f);
+  k.ev.findings.push(f);
+}
+
+export function stat(k: K, item: string): void {
+  // stat() is raw_cpu_inc on whatever CPU the context runs on: racy, unprotected, on purpose.
+  const s = k.m.stats[k.cpu]!;
+  s[item] = (s[item] ?? 0) + 1;
+  k.ev.stats.push(item);
+}
+
+export function note(k: K, text: string): void {
+  k.ev.notes.push(text);
+}
+
+/** VM_BUG_ON: live only with CONFIG_DEBUG_VM. Returns true when the actor must stop (BUG()). */
+export function vmBugOn(k: K, cond: boolean, what: string, slabs: number[] = []): boolean {
+  if (!cond || !k.m.config.debugVm) return false;
+  report(k, 'vm-bug-on', `kernel BUG at mm/slub.c: VM_BUG_ON(${what})`, slabs);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory: slab pages and objects
+
+/**
+ * A read or write of a slab page's struct page fields (freelist, counters, next, pages,
+ * pobjects). Touching them on a page that is no longer a slab is a use-after-free.
+ */
+export function slabPage(k: K, id: number, what: string): Page {
+  const p = k.m.pages[id];
+  if (!p) throw new Error(`no page ${id}`);
+  if (p.use !== 'slab') {
+    report(
+      k,
+      'uaf-slab',
+      `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${
+        p.use === 'free' ? 'back in the page allocator' : 'reused as page cache'
+      }`,
+      [id],
+      [],
+      `uaf:${k.a.id}:${id}:${p.gen}:${k.f.fn}`,
+    );
+  }
+  return p;
+}
+
+/** `page->pages` / `page->pobjects`: on a non-slab page these are halves of `lru.prev`. */
+export function partialTotals(k: K, id: number): { pages: number; pobjects: number } {
+  const p = slabPage(k, id, 'read page->pages/pobjects');
+  if (p.use !== 'slab') return { pages: LRU_GARBAGE, pobjects: LRU_GARBAGE };
+  return { pages: p.pages, pobjects: p.pobjects };
+}
+
+/** `get_freepointer(s, object)`: read the free pointer stored inside an object. */
+export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
+  const m = k.m;
+  const pid = pageOf(m, obj);
+  const p = m.pages[pid];
+  if (!p || obj < 0) {
+    report(k, 'freelist-corrupt', `freelist corrupt: bad pointer ${obj}`, [], [obj]);
+    return null;
+  }
+  if (p.use !== 'slab') {
+    if (safe) return null; // get_freepointer_safe: a non-faulting read; the cmpxchg fails later
+    slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`);
+    return null;
+  }
+  const w: Word = p.fp[indexOf(m, obj)] ?? null;
+  if (w === USER_DATA) {
+    if (safe) return null;
+    report(
+      k,
+      'freelist-corrupt',
+      `Freelist Pointer check fails: ${fmtObj(m, obj)} is allocated, its free pointer is user data`,
+      [pid],
+      [obj],
+      `fpuser:${obj}`,
+    );
+    return null;
+  }
+  return w;
+}
+
+/** `set_freepointer(s, object, fp)`. */
+export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
+  const m = k.m;
+  const pid = pageOf(m, obj);
+  const p = slabPage(k, pid, `write free pointer of ${fmtObj(m, obj)}`);
+  p.fp[indexOf(m, obj)] = fp;
+}
+
+/** The counters word of a page as one comparable value (inuse, objects, frozen). */
+export function counters(p: Page): number {
+  return p.inuse * 2 + (p.frozen ? 1 : 0) + p.objects * 0x20000;
+}
+
+export interface Counters {
+  inuse: number;
+  objects: number;
+  frozen: boolean;
+}
+export function unpackCounters(c: number): Counters {
+  return { inuse: Math.floor(c / 2) % 0x10000, objects: Math.floor(c / 0x20000), frozen: c % 2 === 1 };
+}
+export function packCounters(c: Counters): number {
+  return c.inuse * 2 + (c.frozen ? 1 : 0) + c.objects * 0x20000;
+}
+
+/**
+ * `cmpxchg_double(&page->freelist, &page->counters, ...)`: one atomic compare-and-swap on the
+ * slab's freelist and counters. Without `__CMPXCHG_DOUBLE` the kernel takes slab_lock instead;
+ * the engine models only the cmpxchg form (x86_64).
+ */
+export function cmpxchgDoubleSlab(
+  k: K,
+  pid: number,
+  oldFreelist: ObjRef | null,
+  oldCounters: number,
+  newFreelist: ObjRef | null,
+  newCounters: number,
+  who: string,
+): boolean {
+  const p = slabPage(k, pid, `${who}: cmpxchg_double on freelist/counters`);
+  if (p.freelist === oldFreelist && counters(p) === oldCounters) {
+    p.freelist = newFreelist;
+    const c = unpackCounters(newCounters);
+    p.inuse = c.inuse;
+    p.frozen = c.frozen;
+    return true;
+  }
+  stat(k, 'CMPXCHG_DOUBLE_FAIL');
+  note(k, 'cmpxchg-fail');
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-CPU data
+
+/** `this_cpu_ptr(s->cpu_slab)`: the CPU the context runs on right now. */
+export function thisCpu(k: K): number {
+  return k.cpu;
+}
+export function cpuSlab(k: K, cpu: number): CpuSlab {
+  const c = k.m.cpuSlab[cpu];
+  if (!c) throw new Error(`no cpu ${cpu}`);
+  return c;
+}
+export function cpuOf(k: K): Cpu {
+  return k.m.cpus[k.cpu]!;
+}
+
+export function tidStep(m: Machine): number {
+  let s = 1;
+  while (s < m.config.cpus) s *= 2;
+  return s;
+}
+export function nextTid(m: Machine, tid: number): number {
+  return tid + tidStep(m);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ownership in flight: what an actor holds outside every shared structure. The checks use it to
+// tell an object or slab that is merely in a local variable from one that is lost.
+
+/**
+ * Takes a detached freelist into the actor's hands. It is recorded as (head, tail): once the
+ * actor splices the tail onto another freelist, the chain it owns still ends at that tail.
+ */
+export function ownChain(k: K, head: ObjRef | null): void {
+  if (head === null) return;
+  const m = k.m;
+  let x: ObjRef = head;
+  for (let guard = 0; guard <= m.cache.objects; guard++) {
+    const p = m.pages[pageOf(m, x)];
+    const nx = p && p.use === 'slab' ? p.fp[indexOf(m, x)] : null;
+    if (nx === null || nx === undefined || nx === USER_DATA || pageOf(m, nx) !== pageOf(m, head)) break;
+    x = nx;
+  }
+  k.a.ownedChains.push(head, x);
+}
+export function disownChain(k: K, head: ObjRef | null): void {
+  if (head === null) return;
+  const c = k.a.ownedChains;
+  for (let i = 0; i < c.length; i += 2) {
+    if (c[i] === head) {
+      c.splice(i, 2);
+      return;
+    }
+  }
+}
+export function ownObject(k: K, obj: ObjRef): void {
+  k.a.ownedObjects.push(obj);
+}
+export function disownObject(k: K, obj: ObjRef): void {
+  const i = k.a.ownedObjects.indexOf(obj);
+  if (i >= 0) k.a.ownedObjects.splice(i, 1);
+}
+export function ownSlab(k: K, pid: number | null): void {
+  if (pid !== null && !k.a.ownedSlabs.includes(pid)) k.a.ownedSlabs.push(pid);
+}
+export function disownSlab(k: K, pid: number | null): void {
+  if (pid === null) return;
+  const i = k.a.ownedSlabs.indexOf(pid);
+  if (i >= 0) k.a.ownedSlabs.splice(i, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// irq, preempt, migrate
+
+export function inHardirq(k: K): boolean {
+  return isHardContext(k.m, k.a);
+}
+export function isHardContext(m: Machine, a: Actor): boolean {
+  // On PREEMPT_RT device interrupts run as threads; only the NMI stays a hard context.
+  if (a.kind === 'nmi') return true;
+  return a.kind === 'irq' && !m.config.preemptRt;
+}
+export function inAtomic(k: K): boolean {
+  return inHardirq(k) || k.a.preemptCount > 0 || cpuOf(k).irqsOff;
+}
+
+/** `local_irq_save(flags)`: saves into local `name`. */
+export function irqSave(k: K, name = 'flags'): void {
+  const c = cpuOf(k);
+  k.L[name] = c.irqsOff;
+  c.irqsOff = true;
+}
+export function irqRestore(k: K, name = 'flags'): void {
+  cpuOf(k).irqsOff = k.L[name] === true;
+}
+export function irqDisable(k: K): void {
+  cpuOf(k).irqsOff = true;
+}
+export function irqEnable(k: K): void {
+  cpuOf(k).irqsOff = false;
+}
+export function preemptDisable(k: K): void {
+  k.a.preemptCount++;
+}
+export function preemptEnable(k: K): void {
+  k.a.preemptCount--;
+}
+export function migrateDisable(k: K): void {
+  k.a.migrateDisable++;
+}
+export function migrateEnable(k: K): void {
+  k.a.migrateDisable--;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locks
+
+export function lockClass(ref: LockRef): LockClass {
+  switch (ref.kind) {
+    case 'cpuSlab':
+      return 'cpu_slab->lock';
+    case 'listLock':
+      return 'n->list_lock';
+    case 'slabMutex':
+      return 'slab_mutex';
+    case 'flushLock':
+      return 'flush_lock';
+    case 'cpuHotplug':
+      return 'cpu_hotplug_lock';
+  }
+}
+
+export function lockName(ref: LockRef): string {
+  switch (ref.kind) {
+    case 'cpuSlab':
+      return `cpu_slab->lock (cpu ${ref.cpu})`;
+    case 'listLock':
+      return `n->list_lock (node ${ref.node})`;
+    case 'slabMutex':
+      return 'slab_mutex';
+    case 'flushLock':
+      return 'flush_lock';
+    case 'cpuHotplug':
+      return ref.write ? 'cpu_hotplug_lock (write)' : 'cpu_hotplug_lock (read)';
+  }
+}
+
+function sameLock(a: LockRef, b: LockRef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'cpuSlab' && b.kind === 'cpuSlab') return a.cpu === b.cpu;
+  if (a.kind === 'listLock' && b.kind === 'listLock') return a.node === b.node;
+  return true;
+}
+
+/** Current holders of a lock instance (several readers for cpu_hotplug_lock). */
+export function lockOwners(m: Machine, ref: LockRef): number[] {
+  switch (ref.kind) {
+    case 'cpuSlab': {
+      const o = m.cpuSlab[ref.cpu]!.lock;
+      return o === null ? [] : [o];
+    }
+    case 'listLock': {
+      const o = m.nodes[ref.node]!.listLock;
+      return o === null ? [] : [o];
+    }
+    case 'slabMutex':
+      return m.locks.slabMutex === null ? [] : [m.locks.slabMutex];
+    case 'flushLock':
+      return m.locks.flushLock === null ? [] : [m.locks.flushLock];
+    case 'cpuHotplug': {
+      const w = m.locks.cpuHotplugWriter;
+      return w === null ? [...m.locks.cpuHotplugReaders] : [w];
+    }
+  }
+}
+
+/** Whether `who` could take the lock now. */
+export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
+  if (ref.kind === 'cpuHotplug') {
+    if (m.locks.cpuHotplugWriter !== null) return false;
+    return ref.write ? m.locks.cpuHotplugReaders.length === 0 : true;
+  }
+  void who;
+  return lockOwners(m, ref).length === 0;
+}
+
+function setOwner(m: Machine, ref: LockRef, who: number | null): void {
+  switch (ref.kind) {
+    case 'cpuSlab':
+      m.cpuSlab[ref.cpu]!.lock = who;
+      return;
+    case 'listLock':
+      m.nodes[ref.node]!.listLock = who;
+      return;
+    case 'slabMutex':
+      m.locks.slabMutex = who;
+      return;
+    case 'flushLock':
+      m.locks.flushLock = who;
+      return;
+    case 'cpuHotplug':
+      if (ref.write) m.locks.cpuHotplugWriter = who;
+      else if (who !== null) m.locks.cpuHotplugReaders.push(who);
+      return;
+  }
+}
+
+function reaches(edges: [LockClass, LockClass][], from: LockClass, to: LockClass): LockClass[] | null {
+  // Depth-first search for a dependency path from -> ... -> to.
+  const stack: { at: LockClass; path: LockClass[] }[] = [{ at: from, path: [from] }];
+  const seen = new Set<LockClass>();
+  while (stack.length > 0) {
+    const { at, path } = stack.pop()!;
+    if (at === to) return path;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    for (const [a, b] of edges) if (a === at) stack.push({ at: b, path: [...path, b] });
+  }
+  return null;
+}
+
+/** lockdep's checks when a context is about to acquire `ref` (before it can block). */
+function lockdepAcquire(k: K, ref: LockRef): void {
+  const m = k.m;
+  if (!m.config.lockdep) return;
+  const cls = lockClass(ref);
+  const a = k.a;
+  const ld = m.lockdep;
+  const readRecursive = ref.kind === 'cpuHotplug' && !ref.write;
+  for (const h of a.held) {
+    if (h.cls === cls && !readRecursive) {
+      report(
+        k,
+        'lockdep-recursion',
+        `WARNING: possible recursive locking detected: ${a.name} is trying to acquire ${lockName(ref)} but already holds ${lockName(h.ref)}`,
+        [],
+        [],
+        `rec:${a.id}:${cls}:${m.step}`,
+      );
+      continue;
+    }
+    if (h.cls === cls) continue;
+    if (!ld.edges.some(([x, y]) => x === h.cls && y === cls)) {
+      const back = reaches(ld.edges, cls, h.cls);
+      ld.edges.push([h.cls, cls]);
+      if (back) {
+        report(
+          k,
+          'lockdep-circular',
+          `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${h.cls}; existing dependency chain: ${back.join(' -> ')}`,
+          [],
+          [],
+          `circ:${[...back, cls].sort().join(',')}`,
+        );
+      }
+    }
+  }
+  // irq-safety: a lock taken in hardirq context must never be taken with irqs enabled.
+  if (!m.config.preemptRt || a.kind === 'nmi') {
+    const hard = inHardirq(k);
+    const irqsOn = !cpuOf(k).irqsOff && !hard;
+    if (hard && !ld.inHardirq.includes(cls)) ld.inHardirq.push(cls);
+    if (irqsOn && ref.kind !== 'slabMutex' && ref.kind !== 'flushLock' && ref.kind !== 'cpuHotplug') {
+      if (!ld.hardirqOn.includes(cls)) ld.hardirqOn.push(cls);
+    }
+    if (ld.inHardirq.includes(cls) && ld.hardirqOn.includes(cls)) {
+      report(
+        k,
+        'lockdep-irq-unsafe',
+        `WARNING: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
+        [],
+        [],
+        `irqsafe:${cls}`,
+      );
+    }
+  }
+}
+
+/** Actors beneath `a` on its CPU's context stack (the ones it interrupted). */
+function interruptedBy(m: Machine, a: Actor): number[] {
+  const c = m.cpus[a.cpu]!;
+  if (a.kind === 'nmi') return [c.irq, c.current].filter((x): x is number => x !== null);
+  if (a.kind === 'irq' && !m.config.preemptRt) return c.current === null ? [] : [c.current];
+  return [];
+}
+
+export type LockMode = 'spin' | 'sleep';
+
+/**
+ * Tries to acquire a lock in this micro-step. Returns false when the caller must retry the step
+ * (spinning on !RT, sleeping on RT and for mutexes). Detects self-deadlock and a context that
+ * spins on a lock held by the context it interrupted.
+ */
+export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
+  const m = k.m;
+  const a = k.a;
+  const firstTry = a.wait === null || a.wait.kind !== 'lock' || !sameLock(a.wait.ref, ref);
+  if (firstTry) {
+    lockdepAcquire(k, ref);
+    if (mode === 'sleep' && inAtomic(k)) {
+      report(
+        k,
+        'sleep-in-atomic',
+        `BUG: sleeping function called from invalid context: ${a.name} takes ${lockName(ref)} with ${
+          inHardirq(k) ? 'in hardirq' : cpuOf(k).irqsOff ? 'irqs disabled' : 'preemption disabled'
+        }`,
+        [],
+        [],
+        `sleep:${a.id}:${m.step}`,
+      );
+    }
+  }
+  if (lockAvailable(m, ref, a.id)) {
+    setOwner(m, ref, a.id);
+    a.held.push({ cls: lockClass(ref), ref });
+    a.wait = null;
+    return true;
+  }
+  const owners = lockOwners(m, ref);
+  a.wait = { kind: 'lock', ref, spinning: mode === 'spin' };
+  note(k, mode === 'spin' ? 'spin' : 'block');
+  if (firstTry) {
+    if (owners.includes(a.id)) {
+      report(
+        k,
+        'deadlock',
+        `deadlock: ${a.name} tries to take ${lockName(ref)}, which it already holds`,
+        [],
+        [],
+        `selfdl:${a.id}:${lockName(ref)}`,
+      );
+    } else if (mode === 'spin' && owners.some((o) => interruptedBy(m, a).includes(o))) {
+      report(
+        k,
+        'deadlock',
+        `deadlock: ${a.name} spins on ${lockName(ref)} held by ${owners
+          .map((o) => actorName(m, o))
+          .join(', ')}, the context it interrupted on cpu ${a.cpu}`,
+        [],
+        [],
+        `irqdl:${a.id}:${lockName(ref)}`,
+      );
+    }
+  }
+  return false;
+}
+
+export function release(k: K, ref: LockRef): void {
+  const m = k.m;
+  const a = k.a;
+  if (ref.kind === 'cpuHotplug' && !ref.write) {
+    const i = m.locks.cpuHotplugReaders.indexOf(a.id);
+    if (i >= 0) m.locks.cpuHotplugReaders.splice(i, 1);
+  } else {
+    setOwner(m, ref, null);
+  }
+  const i = a.held.findIndex((h) => sameLock(h.ref, ref));
+  if (i >= 0) a.held.splice(i, 1);
+}
+
+/** Whether `a` still holds the lock (lockdep_assert_held). */
+export function holds(a: Actor, ref: LockRef): boolean {
+  return a.held.some((h) => sameLock(h.ref, ref));
+}
+
+// --- the lock operations the kernel code uses, with !RT / RT semantics ------------------------
+
+/** `local_lock_irqsave(&s->cpu_slab->lock, flags)`. !RT: irqs off. RT: migrate_disable + sleeping lock. */
+export function localLockIrqsave(k: K): boolean {
+  const ref: LockRef = { kind: 'cpuSlab', cpu: k.cpu };
+  if (k.m.config.preemptRt) {
+    if (!k.a.wait) migrateDisable(k);
+    const ok = acquire(k, ref, 'sleep');
+    if (ok) k.L.__llcpu = k.cpu;
+    return ok;
+  }
+  irqSave(k, 'llflags');
+  acquire(k, ref, 'spin');
+  // On !RT the local lock is only an annotation: with irqs off nobody else on this CPU can
+  // contend, so it never waits (an NMI would be reported by lockdep as recursion).
+  if (k.a.wait) k.a.wait = null;
+  setOwner(k.m, ref, k.a.id);
+  k.L.__llcpu = k.cpu;
+  return true;
+}
+
+export function localUnlockIrqrestore(k: K): void {
+  const cpu = typeof k.L.__llcpu === 'number' ? k.L.__llcpu : k.cpu;
+  release(k, { kind: 'cpuSlab', cpu });
+  if (k.m.config.preemptRt) migrateEnable(k);
+  else irqRestore(k, 'llflags');
+}
+
+/** `local_lock(&s->cpu_slab->lock)` (no irqsave). !RT: preempt_disable. RT: migrate_disable + lock. */
+export function localLock(k: K): boolean {
+  const ref: LockRef = { kind: 'cpuSlab', cpu: k.cpu };
+  if (k.m.config.preemptRt) {
+    if (!k.a.wait) migrateDisable(k);
+    const ok = acquire(k, ref, 'sleep');
+    if (ok) k.L.__llcpu = k.cpu;
+    return ok;
+  }
+  preemptDisable(k);
+  acquire(k, ref, 'spin');
+  if (k.a.wait) k.a.wait = null;
+  setOwner(k.m, ref, k.a.id);
+  k.L.__llcpu = k.cpu;
+  return true;
+}
+
+export function localUnlock(k: K): void {
+  const cpu = typeof k.L.__llcpu === 'number' ? k.L.__llcpu : k.cpu;
+  release(k, { kind: 'cpuSlab', cpu });
+  if (k.m.config.preemptRt) migrateEnable(k);
+  else preemptEnable(k);
+}
+
+/** `spin_lock_irqsave(&n->list_lock, flags)`; with `irqsave` false, plain `spin_lock`. */
+export function spinLockNode(k: K, node: number, irqsave: boolean, flagsName = 'nflags'): boolean {
+  const ref: LockRef = { kind: 'listLock', node };
+  if (k.m.config.preemptRt) {
+    // RT spinlock_t: an rtmutex; the holder stays migratable-disabled and preemptible.
+    const ok = acquire(k, ref, 'sleep');
+    if (ok) migrateDisable(k);
+    return ok;
+  }
+  if (!k.a.wait) {
+    if (irqsave) irqSave(k, flagsName);
+    preemptDisable(k);
+  }
+  return acquire(k, ref, 'spin');
+}
+
+export function spinUnlockNode(k: K, node: number, irqrestore: boolean, flagsName = 'nflags'): void {
+  release(k, { kind: 'listLock', node });
+  if (k.m.config.preemptRt) {
+    migrateEnable(k);
+    return;
+  }
+  preemptEnable(k);
+  if (irqrestore) irqRestore(k, flagsName);
+}
+
+export function mutexLock(k: K, ref: LockRef): boolean {
+  return acquire(k, ref, 'sleep');
+}
+export function mutexUnlock(k: K, ref: LockRef): void {
+  release(k, ref);
+}

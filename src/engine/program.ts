@@ -1,0 +1,132 @@
+/**
+ * Step programs: how kernel functions are written for the engine.
+ *
+ * A kernel function is a table of labelled micro-steps. One micro-step performs exactly one
+ * atomic action on shared state (a read or write, a cmpxchg, a lock operation, an irq / preempt /
+ * migrate toggle, a page allocator call), may compute on the frame's locals, and then says where
+ * control goes: fall through, `goto` a label, `call` another function, `return`, or `retry` the
+ * same step (a contended lock). The frame itself (`fn`, `pc`, locals) is plain data; the step
+ * bodies live here in code, so a state never holds a closure.
+ */
+import type { Actor, Frame, Locals, Machine, StepEvent, Value } from './types';
+
+export type Next =
+  | undefined
+  | { readonly kind: 'goto'; readonly label: string }
+  | {
+      readonly kind: 'call';
+      readonly fn: string;
+      readonly args: Locals;
+    }
+  | { readonly kind: 'return'; readonly value: Value }
+  | { readonly kind: 'retry' }
+  | { readonly kind: 'halt' };
+
+/** Execution context handed to a step body. Reused between steps: never stored in state. */
+export interface K {
+  m: Machine;
+  a: Actor;
+  f: Frame;
+  /** The frame's locals. */
+  L: Locals;
+  /** The CPU the actor runs on for this step. */
+  cpu: number;
+  ev: StepEvent;
+  variant: Variant;
+}
+
+export interface StepDef {
+  label?: string;
+  /** The kernel line this step stands for, paraphrased. */
+  line: string;
+  run: (k: K) => Next;
+  /**
+   * For a step that calls: runs when the callee returns, inside the callee's last micro-step.
+   * It may only look at locals and the returned value (no shared state), and says where the
+   * caller goes next (default: the following step).
+   */
+  after?: (k: K, value: Value) => Next;
+}
+
+export interface KernelFn {
+  name: string;
+  steps: readonly StepDef[];
+  labels: Readonly<Record<string, number>>;
+}
+
+/** A kernel variant: a table of functions, composed by overriding a base table. */
+export interface Variant {
+  name: string;
+  /** Short description for the UI and the CLI. */
+  title: string;
+  /** Whether this variant may be built with PREEMPT_RT. */
+  rtCapable: boolean;
+  fns: Readonly<Record<string, KernelFn>>;
+}
+
+export function fn(name: string, steps: StepDef[]): KernelFn {
+  const labels: Record<string, number> = {};
+  steps.forEach((s, i) => {
+    if (s.label !== undefined) {
+      if (labels[s.label] !== undefined) throw new Error(`${name}: duplicate label ${s.label}`);
+      labels[s.label] = i;
+    }
+  });
+  return { name, steps, labels };
+}
+
+/** Builds a variant table from a base and the functions it overrides. */
+export function variant(
+  name: string,
+  title: string,
+  rtCapable: boolean,
+  base: Readonly<Record<string, KernelFn>>,
+  overrides: readonly KernelFn[],
+): Variant {
+  const fns: Record<string, KernelFn> = { ...base };
+  for (const f of overrides) fns[f.name] = f;
+  return { name, title, rtCapable, fns };
+}
+
+export function table(fns: readonly KernelFn[]): Record<string, KernelFn> {
+  const t: Record<string, KernelFn> = {};
+  for (const f of fns) t[f.name] = f;
+  return t;
+}
+
+const gotoCache = new Map<string, Next>();
+export function goto(label: string): Next {
+  let g = gotoCache.get(label);
+  if (!g) {
+    g = { kind: 'goto', label };
+    gotoCache.set(label, g);
+  }
+  return g;
+}
+
+export function call(fnName: string, args: Locals = {}): Next {
+  return { kind: 'call', fn: fnName, args };
+}
+
+export function ret(value: Value = null): Next {
+  return { kind: 'return', value };
+}
+
+export const RETRY: Next = { kind: 'retry' };
+export const HALT: Next = { kind: 'halt' };
+
+/** Typed accessors for locals (locals are plain JSON values). */
+export function num(L: Locals, name: string): number {
+  const v = L[name];
+  if (typeof v !== 'number') throw new Error(`local ${name} is not a number: ${String(v)}`);
+  return v;
+}
+export function ref(L: Locals, name: string): number | null {
+  const v = L[name];
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'number') throw new Error(`local ${name} is not a reference: ${String(v)}`);
+  return v;
+}
+export function bool(L: Locals, name: string): boolean {
+  return L[name] === true;
+}

@@ -1,0 +1,296 @@
+/**
+ * The machine state: plain, JSON-serialisable data. Every field that models a kernel field
+ * keeps the kernel's name in camelCase.
+ *
+ * Models (mainline v5.14 / v5.15, mm/slub.c, include/linux/mm_types.h, mm/slab.h):
+ *   struct kmem_cache       -> KmemCache
+ *   struct kmem_cache_cpu   -> CpuSlab (one per CPU)
+ *   struct page (as a slab) -> Page
+ *   struct kmem_cache_node  -> KmemCacheNode
+ * Simplified: one cache per machine; addresses are small integers (page ids and object refs);
+ * `counters` is kept as its three bitfields; the page allocator is a LIFO pool of equal pages.
+ */
+
+/** An object reference: `page * cache.objects + index`. NULL is `null`. */
+export type ObjRef = number;
+/** What a free-pointer slot can hold: an object, NULL, or user data (garbage as a pointer). */
+export type Word = ObjRef | null | typeof USER_DATA;
+/** The value an allocated object holds where a free object keeps its free pointer. */
+export const USER_DATA = -1;
+/** `pages` / `pobjects` read from a page that is not a slab: halves of `page->lru.prev`. */
+export const LRU_GARBAGE = 0x5a5a;
+
+export type KernelName = 'v5.14' | 'v5.15' | (string & { readonly brand?: 'variant' });
+
+export interface KernelConfig {
+  /** Kernel variant by mainline release (or a named intermediate from the race library). */
+  kernel: KernelName;
+  /** CONFIG_PREEMPT_RT: spinlocks and local locks become sleeping locks. */
+  preemptRt: boolean;
+  /** CONFIG_SLUB_CPU_PARTIAL. */
+  cpuPartial: boolean;
+  /** CONFIG_DEBUG_VM: VM_BUG_ON assertions are live. */
+  debugVm: boolean;
+  /** CONFIG_LOCKDEP / CONFIG_PROVE_LOCKING. */
+  lockdep: boolean;
+  cpus: number;
+  nodes: number;
+  /** Pages in the page allocator's pool. */
+  pagePool: number;
+}
+
+/** `struct kmem_cache`: only the fields SLUB's paths read. */
+export interface KmemCache {
+  name: string;
+  objectSize: number;
+  /** `oo_objects(s->oo)`: objects per slab. */
+  objects: number;
+  /** `s->cpu_partial`: threshold on `pobjects` of a CPU's partial chain. */
+  cpuPartial: number;
+  /** `s->min_partial`. */
+  minPartial: number;
+}
+
+/** `struct kmem_cache_cpu`, one per CPU. */
+export interface CpuSlab {
+  /** Lockless per-CPU freelist: next object to hand out. */
+  freelist: ObjRef | null;
+  /** Transaction id; low bits encode the CPU (`TID_STEP`). */
+  tid: number;
+  /** The cpu slab (`c->page`), frozen. */
+  page: number | null;
+  /** Per-CPU partial chain head (linked by `page->next`, all frozen). */
+  partial: number | null;
+  /** `local_lock_t lock` (v5.15): the holder's actor id, for display, assertions and RT. */
+  lock: number | null;
+}
+
+export interface Cpu {
+  id: number;
+  node: number;
+  online: boolean;
+  /** Local interrupts disabled (`local_irq_save` / hardirq entry). */
+  irqsOff: boolean;
+  /** Task running (or last run) on this CPU. */
+  current: number | null;
+  /** Hardirq context on top of the task, if any. */
+  irq: number | null;
+  /** NMI context on top of everything, if any. */
+  nmi: number | null;
+}
+
+export type PageUse = 'free' | 'slab' | 'pagecache';
+
+/** `struct page` used as a slab page (5.14 layout). */
+export interface Page {
+  id: number;
+  /** Page allocator state: free in the pool, a slab, or reused as something else. */
+  use: PageUse;
+  /** Times this page has been handed out by the page allocator (ABA is visible through it). */
+  gen: number;
+  node: number;
+  /** PG_active reused as SlabPfmemalloc. */
+  pfmemalloc: boolean;
+  /** `page->freelist`: first free object not on a cpu freelist. */
+  freelist: ObjRef | null;
+  /** `counters`: objects not on `page->freelist` (includes a cpu freelist). */
+  inuse: number;
+  objects: number;
+  frozen: boolean;
+  /** Per-CPU partial chain link and running totals (valid in the chain head). */
+  next: number | null;
+  pages: number;
+  pobjects: number;
+  /** The free pointer (or user data) of each object. */
+  fp: Word[];
+}
+
+/** `struct kmem_cache_node`. */
+export interface KmemCacheNode {
+  id: number;
+  /** `list_lock` holder (actor id). */
+  listLock: number | null;
+  /** `n->partial`, head first. */
+  partial: number[];
+  nrPartial: number;
+}
+
+export type LockClass =
+  | 'cpu_slab->lock'
+  | 'n->list_lock'
+  | 'slab_mutex'
+  | 'flush_lock'
+  | 'cpu_hotplug_lock';
+
+/** A concrete lock instance. */
+export type LockRef =
+  | { kind: 'cpuSlab'; cpu: number }
+  | { kind: 'listLock'; node: number }
+  | { kind: 'slabMutex' }
+  | { kind: 'flushLock' }
+  | { kind: 'cpuHotplug'; write: boolean };
+
+export interface GlobalLocks {
+  slabMutex: number | null;
+  flushLock: number | null;
+  /** cpu_hotplug_lock: percpu rwsem. */
+  cpuHotplugWriter: number | null;
+  cpuHotplugReaders: number[];
+}
+
+export type ActorKind = 'task' | 'irq' | 'nmi' | 'kworker' | 'hotplug';
+
+export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC';
+
+/** An operation an actor performs (imperative). */
+export type Op =
+  | { kind: 'alloc'; slot: string; gfp?: Gfp; node?: number }
+  | { kind: 'free'; slot: string; keep?: boolean }
+  | { kind: 'flushAll' }
+  | { kind: 'shrink' }
+  | { kind: 'cpuOffline'; cpu: number }
+  | { kind: 'cpuOnline'; cpu: number }
+  | { kind: 'allocPageCache'; slot: string }
+  | { kind: 'freePageCache'; slot: string }
+  /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
+  | { kind: 'flushCpuSlabWork'; requester: number };
+
+export type Value = number | string | boolean | null | (number | null)[];
+export type Locals = Record<string, Value>;
+
+export interface Frame {
+  fn: string;
+  pc: number;
+  L: Locals;
+}
+
+export interface HeldLock {
+  cls: LockClass;
+  ref: LockRef;
+}
+
+export type Wait =
+  | { kind: 'lock'; ref: LockRef; spinning: boolean }
+  | { kind: 'work'; actor: number; op: number }
+  | { kind: 'ipi'; actor: number; op: number }
+  /** The hotplug thread waits until the dying CPU's contexts can be moved off it. */
+  | { kind: 'cpuIdle'; cpu: number };
+
+export type ActorStatus = 'ready' | 'done' | 'crashed';
+
+export interface Actor {
+  id: number;
+  name: string;
+  kind: ActorKind;
+  /** CPU it runs on now (home CPU for irq, nmi and kworker). */
+  cpu: number;
+  pinned: boolean;
+  /** Created by the kernel (kworker, IPI handler), not by the scenario. */
+  system: boolean;
+  ops: Op[];
+  /** Index of the current or next operation. */
+  op: number;
+  frames: Frame[];
+  /** preempt_count contribution of this context (task-local). */
+  preemptCount: number;
+  migrateDisable: number;
+  wait: Wait | null;
+  held: HeldLock[];
+  /** Detached freelists this actor owns, as flat (head, tail) pairs, e.g. between get_freelist and load_freelist. */
+  ownedChains: ObjRef[];
+  /** Single objects owned in flight (being allocated or freed). */
+  ownedObjects: ObjRef[];
+  /** Frozen slabs owned in flight (e.g. between acquire_slab and c->page = page). */
+  ownedSlabs: number[];
+  /**
+   * v5.14 deactivate_slab works on a CPU's `c->page` / `c->freelist` in place with irqs off and
+   * clears them only at its end; while it runs, that CPU's pointers belong to this actor.
+   */
+  ownsCpuSlab: number | null;
+  status: ActorStatus;
+  /** Why an op could not do its job (empty slot...), shown to the user; not a kernel finding. */
+  note: string | null;
+}
+
+export type FindingCode =
+  | 'uaf-slab'
+  | 'double-alloc'
+  | 'double-free'
+  | 'freelist-corrupt'
+  | 'object-leak'
+  | 'slab-lost'
+  | 'list-corrupt'
+  | 'vm-bug-on'
+  | 'lockdep-circular'
+  | 'lockdep-recursion'
+  | 'lockdep-irq-unsafe'
+  | 'sleep-in-atomic'
+  | 'deadlock'
+  | 'preempt-leak';
+
+export interface Finding {
+  code: FindingCode;
+  step: number;
+  actor: string | null;
+  slabs: number[];
+  objects: ObjRef[];
+  message: string;
+}
+
+/** Lockdep: classes seen, dependency edges and irq usage. */
+export interface Lockdep {
+  edges: [LockClass, LockClass][];
+  inHardirq: LockClass[];
+  hardirqOn: LockClass[];
+}
+
+export interface Machine {
+  config: KernelConfig;
+  cache: KmemCache;
+  cpus: Cpu[];
+  cpuSlab: CpuSlab[];
+  pages: Page[];
+  /** Free pages, most recently freed last (the allocator hands out the hottest page). */
+  freePages: number[];
+  nodes: KmemCacheNode[];
+  locks: GlobalLocks;
+  actors: Actor[];
+  /** Named slots: the objects allocated into each (a stack: `free` takes the newest). */
+  slots: Record<string, ObjRef[]>;
+  pageSlots: Record<string, number[]>;
+  /** SLUB_STATS counters per CPU, by stat name. */
+  stats: Record<string, number>[];
+  lockdep: Lockdep;
+  findings: Finding[];
+  /** Keys of state-based findings currently present (reported once on appearance). */
+  activeFindings: string[];
+  /** Micro-steps taken so far. */
+  step: number;
+}
+
+/** One scheduling choice: the actor, and the CPU it runs on (differs only to migrate it). */
+export interface Choice {
+  actor: number;
+  cpu: number;
+  /** false when the step can only spin or re-block (the lock it wants is still held). */
+  progress: boolean;
+  /** How the actor gets the CPU: already running, preempting, interrupting, migrating. */
+  via: 'running' | 'switch' | 'preempt' | 'irq-entry' | 'nmi-entry' | 'migrate';
+}
+
+export interface StepEvent {
+  step: number;
+  actor: number;
+  cpu: number;
+  fn: string;
+  pc: number;
+  line: string;
+  label: string | null;
+  via: Choice['via'];
+  /** What happened besides executing the line: 'spin', 'block', 'cmpxchg-fail', 'op-start'... */
+  notes: string[];
+  stats: string[];
+  findings: Finding[];
+  opStart: boolean;
+  opEnd: boolean;
+}

@@ -38,6 +38,7 @@ export function configOf(s: Scenario): KernelConfig {
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
+    fixes: [...(s.kernel.fixes ?? [])],
   };
 }
 

@@ -234,6 +234,11 @@ export function nextTid(m: Machine, tid: number): number {
   return tid + tidStep(m);
 }
 
+/** The 2022 stable fix: a slow path that clears c->page also bumps c->tid. */
+export function bumpTidIfFixed(k: K, c: CpuSlab): void {
+  if (k.m.config.fixes.includes('tid-on-deactivation')) c.tid = nextTid(k.m, c.tid);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Ownership in flight: what an actor holds outside every shared structure. The checks use it to
 // tell an object or slab that is merely in a local variable from one that is lost.

@@ -113,6 +113,12 @@ export function deadlockReport(m: Machine): string {
     else if (w.kind === 'cpuIdle') parts.push(`${a.name} waits for cpu ${w.cpu} to become idle`);
     else parts.push(`${a.name} waits for ${actorName(m, w.actor)} to finish its work`);
   }
+  for (const a of m.actors) {
+    if (!hasWork(a) || a.wait) continue;
+    const c = m.cpus[a.cpu]!;
+    const top = c.nmi ?? c.irq ?? c.current;
+    parts.push(`${a.name} cannot get cpu ${a.cpu}${c.online ? '' : ' (offline)'}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ''}`);
+  }
   return parts.length > 0 ? parts.join('; ') : 'no context can run';
 }
 

@@ -3,7 +3,7 @@
  * A scenario names the kernel and its config, the cache, an optional prepared initial state,
  * the actors with their operations, the schedule, and narration attached to steps.
  */
-import type { ActorKind, Op } from './types';
+import type { ActorKind, KernelFix, Op } from './types';
 
 export const SCENARIO_FORMAT = 'slabscope/scenario';
 export const SCENARIO_VERSION = 1;
@@ -17,6 +17,7 @@ export interface ScenarioKernel {
   cpus: number;
   nodes?: number;
   pagePool?: number;
+  fixes?: KernelFix[];
 }
 
 export interface ScenarioCache {

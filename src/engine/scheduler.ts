@@ -44,9 +44,21 @@ export function canTakeDown(m: Machine, cpu: number, who: number): boolean {
   const c = m.cpus[cpu]!;
   if (c.irq !== null || c.nmi !== null) return false;
   for (const a of m.actors) {
-    if (a.id === who || a.cpu !== cpu || a.frames.length === 0 || a.status !== 'ready') continue;
-    if (a.kind === 'irq' || a.kind === 'nmi' || a.pinned) return false;
+    if (a.id === who || a.frames.length === 0 || a.status !== 'ready') continue;
+    // stop_machine(): every online CPU must reach a preemptible point first.
+    const ac = m.cpus[a.cpu]!;
+    if (a.cpu !== cpu) {
+      if (!ac.online) continue;
+      if (a.kind === 'irq' || a.kind === 'nmi' || a.preemptCount > 0) return false;
+      if (ac.current === a.id && ac.irqsOff) return false;
+      continue;
+    }
+    // Interrupts and per-CPU kworkers finish on their CPU; a task with affinity only for the
+    // dying CPU is moved anyway (its affinity is broken), unless it disabled migration.
+    if (a.kind === 'irq' || a.kind === 'nmi' || a.kind === 'kworker') return false;
     if (a.migrateDisable > 0 || a.preemptCount > 0) return false;
+    if (c.current === a.id && c.irqsOff) return false;
+    if (a.wait && spins(a.wait)) return false;
   }
   return true;
 }

@@ -37,7 +37,15 @@ export interface KernelConfig {
   nodes: number;
   /** Pages in the page allocator's pool. */
   pagePool: number;
+  /**
+   * Later fixes applied on top of the release. `tid-on-deactivation`: "mm/slub: add missing TID
+   * updates on slab deactivation" (2022, backported to stable): bump `c->tid` whenever the slow
+   * path clears `c->page`. Without it a preempted fast path can push onto a stale cpu freelist.
+   */
+  fixes: KernelFix[];
 }
+
+export type KernelFix = 'tid-on-deactivation';
 
 /** `struct kmem_cache`: only the fields SLUB's paths read. */
 export interface KmemCache {

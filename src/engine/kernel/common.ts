@@ -506,7 +506,8 @@ const cpuDown = fn('cpu_down', [
       }
       k.a.wait = null;
       for (const a of m.actors) {
-        if (a.cpu !== cpu || a.pinned || a.kind !== 'task' && a.kind !== 'hotplug') continue;
+        if (a.cpu !== cpu || (a.kind !== 'task' && a.kind !== 'hotplug')) continue;
+        if (a.pinned && a.frames.length === 0) continue; // waits for its CPU to come back
         a.cpu = target.id;
       }
       if (c.current !== null && m.actors[c.current]!.cpu !== cpu) c.current = null;

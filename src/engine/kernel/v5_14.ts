@@ -12,6 +12,7 @@
  */
 import { call, fn, goto, num, ref, ret, RETRY, table, HALT, type K, type KernelFn, type StepDef } from '../program';
 import {
+  bumpTidIfFixed,
   cpuSlab,
   disownChain,
   disownSlab,
@@ -143,9 +144,10 @@ const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }',
+    line: 'if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)',
     run: (k) => {
       c(k).page = null;
+      bumpTidIfFixed(k, c(k));
       stat(k, 'DEACTIVATE_BYPASS');
       return goto('new_slab');
     },
@@ -193,12 +195,15 @@ const slabAllocSlow = fn('___slab_alloc', [
       if (!k.m.config.cpuPartial || cs.partial === null) return goto('new_objects');
       k.L.page = cs.partial;
       cs.page = cs.partial;
+      // Until the next step the page is both c->page and the head of c->partial.
+      k.a.ownsCpuSlab = num(k.L, 'c');
       return undefined;
     },
   },
   {
     line: 'slub_set_percpu_partial(c, page); stat(s, CPU_PARTIAL_ALLOC); goto redo; }',
     run: (k) => {
+      k.a.ownsCpuSlab = null;
       c(k).partial = slabPage(k, num(k.L, 'page'), 'slub_set_percpu_partial').next;
       stat(k, 'CPU_PARTIAL_ALLOC');
       return goto('redo');
@@ -326,9 +331,10 @@ const deactivateSlab = fn('deactivate_slab', [
     },
   },
   {
-    line: 'c->freelist = NULL',
+    line: 'c->freelist = NULL  (no tid bump unless the 2022 fix is applied)',
     run: (k) => {
       c(k).freelist = null;
+      bumpTidIfFixed(k, c(k));
       k.a.ownsCpuSlab = null;
       return ret();
     },

@@ -14,6 +14,7 @@
 import { call, fn, goto, num, ref, ret, RETRY, table, HALT, type K, type KernelFn, type StepDef } from '../program';
 import {
   acquire,
+  bumpTidIfFixed,
   cmpxchgDoubleSlab,
   counters,
   cpuSlab,
@@ -236,9 +237,10 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'if (!freelist) { c->page = NULL; ...',
+    line: 'if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)',
     run: (k) => {
       c(k).page = null;
+      bumpTidIfFixed(k, c(k));
       return undefined;
     },
   },
@@ -323,9 +325,10 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'c->freelist = NULL',
+    line: 'c->freelist = NULL  (no tid bump unless the 2022 fix is applied)',
     run: (k) => {
       c(k).freelist = null;
+      bumpTidIfFixed(k, c(k));
       ownChain(k, ref(k.L, 'freelist'));
       return undefined;
     },
@@ -361,6 +364,8 @@ export const slabAllocSlow = fn('___slab_alloc', [
       const page = cs.partial;
       k.L.page = page;
       cs.page = page;
+      // Until the next step the page is both c->page and the head of c->partial.
+      k.a.ownsCpuSlab = num(k.L, 'c');
       return undefined;
     },
   },
@@ -369,6 +374,7 @@ export const slabAllocSlow = fn('___slab_alloc', [
     run: (k) => {
       const p = slabPage(k, num(k.L, 'page'), 'slub_set_percpu_partial');
       c(k).partial = p.next;
+      k.a.ownsCpuSlab = null;
       return undefined;
     },
   },

@@ -1,0 +1,68 @@
+/**
+ * The idle signal that end-to-end tests wait on instead of sleeping. Always installed (it is
+ * cheap), not only under `?testing=1`:
+ *
+ *   window.__slabscopeIdle()   true when no engine request is in flight, the engine client has
+ *                              chosen its transport, the app is not still connecting, and no
+ *                              store change is waiting to be rendered and painted;
+ *   <div id="root" data-idle="true|false">   the same value, as an attribute.
+ *
+ * "Waiting to be rendered" is two animation frames after the last store change: React commits
+ * store updates before the next frame, and the second frame has painted that commit.
+ */
+import type { AppStore } from "../store/store";
+import type { EngineClient } from "../worker/client";
+
+declare global {
+  interface Window {
+    __slabscopeIdle?: () => boolean;
+  }
+}
+
+export interface IdleSignalOptions {
+  client: EngineClient;
+  store: AppStore;
+  /** The element that carries `data-idle`. */
+  root: HTMLElement;
+}
+
+export function installIdleSignal({
+  client,
+  store,
+  root,
+}: IdleSignalOptions): () => void {
+  let changesAwaitingPaint = 0;
+
+  const isIdle = () =>
+    client.inFlight() === 0 &&
+    client.transport().kind !== "starting" &&
+    store.getState().connection.kind !== "connecting" &&
+    changesAwaitingPaint === 0;
+
+  const update = () => {
+    root.dataset.idle = String(isIdle());
+  };
+
+  const onStoreChange = () => {
+    changesAwaitingPaint += 1;
+    update();
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        changesAwaitingPaint -= 1;
+        update();
+      }),
+    );
+  };
+
+  const unsubscribeClient = client.subscribe(update);
+  const unsubscribeStore = store.subscribe(onStoreChange);
+  window.__slabscopeIdle = isIdle;
+  update();
+
+  return () => {
+    unsubscribeClient();
+    unsubscribeStore();
+    delete window.__slabscopeIdle;
+    delete root.dataset.idle;
+  };
+}

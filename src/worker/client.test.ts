@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  createEngineClient,
+  createInThreadClient,
+  createWorkerClient,
+} from "./client";
+import type { EngineApi } from "./protocol";
+
+/** A Worker that starts but never answers; tests make it fail on demand. */
+class SilentWorker extends EventTarget {
+  static last: SilentWorker | null = null;
+  terminated = false;
+  constructor() {
+    super();
+    SilentWorker.last = this;
+  }
+  postMessage() {}
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  SilentWorker.last = null;
+});
+
+describe("in-thread client", () => {
+  it("answers ping and counts calls in flight", async () => {
+    const client = createInThreadClient("test");
+    const changes: number[] = [];
+    client.subscribe(() => changes.push(client.inFlight()));
+
+    const reply = client.api.ping();
+    expect(client.inFlight()).toBe(1);
+    expect(await reply).toEqual({ engineVersion: 1, where: "in-thread" });
+    expect(client.inFlight()).toBe(0);
+    expect(changes).toEqual([1, 0]);
+    expect(client.transport()).toEqual({ kind: "in-thread", reason: "test" });
+  });
+
+  it("rejects a method the engine does not have", async () => {
+    const client = createInThreadClient();
+    const api = client.api as unknown as Record<string, () => Promise<unknown>>;
+    await expect(api["toString"]!()).rejects.toThrow(/no method "toString"/);
+    expect(client.inFlight()).toBe(0);
+  });
+
+  it("is not a thenable, so awaiting the api object is harmless", async () => {
+    const client = createInThreadClient();
+    const api: EngineApi = await Promise.resolve(client.api);
+    expect(api).toBe(client.api);
+  });
+});
+
+describe("createEngineClient", () => {
+  it("falls back to the in-thread engine when there are no Web Workers", async () => {
+    vi.stubGlobal("Worker", undefined);
+    const client = createEngineClient();
+    expect(client.transport()).toEqual({
+      kind: "in-thread",
+      reason: "this browser has no Web Workers",
+    });
+    expect((await client.api.ping()).where).toBe("in-thread");
+  });
+
+  it("falls back, keeping the reason, when the worker does not answer in time", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createEngineClient({ timeoutMs: 20 });
+    expect(client.transport()).toEqual({ kind: "starting" });
+    expect(client.inFlight()).toBe(1); // the probe
+
+    const reply = await client.api.ping();
+    expect(reply.where).toBe("in-thread");
+    expect(client.transport()).toEqual({
+      kind: "in-thread",
+      reason: "the engine worker did not answer: no answer within 20 ms",
+    });
+    expect(SilentWorker.last?.terminated).toBe(true);
+    expect(client.inFlight()).toBe(0);
+  });
+
+  it("falls back at once when the worker fails to load", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createEngineClient({ timeoutMs: 60_000 });
+    SilentWorker.last?.dispatchEvent(new Event("error"));
+    await client.api.ping();
+    expect(client.transport()).toMatchObject({
+      kind: "in-thread",
+      reason: expect.stringContaining("failed to load") as unknown,
+    });
+  });
+});
+
+describe("worker client", () => {
+  it("turns a worker crash into a crashed transport and rejected calls", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createWorkerClient();
+    const reply = client.api.ping();
+    expect(client.inFlight()).toBe(1);
+
+    SilentWorker.last?.dispatchEvent(
+      new ErrorEvent("error", { message: "boom" }),
+    );
+    await expect(reply).rejects.toThrow("boom");
+    expect(client.transport()).toEqual({ kind: "crashed", message: "boom" });
+    expect(client.inFlight()).toBe(0);
+    await expect(client.api.ping()).rejects.toThrow("boom");
+  });
+});

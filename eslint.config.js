@@ -1,0 +1,113 @@
+// @ts-check
+import js from "@eslint/js";
+import { defineConfig, globalIgnores } from "eslint/config";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const determinism = "The engine is deterministic: same scenario, same trace.";
+const purity = "src/engine is pure: no UI, DOM, worker, timers or clocks.";
+
+export default defineConfig([
+  globalIgnores([
+    "dist/",
+    "coverage/",
+    "e2e/test-results/",
+    "e2e/playwright-report/",
+  ]),
+
+  js.configs.recommended,
+  tseslint.configs.recommended,
+
+  {
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/cli/**", "src/bench/**"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: [
+      "**/*.{js,mjs}",
+      "e2e/**/*.ts",
+      "src/cli/**",
+      "src/bench/**",
+      "vite.config.ts",
+    ],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ["**/*.tsx"],
+    extends: [reactHooks.configs.flat.recommended],
+  },
+
+  // The purity boundary of the engine. TypeScript already hides the DOM from it
+  // (src/engine/tsconfig.json); these rules catch the rest and say why.
+  {
+    files: ["src/engine/**/*.{ts,tsx}"],
+    languageOptions: { globals: {} },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "react",
+                "react/*",
+                "react-dom",
+                "react-dom/*",
+                "zustand",
+                "zustand/*",
+                "d3",
+                "d3-*",
+                "immer",
+                "immer/*",
+                "comlink",
+                "comlink/*",
+              ],
+              message: purity,
+            },
+            {
+              regex: String.raw`^(\.\./)+(worker|store|ui|share)(/|$)`,
+              message: `${purity} The app depends on the engine, never the other way round.`,
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": [
+        "error",
+        ...[
+          "window",
+          "document",
+          "self",
+          "navigator",
+          "localStorage",
+          "sessionStorage",
+        ].map((name) => ({ name, message: purity })),
+        ...["performance", "setTimeout", "setInterval", "Date"].map((name) => ({
+          name,
+          message: `${determinism} Time must not enter the model.`,
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "Math",
+          property: "random",
+          message: `${determinism} Take a seeded PRNG from the scenario.`,
+        },
+        {
+          object: "Date",
+          property: "now",
+          message: `${determinism} No clocks.`,
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date']",
+          message: `${determinism} No clocks.`,
+        },
+      ],
+    },
+  },
+]);

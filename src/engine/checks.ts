@@ -19,25 +19,28 @@ let freeSeen = new Int32Array(0);
 let allocSeen = new Int32Array(0);
 let slabSeen = new Int32Array(0);
 let slabWhere: string[] = [];
+let slabWhereFn: (() => string)[] = [];
+let onNode = new Uint8Array(0);
+let inFlight = new Uint8Array(0);
 
-function walkChain(m: Machine, k: K, head: ObjRef | null, where: string, problems: string[], tail: ObjRef | null = null): void {
+function walkChain(m: Machine, k: K, head: ObjRef | null, whereOf: () => string, problems: string[], tail: ObjRef | null = null): void {
   let x = head;
   let guard = 0;
   const total = m.pages.length * m.cache.objects;
   while (x !== null) {
     if (x === USER_DATA || x < 0 || x >= total) {
-      problems.push(`freelist-corrupt|${where}: bad pointer ${x}|${x}`);
+      problems.push(`freelist-corrupt|${whereOf()}: bad pointer ${x}|${x}`);
       return;
     }
     const pid = pageOf(m, x);
     const p = m.pages[pid]!;
     if (p.use !== 'slab') {
-      problems.push(`freelist-corrupt|${where} leads to ${fmtObj(m, x)} on a page that is not a slab|${x}`);
+      problems.push(`freelist-corrupt|${whereOf()} leads to ${fmtObj(m, x)} on a page that is not a slab|${x}`);
       return;
     }
     freeSeen[x]! += 1;
     if (freeSeen[x]! > 1) {
-      problems.push(`freelist-corrupt|${fmtObj(m, x)} is on a freelist twice (${where})|${x}`);
+      problems.push(`freelist-corrupt|${fmtObj(m, x)} is on a freelist twice (${whereOf()})|${x}`);
       return;
     }
     if (++guard > total || x === tail) return;
@@ -59,17 +62,18 @@ export function runChecks(m: Machine, k: K): void {
   if (slabSeen.length < m.pages.length) slabSeen = new Int32Array(m.pages.length);
   else slabSeen.fill(0, 0, m.pages.length);
   slabWhere = [];
+  slabWhereFn = [];
   const problems: string[] = [];
 
   // --- objects ---------------------------------------------------------------------------
-  for (const p of m.pages) if (p.use === 'slab') walkChain(m, k, p.freelist, `P${p.id}->freelist`, problems);
+  for (const p of m.pages) if (p.use === 'slab' && p.freelist !== null) walkChain(m, k, p.freelist, () => `P${p.id}->freelist`, problems);
   const handedOver = new Set<number>();
   for (const a of m.actors) if (a.ownsCpuSlab !== null) handedOver.add(a.ownsCpuSlab);
   for (let c = 0; c < m.cpuSlab.length; c++)
-    if (!handedOver.has(c)) walkChain(m, k, m.cpuSlab[c]!.freelist, `cpu${c} c->freelist`, problems);
+    if (!handedOver.has(c) && m.cpuSlab[c]!.freelist !== null) walkChain(m, k, m.cpuSlab[c]!.freelist, () => `cpu${c} c->freelist`, problems);
   for (const a of m.actors) {
     for (let i = 0; i < a.ownedChains.length; i += 2)
-      walkChain(m, k, a.ownedChains[i]!, `${a.name}'s detached freelist`, problems, a.ownedChains[i + 1]!);
+      walkChain(m, k, a.ownedChains[i]!, () => `${a.name}'s detached freelist`, problems, a.ownedChains[i + 1]!);
     for (const o of a.ownedObjects) if (o >= 0 && o < total) allocSeen[o]! += 1;
   }
   for (const name in m.slots) for (const o of m.slots[name]!) if (o >= 0 && o < total) allocSeen[o]! += 1;
@@ -88,14 +92,19 @@ export function runChecks(m: Machine, k: K): void {
   }
 
   // --- slabs -----------------------------------------------------------------------------
-  const seeSlab = (pid: number, where: string): void => {
+  // Where a slab was seen is only needed to explain a problem: the text is built lazily.
+  const seeSlab = (pid: number, whereOf: () => string): void => {
     if (pid < 0 || pid >= m.pages.length) return;
     slabSeen[pid]! += 1;
-    slabWhere[pid] = slabWhere[pid] ? `${slabWhere[pid]} and ${where}` : where;
+    if (slabSeen[pid]! > 1 || m.pages[pid]!.use !== 'slab') {
+      const before = slabWhere[pid] ?? slabWhereFn[pid]?.() ?? '';
+      slabWhere[pid] = before ? `${before} and ${whereOf()}` : whereOf();
+    }
+    else slabWhereFn[pid] = whereOf;
   };
   for (let c = 0; c < m.cpuSlab.length; c++) {
     const cs = m.cpuSlab[c]!;
-    if (cs.page !== null && !handedOver.has(c)) seeSlab(cs.page, `cpu${c}'s cpu slab`);
+    if (cs.page !== null && !handedOver.has(c)) seeSlab(cs.page, () => `cpu${c}'s cpu slab`);
     let x = cs.partial;
     let guard = 0;
     while (x !== null && guard++ < m.pages.length) {
@@ -104,7 +113,7 @@ export function runChecks(m: Machine, k: K): void {
         problems.push(`list-corrupt|cpu${c}'s partial chain runs into P${x}, which is not a slab|`);
         break;
       }
-      seeSlab(x, `cpu${c}'s partial list`);
+      seeSlab(x, () => `cpu${c}'s partial list`);
       x = p.next;
     }
   }
@@ -113,9 +122,21 @@ export function runChecks(m: Machine, k: K): void {
     if (n.listLock !== null) lockedNodes.add(n.id);
     if (n.nrPartial !== n.partial.length)
       problems.push(`list-corrupt|node ${n.id}: nr_partial ${n.nrPartial} but ${n.partial.length} slabs on n->partial|`);
-    for (const pid of n.partial) seeSlab(pid, `node ${n.id} partial list`);
+    for (const pid of n.partial) seeSlab(pid, () => `node ${n.id} partial list`);
   }
-  for (const a of m.actors) for (const pid of a.ownedSlabs) seeSlab(pid, `${a.name} (in flight)`);
+  if (onNode.length < m.pages.length) {
+    onNode = new Uint8Array(m.pages.length);
+    inFlight = new Uint8Array(m.pages.length);
+  } else {
+    onNode.fill(0, 0, m.pages.length);
+    inFlight.fill(0, 0, m.pages.length);
+  }
+  for (const n of m.nodes) for (const pid of n.partial) onNode[pid] = 1;
+  for (const a of m.actors)
+    for (const pid of a.ownedSlabs) {
+      seeSlab(pid, () => `${a.name} (in flight)`);
+      inFlight[pid] = 1;
+    }
 
   for (const p of m.pages) {
     if (p.use !== 'slab') {
@@ -125,10 +146,10 @@ export function runChecks(m: Machine, k: K): void {
     const seen = slabSeen[p.id]!;
     const nodeLocked = lockedNodes.has(p.node);
     if (seen > 1 && !nodeLocked) problems.push(`list-corrupt|slab P${p.id} is in two places: ${slabWhere[p.id]}|`);
-    const onNode = m.nodes[p.node]!.partial.includes(p.id);
+    const listed = onNode[p.id] === 1;
     if (p.frozen) {
       if (seen === 0) problems.push(`slab-lost|frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again|`);
-      if (onNode && !nodeLocked) problems.push(`list-corrupt|frozen slab P${p.id} is on node ${p.node}'s partial list|`);
+      if (listed && !nodeLocked) problems.push(`list-corrupt|frozen slab P${p.id} is on node ${p.node}'s partial list|`);
     } else if (p.inuse < p.objects && seen === 0 && !nodeLocked) {
       problems.push(`slab-lost|slab P${p.id} has free objects but is on no list and owned by no CPU|`);
     }
@@ -141,8 +162,7 @@ export function runChecks(m: Machine, k: K): void {
       free++;
       x = p.fp[indexOf(m, x)] ?? null;
     }
-    const inFlight = m.actors.some((a) => a.ownedSlabs.includes(p.id));
-    if (!inFlight && p.inuse !== p.objects - free)
+    if (inFlight[p.id] === 0 && p.inuse !== p.objects - free)
       problems.push(`list-corrupt|slab P${p.id}: inuse ${p.inuse} but ${p.objects - free} objects are off its freelist|`);
   }
 

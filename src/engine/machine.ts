@@ -7,11 +7,19 @@
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up.
  */
-import { runChecks } from './checks';
-import type { K, Next, Variant } from './program';
-import { disownObject, fmtObj, indexOf, isHardContext, ownObject, pageOf, report } from './prims';
-import type { Scenario } from './scenario';
-import { choicesFor } from './scheduler';
+import { runChecks } from "./checks";
+import type { K, Next, Variant } from "./program";
+import {
+  disownObject,
+  fmtObj,
+  indexOf,
+  isHardContext,
+  ownObject,
+  pageOf,
+  report,
+} from "./prims";
+import type { Scenario } from "./scenario";
+import { choicesFor } from "./scheduler";
 import type {
   Actor,
   Choice,
@@ -21,8 +29,8 @@ import type {
   Op,
   StepEvent,
   Value,
-} from './types';
-import { USER_DATA } from './types';
+} from "./types";
+import { USER_DATA } from "./types";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -45,7 +53,7 @@ export function configOf(s: Scenario): KernelConfig {
 function newActor(
   id: number,
   name: string,
-  kind: Actor['kind'],
+  kind: Actor["kind"],
   cpu: number,
   pinned: boolean,
   system: boolean,
@@ -69,19 +77,25 @@ function newActor(
     ownedObjects: [],
     ownedSlabs: [],
     ownsCpuSlab: null,
-    status: 'ready',
+    status: "ready",
     note: null,
   };
 }
 
 /** Builds the machine at step 0 (after the prepared initial state, if any). */
-export function load(s: Scenario, v: Variant, opts: { checks?: boolean } = {}): Machine {
+export function load(
+  s: Scenario,
+  v: Variant,
+  opts: { checks?: boolean } = {},
+): Machine {
   const config = configOf(s);
-  const cpuPartialObjs = config.cpuPartial ? (s.cache.cpuPartial ?? 2 * s.cache.objects) : 0;
+  const cpuPartialObjs = config.cpuPartial
+    ? (s.cache.cpuPartial ?? 2 * s.cache.objects)
+    : 0;
   const m: Machine = {
     config,
     cache: {
-      name: s.cache.name ?? 'kmalloc-64',
+      name: s.cache.name ?? "kmalloc-64",
       objectSize: s.cache.objectSize ?? 64,
       objects: s.cache.objects,
       cpuPartial: cpuPartialObjs,
@@ -92,7 +106,12 @@ export function load(s: Scenario, v: Variant, opts: { checks?: boolean } = {}): 
     pages: [],
     freePages: [],
     nodes: [],
-    locks: { slabMutex: null, flushLock: null, cpuHotplugWriter: null, cpuHotplugReaders: [] },
+    locks: {
+      slabMutex: null,
+      flushLock: null,
+      cpuHotplugWriter: null,
+      cpuHotplugReaders: [],
+    },
     actors: [],
     slots: {},
     pageSlots: {},
@@ -103,16 +122,31 @@ export function load(s: Scenario, v: Variant, opts: { checks?: boolean } = {}): 
     step: 0,
   };
   for (let i = 0; i < config.cpus; i++) {
-    m.cpus.push({ id: i, node: i % config.nodes, online: true, irqsOff: false, current: null, irq: null, nmi: null });
+    m.cpus.push({
+      id: i,
+      node: i % config.nodes,
+      online: true,
+      irqsOff: false,
+      current: null,
+      irq: null,
+      nmi: null,
+    });
     // init_tid(cpu) = cpu: the low bits of every tid name its CPU.
-    m.cpuSlab.push({ freelist: null, tid: i, page: null, partial: null, lock: null });
+    m.cpuSlab.push({
+      freelist: null,
+      tid: i,
+      page: null,
+      partial: null,
+      lock: null,
+    });
     m.stats.push({});
   }
-  for (let n = 0; n < config.nodes; n++) m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
+  for (let n = 0; n < config.nodes; n++)
+    m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
   for (let p = 0; p < config.pagePool; p++) {
     m.pages.push({
       id: p,
-      use: 'free',
+      use: "free",
       gen: 0,
       node: p % config.nodes,
       pfmemalloc: false,
@@ -130,33 +164,68 @@ export function load(s: Scenario, v: Variant, opts: { checks?: boolean } = {}): 
   for (let p = config.pagePool - 1; p >= 0; p--) m.freePages.push(p);
 
   for (const sa of s.actors) {
-    m.actors.push(newActor(m.actors.length, sa.name, sa.kind, sa.cpu, sa.pinned ?? (sa.kind !== 'task' && sa.kind !== 'hotplug'), false, sa.ops.map((o) => ({ ...o }))));
+    m.actors.push(
+      newActor(
+        m.actors.length,
+        sa.name,
+        sa.kind,
+        sa.cpu,
+        sa.pinned ?? (sa.kind !== "task" && sa.kind !== "hotplug"),
+        false,
+        sa.ops.map((o) => ({ ...o })),
+      ),
+    );
   }
-  for (let i = 0; i < config.cpus; i++) m.actors.push(newActor(m.actors.length, `kworker/${i}`, 'kworker', i, true, true, []));
-  for (let i = 0; i < config.cpus; i++) m.actors.push(newActor(m.actors.length, `ipi/${i}`, 'irq', i, true, true, []));
+  for (let i = 0; i < config.cpus; i++)
+    m.actors.push(
+      newActor(m.actors.length, `kworker/${i}`, "kworker", i, true, true, []),
+    );
+  for (let i = 0; i < config.cpus; i++)
+    m.actors.push(
+      newActor(m.actors.length, `ipi/${i}`, "irq", i, true, true, []),
+    );
   for (const a of m.actors) for (const o of a.ops) ensureSlot(m, o);
 
-  if (s.prepare && s.prepare.length > 0) prepare(m, v, s.prepare, opts.checks ?? true);
+  if (s.prepare && s.prepare.length > 0)
+    prepare(m, v, s.prepare, opts.checks ?? true);
   return m;
 }
 
 function ensureSlot(m: Machine, o: Op): void {
-  if (o.kind === 'alloc' || o.kind === 'free') m.slots[o.slot] ??= [];
-  if (o.kind === 'allocPageCache' || o.kind === 'freePageCache') m.pageSlots[o.slot] ??= [];
+  if (o.kind === "alloc" || o.kind === "free") m.slots[o.slot] ??= [];
+  if (o.kind === "allocPageCache" || o.kind === "freePageCache")
+    m.pageSlots[o.slot] ??= [];
 }
 
 /** Runs the prepared operations to completion, one at a time, with nothing interleaved. */
-function prepare(m: Machine, v: Variant, ops: NonNullable<Scenario['prepare']>, checks: boolean): void {
+function prepare(
+  m: Machine,
+  v: Variant,
+  ops: NonNullable<Scenario["prepare"]>,
+  checks: boolean,
+): void {
   for (const p of ops) {
     ensureSlot(m, p.op);
-    const a = newActor(m.actors.length, `prepare/${p.cpu}`, 'task', p.cpu, true, true, [p.op]);
+    const a = newActor(
+      m.actors.length,
+      `prepare/${p.cpu}`,
+      "task",
+      p.cpu,
+      true,
+      true,
+      [p.op],
+    );
     m.actors.push(a);
     let guard = 0;
-    while (a.status === 'ready' && a.op < a.ops.length) {
+    while (a.status === "ready" && a.op < a.ops.length) {
       const ch = choicesFor(m, a).find((c) => c.progress);
-      if (!ch) throw new StepRefused(`prepared operation ${p.op.kind} on cpu ${p.cpu} cannot run`);
+      if (!ch)
+        throw new StepRefused(
+          `prepared operation ${p.op.kind} on cpu ${p.cpu} cannot run`,
+        );
       stepInPlace(m, v, ch, { checks });
-      if (++guard > 100_000) throw new EngineBug('prepared operation does not terminate');
+      if (++guard > 100_000)
+        throw new EngineBug("prepared operation does not terminate");
     }
     m.actors.pop();
     const c = m.cpus[p.cpu]!;
@@ -166,25 +235,28 @@ function prepare(m: Machine, v: Variant, ops: NonNullable<Scenario['prepare']>, 
   for (const f of m.findings) f.step = 0;
 }
 
-const ENTRY: Record<Op['kind'], string> = {
-  alloc: 'slab_alloc_node',
-  free: 'do_slab_free',
-  flushAll: 'flush_all',
-  shrink: 'kmem_cache_shrink',
-  cpuOffline: 'cpu_down',
-  cpuOnline: 'cpu_up',
-  allocPageCache: 'alloc_pages',
-  freePageCache: 'put_page',
-  flushCpuSlabWork: 'flush_cpu_slab',
+const ENTRY: Record<Op["kind"], string> = {
+  alloc: "slab_alloc_node",
+  free: "do_slab_free",
+  flushAll: "flush_all",
+  shrink: "kmem_cache_shrink",
+  cpuOffline: "cpu_down",
+  cpuOnline: "cpu_up",
+  allocPageCache: "alloc_pages",
+  freePageCache: "put_page",
+  flushCpuSlabWork: "flush_cpu_slab",
 };
 
 /** Locals for an operation's entry function, or a note when the op has nothing to do. */
 function entryLocals(k: K, op: Op): Locals | string {
   const m = k.m;
   switch (op.kind) {
-    case 'alloc':
-      return { gfp: op.gfp ?? (isHardContext(m, k.a) ? 'GFP_ATOMIC' : 'GFP_KERNEL'), node: op.node ?? null };
-    case 'free': {
+    case "alloc":
+      return {
+        gfp: op.gfp ?? (isHardContext(m, k.a) ? "GFP_ATOMIC" : "GFP_KERNEL"),
+        node: op.node ?? null,
+      };
+    case "free": {
       const slot = m.slots[op.slot] ?? [];
       const obj = slot[slot.length - 1];
       if (obj === undefined) return `slot ${op.slot} is empty: nothing to free`;
@@ -192,10 +264,10 @@ function entryLocals(k: K, op: Op): Locals | string {
       const pid = pageOf(m, obj);
       const page = m.pages[pid]!;
       // A free of an object that is already free: the kernel's "double free or corruption".
-      if (page.use !== 'slab' || page.fp[indexOf(m, obj)] !== USER_DATA) {
+      if (page.use !== "slab" || page.fp[indexOf(m, obj)] !== USER_DATA) {
         report(
           k,
-          'double-free',
+          "double-free",
           `BUG: KASAN: double-free or invalid-free in kmem_cache_free: object ${fmtObj(m, obj)}`,
           [pid],
           [obj],
@@ -204,16 +276,16 @@ function entryLocals(k: K, op: Op): Locals | string {
       ownObject(k, obj);
       return { page: pid, head: obj, tail: obj, cnt: 1 };
     }
-    case 'cpuOffline':
-    case 'cpuOnline':
+    case "cpuOffline":
+    case "cpuOnline":
       return { cpu: op.cpu };
-    case 'allocPageCache':
-    case 'freePageCache':
+    case "allocPageCache":
+    case "freePageCache":
       return { slot: op.slot };
-    case 'flushCpuSlabWork':
+    case "flushCpuSlabWork":
       return { requester: op.requester };
-    case 'flushAll':
-    case 'shrink':
+    case "flushAll":
+    case "shrink":
       return {};
   }
 }
@@ -223,13 +295,13 @@ function finishOp(k: K, value: Value): void {
   const m = k.m;
   const a = k.a;
   const op = a.ops[a.op]!;
-  if (op.kind === 'alloc') {
-    if (typeof value === 'number') {
+  if (op.kind === "alloc") {
+    if (typeof value === "number") {
       m.slots[op.slot]!.push(value);
       disownObject(k, value);
       // The caller now writes its data into the object, over where the free pointer was.
       const p = m.pages[pageOf(m, value)]!;
-      if (p.use === 'slab') p.fp[indexOf(m, value)] = USER_DATA;
+      if (p.use === "slab") p.fp[indexOf(m, value)] = USER_DATA;
     } else {
       a.note = `allocation for ${op.slot} failed`;
     }
@@ -239,7 +311,7 @@ function finishOp(k: K, value: Value): void {
   const cpu = m.cpus[a.cpu]!;
   if (isHardContext(m, a)) {
     // Interrupt exit: back to the interrupted context with its irq state.
-    if (a.kind === 'nmi') cpu.nmi = null;
+    if (a.kind === "nmi") cpu.nmi = null;
     else {
       cpu.irq = null;
       cpu.irqsOff = false;
@@ -247,18 +319,27 @@ function finishOp(k: K, value: Value): void {
   }
   const leaks: string[] = [];
   if (a.preemptCount !== 0) leaks.push(`preempt count ${a.preemptCount}`);
-  if (a.migrateDisable !== 0) leaks.push(`migrate_disable depth ${a.migrateDisable}`);
-  if (a.held.length > 0) leaks.push(`locks held: ${a.held.map((h) => h.cls).join(', ')}`);
-  if (!isHardContext(m, a) && cpu.irqsOff) leaks.push('irqs left disabled');
+  if (a.migrateDisable !== 0)
+    leaks.push(`migrate_disable depth ${a.migrateDisable}`);
+  if (a.held.length > 0)
+    leaks.push(`locks held: ${a.held.map((h) => h.cls).join(", ")}`);
+  if (!isHardContext(m, a) && cpu.irqsOff) leaks.push("irqs left disabled");
   if (leaks.length > 0) {
-    report(k, 'preempt-leak', `BUG: ${a.name} returned from ${ENTRY[op.kind]} with ${leaks.join('; ')}`);
-  }
-  if (a.ownedChains.length + a.ownedObjects.length + a.ownedSlabs.length > 0 && a.status === 'ready') {
-    throw new EngineBug(
-      `${a.name} finished ${op.kind} still owning chains [${a.ownedChains.join(',')}] objects [${a.ownedObjects.join(',')}] slabs [${a.ownedSlabs.join(',')}]`,
+    report(
+      k,
+      "preempt-leak",
+      `BUG: ${a.name} returned from ${ENTRY[op.kind]} with ${leaks.join("; ")}`,
     );
   }
-  if (!a.system && a.op >= a.ops.length) a.status = 'done';
+  if (
+    a.ownedChains.length + a.ownedObjects.length + a.ownedSlabs.length > 0 &&
+    a.status === "ready"
+  ) {
+    throw new EngineBug(
+      `${a.name} finished ${op.kind} still owning chains [${a.ownedChains.join(",")}] objects [${a.ownedObjects.join(",")}] slabs [${a.ownedSlabs.join(",")}]`,
+    );
+  }
+  if (!a.system && a.op >= a.ops.length) a.status = "done";
 }
 
 export interface StepOptions {
@@ -268,7 +349,7 @@ export interface StepOptions {
 const ctx: K = {
   m: undefined as unknown as Machine,
   a: undefined as unknown as Actor,
-  f: undefined as unknown as K['f'],
+  f: undefined as unknown as K["f"],
   L: {},
   cpu: 0,
   ev: undefined as unknown as StepEvent,
@@ -276,34 +357,42 @@ const ctx: K = {
 };
 
 /** Executes one micro-step for `choice` on a machine the caller owns. */
-export function stepInPlace(m: Machine, v: Variant, choice: Pick<Choice, 'actor' | 'cpu'>, opts: StepOptions = {}): StepEvent {
+export function stepInPlace(
+  m: Machine,
+  v: Variant,
+  choice: Pick<Choice, "actor" | "cpu">,
+  opts: StepOptions = {},
+): StepEvent {
   const a = m.actors[choice.actor];
   if (!a) throw new StepRefused(`no actor ${choice.actor}`);
   const ch = choicesFor(m, a).find((c) => c.cpu === choice.cpu);
-  if (!ch) throw new StepRefused(`${a.name} may not take a step on cpu ${choice.cpu} now`);
+  if (!ch)
+    throw new StepRefused(
+      `${a.name} may not take a step on cpu ${choice.cpu} now`,
+    );
 
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;
   switch (ch.via) {
-    case 'migrate': {
+    case "migrate": {
       const old = m.cpus[a.cpu]!;
       if (old.current === a.id) old.current = null;
       a.cpu = ch.cpu;
       cpu.current = a.id;
       break;
     }
-    case 'switch':
-    case 'preempt':
+    case "switch":
+    case "preempt":
       cpu.current = a.id;
       break;
-    case 'irq-entry':
+    case "irq-entry":
       cpu.irq = a.id;
       cpu.irqsOff = true;
       break;
-    case 'nmi-entry':
+    case "nmi-entry":
       cpu.nmi = a.id;
       break;
-    case 'running':
+    case "running":
       break;
   }
 
@@ -311,9 +400,9 @@ export function stepInPlace(m: Machine, v: Variant, choice: Pick<Choice, 'actor'
     step: m.step,
     actor: a.id,
     cpu: ch.cpu,
-    fn: '',
+    fn: "",
     pc: 0,
-    line: '',
+    line: "",
     label: null,
     via: ch.via,
     notes: [],
@@ -335,7 +424,7 @@ export function stepInPlace(m: Machine, v: Variant, choice: Pick<Choice, 'actor'
     ev.opStart = true;
     k.f = { fn: ENTRY[op.kind], pc: 0, L: {} };
     const locals = entryLocals(k, op);
-    if (typeof locals === 'string') {
+    if (typeof locals === "string") {
       a.note = locals;
       ev.fn = ENTRY[op.kind];
       ev.line = locals;
@@ -366,20 +455,22 @@ export function stepInPlace(m: Machine, v: Variant, choice: Pick<Choice, 'actor'
       k.f.pc++;
       break;
     }
-    if (next.kind === 'goto') {
+    if (next.kind === "goto") {
       const to = v.fns[k.f.fn]!.labels[next.label];
-      if (to === undefined) throw new EngineBug(`${k.f.fn}: no label ${next.label}`);
+      if (to === undefined)
+        throw new EngineBug(`${k.f.fn}: no label ${next.label}`);
       k.f.pc = to;
       break;
     }
-    if (next.kind === 'retry') break;
-    if (next.kind === 'halt') {
-      a.status = 'crashed';
+    if (next.kind === "retry") break;
+    if (next.kind === "halt") {
+      a.status = "crashed";
       a.note = `${a.name} hit BUG() in ${k.f.fn} and stopped`;
       break;
     }
-    if (next.kind === 'call') {
-      if (!v.fns[next.fn]) throw new EngineBug(`variant ${v.name} has no function ${next.fn}`);
+    if (next.kind === "call") {
+      if (!v.fns[next.fn])
+        throw new EngineBug(`variant ${v.name} has no function ${next.fn}`);
       a.frames.push({ fn: next.fn, pc: 0, L: { ...next.args } });
       break;
     }
@@ -406,7 +497,12 @@ export function cloneMachine(m: Machine): Machine {
 }
 
 /** The pure form: returns the next machine and the event, leaving `m` untouched. */
-export function step(m: Machine, v: Variant, choice: Pick<Choice, 'actor' | 'cpu'>, opts: StepOptions = {}): { machine: Machine; event: StepEvent } {
+export function step(
+  m: Machine,
+  v: Variant,
+  choice: Pick<Choice, "actor" | "cpu">,
+  opts: StepOptions = {},
+): { machine: Machine; event: StepEvent } {
   const next = cloneMachine(m);
   const event = stepInPlace(next, v, choice, opts);
   return { machine: next, event };

@@ -7,7 +7,7 @@
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
-import type { K } from './program';
+import type { K } from "./program";
 import type {
   Actor,
   Cpu,
@@ -20,8 +20,8 @@ import type {
   ObjRef,
   Page,
   Word,
-} from './types';
-import { LRU_GARBAGE, USER_DATA } from './types';
+} from "./types";
+import { LRU_GARBAGE, USER_DATA } from "./types";
 
 // ---------------------------------------------------------------------------------------------
 // Addresses
@@ -36,12 +36,12 @@ export function objAt(m: Machine, page: number, index: number): ObjRef {
   return page * m.cache.objects + index;
 }
 export function fmtObj(m: Machine, obj: ObjRef | null): string {
-  if (obj === null) return 'NULL';
-  if (obj === USER_DATA) return '<user data>';
+  if (obj === null) return "NULL";
+  if (obj === USER_DATA) return "<user data>";
   return `P${pageOf(m, obj)}#${indexOf(m, obj)}`;
 }
 export function fmtPage(page: number | null): string {
-  return page === null ? 'NULL' : `P${page}`;
+  return page === null ? "NULL" : `P${page}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,9 +89,14 @@ export function note(k: K, text: string): void {
 }
 
 /** VM_BUG_ON: live only with CONFIG_DEBUG_VM. Returns true when the actor must stop (BUG()). */
-export function vmBugOn(k: K, cond: boolean, what: string, slabs: number[] = []): boolean {
+export function vmBugOn(
+  k: K,
+  cond: boolean,
+  what: string,
+  slabs: number[] = [],
+): boolean {
   if (!cond || !k.m.config.debugVm) return false;
-  report(k, 'vm-bug-on', `kernel BUG at mm/slub.c: VM_BUG_ON(${what})`, slabs);
+  report(k, "vm-bug-on", `kernel BUG at mm/slub.c: VM_BUG_ON(${what})`, slabs);
   return true;
 }
 
@@ -105,12 +110,12 @@ export function vmBugOn(k: K, cond: boolean, what: string, slabs: number[] = [])
 export function slabPage(k: K, id: number, what: string): Page {
   const p = k.m.pages[id];
   if (!p) throw new Error(`no page ${id}`);
-  if (p.use !== 'slab') {
+  if (p.use !== "slab") {
     report(
       k,
-      'uaf-slab',
+      "uaf-slab",
       `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${
-        p.use === 'free' ? 'back in the page allocator' : 'reused as page cache'
+        p.use === "free" ? "back in the page allocator" : "reused as page cache"
       }`,
       [id],
       [],
@@ -121,9 +126,12 @@ export function slabPage(k: K, id: number, what: string): Page {
 }
 
 /** `page->pages` / `page->pobjects`: on a non-slab page these are halves of `lru.prev`. */
-export function partialTotals(k: K, id: number): { pages: number; pobjects: number } {
-  const p = slabPage(k, id, 'read page->pages/pobjects');
-  if (p.use !== 'slab') return { pages: LRU_GARBAGE, pobjects: LRU_GARBAGE };
+export function partialTotals(
+  k: K,
+  id: number,
+): { pages: number; pobjects: number } {
+  const p = slabPage(k, id, "read page->pages/pobjects");
+  if (p.use !== "slab") return { pages: LRU_GARBAGE, pobjects: LRU_GARBAGE };
   return { pages: p.pages, pobjects: p.pobjects };
 }
 
@@ -133,10 +141,16 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
   const pid = pageOf(m, obj);
   const p = m.pages[pid];
   if (!p || obj < 0) {
-    report(k, 'freelist-corrupt', `freelist corrupt: bad pointer ${obj}`, [], [obj]);
+    report(
+      k,
+      "freelist-corrupt",
+      `freelist corrupt: bad pointer ${obj}`,
+      [],
+      [obj],
+    );
     return null;
   }
-  if (p.use !== 'slab') {
+  if (p.use !== "slab") {
     if (safe) return null; // get_freepointer_safe: a non-faulting read; the cmpxchg fails later
     slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`);
     return null;
@@ -146,7 +160,7 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
     if (safe) return null;
     report(
       k,
-      'freelist-corrupt',
+      "freelist-corrupt",
       `Freelist Pointer check fails: ${fmtObj(m, obj)} is allocated, its free pointer is user data`,
       [pid],
       [obj],
@@ -176,7 +190,11 @@ export interface Counters {
   frozen: boolean;
 }
 export function unpackCounters(c: number): Counters {
-  return { inuse: Math.floor(c / 2) % 0x10000, objects: Math.floor(c / 0x20000), frozen: c % 2 === 1 };
+  return {
+    inuse: Math.floor(c / 2) % 0x10000,
+    objects: Math.floor(c / 0x20000),
+    frozen: c % 2 === 1,
+  };
 }
 export function packCounters(c: Counters): number {
   return c.inuse * 2 + (c.frozen ? 1 : 0) + c.objects * 0x20000;
@@ -204,8 +222,8 @@ export function cmpxchgDoubleSlab(
     p.frozen = c.frozen;
     return true;
   }
-  stat(k, 'CMPXCHG_DOUBLE_FAIL');
-  note(k, 'cmpxchg-fail');
+  stat(k, "CMPXCHG_DOUBLE_FAIL");
+  note(k, "cmpxchg-fail");
   return false;
 }
 
@@ -236,7 +254,8 @@ export function nextTid(m: Machine, tid: number): number {
 
 /** The 2022 stable fix: a slow path that clears c->page also bumps c->tid. */
 export function bumpTidIfFixed(k: K, c: CpuSlab): void {
-  if (k.m.config.fixes.includes('tid-on-deactivation')) c.tid = nextTid(k.m, c.tid);
+  if (k.m.config.fixes.includes("tid-on-deactivation"))
+    c.tid = nextTid(k.m, c.tid);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,8 +272,14 @@ export function ownChain(k: K, head: ObjRef | null): void {
   let x: ObjRef = head;
   for (let guard = 0; guard <= m.cache.objects; guard++) {
     const p = m.pages[pageOf(m, x)];
-    const nx = p && p.use === 'slab' ? p.fp[indexOf(m, x)] : null;
-    if (nx === null || nx === undefined || nx === USER_DATA || pageOf(m, nx) !== pageOf(m, head)) break;
+    const nx = p && p.use === "slab" ? p.fp[indexOf(m, x)] : null;
+    if (
+      nx === null ||
+      nx === undefined ||
+      nx === USER_DATA ||
+      pageOf(m, nx) !== pageOf(m, head)
+    )
+      break;
     x = nx;
   }
   k.a.ownedChains.push(head, x);
@@ -293,20 +318,20 @@ export function inHardirq(k: K): boolean {
 }
 export function isHardContext(m: Machine, a: Actor): boolean {
   // On PREEMPT_RT device interrupts run as threads; only the NMI stays a hard context.
-  if (a.kind === 'nmi') return true;
-  return a.kind === 'irq' && !m.config.preemptRt;
+  if (a.kind === "nmi") return true;
+  return a.kind === "irq" && !m.config.preemptRt;
 }
 export function inAtomic(k: K): boolean {
   return inHardirq(k) || k.a.preemptCount > 0 || cpuOf(k).irqsOff;
 }
 
 /** `local_irq_save(flags)`: saves into local `name`. */
-export function irqSave(k: K, name = 'flags'): void {
+export function irqSave(k: K, name = "flags"): void {
   const c = cpuOf(k);
   k.L[name] = c.irqsOff;
   c.irqsOff = true;
 }
-export function irqRestore(k: K, name = 'flags'): void {
+export function irqRestore(k: K, name = "flags"): void {
   cpuOf(k).irqsOff = k.L[name] === true;
 }
 export function irqDisable(k: K): void {
@@ -333,57 +358,57 @@ export function migrateEnable(k: K): void {
 
 export function lockClass(ref: LockRef): LockClass {
   switch (ref.kind) {
-    case 'cpuSlab':
-      return 'cpu_slab->lock';
-    case 'listLock':
-      return 'n->list_lock';
-    case 'slabMutex':
-      return 'slab_mutex';
-    case 'flushLock':
-      return 'flush_lock';
-    case 'cpuHotplug':
-      return 'cpu_hotplug_lock';
+    case "cpuSlab":
+      return "cpu_slab->lock";
+    case "listLock":
+      return "n->list_lock";
+    case "slabMutex":
+      return "slab_mutex";
+    case "flushLock":
+      return "flush_lock";
+    case "cpuHotplug":
+      return "cpu_hotplug_lock";
   }
 }
 
 export function lockName(ref: LockRef): string {
   switch (ref.kind) {
-    case 'cpuSlab':
+    case "cpuSlab":
       return `cpu_slab->lock (cpu ${ref.cpu})`;
-    case 'listLock':
+    case "listLock":
       return `n->list_lock (node ${ref.node})`;
-    case 'slabMutex':
-      return 'slab_mutex';
-    case 'flushLock':
-      return 'flush_lock';
-    case 'cpuHotplug':
-      return ref.write ? 'cpu_hotplug_lock (write)' : 'cpu_hotplug_lock (read)';
+    case "slabMutex":
+      return "slab_mutex";
+    case "flushLock":
+      return "flush_lock";
+    case "cpuHotplug":
+      return ref.write ? "cpu_hotplug_lock (write)" : "cpu_hotplug_lock (read)";
   }
 }
 
 function sameLock(a: LockRef, b: LockRef): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'cpuSlab' && b.kind === 'cpuSlab') return a.cpu === b.cpu;
-  if (a.kind === 'listLock' && b.kind === 'listLock') return a.node === b.node;
+  if (a.kind === "cpuSlab" && b.kind === "cpuSlab") return a.cpu === b.cpu;
+  if (a.kind === "listLock" && b.kind === "listLock") return a.node === b.node;
   return true;
 }
 
 /** Current holders of a lock instance (several readers for cpu_hotplug_lock). */
 export function lockOwners(m: Machine, ref: LockRef): number[] {
   switch (ref.kind) {
-    case 'cpuSlab': {
+    case "cpuSlab": {
       const o = m.cpuSlab[ref.cpu]!.lock;
       return o === null ? [] : [o];
     }
-    case 'listLock': {
+    case "listLock": {
       const o = m.nodes[ref.node]!.listLock;
       return o === null ? [] : [o];
     }
-    case 'slabMutex':
+    case "slabMutex":
       return m.locks.slabMutex === null ? [] : [m.locks.slabMutex];
-    case 'flushLock':
+    case "flushLock":
       return m.locks.flushLock === null ? [] : [m.locks.flushLock];
-    case 'cpuHotplug': {
+    case "cpuHotplug": {
       const w = m.locks.cpuHotplugWriter;
       return w === null ? [...m.locks.cpuHotplugReaders] : [w];
     }
@@ -392,7 +417,7 @@ export function lockOwners(m: Machine, ref: LockRef): number[] {
 
 /** Whether `who` could take the lock now. */
 export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
-  if (ref.kind === 'cpuHotplug') {
+  if (ref.kind === "cpuHotplug") {
     if (m.locks.cpuHotplugWriter !== null) return false;
     return ref.write ? m.locks.cpuHotplugReaders.length === 0 : true;
   }
@@ -402,35 +427,42 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
   switch (ref.kind) {
-    case 'cpuSlab':
+    case "cpuSlab":
       m.cpuSlab[ref.cpu]!.lock = who;
       return;
-    case 'listLock':
+    case "listLock":
       m.nodes[ref.node]!.listLock = who;
       return;
-    case 'slabMutex':
+    case "slabMutex":
       m.locks.slabMutex = who;
       return;
-    case 'flushLock':
+    case "flushLock":
       m.locks.flushLock = who;
       return;
-    case 'cpuHotplug':
+    case "cpuHotplug":
       if (ref.write) m.locks.cpuHotplugWriter = who;
       else if (who !== null) m.locks.cpuHotplugReaders.push(who);
       return;
   }
 }
 
-function reaches(edges: [LockClass, LockClass][], from: LockClass, to: LockClass): LockClass[] | null {
+function reaches(
+  edges: [LockClass, LockClass][],
+  from: LockClass,
+  to: LockClass,
+): LockClass[] | null {
   // Depth-first search for a dependency path from -> ... -> to.
-  const stack: { at: LockClass; path: LockClass[] }[] = [{ at: from, path: [from] }];
+  const stack: { at: LockClass; path: LockClass[] }[] = [
+    { at: from, path: [from] },
+  ];
   const seen = new Set<LockClass>();
   while (stack.length > 0) {
     const { at, path } = stack.pop()!;
     if (at === to) return path;
     if (seen.has(at)) continue;
     seen.add(at);
-    for (const [a, b] of edges) if (a === at) stack.push({ at: b, path: [...path, b] });
+    for (const [a, b] of edges)
+      if (a === at) stack.push({ at: b, path: [...path, b] });
   }
   return null;
 }
@@ -442,12 +474,12 @@ function lockdepAcquire(k: K, ref: LockRef): void {
   const cls = lockClass(ref);
   const a = k.a;
   const ld = m.lockdep;
-  const readRecursive = ref.kind === 'cpuHotplug' && !ref.write;
+  const readRecursive = ref.kind === "cpuHotplug" && !ref.write;
   for (const h of a.held) {
     if (h.cls === cls && !readRecursive) {
       report(
         k,
-        'lockdep-recursion',
+        "lockdep-recursion",
         `WARNING: possible recursive locking detected: ${a.name} is trying to acquire ${lockName(ref)} but already holds ${lockName(h.ref)}`,
         [],
         [],
@@ -462,27 +494,32 @@ function lockdepAcquire(k: K, ref: LockRef): void {
       if (back) {
         report(
           k,
-          'lockdep-circular',
-          `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${h.cls}; existing dependency chain: ${back.join(' -> ')}`,
+          "lockdep-circular",
+          `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${h.cls}; existing dependency chain: ${back.join(" -> ")}`,
           [],
           [],
-          `circ:${[...back, cls].sort().join(',')}`,
+          `circ:${[...back, cls].sort().join(",")}`,
         );
       }
     }
   }
   // irq-safety: a lock taken in hardirq context must never be taken with irqs enabled.
-  if (!m.config.preemptRt || a.kind === 'nmi') {
+  if (!m.config.preemptRt || a.kind === "nmi") {
     const hard = inHardirq(k);
     const irqsOn = !cpuOf(k).irqsOff && !hard;
     if (hard && !ld.inHardirq.includes(cls)) ld.inHardirq.push(cls);
-    if (irqsOn && ref.kind !== 'slabMutex' && ref.kind !== 'flushLock' && ref.kind !== 'cpuHotplug') {
+    if (
+      irqsOn &&
+      ref.kind !== "slabMutex" &&
+      ref.kind !== "flushLock" &&
+      ref.kind !== "cpuHotplug"
+    ) {
       if (!ld.hardirqOn.includes(cls)) ld.hardirqOn.push(cls);
     }
     if (ld.inHardirq.includes(cls) && ld.hardirqOn.includes(cls)) {
       report(
         k,
-        'lockdep-irq-unsafe',
+        "lockdep-irq-unsafe",
         `WARNING: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
         [],
         [],
@@ -495,12 +532,14 @@ function lockdepAcquire(k: K, ref: LockRef): void {
 /** Actors beneath `a` on its CPU's context stack (the ones it interrupted). */
 function interruptedBy(m: Machine, a: Actor): number[] {
   const c = m.cpus[a.cpu]!;
-  if (a.kind === 'nmi') return [c.irq, c.current].filter((x): x is number => x !== null);
-  if (a.kind === 'irq' && !m.config.preemptRt) return c.current === null ? [] : [c.current];
+  if (a.kind === "nmi")
+    return [c.irq, c.current].filter((x): x is number => x !== null);
+  if (a.kind === "irq" && !m.config.preemptRt)
+    return c.current === null ? [] : [c.current];
   return [];
 }
 
-export type LockMode = 'spin' | 'sleep';
+export type LockMode = "spin" | "sleep";
 
 /**
  * Tries to acquire a lock in this micro-step. Returns false when the caller must retry the step
@@ -510,15 +549,20 @@ export type LockMode = 'spin' | 'sleep';
 export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
   const m = k.m;
   const a = k.a;
-  const firstTry = a.wait === null || a.wait.kind !== 'lock' || !sameLock(a.wait.ref, ref);
+  const firstTry =
+    a.wait === null || a.wait.kind !== "lock" || !sameLock(a.wait.ref, ref);
   if (firstTry) {
     lockdepAcquire(k, ref);
-    if (mode === 'sleep' && inAtomic(k)) {
+    if (mode === "sleep" && inAtomic(k)) {
       report(
         k,
-        'sleep-in-atomic',
+        "sleep-in-atomic",
         `BUG: sleeping function called from invalid context: ${a.name} takes ${lockName(ref)} with ${
-          inHardirq(k) ? 'in hardirq' : cpuOf(k).irqsOff ? 'irqs disabled' : 'preemption disabled'
+          inHardirq(k)
+            ? "in hardirq"
+            : cpuOf(k).irqsOff
+              ? "irqs disabled"
+              : "preemption disabled"
         }`,
         [],
         [],
@@ -533,25 +577,28 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
     return true;
   }
   const owners = lockOwners(m, ref);
-  a.wait = { kind: 'lock', ref, spinning: mode === 'spin' };
-  note(k, mode === 'spin' ? 'spin' : 'block');
+  a.wait = { kind: "lock", ref, spinning: mode === "spin" };
+  note(k, mode === "spin" ? "spin" : "block");
   if (firstTry) {
     if (owners.includes(a.id)) {
       report(
         k,
-        'deadlock',
+        "deadlock",
         `deadlock: ${a.name} tries to take ${lockName(ref)}, which it already holds`,
         [],
         [],
         `selfdl:${a.id}:${lockName(ref)}`,
       );
-    } else if (mode === 'spin' && owners.some((o) => interruptedBy(m, a).includes(o))) {
+    } else if (
+      mode === "spin" &&
+      owners.some((o) => interruptedBy(m, a).includes(o))
+    ) {
       report(
         k,
-        'deadlock',
+        "deadlock",
         `deadlock: ${a.name} spins on ${lockName(ref)} held by ${owners
           .map((o) => actorName(m, o))
-          .join(', ')}, the context it interrupted on cpu ${a.cpu}`,
+          .join(", ")}, the context it interrupted on cpu ${a.cpu}`,
         [],
         [],
         `irqdl:${a.id}:${lockName(ref)}`,
@@ -564,7 +611,7 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
 export function release(k: K, ref: LockRef): void {
   const m = k.m;
   const a = k.a;
-  if (ref.kind === 'cpuHotplug' && !ref.write) {
+  if (ref.kind === "cpuHotplug" && !ref.write) {
     const i = m.locks.cpuHotplugReaders.indexOf(a.id);
     if (i >= 0) m.locks.cpuHotplugReaders.splice(i, 1);
   } else {
@@ -583,15 +630,15 @@ export function holds(a: Actor, ref: LockRef): boolean {
 
 /** `local_lock_irqsave(&s->cpu_slab->lock, flags)`. !RT: irqs off. RT: migrate_disable + sleeping lock. */
 export function localLockIrqsave(k: K): boolean {
-  const ref: LockRef = { kind: 'cpuSlab', cpu: k.cpu };
+  const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
   if (k.m.config.preemptRt) {
     if (!k.a.wait) migrateDisable(k);
-    const ok = acquire(k, ref, 'sleep');
+    const ok = acquire(k, ref, "sleep");
     if (ok) k.L.__llcpu = k.cpu;
     return ok;
   }
-  irqSave(k, 'llflags');
-  acquire(k, ref, 'spin');
+  irqSave(k, "llflags");
+  acquire(k, ref, "spin");
   // On !RT the local lock is only an annotation: with irqs off nobody else on this CPU can
   // contend, so it never waits (an NMI would be reported by lockdep as recursion).
   if (k.a.wait) k.a.wait = null;
@@ -601,23 +648,23 @@ export function localLockIrqsave(k: K): boolean {
 }
 
 export function localUnlockIrqrestore(k: K): void {
-  const cpu = typeof k.L.__llcpu === 'number' ? k.L.__llcpu : k.cpu;
-  release(k, { kind: 'cpuSlab', cpu });
+  const cpu = typeof k.L.__llcpu === "number" ? k.L.__llcpu : k.cpu;
+  release(k, { kind: "cpuSlab", cpu });
   if (k.m.config.preemptRt) migrateEnable(k);
-  else irqRestore(k, 'llflags');
+  else irqRestore(k, "llflags");
 }
 
 /** `local_lock(&s->cpu_slab->lock)` (no irqsave). !RT: preempt_disable. RT: migrate_disable + lock. */
 export function localLock(k: K): boolean {
-  const ref: LockRef = { kind: 'cpuSlab', cpu: k.cpu };
+  const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
   if (k.m.config.preemptRt) {
     if (!k.a.wait) migrateDisable(k);
-    const ok = acquire(k, ref, 'sleep');
+    const ok = acquire(k, ref, "sleep");
     if (ok) k.L.__llcpu = k.cpu;
     return ok;
   }
   preemptDisable(k);
-  acquire(k, ref, 'spin');
+  acquire(k, ref, "spin");
   if (k.a.wait) k.a.wait = null;
   setOwner(k.m, ref, k.a.id);
   k.L.__llcpu = k.cpu;
@@ -625,18 +672,23 @@ export function localLock(k: K): boolean {
 }
 
 export function localUnlock(k: K): void {
-  const cpu = typeof k.L.__llcpu === 'number' ? k.L.__llcpu : k.cpu;
-  release(k, { kind: 'cpuSlab', cpu });
+  const cpu = typeof k.L.__llcpu === "number" ? k.L.__llcpu : k.cpu;
+  release(k, { kind: "cpuSlab", cpu });
   if (k.m.config.preemptRt) migrateEnable(k);
   else preemptEnable(k);
 }
 
 /** `spin_lock_irqsave(&n->list_lock, flags)`; with `irqsave` false, plain `spin_lock`. */
-export function spinLockNode(k: K, node: number, irqsave: boolean, flagsName = 'nflags'): boolean {
-  const ref: LockRef = { kind: 'listLock', node };
+export function spinLockNode(
+  k: K,
+  node: number,
+  irqsave: boolean,
+  flagsName = "nflags",
+): boolean {
+  const ref: LockRef = { kind: "listLock", node };
   if (k.m.config.preemptRt) {
     // RT spinlock_t: an rtmutex; the holder stays migratable-disabled and preemptible.
-    const ok = acquire(k, ref, 'sleep');
+    const ok = acquire(k, ref, "sleep");
     if (ok) migrateDisable(k);
     return ok;
   }
@@ -644,11 +696,16 @@ export function spinLockNode(k: K, node: number, irqsave: boolean, flagsName = '
     if (irqsave) irqSave(k, flagsName);
     preemptDisable(k);
   }
-  return acquire(k, ref, 'spin');
+  return acquire(k, ref, "spin");
 }
 
-export function spinUnlockNode(k: K, node: number, irqrestore: boolean, flagsName = 'nflags'): void {
-  release(k, { kind: 'listLock', node });
+export function spinUnlockNode(
+  k: K,
+  node: number,
+  irqrestore: boolean,
+  flagsName = "nflags",
+): void {
+  release(k, { kind: "listLock", node });
   if (k.m.config.preemptRt) {
     migrateEnable(k);
     return;
@@ -658,7 +715,7 @@ export function spinUnlockNode(k: K, node: number, irqrestore: boolean, flagsNam
 }
 
 export function mutexLock(k: K, ref: LockRef): boolean {
-  return acquire(k, ref, 'sleep');
+  return acquire(k, ref, "sleep");
 }
 export function mutexUnlock(k: K, ref: LockRef): void {
   release(k, ref);

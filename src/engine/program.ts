@@ -8,19 +8,19 @@
  * same step (a contended lock). The frame itself (`fn`, `pc`, locals) is plain data; the step
  * bodies live here in code, so a state never holds a closure.
  */
-import type { Actor, Frame, Locals, Machine, StepEvent, Value } from './types';
+import type { Actor, Frame, Locals, Machine, StepEvent, Value } from "./types";
 
 export type Next =
   | undefined
-  | { readonly kind: 'goto'; readonly label: string }
+  | { readonly kind: "goto"; readonly label: string }
   | {
-      readonly kind: 'call';
+      readonly kind: "call";
       readonly fn: string;
       readonly args: Locals;
     }
-  | { readonly kind: 'return'; readonly value: Value }
-  | { readonly kind: 'retry' }
-  | { readonly kind: 'halt' };
+  | { readonly kind: "return"; readonly value: Value }
+  | { readonly kind: "retry" }
+  | { readonly kind: "halt" };
 
 /** Execution context handed to a step body. Reused between steps: never stored in state. */
 export interface K {
@@ -68,7 +68,8 @@ export function fn(name: string, steps: StepDef[]): KernelFn {
   const labels: Record<string, number> = {};
   steps.forEach((s, i) => {
     if (s.label !== undefined) {
-      if (labels[s.label] !== undefined) throw new Error(`${name}: duplicate label ${s.label}`);
+      if (labels[s.label] !== undefined)
+        throw new Error(`${name}: duplicate label ${s.label}`);
       labels[s.label] = i;
     }
   });
@@ -98,33 +99,35 @@ const gotoCache = new Map<string, Next>();
 export function goto(label: string): Next {
   let g = gotoCache.get(label);
   if (!g) {
-    g = { kind: 'goto', label };
+    g = { kind: "goto", label };
     gotoCache.set(label, g);
   }
   return g;
 }
 
 export function call(fnName: string, args: Locals = {}): Next {
-  return { kind: 'call', fn: fnName, args };
+  return { kind: "call", fn: fnName, args };
 }
 
 export function ret(value: Value = null): Next {
-  return { kind: 'return', value };
+  return { kind: "return", value };
 }
 
-export const RETRY: Next = { kind: 'retry' };
-export const HALT: Next = { kind: 'halt' };
+export const RETRY: Next = { kind: "retry" };
+export const HALT: Next = { kind: "halt" };
 
 /** Typed accessors for locals (locals are plain JSON values). */
 export function num(L: Locals, name: string): number {
   const v = L[name];
-  if (typeof v !== 'number') throw new Error(`local ${name} is not a number: ${String(v)}`);
+  if (typeof v !== "number")
+    throw new Error(`local ${name} is not a number: ${String(v)}`);
   return v;
 }
 export function ref(L: Locals, name: string): number | null {
   const v = L[name];
   if (v === null || v === undefined) return null;
-  if (typeof v !== 'number') throw new Error(`local ${name} is not a reference: ${String(v)}`);
+  if (typeof v !== "number")
+    throw new Error(`local ${name} is not a reference: ${String(v)}`);
   return v;
 }
 export function bool(L: Locals, name: string): boolean {

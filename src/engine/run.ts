@@ -7,14 +7,14 @@
  * is replayed on another kernel whose code takes a different number of steps) is skipped and
  * counted, so a schedule replays as far as it applies.
  */
-import { buildVariant } from './kernel';
-import { configOf, load, stepInPlace } from './machine';
-import type { Variant } from './program';
-import { actorName, lockName, lockOwners } from './prims';
-import { rng, type Rng } from './random';
-import { parseEntry, type Scenario } from './scenario';
-import { choicesFor, hasWork, stuck } from './scheduler';
-import type { Choice, Finding, Machine, StepEvent } from './types';
+import { buildVariant } from "./kernel";
+import { configOf, load, stepInPlace } from "./machine";
+import type { Variant } from "./program";
+import { actorName, lockName, lockOwners } from "./prims";
+import { rng, type Rng } from "./random";
+import { parseEntry, type Scenario } from "./scenario";
+import { choicesFor, hasWork, stuck } from "./scheduler";
+import type { Choice, Finding, Machine, StepEvent } from "./types";
 
 export interface Session {
   scenario: Scenario;
@@ -29,9 +29,7 @@ export function start(s: Scenario, opts: { checks?: boolean } = {}): Session {
 }
 
 export type Policy =
-  | { kind: 'scripted' }
-  | { kind: 'roundRobin' }
-  | { kind: 'random'; rng: Rng };
+  { kind: "scripted" } | { kind: "roundRobin" } | { kind: "random"; rng: Rng };
 
 /** Picks the next choice; null when nobody can make progress. */
 export class Scheduler {
@@ -46,13 +44,13 @@ export class Scheduler {
   ) {
     for (const e of s.schedule?.steps ?? []) {
       const p = parseEntry(e);
-      if (typeof p === 'string') throw new Error(p);
+      if (typeof p === "string") throw new Error(p);
       this.entries.push(p);
     }
     this.left = this.entries[0]?.times ?? 0;
   }
 
-  private scripted(m: Machine): Choice | null | 'exhausted' {
+  private scripted(m: Machine): Choice | null | "exhausted" {
     while (this.entryIndex < this.entries.length) {
       const e = this.entries[this.entryIndex]!;
       if (this.left <= 0) {
@@ -63,18 +61,21 @@ export class Scheduler {
       this.left--;
       const a = m.actors.find((x) => x.name === e.actor);
       const cs = a ? choicesFor(m, a) : [];
-      const pick = e.cpu === null ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0]) : cs.find((c) => c.cpu === e.cpu);
+      const pick =
+        e.cpu === null
+          ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
+          : cs.find((c) => c.cpu === e.cpu);
       if (pick) return pick;
       this.skipped++;
     }
-    return 'exhausted';
+    return "exhausted";
   }
 
   next(m: Machine): Choice | null {
     if (!this.random) {
       const sc = this.scripted(m);
-      if (sc !== 'exhausted') return sc;
-      if ((this.s.schedule?.rest ?? 'round-robin') === 'stop') return null;
+      if (sc !== "exhausted") return sc;
+      if ((this.s.schedule?.rest ?? "round-robin") === "stop") return null;
     }
     return this.random ? this.randomChoice(m, this.random) : this.roundRobin(m);
   }
@@ -86,17 +87,18 @@ export class Scheduler {
       const cs = choicesFor(m, a).filter((c) => c.progress);
       if (cs.length === 0) continue;
       this.rrLast = a.id;
-      return cs.find((c) => c.via !== 'migrate') ?? cs[0]!;
+      return cs.find((c) => c.via !== "migrate") ?? cs[0]!;
     }
     return null;
   }
 
   private randomChoice(m: Machine, r: Rng): Choice | null {
     const all: Choice[] = [];
-    for (const a of m.actors) for (const c of choicesFor(m, a)) if (c.progress) all.push(c);
+    for (const a of m.actors)
+      for (const c of choicesFor(m, a)) if (c.progress) all.push(c);
     if (all.length === 0) return null;
     // Migrations are possible at almost every point; pick them less often than real steps.
-    const moves = all.filter((c) => c.via !== 'migrate');
+    const moves = all.filter((c) => c.via !== "migrate");
     const pool = moves.length > 0 && r.next() < 0.85 ? moves : all;
     return pool[r.int(pool.length)]!;
   }
@@ -108,18 +110,30 @@ export function deadlockReport(m: Machine): string {
   for (const a of m.actors) {
     if (!hasWork(a) || !a.wait) continue;
     const w = a.wait;
-    if (w.kind === 'lock')
-      parts.push(`${a.name} waits for ${lockName(w.ref)} held by ${lockOwners(m, w.ref).map((o) => actorName(m, o)).join(', ') || 'nobody'}`);
-    else if (w.kind === 'cpuIdle') parts.push(`${a.name} waits for cpu ${w.cpu} to become idle`);
-    else parts.push(`${a.name} waits for ${actorName(m, w.actor)} to finish its work`);
+    if (w.kind === "lock")
+      parts.push(
+        `${a.name} waits for ${lockName(w.ref)} held by ${
+          lockOwners(m, w.ref)
+            .map((o) => actorName(m, o))
+            .join(", ") || "nobody"
+        }`,
+      );
+    else if (w.kind === "cpuIdle")
+      parts.push(`${a.name} waits for cpu ${w.cpu} to become idle`);
+    else
+      parts.push(
+        `${a.name} waits for ${actorName(m, w.actor)} to finish its work`,
+      );
   }
   for (const a of m.actors) {
     if (!hasWork(a) || a.wait) continue;
     const c = m.cpus[a.cpu]!;
     const top = c.nmi ?? c.irq ?? c.current;
-    parts.push(`${a.name} cannot get cpu ${a.cpu}${c.online ? '' : ' (offline)'}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ''}`);
+    parts.push(
+      `${a.name} cannot get cpu ${a.cpu}${c.online ? "" : " (offline)"}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ""}`,
+    );
   }
-  return parts.length > 0 ? parts.join('; ') : 'no context can run';
+  return parts.length > 0 ? parts.join("; ") : "no context can run";
 }
 
 export interface RunOptions {
@@ -134,48 +148,71 @@ export interface RunResult {
   machine: Machine;
   steps: number;
   completed: boolean;
-  stopReason: 'done' | 'deadlock' | 'schedule-ended' | 'step-limit' | 'crashed';
+  stopReason: "done" | "deadlock" | "schedule-ended" | "step-limit" | "crashed";
   skippedEntries: number;
   findings: Finding[];
 }
 
 export function completed(m: Machine): boolean {
-  return m.actors.every((a) => !hasWork(a) || a.status !== 'ready');
+  return m.actors.every((a) => !hasWork(a) || a.status !== "ready");
 }
 
 /** Runs a session to its end under the scenario's schedule (or a seeded random one). */
 export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   const m = sess.machine;
-  const sched = new Scheduler(sess.scenario, opts.seed === undefined || opts.seed === null ? null : rng(opts.seed));
+  const sched = new Scheduler(
+    sess.scenario,
+    opts.seed === undefined || opts.seed === null ? null : rng(opts.seed),
+  );
   const max = opts.maxSteps ?? 100_000;
-  let stopReason: RunResult['stopReason'] = 'done';
+  let stopReason: RunResult["stopReason"];
   for (;;) {
     if (completed(m)) {
-      stopReason = m.actors.some((a) => a.status === 'crashed') ? 'crashed' : 'done';
+      stopReason = m.actors.some((a) => a.status === "crashed")
+        ? "crashed"
+        : "done";
       break;
     }
     if (m.step >= max) {
-      stopReason = 'step-limit';
+      stopReason = "step-limit";
       break;
     }
     const ch = sched.next(m);
     if (!ch) {
       if (stuck(m)) {
-        stopReason = 'deadlock';
-        const f: Finding = { code: 'deadlock', step: m.step, actor: null, slabs: [], objects: [], message: `deadlock: ${deadlockReport(m)}` };
-        if (!m.findings.some((x) => x.code === 'deadlock')) m.findings.push(f);
-      } else stopReason = 'schedule-ended';
+        stopReason = "deadlock";
+        const f: Finding = {
+          code: "deadlock",
+          step: m.step,
+          actor: null,
+          slabs: [],
+          objects: [],
+          message: `deadlock: ${deadlockReport(m)}`,
+        };
+        if (!m.findings.some((x) => x.code === "deadlock")) m.findings.push(f);
+      } else stopReason = "schedule-ended";
       break;
     }
-    const ev = stepInPlace(m, sess.variant, ch, { checks: opts.checks ?? true });
+    const ev = stepInPlace(m, sess.variant, ch, {
+      checks: opts.checks ?? true,
+    });
     opts.onStep?.(ev, m);
   }
-  return { machine: m, steps: m.step, completed: completed(m), stopReason, skippedEntries: sched.skipped, findings: m.findings };
+  return {
+    machine: m,
+    steps: m.step,
+    completed: completed(m),
+    stopReason,
+    skippedEntries: sched.skipped,
+    findings: m.findings,
+  };
 }
 
 /** Sums the per-CPU SLUB_STATS counters. */
 export function totalStats(m: Machine): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of m.stats) for (const k in s) out[k] = (out[k] ?? 0) + s[k]!;
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(out).sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -3,9 +3,9 @@
  * A scenario names the kernel and its config, the cache, an optional prepared initial state,
  * the actors with their operations, the schedule, and narration attached to steps.
  */
-import type { ActorKind, KernelFix, Op } from './types';
+import type { ActorKind, KernelFix, Op } from "./types";
 
-export const SCENARIO_FORMAT = 'slabscope/scenario';
+export const SCENARIO_FORMAT = "slabscope/scenario";
 export const SCENARIO_VERSION = 1;
 
 export interface ScenarioKernel {
@@ -49,7 +49,7 @@ export interface PrepareOp {
  */
 export interface ScenarioSchedule {
   steps: string[];
-  rest?: 'round-robin' | 'stop';
+  rest?: "round-robin" | "stop";
 }
 
 export interface Narration {
@@ -80,8 +80,10 @@ export interface ParsedEntry {
 /** Parses one schedule entry; returns an error message for a malformed one. */
 export function parseEntry(e: string): ParsedEntry | string {
   const m = /^([^@*\s]+)(?:@(\d+))?(?:\*(\d+))?$/.exec(e);
-  if (!m) return `schedule entry "${e}" is not of the form name, name*N, name@CPU or name@CPU*N`;
+  if (!m)
+    return `schedule entry "${e}" is not of the form name, name*N, name@CPU or name@CPU*N`;
   const times = m[3] === undefined ? 1 : Number(m[3]);
-  if (times < 1 || times > 1_000_000) return `schedule entry "${e}": repeat count out of range`;
+  if (times < 1 || times > 1_000_000)
+    return `schedule entry "${e}": repeat count out of range`;
   return { actor: m[1]!, cpu: m[2] === undefined ? null : Number(m[2]), times };
 }

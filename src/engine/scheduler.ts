@@ -10,28 +10,28 @@
  * Simplified: no priorities or fairness (any runnable context may be picked); softirqs are not
  * modelled separately from hardirqs; CPU hotplug waits for tasks on a dying CPU to be migratable.
  */
-import { isHardContext, lockAvailable } from './prims';
-import type { Actor, Choice, Machine, Wait } from './types';
+import { isHardContext, lockAvailable } from "./prims";
+import type { Actor, Choice, Machine, Wait } from "./types";
 
 /** A waiter that busy-waits (and so keeps its CPU) rather than sleeping. */
 export function spins(w: Wait): boolean {
-  return w.kind === 'ipi' || (w.kind === 'lock' && w.spinning);
+  return w.kind === "ipi" || (w.kind === "lock" && w.spinning);
 }
 
 export function hasWork(a: Actor): boolean {
-  return a.status === 'ready' && (a.frames.length > 0 || a.op < a.ops.length);
+  return a.status === "ready" && (a.frames.length > 0 || a.op < a.ops.length);
 }
 
 export function waitSatisfied(m: Machine, w: Wait, who: number): boolean {
   switch (w.kind) {
-    case 'lock':
+    case "lock":
       return lockAvailable(m, w.ref, who);
-    case 'work':
-    case 'ipi': {
+    case "work":
+    case "ipi": {
       const t = m.actors[w.actor]!;
       return t.op > w.op;
     }
-    case 'cpuIdle':
+    case "cpuIdle":
       return canTakeDown(m, w.cpu, who);
   }
 }
@@ -44,18 +44,20 @@ export function canTakeDown(m: Machine, cpu: number, who: number): boolean {
   const c = m.cpus[cpu]!;
   if (c.irq !== null || c.nmi !== null) return false;
   for (const a of m.actors) {
-    if (a.id === who || a.frames.length === 0 || a.status !== 'ready') continue;
+    if (a.id === who || a.frames.length === 0 || a.status !== "ready") continue;
     // stop_machine(): every online CPU must reach a preemptible point first.
     const ac = m.cpus[a.cpu]!;
     if (a.cpu !== cpu) {
       if (!ac.online) continue;
-      if (a.kind === 'irq' || a.kind === 'nmi' || a.preemptCount > 0) return false;
+      if (a.kind === "irq" || a.kind === "nmi" || a.preemptCount > 0)
+        return false;
       if (ac.current === a.id && ac.irqsOff) return false;
       continue;
     }
     // Interrupts and per-CPU kworkers finish on their CPU; a task with affinity only for the
     // dying CPU is moved anyway (its affinity is broken), unless it disabled migration.
-    if (a.kind === 'irq' || a.kind === 'nmi' || a.kind === 'kworker') return false;
+    if (a.kind === "irq" || a.kind === "nmi" || a.kind === "kworker")
+      return false;
     if (a.migrateDisable > 0 || a.preemptCount > 0) return false;
     if (c.current === a.id && c.irqsOff) return false;
     if (a.wait && spins(a.wait)) return false;
@@ -65,7 +67,7 @@ export function canTakeDown(m: Machine, cpu: number, who: number): boolean {
 
 /** A task is switched out only at a preemption point: preemption and irqs on, or asleep. */
 function taskYields(m: Machine, t: Actor): boolean {
-  if (t.status !== 'ready' || !hasWork(t)) return true;
+  if (t.status !== "ready" || !hasWork(t)) return true;
   if (t.frames.length === 0) return true;
   if (t.wait && !spins(t.wait) && !waitSatisfied(m, t.wait, t.id)) return true; // asleep
   return t.preemptCount === 0 && !m.cpus[t.cpu]!.irqsOff;
@@ -76,15 +78,15 @@ function isTaskLike(m: Machine, a: Actor): boolean {
 }
 
 /** How task-like `a` could run on `cpu` now, or null. */
-function taskVia(m: Machine, a: Actor, cpu: number): Choice['via'] | null {
+function taskVia(m: Machine, a: Actor, cpu: number): Choice["via"] | null {
   const c = m.cpus[cpu]!;
   if (!c.online) return null;
   if (c.irq !== null || c.nmi !== null) return null;
-  if (c.current === a.id) return 'running';
-  if (c.current === null) return 'switch';
+  if (c.current === a.id) return "running";
+  if (c.current === null) return "switch";
   const t = m.actors[c.current]!;
   if (!taskYields(m, t)) return null;
-  return t.frames.length > 0 && t.status === 'ready' ? 'preempt' : 'switch';
+  return t.frames.length > 0 && t.status === "ready" ? "preempt" : "switch";
 }
 
 /** Every choice for one actor. */
@@ -100,16 +102,18 @@ export function choicesFor(m: Machine, a: Actor): Choice[] {
   const c = m.cpus[a.cpu]!;
   if (!isTaskLike(m, a)) {
     if (!c.online) return [];
-    if (a.kind === 'nmi') {
-      if (c.nmi === a.id) out.push({ actor: a.id, cpu: a.cpu, progress, via: 'running' });
+    if (a.kind === "nmi") {
+      if (c.nmi === a.id)
+        out.push({ actor: a.id, cpu: a.cpu, progress, via: "running" });
       else if (c.nmi === null && a.frames.length === 0)
-        out.push({ actor: a.id, cpu: a.cpu, progress, via: 'nmi-entry' });
+        out.push({ actor: a.id, cpu: a.cpu, progress, via: "nmi-entry" });
       return out;
     }
     if (c.nmi !== null) return [];
-    if (c.irq === a.id) out.push({ actor: a.id, cpu: a.cpu, progress, via: 'running' });
+    if (c.irq === a.id)
+      out.push({ actor: a.id, cpu: a.cpu, progress, via: "running" });
     else if (c.irq === null && !c.irqsOff && a.frames.length === 0)
-      out.push({ actor: a.id, cpu: a.cpu, progress, via: 'irq-entry' });
+      out.push({ actor: a.id, cpu: a.cpu, progress, via: "irq-entry" });
     return out;
   }
   const here = taskVia(m, a, a.cpu);
@@ -123,7 +127,8 @@ export function choicesFor(m: Machine, a: Actor): Choice[] {
   if (movable && !(a.wait && spins(a.wait))) {
     for (let cpu = 0; cpu < m.cpus.length; cpu++) {
       if (cpu === a.cpu) continue;
-      if (taskVia(m, a, cpu)) out.push({ actor: a.id, cpu, progress, via: 'migrate' });
+      if (taskVia(m, a, cpu))
+        out.push({ actor: a.id, cpu, progress, via: "migrate" });
     }
   }
   return out;
@@ -144,7 +149,12 @@ export function stuck(m: Machine): boolean {
   for (const a of m.actors) {
     if (!hasWork(a)) continue;
     // Idle contexts bound to an offline CPU wait for it to come back: not a deadlock.
-    if (a.frames.length === 0 && !m.cpus[a.cpu]!.online && (a.pinned || a.kind !== 'task')) continue;
+    if (
+      a.frames.length === 0 &&
+      !m.cpus[a.cpu]!.online &&
+      (a.pinned || a.kind !== "task")
+    )
+      continue;
     work = true;
     if (choicesFor(m, a).some((c) => c.progress)) return false;
   }

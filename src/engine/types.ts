@@ -20,7 +20,8 @@ export const USER_DATA = -1;
 /** `pages` / `pobjects` read from a page that is not a slab: halves of `page->lru.prev`. */
 export const LRU_GARBAGE = 0x5a5a;
 
-export type KernelName = 'v5.14' | 'v5.15' | (string & { readonly brand?: 'variant' });
+export type KernelName =
+  "v5.14" | "v5.15" | (string & { readonly brand?: "variant" });
 
 export interface KernelConfig {
   /** Kernel variant by mainline release (or a named intermediate from the race library). */
@@ -45,7 +46,7 @@ export interface KernelConfig {
   fixes: KernelFix[];
 }
 
-export type KernelFix = 'tid-on-deactivation';
+export type KernelFix = "tid-on-deactivation";
 
 /** `struct kmem_cache`: only the fields SLUB's paths read. */
 export interface KmemCache {
@@ -87,7 +88,7 @@ export interface Cpu {
   nmi: number | null;
 }
 
-export type PageUse = 'free' | 'slab' | 'pagecache';
+export type PageUse = "free" | "slab" | "pagecache";
 
 /** `struct page` used as a slab page (5.14 layout). */
 export interface Page {
@@ -124,19 +125,19 @@ export interface KmemCacheNode {
 }
 
 export type LockClass =
-  | 'cpu_slab->lock'
-  | 'n->list_lock'
-  | 'slab_mutex'
-  | 'flush_lock'
-  | 'cpu_hotplug_lock';
+  | "cpu_slab->lock"
+  | "n->list_lock"
+  | "slab_mutex"
+  | "flush_lock"
+  | "cpu_hotplug_lock";
 
 /** A concrete lock instance. */
 export type LockRef =
-  | { kind: 'cpuSlab'; cpu: number }
-  | { kind: 'listLock'; node: number }
-  | { kind: 'slabMutex' }
-  | { kind: 'flushLock' }
-  | { kind: 'cpuHotplug'; write: boolean };
+  | { kind: "cpuSlab"; cpu: number }
+  | { kind: "listLock"; node: number }
+  | { kind: "slabMutex" }
+  | { kind: "flushLock" }
+  | { kind: "cpuHotplug"; write: boolean };
 
 export interface GlobalLocks {
   slabMutex: number | null;
@@ -146,22 +147,22 @@ export interface GlobalLocks {
   cpuHotplugReaders: number[];
 }
 
-export type ActorKind = 'task' | 'irq' | 'nmi' | 'kworker' | 'hotplug';
+export type ActorKind = "task" | "irq" | "nmi" | "kworker" | "hotplug";
 
-export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC';
+export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
 /** An operation an actor performs (imperative). */
 export type Op =
-  | { kind: 'alloc'; slot: string; gfp?: Gfp; node?: number }
-  | { kind: 'free'; slot: string; keep?: boolean }
-  | { kind: 'flushAll' }
-  | { kind: 'shrink' }
-  | { kind: 'cpuOffline'; cpu: number }
-  | { kind: 'cpuOnline'; cpu: number }
-  | { kind: 'allocPageCache'; slot: string }
-  | { kind: 'freePageCache'; slot: string }
+  | { kind: "alloc"; slot: string; gfp?: Gfp; node?: number }
+  | { kind: "free"; slot: string; keep?: boolean }
+  | { kind: "flushAll" }
+  | { kind: "shrink" }
+  | { kind: "cpuOffline"; cpu: number }
+  | { kind: "cpuOnline"; cpu: number }
+  | { kind: "allocPageCache"; slot: string }
+  | { kind: "freePageCache"; slot: string }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
-  | { kind: 'flushCpuSlabWork'; requester: number };
+  | { kind: "flushCpuSlabWork"; requester: number };
 
 export type Value = number | string | boolean | null | (number | null)[];
 export type Locals = Record<string, Value>;
@@ -178,13 +179,13 @@ export interface HeldLock {
 }
 
 export type Wait =
-  | { kind: 'lock'; ref: LockRef; spinning: boolean }
-  | { kind: 'work'; actor: number; op: number }
-  | { kind: 'ipi'; actor: number; op: number }
+  | { kind: "lock"; ref: LockRef; spinning: boolean }
+  | { kind: "work"; actor: number; op: number }
+  | { kind: "ipi"; actor: number; op: number }
   /** The hotplug thread waits until the dying CPU's contexts can be moved off it. */
-  | { kind: 'cpuIdle'; cpu: number };
+  | { kind: "cpuIdle"; cpu: number };
 
-export type ActorStatus = 'ready' | 'done' | 'crashed';
+export type ActorStatus = "ready" | "done" | "crashed";
 
 export interface Actor {
   id: number;
@@ -221,20 +222,20 @@ export interface Actor {
 }
 
 export type FindingCode =
-  | 'uaf-slab'
-  | 'double-alloc'
-  | 'double-free'
-  | 'freelist-corrupt'
-  | 'object-leak'
-  | 'slab-lost'
-  | 'list-corrupt'
-  | 'vm-bug-on'
-  | 'lockdep-circular'
-  | 'lockdep-recursion'
-  | 'lockdep-irq-unsafe'
-  | 'sleep-in-atomic'
-  | 'deadlock'
-  | 'preempt-leak';
+  | "uaf-slab"
+  | "double-alloc"
+  | "double-free"
+  | "freelist-corrupt"
+  | "object-leak"
+  | "slab-lost"
+  | "list-corrupt"
+  | "vm-bug-on"
+  | "lockdep-circular"
+  | "lockdep-recursion"
+  | "lockdep-irq-unsafe"
+  | "sleep-in-atomic"
+  | "deadlock"
+  | "preempt-leak";
 
 export interface Finding {
   code: FindingCode;
@@ -283,7 +284,7 @@ export interface Choice {
   /** false when the step can only spin or re-block (the lock it wants is still held). */
   progress: boolean;
   /** How the actor gets the CPU: already running, preempting, interrupting, migrating. */
-  via: 'running' | 'switch' | 'preempt' | 'irq-entry' | 'nmi-entry' | 'migrate';
+  via: "running" | "switch" | "preempt" | "irq-entry" | "nmi-entry" | "migrate";
 }
 
 export interface StepEvent {
@@ -294,7 +295,7 @@ export interface StepEvent {
   pc: number;
   line: string;
   label: string | null;
-  via: Choice['via'];
+  via: Choice["via"];
   /** What happened besides executing the line: 'spin', 'block', 'cmpxchg-fail', 'op-start'... */
   notes: string[];
   stats: string[];

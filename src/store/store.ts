@@ -5,7 +5,12 @@
  */
 import { immer } from "zustand/middleware/immer";
 import { createStore } from "zustand/vanilla";
-import type { EngineLocation, PingReply } from "../worker/protocol";
+import type {
+  EngineLocation,
+  Frame,
+  PingReply,
+  TraceSummary,
+} from "../worker/protocol";
 
 export type Connection =
   | { kind: "connecting" }
@@ -20,6 +25,11 @@ export type Connection =
 
 export interface AppState {
   connection: Connection;
+  /** The loaded scenario's summary and the frame at the cursor (from the engine). */
+  summary: TraceSummary | null;
+  frame: Frame | null;
+  loaded(summary: TraceSummary): void;
+  showFrame(frame: Frame): void;
   connected(reply: PingReply, fallbackReason: string | null): void;
   failed(message: string): void;
 }
@@ -30,6 +40,16 @@ export function createAppStore() {
   return createStore<AppState>()(
     immer((set) => ({
       connection: { kind: "connecting" },
+      summary: null,
+      frame: null,
+      loaded: (summary) =>
+        set((state) => {
+          state.summary = summary;
+        }),
+      showFrame: (frame) =>
+        set((state) => {
+          state.frame = frame;
+        }),
       connected: (reply, fallbackReason) =>
         set((state) => {
           state.connection = {

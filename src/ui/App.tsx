@@ -3,6 +3,7 @@ import { StoreProvider, useAppStore, useAppStoreApi } from "../store/react";
 import type { AppStore, Connection } from "../store/store";
 import { errorMessage, type EngineClient } from "../worker/client";
 import { ErrorBoundary } from "./ErrorBoundary";
+import { ScenarioView } from "./ScenarioView";
 import "./app.css";
 
 export interface AppProps {
@@ -23,6 +24,7 @@ export function App({ client, store }: AppProps) {
             </p>
           </header>
           <EngineStatus client={client} />
+          <ScenarioView client={client} />
         </main>
       </ErrorBoundary>
     </StoreProvider>

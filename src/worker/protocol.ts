@@ -1,3 +1,4 @@
+import type { Frame } from "./frame";
 /**
  * The contract between the UI and the engine. The same object is served from the module
  * worker (engine.worker.ts, through comlink) or called in the main thread (the fallback), so:
@@ -13,7 +14,21 @@
 export interface EngineApi {
   /** Liveness check; answers which engine is running and where. */
   ping(): Promise<PingReply>;
+  /** Loads the default scenario and runs it to its end; answers its summary. */
+  loadDefault(): Promise<TraceSummary>;
+  /** The frame after `step` micro-steps of the loaded scenario (clamped to the trace). */
+  frame(step: number): Promise<Frame>;
 }
+
+export interface TraceSummary {
+  title: string;
+  description: string;
+  kernel: string;
+  steps: number;
+  findings: number;
+}
+
+export type { Frame } from "./frame";
 
 export type EngineLocation = "worker" | "in-thread";
 

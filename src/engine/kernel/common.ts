@@ -9,7 +9,19 @@
  * get_any_partial ignores remote_node_defrag_ratio and cpusets, one page per slab (order 0, so
  * no ORDER_FALLBACK), the shrink scan of one node is one micro-step under list_lock.
  */
-import { bool, call, fn, goto, num, ref, ret, RETRY, table, type K, type KernelFn } from '../program';
+import {
+  bool,
+  call,
+  fn,
+  goto,
+  num,
+  ref,
+  ret,
+  RETRY,
+  table,
+  type K,
+  type KernelFn,
+} from "../program";
 import {
   acquire,
   cmpxchgDoubleSlab,
@@ -32,10 +44,10 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
-} from '../prims';
-import { canTakeDown } from '../scheduler';
-import type { Machine } from '../types';
-import { LRU_GARBAGE } from '../types';
+} from "../prims";
+import { canTakeDown } from "../scheduler";
+import type { Machine } from "../types";
+import { LRU_GARBAGE } from "../types";
 
 /** kmem_cache_has_cpu_partial(s): CONFIG_SLUB_CPU_PARTIAL and not a debug cache. */
 export function hasCpuPartial(m: Machine): boolean {
@@ -58,10 +70,21 @@ export function nodeMatch(k: K, pid: number, node: number | null): boolean {
 }
 
 /** pfmemalloc_match(page, gfp): only GFP_KERNEL/GFP_ATOMIC without __GFP_MEMALLOC here. */
-export function pfmemallocMatch(k: K, pid: number, checkSlab: boolean): { ok: boolean; bug: boolean } {
+export function pfmemallocMatch(
+  k: K,
+  pid: number,
+  checkSlab: boolean,
+): { ok: boolean; bug: boolean } {
   const p = k.m.pages[pid]!;
   // PageSlabPfmemalloc() asserts PageSlab first: VM_BUG_ON_PAGE(!PageSlab(page)).
-  const bug = checkSlab && vmBugOn(k, p.use !== 'slab', `!PageSlab(page) for P${pid} in PageSlabPfmemalloc`, [pid]);
+  const bug =
+    checkSlab &&
+    vmBugOn(
+      k,
+      p.use !== "slab",
+      `!PageSlab(page) for P${pid} in PageSlabPfmemalloc`,
+      [pid],
+    );
   return { ok: !p.pfmemalloc, bug };
 }
 
@@ -79,7 +102,7 @@ export function makeSlab(k: K, pid: number): void {
   const m = k.m;
   const p = m.pages[pid]!;
   const n = m.cache.objects;
-  p.use = 'slab';
+  p.use = "slab";
   p.objects = n;
   p.inuse = n;
   p.frozen = true;
@@ -97,9 +120,9 @@ export function mightSleep(k: K, what: string): void {
   if (inAtomic(k)) {
     report(
       k,
-      'sleep-in-atomic',
+      "sleep-in-atomic",
       `BUG: sleeping function called from invalid context: ${what} with ${
-        cpuOf(k).irqsOff ? 'irqs disabled' : 'preemption disabled'
+        cpuOf(k).irqsOff ? "irqs disabled" : "preemption disabled"
       }`,
       [],
       [],
@@ -130,7 +153,7 @@ export function chainOf(m: Machine, head: number | null): number[] {
   let x = head;
   while (x !== null && out.length <= m.pages.length) {
     const p = m.pages[x];
-    if (!p || p.use !== 'slab') break;
+    if (!p || p.use !== "slab") break;
     out.push(x);
     x = p.next;
   }
@@ -140,13 +163,13 @@ export function chainOf(m: Machine, head: number | null): number[] {
 // ---------------------------------------------------------------------------------------------
 
 /** discard_slab() -> free_slab() -> __free_pages(): the page goes back to the page allocator. */
-const discardSlab = fn('discard_slab', [
+const discardSlab = fn("discard_slab", [
   {
-    line: 'discard_slab(s, page): dec_slabs_node(); __ClearPageSlab(page); __free_pages(page)',
+    line: "discard_slab(s, page): dec_slabs_node(); __ClearPageSlab(page); __free_pages(page)",
     run: (k) => {
-      const pid = num(k.L, 'page');
-      const p = slabPage(k, pid, 'discard_slab');
-      p.use = 'free';
+      const pid = num(k.L, "page");
+      const p = slabPage(k, pid, "discard_slab");
+      p.use = "free";
       p.frozen = false;
       p.freelist = null;
       p.inuse = 0;
@@ -160,27 +183,32 @@ const discardSlab = fn('discard_slab', [
 ]);
 
 /** get_freelist(): take the whole page freelist for the cpu slab; unfreeze if it was empty. */
-const getFreelist = fn('get_freelist', [
+const getFreelist = fn("get_freelist", [
   {
-    label: 'retry',
-    line: 'freelist = page->freelist; counters = page->counters; VM_BUG_ON(!new.frozen)',
+    label: "retry",
+    line: "freelist = page->freelist; counters = page->counters; VM_BUG_ON(!new.frozen)",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), 'get_freelist');
+      const p = slabPage(k, num(k.L, "page"), "get_freelist");
       k.L.freelist = p.freelist;
       k.L.counters = counters(p);
-      if (vmBugOn(k, !p.frozen, '!new.frozen', [p.id])) return { kind: 'halt' };
+      if (vmBugOn(k, !p.frozen, "!new.frozen", [p.id])) return { kind: "halt" };
       return undefined;
     },
   },
   {
-    line: '__cmpxchg_double_slab(page: freelist, counters -> NULL, {inuse = objects, frozen = freelist != NULL})',
+    line: "__cmpxchg_double_slab(page: freelist, counters -> NULL, {inuse = objects, frozen = freelist != NULL})",
     run: (k) => {
-      const pid = num(k.L, 'page');
-      const freelist = ref(k.L, 'freelist');
-      const old = num(k.L, 'counters');
+      const pid = num(k.L, "page");
+      const freelist = ref(k.L, "freelist");
+      const old = num(k.L, "counters");
       const c = unpackCounters(old);
-      const nw = packCounters({ inuse: c.objects, objects: c.objects, frozen: freelist !== null });
-      if (!cmpxchgDoubleSlab(k, pid, freelist, old, null, nw, 'get_freelist')) return goto('retry');
+      const nw = packCounters({
+        inuse: c.objects,
+        objects: c.objects,
+        frozen: freelist !== null,
+      });
+      if (!cmpxchgDoubleSlab(k, pid, freelist, old, null, nw, "get_freelist"))
+        return goto("retry");
       ownChain(k, freelist);
       return ret(freelist);
     },
@@ -188,73 +216,102 @@ const getFreelist = fn('get_freelist', [
 ]);
 
 /** acquire_slab(): freeze a slab taken from the node partial list (mode: take its freelist too). */
-const acquireSlab = fn('acquire_slab', [
+const acquireSlab = fn("acquire_slab", [
   {
-    line: 'freelist = page->freelist; counters = page->counters; VM_BUG_ON(new.frozen)',
+    line: "freelist = page->freelist; counters = page->counters; VM_BUG_ON(new.frozen)",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), 'acquire_slab');
+      const p = slabPage(k, num(k.L, "page"), "acquire_slab");
       k.L.freelist = p.freelist;
       k.L.counters = counters(p);
-      if (vmBugOn(k, p.frozen, 'new.frozen', [p.id])) return { kind: 'halt' };
+      if (vmBugOn(k, p.frozen, "new.frozen", [p.id])) return { kind: "halt" };
       return undefined;
     },
   },
   {
-    line: '__cmpxchg_double_slab(page: -> {mode ? NULL : freelist, mode ? inuse = objects : inuse, frozen = 1})',
+    line: "__cmpxchg_double_slab(page: -> {mode ? NULL : freelist, mode ? inuse = objects : inuse, frozen = 1})",
     run: (k) => {
-      const pid = num(k.L, 'page');
-      const freelist = ref(k.L, 'freelist');
-      const old = num(k.L, 'counters');
+      const pid = num(k.L, "page");
+      const freelist = ref(k.L, "freelist");
+      const old = num(k.L, "counters");
       const c = unpackCounters(old);
-      const mode = bool(k.L, 'mode');
+      const mode = bool(k.L, "mode");
       k.L.objects = c.objects - c.inuse;
-      const nw = packCounters({ inuse: mode ? c.objects : c.inuse, objects: c.objects, frozen: true });
-      if (!cmpxchgDoubleSlab(k, pid, freelist, old, mode ? null : freelist, nw, 'acquire_slab')) return ret([null, 0]);
+      const nw = packCounters({
+        inuse: mode ? c.objects : c.inuse,
+        objects: c.objects,
+        frozen: true,
+      });
+      if (
+        !cmpxchgDoubleSlab(
+          k,
+          pid,
+          freelist,
+          old,
+          mode ? null : freelist,
+          nw,
+          "acquire_slab",
+        )
+      )
+        return ret([null, 0]);
       ownSlab(k, pid);
       if (mode) ownChain(k, freelist);
       return undefined;
     },
   },
   {
-    line: 'remove_partial(n, page); return freelist',
+    line: "remove_partial(n, page); return freelist",
     run: (k) => {
-      removePartial(k, num(k.L, 'node'), num(k.L, 'page'));
-      return ret([ref(k.L, 'freelist'), num(k.L, 'objects')]);
+      removePartial(k, num(k.L, "node"), num(k.L, "page"));
+      return ret([ref(k.L, "freelist"), num(k.L, "objects")]);
     },
   },
 ]);
 
 /** get_partial(): the requested (or local) node first, then any node. Returns [freelist, page]. */
-const getPartial = fn('get_partial', [
+const getPartial = fn("get_partial", [
   {
-    line: 'searchnode = node == NUMA_NO_NODE ? numa_mem_id() : node; get_partial_node(s, get_node(s, searchnode))',
-    run: (k) => call('get_partial_node', { node: ref(k.L, 'node') ?? cpuOf(k).node, gfp: k.L.gfp ?? null, c: k.L.c ?? null }),
+    line: "searchnode = node == NUMA_NO_NODE ? numa_mem_id() : node; get_partial_node(s, get_node(s, searchnode))",
+    run: (k) =>
+      call("get_partial_node", {
+        node: ref(k.L, "node") ?? cpuOf(k).node,
+        gfp: k.L.gfp ?? null,
+        c: k.L.c ?? null,
+      }),
     after: (k, v) => {
       const [object] = v as [number | null, number | null];
       return object !== null || k.L.node !== null ? ret(v) : undefined;
     },
   },
   {
-    line: 'if (object || node != NUMA_NO_NODE) return object; return get_any_partial(s, flags, c)',
-    run: (k) => call('get_any_partial', { gfp: k.L.gfp ?? null, c: k.L.c ?? null, from: cpuOf(k).node }),
+    line: "if (object || node != NUMA_NO_NODE) return object; return get_any_partial(s, flags, c)",
+    run: (k) =>
+      call("get_any_partial", {
+        gfp: k.L.gfp ?? null,
+        c: k.L.c ?? null,
+        from: cpuOf(k).node,
+      }),
     after: (_k, v) => ret(v),
   },
 ]);
 
-const getAnyPartial = fn('get_any_partial', [
+const getAnyPartial = fn("get_any_partial", [
   {
-    label: 'next_node',
-    line: 'for_each_zone_zonelist(...): if (n->nr_partial > s->min_partial) get_partial_node(s, n)',
+    label: "next_node",
+    line: "for_each_zone_zonelist(...): if (n->nr_partial > s->min_partial) get_partial_node(s, n)",
     run: (k) => {
       const m = k.m;
-      let i = typeof k.L.i === 'number' ? k.L.i : 0;
+      let i = typeof k.L.i === "number" ? k.L.i : 0;
       while (i < m.nodes.length) {
         const n = m.nodes[i]!;
         const skip = n.id === k.L.from || n.nrPartial <= m.cache.minPartial;
         i++;
         if (!skip) {
           k.L.i = i;
-          return call('get_partial_node', { node: n.id, gfp: k.L.gfp ?? null, c: k.L.c ?? null });
+          return call("get_partial_node", {
+            node: n.id,
+            gfp: k.L.gfp ?? null,
+            c: k.L.c ?? null,
+          });
         }
       }
       return ret([null, null]);
@@ -262,40 +319,40 @@ const getAnyPartial = fn('get_any_partial', [
     after: (_k, v) => {
       const [object] = v as [number | null, number | null];
       if (object !== null) return ret(v);
-      return goto('next_node');
+      return goto("next_node");
     },
   },
 ]);
 
 /** __slab_free(): free to a slab that is not this CPU's cpu slab. */
-const slabFree = fn('__slab_free', [
+const slabFree = fn("__slab_free", [
   {
-    line: 'stat(s, FREE_SLOWPATH)',
+    line: "stat(s, FREE_SLOWPATH)",
     run: (k) => {
-      stat(k, 'FREE_SLOWPATH');
+      stat(k, "FREE_SLOWPATH");
       k.L.n = null;
       return undefined;
     },
   },
   {
-    label: 'redo',
-    line: 'prior = page->freelist; counters = page->counters',
+    label: "redo",
+    line: "prior = page->freelist; counters = page->counters",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), '__slab_free');
+      const p = slabPage(k, num(k.L, "page"), "__slab_free");
       k.L.prior = p.freelist;
       k.L.counters = counters(p);
       return undefined;
     },
   },
   {
-    line: 'set_freepointer(s, tail, prior); new.inuse -= cnt; freeze a full slab, or lock the node for list work',
+    line: "set_freepointer(s, tail, prior); new.inuse -= cnt; freeze a full slab, or lock the node for list work",
     run: (k) => {
       const m = k.m;
-      const prior = ref(k.L, 'prior');
-      setFreepointer(k, num(k.L, 'tail'), prior);
-      const c = unpackCounters(num(k.L, 'counters'));
+      const prior = ref(k.L, "prior");
+      setFreepointer(k, num(k.L, "tail"), prior);
+      const c = unpackCounters(num(k.L, "counters"));
       const wasFrozen = c.frozen;
-      const nw = { ...c, inuse: c.inuse - num(k.L, 'cnt') };
+      const nw = { ...c, inuse: c.inuse - num(k.L, "cnt") };
       k.L.wasFrozen = wasFrozen;
       let needLock = false;
       if ((nw.inuse === 0 || prior === null) && !wasFrozen) {
@@ -305,117 +362,118 @@ const slabFree = fn('__slab_free', [
       k.L.newFrozen = nw.frozen;
       k.L.newInuse = nw.inuse;
       k.L.newCounters = packCounters(nw);
-      return needLock ? goto('lock') : goto('cmpxchg');
+      return needLock ? goto("lock") : goto("cmpxchg");
     },
   },
   {
-    label: 'lock',
-    line: 'n = get_node(s, page_to_nid(page)); spin_lock_irqsave(&n->list_lock, flags)',
+    label: "lock",
+    line: "n = get_node(s, page_to_nid(page)); spin_lock_irqsave(&n->list_lock, flags)",
     run: (k) => {
-      const node = pageNode(k, num(k.L, 'page'));
+      const node = pageNode(k, num(k.L, "page"));
       if (!spinLockNode(k, node, true)) return RETRY;
       k.L.n = node;
       return undefined;
     },
   },
   {
-    label: 'cmpxchg',
-    line: 'cmpxchg_double_slab(page: prior, counters -> head, new.counters)',
+    label: "cmpxchg",
+    line: "cmpxchg_double_slab(page: prior, counters -> head, new.counters)",
     run: (k) => {
-      const pid = num(k.L, 'page');
+      const pid = num(k.L, "page");
       const ok = cmpxchgDoubleSlab(
         k,
         pid,
-        ref(k.L, 'prior'),
-        num(k.L, 'counters'),
-        num(k.L, 'head'),
-        num(k.L, 'newCounters'),
-        '__slab_free',
+        ref(k.L, "prior"),
+        num(k.L, "counters"),
+        num(k.L, "head"),
+        num(k.L, "newCounters"),
+        "__slab_free",
       );
-      if (!ok) return k.L.n !== null ? goto('unlock_redo') : goto('redo');
-      disownObject(k, num(k.L, 'head'));
-      if (k.L.n !== null) return goto('locked');
-      if (bool(k.L, 'wasFrozen')) {
-        stat(k, 'FREE_FROZEN');
+      if (!ok) return k.L.n !== null ? goto("unlock_redo") : goto("redo");
+      disownObject(k, num(k.L, "head"));
+      if (k.L.n !== null) return goto("locked");
+      if (bool(k.L, "wasFrozen")) {
+        stat(k, "FREE_FROZEN");
         return ret();
       }
-      if (bool(k.L, 'newFrozen')) {
+      if (bool(k.L, "newFrozen")) {
         ownSlab(k, pid);
-        return call('put_cpu_partial', { page: pid, drain: true });
+        return call("put_cpu_partial", { page: pid, drain: true });
       }
       return ret();
     },
     after: (k) => {
-      stat(k, 'CPU_PARTIAL_FREE');
+      stat(k, "CPU_PARTIAL_FREE");
       return ret();
     },
   },
   {
-    label: 'unlock_redo',
-    line: 'spin_unlock_irqrestore(&n->list_lock, flags); n = NULL  (cmpxchg failed: retry)',
+    label: "unlock_redo",
+    line: "spin_unlock_irqrestore(&n->list_lock, flags); n = NULL  (cmpxchg failed: retry)",
     run: (k) => {
-      spinUnlockNode(k, num(k.L, 'n'), true);
+      spinUnlockNode(k, num(k.L, "n"), true);
       k.L.n = null;
-      return goto('redo');
+      return goto("redo");
     },
   },
   {
-    label: 'locked',
-    line: 'if (!new.inuse && n->nr_partial >= s->min_partial) goto slab_empty',
+    label: "locked",
+    line: "if (!new.inuse && n->nr_partial >= s->min_partial) goto slab_empty",
     run: (k) => {
-      const n = k.m.nodes[num(k.L, 'n')]!;
-      if (num(k.L, 'newInuse') === 0 && n.nrPartial >= k.m.cache.minPartial) return goto('slab_empty');
-      if (!hasCpuPartial(k.m) && ref(k.L, 'prior') === null) return undefined;
-      return goto('unlock');
+      const n = k.m.nodes[num(k.L, "n")]!;
+      if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial)
+        return goto("slab_empty");
+      if (!hasCpuPartial(k.m) && ref(k.L, "prior") === null) return undefined;
+      return goto("unlock");
     },
   },
   {
-    line: 'remove_full(s, n, page); add_partial(n, page, DEACTIVATE_TO_TAIL); stat(s, FREE_ADD_PARTIAL)',
+    line: "remove_full(s, n, page); add_partial(n, page, DEACTIVATE_TO_TAIL); stat(s, FREE_ADD_PARTIAL)",
     run: (k) => {
-      addPartial(k, num(k.L, 'n'), num(k.L, 'page'), true);
-      stat(k, 'FREE_ADD_PARTIAL');
+      addPartial(k, num(k.L, "n"), num(k.L, "page"), true);
+      stat(k, "FREE_ADD_PARTIAL");
       return undefined;
     },
   },
   {
-    label: 'unlock',
-    line: 'spin_unlock_irqrestore(&n->list_lock, flags); return',
+    label: "unlock",
+    line: "spin_unlock_irqrestore(&n->list_lock, flags); return",
     run: (k) => {
-      spinUnlockNode(k, num(k.L, 'n'), true);
+      spinUnlockNode(k, num(k.L, "n"), true);
       return ret();
     },
   },
   {
-    label: 'slab_empty',
-    line: 'if (prior) { remove_partial(n, page); stat(s, FREE_REMOVE_PARTIAL); } else remove_full(s, n, page)',
+    label: "slab_empty",
+    line: "if (prior) { remove_partial(n, page); stat(s, FREE_REMOVE_PARTIAL); } else remove_full(s, n, page)",
     run: (k) => {
-      const pid = num(k.L, 'page');
-      if (ref(k.L, 'prior') !== null) {
-        removePartial(k, num(k.L, 'n'), pid);
-        stat(k, 'FREE_REMOVE_PARTIAL');
+      const pid = num(k.L, "page");
+      if (ref(k.L, "prior") !== null) {
+        removePartial(k, num(k.L, "n"), pid);
+        stat(k, "FREE_REMOVE_PARTIAL");
       }
       ownSlab(k, pid);
       return undefined;
     },
   },
   {
-    line: 'spin_unlock_irqrestore(&n->list_lock, flags); stat(s, FREE_SLAB); discard_slab(s, page)',
+    line: "spin_unlock_irqrestore(&n->list_lock, flags); stat(s, FREE_SLAB); discard_slab(s, page)",
     run: (k) => {
-      spinUnlockNode(k, num(k.L, 'n'), true);
-      stat(k, 'FREE_SLAB');
-      return call('discard_slab', { page: num(k.L, 'page') });
+      spinUnlockNode(k, num(k.L, "n"), true);
+      stat(k, "FREE_SLAB");
+      return call("discard_slab", { page: num(k.L, "page") });
     },
     after: () => ret(),
   },
 ]);
 
 /** __kmem_cache_do_shrink(): per node, discard empty partial slabs and sort the rest by fullness. */
-const doShrink = fn('__kmem_cache_do_shrink', [
+const doShrink = fn("__kmem_cache_do_shrink", [
   {
-    label: 'node',
-    line: 'for_each_kmem_cache_node(s, node, n): spin_lock_irqsave(&n->list_lock, flags)',
+    label: "node",
+    line: "for_each_kmem_cache_node(s, node, n): spin_lock_irqsave(&n->list_lock, flags)",
     run: (k) => {
-      const i = typeof k.L.i === 'number' ? k.L.i : 0;
+      const i = typeof k.L.i === "number" ? k.L.i : 0;
       if (i >= k.m.nodes.length) return ret();
       k.L.i = i;
       if (!spinLockNode(k, i, true)) return RETRY;
@@ -423,14 +481,14 @@ const doShrink = fn('__kmem_cache_do_shrink', [
     },
   },
   {
-    line: 'list_for_each_entry_safe(page, &n->partial): empty -> discard list (nr_partial--), else promote[free - 1]; splice promote lists back',
+    line: "list_for_each_entry_safe(page, &n->partial): empty -> discard list (nr_partial--), else promote[free - 1]; splice promote lists back",
     run: (k) => {
       const m = k.m;
-      const n = m.nodes[num(k.L, 'i')]!;
+      const n = m.nodes[num(k.L, "i")]!;
       const discard: number[] = [];
       const keep: { pid: number; free: number }[] = [];
       for (const pid of n.partial) {
-        const p = slabPage(k, pid, 'shrink');
+        const p = slabPage(k, pid, "shrink");
         const free = p.objects - p.inuse;
         if (free === p.objects) discard.push(pid);
         else keep.push({ pid, free });
@@ -445,127 +503,140 @@ const doShrink = fn('__kmem_cache_do_shrink', [
     },
   },
   {
-    line: 'spin_unlock_irqrestore(&n->list_lock, flags)',
+    line: "spin_unlock_irqrestore(&n->list_lock, flags)",
     run: (k) => {
-      spinUnlockNode(k, num(k.L, 'i'), true);
+      spinUnlockNode(k, num(k.L, "i"), true);
       return undefined;
     },
   },
   {
-    label: 'discard',
-    line: 'list_for_each_entry_safe(page, &discard): discard_slab(s, page)',
+    label: "discard",
+    line: "list_for_each_entry_safe(page, &discard): discard_slab(s, page)",
     run: (k) => {
       const d = (k.L.discard as number[] | null) ?? [];
       const pid = d.shift();
       k.L.discard = d;
       if (pid === undefined) {
-        k.L.i = num(k.L, 'i') + 1;
-        return goto('node');
+        k.L.i = num(k.L, "i") + 1;
+        return goto("node");
       }
-      return call('discard_slab', { page: pid });
+      return call("discard_slab", { page: pid });
     },
-    after: () => goto('discard'),
+    after: () => goto("discard"),
   },
 ]);
 
 /** kmem_cache_shrink() -> __kmem_cache_shrink(): flush_all(s), then shrink the node lists. */
-const kmemCacheShrink = fn('kmem_cache_shrink', [
+const kmemCacheShrink = fn("kmem_cache_shrink", [
   {
-    line: '__kmem_cache_shrink(s): flush_all(s)',
-    run: () => call('flush_all'),
+    line: "__kmem_cache_shrink(s): flush_all(s)",
+    run: () => call("flush_all"),
   },
   {
-    line: '__kmem_cache_do_shrink(s)',
-    run: () => call('__kmem_cache_do_shrink'),
+    line: "__kmem_cache_do_shrink(s)",
+    run: () => call("__kmem_cache_do_shrink"),
     after: () => ret(),
   },
 ]);
 
 /** cpu_down(): the hotplug thread takes cpu_hotplug_lock for write, takes the CPU down, runs SLUB's teardown. */
-const cpuDown = fn('cpu_down', [
+const cpuDown = fn("cpu_down", [
   {
-    line: 'cpus_write_lock()',
-    run: (k) => (acquire(k, { kind: 'cpuHotplug', write: true }, 'sleep') ? undefined : RETRY),
+    line: "cpus_write_lock()",
+    run: (k) =>
+      acquire(k, { kind: "cpuHotplug", write: true }, "sleep")
+        ? undefined
+        : RETRY,
   },
   {
-    line: 'takedown_cpu(cpu): migrate its tasks away, mark it offline',
+    line: "takedown_cpu(cpu): migrate its tasks away, mark it offline",
     run: (k) => {
       const m = k.m;
-      const cpu = num(k.L, 'cpu');
+      const cpu = num(k.L, "cpu");
       const c = m.cpus[cpu]!;
       const target = m.cpus.find((x) => x.online && x.id !== cpu);
       if (!c.online || !target) {
-        note(k, !c.online ? `cpu ${cpu} is already offline` : `cpu ${cpu} is the last online cpu`);
+        note(
+          k,
+          !c.online
+            ? `cpu ${cpu} is already offline`
+            : `cpu ${cpu} is the last online cpu`,
+        );
         k.L.skip = true;
-        return goto('unlock');
+        return goto("unlock");
       }
       if (!canTakeDown(m, cpu, k.a.id)) {
-        k.a.wait = { kind: 'cpuIdle', cpu };
-        note(k, 'block');
+        k.a.wait = { kind: "cpuIdle", cpu };
+        note(k, "block");
         return RETRY;
       }
       k.a.wait = null;
       for (const a of m.actors) {
-        if (a.cpu !== cpu || (a.kind !== 'task' && a.kind !== 'hotplug')) continue;
+        if (a.cpu !== cpu || (a.kind !== "task" && a.kind !== "hotplug"))
+          continue;
         if (a.pinned && a.frames.length === 0) continue; // waits for its CPU to come back
         a.cpu = target.id;
       }
-      if (c.current !== null && m.actors[c.current]!.cpu !== cpu) c.current = null;
+      if (c.current !== null && m.actors[c.current]!.cpu !== cpu)
+        c.current = null;
       c.online = false;
       c.irqsOff = false;
       return undefined;
     },
   },
   {
-    line: 'cpuhp teardown callback: slub_cpu_dead(cpu)',
-    run: (k) => call('slub_cpu_dead', { cpu: num(k.L, 'cpu') }),
+    line: "cpuhp teardown callback: slub_cpu_dead(cpu)",
+    run: (k) => call("slub_cpu_dead", { cpu: num(k.L, "cpu") }),
   },
   {
-    label: 'unlock',
-    line: 'cpus_write_unlock()',
+    label: "unlock",
+    line: "cpus_write_unlock()",
     run: (k) => {
-      release(k, { kind: 'cpuHotplug', write: true });
+      release(k, { kind: "cpuHotplug", write: true });
       return ret();
     },
   },
 ]);
 
-const cpuUp = fn('cpu_up', [
+const cpuUp = fn("cpu_up", [
   {
-    line: 'cpus_write_lock()',
-    run: (k) => (acquire(k, { kind: 'cpuHotplug', write: true }, 'sleep') ? undefined : RETRY),
+    line: "cpus_write_lock()",
+    run: (k) =>
+      acquire(k, { kind: "cpuHotplug", write: true }, "sleep")
+        ? undefined
+        : RETRY,
   },
   {
-    line: 'bringup_cpu(cpu): mark it online',
+    line: "bringup_cpu(cpu): mark it online",
     run: (k) => {
-      const c = k.m.cpus[num(k.L, 'cpu')]!;
+      const c = k.m.cpus[num(k.L, "cpu")]!;
       if (c.online) note(k, `cpu ${c.id} is already online`);
       c.online = true;
       return undefined;
     },
   },
   {
-    line: 'cpus_write_unlock()',
+    line: "cpus_write_unlock()",
     run: (k) => {
-      release(k, { kind: 'cpuHotplug', write: true });
+      release(k, { kind: "cpuHotplug", write: true });
       return ret();
     },
   },
 ]);
 
 /** Page cache: another user of the page allocator, so a discarded slab page can be reused. */
-const allocPages = fn('alloc_pages', [
+const allocPages = fn("alloc_pages", [
   {
-    line: 'page = alloc_pages(GFP_KERNEL, 0): add to the page cache',
+    line: "page = alloc_pages(GFP_KERNEL, 0): add to the page cache",
     run: (k) => {
       const pid = allocPage(k.m);
       if (pid === null) {
-        note(k, 'out of pages');
-        k.a.note = 'the page allocator has no free page';
+        note(k, "out of pages");
+        k.a.note = "the page allocator has no free page";
         return ret();
       }
       const p = k.m.pages[pid]!;
-      p.use = 'pagecache';
+      p.use = "pagecache";
       // Page cache uses the same struct page words (mapping, index, lru) for its own fields.
       p.frozen = false;
       p.freelist = null;
@@ -579,9 +650,9 @@ const allocPages = fn('alloc_pages', [
   },
 ]);
 
-const putPage = fn('put_page', [
+const putPage = fn("put_page", [
   {
-    line: 'put_page(page): drop it from the page cache, back to the page allocator',
+    line: "put_page(page): drop it from the page cache, back to the page allocator",
     run: (k) => {
       const slot = k.m.pageSlots[k.L.slot as string]!;
       const pid = slot.pop();
@@ -590,7 +661,7 @@ const putPage = fn('put_page', [
         return ret();
       }
       const p = k.m.pages[pid]!;
-      p.use = 'free';
+      p.use = "free";
       k.m.freePages.push(pid);
       return ret();
     },
@@ -598,9 +669,9 @@ const putPage = fn('put_page', [
 ]);
 
 export function describePage(m: Machine, pid: number | null): string {
-  if (pid === null) return 'NULL';
+  if (pid === null) return "NULL";
   const p = m.pages[pid]!;
-  return `${fmtPage(pid)}(${p.use}${p.frozen ? ', frozen' : ''})`;
+  return `${fmtPage(pid)}(${p.use}${p.frozen ? ", frozen" : ""})`;
 }
 
 export const commonFns: Record<string, KernelFn> = table([
@@ -627,83 +698,103 @@ export const commonFns: Record<string, KernelFn> = table([
  */
 /** The loop condition of get_partial_node: stop once enough objects are gathered. */
 function enoughOrNext(k: K) {
-  if (!hasCpuPartial(k.m) || num(k.L, 'available') > slubCpuPartial(k.m) / 2) return goto('unlock');
-  return goto('next');
+  if (!hasCpuPartial(k.m) || num(k.L, "available") > slubCpuPartial(k.m) / 2)
+    return goto("unlock");
+  return goto("next");
 }
 
-export function getPartialNodeFn(opts: { irqsave: boolean; installCpuPage: boolean }): KernelFn {
-  return fn('get_partial_node', [
+export function getPartialNodeFn(opts: {
+  irqsave: boolean;
+  installCpuPage: boolean;
+}): KernelFn {
+  return fn("get_partial_node", [
     {
-      line: 'if (!n || !n->nr_partial) return NULL  (racy check)',
+      line: "if (!n || !n->nr_partial) return NULL  (racy check)",
       run: (k) => {
         k.L.object = null;
         k.L.ret = null;
         k.L.available = 0;
         k.L.i = 0;
-        return k.m.nodes[num(k.L, 'node')]!.nrPartial === 0 ? ret([null, null]) : undefined;
+        return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
+          ? ret([null, null])
+          : undefined;
       },
     },
     {
-      line: opts.irqsave ? 'spin_lock_irqsave(&n->list_lock, flags)' : 'spin_lock(&n->list_lock)',
-      run: (k) => (spinLockNode(k, num(k.L, 'node'), opts.irqsave) ? undefined : RETRY),
+      line: opts.irqsave
+        ? "spin_lock_irqsave(&n->list_lock, flags)"
+        : "spin_lock(&n->list_lock)",
+      run: (k) =>
+        spinLockNode(k, num(k.L, "node"), opts.irqsave) ? undefined : RETRY,
     },
     {
-      label: 'next',
-      line: 'list_for_each_entry_safe(page, page2, &n->partial, slab_list): if (!pfmemalloc_match(page, flags)) continue',
+      label: "next",
+      line: "list_for_each_entry_safe(page, page2, &n->partial, slab_list): if (!pfmemalloc_match(page, flags)) continue",
       run: (k) => {
-        const n = k.m.nodes[num(k.L, 'node')]!;
-        let i = num(k.L, 'i');
-        while (i < n.partial.length && !pfmemallocMatch(k, n.partial[i]!, false).ok) i++;
+        const n = k.m.nodes[num(k.L, "node")]!;
+        let i = num(k.L, "i");
+        while (
+          i < n.partial.length &&
+          !pfmemallocMatch(k, n.partial[i]!, false).ok
+        )
+          i++;
         k.L.i = i;
         const pid = n.partial[i];
-        if (pid === undefined) return goto('unlock');
+        if (pid === undefined) return goto("unlock");
         k.L.page = pid;
-        return call('acquire_slab', { node: n.id, page: pid, mode: k.L.object === null });
+        return call("acquire_slab", {
+          node: n.id,
+          page: pid,
+          mode: k.L.object === null,
+        });
       },
       after: (k, v) => {
         const [t, objects] = v as [number | null, number];
-        if (t === null) return goto('unlock');
-        k.L.available = num(k.L, 'available') + objects;
+        if (t === null) return goto("unlock");
+        k.L.available = num(k.L, "available") + objects;
         k.L.t = t;
-        return k.L.object === null ? undefined : goto('put_cpu_partial');
+        return k.L.object === null ? undefined : goto("put_cpu_partial");
       },
     },
     opts.installCpuPage
       ? {
-          line: 'c->page = page; stat(s, ALLOC_FROM_PARTIAL); object = t',
+          line: "c->page = page; stat(s, ALLOC_FROM_PARTIAL); object = t",
           run: (k) => {
-            const pid = num(k.L, 'page');
-            k.m.cpuSlab[num(k.L, 'c')]!.page = pid;
+            const pid = num(k.L, "page");
+            k.m.cpuSlab[num(k.L, "c")]!.page = pid;
             disownSlab(k, pid);
-            stat(k, 'ALLOC_FROM_PARTIAL');
+            stat(k, "ALLOC_FROM_PARTIAL");
             k.L.object = k.L.t ?? null;
             return enoughOrNext(k);
           },
         }
       : {
-          line: '*ret_page = page; stat(s, ALLOC_FROM_PARTIAL); object = t',
+          line: "*ret_page = page; stat(s, ALLOC_FROM_PARTIAL); object = t",
           run: (k) => {
-            k.L.ret = num(k.L, 'page');
-            stat(k, 'ALLOC_FROM_PARTIAL');
+            k.L.ret = num(k.L, "page");
+            stat(k, "ALLOC_FROM_PARTIAL");
             k.L.object = k.L.t ?? null;
             return enoughOrNext(k);
           },
         },
     {
-      label: 'put_cpu_partial',
-      line: 'put_cpu_partial(s, page, 0); stat(s, CPU_PARTIAL_NODE)',
-      run: (k) => call('put_cpu_partial', { page: num(k.L, 'page'), drain: false }),
+      label: "put_cpu_partial",
+      line: "put_cpu_partial(s, page, 0); stat(s, CPU_PARTIAL_NODE)",
+      run: (k) =>
+        call("put_cpu_partial", { page: num(k.L, "page"), drain: false }),
       after: (k) => {
-        stat(k, 'CPU_PARTIAL_NODE');
+        stat(k, "CPU_PARTIAL_NODE");
         return enoughOrNext(k);
       },
     },
     {
-      label: 'unlock',
-      line: opts.irqsave ? 'spin_unlock_irqrestore(&n->list_lock, flags); return object' : 'spin_unlock(&n->list_lock); return object',
+      label: "unlock",
+      line: opts.irqsave
+        ? "spin_unlock_irqrestore(&n->list_lock, flags); return object"
+        : "spin_unlock(&n->list_lock); return object",
       run: (k) => {
-        spinUnlockNode(k, num(k.L, 'node'), opts.irqsave);
-        return ret([ref(k.L, 'object'), ref(k.L, 'ret')]);
+        spinUnlockNode(k, num(k.L, "node"), opts.irqsave);
+        return ret([ref(k.L, "object"), ref(k.L, "ret")]);
       },
     },
   ]);

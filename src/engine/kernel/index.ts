@@ -3,10 +3,10 @@
  * options that remove code in the kernel (CONFIG_SLUB_CPU_PARTIAL=n) replace the functions they
  * compile out with empty stubs, so no step asks "which variant am I".
  */
-import { type KernelFn, type Variant } from '../program';
-import type { KernelConfig } from '../types';
-import { v514Fns } from './v5_14';
-import { putCpuPartialStub, unfreezeStub, v515Fns } from './v5_15';
+import { type KernelFn, type Variant } from "../program";
+import type { KernelConfig } from "../types";
+import { v514Fns } from "./v5_14";
+import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
 
 export interface VariantInfo {
   name: string;
@@ -22,14 +22,16 @@ export function registerVariant(info: VariantInfo): void {
 }
 
 registerVariant({
-  name: 'v5.14',
-  title: 'mainline v5.14: irq-disabled slow paths, cmpxchg loop in put_cpu_partial, IPI flush',
+  name: "v5.14",
+  title:
+    "mainline v5.14: irq-disabled slow paths, cmpxchg loop in put_cpu_partial, IPI flush",
   rtCapable: false,
   fns: v514Fns,
 });
 registerVariant({
-  name: 'v5.15',
-  title: 'mainline v5.15: the local_lock series as merged, with the fixes from the thread',
+  name: "v5.15",
+  title:
+    "mainline v5.15: the local_lock series as merged, with the fixes from the thread",
   rtCapable: true,
   fns: v515Fns,
 });
@@ -43,16 +45,27 @@ export function variantInfo(name: string): VariantInfo | undefined {
 }
 
 /** The function table for a kernel built with `config`; throws for an unknown or impossible build. */
-export function buildVariant(config: Pick<KernelConfig, 'kernel' | 'preemptRt' | 'cpuPartial'>): Variant {
+export function buildVariant(
+  config: Pick<KernelConfig, "kernel" | "preemptRt" | "cpuPartial">,
+): Variant {
   const info = registry.get(config.kernel);
-  if (!info) throw new Error(`unknown kernel variant "${config.kernel}" (known: ${variantNames().join(', ')})`);
-  if (config.preemptRt && !info.rtCapable) throw new Error(`${config.kernel} cannot be built with PREEMPT_RT`);
+  if (!info)
+    throw new Error(
+      `unknown kernel variant "${config.kernel}" (known: ${variantNames().join(", ")})`,
+    );
+  if (config.preemptRt && !info.rtCapable)
+    throw new Error(`${config.kernel} cannot be built with PREEMPT_RT`);
   const fns: Record<string, KernelFn> = { ...info.fns };
   if (!config.cpuPartial) {
-    fns['put_cpu_partial'] = putCpuPartialStub;
-    fns['unfreeze_partials'] = unfreezeStub('unfreeze_partials');
-    fns['unfreeze_partials_cpu'] = unfreezeStub('unfreeze_partials_cpu');
+    fns["put_cpu_partial"] = putCpuPartialStub;
+    fns["unfreeze_partials"] = unfreezeStub("unfreeze_partials");
+    fns["unfreeze_partials_cpu"] = unfreezeStub("unfreeze_partials_cpu");
   }
-  const flags = `${config.preemptRt ? '+rt' : ''}${config.cpuPartial ? '' : '-cpu_partial'}`;
-  return { name: `${info.name}${flags}`, title: info.title, rtCapable: info.rtCapable, fns };
+  const flags = `${config.preemptRt ? "+rt" : ""}${config.cpuPartial ? "" : "-cpu_partial"}`;
+  return {
+    name: `${info.name}${flags}`,
+    title: info.title,
+    rtCapable: info.rtCapable,
+    fns,
+  };
 }

@@ -10,7 +10,20 @@
  * flush_slab, __flush_cpu_slab, flush_cpu_slab (the IPI handler), flush_all, slub_cpu_dead.
  * Simplified as in v5.15 (no debug caches, kfence, bulk paths).
  */
-import { call, fn, goto, num, ref, ret, RETRY, table, HALT, type K, type KernelFn, type StepDef } from '../program';
+import {
+  call,
+  fn,
+  goto,
+  num,
+  ref,
+  ret,
+  RETRY,
+  table,
+  HALT,
+  type K,
+  type KernelFn,
+  type StepDef,
+} from "../program";
 import {
   bumpTidIfFixed,
   cpuSlab,
@@ -33,46 +46,65 @@ import {
   slabPage,
   stat,
   vmBugOn,
-} from '../prims';
-import { allocPage, getPartialNodeFn, makeSlab, mightSleep, nodeMatch, pfmemallocMatch, slubCpuPartial } from './common';
-import { allocFastTail, deactivateSlabSteps, freeFastTail, hasCpuSlab, unfreezeLoopSteps, v515Fns } from './v5_15';
+} from "../prims";
+import {
+  allocPage,
+  getPartialNodeFn,
+  makeSlab,
+  mightSleep,
+  nodeMatch,
+  pfmemallocMatch,
+  slubCpuPartial,
+} from "./common";
+import {
+  allocFastTail,
+  deactivateSlabSteps,
+  freeFastTail,
+  hasCpuSlab,
+  unfreezeLoopSteps,
+  v515Fns,
+} from "./v5_15";
 
-const c = (k: K) => cpuSlab(k, num(k.L, 'c'));
+const c = (k: K) => cpuSlab(k, num(k.L, "c"));
 
 /** 5.13/5.14 fast-path prologue: read tid and c until they agree (the CPU did not change). */
 const tidLoop: StepDef[] = [
   {
-    label: 'redo',
-    line: 'do { tid = this_cpu_read(s->cpu_slab->tid);',
+    label: "redo",
+    line: "do { tid = this_cpu_read(s->cpu_slab->tid);",
     run: (k) => {
       k.L.tid = cpuSlab(k, k.cpu).tid;
       return undefined;
     },
   },
   {
-    line: 'c = raw_cpu_ptr(s->cpu_slab);',
+    line: "c = raw_cpu_ptr(s->cpu_slab);",
     run: (k) => {
       k.L.c = k.cpu;
       return undefined;
     },
   },
   {
-    line: '} while (IS_ENABLED(CONFIG_PREEMPTION) && unlikely(tid != READ_ONCE(c->tid))); barrier()',
-    run: (k) => (c(k).tid !== num(k.L, 'tid') ? goto('redo') : undefined),
+    line: "} while (IS_ENABLED(CONFIG_PREEMPTION) && unlikely(tid != READ_ONCE(c->tid))); barrier()",
+    run: (k) => (c(k).tid !== num(k.L, "tid") ? goto("redo") : undefined),
   },
 ];
 
-const slabAllocNode = fn('slab_alloc_node', [...tidLoop, ...allocFastTail]);
-const doSlabFree = fn('do_slab_free', [...tidLoop, ...freeFastTail]);
+const slabAllocNode = fn("slab_alloc_node", [...tidLoop, ...allocFastTail]);
+const doSlabFree = fn("do_slab_free", [...tidLoop, ...freeFastTail]);
 
 /** __slab_alloc(): the whole slow path with irqs disabled; `c` re-read after disabling them. */
-const slabAllocWrapper = fn('__slab_alloc', [
+const slabAllocWrapper = fn("__slab_alloc", [
   {
-    line: 'local_irq_save(flags); c = this_cpu_ptr(s->cpu_slab)  (we may have been migrated)',
+    line: "local_irq_save(flags); c = this_cpu_ptr(s->cpu_slab)  (we may have been migrated)",
     run: (k) => {
       irqSave(k);
       k.L.c = k.cpu;
-      return call('___slab_alloc', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: k.cpu });
+      return call("___slab_alloc", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+        c: k.cpu,
+      });
     },
     after: (k, v) => {
       k.L.p = v;
@@ -80,7 +112,7 @@ const slabAllocWrapper = fn('__slab_alloc', [
     },
   },
   {
-    line: 'local_irq_restore(flags); return p',
+    line: "local_irq_restore(flags); return p",
     run: (k) => {
       irqRestore(k);
       return ret(k.L.p ?? null);
@@ -89,90 +121,99 @@ const slabAllocWrapper = fn('__slab_alloc', [
 ]);
 
 function deactivateCall(k: K, page: number, freelist: number | null) {
-  return call('deactivate_slab', { page, freelist, c: num(k.L, 'c') });
+  return call("deactivate_slab", { page, freelist, c: num(k.L, "c") });
 }
 
-const slabAllocSlow = fn('___slab_alloc', [
+const slabAllocSlow = fn("___slab_alloc", [
   {
-    line: 'stat(s, ALLOC_SLOWPATH)',
+    line: "stat(s, ALLOC_SLOWPATH)",
     run: (k) => {
-      stat(k, 'ALLOC_SLOWPATH');
+      stat(k, "ALLOC_SLOWPATH");
       return undefined;
     },
   },
   {
-    line: 'page = c->page; if (!page) goto new_slab',
+    line: "page = c->page; if (!page) goto new_slab",
     run: (k) => {
       const page = c(k).page;
       k.L.page = page;
-      return page === null ? goto('new_slab') : undefined;
+      return page === null ? goto("new_slab") : undefined;
     },
   },
   {
-    label: 'redo',
-    line: 'if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); deactivate_slab(s, page, c->freelist, c); goto new_slab; }',
+    label: "redo",
+    line: "if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); deactivate_slab(s, page, c->freelist, c); goto new_slab; }",
     run: (k) => {
-      if (nodeMatch(k, num(k.L, 'page'), ref(k.L, 'node'))) return undefined;
-      stat(k, 'ALLOC_NODE_MISMATCH');
-      return deactivateCall(k, num(k.L, 'page'), c(k).freelist);
+      if (nodeMatch(k, num(k.L, "page"), ref(k.L, "node"))) return undefined;
+      stat(k, "ALLOC_NODE_MISMATCH");
+      return deactivateCall(k, num(k.L, "page"), c(k).freelist);
     },
-    after: () => goto('new_slab'),
+    after: () => goto("new_slab"),
   },
   {
-    line: 'if (unlikely(!pfmemalloc_match(page, gfpflags))) { deactivate_slab(s, page, c->freelist, c); goto new_slab; }',
+    line: "if (unlikely(!pfmemalloc_match(page, gfpflags))) { deactivate_slab(s, page, c->freelist, c); goto new_slab; }",
     run: (k) => {
-      const r = pfmemallocMatch(k, num(k.L, 'page'), true);
+      const r = pfmemallocMatch(k, num(k.L, "page"), true);
       if (r.bug) return HALT;
-      return r.ok ? undefined : deactivateCall(k, num(k.L, 'page'), c(k).freelist);
+      return r.ok
+        ? undefined
+        : deactivateCall(k, num(k.L, "page"), c(k).freelist);
     },
-    after: () => goto('new_slab'),
+    after: () => goto("new_slab"),
   },
   {
-    line: 'freelist = c->freelist; if (freelist) goto load_freelist  (must check again: migration or IRQ)',
+    line: "freelist = c->freelist; if (freelist) goto load_freelist  (must check again: migration or IRQ)",
     run: (k) => {
       const fl = c(k).freelist;
       k.L.freelist = fl;
-      return fl !== null ? goto('load_freelist') : undefined;
+      return fl !== null ? goto("load_freelist") : undefined;
     },
   },
   {
-    line: 'freelist = get_freelist(s, page)',
-    run: (k) => call('get_freelist', { page: num(k.L, 'page') }),
+    line: "freelist = get_freelist(s, page)",
+    run: (k) => call("get_freelist", { page: num(k.L, "page") }),
     after: (k, v) => {
       k.L.freelist = v;
-      return v === null ? undefined : goto('refill');
+      return v === null ? undefined : goto("refill");
     },
   },
   {
-    line: 'if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)',
+    line: "if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).page = null;
       bumpTidIfFixed(k, c(k));
-      stat(k, 'DEACTIVATE_BYPASS');
-      return goto('new_slab');
+      stat(k, "DEACTIVATE_BYPASS");
+      return goto("new_slab");
     },
   },
   {
-    label: 'refill',
-    line: 'stat(s, ALLOC_REFILL)',
+    label: "refill",
+    line: "stat(s, ALLOC_REFILL)",
     run: (k) => {
-      stat(k, 'ALLOC_REFILL');
+      stat(k, "ALLOC_REFILL");
       return undefined;
     },
   },
   {
-    label: 'load_freelist',
-    line: 'VM_BUG_ON(!c->page->frozen)',
+    label: "load_freelist",
+    line: "VM_BUG_ON(!c->page->frozen)",
     run: (k) => {
       const page = c(k).page;
       const frozen = page !== null && k.m.pages[page]!.frozen;
-      return vmBugOn(k, !frozen, '!c->page->frozen', page === null ? [] : [page]) ? HALT : undefined;
+      return vmBugOn(
+        k,
+        !frozen,
+        "!c->page->frozen",
+        page === null ? [] : [page],
+      )
+        ? HALT
+        : undefined;
     },
   },
   {
-    line: 'c->freelist = get_freepointer(s, freelist)',
+    line: "c->freelist = get_freepointer(s, freelist)",
     run: (k) => {
-      const fl = num(k.L, 'freelist');
+      const fl = num(k.L, "freelist");
       c(k).freelist = getFreepointer(k, fl);
       disownChain(k, fl);
       ownObject(k, fl);
@@ -180,7 +221,7 @@ const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'c->tid = next_tid(c->tid); return freelist',
+    line: "c->tid = next_tid(c->tid); return freelist",
     run: (k) => {
       const cs = c(k);
       cs.tid = nextTid(k.m, cs.tid);
@@ -188,123 +229,141 @@ const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    label: 'new_slab',
-    line: 'new_slab: if (slub_percpu_partial(c)) { page = c->page = slub_percpu_partial(c);',
+    label: "new_slab",
+    line: "new_slab: if (slub_percpu_partial(c)) { page = c->page = slub_percpu_partial(c);",
     run: (k) => {
       const cs = c(k);
-      if (!k.m.config.cpuPartial || cs.partial === null) return goto('new_objects');
+      if (!k.m.config.cpuPartial || cs.partial === null)
+        return goto("new_objects");
       k.L.page = cs.partial;
       cs.page = cs.partial;
       // Until the next step the page is both c->page and the head of c->partial.
-      k.a.ownsCpuSlab = num(k.L, 'c');
+      k.a.ownsCpuSlab = num(k.L, "c");
       return undefined;
     },
   },
   {
-    line: 'slub_set_percpu_partial(c, page); stat(s, CPU_PARTIAL_ALLOC); goto redo; }',
+    line: "slub_set_percpu_partial(c, page); stat(s, CPU_PARTIAL_ALLOC); goto redo; }",
     run: (k) => {
       k.a.ownsCpuSlab = null;
-      c(k).partial = slabPage(k, num(k.L, 'page'), 'slub_set_percpu_partial').next;
-      stat(k, 'CPU_PARTIAL_ALLOC');
-      return goto('redo');
+      c(k).partial = slabPage(
+        k,
+        num(k.L, "page"),
+        "slub_set_percpu_partial",
+      ).next;
+      stat(k, "CPU_PARTIAL_ALLOC");
+      return goto("redo");
     },
   },
   {
-    label: 'new_objects',
-    line: 'freelist = new_slab_objects(s, gfpflags, node, &c); if (unlikely(!freelist)) { slab_out_of_memory(); return NULL; }',
-    run: (k) => call('new_slab_objects', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: num(k.L, 'c') }),
+    label: "new_objects",
+    line: "freelist = new_slab_objects(s, gfpflags, node, &c); if (unlikely(!freelist)) { slab_out_of_memory(); return NULL; }",
+    run: (k) =>
+      call("new_slab_objects", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+        c: num(k.L, "c"),
+      }),
     after: (k, v) => {
       const [freelist, cpu] = v as [number | null, number];
       k.L.freelist = freelist;
       k.L.c = cpu;
       if (freelist === null) {
-        k.a.note = 'slab_out_of_memory: the page allocator has no free page';
+        k.a.note = "slab_out_of_memory: the page allocator has no free page";
         return ret(null);
       }
       return undefined;
     },
   },
   {
-    line: 'page = c->page; if (likely(!kmem_cache_debug(s) && pfmemalloc_match(page, gfpflags))) goto load_freelist',
+    line: "page = c->page; if (likely(!kmem_cache_debug(s) && pfmemalloc_match(page, gfpflags))) goto load_freelist",
     run: (k) => {
       const page = c(k).page;
       k.L.page = page;
-      return page !== null && pfmemallocMatch(k, page, true).ok ? goto('load_freelist') : undefined;
+      return page !== null && pfmemallocMatch(k, page, true).ok
+        ? goto("load_freelist")
+        : undefined;
     },
   },
   {
-    line: 'deactivate_slab(s, page, get_freepointer(s, freelist), c); return freelist',
+    line: "deactivate_slab(s, page, get_freepointer(s, freelist), c); return freelist",
     run: (k) => {
-      const fl = num(k.L, 'freelist');
+      const fl = num(k.L, "freelist");
       const next = getFreepointer(k, fl);
       disownChain(k, fl);
       ownObject(k, fl);
-      return deactivateCall(k, num(k.L, 'page'), next);
+      return deactivateCall(k, num(k.L, "page"), next);
     },
     after: (k) => ret(k.L.freelist ?? null),
   },
 ]);
 
 /** new_slab_objects(): a partial slab, else a new one; flush a cpu slab installed meanwhile. Returns [freelist, c]. */
-const newSlabObjects = fn('new_slab_objects', [
+const newSlabObjects = fn("new_slab_objects", [
   {
-    line: 'freelist = get_partial(s, flags, node, c); if (freelist) return freelist',
-    run: (k) => call('get_partial', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: num(k.L, 'c') }),
+    line: "freelist = get_partial(s, flags, node, c); if (freelist) return freelist",
+    run: (k) =>
+      call("get_partial", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+        c: num(k.L, "c"),
+      }),
     after: (k, v) => {
       const [freelist] = v as [number | null, number | null];
-      return freelist !== null ? ret([freelist, num(k.L, 'c')]) : undefined;
+      return freelist !== null ? ret([freelist, num(k.L, "c")]) : undefined;
     },
   },
   {
-    line: 'page = new_slab(s, flags, node)',
-    run: (k) => call('new_slab', { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
+    line: "page = new_slab(s, flags, node)",
+    run: (k) =>
+      call("new_slab", { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
     after: (k, v) => {
       k.L.page = v;
-      return v === null ? ret([null, num(k.L, 'c')]) : undefined;
+      return v === null ? ret([null, num(k.L, "c")]) : undefined;
     },
   },
   {
-    line: 'c = raw_cpu_ptr(s->cpu_slab); if (c->page) flush_slab(s, c)',
+    line: "c = raw_cpu_ptr(s->cpu_slab); if (c->page) flush_slab(s, c)",
     run: (k) => {
       k.L.c = k.cpu;
-      return c(k).page !== null ? call('flush_slab', { c: k.cpu }) : undefined;
+      return c(k).page !== null ? call("flush_slab", { c: k.cpu }) : undefined;
     },
   },
   {
-    line: 'freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (no other reference yet)',
+    line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (no other reference yet)",
     run: (k) => {
-      const p = k.m.pages[num(k.L, 'page')]!;
+      const p = k.m.pages[num(k.L, "page")]!;
       k.L.freelist = p.freelist;
       ownChain(k, p.freelist);
       p.freelist = null;
-      stat(k, 'ALLOC_SLAB');
+      stat(k, "ALLOC_SLAB");
       return undefined;
     },
   },
   {
-    line: 'c->page = page; *pc = c; return freelist',
+    line: "c->page = page; *pc = c; return freelist",
     run: (k) => {
-      const page = num(k.L, 'page');
+      const page = num(k.L, "page");
       c(k).page = page;
       disownSlab(k, page);
-      return ret([ref(k.L, 'freelist'), num(k.L, 'c')]);
+      return ret([ref(k.L, "freelist"), num(k.L, "c")]);
     },
   },
 ]);
 
 /** allocate_slab(): irqs are re-enabled around a blocking page allocation. */
-const newSlab = fn('new_slab', [
+const newSlab = fn("new_slab", [
   {
-    line: 'if (gfpflags_allow_blocking(flags)) local_irq_enable()',
+    line: "if (gfpflags_allow_blocking(flags)) local_irq_enable()",
     run: (k) => {
-      if (k.L.gfp === 'GFP_KERNEL') irqEnable(k);
+      if (k.L.gfp === "GFP_KERNEL") irqEnable(k);
       return undefined;
     },
   },
   {
-    line: 'page = alloc_slab_page(); build the freelist; page->inuse = page->objects; page->frozen = 1',
+    line: "page = alloc_slab_page(); build the freelist; page->inuse = page->objects; page->frozen = 1",
     run: (k) => {
-      if (k.L.gfp === 'GFP_KERNEL') mightSleep(k, 'alloc_pages(GFP_KERNEL)');
+      if (k.L.gfp === "GFP_KERNEL") mightSleep(k, "alloc_pages(GFP_KERNEL)");
       const pid = allocPage(k.m);
       k.L.page = pid;
       if (pid !== null) makeSlab(k, pid);
@@ -312,26 +371,26 @@ const newSlab = fn('new_slab', [
     },
   },
   {
-    line: 'if (gfpflags_allow_blocking(flags)) local_irq_disable(); return page',
+    line: "if (gfpflags_allow_blocking(flags)) local_irq_disable(); return page",
     run: (k) => {
-      if (k.L.gfp === 'GFP_KERNEL') irqDisable(k);
+      if (k.L.gfp === "GFP_KERNEL") irqDisable(k);
       return ret(k.L.page ?? null);
     },
   },
 ]);
 
 /** deactivate_slab(s, page, freelist, c): as v5.15 with plain list_lock, then clears c itself. */
-const deactivateSlab = fn('deactivate_slab', [
+const deactivateSlab = fn("deactivate_slab", [
   ...deactivateSlabSteps(true),
   {
-    line: 'c->page = NULL',
+    line: "c->page = NULL",
     run: (k) => {
       c(k).page = null;
       return undefined;
     },
   },
   {
-    line: 'c->freelist = NULL  (no tid bump unless the 2022 fix is applied)',
+    line: "c->freelist = NULL  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).freelist = null;
       bumpTidIfFixed(k, c(k));
@@ -342,100 +401,102 @@ const deactivateSlab = fn('deactivate_slab', [
 ]);
 
 /** put_cpu_partial() before patch 33: preempt_disable and a this_cpu_cmpxchg retry loop. */
-const putCpuPartial = fn('put_cpu_partial', [
+const putCpuPartial = fn("put_cpu_partial", [
   {
-    line: 'preempt_disable()',
+    line: "preempt_disable()",
     run: (k) => {
       preemptDisable(k);
       return undefined;
     },
   },
   {
-    label: 'loop',
-    line: 'do { pages = 0; pobjects = 0; oldpage = this_cpu_read(s->cpu_slab->partial);',
+    label: "loop",
+    line: "do { pages = 0; pobjects = 0; oldpage = this_cpu_read(s->cpu_slab->partial);",
     run: (k) => {
       k.L.pages = 0;
       k.L.pobjects = 0;
       k.L.oldpage = cpuSlab(k, k.cpu).partial;
-      return k.L.oldpage === null ? goto('link') : undefined;
+      return k.L.oldpage === null ? goto("link") : undefined;
     },
   },
   {
-    line: 'if (oldpage) { pobjects = oldpage->pobjects; pages = oldpage->pages;',
+    line: "if (oldpage) { pobjects = oldpage->pobjects; pages = oldpage->pages;",
     run: (k) => {
-      const t = partialTotals(k, num(k.L, 'oldpage'));
+      const t = partialTotals(k, num(k.L, "oldpage"));
       k.L.pobjects = t.pobjects;
       k.L.pages = t.pages;
-      return k.L.drain === true && t.pobjects > slubCpuPartial(k.m) ? undefined : goto('link');
+      return k.L.drain === true && t.pobjects > slubCpuPartial(k.m)
+        ? undefined
+        : goto("link");
     },
   },
   {
-    line: 'if (drain && pobjects > slub_cpu_partial(s)) { local_irq_save(flags);',
+    line: "if (drain && pobjects > slub_cpu_partial(s)) { local_irq_save(flags);",
     run: (k) => {
       irqSave(k);
       return undefined;
     },
   },
   {
-    line: 'unfreeze_partials(s, this_cpu_ptr(s->cpu_slab));',
-    run: (k) => call('unfreeze_partials', { c: k.cpu }),
+    line: "unfreeze_partials(s, this_cpu_ptr(s->cpu_slab));",
+    run: (k) => call("unfreeze_partials", { c: k.cpu }),
   },
   {
-    line: 'local_irq_restore(flags); oldpage = NULL; pobjects = 0; pages = 0; stat(s, CPU_PARTIAL_DRAIN); } }',
+    line: "local_irq_restore(flags); oldpage = NULL; pobjects = 0; pages = 0; stat(s, CPU_PARTIAL_DRAIN); } }",
     run: (k) => {
       irqRestore(k);
       k.L.oldpage = null;
       k.L.pobjects = 0;
       k.L.pages = 0;
-      stat(k, 'CPU_PARTIAL_DRAIN');
+      stat(k, "CPU_PARTIAL_DRAIN");
       return undefined;
     },
   },
   {
-    label: 'link',
-    line: 'pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage',
+    label: "link",
+    line: "pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), 'put_cpu_partial');
-      p.pages = num(k.L, 'pages') + 1;
-      p.pobjects = num(k.L, 'pobjects') + (p.objects - p.inuse);
-      p.next = ref(k.L, 'oldpage');
+      const p = slabPage(k, num(k.L, "page"), "put_cpu_partial");
+      p.pages = num(k.L, "pages") + 1;
+      p.pobjects = num(k.L, "pobjects") + (p.objects - p.inuse);
+      p.next = ref(k.L, "oldpage");
       return undefined;
     },
   },
   {
-    line: '} while (this_cpu_cmpxchg(s->cpu_slab->partial, oldpage, page) != oldpage)',
+    line: "} while (this_cpu_cmpxchg(s->cpu_slab->partial, oldpage, page) != oldpage)",
     run: (k) => {
       const here = cpuSlab(k, k.cpu);
-      if (here.partial !== ref(k.L, 'oldpage')) {
-        note(k, 'cmpxchg-fail');
-        return goto('loop');
+      if (here.partial !== ref(k.L, "oldpage")) {
+        note(k, "cmpxchg-fail");
+        return goto("loop");
       }
-      here.partial = num(k.L, 'page');
-      disownSlab(k, num(k.L, 'page'));
-      return slubCpuPartial(k.m) === 0 ? undefined : goto('out');
+      here.partial = num(k.L, "page");
+      disownSlab(k, num(k.L, "page"));
+      return slubCpuPartial(k.m) === 0 ? undefined : goto("out");
     },
   },
   {
-    line: 'if (unlikely(!slub_cpu_partial(s))) { local_irq_save(flags);',
+    line: "if (unlikely(!slub_cpu_partial(s))) { local_irq_save(flags);",
     run: (k) => {
       irqSave(k);
       return undefined;
     },
   },
   {
-    line: 'unfreeze_partials(s, this_cpu_ptr(s->cpu_slab));',
-    run: (k) => call('unfreeze_partials', { c: k.cpu }),
+    line: "unfreeze_partials(s, this_cpu_ptr(s->cpu_slab));",
+    run: (k) => call("unfreeze_partials", { c: k.cpu }),
   },
   {
-    line: 'local_irq_restore(flags); }',
+    line: "local_irq_restore(flags); }",
     run: (k) => {
       irqRestore(k);
       return undefined;
     },
   },
   {
-    label: 'out',
-    line: 'preempt_enable()',
+    label: "out",
+    line: "preempt_enable()",
     run: (k) => {
       preemptEnable(k);
       return ret();
@@ -443,19 +504,26 @@ const putCpuPartial = fn('put_cpu_partial', [
   },
 ]);
 
-const unfreezePartials = fn('unfreeze_partials', unfreezeLoopSteps({ irqsave: false, pop: 'cpu' }));
+const unfreezePartials = fn(
+  "unfreeze_partials",
+  unfreezeLoopSteps({ irqsave: false, pop: "cpu" }),
+);
 
-const flushSlab = fn('flush_slab', [
+const flushSlab = fn("flush_slab", [
   {
-    line: 'stat(s, CPUSLAB_FLUSH); deactivate_slab(s, c->page, c->freelist, c)',
+    line: "stat(s, CPUSLAB_FLUSH); deactivate_slab(s, c->page, c->freelist, c)",
     run: (k) => {
-      stat(k, 'CPUSLAB_FLUSH');
+      stat(k, "CPUSLAB_FLUSH");
       const cs = c(k);
-      return call('deactivate_slab', { page: cs.page, freelist: cs.freelist, c: num(k.L, 'c') });
+      return call("deactivate_slab", {
+        page: cs.page,
+        freelist: cs.freelist,
+        c: num(k.L, "c"),
+      });
     },
   },
   {
-    line: 'c->tid = next_tid(c->tid)',
+    line: "c->tid = next_tid(c->tid)",
     run: (k) => {
       const cs = c(k);
       cs.tid = nextTid(k.m, cs.tid);
@@ -464,34 +532,36 @@ const flushSlab = fn('flush_slab', [
   },
 ]);
 
-const flushCpuSlabOf = fn('__flush_cpu_slab', [
+const flushCpuSlabOf = fn("__flush_cpu_slab", [
   {
-    line: 'c = per_cpu_ptr(s->cpu_slab, cpu); if (c->page) flush_slab(s, c)',
+    line: "c = per_cpu_ptr(s->cpu_slab, cpu); if (c->page) flush_slab(s, c)",
     run: (k) => {
-      k.L.c = num(k.L, 'cpu');
-      return c(k).page !== null ? call('flush_slab', { c: num(k.L, 'c') }) : undefined;
+      k.L.c = num(k.L, "cpu");
+      return c(k).page !== null
+        ? call("flush_slab", { c: num(k.L, "c") })
+        : undefined;
     },
   },
   {
-    line: 'unfreeze_partials(s, c)',
-    run: (k) => call('unfreeze_partials', { c: num(k.L, 'c') }),
+    line: "unfreeze_partials(s, c)",
+    run: (k) => call("unfreeze_partials", { c: num(k.L, "c") }),
     after: () => ret(),
   },
 ]);
 
 /** flush_cpu_slab(void *d): the IPI handler, in hardirq context on its CPU. */
-const flushCpuSlabIpi = fn('flush_cpu_slab', [
+const flushCpuSlabIpi = fn("flush_cpu_slab", [
   {
-    line: '__flush_cpu_slab(s, smp_processor_id())',
-    run: (k) => call('__flush_cpu_slab', { cpu: k.cpu }),
+    line: "__flush_cpu_slab(s, smp_processor_id())",
+    run: (k) => call("__flush_cpu_slab", { cpu: k.cpu }),
     after: () => ret(),
   },
 ]);
 
 /** flush_all() = on_each_cpu_cond(has_cpu_slab, flush_cpu_slab, s, 1): synchronous IPIs. */
-const flushAll = fn('flush_all', [
+const flushAll = fn("flush_all", [
   {
-    line: 'on_each_cpu_cond(has_cpu_slab, flush_cpu_slab, s, 1): preempt_disable()',
+    line: "on_each_cpu_cond(has_cpu_slab, flush_cpu_slab, s, 1): preempt_disable()",
     run: (k) => {
       preemptDisable(k);
       k.L.me = k.cpu;
@@ -502,47 +572,51 @@ const flushAll = fn('flush_all', [
     },
   },
   {
-    label: 'cond',
-    line: 'for_each_online_cpu(cpu): if (has_cpu_slab(cpu, s)) __cpumask_set_cpu(cpu, cpus)',
+    label: "cond",
+    line: "for_each_online_cpu(cpu): if (has_cpu_slab(cpu, s)) __cpumask_set_cpu(cpu, cpus)",
     run: (k) => {
       const m = k.m;
-      let cpu = num(k.L, 'cpu');
+      let cpu = num(k.L, "cpu");
       while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
       if (cpu >= m.cpus.length) return undefined;
       k.L.cpu = cpu + 1;
       if (hasCpuSlab(k, cpu)) (k.L.mask as number[]).push(cpu);
-      return goto('cond');
+      return goto("cond");
     },
   },
   {
-    line: 'smp_call_function_many_cond(): send the IPI to every other CPU in the mask',
+    line: "smp_call_function_many_cond(): send the IPI to every other CPU in the mask",
     run: (k) => {
       for (const cpu of k.L.mask as number[]) {
         if (cpu === k.L.me) continue;
-        const h = k.m.actors.find((a) => a.system && a.kind === 'irq' && a.cpu === cpu)!;
-        h.ops.push({ kind: 'flushCpuSlabWork', requester: k.a.id });
+        const h = k.m.actors.find(
+          (a) => a.system && a.kind === "irq" && a.cpu === cpu,
+        )!;
+        h.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
         (k.L.sent as number[]).push(h.id, h.ops.length - 1);
       }
-      return (k.L.mask as number[]).includes(num(k.L, 'me')) ? undefined : goto('wait');
+      return (k.L.mask as number[]).includes(num(k.L, "me"))
+        ? undefined
+        : goto("wait");
     },
   },
   {
-    line: 'run_local: local_irq_save(flags); flush_cpu_slab(s)',
+    line: "run_local: local_irq_save(flags); flush_cpu_slab(s)",
     run: (k) => {
       irqSave(k);
-      return call('__flush_cpu_slab', { cpu: k.cpu });
+      return call("__flush_cpu_slab", { cpu: k.cpu });
     },
   },
   {
-    line: 'local_irq_restore(flags)',
+    line: "local_irq_restore(flags)",
     run: (k) => {
       irqRestore(k);
       return undefined;
     },
   },
   {
-    label: 'wait',
-    line: 'for_each_cpu(cpu, cfd->cpumask): csd_lock_wait(csd)  (spin until each handler is done)',
+    label: "wait",
+    line: "for_each_cpu(cpu, cfd->cpumask): csd_lock_wait(csd)  (spin until each handler is done)",
     run: (k) => {
       const q = k.L.sent as number[];
       if (q.length === 0) return undefined;
@@ -550,15 +624,15 @@ const flushAll = fn('flush_all', [
       if (k.m.actors[actor]!.op > op) {
         q.splice(0, 2);
         k.a.wait = null;
-        return goto('wait');
+        return goto("wait");
       }
-      k.a.wait = { kind: 'ipi', actor, op };
-      note(k, 'spin');
+      k.a.wait = { kind: "ipi", actor, op };
+      note(k, "spin");
       return RETRY;
     },
   },
   {
-    line: 'preempt_enable()',
+    line: "preempt_enable()",
     run: (k) => {
       preemptEnable(k);
       return ret();
@@ -566,29 +640,29 @@ const flushAll = fn('flush_all', [
   },
 ]);
 
-const slubCpuDead = fn('slub_cpu_dead', [
+const slubCpuDead = fn("slub_cpu_dead", [
   {
-    line: 'mutex_lock(&slab_mutex)',
-    run: (k) => (mutexLock(k, { kind: 'slabMutex' }) ? undefined : RETRY),
+    line: "mutex_lock(&slab_mutex)",
+    run: (k) => (mutexLock(k, { kind: "slabMutex" }) ? undefined : RETRY),
   },
   {
-    line: 'list_for_each_entry(s, &slab_caches, list): local_irq_save(flags); __flush_cpu_slab(s, cpu)',
+    line: "list_for_each_entry(s, &slab_caches, list): local_irq_save(flags); __flush_cpu_slab(s, cpu)",
     run: (k) => {
       irqSave(k);
-      return call('__flush_cpu_slab', { cpu: num(k.L, 'cpu') });
+      return call("__flush_cpu_slab", { cpu: num(k.L, "cpu") });
     },
   },
   {
-    line: 'local_irq_restore(flags)',
+    line: "local_irq_restore(flags)",
     run: (k) => {
       irqRestore(k);
       return undefined;
     },
   },
   {
-    line: 'mutex_unlock(&slab_mutex)',
+    line: "mutex_unlock(&slab_mutex)",
     run: (k) => {
-      mutexUnlock(k, { kind: 'slabMutex' });
+      mutexUnlock(k, { kind: "slabMutex" });
       return ret();
     },
   },
@@ -616,6 +690,6 @@ export const v514Fns: Record<string, KernelFn> = {
 };
 
 // v5.14 has no detached-chain helpers and no flush work: keep the table to what it has.
-delete v514Fns['__unfreeze_partials'];
-delete v514Fns['unfreeze_partials_cpu'];
-delete v514Fns['flush_all_cpus_locked'];
+delete v514Fns["__unfreeze_partials"];
+delete v514Fns["unfreeze_partials_cpu"];
+delete v514Fns["flush_all_cpus_locked"];

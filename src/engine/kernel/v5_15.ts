@@ -11,7 +11,20 @@
  * stage-one walk of deactivate_slab over the detached freelist (private objects) is one step;
  * `stat()` increments ride on the micro-step they follow.
  */
-import { call, fn, goto, num, ref, ret, RETRY, table, HALT, type K, type KernelFn, type StepDef } from '../program';
+import {
+  call,
+  fn,
+  goto,
+  num,
+  ref,
+  ret,
+  RETRY,
+  table,
+  HALT,
+  type K,
+  type KernelFn,
+  type StepDef,
+} from "../program";
 import {
   acquire,
   bumpTidIfFixed,
@@ -49,7 +62,7 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
-} from '../prims';
+} from "../prims";
 import {
   allocPage,
   chainOf,
@@ -63,9 +76,9 @@ import {
   pageNode,
   pfmemallocMatch,
   slubCpuPartial,
-} from './common';
+} from "./common";
 
-const c = (k: K) => cpuSlab(k, num(k.L, 'c'));
+const c = (k: K) => cpuSlab(k, num(k.L, "c"));
 
 /** slub_get_cpu_ptr(): get_cpu_ptr() on !RT, migrate_disable() + this_cpu_ptr() on RT. */
 function slubGetCpuPtr(k: K): void {
@@ -83,15 +96,15 @@ function slubPutCpuPtr(k: K): void {
 /** Patch 11's order: read `c` first, then the tid through it; the cmpxchg validates the CPU. */
 const cThenTid: StepDef[] = [
   {
-    label: 'redo',
-    line: 'c = raw_cpu_ptr(s->cpu_slab)',
+    label: "redo",
+    line: "c = raw_cpu_ptr(s->cpu_slab)",
     run: (k) => {
       k.L.c = k.cpu;
       return undefined;
     },
   },
   {
-    line: 'tid = READ_ONCE(c->tid); barrier()',
+    line: "tid = READ_ONCE(c->tid); barrier()",
     run: (k) => {
       k.L.tid = c(k).tid;
       return undefined;
@@ -102,59 +115,75 @@ const cThenTid: StepDef[] = [
 /** The lockless allocation fast path after `c` and `tid` are read (label `redo` before it). */
 export const allocFastTail: StepDef[] = [
   {
-    line: 'object = c->freelist',
+    line: "object = c->freelist",
     run: (k) => {
       k.L.object = c(k).freelist;
       return undefined;
     },
   },
   {
-    line: 'page = c->page; if (PREEMPT_RT || !object || !page || !node_match(page, node)) __slab_alloc()',
+    line: "page = c->page; if (PREEMPT_RT || !object || !page || !node_match(page, node)) __slab_alloc()",
     run: (k) => {
       const page = c(k).page;
       k.L.page = page;
-      const object = ref(k.L, 'object');
-      if (k.m.config.preemptRt || object === null || page === null || !nodeMatch(k, page, ref(k.L, 'node')))
-        return call('__slab_alloc', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: k.L.c ?? null });
+      const object = ref(k.L, "object");
+      if (
+        k.m.config.preemptRt ||
+        object === null ||
+        page === null ||
+        !nodeMatch(k, page, ref(k.L, "node"))
+      )
+        return call("__slab_alloc", {
+          gfp: k.L.gfp ?? null,
+          node: k.L.node ?? null,
+          c: k.L.c ?? null,
+        });
       return undefined;
     },
     after: (_k, v) => ret(v),
   },
   {
-    line: 'next_object = get_freepointer_safe(s, object)',
+    line: "next_object = get_freepointer_safe(s, object)",
     run: (k) => {
-      k.L.next = getFreepointer(k, num(k.L, 'object'), true);
+      k.L.next = getFreepointer(k, num(k.L, "object"), true);
       return undefined;
     },
   },
   {
-    line: 'this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {object, tid} -> {next_object, next_tid(tid)})',
+    line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {object, tid} -> {next_object, next_tid(tid)})",
     run: (k) => {
       // this_cpu_*: relative to the CPU the context runs on now, not to the `c` read above.
       const here = cpuSlab(k, k.cpu);
-      const object = num(k.L, 'object');
-      if (here.freelist === object && here.tid === num(k.L, 'tid')) {
-        here.freelist = ref(k.L, 'next');
+      const object = num(k.L, "object");
+      if (here.freelist === object && here.tid === num(k.L, "tid")) {
+        here.freelist = ref(k.L, "next");
         here.tid = nextTid(k.m, here.tid);
         ownObject(k, object);
-        stat(k, 'ALLOC_FASTPATH');
+        stat(k, "ALLOC_FASTPATH");
         return ret(object);
       }
-      note(k, 'cmpxchg-fail');
-      stat(k, 'CMPXCHG_DOUBLE_CPU_FAIL');
-      return goto('redo');
+      note(k, "cmpxchg-fail");
+      stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
+      return goto("redo");
     },
   },
 ];
 
-export const slabAllocNode = fn('slab_alloc_node', [...cThenTid, ...allocFastTail]);
+export const slabAllocNode = fn("slab_alloc_node", [
+  ...cThenTid,
+  ...allocFastTail,
+]);
 
-export const slabAllocWrapper = fn('__slab_alloc', [
+export const slabAllocWrapper = fn("__slab_alloc", [
   {
-    line: 'c = slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)',
+    line: "c = slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)",
     run: (k) => {
       slubGetCpuPtr(k);
-      return call('___slab_alloc', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: k.L.c ?? null });
+      return call("___slab_alloc", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+        c: k.L.c ?? null,
+      });
     },
     after: (k, v) => {
       k.L.p = v;
@@ -162,7 +191,7 @@ export const slabAllocWrapper = fn('__slab_alloc', [
     },
   },
   {
-    line: 'slub_put_cpu_ptr(s->cpu_slab); return p',
+    line: "slub_put_cpu_ptr(s->cpu_slab); return p",
     run: (k) => {
       slubPutCpuPtr(k);
       return ret(k.L.p ?? null);
@@ -180,64 +209,68 @@ function unlockAndGoto(label: string, line: string): StepDef {
   };
 }
 
-export const slabAllocSlow = fn('___slab_alloc', [
+export const slabAllocSlow = fn("___slab_alloc", [
   {
-    line: 'stat(s, ALLOC_SLOWPATH)',
+    line: "stat(s, ALLOC_SLOWPATH)",
     run: (k) => {
-      stat(k, 'ALLOC_SLOWPATH');
+      stat(k, "ALLOC_SLOWPATH");
       return undefined;
     },
   },
   {
-    label: 'reread_page',
-    line: 'page = READ_ONCE(c->page); if (!page) goto new_slab',
+    label: "reread_page",
+    line: "page = READ_ONCE(c->page); if (!page) goto new_slab",
     run: (k) => {
       const page = c(k).page;
       k.L.page = page;
-      return page === null ? goto('new_slab') : undefined;
+      return page === null ? goto("new_slab") : undefined;
     },
   },
   {
-    label: 'redo',
-    line: 'if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); goto deactivate_slab; }',
+    label: "redo",
+    line: "if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); goto deactivate_slab; }",
     run: (k) => {
-      if (!nodeMatch(k, num(k.L, 'page'), ref(k.L, 'node'))) {
-        stat(k, 'ALLOC_NODE_MISMATCH');
-        return goto('deactivate_slab');
+      if (!nodeMatch(k, num(k.L, "page"), ref(k.L, "node"))) {
+        stat(k, "ALLOC_NODE_MISMATCH");
+        return goto("deactivate_slab");
       }
       return undefined;
     },
   },
   {
-    line: 'if (unlikely(!pfmemalloc_match_unsafe(page, gfpflags))) goto deactivate_slab',
-    run: (k) => (pfmemallocMatch(k, num(k.L, 'page'), false).ok ? undefined : goto('deactivate_slab')),
+    line: "if (unlikely(!pfmemalloc_match_unsafe(page, gfpflags))) goto deactivate_slab",
+    run: (k) =>
+      pfmemallocMatch(k, num(k.L, "page"), false).ok
+        ? undefined
+        : goto("deactivate_slab"),
   },
   {
-    line: 'local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'if (unlikely(page != c->page)) { local_unlock_irqrestore(); goto reread_page; }',
-    run: (k) => (c(k).page !== num(k.L, 'page') ? goto('page_changed') : undefined),
+    line: "if (unlikely(page != c->page)) { local_unlock_irqrestore(); goto reread_page; }",
+    run: (k) =>
+      c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
   },
   {
-    line: 'freelist = c->freelist; if (freelist) goto load_freelist',
+    line: "freelist = c->freelist; if (freelist) goto load_freelist",
     run: (k) => {
       const fl = c(k).freelist;
       k.L.freelist = fl;
-      return fl !== null ? goto('load_freelist') : undefined;
+      return fl !== null ? goto("load_freelist") : undefined;
     },
   },
   {
-    line: 'freelist = get_freelist(s, page)',
-    run: (k) => call('get_freelist', { page: num(k.L, 'page') }),
+    line: "freelist = get_freelist(s, page)",
+    run: (k) => call("get_freelist", { page: num(k.L, "page") }),
     after: (k, v) => {
       k.L.freelist = v;
-      return v === null ? undefined : goto('refill');
+      return v === null ? undefined : goto("refill");
     },
   },
   {
-    line: 'if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)',
+    line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).page = null;
       bumpTidIfFixed(k, c(k));
@@ -245,38 +278,46 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: '... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }',
+    line: "... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }",
     run: (k) => {
       localUnlockIrqrestore(k);
-      stat(k, 'DEACTIVATE_BYPASS');
-      return goto('new_slab');
+      stat(k, "DEACTIVATE_BYPASS");
+      return goto("new_slab");
     },
   },
   {
-    label: 'refill',
-    line: 'stat(s, ALLOC_REFILL)',
+    label: "refill",
+    line: "stat(s, ALLOC_REFILL)",
     run: (k) => {
-      stat(k, 'ALLOC_REFILL');
+      stat(k, "ALLOC_REFILL");
       return undefined;
     },
   },
   {
-    label: 'load_freelist',
-    line: 'lockdep_assert_held(&s->cpu_slab->lock); VM_BUG_ON(!c->page->frozen)',
+    label: "load_freelist",
+    line: "lockdep_assert_held(&s->cpu_slab->lock); VM_BUG_ON(!c->page->frozen)",
     run: (k) => {
-      if (!holds(k.a, { kind: 'cpuSlab', cpu: num(k.L, 'c') }) && k.m.config.lockdep) {
-        report(k, 'vm-bug-on', `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`);
+      if (
+        !holds(k.a, { kind: "cpuSlab", cpu: num(k.L, "c") }) &&
+        k.m.config.lockdep
+      ) {
+        report(
+          k,
+          "vm-bug-on",
+          `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+        );
       }
       const page = c(k).page;
       const frozen = page !== null && k.m.pages[page]!.frozen;
-      if (vmBugOn(k, !frozen, '!c->page->frozen', page === null ? [] : [page])) return HALT;
+      if (vmBugOn(k, !frozen, "!c->page->frozen", page === null ? [] : [page]))
+        return HALT;
       return undefined;
     },
   },
   {
-    line: 'c->freelist = get_freepointer(s, freelist)',
+    line: "c->freelist = get_freepointer(s, freelist)",
     run: (k) => {
-      const fl = num(k.L, 'freelist');
+      const fl = num(k.L, "freelist");
       const next = getFreepointer(k, fl);
       c(k).freelist = next;
       disownChain(k, fl);
@@ -285,7 +326,7 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'c->tid = next_tid(c->tid)',
+    line: "c->tid = next_tid(c->tid)",
     run: (k) => {
       const cs = c(k);
       cs.tid = nextTid(k.m, cs.tid);
@@ -293,167 +334,195 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist",
     run: (k) => {
       localUnlockIrqrestore(k);
       return ret(k.L.freelist ?? null);
     },
   },
-  { label: 'page_changed', ...unlockAndGoto('reread_page', 'local_unlock_irqrestore(); goto reread_page  (c->page changed under us)') },
   {
-    label: 'deactivate_slab',
-    line: 'deactivate_slab: local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    label: "page_changed",
+    ...unlockAndGoto(
+      "reread_page",
+      "local_unlock_irqrestore(); goto reread_page  (c->page changed under us)",
+    ),
+  },
+  {
+    label: "deactivate_slab",
+    line: "deactivate_slab: local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'if (page != c->page) { local_unlock_irqrestore(); goto reread_page; }',
-    run: (k) => (c(k).page !== num(k.L, 'page') ? goto('page_changed') : undefined),
+    line: "if (page != c->page) { local_unlock_irqrestore(); goto reread_page; }",
+    run: (k) =>
+      c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
   },
   {
-    line: 'freelist = c->freelist',
+    line: "freelist = c->freelist",
     run: (k) => {
       k.L.freelist = c(k).freelist;
       return undefined;
     },
   },
   {
-    line: 'c->page = NULL  (no tid bump here: see the advanced scenario on missing TID updates)',
+    line: "c->page = NULL  (no tid bump here: see the advanced scenario on missing TID updates)",
     run: (k) => {
       c(k).page = null;
-      ownSlab(k, num(k.L, 'page'));
+      ownSlab(k, num(k.L, "page"));
       return undefined;
     },
   },
   {
-    line: 'c->freelist = NULL  (no tid bump unless the 2022 fix is applied)',
+    line: "c->freelist = NULL  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).freelist = null;
       bumpTidIfFixed(k, c(k));
-      ownChain(k, ref(k.L, 'freelist'));
+      ownChain(k, ref(k.L, "freelist"));
       return undefined;
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)",
     run: (k) => {
       localUnlockIrqrestore(k);
-      return call('deactivate_slab', { page: num(k.L, 'page'), freelist: ref(k.L, 'freelist') });
+      return call("deactivate_slab", {
+        page: num(k.L, "page"),
+        freelist: ref(k.L, "freelist"),
+      });
     },
   },
   {
-    label: 'new_slab',
-    line: 'new_slab: if (slub_percpu_partial(c)) {  (unlocked peek)',
-    run: (k) => (hasCpuPartial(k.m) && c(k).partial !== null ? undefined : goto('new_objects')),
+    label: "new_slab",
+    line: "new_slab: if (slub_percpu_partial(c)) {  (unlocked peek)",
+    run: (k) =>
+      hasCpuPartial(k.m) && c(k).partial !== null
+        ? undefined
+        : goto("new_objects"),
   },
   {
-    line: 'local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'if (unlikely(c->page)) { local_unlock_irqrestore(); goto reread_page; }',
-    run: (k) => (c(k).page !== null ? goto('page_changed') : undefined),
+    line: "if (unlikely(c->page)) { local_unlock_irqrestore(); goto reread_page; }",
+    run: (k) => (c(k).page !== null ? goto("page_changed") : undefined),
   },
   {
-    line: 'if (unlikely(!slub_percpu_partial(c))) { local_unlock_irqrestore(); goto new_objects; }',
-    run: (k) => (c(k).partial === null ? goto('partial_gone') : undefined),
+    line: "if (unlikely(!slub_percpu_partial(c))) { local_unlock_irqrestore(); goto new_objects; }",
+    run: (k) => (c(k).partial === null ? goto("partial_gone") : undefined),
   },
   {
-    line: 'page = c->page = slub_percpu_partial(c)',
+    line: "page = c->page = slub_percpu_partial(c)",
     run: (k) => {
       const cs = c(k);
       const page = cs.partial;
       k.L.page = page;
       cs.page = page;
       // Until the next step the page is both c->page and the head of c->partial.
-      k.a.ownsCpuSlab = num(k.L, 'c');
+      k.a.ownsCpuSlab = num(k.L, "c");
       return undefined;
     },
   },
   {
-    line: 'slub_set_percpu_partial(c, page): c->partial = page->next',
+    line: "slub_set_percpu_partial(c, page): c->partial = page->next",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), 'slub_set_percpu_partial');
+      const p = slabPage(k, num(k.L, "page"), "slub_set_percpu_partial");
       c(k).partial = p.next;
       k.a.ownsCpuSlab = null;
       return undefined;
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo",
     run: (k) => {
       localUnlockIrqrestore(k);
-      stat(k, 'CPU_PARTIAL_ALLOC');
-      return goto('redo');
+      stat(k, "CPU_PARTIAL_ALLOC");
+      return goto("redo");
     },
   },
-  { label: 'partial_gone', ...unlockAndGoto('new_objects', 'local_unlock_irqrestore(); goto new_objects  (partial list emptied under us)') },
   {
-    label: 'new_objects',
-    line: 'new_objects: freelist = get_partial(s, gfpflags, node, &page)',
-    run: (k) => call('get_partial', { gfp: k.L.gfp ?? null, node: k.L.node ?? null, c: null }),
+    label: "partial_gone",
+    ...unlockAndGoto(
+      "new_objects",
+      "local_unlock_irqrestore(); goto new_objects  (partial list emptied under us)",
+    ),
+  },
+  {
+    label: "new_objects",
+    line: "new_objects: freelist = get_partial(s, gfpflags, node, &page)",
+    run: (k) =>
+      call("get_partial", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+        c: null,
+      }),
     after: (k, v) => {
       const [freelist, page] = v as [number | null, number | null];
       k.L.freelist = freelist;
       if (freelist !== null) {
         k.L.page = page;
-        return goto('check_new_page');
+        return goto("check_new_page");
       }
       return undefined;
     },
   },
   {
-    line: 'slub_put_cpu_ptr(s->cpu_slab)  (may be preempted and migrated from here)',
+    line: "slub_put_cpu_ptr(s->cpu_slab)  (may be preempted and migrated from here)",
     run: (k) => {
       slubPutCpuPtr(k);
       return undefined;
     },
   },
   {
-    line: 'page = new_slab(s, gfpflags, node)',
-    run: (k) => call('new_slab', { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
+    line: "page = new_slab(s, gfpflags, node)",
+    run: (k) =>
+      call("new_slab", { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
     after: (k, v) => {
       k.L.page = v;
       return undefined;
     },
   },
   {
-    line: 'c = slub_get_cpu_ptr(s->cpu_slab); if (unlikely(!page)) { slab_out_of_memory(); return NULL; }',
+    line: "c = slub_get_cpu_ptr(s->cpu_slab); if (unlikely(!page)) { slab_out_of_memory(); return NULL; }",
     run: (k) => {
       slubGetCpuPtr(k);
       if (k.L.page === null) {
-        k.a.note = 'slab_out_of_memory: the page allocator has no free page';
+        k.a.note = "slab_out_of_memory: the page allocator has no free page";
         return ret(null);
       }
       return undefined;
     },
   },
   {
-    line: 'freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (new page: no cmpxchg)',
+    line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (new page: no cmpxchg)",
     run: (k) => {
-      const p = k.m.pages[num(k.L, 'page')]!;
+      const p = k.m.pages[num(k.L, "page")]!;
       k.L.freelist = p.freelist;
       ownChain(k, p.freelist);
       p.freelist = null;
-      stat(k, 'ALLOC_SLAB');
+      stat(k, "ALLOC_SLAB");
       return undefined;
     },
   },
   {
-    label: 'check_new_page',
-    line: 'check_new_page: if (unlikely(!pfmemalloc_match(page, gfpflags))) goto return_single',
-    run: (k) => (pfmemallocMatch(k, num(k.L, 'page'), true).ok ? undefined : goto('return_single')),
+    label: "check_new_page",
+    line: "check_new_page: if (unlikely(!pfmemalloc_match(page, gfpflags))) goto return_single",
+    run: (k) =>
+      pfmemallocMatch(k, num(k.L, "page"), true).ok
+        ? undefined
+        : goto("return_single"),
   },
   {
-    label: 'retry_load_page',
-    line: 'retry_load_page: local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    label: "retry_load_page",
+    line: "retry_load_page: local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'if (unlikely(c->page)) {  (installed by someone while irqs were on)',
-    run: (k) => (c(k).page === null ? goto('install') : undefined),
+    line: "if (unlikely(c->page)) {  (installed by someone while irqs were on)",
+    run: (k) => (c(k).page === null ? goto("install") : undefined),
   },
   {
-    line: 'flush_freelist = c->freelist; flush_page = c->page',
+    line: "flush_freelist = c->freelist; flush_page = c->page",
     run: (k) => {
       const cs = c(k);
       k.L.flushFreelist = cs.freelist;
@@ -462,23 +531,23 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'c->page = NULL',
+    line: "c->page = NULL",
     run: (k) => {
       c(k).page = null;
-      ownSlab(k, ref(k.L, 'flushPage'));
+      ownSlab(k, ref(k.L, "flushPage"));
       return undefined;
     },
   },
   {
-    line: 'c->freelist = NULL',
+    line: "c->freelist = NULL",
     run: (k) => {
       c(k).freelist = null;
-      ownChain(k, ref(k.L, 'flushFreelist'));
+      ownChain(k, ref(k.L, "flushFreelist"));
       return undefined;
     },
   },
   {
-    line: 'c->tid = next_tid(c->tid)',
+    line: "c->tid = next_tid(c->tid)",
     run: (k) => {
       const cs = c(k);
       cs.tid = nextTid(k.m, cs.tid);
@@ -486,47 +555,53 @@ export const slabAllocSlow = fn('___slab_alloc', [
     },
   },
   {
-    line: 'local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }',
+    line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
     run: (k) => {
       localUnlockIrqrestore(k);
-      return call('deactivate_slab', { page: num(k.L, 'flushPage'), freelist: ref(k.L, 'flushFreelist') });
+      return call("deactivate_slab", {
+        page: num(k.L, "flushPage"),
+        freelist: ref(k.L, "flushFreelist"),
+      });
     },
     after: (k) => {
-      stat(k, 'CPUSLAB_FLUSH');
-      return goto('retry_load_page');
+      stat(k, "CPUSLAB_FLUSH");
+      return goto("retry_load_page");
     },
   },
   {
-    label: 'install',
-    line: 'c->page = page; goto load_freelist',
+    label: "install",
+    line: "c->page = page; goto load_freelist",
     run: (k) => {
-      const page = num(k.L, 'page');
+      const page = num(k.L, "page");
       c(k).page = page;
       disownSlab(k, page);
-      return goto('load_freelist');
+      return goto("load_freelist");
     },
   },
   {
-    label: 'return_single',
-    line: 'return_single: deactivate_slab(s, page, get_freepointer(s, freelist)); return freelist',
+    label: "return_single",
+    line: "return_single: deactivate_slab(s, page, get_freepointer(s, freelist)); return freelist",
     run: (k) => {
-      const fl = num(k.L, 'freelist');
+      const fl = num(k.L, "freelist");
       const next = getFreepointer(k, fl);
       disownChain(k, fl);
       ownObject(k, fl);
       ownChain(k, next);
-      return call('deactivate_slab', { page: num(k.L, 'page'), freelist: next });
+      return call("deactivate_slab", {
+        page: num(k.L, "page"),
+        freelist: next,
+      });
     },
     after: (k) => ret(k.L.freelist ?? null),
   },
 ]);
 
 /** new_slab() -> allocate_slab(): irqs stay as the caller has them (on, since patch 15). */
-export const newSlab = fn('new_slab', [
+export const newSlab = fn("new_slab", [
   {
-    line: 'page = allocate_slab(s, flags, node): alloc_pages(), build the freelist, inuse = objects, frozen = 1',
+    line: "page = allocate_slab(s, flags, node): alloc_pages(), build the freelist, inuse = objects, frozen = 1",
     run: (k) => {
-      if (k.L.gfp === 'GFP_KERNEL') mightSleep(k, 'alloc_pages(GFP_KERNEL)');
+      if (k.L.gfp === "GFP_KERNEL") mightSleep(k, "alloc_pages(GFP_KERNEL)");
       const pid = allocPage(k.m);
       if (pid === null) return ret(null);
       makeSlab(k, pid);
@@ -543,28 +618,28 @@ export const newSlab = fn('new_slab', [
 export function deactivateSlabSteps(v514: boolean): StepDef[] {
   return [
     {
-      line: 'n = get_node(s, page_to_nid(page)); if (page->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }',
+      line: "n = get_node(s, page_to_nid(page)); if (page->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }",
       run: (k) => {
-        const pid = num(k.L, 'page');
+        const pid = num(k.L, "page");
         if (v514) {
           // v5.14 reads c->page / c->freelist itself and clears them at the end.
-          k.a.ownsCpuSlab = num(k.L, 'c');
+          k.a.ownsCpuSlab = num(k.L, "c");
           ownSlab(k, pid);
-          ownChain(k, ref(k.L, 'freelist'));
+          ownChain(k, ref(k.L, "freelist"));
         }
-        const p = slabPage(k, pid, 'deactivate_slab');
+        const p = slabPage(k, pid, "deactivate_slab");
         k.L.n = pageNode(k, pid);
         k.L.tail = p.freelist !== null;
-        if (p.freelist !== null) stat(k, 'DEACTIVATE_REMOTE_FREES');
+        if (p.freelist !== null) stat(k, "DEACTIVATE_REMOTE_FREES");
         k.L.lock = false;
-        k.L.l = 'none';
+        k.L.l = "none";
         return undefined;
       },
     },
     {
-      line: 'stage one: walk the detached freelist, count free_delta, remember freelist_tail',
+      line: "stage one: walk the detached freelist, count free_delta, remember freelist_tail",
       run: (k) => {
-        let x = ref(k.L, 'freelist');
+        let x = ref(k.L, "freelist");
         let delta = 0;
         let tailObj: number | null = null;
         const limit = k.m.cache.objects + 1;
@@ -580,28 +655,28 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
       },
     },
     {
-      label: 'redo',
-      line: 'old.freelist = READ_ONCE(page->freelist); old.counters = READ_ONCE(page->counters); VM_BUG_ON(!old.frozen)',
+      label: "redo",
+      line: "old.freelist = READ_ONCE(page->freelist); old.counters = READ_ONCE(page->counters); VM_BUG_ON(!old.frozen)",
       run: (k) => {
-        const p = slabPage(k, num(k.L, 'page'), 'deactivate_slab');
+        const p = slabPage(k, num(k.L, "page"), "deactivate_slab");
         k.L.oldFreelist = p.freelist;
         k.L.oldCounters = counters(p);
-        if (vmBugOn(k, !p.frozen, '!old.frozen', [p.id])) return HALT;
+        if (vmBugOn(k, !p.frozen, "!old.frozen", [p.id])) return HALT;
         return undefined;
       },
     },
     {
-      line: 'if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } new.frozen = 0',
+      line: "if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } new.frozen = 0",
       run: (k) => {
-        const old = unpackCounters(num(k.L, 'oldCounters'));
-        const tailObj = ref(k.L, 'freelistTail');
+        const old = unpackCounters(num(k.L, "oldCounters"));
+        const tailObj = ref(k.L, "freelistTail");
         const nw = { ...old, frozen: false };
         if (tailObj !== null) {
-          nw.inuse -= num(k.L, 'freeDelta');
-          setFreepointer(k, tailObj, ref(k.L, 'oldFreelist'));
-          k.L.newFreelist = ref(k.L, 'freelist');
+          nw.inuse -= num(k.L, "freeDelta");
+          setFreepointer(k, tailObj, ref(k.L, "oldFreelist"));
+          k.L.newFreelist = ref(k.L, "freelist");
         } else {
-          k.L.newFreelist = ref(k.L, 'oldFreelist');
+          k.L.newFreelist = ref(k.L, "oldFreelist");
         }
         k.L.newInuse = nw.inuse;
         k.L.newCounters = packCounters(nw);
@@ -609,37 +684,42 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
       },
     },
     {
-      line: 'm = !new.inuse && n->nr_partial >= s->min_partial ? M_FREE : new.freelist ? M_PARTIAL : M_FULL',
+      line: "m = !new.inuse && n->nr_partial >= s->min_partial ? M_FREE : new.freelist ? M_PARTIAL : M_FULL",
       run: (k) => {
-        const n = k.m.nodes[num(k.L, 'n')]!;
+        const n = k.m.nodes[num(k.L, "n")]!;
         const mode =
-          num(k.L, 'newInuse') === 0 && n.nrPartial >= k.m.cache.minPartial
-            ? 'free'
-            : ref(k.L, 'newFreelist') !== null
-              ? 'partial'
-              : 'full';
+          num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial
+            ? "free"
+            : ref(k.L, "newFreelist") !== null
+              ? "partial"
+              : "full";
         k.L.mode = mode;
-        return mode === 'partial' && k.L.lock !== true ? undefined : goto('move');
+        return mode === "partial" && k.L.lock !== true
+          ? undefined
+          : goto("move");
       },
     },
     {
-      line: v514 ? 'if (!lock) { lock = 1; spin_lock(&n->list_lock); }' : 'if (!lock) { lock = 1; spin_lock_irqsave(&n->list_lock, flags); }',
+      line: v514
+        ? "if (!lock) { lock = 1; spin_lock(&n->list_lock); }"
+        : "if (!lock) { lock = 1; spin_lock_irqsave(&n->list_lock, flags); }",
       run: (k) => {
-        if (!spinLockNode(k, num(k.L, 'n'), !v514)) return RETRY;
+        if (!spinLockNode(k, num(k.L, "n"), !v514)) return RETRY;
         k.L.lock = true;
         return undefined;
       },
     },
     {
-      label: 'move',
-      line: 'if (l != m) { remove_partial / remove_full for l; add_partial(n, page, tail) for M_PARTIAL }',
+      label: "move",
+      line: "if (l != m) { remove_partial / remove_full for l; add_partial(n, page, tail) for M_PARTIAL }",
       run: (k) => {
         const l = k.L.l;
         const mode = k.L.mode;
-        const pid = num(k.L, 'page');
+        const pid = num(k.L, "page");
         if (l !== mode) {
-          if (l === 'partial') listOps.removePartial(k, num(k.L, 'n'), pid);
-          if (mode === 'partial') listOps.addPartial(k, num(k.L, 'n'), pid, k.L.tail === true);
+          if (l === "partial") listOps.removePartial(k, num(k.L, "n"), pid);
+          if (mode === "partial")
+            listOps.addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
         }
         k.L.l = mode ?? null;
         return undefined;
@@ -647,56 +727,62 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
     },
     {
       line: v514
-        ? 'if (!__cmpxchg_double_slab(page: old -> new)) goto redo'
-        : 'if (!cmpxchg_double_slab(page: old -> new)) goto redo',
+        ? "if (!__cmpxchg_double_slab(page: old -> new)) goto redo"
+        : "if (!cmpxchg_double_slab(page: old -> new)) goto redo",
       run: (k) => {
-        const pid = num(k.L, 'page');
+        const pid = num(k.L, "page");
         if (
           !cmpxchgDoubleSlab(
             k,
             pid,
-            ref(k.L, 'oldFreelist'),
-            num(k.L, 'oldCounters'),
-            ref(k.L, 'newFreelist'),
-            num(k.L, 'newCounters'),
-            'deactivate_slab',
+            ref(k.L, "oldFreelist"),
+            num(k.L, "oldCounters"),
+            ref(k.L, "newFreelist"),
+            num(k.L, "newCounters"),
+            "deactivate_slab",
           )
         )
-          return goto('redo');
-        disownChain(k, ref(k.L, 'freelist'));
-        if (k.L.mode !== 'free') disownSlab(k, pid);
-        return k.L.lock === true ? undefined : goto('stats');
+          return goto("redo");
+        disownChain(k, ref(k.L, "freelist"));
+        if (k.L.mode !== "free") disownSlab(k, pid);
+        return k.L.lock === true ? undefined : goto("stats");
       },
     },
     {
-      line: v514 ? 'if (lock) spin_unlock(&n->list_lock)' : 'if (lock) spin_unlock_irqrestore(&n->list_lock, flags)',
+      line: v514
+        ? "if (lock) spin_unlock(&n->list_lock)"
+        : "if (lock) spin_unlock_irqrestore(&n->list_lock, flags)",
       run: (k) => {
-        spinUnlockNode(k, num(k.L, 'n'), !v514);
+        spinUnlockNode(k, num(k.L, "n"), !v514);
         return undefined;
       },
     },
     {
-      label: 'stats',
-      line: 'M_PARTIAL: stat(s, tail); M_FULL: stat(s, DEACTIVATE_FULL); M_FREE: stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB)',
+      label: "stats",
+      line: "M_PARTIAL: stat(s, tail); M_FULL: stat(s, DEACTIVATE_FULL); M_FREE: stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB)",
       run: (k) => {
         const mode = k.L.mode;
-        if (mode === 'partial') stat(k, k.L.tail === true ? 'DEACTIVATE_TO_TAIL' : 'DEACTIVATE_TO_HEAD');
-        else if (mode === 'full') stat(k, 'DEACTIVATE_FULL');
+        if (mode === "partial")
+          stat(
+            k,
+            k.L.tail === true ? "DEACTIVATE_TO_TAIL" : "DEACTIVATE_TO_HEAD",
+          );
+        else if (mode === "full") stat(k, "DEACTIVATE_FULL");
         else {
-          stat(k, 'DEACTIVATE_EMPTY');
-          return call('discard_slab', { page: num(k.L, 'page') });
+          stat(k, "DEACTIVATE_EMPTY");
+          return call("discard_slab", { page: num(k.L, "page") });
         }
         return v514 ? undefined : ret();
       },
       after: (k) => {
-        stat(k, 'FREE_SLAB');
+        stat(k, "FREE_SLAB");
         return v514 ? undefined : ret();
       },
     },
   ];
 }
 
-export const deactivateSlab = fn('deactivate_slab', deactivateSlabSteps(false));
+export const deactivateSlab = fn("deactivate_slab", deactivateSlabSteps(false));
 
 // --- free -------------------------------------------------------------------------------------
 
@@ -704,57 +790,66 @@ export const deactivateSlab = fn('deactivate_slab', deactivateSlabSteps(false));
 /** The lockless free fast path after `c` and `tid` are read; RT takes the local lock at `rt`. */
 export const freeFastTail: StepDef[] = [
   {
-    line: 'if (likely(page == c->page)) { ... } else __slab_free(s, page, head, tail_obj, cnt, addr)',
+    line: "if (likely(page == c->page)) { ... } else __slab_free(s, page, head, tail_obj, cnt, addr)",
     run: (k) => {
-      if (c(k).page === num(k.L, 'page')) return k.m.config.preemptRt ? goto('rt') : undefined;
-      return call('__slab_free', { page: k.L.page ?? null, head: k.L.head ?? null, tail: k.L.tail ?? null, cnt: k.L.cnt ?? 1 });
+      if (c(k).page === num(k.L, "page"))
+        return k.m.config.preemptRt ? goto("rt") : undefined;
+      return call("__slab_free", {
+        page: k.L.page ?? null,
+        head: k.L.head ?? null,
+        tail: k.L.tail ?? null,
+        cnt: k.L.cnt ?? 1,
+      });
     },
     after: () => ret(),
   },
   {
-    line: 'freelist = READ_ONCE(c->freelist)',
+    line: "freelist = READ_ONCE(c->freelist)",
     run: (k) => {
       k.L.freelist = c(k).freelist;
       return undefined;
     },
   },
   {
-    line: 'set_freepointer(s, tail_obj, freelist)',
+    line: "set_freepointer(s, tail_obj, freelist)",
     run: (k) => {
-      setFreepointer(k, num(k.L, 'tail'), ref(k.L, 'freelist'));
+      setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
       return undefined;
     },
   },
   {
-    line: 'this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {freelist, tid} -> {head, next_tid(tid)})',
+    line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {freelist, tid} -> {head, next_tid(tid)})",
     run: (k) => {
       const here = cpuSlab(k, k.cpu);
-      if (here.freelist === ref(k.L, 'freelist') && here.tid === num(k.L, 'tid')) {
-        here.freelist = num(k.L, 'head');
+      if (
+        here.freelist === ref(k.L, "freelist") &&
+        here.tid === num(k.L, "tid")
+      ) {
+        here.freelist = num(k.L, "head");
         here.tid = nextTid(k.m, here.tid);
-        disownObject(k, num(k.L, 'head'));
-        stat(k, 'FREE_FASTPATH');
+        disownObject(k, num(k.L, "head"));
+        stat(k, "FREE_FASTPATH");
         return ret();
       }
-      note(k, 'cmpxchg-fail');
-      stat(k, 'CMPXCHG_DOUBLE_CPU_FAIL');
-      return goto('redo');
+      note(k, "cmpxchg-fail");
+      stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
+      return goto("redo");
     },
   },
   {
-    label: 'rt',
-    line: 'PREEMPT_RT: local_lock(&s->cpu_slab->lock)',
+    label: "rt",
+    line: "PREEMPT_RT: local_lock(&s->cpu_slab->lock)",
     run: (k) => (localLock(k) ? undefined : RETRY),
   },
   {
-    line: 'c = this_cpu_ptr(s->cpu_slab); if (unlikely(page != c->page)) { local_unlock(); goto redo; }',
+    line: "c = this_cpu_ptr(s->cpu_slab); if (unlikely(page != c->page)) { local_unlock(); goto redo; }",
     run: (k) => {
       k.L.c = k.cpu;
-      return c(k).page !== num(k.L, 'page') ? goto('rt_changed') : undefined;
+      return c(k).page !== num(k.L, "page") ? goto("rt_changed") : undefined;
     },
   },
   {
-    line: 'tid = c->tid; freelist = c->freelist',
+    line: "tid = c->tid; freelist = c->freelist",
     run: (k) => {
       const cs = c(k);
       k.L.tid = cs.tid;
@@ -763,70 +858,70 @@ export const freeFastTail: StepDef[] = [
     },
   },
   {
-    line: 'set_freepointer(s, tail_obj, freelist)',
+    line: "set_freepointer(s, tail_obj, freelist)",
     run: (k) => {
-      setFreepointer(k, num(k.L, 'tail'), ref(k.L, 'freelist'));
+      setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
       return undefined;
     },
   },
   {
-    line: 'c->freelist = head',
+    line: "c->freelist = head",
     run: (k) => {
-      c(k).freelist = num(k.L, 'head');
-      disownObject(k, num(k.L, 'head'));
+      c(k).freelist = num(k.L, "head");
+      disownObject(k, num(k.L, "head"));
       return undefined;
     },
   },
   {
-    line: 'c->tid = next_tid(tid)',
+    line: "c->tid = next_tid(tid)",
     run: (k) => {
-      c(k).tid = nextTid(k.m, num(k.L, 'tid'));
+      c(k).tid = nextTid(k.m, num(k.L, "tid"));
       return undefined;
     },
   },
   {
-    line: 'local_unlock(&s->cpu_slab->lock); stat(s, FREE_FASTPATH)',
+    line: "local_unlock(&s->cpu_slab->lock); stat(s, FREE_FASTPATH)",
     run: (k) => {
       localUnlock(k);
-      stat(k, 'FREE_FASTPATH');
+      stat(k, "FREE_FASTPATH");
       return ret();
     },
   },
   {
-    label: 'rt_changed',
-    line: 'local_unlock(&s->cpu_slab->lock); goto redo',
+    label: "rt_changed",
+    line: "local_unlock(&s->cpu_slab->lock); goto redo",
     run: (k) => {
       localUnlock(k);
-      return goto('redo');
+      return goto("redo");
     },
   },
 ];
 
-export const doSlabFree = fn('do_slab_free', [...cThenTid, ...freeFastTail]);
+export const doSlabFree = fn("do_slab_free", [...cThenTid, ...freeFastTail]);
 
 // --- per-CPU partial lists ----------------------------------------------------------------------
 
 /** put_cpu_partial() after patch 33/35: one local-lock section, the drain done after it. */
-export const putCpuPartial = fn('put_cpu_partial', [
+export const putCpuPartial = fn("put_cpu_partial", [
   {
-    line: 'local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'oldpage = this_cpu_read(s->cpu_slab->partial)',
+    line: "oldpage = this_cpu_read(s->cpu_slab->partial)",
     run: (k) => {
       k.L.c = k.cpu;
       k.L.oldpage = cpuSlab(k, k.cpu).partial;
       k.L.pages = 0;
       k.L.pobjects = 0;
       k.L.toUnfreeze = null;
-      return k.L.oldpage === null ? goto('link') : undefined;
+      return k.L.oldpage === null ? goto("link") : undefined;
     },
   },
   {
-    line: 'if (drain && oldpage->pobjects > slub_cpu_partial(s)) { page_to_unfreeze = oldpage; oldpage = NULL; } else { pobjects = oldpage->pobjects; pages = oldpage->pages; }',
+    line: "if (drain && oldpage->pobjects > slub_cpu_partial(s)) { page_to_unfreeze = oldpage; oldpage = NULL; } else { pobjects = oldpage->pobjects; pages = oldpage->pages; }",
     run: (k) => {
-      const t = partialTotals(k, num(k.L, 'oldpage'));
+      const t = partialTotals(k, num(k.L, "oldpage"));
       if (k.L.drain === true && t.pobjects > slubCpuPartial(k.m)) {
         k.L.toUnfreeze = k.L.oldpage ?? null;
         k.L.oldpage = null;
@@ -838,49 +933,50 @@ export const putCpuPartial = fn('put_cpu_partial', [
     },
   },
   {
-    label: 'link',
-    line: 'pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage',
+    label: "link",
+    line: "pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage",
     run: (k) => {
-      const p = slabPage(k, num(k.L, 'page'), 'put_cpu_partial');
-      p.pages = num(k.L, 'pages') + 1;
-      p.pobjects = num(k.L, 'pobjects') + (p.objects - p.inuse);
-      p.next = ref(k.L, 'oldpage');
+      const p = slabPage(k, num(k.L, "page"), "put_cpu_partial");
+      p.pages = num(k.L, "pages") + 1;
+      p.pobjects = num(k.L, "pobjects") + (p.objects - p.inuse);
+      p.next = ref(k.L, "oldpage");
       return undefined;
     },
   },
   {
-    line: 'this_cpu_write(s->cpu_slab->partial, page)',
+    line: "this_cpu_write(s->cpu_slab->partial, page)",
     run: (k) => {
-      const here = cpuSlab(k, num(k.L, 'c'));
-      const detached = ref(k.L, 'toUnfreeze');
+      const here = cpuSlab(k, num(k.L, "c"));
+      const detached = ref(k.L, "toUnfreeze");
       // The old chain leaves c->partial here: it belongs to this context until unfrozen.
       for (const pid of chainOf(k.m, detached)) ownSlab(k, pid);
-      here.partial = num(k.L, 'page');
-      disownSlab(k, num(k.L, 'page'));
+      here.partial = num(k.L, "page");
+      disownSlab(k, num(k.L, "page"));
       return undefined;
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags)',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags)",
     run: (k) => {
       localUnlockIrqrestore(k);
       return k.L.toUnfreeze === null ? ret() : undefined;
     },
   },
   {
-    line: 'if (page_to_unfreeze) { __unfreeze_partials(s, page_to_unfreeze); stat(s, CPU_PARTIAL_DRAIN); }',
-    run: (k) => call('__unfreeze_partials', { partial: num(k.L, 'toUnfreeze') }),
+    line: "if (page_to_unfreeze) { __unfreeze_partials(s, page_to_unfreeze); stat(s, CPU_PARTIAL_DRAIN); }",
+    run: (k) =>
+      call("__unfreeze_partials", { partial: num(k.L, "toUnfreeze") }),
     after: (k) => {
-      stat(k, 'CPU_PARTIAL_DRAIN');
+      stat(k, "CPU_PARTIAL_DRAIN");
       return ret();
     },
   },
 ]);
 
 /** Without CONFIG_SLUB_CPU_PARTIAL put_cpu_partial is an empty stub. */
-export const putCpuPartialStub = fn('put_cpu_partial', [
+export const putCpuPartialStub = fn("put_cpu_partial", [
   {
-    line: 'put_cpu_partial(): empty without CONFIG_SLUB_CPU_PARTIAL',
+    line: "put_cpu_partial(): empty without CONFIG_SLUB_CPU_PARTIAL",
     run: () => ret(),
   },
 ]);
@@ -889,150 +985,168 @@ export const putCpuPartialStub = fn('put_cpu_partial', [
  * __unfreeze_partials(): unfreeze a detached chain, node by node under list_lock (irqsave), add
  * each slab to its node's partial list, and discard empty ones beyond min_partial afterwards.
  */
-export function unfreezeLoopSteps(opts: { irqsave: boolean; pop: 'detached' | 'cpu' }): StepDef[] {
-  const lockLine = opts.irqsave ? 'spin_lock_irqsave(&n->list_lock, flags)' : 'spin_lock(&n->list_lock)';
-  const unlockLine = opts.irqsave ? 'spin_unlock_irqrestore(&n->list_lock, flags)' : 'spin_unlock(&n->list_lock)';
+export function unfreezeLoopSteps(opts: {
+  irqsave: boolean;
+  pop: "detached" | "cpu";
+}): StepDef[] {
+  const lockLine = opts.irqsave
+    ? "spin_lock_irqsave(&n->list_lock, flags)"
+    : "spin_lock(&n->list_lock)";
+  const unlockLine = opts.irqsave
+    ? "spin_unlock_irqrestore(&n->list_lock, flags)"
+    : "spin_unlock(&n->list_lock)";
   const popStep: StepDef[] =
-    opts.pop === 'detached'
+    opts.pop === "detached"
       ? [
           {
-            label: 'next_page',
-            line: 'while (partial_page) { page = partial_page; partial_page = page->next;',
+            label: "next_page",
+            line: "while (partial_page) { page = partial_page; partial_page = page->next;",
             run: (k) => {
-              const pid = ref(k.L, 'partial');
-              if (pid === null) return goto('done');
+              const pid = ref(k.L, "partial");
+              if (pid === null) return goto("done");
               k.L.page = pid;
-              k.L.partial = slabPage(k, pid, '__unfreeze_partials').next;
-              return goto('node');
+              k.L.partial = slabPage(k, pid, "__unfreeze_partials").next;
+              return goto("node");
             },
           },
         ]
       : [
           {
-            label: 'next_page',
-            line: 'while ((page = slub_percpu_partial(c))) {',
+            label: "next_page",
+            line: "while ((page = slub_percpu_partial(c))) {",
             run: (k) => {
               const pid = c(k).partial;
-              if (pid === null) return goto('done');
+              if (pid === null) return goto("done");
               k.L.page = pid;
               return undefined;
             },
           },
           {
-            line: 'slub_set_percpu_partial(c, page): c->partial = page->next',
+            line: "slub_set_percpu_partial(c, page): c->partial = page->next",
             run: (k) => {
-              const pid = num(k.L, 'page');
-              c(k).partial = slabPage(k, pid, 'unfreeze_partials').next;
+              const pid = num(k.L, "page");
+              c(k).partial = slabPage(k, pid, "unfreeze_partials").next;
               ownSlab(k, pid);
-              return goto('node');
+              return goto("node");
             },
           },
         ];
   return [
     {
-      line: 'n = NULL; discard_page = NULL',
+      line: "n = NULL; discard_page = NULL",
       run: (k) => {
         k.L.n = null;
         k.L.discard = [];
-        return goto('next_page');
+        return goto("next_page");
       },
     },
     ...popStep,
     {
-      label: 'node',
+      label: "node",
       line: `n2 = get_node(s, page_to_nid(page)); if (n != n2) { if (n) ${unlockLine};`,
       run: (k) => {
-        const n2 = pageNode(k, num(k.L, 'page'));
+        const n2 = pageNode(k, num(k.L, "page"));
         k.L.n2 = n2;
-        if (k.L.n === n2) return goto('unfreeze');
-        if (k.L.n === null) return goto('lock');
-        spinUnlockNode(k, num(k.L, 'n'), opts.irqsave);
+        if (k.L.n === n2) return goto("unfreeze");
+        if (k.L.n === null) return goto("lock");
+        spinUnlockNode(k, num(k.L, "n"), opts.irqsave);
         k.L.n = null;
         return undefined;
       },
     },
     {
-      label: 'lock',
+      label: "lock",
       line: `n = n2; ${lockLine}; }`,
       run: (k) => {
-        if (!spinLockNode(k, num(k.L, 'n2'), opts.irqsave)) return RETRY;
+        if (!spinLockNode(k, num(k.L, "n2"), opts.irqsave)) return RETRY;
         k.L.n = k.L.n2 ?? null;
         return undefined;
       },
     },
     {
-      label: 'unfreeze',
-      line: 'old.freelist = page->freelist; old.counters = page->counters; VM_BUG_ON(!old.frozen); new = old; new.frozen = 0',
+      label: "unfreeze",
+      line: "old.freelist = page->freelist; old.counters = page->counters; VM_BUG_ON(!old.frozen); new = old; new.frozen = 0",
       run: (k) => {
-        const p = slabPage(k, num(k.L, 'page'), 'unfreeze_partials');
+        const p = slabPage(k, num(k.L, "page"), "unfreeze_partials");
         k.L.oldFreelist = p.freelist;
         k.L.oldCounters = counters(p);
-        if (vmBugOn(k, !p.frozen, '!old.frozen', [p.id])) return HALT;
+        if (vmBugOn(k, !p.frozen, "!old.frozen", [p.id])) return HALT;
         return undefined;
       },
     },
     {
-      line: '__cmpxchg_double_slab(page: old -> new)  (until it succeeds)',
+      line: "__cmpxchg_double_slab(page: old -> new)  (until it succeeds)",
       run: (k) => {
-        const old = num(k.L, 'oldCounters');
+        const old = num(k.L, "oldCounters");
         const nw = { ...unpackCounters(old), frozen: false };
         k.L.newInuse = nw.inuse;
-        const ok = cmpxchgDoubleSlab(k, num(k.L, 'page'), ref(k.L, 'oldFreelist'), old, ref(k.L, 'oldFreelist'), packCounters(nw), 'unfreezing slab');
-        return ok ? undefined : goto('unfreeze');
+        const ok = cmpxchgDoubleSlab(
+          k,
+          num(k.L, "page"),
+          ref(k.L, "oldFreelist"),
+          old,
+          ref(k.L, "oldFreelist"),
+          packCounters(nw),
+          "unfreezing slab",
+        );
+        return ok ? undefined : goto("unfreeze");
       },
     },
     {
-      line: 'if (!new.inuse && n->nr_partial >= s->min_partial) { page->next = discard_page; discard_page = page; } else { add_partial(n, page, DEACTIVATE_TO_TAIL); stat(s, FREE_ADD_PARTIAL); }',
+      line: "if (!new.inuse && n->nr_partial >= s->min_partial) { page->next = discard_page; discard_page = page; } else { add_partial(n, page, DEACTIVATE_TO_TAIL); stat(s, FREE_ADD_PARTIAL); }",
       run: (k) => {
-        const pid = num(k.L, 'page');
-        const n = k.m.nodes[num(k.L, 'n')]!;
-        if (num(k.L, 'newInuse') === 0 && n.nrPartial >= k.m.cache.minPartial) {
+        const pid = num(k.L, "page");
+        const n = k.m.nodes[num(k.L, "n")]!;
+        if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
           (k.L.discard as number[]).push(pid);
         } else {
           listOps.addPartial(k, n.id, pid, true);
           disownSlab(k, pid);
-          stat(k, 'FREE_ADD_PARTIAL');
+          stat(k, "FREE_ADD_PARTIAL");
         }
-        return goto('next_page');
+        return goto("next_page");
       },
     },
     {
-      label: 'done',
+      label: "done",
       line: `if (n) ${unlockLine}`,
       run: (k) => {
-        if (k.L.n !== null) spinUnlockNode(k, num(k.L, 'n'), opts.irqsave);
+        if (k.L.n !== null) spinUnlockNode(k, num(k.L, "n"), opts.irqsave);
         k.L.n = null;
         return undefined;
       },
     },
     {
-      label: 'discard',
-      line: 'while (discard_page) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB); }',
+      label: "discard",
+      line: "while (discard_page) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB); }",
       run: (k) => {
         const d = k.L.discard as number[];
         const pid = d.shift();
         if (pid === undefined) return ret();
-        stat(k, 'DEACTIVATE_EMPTY');
-        return call('discard_slab', { page: pid });
+        stat(k, "DEACTIVATE_EMPTY");
+        return call("discard_slab", { page: pid });
       },
       after: (k) => {
-        stat(k, 'FREE_SLAB');
-        return goto('discard');
+        stat(k, "FREE_SLAB");
+        return goto("discard");
       },
     },
   ];
 }
 
-export const unfreezePartialsChain = fn('__unfreeze_partials', unfreezeLoopSteps({ irqsave: true, pop: 'detached' }));
+export const unfreezePartialsChain = fn(
+  "__unfreeze_partials",
+  unfreezeLoopSteps({ irqsave: true, pop: "detached" }),
+);
 
 /** unfreeze_partials(): detach this CPU's chain under the local lock, unfreeze it afterwards. */
-export const unfreezePartials = fn('unfreeze_partials', [
+export const unfreezePartials = fn("unfreeze_partials", [
   {
-    line: 'local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'partial_page = this_cpu_read(s->cpu_slab->partial)',
+    line: "partial_page = this_cpu_read(s->cpu_slab->partial)",
     run: (k) => {
       k.L.c = k.cpu;
       k.L.partial = cpuSlab(k, k.cpu).partial;
@@ -1040,58 +1154,63 @@ export const unfreezePartials = fn('unfreeze_partials', [
     },
   },
   {
-    line: 'this_cpu_write(s->cpu_slab->partial, NULL)',
+    line: "this_cpu_write(s->cpu_slab->partial, NULL)",
     run: (k) => {
-      for (const pid of chainOf(k.m, ref(k.L, 'partial'))) ownSlab(k, pid);
-      cpuSlab(k, num(k.L, 'c')).partial = null;
+      for (const pid of chainOf(k.m, ref(k.L, "partial"))) ownSlab(k, pid);
+      cpuSlab(k, num(k.L, "c")).partial = null;
       return undefined;
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags); if (partial_page) __unfreeze_partials(s, partial_page)',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); if (partial_page) __unfreeze_partials(s, partial_page)",
     run: (k) => {
       localUnlockIrqrestore(k);
-      const p = ref(k.L, 'partial');
-      return p === null ? ret() : call('__unfreeze_partials', { partial: p });
+      const p = ref(k.L, "partial");
+      return p === null ? ret() : call("__unfreeze_partials", { partial: p });
     },
     after: () => ret(),
   },
 ]);
 
 /** unfreeze_partials_cpu(): for a dead CPU, nobody else can touch its kmem_cache_cpu. */
-export const unfreezePartialsCpu = fn('unfreeze_partials_cpu', [
+export const unfreezePartialsCpu = fn("unfreeze_partials_cpu", [
   {
-    line: 'partial_page = slub_percpu_partial(c)',
+    line: "partial_page = slub_percpu_partial(c)",
     run: (k) => {
       k.L.partial = c(k).partial;
       return undefined;
     },
   },
   {
-    line: 'c->partial = NULL; if (partial_page) __unfreeze_partials(s, partial_page)',
+    line: "c->partial = NULL; if (partial_page) __unfreeze_partials(s, partial_page)",
     run: (k) => {
-      for (const pid of chainOf(k.m, ref(k.L, 'partial'))) ownSlab(k, pid);
+      for (const pid of chainOf(k.m, ref(k.L, "partial"))) ownSlab(k, pid);
       c(k).partial = null;
-      const p = ref(k.L, 'partial');
-      return p === null ? ret() : call('__unfreeze_partials', { partial: p });
+      const p = ref(k.L, "partial");
+      return p === null ? ret() : call("__unfreeze_partials", { partial: p });
     },
     after: () => ret(),
   },
 ]);
 
 export const unfreezeStub = (name: string): KernelFn =>
-  fn(name, [{ line: `${name}(): empty without CONFIG_SLUB_CPU_PARTIAL`, run: () => ret() }]);
+  fn(name, [
+    {
+      line: `${name}(): empty without CONFIG_SLUB_CPU_PARTIAL`,
+      run: () => ret(),
+    },
+  ]);
 
 // --- flushing ---------------------------------------------------------------------------------
 
 /** flush_slab() on this CPU: take the cpu slab under the local lock, deactivate it outside. */
-export const flushSlab = fn('flush_slab', [
+export const flushSlab = fn("flush_slab", [
   {
-    line: 'local_lock_irqsave(&s->cpu_slab->lock, flags)',
+    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
   {
-    line: 'page = c->page; freelist = c->freelist',
+    line: "page = c->page; freelist = c->freelist",
     run: (k) => {
       const cs = c(k);
       k.L.page = cs.page;
@@ -1100,23 +1219,23 @@ export const flushSlab = fn('flush_slab', [
     },
   },
   {
-    line: 'c->page = NULL',
+    line: "c->page = NULL",
     run: (k) => {
       c(k).page = null;
-      ownSlab(k, ref(k.L, 'page'));
+      ownSlab(k, ref(k.L, "page"));
       return undefined;
     },
   },
   {
-    line: 'c->freelist = NULL',
+    line: "c->freelist = NULL",
     run: (k) => {
       c(k).freelist = null;
-      ownChain(k, ref(k.L, 'freelist'));
+      ownChain(k, ref(k.L, "freelist"));
       return undefined;
     },
   },
   {
-    line: 'c->tid = next_tid(c->tid)',
+    line: "c->tid = next_tid(c->tid)",
     run: (k) => {
       const cs = c(k);
       cs.tid = nextTid(k.m, cs.tid);
@@ -1124,26 +1243,28 @@ export const flushSlab = fn('flush_slab', [
     },
   },
   {
-    line: 'local_unlock_irqrestore(&s->cpu_slab->lock, flags); if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }',
+    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }",
     run: (k) => {
       localUnlockIrqrestore(k);
-      const page = ref(k.L, 'page');
+      const page = ref(k.L, "page");
       // Re-read under the lock: a preempting allocation may have emptied c->page meanwhile.
-      return page === null ? ret() : call('deactivate_slab', { page, freelist: ref(k.L, 'freelist') });
+      return page === null
+        ? ret()
+        : call("deactivate_slab", { page, freelist: ref(k.L, "freelist") });
     },
     after: (k) => {
-      stat(k, 'CPUSLAB_FLUSH');
+      stat(k, "CPUSLAB_FLUSH");
       return ret();
     },
   },
 ]);
 
 /** __flush_cpu_slab(): a dead CPU's slabs, without any lock (only the hotplug thread looks). */
-export const flushCpuSlabDead = fn('__flush_cpu_slab', [
+export const flushCpuSlabDead = fn("__flush_cpu_slab", [
   {
-    line: 'c = per_cpu_ptr(s->cpu_slab, cpu); freelist = c->freelist; page = c->page',
+    line: "c = per_cpu_ptr(s->cpu_slab, cpu); freelist = c->freelist; page = c->page",
     run: (k) => {
-      k.L.c = num(k.L, 'cpu');
+      k.L.c = num(k.L, "cpu");
       const cs = c(k);
       k.L.freelist = cs.freelist;
       k.L.page = cs.page;
@@ -1151,47 +1272,49 @@ export const flushCpuSlabDead = fn('__flush_cpu_slab', [
     },
   },
   {
-    line: 'c->page = NULL; c->freelist = NULL; c->tid = next_tid(c->tid)',
+    line: "c->page = NULL; c->freelist = NULL; c->tid = next_tid(c->tid)",
     run: (k) => {
       const cs = c(k);
       cs.page = null;
       cs.freelist = null;
       cs.tid = nextTid(k.m, cs.tid);
-      ownSlab(k, ref(k.L, 'page'));
-      ownChain(k, ref(k.L, 'freelist'));
+      ownSlab(k, ref(k.L, "page"));
+      ownChain(k, ref(k.L, "freelist"));
       return undefined;
     },
   },
   {
-    line: 'if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }',
+    line: "if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }",
     run: (k) => {
-      const page = ref(k.L, 'page');
-      return page === null ? undefined : call('deactivate_slab', { page, freelist: ref(k.L, 'freelist') });
+      const page = ref(k.L, "page");
+      return page === null
+        ? undefined
+        : call("deactivate_slab", { page, freelist: ref(k.L, "freelist") });
     },
     after: (k) => {
-      stat(k, 'CPUSLAB_FLUSH');
+      stat(k, "CPUSLAB_FLUSH");
       return undefined;
     },
   },
   {
-    line: 'unfreeze_partials_cpu(s, c)',
-    run: (k) => call('unfreeze_partials_cpu', { c: num(k.L, 'c') }),
+    line: "unfreeze_partials_cpu(s, c)",
+    run: (k) => call("unfreeze_partials_cpu", { c: num(k.L, "c") }),
     after: () => ret(),
   },
 ]);
 
 /** flush_cpu_slab(): the work item, run by the CPU's kworker (preemptible, migration disabled). */
-export const flushCpuSlabWork = fn('flush_cpu_slab', [
+export const flushCpuSlabWork = fn("flush_cpu_slab", [
   {
-    line: 'c = this_cpu_ptr(s->cpu_slab); if (c->page) flush_slab(s, c)',
+    line: "c = this_cpu_ptr(s->cpu_slab); if (c->page) flush_slab(s, c)",
     run: (k) => {
       k.L.c = k.cpu;
-      return c(k).page !== null ? call('flush_slab', { c: k.cpu }) : undefined;
+      return c(k).page !== null ? call("flush_slab", { c: k.cpu }) : undefined;
     },
   },
   {
-    line: 'unfreeze_partials(s)',
-    run: () => call('unfreeze_partials'),
+    line: "unfreeze_partials(s)",
+    run: () => call("unfreeze_partials"),
     after: () => ret(),
   },
 ]);
@@ -1203,57 +1326,71 @@ export function hasCpuSlab(k: K, cpu: number): boolean {
 }
 
 /** flush_all(): cpus_read_lock() first, then flush_lock (the fix for the memory-offline splat). */
-export const flushAll = fn('flush_all', [
+export const flushAll = fn("flush_all", [
   {
-    line: 'cpus_read_lock()',
-    run: (k) => (acquire(k, { kind: 'cpuHotplug', write: false }, 'sleep') ? undefined : RETRY),
+    line: "cpus_read_lock()",
+    run: (k) =>
+      acquire(k, { kind: "cpuHotplug", write: false }, "sleep")
+        ? undefined
+        : RETRY,
   },
   {
-    line: 'flush_all_cpus_locked(s)',
-    run: () => call('flush_all_cpus_locked'),
+    line: "flush_all_cpus_locked(s)",
+    run: () => call("flush_all_cpus_locked"),
   },
   {
-    line: 'cpus_read_unlock()',
+    line: "cpus_read_unlock()",
     run: (k) => {
-      release(k, { kind: 'cpuHotplug', write: false });
+      release(k, { kind: "cpuHotplug", write: false });
       return ret();
     },
   },
 ]);
 
-export const flushAllCpusLocked = fn('flush_all_cpus_locked', [
+export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
   {
-    line: 'lockdep_assert_cpus_held(); mutex_lock(&flush_lock)',
+    line: "lockdep_assert_cpus_held(); mutex_lock(&flush_lock)",
     run: (k) => {
       const m = k.m;
-      if (!m.locks.cpuHotplugReaders.includes(k.a.id) && m.locks.cpuHotplugWriter !== k.a.id && m.config.lockdep && k.a.wait === null) {
-        report(k, 'vm-bug-on', `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`);
+      if (
+        !m.locks.cpuHotplugReaders.includes(k.a.id) &&
+        m.locks.cpuHotplugWriter !== k.a.id &&
+        m.config.lockdep &&
+        k.a.wait === null
+      ) {
+        report(
+          k,
+          "vm-bug-on",
+          `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`,
+        );
       }
-      if (!mutexLock(k, { kind: 'flushLock' })) return RETRY;
+      if (!mutexLock(k, { kind: "flushLock" })) return RETRY;
       k.L.cpu = 0;
       k.L.queued = [];
       return undefined;
     },
   },
   {
-    label: 'queue',
-    line: 'for_each_online_cpu(cpu): if (!has_cpu_slab(cpu, s)) skip; else schedule_work_on(cpu, &sfw->work)',
+    label: "queue",
+    line: "for_each_online_cpu(cpu): if (!has_cpu_slab(cpu, s)) skip; else schedule_work_on(cpu, &sfw->work)",
     run: (k) => {
       const m = k.m;
-      let cpu = num(k.L, 'cpu');
+      let cpu = num(k.L, "cpu");
       while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
-      if (cpu >= m.cpus.length) return goto('wait');
+      if (cpu >= m.cpus.length) return goto("wait");
       k.L.cpu = cpu + 1;
-      if (!hasCpuSlab(k, cpu)) return goto('queue');
-      const w = m.actors.find((a) => a.kind === 'kworker' && a.cpu === cpu && a.system)!;
-      w.ops.push({ kind: 'flushCpuSlabWork', requester: k.a.id });
+      if (!hasCpuSlab(k, cpu)) return goto("queue");
+      const w = m.actors.find(
+        (a) => a.kind === "kworker" && a.cpu === cpu && a.system,
+      )!;
+      w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);
-      return goto('queue');
+      return goto("queue");
     },
   },
   {
-    label: 'wait',
-    line: 'for_each_online_cpu(cpu): if (!sfw->skip) flush_work(&sfw->work)',
+    label: "wait",
+    line: "for_each_online_cpu(cpu): if (!sfw->skip) flush_work(&sfw->work)",
     run: (k) => {
       const q = k.L.queued as number[];
       if (q.length === 0) return undefined;
@@ -1262,37 +1399,37 @@ export const flushAllCpusLocked = fn('flush_all_cpus_locked', [
       if (w.op > op) {
         q.splice(0, 2);
         k.a.wait = null;
-        return goto('wait');
+        return goto("wait");
       }
-      if (k.a.wait === null) mightSleep(k, 'flush_work()');
-      k.a.wait = { kind: 'work', actor, op };
-      note(k, 'block');
+      if (k.a.wait === null) mightSleep(k, "flush_work()");
+      k.a.wait = { kind: "work", actor, op };
+      note(k, "block");
       return RETRY;
     },
   },
   {
-    line: 'mutex_unlock(&flush_lock)',
+    line: "mutex_unlock(&flush_lock)",
     run: (k) => {
-      mutexUnlock(k, { kind: 'flushLock' });
+      mutexUnlock(k, { kind: "flushLock" });
       return ret();
     },
   },
 ]);
 
 /** slub_cpu_dead(): the hotplug thread flushes the dead CPU's slabs, irqs left on. */
-export const slubCpuDead = fn('slub_cpu_dead', [
+export const slubCpuDead = fn("slub_cpu_dead", [
   {
-    line: 'mutex_lock(&slab_mutex)',
-    run: (k) => (mutexLock(k, { kind: 'slabMutex' }) ? undefined : RETRY),
+    line: "mutex_lock(&slab_mutex)",
+    run: (k) => (mutexLock(k, { kind: "slabMutex" }) ? undefined : RETRY),
   },
   {
-    line: 'list_for_each_entry(s, &slab_caches, list): __flush_cpu_slab(s, cpu)',
-    run: (k) => call('__flush_cpu_slab', { cpu: num(k.L, 'cpu') }),
+    line: "list_for_each_entry(s, &slab_caches, list): __flush_cpu_slab(s, cpu)",
+    run: (k) => call("__flush_cpu_slab", { cpu: num(k.L, "cpu") }),
   },
   {
-    line: 'mutex_unlock(&slab_mutex)',
+    line: "mutex_unlock(&slab_mutex)",
     run: (k) => {
-      mutexUnlock(k, { kind: 'slabMutex' });
+      mutexUnlock(k, { kind: "slabMutex" });
       return ret();
     },
   },
@@ -1320,4 +1457,3 @@ export const v515Fns: Record<string, KernelFn> = {
     slubCpuDead,
   ]),
 };
-

@@ -1,38 +1,50 @@
 /** Helpers for engine tests: literal scenarios, random scenarios, stepping one actor. */
-import { rng } from '../random';
-import { start, type Session } from '../run';
-import type { Scenario, ScenarioActor, ScenarioKernel } from '../scenario';
-import { choicesFor } from '../scheduler';
-import { stepInPlace } from '../machine';
-import type { ActorKind, Op, StepEvent } from '../types';
+import { rng } from "../random";
+import { start, type Session } from "../run";
+import type { Scenario, ScenarioActor, ScenarioKernel } from "../scenario";
+import { choicesFor } from "../scheduler";
+import { stepInPlace } from "../machine";
+import type { ActorKind, Op, StepEvent } from "../types";
 
-export function scenario(kernel: Partial<ScenarioKernel>, actors: ScenarioActor[], extra: Partial<Scenario> = {}): Scenario {
+export function scenario(
+  kernel: Partial<ScenarioKernel>,
+  actors: ScenarioActor[],
+  extra: Partial<Scenario> = {},
+): Scenario {
   return {
-    format: 'slabscope/scenario',
+    format: "slabscope/scenario",
     version: 1,
-    title: 'test',
-    kernel: { variant: 'v5.15', cpus: 2, ...kernel },
+    title: "test",
+    kernel: { variant: "v5.15", cpus: 2, ...kernel },
     cache: { objects: 4, cpuPartial: 8, minPartial: 1 },
     actors,
     ...extra,
   };
 }
 
-export const allocs = (slot: string, n: number): Op[] => Array.from({ length: n }, () => ({ kind: 'alloc', slot }));
-export const frees = (slot: string, n: number): Op[] => Array.from({ length: n }, () => ({ kind: 'free', slot }));
+export const allocs = (slot: string, n: number): Op[] =>
+  Array.from({ length: n }, () => ({ kind: "alloc", slot }));
+export const frees = (slot: string, n: number): Op[] =>
+  Array.from({ length: n }, () => ({ kind: "free", slot }));
 
 /** Steps one actor (on its CPU) and returns the event. */
 export function stepActor(sess: Session, name: string): StepEvent {
   const m = sess.machine;
   const a = m.actors.find((x) => x.name === name);
   if (!a) throw new Error(`no actor ${name}`);
-  const ch = choicesFor(m, a).find((c) => c.cpu === a.cpu) ?? choicesFor(m, a)[0];
+  const ch =
+    choicesFor(m, a).find((c) => c.cpu === a.cpu) ?? choicesFor(m, a)[0];
   if (!ch) throw new Error(`${name} cannot run now`);
   return stepInPlace(m, sess.variant, ch);
 }
 
 /** Steps `name` until `until(event)` holds for the event just taken (at most `max` steps). */
-export function stepUntil(sess: Session, name: string, until: (ev: StepEvent) => boolean, max = 500): StepEvent[] {
+export function stepUntil(
+  sess: Session,
+  name: string,
+  until: (ev: StepEvent) => boolean,
+  max = 500,
+): StepEvent[] {
   const out: StepEvent[] = [];
   for (let i = 0; i < max; i++) {
     const ev = stepActor(sess, name);
@@ -52,39 +64,59 @@ export function session(s: Scenario): Session {
 }
 
 /** A random scenario: 1-4 CPUs, 1-6 actors of every kind that may allocate, random operations. */
-export function randomScenario(seed: number, kernel: Partial<ScenarioKernel>): Scenario {
+export function randomScenario(
+  seed: number,
+  kernel: Partial<ScenarioKernel>,
+): Scenario {
   const r = rng(seed);
   const cpus = 1 + r.int(4);
   const n = 1 + r.int(6);
-  const kinds: ActorKind[] = ['task', 'task', 'task', 'irq', 'hotplug'];
-  const slots = ['a', 'b', 'c'];
+  const kinds: ActorKind[] = ["task", "task", "task", "irq", "hotplug"];
+  const slots = ["a", "b", "c"];
   const actors: ScenarioActor[] = [];
   for (let i = 0; i < n; i++) {
     let kind = kinds[r.int(kinds.length)]!;
-    if (kind === 'hotplug' && cpus === 1) kind = 'task';
+    if (kind === "hotplug" && cpus === 1) kind = "task";
     const ops: Op[] = [];
     const count = 1 + r.int(6);
     for (let j = 0; j < count; j++) {
       const x = r.int(20);
       const slot = slots[r.int(slots.length)]!;
-      if (kind === 'hotplug') {
+      if (kind === "hotplug") {
         const c = r.int(cpus);
-        ops.push({ kind: 'cpuOffline', cpu: c }, { kind: 'cpuOnline', cpu: c });
-      } else if (kind === 'irq') ops.push(x < 10 ? { kind: 'alloc', slot } : { kind: 'free', slot });
-      else if (x < 9) ops.push({ kind: 'alloc', slot });
-      else if (x < 17) ops.push({ kind: 'free', slot });
-      else if (x < 18) ops.push({ kind: 'flushAll' });
-      else if (x < 19) ops.push({ kind: 'shrink' });
-      else ops.push({ kind: 'alloc', slot });
+        ops.push({ kind: "cpuOffline", cpu: c }, { kind: "cpuOnline", cpu: c });
+      } else if (kind === "irq")
+        ops.push(x < 10 ? { kind: "alloc", slot } : { kind: "free", slot });
+      else if (x < 9) ops.push({ kind: "alloc", slot });
+      else if (x < 17) ops.push({ kind: "free", slot });
+      else if (x < 18) ops.push({ kind: "flushAll" });
+      else if (x < 19) ops.push({ kind: "shrink" });
+      else ops.push({ kind: "alloc", slot });
     }
-    actors.push({ name: `${kind[0]}${i}`, kind, cpu: r.int(cpus), pinned: r.int(2) === 0, ops });
+    actors.push({
+      name: `${kind[0]}${i}`,
+      kind,
+      cpu: r.int(cpus),
+      pinned: r.int(2) === 0,
+      ops,
+    });
   }
   return {
-    format: 'slabscope/scenario',
+    format: "slabscope/scenario",
     version: 1,
     title: `random ${seed}`,
-    kernel: { variant: 'v5.15', cpus, nodes: 1 + r.int(2), pagePool: 24, ...kernel },
-    cache: { objects: 2 + r.int(4), cpuPartial: r.int(8), minPartial: r.int(3) },
+    kernel: {
+      variant: "v5.15",
+      cpus,
+      nodes: 1 + r.int(2),
+      pagePool: 24,
+      ...kernel,
+    },
+    cache: {
+      objects: 2 + r.int(4),
+      cpuPartial: r.int(8),
+      minPartial: r.int(3),
+    },
     actors,
   };
 }

@@ -8,112 +8,230 @@
  * objects sits on its node's partial list. List invariants only hold while the node's
  * `list_lock` is free, so a node whose lock is held is checked when it is released.
  * State findings are reported once when they appear (and again if they reappear later).
+ *
+ * This runs after every micro-step, so it works on scratch typed arrays and describes places
+ * with small integer codes, turning them into text only when something is wrong.
  */
 import type { K } from "./program";
-import { fmtObj, indexOf, pageOf, report } from "./prims";
-import type { Machine, ObjRef } from "./types";
+import { fmtObj, pageOf, report } from "./prims";
+import type { Machine, ObjRef, Page } from "./types";
 import { USER_DATA } from "./types";
 
-// Scratch space reused between calls (sized on demand) so that checks allocate little.
-let freeSeen = new Int32Array(0);
-let allocSeen = new Int32Array(0);
+// A place, as a code: kind * PLACE + index.
+const PLACE = 1 << 16;
+const enum Where {
+  PageFreelist = 0,
+  CpuFreelist = 1,
+  ActorChain = 2,
+  CpuSlab = 3,
+  CpuPartial = 4,
+  NodePartial = 5,
+  ActorSlab = 6,
+}
+
+function describe(m: Machine, code: number): string {
+  const i = code % PLACE;
+  switch (Math.floor(code / PLACE) as Where) {
+    case Where.PageFreelist:
+      return `P${i}->freelist`;
+    case Where.CpuFreelist:
+      return `cpu${i} c->freelist`;
+    case Where.ActorChain:
+      return `${m.actors[i]?.name ?? "?"}'s detached freelist`;
+    case Where.CpuSlab:
+      return `cpu${i}'s cpu slab`;
+    case Where.CpuPartial:
+      return `cpu${i}'s partial list`;
+    case Where.NodePartial:
+      return `node ${i} partial list`;
+    case Where.ActorSlab:
+      return `${m.actors[i]?.name ?? "?"} (in flight)`;
+  }
+}
+
+// Scratch space reused between calls (grown on demand). Object counters are valid only where
+// `objStamp` holds this call's stamp, so they need no clearing between steps.
+let stamp = 0;
+let objStamp = new Int32Array(0);
+/** Per object: times reached on a freelist (low 4 bits) plus 16 per allocated holder. */
+let objCount = new Int32Array(0);
+const FREE = 1;
+const ALLOC = 16;
+/** Objects reached this call (each of a slab page), and whether one was reached twice. */
+let reached = 0;
+let dup = false;
 let slabSeen = new Int32Array(0);
-let slabWhere: string[] = [];
-let slabWhereFn: (() => string)[] = [];
+let slabFirst = new Int32Array(0);
+let slabSecond = new Int32Array(0);
+let pageFree = new Int32Array(0);
 let onNode = new Uint8Array(0);
 let inFlight = new Uint8Array(0);
+let handedOver = new Uint8Array(0);
 
+function grow(m: Machine): void {
+  const total = m.pages.length * m.cache.objects;
+  if (objCount.length < total) {
+    objStamp = new Int32Array(total);
+    objCount = new Int32Array(total);
+  }
+  stamp = (stamp + 1) | 0 || 1;
+  reached = 0;
+  dup = false;
+  const n = m.pages.length;
+  if (slabSeen.length < n) {
+    slabSeen = new Int32Array(n);
+    slabFirst = new Int32Array(n);
+    slabSecond = new Int32Array(n);
+    pageFree = new Int32Array(n);
+    onNode = new Uint8Array(n);
+    inFlight = new Uint8Array(n);
+  } else {
+    slabSeen.fill(0, 0, n);
+    pageFree.fill(0, 0, n);
+    onNode.fill(0, 0, n);
+    inFlight.fill(0, 0, n);
+  }
+  if (handedOver.length < m.cpus.length)
+    handedOver = new Uint8Array(m.cpus.length);
+  else handedOver.fill(0, 0, m.cpus.length);
+}
+
+/** Walks a freelist, counting each object; returns how many objects of `ownPage` it held. */
 function walkChain(
   m: Machine,
-  k: K,
   head: ObjRef | null,
-  whereOf: () => string,
+  where: number,
   problems: string[],
-  tail: ObjRef | null = null,
-): void {
+  tail: ObjRef | null,
+  ownPage: number,
+): number {
+  const objects = m.cache.objects;
+  const total = m.pages.length * objects;
+  let own = 0;
   let x = head;
-  let guard = 0;
-  const total = m.pages.length * m.cache.objects;
-  while (x !== null) {
+  for (let guard = 0; x !== null && guard <= total; guard++) {
     if (x === USER_DATA || x < 0 || x >= total) {
-      problems.push(`freelist-corrupt|${whereOf()}: bad pointer ${x}|${x}`);
-      return;
+      problems.push(
+        `freelist-corrupt|${describe(m, where)}: bad pointer ${x}|${x}`,
+      );
+      break;
     }
-    const pid = pageOf(m, x);
+    const pid = (x / objects) | 0;
     const p = m.pages[pid]!;
     if (p.use !== "slab") {
       problems.push(
-        `freelist-corrupt|${whereOf()} leads to ${fmtObj(m, x)} on a page that is not a slab|${x}`,
+        `freelist-corrupt|${describe(m, where)} leads to ${fmtObj(m, x)} on a page that is not a slab|${x}`,
       );
-      return;
+      break;
     }
-    freeSeen[x]! += 1;
-    if (freeSeen[x]! > 1) {
+    const n = count(x, FREE);
+    reached++;
+    if (n !== FREE) dup = true;
+    if ((n & 15) > 1) {
       problems.push(
-        `freelist-corrupt|${fmtObj(m, x)} is on a freelist twice (${whereOf()})|${x}`,
+        `freelist-corrupt|${fmtObj(m, x)} is on a freelist twice (${describe(m, where)})|${x}`,
       );
-      return;
+      break;
     }
-    if (++guard > total || x === tail) return;
-    const w = p.fp[indexOf(m, x)];
+    if (pid === ownPage) own++;
+    if (x === tail) break;
+    const w = p.fp[x % objects];
     x = w === undefined ? null : w;
   }
-  void k;
+  return own;
+}
+
+// Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
+const slotCache = new WeakMap<Machine["slots"], number[][]>();
+function slotLists(m: Machine): number[][] {
+  let lists = slotCache.get(m.slots);
+  if (!lists) {
+    lists = Object.values(m.slots);
+    slotCache.set(m.slots, lists);
+  }
+  return lists;
+}
+
+/** Adds `by` to an object's count for this call and returns the new count. */
+function count(o: number, by: number): number {
+  if (objStamp[o] !== stamp) {
+    objStamp[o] = stamp;
+    objCount[o] = by;
+    return by;
+  }
+  return (objCount[o] = objCount[o]! + by);
+}
+
+function markAllocated(m: Machine, o: number, total: number): void {
+  if (o < 0 || o >= total || m.pages[(o / m.cache.objects) | 0]!.use !== "slab")
+    return;
+  reached++;
+  if (count(o, ALLOC) !== ALLOC) dup = true;
+}
+
+function seeSlab(pid: number, where: number): void {
+  const n = ++slabSeen[pid]!;
+  if (n === 1) slabFirst[pid] = where;
+  else if (n === 2) slabSecond[pid] = where;
 }
 
 export function runChecks(m: Machine, k: K): void {
-  const total = m.pages.length * m.cache.objects;
-  if (freeSeen.length < total) {
-    freeSeen = new Int32Array(total);
-    allocSeen = new Int32Array(total);
-  } else {
-    freeSeen.fill(0, 0, total);
-    allocSeen.fill(0, 0, total);
-  }
-  if (slabSeen.length < m.pages.length)
-    slabSeen = new Int32Array(m.pages.length);
-  else slabSeen.fill(0, 0, m.pages.length);
-  slabWhere = [];
-  slabWhereFn = [];
+  grow(m);
   const problems: string[] = [];
+  const objects = m.cache.objects;
+  const total = m.pages.length * objects;
 
   // --- objects ---------------------------------------------------------------------------
-  for (const p of m.pages)
-    if (p.use === "slab" && p.freelist !== null)
-      walkChain(m, k, p.freelist, () => `P${p.id}->freelist`, problems);
-  const handedOver = new Set<number>();
   for (const a of m.actors)
-    if (a.ownsCpuSlab !== null) handedOver.add(a.ownsCpuSlab);
-  for (let c = 0; c < m.cpuSlab.length; c++)
-    if (!handedOver.has(c) && m.cpuSlab[c]!.freelist !== null)
-      walkChain(
-        m,
-        k,
-        m.cpuSlab[c]!.freelist,
-        () => `cpu${c} c->freelist`,
-        problems,
-      );
-  for (const a of m.actors) {
-    for (let i = 0; i < a.ownedChains.length; i += 2)
-      walkChain(
-        m,
-        k,
-        a.ownedChains[i]!,
-        () => `${a.name}'s detached freelist`,
-        problems,
-        a.ownedChains[i + 1]!,
-      );
-    for (const o of a.ownedObjects) if (o >= 0 && o < total) allocSeen[o]! += 1;
-  }
-  for (const name in m.slots)
-    for (const o of m.slots[name]!) if (o >= 0 && o < total) allocSeen[o]! += 1;
-
+    if (a.ownsCpuSlab !== null) handedOver[a.ownsCpuSlab] = 1;
+  // One pass over the page pool: the slab pages are all the later loops need.
+  const slabs: Page[] = [];
+  let expected = 0;
   for (const p of m.pages) {
     if (p.use !== "slab") continue;
-    for (let i = 0; i < p.objects; i++) {
-      const o = p.id * m.cache.objects + i;
-      const fr = freeSeen[o]!;
-      const al = allocSeen[o]!;
+    slabs.push(p);
+    expected += p.objects;
+  }
+  for (const p of slabs) {
+    if (p.freelist !== null)
+      pageFree[p.id] = walkChain(
+        m,
+        p.freelist,
+        Where.PageFreelist * PLACE + p.id,
+        problems,
+        null,
+        p.id,
+      );
+  }
+  for (let c = 0; c < m.cpuSlab.length; c++) {
+    const fl = m.cpuSlab[c]!.freelist;
+    if (handedOver[c] === 0 && fl !== null)
+      walkChain(m, fl, Where.CpuFreelist * PLACE + c, problems, null, -1);
+  }
+  for (const a of m.actors) {
+    const ch = a.ownedChains;
+    for (let i = 0; i < ch.length; i += 2)
+      walkChain(
+        m,
+        ch[i]!,
+        Where.ActorChain * PLACE + a.id,
+        problems,
+        ch[i + 1]!,
+        -1,
+      );
+    for (const o of a.ownedObjects) markAllocated(m, o, total);
+  }
+  for (const slot of slotLists(m))
+    for (const o of slot) markAllocated(m, o, total);
+
+  // Every object reached once and as many reached as exist: nothing lost, nothing twice.
+  for (const p of dup || reached !== expected ? slabs : []) {
+    const base = p.id * objects;
+    for (let o = base; o < base + p.objects; o++) {
+      const n = count(o, 0);
+      const fr = n & 15;
+      const al = n >> 4;
+      if (fr + al === 1) continue;
       if (fr + al === 0)
         problems.push(
           `object-leak|object ${fmtObj(m, o)} is on no freelist and allocated to nobody|${o}`,
@@ -122,7 +240,7 @@ export function runChecks(m: Machine, k: K): void {
         problems.push(
           `double-alloc|object ${fmtObj(m, o)} has been handed out twice|${o}`,
         );
-      else if (al === 1 && fr > 0)
+      else if (al === 1)
         problems.push(
           `double-alloc|object ${fmtObj(m, o)} is allocated and also still on a freelist: it will be handed out again|${o}`,
         );
@@ -130,22 +248,12 @@ export function runChecks(m: Machine, k: K): void {
   }
 
   // --- slabs -----------------------------------------------------------------------------
-  // Where a slab was seen is only needed to explain a problem: the text is built lazily.
-  const seeSlab = (pid: number, whereOf: () => string): void => {
-    if (pid < 0 || pid >= m.pages.length) return;
-    slabSeen[pid]! += 1;
-    if (slabSeen[pid]! > 1 || m.pages[pid]!.use !== "slab") {
-      const before = slabWhere[pid] ?? slabWhereFn[pid]?.() ?? "";
-      slabWhere[pid] = before ? `${before} and ${whereOf()}` : whereOf();
-    } else slabWhereFn[pid] = whereOf;
-  };
   for (let c = 0; c < m.cpuSlab.length; c++) {
     const cs = m.cpuSlab[c]!;
-    if (cs.page !== null && !handedOver.has(c))
-      seeSlab(cs.page, () => `cpu${c}'s cpu slab`);
+    if (cs.page !== null && handedOver[c] === 0)
+      seeSlab(cs.page, Where.CpuSlab * PLACE + c);
     let x = cs.partial;
-    let guard = 0;
-    while (x !== null && guard++ < m.pages.length) {
+    for (let guard = 0; x !== null && guard < m.pages.length; guard++) {
       const p = m.pages[x]!;
       if (p.use !== "slab") {
         problems.push(
@@ -153,55 +261,48 @@ export function runChecks(m: Machine, k: K): void {
         );
         break;
       }
-      seeSlab(x, () => `cpu${c}'s partial list`);
+      seeSlab(x, Where.CpuPartial * PLACE + c);
       x = p.next;
     }
   }
-  const lockedNodes = new Set<number>();
+  let lockedNodes = 0;
   for (const n of m.nodes) {
-    if (n.listLock !== null) lockedNodes.add(n.id);
+    if (n.listLock !== null) lockedNodes |= 1 << n.id;
     if (n.nrPartial !== n.partial.length)
       problems.push(
         `list-corrupt|node ${n.id}: nr_partial ${n.nrPartial} but ${n.partial.length} slabs on n->partial|`,
       );
-    for (const pid of n.partial)
-      seeSlab(pid, () => `node ${n.id} partial list`);
+    for (const pid of n.partial) {
+      seeSlab(pid, Where.NodePartial * PLACE + n.id);
+      onNode[pid] = 1;
+    }
   }
-  if (onNode.length < m.pages.length) {
-    onNode = new Uint8Array(m.pages.length);
-    inFlight = new Uint8Array(m.pages.length);
-  } else {
-    onNode.fill(0, 0, m.pages.length);
-    inFlight.fill(0, 0, m.pages.length);
-  }
-  for (const n of m.nodes) for (const pid of n.partial) onNode[pid] = 1;
   for (const a of m.actors)
     for (const pid of a.ownedSlabs) {
-      seeSlab(pid, () => `${a.name} (in flight)`);
+      seeSlab(pid, Where.ActorSlab * PLACE + a.id);
       inFlight[pid] = 1;
     }
 
   for (const p of m.pages) {
+    const seen = slabSeen[p.id]!;
     if (p.use !== "slab") {
-      if (slabSeen[p.id]! > 0)
+      if (seen > 0)
         problems.push(
-          `list-corrupt|P${p.id} is ${p.use} but still listed as a slab (${slabWhere[p.id]})|`,
+          `list-corrupt|P${p.id} is ${p.use} but still listed as a slab (${describe(m, slabFirst[p.id]!)})|`,
         );
       continue;
     }
-    const seen = slabSeen[p.id]!;
-    const nodeLocked = lockedNodes.has(p.node);
+    const nodeLocked = (lockedNodes & (1 << p.node)) !== 0;
     if (seen > 1 && !nodeLocked)
       problems.push(
-        `list-corrupt|slab P${p.id} is in two places: ${slabWhere[p.id]}|`,
+        `list-corrupt|slab P${p.id} is in two places: ${describe(m, slabFirst[p.id]!)} and ${describe(m, slabSecond[p.id]!)}|`,
       );
-    const listed = onNode[p.id] === 1;
     if (p.frozen) {
       if (seen === 0)
         problems.push(
           `slab-lost|frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again|`,
         );
-      if (listed && !nodeLocked)
+      if (onNode[p.id] === 1 && !nodeLocked)
         problems.push(
           `list-corrupt|frozen slab P${p.id} is on node ${p.node}'s partial list|`,
         );
@@ -210,22 +311,19 @@ export function runChecks(m: Machine, k: K): void {
         `slab-lost|slab P${p.id} has free objects but is on no list and owned by no CPU|`,
       );
     }
-    // inuse counts every object not on page->freelist.
-    let free = 0;
-    let x = p.freelist;
-    let guard = 0;
-    while (x !== null && x !== USER_DATA && guard++ <= p.objects) {
-      if (pageOf(m, x) !== p.id) break;
-      free++;
-      x = p.fp[indexOf(m, x)] ?? null;
-    }
-    if (inFlight[p.id] === 0 && p.inuse !== p.objects - free)
+    // inuse counts every object not on page->freelist (a private new slab is exempt).
+    if (inFlight[p.id] === 0 && p.inuse !== p.objects - pageFree[p.id]!)
       problems.push(
-        `list-corrupt|slab P${p.id}: inuse ${p.inuse} but ${p.objects - free} objects are off its freelist|`,
+        `list-corrupt|slab P${p.id}: inuse ${p.inuse} but ${p.objects - pageFree[p.id]!} objects are off its freelist|`,
       );
   }
 
-  // Report new problems; forget the ones that went away.
+  if (problems.length > 0 || m.activeFindings.length > 0)
+    settle(m, k, problems);
+}
+
+/** Reports new problems and forgets the ones that went away. */
+function settle(m: Machine, k: K, problems: string[]): void {
   const present = new Set<string>();
   for (const pr of problems) {
     const [code, message, obj] = pr.split("|") as [string, string, string];

@@ -39,3 +39,4 @@ export {
 } from "./kernel";
 export { rng, type Rng } from "./random";
 export { fmtObj, pageOf, indexOf } from "./prims";
+export { STAT_ITEMS, sysfsName, type StatItem } from "./stats";

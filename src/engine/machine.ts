@@ -186,6 +186,8 @@ export function load(
     );
   for (const a of m.actors) for (const o of a.ops) ensureSlot(m, o);
 
+  // Every slot exists from the start (the checks rely on the set of slots being fixed).
+  for (const p of s.prepare ?? []) ensureSlot(m, p.op);
   if (s.prepare && s.prepare.length > 0)
     prepare(m, v, s.prepare, opts.checks ?? true);
   return m;
@@ -356,7 +358,7 @@ const ctx: K = {
   variant: undefined as unknown as Variant,
 };
 
-/** Executes one micro-step for `choice` on a machine the caller owns. */
+/** Executes one micro-step for `choice` on a machine the caller owns; refuses one `enabled` does not allow. */
 export function stepInPlace(
   m: Machine,
   v: Variant,
@@ -370,7 +372,20 @@ export function stepInPlace(
     throw new StepRefused(
       `${a.name} may not take a step on cpu ${choice.cpu} now`,
     );
+  return applyChoice(m, v, ch, opts);
+}
 
+/**
+ * Executes a choice just computed by `choicesFor` on this very machine state (the runner's
+ * path: it has already asked the scheduler, so it does not ask twice).
+ */
+export function applyChoice(
+  m: Machine,
+  v: Variant,
+  ch: Choice,
+  opts: StepOptions = {},
+): StepEvent {
+  const a = m.actors[ch.actor]!;
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;
   switch (ch.via) {

@@ -8,6 +8,7 @@
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
 import type { K } from "./program";
+import { sysfsName, type StatItem } from "./stats";
 import type {
   Actor,
   Cpu,
@@ -77,11 +78,12 @@ export function report(
   k.ev.findings.push(f);
 }
 
-export function stat(k: K, item: string): void {
+export function stat(k: K, item: StatItem): void {
   // stat() is raw_cpu_inc on whatever CPU the context runs on: racy, unprotected, on purpose.
+  const name = sysfsName(item);
   const s = k.m.stats[k.cpu]!;
-  s[item] = (s[item] ?? 0) + 1;
-  k.ev.stats.push(item);
+  s[name] = (s[name] ?? 0) + 1;
+  k.ev.stats.push(name);
 }
 
 export function note(k: K, text: string): void {

@@ -8,7 +8,7 @@
  * counted, so a schedule replays as far as it applies.
  */
 import { buildVariant } from "./kernel";
-import { configOf, load, stepInPlace } from "./machine";
+import { applyChoice, configOf, load } from "./machine";
 import type { Variant } from "./program";
 import { actorName, lockName, lockOwners } from "./prims";
 import { rng, type Rng } from "./random";
@@ -84,24 +84,32 @@ export class Scheduler {
     const n = m.actors.length;
     for (let i = 1; i <= n; i++) {
       const a = m.actors[(this.rrLast + i) % n]!;
-      const cs = choicesFor(m, a).filter((c) => c.progress);
+      // Stay on the actor's CPU when it can; migrate only when it cannot (its CPU went offline).
+      let cs = choicesFor(m, a, false).filter((c) => c.progress);
+      if (cs.length === 0)
+        cs = choicesFor(m, a, true).filter((c) => c.progress);
       if (cs.length === 0) continue;
       this.rrLast = a.id;
-      return cs.find((c) => c.via !== "migrate") ?? cs[0]!;
+      return cs[0]!;
     }
     return null;
   }
 
   private randomChoice(m: Machine, r: Rng): Choice | null {
-    const all: Choice[] = [];
-    for (const a of m.actors)
-      for (const c of choicesFor(m, a)) if (c.progress) all.push(c);
-    if (all.length === 0) return null;
-    // Migrations are possible at almost every point; pick them less often than real steps.
-    const moves = all.filter((c) => c.via !== "migrate");
-    const pool = moves.length > 0 && r.next() < 0.85 ? moves : all;
+    // Migrations are possible at almost every point: offer them in one draw out of seven.
+    const withMigrations = r.next() >= 0.85;
+    let pool = progressing(m, withMigrations);
+    if (pool.length === 0 && !withMigrations) pool = progressing(m, true);
+    if (pool.length === 0) return null;
     return pool[r.int(pool.length)]!;
   }
+}
+
+function progressing(m: Machine, migrations: boolean): Choice[] {
+  const out: Choice[] = [];
+  for (const a of m.actors)
+    for (const c of choicesFor(m, a, migrations)) if (c.progress) out.push(c);
+  return out;
 }
 
 /** Describes who waits for whom when nothing can progress. */
@@ -193,7 +201,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
       } else stopReason = "schedule-ended";
       break;
     }
-    const ev = stepInPlace(m, sess.variant, ch, {
+    const ev = applyChoice(m, sess.variant, ch, {
       checks: opts.checks ?? true,
     });
     opts.onStep?.(ev, m);

@@ -89,8 +89,8 @@ function taskVia(m: Machine, a: Actor, cpu: number): Choice["via"] | null {
   return t.frames.length > 0 && t.status === "ready" ? "preempt" : "switch";
 }
 
-/** Every choice for one actor. */
-export function choicesFor(m: Machine, a: Actor): Choice[] {
+/** Every choice for one actor (without migrations when `migrations` is false: they are the costly part). */
+export function choicesFor(m: Machine, a: Actor, migrations = true): Choice[] {
   if (!hasWork(a)) return [];
   let progress = true;
   if (a.wait) {
@@ -124,7 +124,7 @@ export function choicesFor(m: Machine, a: Actor): Choice[] {
     a.migrateDisable === 0 &&
     a.preemptCount === 0 &&
     (c.current !== a.id || a.frames.length === 0 || !c.irqsOff || !c.online);
-  if (movable && !(a.wait && spins(a.wait))) {
+  if (migrations && movable && !(a.wait && spins(a.wait))) {
     for (let cpu = 0; cpu < m.cpus.length; cpu++) {
       if (cpu === a.cpu) continue;
       if (taskVia(m, a, cpu))

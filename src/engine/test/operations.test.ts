@@ -21,9 +21,9 @@ describe("allocation", () => {
     expect(r.findings).toEqual([]);
     const m = r.machine;
     expect(m.stats[0]).toMatchObject({
-      ALLOC_SLOWPATH: 1,
-      ALLOC_SLAB: 1,
-      ALLOC_FASTPATH: 2,
+      alloc_slowpath: 1,
+      alloc_slab: 1,
+      alloc_fastpath: 2,
     });
     expect(m.slots.x).toEqual([0, 1, 2]);
     expect(m.cpuSlab[0]!.page).toBe(0);
@@ -42,7 +42,7 @@ describe("allocation", () => {
       scenario({}, [{ name: "A", kind: "task", cpu: 0, ops: allocs("x", 5) }]),
     );
     const m = runSession(s).machine;
-    expect(m.stats[0]!.DEACTIVATE_BYPASS).toBe(1);
+    expect(m.stats[0]!.deactivate_bypass).toBe(1);
     expect(m.pages[0]).toMatchObject({ frozen: false, inuse: 4 });
     expect(m.cpuSlab[0]!.page).toBe(1);
     expect(m.nodes[0]!.partial).toEqual([]);
@@ -73,8 +73,8 @@ describe("free", () => {
       expect(m.cpuSlab[1]!.partial).toBe(0);
       expect(m.pages[0]!.pobjects).toBe(1);
       expect(m.stats[1]).toMatchObject({
-        FREE_SLOWPATH: 1,
-        CPU_PARTIAL_FREE: 1,
+        free_slowpath: 1,
+        cpu_partial_free: 1,
       });
     }
   });
@@ -105,7 +105,7 @@ describe("free", () => {
       expect(r.findings).toEqual([]);
       const m = r.machine;
       // The fourth freeze found pobjects 3 > 2: the three slabs before it went to the node list.
-      expect(m.stats[1]!.CPU_PARTIAL_DRAIN).toBe(1);
+      expect(m.stats[1]!.cpu_partial_drain).toBe(1);
       expect(m.nodes[0]!.nrPartial).toBe(3);
       expect(m.cpuSlab[1]!.partial).not.toBeNull();
       expect(m.pages[m.cpuSlab[1]!.partial!]!).toMatchObject({
@@ -141,7 +141,7 @@ describe("free", () => {
     const r = runSession(s);
     expect(r.findings).toEqual([]);
     const m = r.machine;
-    expect(m.stats[0]!.FREE_SLAB).toBe(1);
+    expect(m.stats[0]!.free_slab).toBe(1);
     expect(m.pageSlots.pc).toEqual([0]);
     expect(m.pages[0]).toMatchObject({ use: "pagecache", gen: 2 });
   });

@@ -1,0 +1,44 @@
+/**
+ * SLUB_STATS: `enum stat_item` of mm/slub.h / mm/slub.c (v5.14 / v5.15), in the kernel's order.
+ * The engine records each counter per CPU under its sysfs name (/sys/kernel/slab/<cache>/<name>),
+ * which is the enum name in lower case.
+ */
+export const STAT_ITEMS = [
+  "ALLOC_FASTPATH",
+  "ALLOC_SLOWPATH",
+  "FREE_FASTPATH",
+  "FREE_SLOWPATH",
+  "FREE_FROZEN",
+  "FREE_ADD_PARTIAL",
+  "FREE_REMOVE_PARTIAL",
+  "ALLOC_FROM_PARTIAL",
+  "ALLOC_SLAB",
+  "ALLOC_REFILL",
+  "ALLOC_NODE_MISMATCH",
+  "FREE_SLAB",
+  "CPUSLAB_FLUSH",
+  "DEACTIVATE_FULL",
+  "DEACTIVATE_EMPTY",
+  "DEACTIVATE_TO_HEAD",
+  "DEACTIVATE_TO_TAIL",
+  "DEACTIVATE_REMOTE_FREES",
+  "DEACTIVATE_BYPASS",
+  "ORDER_FALLBACK",
+  "CMPXCHG_DOUBLE_CPU_FAIL",
+  "CMPXCHG_DOUBLE_FAIL",
+  "CPU_PARTIAL_ALLOC",
+  "CPU_PARTIAL_FREE",
+  "CPU_PARTIAL_NODE",
+  "CPU_PARTIAL_DRAIN",
+] as const;
+
+export type StatItem = (typeof STAT_ITEMS)[number];
+
+const SYSFS = new Map<StatItem, string>(
+  STAT_ITEMS.map((s) => [s, s.toLowerCase()]),
+);
+
+/** The sysfs file name of a counter (`ALLOC_FASTPATH` -> `alloc_fastpath`). */
+export function sysfsName(item: StatItem): string {
+  return SYSFS.get(item)!;
+}

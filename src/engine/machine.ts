@@ -21,6 +21,7 @@ import {
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
 import type {
+  ObjRef,
   Actor,
   Choice,
   KernelConfig,
@@ -249,6 +250,17 @@ const ENTRY: Record<Op["kind"], string> = {
   flushCpuSlabWork: "flush_cpu_slab",
 };
 
+/**
+ * A slot entry for a pointer the caller kept after freeing it (`free` with `keep`): stored as a
+ * negative number so that the checks do not count it as an allocated object.
+ */
+export function dangling(obj: ObjRef): number {
+  return -(obj + 2);
+}
+export function danglingTarget(entry: number): ObjRef {
+  return -entry - 2;
+}
+
 /** Locals for an operation's entry function, or a note when the op has nothing to do. */
 function entryLocals(k: K, op: Op): Locals | string {
   const m = k.m;
@@ -260,9 +272,13 @@ function entryLocals(k: K, op: Op): Locals | string {
       };
     case "free": {
       const slot = m.slots[op.slot] ?? [];
-      const obj = slot[slot.length - 1];
-      if (obj === undefined) return `slot ${op.slot} is empty: nothing to free`;
-      if (!op.keep) slot.pop();
+      const entry = slot[slot.length - 1];
+      if (entry === undefined)
+        return `slot ${op.slot} is empty: nothing to free`;
+      const obj = entry >= 0 ? entry : danglingTarget(entry);
+      // keep: the caller frees the object but keeps its pointer, now dangling.
+      if (op.keep) slot[slot.length - 1] = dangling(obj);
+      else slot.pop();
       const pid = pageOf(m, obj);
       const page = m.pages[pid]!;
       // A free of an object that is already free: the kernel's "double free or corruption".

@@ -264,7 +264,10 @@ export interface Machine {
   nodes: KmemCacheNode[];
   locks: GlobalLocks;
   actors: Actor[];
-  /** Named slots: the objects allocated into each (a stack: `free` takes the newest). */
+  /**
+   * Named slots: the objects allocated into each (a stack: `free` takes the newest). A pointer
+   * kept after `free` with `keep` is stored as `-(obj + 2)` (see `dangling`).
+   */
   slots: Record<string, ObjRef[]>;
   pageSlots: Record<string, number[]>;
   /** SLUB_STATS counters per CPU, by stat name. */

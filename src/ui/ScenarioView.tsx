@@ -75,7 +75,7 @@ export function ScenarioView({ client }: { client: EngineClient }) {
           onClick={() => go(frame.total)}
           disabled={frame.step >= frame.total}
         >
-          To end ⏭
+          To end
         </button>
       </div>
       {frame.narration && <p className="narration">{frame.narration}</p>}

@@ -54,9 +54,12 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       const { sess, last } = replay(loaded.scenario, at);
       const lines = (fn: string, pc: number) =>
         sess.variant.fns[fn]?.steps[pc]?.line ?? "";
+      // The narration of the latest step at or before the cursor.
       const narr =
-        loaded.scenario.narration?.filter((n) => n.step <= at).at(-1)?.text ??
-        null;
+        [...(loaded.scenario.narration ?? [])]
+          .filter((n) => n.step <= at)
+          .sort((a, b) => a.step - b.step)
+          .at(-1)?.text ?? null;
       return buildFrame(sess.machine, lines, last, loaded.total, narr);
     },
   };

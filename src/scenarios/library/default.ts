@@ -63,12 +63,12 @@ export const defaultScenario: Scenario = {
       text: "An IRQ arrives on CPU 0 and allocates: it installs a slab of its own as c->page.",
     },
     {
-      step: 114,
-      text: "Back in A, retry_load_page finds c->page set by the IRQ: A deactivates that slab and installs its own.",
-    },
-    {
       step: 103,
       text: "B frees an object of A's first, full slab from CPU 1: the slab is frozen and goes onto CPU 1's partial list.",
+    },
+    {
+      step: 114,
+      text: "Back in A, retry_load_page finds c->page set by the IRQ: A deactivates that slab and installs its own.",
     },
   ],
 };

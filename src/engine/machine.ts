@@ -32,6 +32,7 @@ import type {
   Value,
 } from "./types";
 import { USER_DATA } from "./types";
+import { NOTHING } from "./prims";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -436,9 +437,10 @@ export function applyChoice(
     line: "",
     label: null,
     via: ch.via,
-    notes: [],
-    stats: [],
-    findings: [],
+    // Most steps add nothing to these: they share one empty array until the first push.
+    notes: NOTHING,
+    stats: NOTHING,
+    findings: NOTHING,
     opStart: false,
     opEnd: false,
   };

@@ -45,6 +45,9 @@ export function fmtPage(page: number | null): string {
   return page === null ? "NULL" : `P${page}`;
 }
 
+/** The shared empty list a step event starts with (frozen, so a stray push fails loudly). */
+export const NOTHING = Object.freeze([]) as unknown as never[];
+
 // ---------------------------------------------------------------------------------------------
 // Findings
 
@@ -75,6 +78,7 @@ export function report(
     message,
   };
   m.findings.push(f);
+  if (k.ev.findings === NOTHING) k.ev.findings = [];
   k.ev.findings.push(f);
 }
 
@@ -83,10 +87,12 @@ export function stat(k: K, item: StatItem): void {
   const name = sysfsName(item);
   const s = k.m.stats[k.cpu]!;
   s[name] = (s[name] ?? 0) + 1;
+  if (k.ev.stats === NOTHING) k.ev.stats = [];
   k.ev.stats.push(name);
 }
 
 export function note(k: K, text: string): void {
+  if (k.ev.notes === NOTHING) k.ev.notes = [];
   k.ev.notes.push(text);
 }
 

@@ -21,6 +21,8 @@ import {
   table,
   type K,
   type KernelFn,
+  type StepDef,
+  HALT,
 } from "../program";
 import {
   acquire,
@@ -160,6 +162,41 @@ export function chainOf(m: Machine, head: number | null): number[] {
   return out;
 }
 
+/**
+ * The read half of SLUB's cmpxchg_double loops: a slab's freelist and counters into locals,
+ * with the VM_BUG_ON on `frozen` the caller makes (`expectFrozen`), if any.
+ */
+export function readSlabWords(opts: {
+  label?: string;
+  line: string;
+  who: string;
+  freelist: string;
+  counters: string;
+  expectFrozen?: boolean;
+}): StepDef {
+  const { who, expectFrozen } = opts;
+  return {
+    ...(opts.label === undefined ? {} : { label: opts.label }),
+    line: opts.line,
+    run: (k) => {
+      const p = slabPage(k, num(k.L, "page"), who);
+      k.L[opts.freelist] = p.freelist;
+      k.L[opts.counters] = counters(p);
+      if (
+        expectFrozen !== undefined &&
+        vmBugOn(
+          k,
+          p.frozen !== expectFrozen,
+          expectFrozen ? "!old.frozen" : "new.frozen",
+          [p.id],
+        )
+      )
+        return HALT;
+      return undefined;
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** discard_slab() -> free_slab() -> __free_pages(): the page goes back to the page allocator. */
@@ -184,17 +221,14 @@ const discardSlab = fn("discard_slab", [
 
 /** get_freelist(): take the whole page freelist for the cpu slab; unfreeze if it was empty. */
 const getFreelist = fn("get_freelist", [
-  {
+  readSlabWords({
     label: "retry",
     line: "freelist = page->freelist; counters = page->counters; VM_BUG_ON(!new.frozen)",
-    run: (k) => {
-      const p = slabPage(k, num(k.L, "page"), "get_freelist");
-      k.L.freelist = p.freelist;
-      k.L.counters = counters(p);
-      if (vmBugOn(k, !p.frozen, "!new.frozen", [p.id])) return { kind: "halt" };
-      return undefined;
-    },
-  },
+    who: "get_freelist",
+    freelist: "freelist",
+    counters: "counters",
+    expectFrozen: true,
+  }),
   {
     line: "__cmpxchg_double_slab(page: freelist, counters -> NULL, {inuse = objects, frozen = freelist != NULL})",
     run: (k) => {
@@ -217,16 +251,13 @@ const getFreelist = fn("get_freelist", [
 
 /** acquire_slab(): freeze a slab taken from the node partial list (mode: take its freelist too). */
 const acquireSlab = fn("acquire_slab", [
-  {
+  readSlabWords({
     line: "freelist = page->freelist; counters = page->counters; VM_BUG_ON(new.frozen)",
-    run: (k) => {
-      const p = slabPage(k, num(k.L, "page"), "acquire_slab");
-      k.L.freelist = p.freelist;
-      k.L.counters = counters(p);
-      if (vmBugOn(k, p.frozen, "new.frozen", [p.id])) return { kind: "halt" };
-      return undefined;
-    },
-  },
+    who: "acquire_slab",
+    freelist: "freelist",
+    counters: "counters",
+    expectFrozen: false,
+  }),
   {
     line: "__cmpxchg_double_slab(page: -> {mode ? NULL : freelist, mode ? inuse = objects : inuse, frozen = 1})",
     run: (k) => {
@@ -334,16 +365,13 @@ const slabFree = fn("__slab_free", [
       return undefined;
     },
   },
-  {
+  readSlabWords({
     label: "redo",
     line: "prior = page->freelist; counters = page->counters",
-    run: (k) => {
-      const p = slabPage(k, num(k.L, "page"), "__slab_free");
-      k.L.prior = p.freelist;
-      k.L.counters = counters(p);
-      return undefined;
-    },
-  },
+    who: "__slab_free",
+    freelist: "prior",
+    counters: "counters",
+  }),
   {
     line: "set_freepointer(s, tail, prior); new.inuse -= cnt; freeze a full slab, or lock the node for list work",
     run: (k) => {

@@ -61,6 +61,7 @@ import {
   deactivateSlabSteps,
   freeFastTail,
   hasCpuSlab,
+  slowSteps,
   unfreezeLoopSteps,
   v515Fns,
 } from "./v5_15";
@@ -125,13 +126,7 @@ function deactivateCall(k: K, page: number, freelist: number | null) {
 }
 
 const slabAllocSlow = fn("___slab_alloc", [
-  {
-    line: "stat(s, ALLOC_SLOWPATH)",
-    run: (k) => {
-      stat(k, "ALLOC_SLOWPATH");
-      return undefined;
-    },
-  },
+  slowSteps.allocSlowpath,
   {
     line: "page = c->page; if (!page) goto new_slab",
     run: (k) => {
@@ -169,14 +164,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       return fl !== null ? goto("load_freelist") : undefined;
     },
   },
-  {
-    line: "freelist = get_freelist(s, page)",
-    run: (k) => call("get_freelist", { page: num(k.L, "page") }),
-    after: (k, v) => {
-      k.L.freelist = v;
-      return v === null ? undefined : goto("refill");
-    },
-  },
+  slowSteps.getFreelistCall,
   {
     line: "if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
@@ -186,14 +174,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       return goto("new_slab");
     },
   },
-  {
-    label: "refill",
-    line: "stat(s, ALLOC_REFILL)",
-    run: (k) => {
-      stat(k, "ALLOC_REFILL");
-      return undefined;
-    },
-  },
+  slowSteps.refill,
   {
     label: "load_freelist",
     line: "VM_BUG_ON(!c->page->frozen)",

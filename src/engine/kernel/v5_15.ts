@@ -29,7 +29,6 @@ import {
   acquire,
   bumpTidIfFixed,
   cmpxchgDoubleSlab,
-  counters,
   cpuSlab,
   disownChain,
   disownObject,
@@ -75,10 +74,58 @@ import {
   nodeMatch,
   pageNode,
   pfmemallocMatch,
+  readSlabWords,
   slubCpuPartial,
 } from "./common";
 
 const c = (k: K) => cpuSlab(k, num(k.L, "c"));
+
+/**
+ * Takes the cpu slab off `c` under the local lock: read it, clear c->page and c->freelist, bump
+ * the tid (flush_slab and retry_load_page do the same four things). The slab and its freelist
+ * belong to this context until deactivate_slab puts them back.
+ */
+function detachCpuSlab(
+  pageVar: string,
+  freelistVar: string,
+  readLine: string,
+): StepDef[] {
+  return [
+    {
+      line: readLine,
+      run: (k) => {
+        const cs = c(k);
+        k.L[freelistVar] = cs.freelist;
+        k.L[pageVar] = cs.page;
+        return undefined;
+      },
+    },
+    {
+      line: "c->page = NULL",
+      run: (k) => {
+        c(k).page = null;
+        ownSlab(k, ref(k.L, pageVar));
+        return undefined;
+      },
+    },
+    {
+      line: "c->freelist = NULL",
+      run: (k) => {
+        c(k).freelist = null;
+        ownChain(k, ref(k.L, freelistVar));
+        return undefined;
+      },
+    },
+    {
+      line: "c->tid = next_tid(c->tid)",
+      run: (k) => {
+        const cs = c(k);
+        cs.tid = nextTid(k.m, cs.tid);
+        return undefined;
+      },
+    },
+  ];
+}
 
 /** slub_get_cpu_ptr(): get_cpu_ptr() on !RT, migrate_disable() + this_cpu_ptr() on RT. */
 function slubGetCpuPtr(k: K): void {
@@ -209,14 +256,57 @@ function unlockAndGoto(label: string, line: string): StepDef {
   };
 }
 
-export const slabAllocSlow = fn("___slab_alloc", [
-  {
+/**
+ * Steps of ___slab_alloc that read the same in v5.14 and v5.15 (v5.14 composes its own
+ * ___slab_alloc from them too).
+ */
+export const slowSteps = {
+  allocSlowpath: {
     line: "stat(s, ALLOC_SLOWPATH)",
     run: (k) => {
       stat(k, "ALLOC_SLOWPATH");
       return undefined;
     },
-  },
+  } satisfies StepDef,
+  readCpuFreelist: {
+    line: "freelist = c->freelist; if (freelist) goto load_freelist",
+    run: (k) => {
+      const fl = c(k).freelist;
+      k.L.freelist = fl;
+      return fl !== null ? goto("load_freelist") : undefined;
+    },
+  } satisfies StepDef,
+  getFreelistCall: {
+    line: "freelist = get_freelist(s, page)",
+    run: (k) => call("get_freelist", { page: num(k.L, "page") }),
+    after: (k, v) => {
+      k.L.freelist = v;
+      return v === null ? undefined : goto("refill");
+    },
+  } satisfies StepDef,
+  refill: {
+    label: "refill",
+    line: "stat(s, ALLOC_REFILL)",
+    run: (k) => {
+      stat(k, "ALLOC_REFILL");
+      return undefined;
+    },
+  } satisfies StepDef,
+  loadNext: {
+    line: "c->freelist = get_freepointer(s, freelist)",
+    run: (k) => {
+      const fl = num(k.L, "freelist");
+      const next = getFreepointer(k, fl);
+      c(k).freelist = next;
+      disownChain(k, fl);
+      ownObject(k, fl);
+      return undefined;
+    },
+  } satisfies StepDef,
+};
+
+export const slabAllocSlow = fn("___slab_alloc", [
+  slowSteps.allocSlowpath,
   {
     label: "reread_page",
     line: "page = READ_ONCE(c->page); if (!page) goto new_slab",
@@ -253,22 +343,8 @@ export const slabAllocSlow = fn("___slab_alloc", [
     run: (k) =>
       c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
   },
-  {
-    line: "freelist = c->freelist; if (freelist) goto load_freelist",
-    run: (k) => {
-      const fl = c(k).freelist;
-      k.L.freelist = fl;
-      return fl !== null ? goto("load_freelist") : undefined;
-    },
-  },
-  {
-    line: "freelist = get_freelist(s, page)",
-    run: (k) => call("get_freelist", { page: num(k.L, "page") }),
-    after: (k, v) => {
-      k.L.freelist = v;
-      return v === null ? undefined : goto("refill");
-    },
-  },
+  slowSteps.readCpuFreelist,
+  slowSteps.getFreelistCall,
   {
     line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
@@ -285,14 +361,7 @@ export const slabAllocSlow = fn("___slab_alloc", [
       return goto("new_slab");
     },
   },
-  {
-    label: "refill",
-    line: "stat(s, ALLOC_REFILL)",
-    run: (k) => {
-      stat(k, "ALLOC_REFILL");
-      return undefined;
-    },
-  },
+  slowSteps.refill,
   {
     label: "load_freelist",
     line: "lockdep_assert_held(&s->cpu_slab->lock); VM_BUG_ON(!c->page->frozen)",
@@ -314,17 +383,7 @@ export const slabAllocSlow = fn("___slab_alloc", [
       return undefined;
     },
   },
-  {
-    line: "c->freelist = get_freepointer(s, freelist)",
-    run: (k) => {
-      const fl = num(k.L, "freelist");
-      const next = getFreepointer(k, fl);
-      c(k).freelist = next;
-      disownChain(k, fl);
-      ownObject(k, fl);
-      return undefined;
-    },
-  },
+  slowSteps.loadNext,
   {
     line: "c->tid = next_tid(c->tid)",
     run: (k) => {
@@ -521,39 +580,11 @@ export const slabAllocSlow = fn("___slab_alloc", [
     line: "if (unlikely(c->page)) {  (installed by someone while irqs were on)",
     run: (k) => (c(k).page === null ? goto("install") : undefined),
   },
-  {
-    line: "flush_freelist = c->freelist; flush_page = c->page",
-    run: (k) => {
-      const cs = c(k);
-      k.L.flushFreelist = cs.freelist;
-      k.L.flushPage = cs.page;
-      return undefined;
-    },
-  },
-  {
-    line: "c->page = NULL",
-    run: (k) => {
-      c(k).page = null;
-      ownSlab(k, ref(k.L, "flushPage"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->freelist = NULL",
-    run: (k) => {
-      c(k).freelist = null;
-      ownChain(k, ref(k.L, "flushFreelist"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->tid = next_tid(c->tid)",
-    run: (k) => {
-      const cs = c(k);
-      cs.tid = nextTid(k.m, cs.tid);
-      return undefined;
-    },
-  },
+  ...detachCpuSlab(
+    "flushPage",
+    "flushFreelist",
+    "flush_freelist = c->freelist; flush_page = c->page",
+  ),
   {
     line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
     run: (k) => {
@@ -654,17 +685,14 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
         return undefined;
       },
     },
-    {
+    readSlabWords({
       label: "redo",
       line: "old.freelist = READ_ONCE(page->freelist); old.counters = READ_ONCE(page->counters); VM_BUG_ON(!old.frozen)",
-      run: (k) => {
-        const p = slabPage(k, num(k.L, "page"), "deactivate_slab");
-        k.L.oldFreelist = p.freelist;
-        k.L.oldCounters = counters(p);
-        if (vmBugOn(k, !p.frozen, "!old.frozen", [p.id])) return HALT;
-        return undefined;
-      },
-    },
+      who: "deactivate_slab",
+      freelist: "oldFreelist",
+      counters: "oldCounters",
+      expectFrozen: true,
+    }),
     {
       line: "if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } new.frozen = 0",
       run: (k) => {
@@ -1063,17 +1091,14 @@ export function unfreezeLoopSteps(opts: {
         return undefined;
       },
     },
-    {
+    readSlabWords({
       label: "unfreeze",
       line: "old.freelist = page->freelist; old.counters = page->counters; VM_BUG_ON(!old.frozen); new = old; new.frozen = 0",
-      run: (k) => {
-        const p = slabPage(k, num(k.L, "page"), "unfreeze_partials");
-        k.L.oldFreelist = p.freelist;
-        k.L.oldCounters = counters(p);
-        if (vmBugOn(k, !p.frozen, "!old.frozen", [p.id])) return HALT;
-        return undefined;
-      },
-    },
+      who: "unfreeze_partials",
+      freelist: "oldFreelist",
+      counters: "oldCounters",
+      expectFrozen: true,
+    }),
     {
       line: "__cmpxchg_double_slab(page: old -> new)  (until it succeeds)",
       run: (k) => {
@@ -1209,39 +1234,11 @@ export const flushSlab = fn("flush_slab", [
     line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
     run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
   },
-  {
-    line: "page = c->page; freelist = c->freelist",
-    run: (k) => {
-      const cs = c(k);
-      k.L.page = cs.page;
-      k.L.freelist = cs.freelist;
-      return undefined;
-    },
-  },
-  {
-    line: "c->page = NULL",
-    run: (k) => {
-      c(k).page = null;
-      ownSlab(k, ref(k.L, "page"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->freelist = NULL",
-    run: (k) => {
-      c(k).freelist = null;
-      ownChain(k, ref(k.L, "freelist"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->tid = next_tid(c->tid)",
-    run: (k) => {
-      const cs = c(k);
-      cs.tid = nextTid(k.m, cs.tid);
-      return undefined;
-    },
-  },
+  ...detachCpuSlab(
+    "page",
+    "freelist",
+    "page = c->page; freelist = c->freelist",
+  ),
   {
     line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }",
     run: (k) => {

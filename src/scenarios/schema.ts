@@ -1,0 +1,499 @@
+/**
+ * The scenario file format: a zod schema that matches the engine's `Scenario` type, plus the
+ * checks that need more than one field (CPU numbers against `kernel.cpus`, schedule entries
+ * against the actors, the kernel variant against the registry).
+ *
+ * `parseScenario` validates a parsed JSON value; `parseScenarioText` also guards the text (size,
+ * JSON syntax). Both return plain-worded errors, one per problem, each naming its path:
+ * `actors[1].ops[0].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -`.
+ */
+import { z } from "zod";
+import {
+  parseEntry,
+  SCENARIO_FORMAT,
+  SCENARIO_VERSION,
+  variantInfo,
+  variantNames,
+  type ActorKind,
+  type Gfp,
+  type KernelFix,
+  type Narration,
+  type Op,
+  type PrepareOp,
+  type Scenario,
+  type ScenarioActor,
+  type ScenarioCache,
+  type ScenarioKernel,
+} from "../engine";
+
+export const MAX_CPUS = 8;
+export const MAX_NODES = 4;
+export const MAX_ACTORS = 16;
+export const MAX_OPS_PER_ACTOR = 200;
+export const MAX_SCHEDULE_ENTRIES = 100_000;
+export const MAX_SCENARIO_BYTES = 1_000_000;
+/** At most this many errors are listed; the rest are counted. */
+export const MAX_ERRORS = 100;
+
+const ACTOR_KINDS = ["task", "irq", "nmi", "kworker", "hotplug"] as const;
+const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
+const KERNEL_FIXES = ["tid-on-deactivation"] as const;
+
+const SLOT_MESSAGE = "expected 1-32 characters of A-Z a-z 0-9 _ . -";
+/** The engine's own contexts: a scenario actor must not take their names. */
+const RESERVED_NAME = /^(kworker|ipi|prepare)\/\d+$/;
+
+const count = (min: number, max?: number) =>
+  max === undefined ? z.int().min(min) : z.int().min(min).max(max);
+
+const slot = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,32}$/, SLOT_MESSAGE)
+  .describe("A named slot: a stack of the objects allocated into it.");
+
+const cpu = count(0, MAX_CPUS - 1).describe("A CPU number, below kernel.cpus.");
+
+const opSchema = z.discriminatedUnion("kind", [
+  z
+    .strictObject({
+      kind: z.literal("alloc"),
+      slot,
+      gfp: z.enum(GFP_FLAGS).optional(),
+      node: count(0, MAX_NODES - 1)
+        .optional()
+        .describe("NUMA node to allocate from, below kernel.nodes."),
+    })
+    .describe(
+      "kmem_cache_alloc (slab_alloc_node); the object is pushed onto the slot.",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("free"),
+      slot,
+      keep: z
+        .boolean()
+        .optional()
+        .describe(
+          "Leave the object in the slot after freeing it (to free it again).",
+        ),
+    })
+    .describe("kmem_cache_free of the slot's newest object."),
+  z
+    .strictObject({ kind: z.literal("flushAll") })
+    .describe("flush_all: empty every CPU's slabs."),
+  z.strictObject({ kind: z.literal("shrink") }).describe("kmem_cache_shrink."),
+  z
+    .strictObject({ kind: z.literal("cpuOffline"), cpu })
+    .describe("CPU hotplug: cpu_down."),
+  z
+    .strictObject({ kind: z.literal("cpuOnline"), cpu })
+    .describe("CPU hotplug: cpu_up."),
+  z
+    .strictObject({ kind: z.literal("allocPageCache"), slot })
+    .describe(
+      "Take a page from the page allocator for something other than a slab.",
+    ),
+  z
+    .strictObject({ kind: z.literal("freePageCache"), slot })
+    .describe("Give such a page back to the page allocator."),
+]);
+
+const kernelSchema = z
+  .strictObject({
+    variant: z
+      .string()
+      .describe(
+        `Kernel variant, by mainline release: ${variantNames().join(", ")}.`,
+      ),
+    preemptRt: z
+      .boolean()
+      .optional()
+      .describe("CONFIG_PREEMPT_RT (default false)."),
+    cpuPartial: z
+      .boolean()
+      .optional()
+      .describe("CONFIG_SLUB_CPU_PARTIAL (default true)."),
+    debugVm: z
+      .boolean()
+      .optional()
+      .describe("CONFIG_DEBUG_VM (default false)."),
+    lockdep: z
+      .boolean()
+      .optional()
+      .describe("CONFIG_PROVE_LOCKING (default true)."),
+    cpus: count(1, MAX_CPUS),
+    nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
+    pagePool: count(1, 256)
+      .optional()
+      .describe("Pages in the page allocator (default 16)."),
+    fixes: z
+      .array(z.enum(KERNEL_FIXES))
+      .max(8)
+      .optional()
+      .describe("Later fixes applied on top of the release."),
+  })
+  .superRefine((k, ctx) => {
+    const info = variantInfo(k.variant);
+    if (!info) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["variant"],
+        message: `unknown kernel variant "${k.variant}" (known: ${variantNames().join(", ")})`,
+      });
+    } else if (k.preemptRt && !info.rtCapable) {
+      const rt = variantNames().filter((n) => variantInfo(n)?.rtCapable);
+      ctx.addIssue({
+        code: "custom",
+        path: ["preemptRt"],
+        message: `${k.variant} cannot be built with PREEMPT_RT (variants that can: ${rt.join(", ") || "none"})`,
+      });
+    }
+  });
+
+const cacheSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(32)
+    .optional()
+    .describe('Cache name (default "kmalloc-64").'),
+  objectSize: count(1, 65_536)
+    .optional()
+    .describe("Object size in bytes (default 64)."),
+  objects: count(1, 64).describe("Objects per slab."),
+  cpuPartial: count(0, 1000)
+    .optional()
+    .describe(
+      "s->cpu_partial: objects kept on a CPU's partial list (default 2 * objects).",
+    ),
+  minPartial: count(0, 100).optional().describe("s->min_partial (default 1)."),
+});
+
+const prepareSchema = z
+  .strictObject({ cpu, op: opSchema })
+  .describe("An operation run to completion before step 0, on the given CPU.");
+
+const actorSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(
+      /^[^@*\s]+$/,
+      "must not contain @, * or white space (schedule entries name actors)",
+    )
+    .refine((n) => !RESERVED_NAME.test(n), {
+      message: "kworker/N, ipi/N and prepare/N are the kernel's own contexts",
+    }),
+  kind: z.enum(ACTOR_KINDS),
+  cpu,
+  pinned: z
+    .boolean()
+    .optional()
+    .describe(
+      "May not migrate (default: true for irq, nmi and kworker, false otherwise).",
+    ),
+  ops: z.array(opSchema).max(MAX_OPS_PER_ACTOR),
+});
+
+const entrySchema = z
+  .string()
+  .max(64)
+  .superRefine((e, ctx) => {
+    const p = parseEntry(e);
+    if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
+  })
+  .describe(
+    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N.",
+  );
+
+const scheduleSchema = z.strictObject({
+  steps: z.array(entrySchema).max(MAX_SCHEDULE_ENTRIES),
+  rest: z
+    .enum(["round-robin", "stop"])
+    .optional()
+    .describe(
+      "After the entries: round-robin until all are done (default), or stop.",
+    ),
+});
+
+const narrationSchema = z.strictObject({
+  step: count(0),
+  text: z.string().max(2000),
+});
+
+const scenarioObject = z.strictObject({
+  format: z.literal(SCENARIO_FORMAT),
+  version: z.literal(SCENARIO_VERSION),
+  title: z.string().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  kernel: kernelSchema,
+  cache: cacheSchema,
+  prepare: z.array(prepareSchema).max(1000).optional(),
+  actors: z.array(actorSchema).min(1).max(MAX_ACTORS),
+  schedule: scheduleSchema.optional(),
+  narration: z.array(narrationSchema).max(10_000).optional(),
+  cursor: count(0).optional().describe("The step the viewer opens on."),
+});
+type ScenarioData = z.output<typeof scenarioObject>;
+
+export const scenarioSchema = scenarioObject.superRefine(crossChecks).meta({
+  title: "slabscope scenario",
+  description:
+    "A SLUB race scenario: kernel variant and config, cache, actors with their operations, schedule and narration.",
+});
+
+type Ctx = z.RefinementCtx<ScenarioData>;
+type Path = (string | number)[];
+
+/** Checks between fields. Runs only when every field has the right type. */
+function crossChecks(s: ScenarioData, ctx: Ctx): void {
+  const fail = (path: Path, message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  const cpus = s.kernel.cpus;
+  const nodes = s.kernel.nodes ?? 1;
+  // Values outside the schema's own ranges are reported already; compare only the others.
+  const inRange = (n: number, max: number) =>
+    Number.isInteger(n) && n >= 0 && n <= max;
+  const cpusOk = inRange(cpus, MAX_CPUS) && cpus >= 1;
+  const nodesOk = inRange(nodes, MAX_NODES) && nodes >= 1;
+  const badCpu = (c: number) => cpusOk && inRange(c, MAX_CPUS - 1) && c >= cpus;
+  const badNode = (n: number) =>
+    nodesOk && inRange(n, MAX_NODES - 1) && n >= nodes;
+  const cpuRange = `kernel.cpus is ${cpus}: CPUs are numbered 0 to ${cpus - 1}`;
+  const nodeRange = `kernel.nodes is ${nodes}: nodes are numbered 0 to ${nodes - 1}`;
+
+  const checkOp = (op: ScenarioOp, path: Path) => {
+    if ((op.kind === "cpuOffline" || op.kind === "cpuOnline") && badCpu(op.cpu))
+      fail([...path, "cpu"], cpuRange);
+    if (op.kind === "alloc" && op.node !== undefined && badNode(op.node))
+      fail([...path, "node"], nodeRange);
+  };
+
+  s.prepare?.forEach((p, i) => {
+    if (badCpu(p.cpu)) fail(["prepare", i, "cpu"], cpuRange);
+    checkOp(p.op, ["prepare", i, "op"]);
+  });
+
+  const firstByName = new Map<string, number>();
+  s.actors.forEach((a, i) => {
+    const first = firstByName.get(a.name);
+    if (first !== undefined)
+      fail(
+        ["actors", i, "name"],
+        `"${a.name}" is also the name of actors[${first}]`,
+      );
+    else firstByName.set(a.name, i);
+    if (badCpu(a.cpu)) fail(["actors", i, "cpu"], cpuRange);
+    a.ops.forEach((op, j) => checkOp(op, ["actors", i, "ops", j]));
+  });
+
+  // The viewer shows the last narration at or before the current step: keep them in order.
+  s.narration?.forEach((n, i) => {
+    const prev = s.narration![i - 1];
+    if (prev && n.step < prev.step)
+      fail(
+        ["narration", i, "step"],
+        `${n.step} comes after step ${prev.step} of narration[${i - 1}]: narration must be in step order`,
+      );
+  });
+
+  const actorsOk = s.actors.length >= 1 && s.actors.length <= MAX_ACTORS;
+  if (!s.schedule || !cpusOk || !actorsOk) return;
+  // Entries may also name the kernel's own contexts, which every machine has: kworker/N, ipi/N.
+  const names = new Set(firstByName.keys());
+  for (let c = 0; c < cpus; c++) names.add(`kworker/${c}`).add(`ipi/${c}`);
+  const known = `actors: ${[...firstByName.keys()].join(", ")}; kernel contexts: kworker/N and ipi/N for each CPU N`;
+  s.schedule.steps.forEach((e, i) => {
+    const p = parseEntry(e);
+    if (typeof p === "string") return; // reported by the entry schema
+    if (!names.has(p.actor))
+      fail(["schedule", "steps", i], `no actor named "${p.actor}" (${known})`);
+    if (p.cpu !== null && p.cpu >= cpus)
+      fail(["schedule", "steps", i], `"${e}": ${cpuRange}`);
+  });
+}
+
+// ---- The schema and the engine's types must agree (checked by the compiler). ----
+
+/** The operations a scenario may contain: all but the ones the kernel queues itself. */
+export type ScenarioOp = Exclude<Op, { kind: "flushCpuSlabWork" }>;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type Out<T extends z.ZodType> = z.output<T>;
+/** Fails to compile when a field is added to or removed from one side only. */
+export type SchemaMatchesEngine = [
+  Assert<Same<(typeof ACTOR_KINDS)[number], ActorKind>>,
+  Assert<Same<(typeof GFP_FLAGS)[number], Gfp>>,
+  Assert<Same<(typeof KERNEL_FIXES)[number], KernelFix>>,
+  Assert<Same<Out<typeof opSchema>["kind"], ScenarioOp["kind"]>>,
+  Assert<Same<keyof Out<typeof kernelSchema>, keyof ScenarioKernel>>,
+  Assert<Same<keyof Out<typeof cacheSchema>, keyof ScenarioCache>>,
+  Assert<Same<keyof Out<typeof actorSchema>, keyof ScenarioActor>>,
+  Assert<Same<keyof Out<typeof prepareSchema>, keyof PrepareOp>>,
+  Assert<Same<keyof Out<typeof narrationSchema>, keyof Narration>>,
+  Assert<
+    Same<
+      keyof Out<typeof scheduleSchema>,
+      keyof NonNullable<Scenario["schedule"]>
+    >
+  >,
+  Assert<Same<keyof Out<typeof scenarioSchema>, keyof Scenario>>,
+  // Every scenario the engine's types allow (without kernel-queued ops) is valid input.
+  Assert<ScenarioOp extends z.input<typeof opSchema> ? true : false>,
+  Assert<ScenarioKernel extends z.input<typeof kernelSchema> ? true : false>,
+  Assert<ScenarioCache extends z.input<typeof cacheSchema> ? true : false>,
+];
+
+// ---- Parsing and error messages ----
+
+export type ParseResult =
+  { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** Validates a parsed JSON value as a scenario. */
+export function parseScenario(input: unknown): ParseResult {
+  const r = scenarioSchema.safeParse(input);
+  if (r.success) return { ok: true, scenario: r.data };
+  const errors = r.error.issues.flatMap((issue) => describeIssue(issue, input));
+  if (errors.length > MAX_ERRORS) {
+    const more = errors.length - MAX_ERRORS;
+    return {
+      ok: false,
+      errors: [...errors.slice(0, MAX_ERRORS), `... and ${more} more`],
+    };
+  }
+  return { ok: false, errors };
+}
+
+/** Parses scenario text: size first, then JSON syntax, then the schema. */
+export function parseScenarioText(
+  text: string,
+  maxBytes = MAX_SCENARIO_BYTES,
+): ParseResult {
+  // UTF-8 takes at least one byte per UTF-16 unit: no need to encode a text already too long.
+  if (
+    text.length > maxBytes ||
+    new TextEncoder().encode(text).length > maxBytes
+  )
+    return {
+      ok: false,
+      errors: [`scenario is too large: the limit is ${maxBytes} bytes`],
+    };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
+  }
+  return parseScenario(value);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const k of path) {
+    if (typeof k === "number") out += `[${k}]`;
+    else if (typeof k === "string" && /^[A-Za-z_$][\w$]*$/.test(k))
+      out += out ? `.${k}` : k;
+    else out += `[${JSON.stringify(String(k))}]`;
+  }
+  return out || "(root)";
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, k))
+      return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  switch (typeof v) {
+    case "string":
+      return v.length > 24
+        ? `the string ${JSON.stringify(`${v.slice(0, 24)}...`)}`
+        : `the string ${JSON.stringify(v)}`;
+    case "number":
+      return String(v);
+    case "boolean":
+      return String(v);
+    case "object":
+      return "an object";
+    default:
+      return typeof v;
+  }
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  object: "an object",
+  array: "an array",
+};
+
+const list = (values: readonly unknown[]) =>
+  values.length === 1
+    ? JSON.stringify(values[0])
+    : `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const at = formatPath(issue.path);
+  const value = valueAt(input, issue.path);
+  /** "expected X, got Y", or "missing, expected X" when there is no value at all. */
+  const expected = (what: string) =>
+    value === undefined
+      ? `${at}: missing, expected ${what}`
+      : `${at}: expected ${what}, got ${describeValue(value)}`;
+  switch (issue.code) {
+    case "invalid_type":
+      return [expected(EXPECTED[issue.expected] ?? issue.expected)];
+    case "unrecognized_keys":
+      return issue.keys.map(
+        (k) => `${formatPath([...issue.path, k])}: unknown key`,
+      );
+    case "invalid_value":
+      return [expected(list(issue.values))];
+    case "invalid_union":
+      // A discriminated union (an operation) whose `kind` matches no option.
+      if (issue.discriminator !== undefined && "options" in issue) {
+        if (value === "flushCpuSlabWork")
+          return [
+            `${at}: "flushCpuSlabWork" is queued by the kernel itself, not by a scenario`,
+          ];
+        return [expected(list(issue.options ?? []))];
+      }
+      return [`${at}: ${issue.message}`];
+    case "too_small":
+    case "too_big": {
+      const small = issue.code === "too_small";
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const rel = small
+        ? issue.inclusive
+          ? "at least"
+          : "more than"
+        : issue.inclusive
+          ? "at most"
+          : "less than";
+      if (issue.origin === "string")
+        return [
+          small && bound === 1
+            ? `${at}: must not be empty`
+            : `${at}: must be ${rel} ${bound} characters long`,
+        ];
+      if (issue.origin === "array")
+        return [
+          `${at}: must have ${rel} ${bound} ${bound === 1 ? "entry" : "entries"}`,
+        ];
+      return [`${at}: must be ${rel} ${bound}, got ${describeValue(value)}`];
+    }
+    default:
+      return [`${at}: ${issue.message}`];
+  }
+}

@@ -1,0 +1,383 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "./cli";
+
+const TWO_CPUS = "src/cli/fixtures/two-cpus.json";
+const INVALID = "src/cli/fixtures/invalid.json";
+const DOUBLE_FREE = "src/cli/fixtures/double-free.json";
+
+const dir = mkdtempSync(join(tmpdir(), "slabscope-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function tempFile(name: string, content: string | Uint8Array): string {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const run = (...argv: string[]) => main(argv);
+
+function json(...argv: string[]): Record<string, unknown> {
+  const r = run(...argv, "--json");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout.endsWith("}\n")).toBe(true);
+  expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+/** A user error: exit code 2, nothing on stdout, the given lines on stderr, no stack trace. */
+function expectUsageError(r: ReturnType<typeof main>, lines: string[]) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toBe(lines.map((l) => `slabscope: ${l}\n`).join(""));
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("run", () => {
+  it("prints a readable summary", () => {
+    const r = run("run", TWO_CPUS);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      [
+        "scenario  Three objects allocated on CPU 0, freed on CPU 1",
+        "kernel    v5.15",
+        "steps     60",
+        "stop      done: every actor finished",
+        "skipped   0 schedule entries",
+        "findings  none",
+        "SLUB stats      cpu0  cpu1  total",
+        "  alloc_fastpath     2     0      2",
+        "  alloc_slab         1     0      1",
+        "  alloc_slowpath     1     0      1",
+        "  free_frozen        0     3      3",
+        "  free_slowpath      0     3      3",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("lists findings as `step N  code  actor: message`; they do not fail the run", () => {
+    const r = run("run", DOUBLE_FREE);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^ {2}step \d+ {2}double-free {2}A: BUG: KASAN: double-free or invalid-free in kmem_cache_free: object P\d+#\d+$/m,
+    );
+  });
+
+  it("--json prints one object with the documented keys", () => {
+    const out = json("run", TWO_CPUS);
+    expect(Object.keys(out)).toEqual([
+      "scenario",
+      "kernel",
+      "steps",
+      "completed",
+      "stopReason",
+      "skippedEntries",
+      "findings",
+      "stats",
+      "statsPerCpu",
+    ]);
+    expect(out).toMatchObject({
+      scenario: "Three objects allocated on CPU 0, freed on CPU 1",
+      kernel: "v5.15",
+      steps: 60,
+      completed: true,
+      stopReason: "done",
+      skippedEntries: 0,
+      findings: [],
+      stats: { alloc_fastpath: 2, free_slowpath: 3 },
+    });
+    expect(out.statsPerCpu).toHaveLength(2);
+  });
+
+  it("--json findings carry code, step, actor, message, slabs and objects", () => {
+    const out = json("run", DOUBLE_FREE);
+    const findings = out.findings as Record<string, unknown>[];
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings)
+      expect(Object.keys(f)).toEqual([
+        "code",
+        "step",
+        "actor",
+        "message",
+        "slabs",
+        "objects",
+      ]);
+    expect(findings.map((f) => f.code)).toContain("double-free");
+  });
+
+  it("is deterministic: the same input gives byte-identical output", () => {
+    for (const argv of [
+      ["run", TWO_CPUS],
+      ["run", TWO_CPUS, "--json"],
+      ["run", DOUBLE_FREE, "--json"],
+      ["random", DOUBLE_FREE, "--seed", "3", "--runs", "5"],
+    ]) {
+      const a = main(argv);
+      const b = main(argv);
+      expect(a.code).toBe(0);
+      expect(b).toEqual(a);
+    }
+  });
+
+  it("--kernel v5.14 replays the scenario on v5.14", () => {
+    const on515 = json("run", TWO_CPUS);
+    const on514 = json("run", TWO_CPUS, "--kernel", "v5.14");
+    expect(on514).toMatchObject({
+      kernel: "v5.14",
+      completed: true,
+      stopReason: "done",
+    });
+    // The same operations, through v5.14's code: other steps, the same statistics.
+    expect(on514.steps).not.toBe(on515.steps);
+    expect(on514.stats).toEqual(on515.stats);
+  });
+
+  it("kernel flags override the scenario's config", () => {
+    expect(json("run", TWO_CPUS, "--rt").kernel).toBe("v5.15+rt");
+    expect(json("run", TWO_CPUS, "--no-cpu-partial").kernel).toBe(
+      "v5.15-cpu_partial",
+    );
+    const r = json(
+      "run",
+      TWO_CPUS,
+      "--fix",
+      "tid-on-deactivation",
+      "--debug-vm",
+      "--no-rt",
+    );
+    expect(r.kernel).toBe("v5.15");
+    expect(json("run", TWO_CPUS, "--no-checks").steps).toBe(60);
+  });
+
+  it("--max-steps stops the run", () => {
+    expect(json("run", TWO_CPUS, "--max-steps", "10")).toMatchObject({
+      steps: 10,
+      completed: false,
+      stopReason: "step-limit",
+    });
+    expect(json("run", TWO_CPUS, "--max-steps=10").steps).toBe(10);
+  });
+});
+
+describe("random", () => {
+  it("--json reports runs, failing runs, counts by code and the first failing seed", () => {
+    const out = json("random", DOUBLE_FREE, "--seed", "7", "--runs", "4");
+    expect(Object.keys(out)).toEqual([
+      "runs",
+      "failingRuns",
+      "byCode",
+      "firstFailingSeed",
+      "firstFinding",
+    ]);
+    expect(out).toMatchObject({ runs: 4, failingRuns: 4, firstFailingSeed: 7 });
+    expect((out.byCode as Record<string, number>)["double-free"]).toBe(4);
+    expect(Object.keys(out.firstFinding as object)).toEqual([
+      "code",
+      "step",
+      "actor",
+      "message",
+      "slabs",
+      "objects",
+    ]);
+  });
+
+  it("reports no failing seed when no run finds anything", () => {
+    expect(json("random", TWO_CPUS, "--seed", "1", "--runs", "10")).toEqual({
+      runs: 10,
+      failingRuns: 0,
+      byCode: {},
+      firstFailingSeed: null,
+      firstFinding: null,
+    });
+  });
+
+  it("uses seeds N, N+1, ...: a failing seed reruns alone", () => {
+    const all = json("random", DOUBLE_FREE, "--seed", "20", "--runs", "3");
+    const again = json(
+      "random",
+      DOUBLE_FREE,
+      "--seed",
+      String(all.firstFailingSeed),
+      "--runs",
+      "1",
+    );
+    expect(again.firstFinding).toEqual(all.firstFinding);
+  });
+
+  it("prints a readable summary", () => {
+    const r = run("random", DOUBLE_FREE, "--seed", "7", "--runs", "2");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("runs      2 (seeds 7 to 8)\n");
+    expect(r.stdout).toContain("failing   2 runs with findings\n");
+    expect(r.stdout).toMatch(/^findings by code\n( {2}[a-z-]+ +\d+\n)+/m);
+    expect(r.stdout).toContain(
+      "first failing seed 7 (again: --seed 7 --runs 1)\n",
+    );
+  });
+});
+
+describe("list and help", () => {
+  it("list prints the variants", () => {
+    const r = run("list");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^v5\.14 {2}mainline v5\.14: /m);
+    expect(r.stdout).toMatch(
+      /^v5\.15 {2}mainline v5\.15: .*\(can be built with PREEMPT_RT\)$/m,
+    );
+    expect(JSON.parse(run("list", "--json").stdout)).toContainEqual(
+      expect.objectContaining({ name: "v5.14", rtCapable: false }),
+    );
+  });
+
+  it("--help prints usage and succeeds", () => {
+    for (const argv of [["--help"], ["run", "--help"], ["-h"]]) {
+      const r = main(argv);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: npm run --silent cli -- <command>/);
+    }
+  });
+});
+
+describe("invalid input exits with 2 and says why", () => {
+  it("a scenario that fails the schema: every error, one per line", () => {
+    expectUsageError(run("run", INVALID), [
+      `${INVALID}: kernel.preempt: unknown key`,
+      `${INVALID}: actors[0].ops[0].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -`,
+      `${INVALID}: actors[0].cpu: kernel.cpus is 2: CPUs are numbered 0 to 1`,
+      `${INVALID}: schedule.steps[1]: no actor named "ghost" (actors: producer; kernel contexts: kworker/N and ipi/N for each CPU N)`,
+    ]);
+  });
+
+  it("files that cannot be read or parsed", () => {
+    expectUsageError(run("run", join(dir, "missing.json")), [
+      `${join(dir, "missing.json")}: no such file`,
+    ]);
+    expectUsageError(run("run", dir), [`${dir}: is a directory`]);
+    const bad = tempFile("bad.json", '{"format": ');
+    expectUsageError(run("run", bad), [
+      `${bad}: not valid JSON: Unexpected end of JSON input`,
+    ]);
+    const big = tempFile("big.json", " ".repeat(1_000_001));
+    expectUsageError(run("run", big), [
+      `${big}: too large (1000001 bytes; the limit is 1000000)`,
+    ]);
+    const binary = tempFile(
+      "binary.json",
+      new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    );
+    expectUsageError(run("run", binary), [`${binary}: not valid UTF-8 text`]);
+    const array = tempFile("array.json", "[]");
+    expectUsageError(run("random", array, "--seed", "1", "--runs", "1"), [
+      `${array}: (root): expected an object, got an array`,
+    ]);
+  });
+
+  it("a kernel flag that makes the scenario invalid", () => {
+    expectUsageError(run("run", TWO_CPUS, "--kernel", "v5.14", "--rt"), [
+      `${TWO_CPUS}: kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: v5.15)`,
+    ]);
+  });
+
+  it("a prepared operation the kernel cannot run", () => {
+    const file = tempFile(
+      "prepare.json",
+      JSON.stringify({
+        format: "slabscope/scenario",
+        version: 1,
+        title: "flush_all before step 0 waits for kworkers that never run",
+        kernel: { variant: "v5.15", cpus: 2 },
+        cache: { objects: 4 },
+        prepare: [
+          { cpu: 0, op: { kind: "alloc", slot: "p" } },
+          { cpu: 0, op: { kind: "flushAll" } },
+        ],
+        actors: [{ name: "A", kind: "task", cpu: 0, ops: [] }],
+      }),
+    );
+    expectUsageError(run("run", file), [
+      `${file}: the scenario cannot run: prepared operation flushAll on cpu 0 cannot run`,
+    ]);
+  });
+
+  it.each([
+    [[], "missing command: run, random or list (see --help)"],
+    [
+      ["frob"],
+      'unknown command "frob": expected run, random or list (see --help)',
+    ],
+    [["run"], "run: missing the scenario file"],
+    [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],
+    [["run", TWO_CPUS, "--verbose"], "unknown option --verbose (see --help)"],
+    [["run", TWO_CPUS, "-v"], "unknown option -v (see --help)"],
+    [["run", TWO_CPUS, "--kernel"], "--kernel needs a value"],
+    [
+      ["run", TWO_CPUS, "--kernel", "v6.1"],
+      '--kernel: unknown variant "v6.1" (known: v5.14, v5.15)',
+    ],
+    [
+      ["run", TWO_CPUS, "--fix", "everything"],
+      '--fix: unknown fix "everything" (known: tid-on-deactivation)',
+    ],
+    [
+      ["run", TWO_CPUS, "--max-steps", "ten"],
+      '--max-steps: expected a whole number from 1 to 100000000, got "ten"',
+    ],
+    [
+      ["run", TWO_CPUS, "--max-steps", "0"],
+      '--max-steps: expected a whole number from 1 to 100000000, got "0"',
+    ],
+    [["run", TWO_CPUS, "--json=yes"], "--json takes no value"],
+    [
+      ["run", TWO_CPUS, "--seed", "1"],
+      "run: --seed and --runs are options of random",
+    ],
+    [["random", TWO_CPUS, "--runs", "3"], "random: --seed <N> is required"],
+    [["random", TWO_CPUS, "--seed", "3"], "random: --runs <K> is required"],
+    [
+      ["random", TWO_CPUS, "--seed", "-1", "--runs", "3"],
+      '--seed: expected a whole number from 0 to 4294967295, got "-1"',
+    ],
+    [
+      ["random", TWO_CPUS, "--seed", "1.5", "--runs", "3"],
+      '--seed: expected a whole number from 0 to 4294967295, got "1.5"',
+    ],
+    [
+      ["random", TWO_CPUS, "--seed", "1", "--runs", "100001"],
+      '--runs: expected a whole number from 1 to 100000, got "100001"',
+    ],
+    [["list", "--kernel", "v5.14"], "list takes no options but --json"],
+    [
+      ["random", TWO_CPUS, "--seed", "4294967295", "--runs", "2"],
+      "random: the last seed, --seed + --runs - 1, must be at most 4294967295",
+    ],
+  ])("%j", (argv, message) => {
+    expectUsageError(main(argv), [message]);
+  });
+});
+
+describe("src/cli/main.ts as a process", () => {
+  const cli = (...argv: string[]) =>
+    spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", ...argv],
+      {
+        encoding: "utf8",
+      },
+    );
+
+  it("passes main's output and exit code through", () => {
+    const ok = cli("run", TWO_CPUS, "--json");
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(main(["run", TWO_CPUS, "--json"]).stdout);
+    const bad = cli("run", INVALID);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(main(["run", INVALID]).stderr);
+  });
+});

@@ -1,0 +1,468 @@
+/**
+ * The command line, as a function: `main(argv)` returns the exit code and the text for stdout
+ * and stderr, so tests call it directly. src/cli/main.ts wires it to the process.
+ *
+ * Exit codes: 0 success (findings are results, not failures), 2 invalid input (file, JSON,
+ * schema, flags), 1 an unexpected internal error.
+ */
+import { readFileSync, statSync } from "node:fs";
+import {
+  runSession,
+  start,
+  StepRefused,
+  totalStats,
+  variantInfo,
+  variantNames,
+  type Finding,
+  type RunResult,
+  type Scenario,
+  type Session,
+} from "../engine";
+import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const HELP = `Usage: npm run --silent cli -- <command> [options]
+
+Commands:
+  run <scenario.json>       run the scenario's schedule and print a summary
+  random <scenario.json>    run seeded random schedules of the scenario
+  list                      list the kernel variants
+
+Kernel options (run, random), applied over the scenario's kernel:
+  --kernel <variant>        replay on another variant (see list)
+  --rt, --no-rt             CONFIG_PREEMPT_RT on or off
+  --no-cpu-partial          CONFIG_SLUB_CPU_PARTIAL off
+  --fix <name>              apply a later fix (tid-on-deactivation); may be repeated
+  --debug-vm                CONFIG_DEBUG_VM on
+
+Run options:
+  --no-checks               skip the after-step checks of where every object and slab
+                            is (what the kernel code itself reports is still found)
+  --max-steps <N>           stop after N micro-steps (default 100000)
+  --seed <N>                random: the first seed (runs use N, N+1, ...)
+  --runs <K>                random: how many runs
+  --json                    print one JSON object instead of text
+  --help                    this text
+
+Exit codes: 0 success (findings included), 2 invalid input, 1 internal error.
+`;
+
+/** A problem with the input: reported in one line (or several), exit code 2, no stack. */
+class UsageError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join("\n"));
+  }
+}
+const usage = (line: string): UsageError => new UsageError([line]);
+
+const FIXES = ["tid-on-deactivation"];
+const MAX_RUNS = 100_000;
+/** Seeds are 32-bit (the generator takes `seed >>> 0`). */
+const MAX_SEED = 0xffff_ffff;
+
+interface Options {
+  command: string;
+  file?: string;
+  kernel?: string;
+  rt?: boolean;
+  cpuPartial?: boolean;
+  debugVm?: boolean;
+  fixes: string[];
+  checks: boolean;
+  maxSteps?: number;
+  seed?: number;
+  runs?: number;
+  json: boolean;
+}
+
+function parseInteger(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw usage(
+      `${flag}: expected a whole number from ${min} to ${max}, got "${text}"`,
+    );
+  return Number(text);
+}
+
+function parseArgs(argv: string[]): Options | "help" {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  const o: Options = { command: "", fixes: [], checks: true, json: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    // `--flag=value` is the same as `--flag value`.
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw usage(`${flag} needs a value`);
+      return v;
+    };
+    const noValue = () => {
+      if (inline !== undefined) throw usage(`${flag} takes no value`);
+    };
+    switch (flag) {
+      case "--kernel":
+        o.kernel = value();
+        break;
+      case "--rt":
+      case "--no-rt":
+        noValue();
+        o.rt = flag === "--rt";
+        break;
+      case "--no-cpu-partial":
+        noValue();
+        o.cpuPartial = false;
+        break;
+      case "--debug-vm":
+        noValue();
+        o.debugVm = true;
+        break;
+      case "--fix": {
+        const fix = value();
+        if (!FIXES.includes(fix))
+          throw usage(
+            `--fix: unknown fix "${fix}" (known: ${FIXES.join(", ")})`,
+          );
+        if (!o.fixes.includes(fix)) o.fixes.push(fix);
+        break;
+      }
+      case "--no-checks":
+        noValue();
+        o.checks = false;
+        break;
+      case "--max-steps":
+        o.maxSteps = parseInteger(flag, value(), 1, 100_000_000);
+        break;
+      case "--seed":
+        o.seed = parseInteger(flag, value(), 0, MAX_SEED);
+        break;
+      case "--runs":
+        o.runs = parseInteger(flag, value(), 1, MAX_RUNS);
+        break;
+      case "--json":
+        noValue();
+        o.json = true;
+        break;
+      default:
+        if (arg.startsWith("-") && arg !== "-")
+          throw usage(`unknown option ${flag} (see --help)`);
+        positional.push(arg);
+    }
+  }
+  const [command, ...rest] = positional;
+  if (command === undefined)
+    throw usage("missing command: run, random or list (see --help)");
+  o.command = command;
+  const runFlags =
+    o.kernel !== undefined ||
+    o.rt !== undefined ||
+    o.cpuPartial !== undefined ||
+    o.debugVm !== undefined ||
+    o.fixes.length > 0 ||
+    !o.checks ||
+    o.maxSteps !== undefined;
+  switch (command) {
+    case "list":
+      if (rest.length > 0)
+        throw usage(`list: unexpected argument "${rest[0]}"`);
+      if (runFlags || o.seed !== undefined || o.runs !== undefined)
+        throw usage("list takes no options but --json");
+      break;
+    case "run":
+    case "random":
+      if (rest.length === 0)
+        throw usage(`${command}: missing the scenario file`);
+      if (rest.length > 1)
+        throw usage(`${command}: unexpected argument "${rest[1]}"`);
+      o.file = rest[0];
+      if (command === "run" && (o.seed !== undefined || o.runs !== undefined))
+        throw usage("run: --seed and --runs are options of random");
+      if (command === "random" && o.seed === undefined)
+        throw usage("random: --seed <N> is required");
+      if (command === "random" && o.runs === undefined)
+        throw usage("random: --runs <K> is required");
+      if (command === "random" && o.seed! + o.runs! - 1 > MAX_SEED)
+        throw usage(
+          `random: the last seed, --seed + --runs - 1, must be at most ${MAX_SEED}`,
+        );
+      break;
+    default:
+      throw usage(
+        `unknown command "${command}": expected run, random or list (see --help)`,
+      );
+  }
+  if (o.kernel !== undefined && !variantNames().includes(o.kernel))
+    throw usage(
+      `--kernel: unknown variant "${o.kernel}" (known: ${variantNames().join(", ")})`,
+    );
+  return o;
+}
+
+function readScenarioFile(file: string): string {
+  const tooLarge = (size: number) =>
+    usage(
+      `${file}: too large (${size} bytes; the limit is ${MAX_SCENARIO_BYTES})`,
+    );
+  try {
+    // The size first, so a huge file is never read; then again for what stat cannot size.
+    const size = statSync(file).size;
+    if (size > MAX_SCENARIO_BYTES) throw tooLarge(size);
+    const bytes = readFileSync(file);
+    if (bytes.length > MAX_SCENARIO_BYTES) throw tooLarge(bytes.length);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (e instanceof TypeError) throw usage(`${file}: not valid UTF-8 text`);
+    const code = (e as { code?: string }).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : `cannot be read (${code ?? (e as Error).message})`;
+    throw usage(`${file}: ${why}`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Reads, overrides the kernel fields the flags name, then validates the combination. */
+function loadScenario(o: Options): Scenario {
+  const file = o.file!;
+  const text = readScenarioFile(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    throw usage(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (isObject(raw) && isObject(raw.kernel)) {
+    const k = { ...raw.kernel };
+    if (o.kernel !== undefined) k.variant = o.kernel;
+    if (o.rt !== undefined) k.preemptRt = o.rt;
+    if (o.cpuPartial !== undefined) k.cpuPartial = o.cpuPartial;
+    if (o.debugVm !== undefined) k.debugVm = o.debugVm;
+    if (o.fixes.length > 0)
+      k.fixes = [
+        ...new Set([...(Array.isArray(k.fixes) ? k.fixes : []), ...o.fixes]),
+      ];
+    raw = { ...raw, kernel: k };
+  }
+  const r = parseScenario(raw);
+  if (!r.ok) throw new UsageError(r.errors.map((e) => `${file}: ${e}`));
+  return r.scenario;
+}
+
+/** Runs one session. A scenario whose prepared operations cannot run is the input's fault. */
+function runOnce(
+  o: Options,
+  s: Scenario,
+  seed: number | null,
+): { result: RunResult; kernel: string } {
+  let sess: Session;
+  try {
+    sess = start(s, { checks: o.checks });
+  } catch (e) {
+    if (e instanceof StepRefused)
+      throw usage(`${o.file}: the scenario cannot run: ${e.message}`);
+    throw e;
+  }
+  const result = runSession(sess, {
+    checks: o.checks,
+    maxSteps: o.maxSteps,
+    seed,
+  });
+  return { result, kernel: sess.variant.name };
+}
+
+// ---- Output ----
+
+/** Object keys in code-point order, so the output never depends on the locale. */
+function sortedKeys(r: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+const findingJson = (f: Finding) => ({
+  code: f.code,
+  step: f.step,
+  actor: f.actor,
+  message: f.message,
+  slabs: f.slabs,
+  objects: f.objects,
+});
+
+const findingLine = (f: Finding) =>
+  `step ${f.step}  ${f.code}  ${f.actor ?? "-"}: ${f.message}`;
+
+const STOP: Record<RunResult["stopReason"], string> = {
+  done: "done: every actor finished",
+  deadlock: "deadlock: nothing can make progress",
+  "schedule-ended": "the schedule ended (rest: stop)",
+  "step-limit": "the step limit was reached",
+  crashed: "an actor crashed",
+};
+
+/** Right-aligned columns; the first column left-aligned. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) =>
+    Math.max(...rows.map((r) => r[c]!.length)),
+  );
+  return rows.map((r) =>
+    r
+      .map((cell, c) =>
+        c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
+      )
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+function runCommand(o: Options): string {
+  const s = loadScenario(o);
+  const { result: r, kernel } = runOnce(o, s, null);
+  const m = r.machine;
+  const total = totalStats(m);
+  const names = Object.keys(total).sort();
+  if (o.json) {
+    return `${JSON.stringify({
+      scenario: s.title,
+      kernel,
+      steps: r.steps,
+      completed: r.completed,
+      stopReason: r.stopReason,
+      skippedEntries: r.skippedEntries,
+      findings: r.findings.map(findingJson),
+      stats: sortedKeys(total),
+      statsPerCpu: m.stats.map(sortedKeys),
+    })}\n`;
+  }
+  const out = [
+    `scenario  ${s.title}`,
+    `kernel    ${kernel}`,
+    `steps     ${r.steps}`,
+    `stop      ${STOP[r.stopReason]}`,
+    `skipped   ${r.skippedEntries} schedule ${r.skippedEntries === 1 ? "entry" : "entries"}`,
+    `findings  ${r.findings.length === 0 ? "none" : r.findings.length}`,
+    ...r.findings.map((f) => `  ${findingLine(f)}`),
+  ];
+  if (names.length === 0) out.push("SLUB stats: none");
+  else {
+    const header = ["SLUB stats", ...m.stats.map((_, c) => `cpu${c}`), "total"];
+    const rows = names.map((n) => [
+      n,
+      ...m.stats.map((st) => String(st[n] ?? 0)),
+      String(total[n]),
+    ]);
+    out.push(
+      ...table([header, ...rows]).map((l, i) => (i === 0 ? l : `  ${l}`)),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function randomCommand(o: Options): string {
+  const s = loadScenario(o);
+  const first = o.seed!;
+  const byCode: Record<string, number> = {};
+  let failingRuns = 0;
+  let firstFailingSeed: number | null = null;
+  let firstFinding: Finding | null = null;
+  let kernel = "";
+  for (let i = 0; i < o.runs!; i++) {
+    const seed = first + i;
+    const { result: r, kernel: k } = runOnce(o, s, seed);
+    kernel = k;
+    for (const f of r.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    if (r.findings.length === 0) continue;
+    failingRuns++;
+    if (firstFailingSeed === null) {
+      firstFailingSeed = seed;
+      firstFinding = r.findings[0]!;
+    }
+  }
+  if (o.json) {
+    return `${JSON.stringify({
+      runs: o.runs,
+      failingRuns,
+      byCode: sortedKeys(byCode),
+      firstFailingSeed,
+      firstFinding: firstFinding && findingJson(firstFinding),
+    })}\n`;
+  }
+  const last = first + o.runs! - 1;
+  const out = [
+    `scenario  ${s.title}`,
+    `kernel    ${kernel}`,
+    `runs      ${o.runs} (seeds ${first === last ? first : `${first} to ${last}`})`,
+    `failing   ${failingRuns} ${failingRuns === 1 ? "run" : "runs"} with findings`,
+  ];
+  const codes = Object.keys(byCode).sort();
+  if (codes.length > 0) {
+    out.push("findings by code");
+    out.push(
+      ...table(codes.map((c) => [c, String(byCode[c])])).map((l) => `  ${l}`),
+    );
+  }
+  if (firstFailingSeed !== null && firstFinding) {
+    out.push(
+      `first failing seed ${firstFailingSeed} (again: --seed ${firstFailingSeed} --runs 1)`,
+    );
+    out.push(`  ${findingLine(firstFinding)}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function listCommand(o: Options): string {
+  const variants = variantNames().map((name) => {
+    const info = variantInfo(name)!;
+    return { name, title: info.title, rtCapable: info.rtCapable };
+  });
+  if (o.json) return `${JSON.stringify(variants)}\n`;
+  const width = Math.max(...variants.map((v) => v.name.length));
+  const line = (v: (typeof variants)[number]) =>
+    `${v.name.padEnd(width)}  ${v.title}${v.rtCapable ? " (can be built with PREEMPT_RT)" : ""}`;
+  return `${variants.map(line).join("\n")}\n`;
+}
+
+export function main(argv: readonly string[]): CliResult {
+  try {
+    const o = parseArgs([...argv]);
+    if (o === "help") return { code: 0, stdout: HELP, stderr: "" };
+    const stdout =
+      o.command === "list"
+        ? listCommand(o)
+        : o.command === "run"
+          ? runCommand(o)
+          : randomCommand(o);
+    return { code: 0, stdout, stderr: "" };
+  } catch (e) {
+    if (e instanceof UsageError)
+      return {
+        code: 2,
+        stdout: "",
+        stderr: e.lines.map((l) => `slabscope: ${l}\n`).join(""),
+      };
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    return {
+      code: 1,
+      stdout: "",
+      stderr: `slabscope: internal error (a bug in slabscope): ${detail}\n`,
+    };
+  }
+}

@@ -290,18 +290,18 @@ describe("invalid input exits with 2 and says why", () => {
       JSON.stringify({
         format: "slabscope/scenario",
         version: 1,
-        title: "flush_all before step 0 waits for kworkers that never run",
+        title: "an allocation prepared on a CPU that was just taken offline",
         kernel: { variant: "v5.15", cpus: 2 },
         cache: { objects: 4 },
         prepare: [
-          { cpu: 0, op: { kind: "alloc", slot: "p" } },
-          { cpu: 0, op: { kind: "flushAll" } },
+          { cpu: 0, op: { kind: "cpuOffline", cpu: 1 } },
+          { cpu: 1, op: { kind: "alloc", slot: "p" } },
         ],
         actors: [{ name: "A", kind: "task", cpu: 0, ops: [] }],
       }),
     );
     expectUsageError(run("run", file), [
-      `${file}: the scenario cannot run: prepared operation flushAll on cpu 0 cannot run`,
+      `${file}: the scenario cannot run: prepared operation alloc on cpu 1 cannot run`,
     ]);
   });
 

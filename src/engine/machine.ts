@@ -220,14 +220,22 @@ function prepare(
       [p.op],
     );
     m.actors.push(a);
+    // The operation runs alone, except for the kernel's own helpers it waits for (the
+    // kworkers of a flush on v5.15, the IPI handlers on v5.14), which run first.
+    const helpers = m.actors.filter((x) => x.system && x !== a);
     let guard = 0;
-    while (a.status === "ready" && a.op < a.ops.length) {
-      const ch = choicesFor(m, a).find((c) => c.progress);
+    while (
+      (a.status === "ready" && a.op < a.ops.length) ||
+      helpers.some((h) => h.frames.length > 0 || h.op < h.ops.length)
+    ) {
+      const ch = [...helpers, a]
+        .flatMap((x) => choicesFor(m, x, false))
+        .find((c) => c.progress);
       if (!ch)
         throw new StepRefused(
           `prepared operation ${p.op.kind} on cpu ${p.cpu} cannot run`,
         );
-      stepInPlace(m, v, ch, { checks });
+      applyChoice(m, v, ch, { checks });
       if (++guard > 100_000)
         throw new EngineBug("prepared operation does not terminate");
     }
@@ -292,7 +300,9 @@ function entryLocals(k: K, op: Op): Locals | string {
           [obj],
         );
       }
-      ownObject(k, obj);
+      // Freeing an already free object: the kernel goes on and links it into a freelist
+      // again; it is not "in flight" here, it is already on a freelist.
+      else ownObject(k, obj);
       return { page: pid, head: obj, tail: obj, cnt: 1 };
     }
     case "cpuOffline":

@@ -258,3 +258,27 @@ describe("a stale pointer to a discarded slab (first half of the put_cpu_partial
     expect(r.findings).toEqual([]);
   });
 });
+
+describe("prepared state", () => {
+  it("may flush and shrink: the kworkers and IPI handlers they wait for run as part of it", () => {
+    for (const variant of ["v5.14", "v5.15"]) {
+      const s = session(
+        scenario(
+          { variant },
+          [{ name: "A", kind: "task", cpu: 0, ops: allocs("y", 1) }],
+          {
+            prepare: [
+              ...onCpu(0, [...allocs("a", 4), ...allocs("b", 1)]),
+              ...onCpu(1, [{ kind: "flushAll" }, { kind: "shrink" }]),
+            ],
+          },
+        ),
+      );
+      const m = s.machine;
+      expect(m.step).toBe(0);
+      expect(m.cpuSlab[0]).toMatchObject({ page: null, freelist: null });
+      expect(m.actors.every((a) => a.frames.length === 0)).toBe(true);
+      expect(runSession(s).findings).toEqual([]);
+    }
+  });
+});

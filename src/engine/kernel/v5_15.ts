@@ -305,327 +305,355 @@ export const slowSteps = {
   } satisfies StepDef,
 };
 
-export const slabAllocSlow = fn("___slab_alloc", [
-  slowSteps.allocSlowpath,
-  {
-    label: "reread_page",
-    line: "page = READ_ONCE(c->page); if (!page) goto new_slab",
-    run: (k) => {
-      const page = c(k).page;
-      k.L.page = page;
-      return page === null ? goto("new_slab") : undefined;
-    },
-  },
-  {
-    label: "redo",
-    line: "if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); goto deactivate_slab; }",
-    run: (k) => {
-      if (!nodeMatch(k, num(k.L, "page"), ref(k.L, "node"))) {
-        stat(k, "ALLOC_NODE_MISMATCH");
-        return goto("deactivate_slab");
-      }
-      return undefined;
-    },
-  },
-  {
+/**
+ * The check at A4, on a page read without the lock. v5.15 uses pfmemalloc_match_unsafe(), which
+ * does not assert PageSlab; the v4 series as posted used pfmemalloc_match(), whose
+ * PageSlabPfmemalloc() asserts it (VM_BUG_ON with CONFIG_DEBUG_VM) on a page that may be gone.
+ */
+export const pfmemallocPeek = {
+  unsafe: {
     line: "if (unlikely(!pfmemalloc_match_unsafe(page, gfpflags))) goto deactivate_slab",
     run: (k) =>
       pfmemallocMatch(k, num(k.L, "page"), false).ok
         ? undefined
         : goto("deactivate_slab"),
-  },
-  {
-    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
-    run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
-  },
-  {
-    line: "if (unlikely(page != c->page)) { local_unlock_irqrestore(); goto reread_page; }",
-    run: (k) =>
-      c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
-  },
-  slowSteps.readCpuFreelist,
-  slowSteps.getFreelistCall,
-  {
-    line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
+  } satisfies StepDef,
+  asserting: {
+    line: "if (unlikely(!pfmemalloc_match(page, gfpflags))) goto deactivate_slab",
     run: (k) => {
-      c(k).page = null;
-      bumpTidIfFixed(k, c(k));
-      return undefined;
+      const r = pfmemallocMatch(k, num(k.L, "page"), true);
+      if (r.bug) return HALT;
+      return r.ok ? undefined : goto("deactivate_slab");
     },
-  },
-  {
-    line: "... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }",
-    run: (k) => {
-      localUnlockIrqrestore(k);
-      stat(k, "DEACTIVATE_BYPASS");
-      return goto("new_slab");
-    },
-  },
-  slowSteps.refill,
-  {
-    label: "load_freelist",
-    line: "lockdep_assert_held(&s->cpu_slab->lock); VM_BUG_ON(!c->page->frozen)",
-    run: (k) => {
-      if (
-        !holds(k.a, { kind: "cpuSlab", cpu: num(k.L, "c") }) &&
-        k.m.config.lockdep
-      ) {
-        report(
-          k,
-          "vm-bug-on",
-          `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
-        );
-      }
-      const page = c(k).page;
-      const frozen = page !== null && k.m.pages[page]!.frozen;
-      if (vmBugOn(k, !frozen, "!c->page->frozen", page === null ? [] : [page]))
-        return HALT;
-      return undefined;
-    },
-  },
-  slowSteps.loadNext,
-  {
-    line: "c->tid = next_tid(c->tid)",
-    run: (k) => {
-      const cs = c(k);
-      cs.tid = nextTid(k.m, cs.tid);
-      return undefined;
-    },
-  },
-  {
-    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist",
-    run: (k) => {
-      localUnlockIrqrestore(k);
-      return ret(k.L.freelist ?? null);
-    },
-  },
-  {
-    label: "page_changed",
-    ...unlockAndGoto(
-      "reread_page",
-      "local_unlock_irqrestore(); goto reread_page  (c->page changed under us)",
-    ),
-  },
-  {
-    label: "deactivate_slab",
-    line: "deactivate_slab: local_lock_irqsave(&s->cpu_slab->lock, flags)",
-    run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
-  },
-  {
-    line: "if (page != c->page) { local_unlock_irqrestore(); goto reread_page; }",
-    run: (k) =>
-      c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
-  },
-  {
-    line: "freelist = c->freelist",
-    run: (k) => {
-      k.L.freelist = c(k).freelist;
-      return undefined;
-    },
-  },
-  {
-    line: "c->page = NULL  (no tid bump here: see the advanced scenario on missing TID updates)",
-    run: (k) => {
-      c(k).page = null;
-      ownSlab(k, num(k.L, "page"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->freelist = NULL  (no tid bump unless the 2022 fix is applied)",
-    run: (k) => {
-      c(k).freelist = null;
-      bumpTidIfFixed(k, c(k));
-      ownChain(k, ref(k.L, "freelist"));
-      return undefined;
-    },
-  },
-  {
-    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)",
-    run: (k) => {
-      localUnlockIrqrestore(k);
-      return call("deactivate_slab", {
-        page: num(k.L, "page"),
-        freelist: ref(k.L, "freelist"),
-      });
-    },
-  },
-  {
-    label: "new_slab",
-    line: "new_slab: if (slub_percpu_partial(c)) {  (unlocked peek)",
-    run: (k) =>
-      hasCpuPartial(k.m) && c(k).partial !== null
-        ? undefined
-        : goto("new_objects"),
-  },
-  {
-    line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
-    run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
-  },
-  {
-    line: "if (unlikely(c->page)) { local_unlock_irqrestore(); goto reread_page; }",
-    run: (k) => (c(k).page !== null ? goto("page_changed") : undefined),
-  },
-  {
-    line: "if (unlikely(!slub_percpu_partial(c))) { local_unlock_irqrestore(); goto new_objects; }",
-    run: (k) => (c(k).partial === null ? goto("partial_gone") : undefined),
-  },
-  {
-    line: "page = c->page = slub_percpu_partial(c)",
-    run: (k) => {
-      const cs = c(k);
-      const page = cs.partial;
-      k.L.page = page;
-      cs.page = page;
-      // Until the next step the page is both c->page and the head of c->partial.
-      k.a.ownsCpuSlab = num(k.L, "c");
-      return undefined;
-    },
-  },
-  {
-    line: "slub_set_percpu_partial(c, page): c->partial = page->next",
-    run: (k) => {
-      const p = slabPage(k, num(k.L, "page"), "slub_set_percpu_partial");
-      c(k).partial = p.next;
-      k.a.ownsCpuSlab = null;
-      return undefined;
-    },
-  },
-  {
-    line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo",
-    run: (k) => {
-      localUnlockIrqrestore(k);
-      stat(k, "CPU_PARTIAL_ALLOC");
-      return goto("redo");
-    },
-  },
-  {
-    label: "partial_gone",
-    ...unlockAndGoto(
-      "new_objects",
-      "local_unlock_irqrestore(); goto new_objects  (partial list emptied under us)",
-    ),
-  },
-  {
-    label: "new_objects",
-    line: "new_objects: freelist = get_partial(s, gfpflags, node, &page)",
-    run: (k) =>
-      call("get_partial", {
-        gfp: k.L.gfp ?? null,
-        node: k.L.node ?? null,
-        c: null,
-      }),
-    after: (k, v) => {
-      const [freelist, page] = v as [number | null, number | null];
-      k.L.freelist = freelist;
-      if (freelist !== null) {
+  } satisfies StepDef,
+};
+
+/** ___slab_alloc() of v5.15, or of the v4 series as posted when `peek` is the asserting check. */
+export function slabAllocSlowFn(peek: StepDef): KernelFn {
+  return fn("___slab_alloc", slabAllocSlowSteps(peek));
+}
+
+function slabAllocSlowSteps(peek: StepDef): StepDef[] {
+  return [
+    slowSteps.allocSlowpath,
+    {
+      label: "reread_page",
+      line: "page = READ_ONCE(c->page); if (!page) goto new_slab",
+      run: (k) => {
+        const page = c(k).page;
         k.L.page = page;
-        return goto("check_new_page");
-      }
-      return undefined;
+        return page === null ? goto("new_slab") : undefined;
+      },
     },
-  },
-  {
-    line: "slub_put_cpu_ptr(s->cpu_slab)  (may be preempted and migrated from here)",
-    run: (k) => {
-      slubPutCpuPtr(k);
-      return undefined;
+    {
+      label: "redo",
+      line: "if (unlikely(!node_match(page, node))) { stat(s, ALLOC_NODE_MISMATCH); goto deactivate_slab; }",
+      run: (k) => {
+        if (!nodeMatch(k, num(k.L, "page"), ref(k.L, "node"))) {
+          stat(k, "ALLOC_NODE_MISMATCH");
+          return goto("deactivate_slab");
+        }
+        return undefined;
+      },
     },
-  },
-  {
-    line: "page = new_slab(s, gfpflags, node)",
-    run: (k) =>
-      call("new_slab", { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
-    after: (k, v) => {
-      k.L.page = v;
-      return undefined;
+    peek,
+    {
+      line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
+      run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
     },
-  },
-  {
-    line: "c = slub_get_cpu_ptr(s->cpu_slab); if (unlikely(!page)) { slab_out_of_memory(); return NULL; }",
-    run: (k) => {
-      slubGetCpuPtr(k);
-      if (k.L.page === null) {
-        k.a.note = "slab_out_of_memory: the page allocator has no free page";
-        return ret(null);
-      }
-      return undefined;
+    {
+      line: "if (unlikely(page != c->page)) { local_unlock_irqrestore(); goto reread_page; }",
+      run: (k) =>
+        c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
     },
-  },
-  {
-    line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (new page: no cmpxchg)",
-    run: (k) => {
-      const p = k.m.pages[num(k.L, "page")]!;
-      k.L.freelist = p.freelist;
-      ownChain(k, p.freelist);
-      p.freelist = null;
-      stat(k, "ALLOC_SLAB");
-      return undefined;
+    slowSteps.readCpuFreelist,
+    slowSteps.getFreelistCall,
+    {
+      line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
+      run: (k) => {
+        c(k).page = null;
+        bumpTidIfFixed(k, c(k));
+        return undefined;
+      },
     },
-  },
-  {
-    label: "check_new_page",
-    line: "check_new_page: if (unlikely(!pfmemalloc_match(page, gfpflags))) goto return_single",
-    run: (k) =>
-      pfmemallocMatch(k, num(k.L, "page"), true).ok
-        ? undefined
-        : goto("return_single"),
-  },
-  {
-    label: "retry_load_page",
-    line: "retry_load_page: local_lock_irqsave(&s->cpu_slab->lock, flags)",
-    run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
-  },
-  {
-    line: "if (unlikely(c->page)) {  (installed by someone while irqs were on)",
-    run: (k) => (c(k).page === null ? goto("install") : undefined),
-  },
-  ...detachCpuSlab(
-    "flushPage",
-    "flushFreelist",
-    "flush_freelist = c->freelist; flush_page = c->page",
-  ),
-  {
-    line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
-    run: (k) => {
-      localUnlockIrqrestore(k);
-      return call("deactivate_slab", {
-        page: num(k.L, "flushPage"),
-        freelist: ref(k.L, "flushFreelist"),
-      });
+    {
+      line: "... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }",
+      run: (k) => {
+        localUnlockIrqrestore(k);
+        stat(k, "DEACTIVATE_BYPASS");
+        return goto("new_slab");
+      },
     },
-    after: (k) => {
-      stat(k, "CPUSLAB_FLUSH");
-      return goto("retry_load_page");
+    slowSteps.refill,
+    {
+      label: "load_freelist",
+      line: "lockdep_assert_held(&s->cpu_slab->lock); VM_BUG_ON(!c->page->frozen)",
+      run: (k) => {
+        if (
+          !holds(k.a, { kind: "cpuSlab", cpu: num(k.L, "c") }) &&
+          k.m.config.lockdep
+        ) {
+          report(
+            k,
+            "vm-bug-on",
+            `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+          );
+        }
+        const page = c(k).page;
+        const frozen = page !== null && k.m.pages[page]!.frozen;
+        if (
+          vmBugOn(k, !frozen, "!c->page->frozen", page === null ? [] : [page])
+        )
+          return HALT;
+        return undefined;
+      },
     },
-  },
-  {
-    label: "install",
-    line: "c->page = page; goto load_freelist",
-    run: (k) => {
-      const page = num(k.L, "page");
-      c(k).page = page;
-      disownSlab(k, page);
-      return goto("load_freelist");
+    slowSteps.loadNext,
+    {
+      line: "c->tid = next_tid(c->tid)",
+      run: (k) => {
+        const cs = c(k);
+        cs.tid = nextTid(k.m, cs.tid);
+        return undefined;
+      },
     },
-  },
-  {
-    label: "return_single",
-    line: "return_single: deactivate_slab(s, page, get_freepointer(s, freelist)); return freelist",
-    run: (k) => {
-      const fl = num(k.L, "freelist");
-      const next = getFreepointer(k, fl);
-      disownChain(k, fl);
-      ownObject(k, fl);
-      ownChain(k, next);
-      return call("deactivate_slab", {
-        page: num(k.L, "page"),
-        freelist: next,
-      });
+    {
+      line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist",
+      run: (k) => {
+        localUnlockIrqrestore(k);
+        return ret(k.L.freelist ?? null);
+      },
     },
-    after: (k) => ret(k.L.freelist ?? null),
-  },
-]);
+    {
+      label: "page_changed",
+      ...unlockAndGoto(
+        "reread_page",
+        "local_unlock_irqrestore(); goto reread_page  (c->page changed under us)",
+      ),
+    },
+    {
+      label: "deactivate_slab",
+      line: "deactivate_slab: local_lock_irqsave(&s->cpu_slab->lock, flags)",
+      run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
+    },
+    {
+      line: "if (page != c->page) { local_unlock_irqrestore(); goto reread_page; }",
+      run: (k) =>
+        c(k).page !== num(k.L, "page") ? goto("page_changed") : undefined,
+    },
+    {
+      line: "freelist = c->freelist",
+      run: (k) => {
+        k.L.freelist = c(k).freelist;
+        return undefined;
+      },
+    },
+    {
+      line: "c->page = NULL  (no tid bump here: see the advanced scenario on missing TID updates)",
+      run: (k) => {
+        c(k).page = null;
+        ownSlab(k, num(k.L, "page"));
+        return undefined;
+      },
+    },
+    {
+      line: "c->freelist = NULL  (no tid bump unless the 2022 fix is applied)",
+      run: (k) => {
+        c(k).freelist = null;
+        bumpTidIfFixed(k, c(k));
+        ownChain(k, ref(k.L, "freelist"));
+        return undefined;
+      },
+    },
+    {
+      line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)",
+      run: (k) => {
+        localUnlockIrqrestore(k);
+        return call("deactivate_slab", {
+          page: num(k.L, "page"),
+          freelist: ref(k.L, "freelist"),
+        });
+      },
+    },
+    {
+      label: "new_slab",
+      line: "new_slab: if (slub_percpu_partial(c)) {  (unlocked peek)",
+      run: (k) =>
+        hasCpuPartial(k.m) && c(k).partial !== null
+          ? undefined
+          : goto("new_objects"),
+    },
+    {
+      line: "local_lock_irqsave(&s->cpu_slab->lock, flags)",
+      run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
+    },
+    {
+      line: "if (unlikely(c->page)) { local_unlock_irqrestore(); goto reread_page; }",
+      run: (k) => (c(k).page !== null ? goto("page_changed") : undefined),
+    },
+    {
+      line: "if (unlikely(!slub_percpu_partial(c))) { local_unlock_irqrestore(); goto new_objects; }",
+      run: (k) => (c(k).partial === null ? goto("partial_gone") : undefined),
+    },
+    {
+      line: "page = c->page = slub_percpu_partial(c)",
+      run: (k) => {
+        const cs = c(k);
+        const page = cs.partial;
+        k.L.page = page;
+        cs.page = page;
+        // Until the next step the page is both c->page and the head of c->partial.
+        k.a.ownsCpuSlab = num(k.L, "c");
+        return undefined;
+      },
+    },
+    {
+      line: "slub_set_percpu_partial(c, page): c->partial = page->next",
+      run: (k) => {
+        const p = slabPage(k, num(k.L, "page"), "slub_set_percpu_partial");
+        c(k).partial = p.next;
+        k.a.ownsCpuSlab = null;
+        return undefined;
+      },
+    },
+    {
+      line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo",
+      run: (k) => {
+        localUnlockIrqrestore(k);
+        stat(k, "CPU_PARTIAL_ALLOC");
+        return goto("redo");
+      },
+    },
+    {
+      label: "partial_gone",
+      ...unlockAndGoto(
+        "new_objects",
+        "local_unlock_irqrestore(); goto new_objects  (partial list emptied under us)",
+      ),
+    },
+    {
+      label: "new_objects",
+      line: "new_objects: freelist = get_partial(s, gfpflags, node, &page)",
+      run: (k) =>
+        call("get_partial", {
+          gfp: k.L.gfp ?? null,
+          node: k.L.node ?? null,
+          c: null,
+        }),
+      after: (k, v) => {
+        const [freelist, page] = v as [number | null, number | null];
+        k.L.freelist = freelist;
+        if (freelist !== null) {
+          k.L.page = page;
+          return goto("check_new_page");
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "slub_put_cpu_ptr(s->cpu_slab)  (may be preempted and migrated from here)",
+      run: (k) => {
+        slubPutCpuPtr(k);
+        return undefined;
+      },
+    },
+    {
+      line: "page = new_slab(s, gfpflags, node)",
+      run: (k) =>
+        call("new_slab", { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
+      after: (k, v) => {
+        k.L.page = v;
+        return undefined;
+      },
+    },
+    {
+      line: "c = slub_get_cpu_ptr(s->cpu_slab); if (unlikely(!page)) { slab_out_of_memory(); return NULL; }",
+      run: (k) => {
+        slubGetCpuPtr(k);
+        if (k.L.page === null) {
+          k.a.note = "slab_out_of_memory: the page allocator has no free page";
+          return ret(null);
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (new page: no cmpxchg)",
+      run: (k) => {
+        const p = k.m.pages[num(k.L, "page")]!;
+        k.L.freelist = p.freelist;
+        ownChain(k, p.freelist);
+        p.freelist = null;
+        stat(k, "ALLOC_SLAB");
+        return undefined;
+      },
+    },
+    {
+      label: "check_new_page",
+      line: "check_new_page: if (unlikely(!pfmemalloc_match(page, gfpflags))) goto return_single",
+      run: (k) =>
+        pfmemallocMatch(k, num(k.L, "page"), true).ok
+          ? undefined
+          : goto("return_single"),
+    },
+    {
+      label: "retry_load_page",
+      line: "retry_load_page: local_lock_irqsave(&s->cpu_slab->lock, flags)",
+      run: (k) => (localLockIrqsave(k) ? undefined : RETRY),
+    },
+    {
+      line: "if (unlikely(c->page)) {  (installed by someone while irqs were on)",
+      run: (k) => (c(k).page === null ? goto("install") : undefined),
+    },
+    ...detachCpuSlab(
+      "flushPage",
+      "flushFreelist",
+      "flush_freelist = c->freelist; flush_page = c->page",
+    ),
+    {
+      line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
+      run: (k) => {
+        localUnlockIrqrestore(k);
+        return call("deactivate_slab", {
+          page: num(k.L, "flushPage"),
+          freelist: ref(k.L, "flushFreelist"),
+        });
+      },
+      after: (k) => {
+        stat(k, "CPUSLAB_FLUSH");
+        return goto("retry_load_page");
+      },
+    },
+    {
+      label: "install",
+      line: "c->page = page; goto load_freelist",
+      run: (k) => {
+        const page = num(k.L, "page");
+        c(k).page = page;
+        disownSlab(k, page);
+        return goto("load_freelist");
+      },
+    },
+    {
+      label: "return_single",
+      line: "return_single: deactivate_slab(s, page, get_freepointer(s, freelist)); return freelist",
+      run: (k) => {
+        const fl = num(k.L, "freelist");
+        const next = getFreepointer(k, fl);
+        disownChain(k, fl);
+        ownObject(k, fl);
+        ownChain(k, next);
+        return call("deactivate_slab", {
+          page: num(k.L, "page"),
+          freelist: next,
+        });
+      },
+      after: (k) => ret(k.L.freelist ?? null),
+    },
+  ];
+}
+
+export const slabAllocSlow = slabAllocSlowFn(pfmemallocPeek.unsafe);
 
 /** new_slab() -> allocate_slab(): irqs stay as the caller has them (on, since patch 15). */
 export const newSlab = fn("new_slab", [

@@ -71,7 +71,8 @@ export function report(
   }
   const f: Finding = {
     code,
-    step: m.step,
+    // The step being executed (checks run after the counter has moved on).
+    step: k.ev.step,
     actor: k.a.name,
     slabs,
     objects,

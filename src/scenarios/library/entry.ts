@@ -37,6 +37,8 @@ export interface LibraryEntry {
 }
 
 /** The kernel variant named the way `--kernel` takes it. */
-export function kernelName(k: Pick<ScenarioKernel, "variant" | "preemptRt">): string {
+export function kernelName(
+  k: Pick<ScenarioKernel, "variant" | "preemptRt">,
+): string {
   return `${k.variant}${k.preemptRt ? " +rt" : ""}`;
 }

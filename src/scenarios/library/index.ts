@@ -1,0 +1,22 @@
+/**
+ * The scenario library: the races from the mailing-list threads and tours of the main paths.
+ * Each entry is data (see entry.ts); library.test.ts holds every entry to what it claims.
+ */
+import type { LibraryEntry } from "./entry";
+import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
+import { r18MissingTidBump } from "./r18-missing-tid-bump";
+import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
+import { tours } from "./tours";
+
+export type { LibraryEntry } from "./entry";
+
+export const library: readonly LibraryEntry[] = [
+  ...tours,
+  r4RecheckRereadPage,
+  r1PutCpuPartialStalePage,
+  r18MissingTidBump,
+];
+
+export function libraryEntry(id: string): LibraryEntry | undefined {
+  return library.find((e) => e.id === id);
+}

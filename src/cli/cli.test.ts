@@ -223,16 +223,59 @@ describe("random", () => {
 });
 
 describe("list and help", () => {
-  it("list prints the variants", () => {
-    const r = run("list");
+  it("variants prints the kernel variants", () => {
+    const r = run("variants");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^v5\.14 {2}mainline v5\.14: /m);
     expect(r.stdout).toMatch(
       /^v5\.15 {2}mainline v5\.15: .*\(can be built with PREEMPT_RT\)$/m,
     );
-    expect(JSON.parse(run("list", "--json").stdout)).toContainEqual(
+    expect(JSON.parse(run("variants", "--json").stdout)).toContainEqual(
       expect.objectContaining({ name: "v5.14", rtCapable: false }),
     );
+  });
+
+  it("list prints the library as { id, title, kernel, fixedKernel, expect }", () => {
+    const rows = JSON.parse(run("list", "--json").stdout) as Record<
+      string,
+      unknown
+    >[];
+    expect(rows).toContainEqual({
+      id: "r1-put-cpu-partial-stale-page",
+      title: expect.any(String),
+      kernel: "v5.14",
+      fixedKernel: "v5.15",
+      expect: ["uaf-slab"],
+    });
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        id: "tour-fast-path",
+        kernel: "v5.15",
+        expect: [],
+      }),
+    );
+    expect(rows.find((r) => r.id === "tour-fast-path")).not.toHaveProperty(
+      "fixedKernel",
+    );
+    expect(run("list").stdout).toMatch(/^r18-missing-tid-bump {2}/m);
+  });
+
+  it("runs a library scenario by id, and replays it on the fixed kernel", () => {
+    const broken = JSON.parse(
+      run("run", "r1-put-cpu-partial-stale-page", "--json").stdout,
+    );
+    expect(
+      broken.findings.map((f: { code: string; step: number }) => [
+        f.code,
+        f.step,
+      ]),
+    ).toEqual([["uaf-slab", 47]]);
+    const fixed = JSON.parse(
+      run("run", "r1-put-cpu-partial-stale-page", "--kernel", "v5.15", "--json")
+        .stdout,
+    );
+    expect(fixed.findings).toEqual([]);
+    expect(fixed.skippedEntries).toBeGreaterThan(0);
   });
 
   it("--help prints usage and succeeds", () => {
@@ -306,10 +349,10 @@ describe("invalid input exits with 2 and says why", () => {
   });
 
   it.each([
-    [[], "missing command: run, random or list (see --help)"],
+    [[], "missing command: run, random, list or variants (see --help)"],
     [
       ["frob"],
-      'unknown command "frob": expected run, random or list (see --help)',
+      'unknown command "frob": expected run, random, list or variants (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],

@@ -5,7 +5,7 @@
  * Exit codes: 0 success (findings are results, not failures), 2 invalid input (file, JSON,
  * schema, flags), 1 an unexpected internal error.
  */
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import {
   runSession,
   start,
@@ -18,6 +18,8 @@ import {
   type Scenario,
   type Session,
 } from "../engine";
+import { library, libraryEntry } from "../scenarios/library";
+import { kernelName } from "../scenarios/library/entry";
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 
 export interface CliResult {
@@ -29,12 +31,13 @@ export interface CliResult {
 const HELP = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
-  run <scenario.json>       run the scenario's schedule and print a summary
-  random <scenario.json>    run seeded random schedules of the scenario
-  list                      list the kernel variants
+  run <scenario>            run the scenario's schedule and print a summary
+  random <scenario>         run seeded random schedules of the scenario
+  list                      list the library scenarios (a <scenario> is a file or a library id)
+  variants                  list the kernel variants
 
 Kernel options (run, random), applied over the scenario's kernel:
-  --kernel <variant>        replay on another variant (see list)
+  --kernel <variant>        replay on another variant (see variants)
   --rt, --no-rt             CONFIG_PREEMPT_RT on or off
   --no-cpu-partial          CONFIG_SLUB_CPU_PARTIAL off
   --fix <name>              apply a later fix (tid-on-deactivation); may be repeated
@@ -162,7 +165,7 @@ function parseArgs(argv: string[]): Options | "help" {
   }
   const [command, ...rest] = positional;
   if (command === undefined)
-    throw usage("missing command: run, random or list (see --help)");
+    throw usage("missing command: run, random, list or variants (see --help)");
   o.command = command;
   const runFlags =
     o.kernel !== undefined ||
@@ -174,10 +177,11 @@ function parseArgs(argv: string[]): Options | "help" {
     o.maxSteps !== undefined;
   switch (command) {
     case "list":
+    case "variants":
       if (rest.length > 0)
-        throw usage(`list: unexpected argument "${rest[0]}"`);
+        throw usage(`${command}: unexpected argument "${rest[0]}"`);
       if (runFlags || o.seed !== undefined || o.runs !== undefined)
-        throw usage("list takes no options but --json");
+        throw usage(`${command} takes no options but --json`);
       break;
     case "run":
     case "random":
@@ -199,7 +203,7 @@ function parseArgs(argv: string[]): Options | "help" {
       break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random or list (see --help)`,
+        `unknown command "${command}": expected run, random, list or variants (see --help)`,
       );
   }
   if (o.kernel !== undefined && !variantNames().includes(o.kernel))
@@ -243,12 +247,18 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /** Reads, overrides the kernel fields the flags name, then validates the combination. */
 function loadScenario(o: Options): Scenario {
   const file = o.file!;
-  const text = readScenarioFile(file);
   let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    throw usage(`${file}: not valid JSON: ${(e as Error).message}`);
+  const entry = libraryEntry(file);
+  if (entry && !existsSync(file)) {
+    // A library id: its scenario as data, through the same overrides and validation.
+    raw = JSON.parse(JSON.stringify(entry.scenario));
+  } else {
+    const text = readScenarioFile(file);
+    try {
+      raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+    } catch (e) {
+      throw usage(`${file}: not valid JSON: ${(e as Error).message}`);
+    }
   }
   if (isObject(raw) && isObject(raw.kernel)) {
     const k = { ...raw.kernel };
@@ -428,7 +438,35 @@ function randomCommand(o: Options): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The library: `{ id, title, kernel, fixedKernel, expect }` for each scenario. */
 function listCommand(o: Options): string {
+  const rows = library.map((e) => {
+    const kernel = kernelName(e.scenario.kernel);
+    const fixedKernel = e.fixed
+      ? kernelName({ ...e.scenario.kernel, ...e.fixed }) +
+        (e.fixed.fixes ?? []).map((f) => ` +${f}`).join("")
+      : undefined;
+    return {
+      id: e.id,
+      title: e.scenario.title,
+      kernel,
+      ...(fixedKernel === undefined ? {} : { fixedKernel }),
+      expect: [...new Set(e.expect.map((x) => x.code))],
+    };
+  });
+  if (o.json) return `${JSON.stringify(rows)}\n`;
+  const width = Math.max(...rows.map((r) => r.id.length));
+  return `${rows
+    .map((r) => {
+      const what = r.fixedKernel
+        ? `${r.expect.join(", ")} on ${r.kernel}; none on ${r.fixedKernel}`
+        : `tour on ${r.kernel}`;
+      return `${r.id.padEnd(width)}  ${r.title}\n${" ".repeat(width)}  (${what})`;
+    })
+    .join("\n")}\n`;
+}
+
+function variantsCommand(o: Options): string {
   const variants = variantNames().map((name) => {
     const info = variantInfo(name)!;
     return { name, title: info.title, rtCapable: info.rtCapable };
@@ -447,9 +485,11 @@ export function main(argv: readonly string[]): CliResult {
     const stdout =
       o.command === "list"
         ? listCommand(o)
-        : o.command === "run"
-          ? runCommand(o)
-          : randomCommand(o);
+        : o.command === "variants"
+          ? variantsCommand(o)
+          : o.command === "run"
+            ? runCommand(o)
+            : randomCommand(o);
     return { code: 0, stdout, stderr: "" };
   } catch (e) {
     if (e instanceof UsageError)

@@ -91,9 +91,17 @@ export function pfmemallocMatch(
 }
 
 /** Takes a page from the page allocator; `null` when the pool is empty. */
-export function allocPage(m: Machine): number | null {
-  const pid = m.freePages.pop();
-  if (pid === undefined) return null;
+export function allocPage(
+  m: Machine,
+  node: number | null = null,
+): number | null {
+  // The most recently freed page (of the requested node, when one is asked for).
+  let i = m.freePages.length - 1;
+  if (node !== null)
+    while (i >= 0 && m.pages[m.freePages[i]!]!.node !== node) i--;
+  if (i < 0) i = m.freePages.length - 1;
+  if (i < 0) return null;
+  const pid = m.freePages.splice(i, 1)[0]!;
   const p = m.pages[pid]!;
   p.gen++;
   return pid;
@@ -206,11 +214,10 @@ const discardSlab = fn("discard_slab", [
     run: (k) => {
       const pid = num(k.L, "page");
       const p = slabPage(k, pid, "discard_slab");
+      // PageSlab is cleared; the rest of struct page keeps its stale values until the page is
+      // reused (a stale pointer still finds the old `next`, as in the RT crash reports).
       p.use = "free";
       p.frozen = false;
-      p.freelist = null;
-      p.inuse = 0;
-      p.next = null;
       p.fp = [];
       k.m.freePages.push(pid);
       disownSlab(k, pid);

@@ -57,9 +57,9 @@ import {
   slubCpuPartial,
 } from "./common";
 import {
-  allocFastTail,
+  allocFastSteps,
   deactivateSlabSteps,
-  freeFastTail,
+  freeFastSteps,
   hasCpuSlab,
   slowSteps,
   unfreezeLoopSteps,
@@ -91,8 +91,11 @@ const tidLoop: StepDef[] = [
   },
 ];
 
-const slabAllocNode = fn("slab_alloc_node", [...tidLoop, ...allocFastTail]);
-const doSlabFree = fn("do_slab_free", [...tidLoop, ...freeFastTail]);
+const slabAllocNode = fn("slab_alloc_node", [
+  ...tidLoop,
+  ...allocFastSteps(false),
+]);
+const doSlabFree = fn("do_slab_free", [...tidLoop, ...freeFastSteps(false)]);
 
 /** __slab_alloc(): the whole slow path with irqs disabled; `c` re-read after disabling them. */
 const slabAllocWrapper = fn("__slab_alloc", [
@@ -345,7 +348,7 @@ const newSlab = fn("new_slab", [
     line: "page = alloc_slab_page(); build the freelist; page->inuse = page->objects; page->frozen = 1",
     run: (k) => {
       if (k.L.gfp === "GFP_KERNEL") mightSleep(k, "alloc_pages(GFP_KERNEL)");
-      const pid = allocPage(k.m);
+      const pid = allocPage(k.m, ref(k.L, "node"));
       k.L.page = pid;
       if (pid !== null) makeSlab(k, pid);
       return undefined;

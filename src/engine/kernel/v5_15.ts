@@ -141,7 +141,7 @@ function slubPutCpuPtr(k: K): void {
 // --- allocation -------------------------------------------------------------------------------
 
 /** Patch 11's order: read `c` first, then the tid through it; the cmpxchg validates the CPU. */
-const cThenTid: StepDef[] = [
+export const cThenTid: StepDef[] = [
   {
     label: "redo",
     line: "c = raw_cpu_ptr(s->cpu_slab)",
@@ -160,65 +160,69 @@ const cThenTid: StepDef[] = [
 ];
 
 /** The lockless allocation fast path after `c` and `tid` are read (label `redo` before it). */
-export const allocFastTail: StepDef[] = [
-  {
-    line: "object = c->freelist",
-    run: (k) => {
-      k.L.object = c(k).freelist;
-      return undefined;
+export function allocFastSteps(rtTakesSlowPath: boolean): StepDef[] {
+  return [
+    {
+      line: "object = c->freelist",
+      run: (k) => {
+        k.L.object = c(k).freelist;
+        return undefined;
+      },
     },
-  },
-  {
-    line: "page = c->page; if (PREEMPT_RT || !object || !page || !node_match(page, node)) __slab_alloc()",
-    run: (k) => {
-      const page = c(k).page;
-      k.L.page = page;
-      const object = ref(k.L, "object");
-      if (
-        k.m.config.preemptRt ||
-        object === null ||
-        page === null ||
-        !nodeMatch(k, page, ref(k.L, "node"))
-      )
-        return call("__slab_alloc", {
-          gfp: k.L.gfp ?? null,
-          node: k.L.node ?? null,
-          c: k.L.c ?? null,
-        });
-      return undefined;
+    {
+      line: rtTakesSlowPath
+        ? "page = c->page; if (PREEMPT_RT || !object || !page || !node_match(page, node)) __slab_alloc()"
+        : "page = c->page; if (!object || !page || !node_match(page, node)) __slab_alloc()",
+      run: (k) => {
+        const page = c(k).page;
+        k.L.page = page;
+        const object = ref(k.L, "object");
+        if (
+          (rtTakesSlowPath && k.m.config.preemptRt) ||
+          object === null ||
+          page === null ||
+          !nodeMatch(k, page, ref(k.L, "node"))
+        )
+          return call("__slab_alloc", {
+            gfp: k.L.gfp ?? null,
+            node: k.L.node ?? null,
+            c: k.L.c ?? null,
+          });
+        return undefined;
+      },
+      after: (_k, v) => ret(v),
     },
-    after: (_k, v) => ret(v),
-  },
-  {
-    line: "next_object = get_freepointer_safe(s, object)",
-    run: (k) => {
-      k.L.next = getFreepointer(k, num(k.L, "object"), true);
-      return undefined;
+    {
+      line: "next_object = get_freepointer_safe(s, object)",
+      run: (k) => {
+        k.L.next = getFreepointer(k, num(k.L, "object"), true);
+        return undefined;
+      },
     },
-  },
-  {
-    line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {object, tid} -> {next_object, next_tid(tid)})",
-    run: (k) => {
-      // this_cpu_*: relative to the CPU the context runs on now, not to the `c` read above.
-      const here = cpuSlab(k, k.cpu);
-      const object = num(k.L, "object");
-      if (here.freelist === object && here.tid === num(k.L, "tid")) {
-        here.freelist = ref(k.L, "next");
-        here.tid = nextTid(k.m, here.tid);
-        ownObject(k, object);
-        stat(k, "ALLOC_FASTPATH");
-        return ret(object);
-      }
-      note(k, "cmpxchg-fail");
-      stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
-      return goto("redo");
+    {
+      line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {object, tid} -> {next_object, next_tid(tid)})",
+      run: (k) => {
+        // this_cpu_*: relative to the CPU the context runs on now, not to the `c` read above.
+        const here = cpuSlab(k, k.cpu);
+        const object = num(k.L, "object");
+        if (here.freelist === object && here.tid === num(k.L, "tid")) {
+          here.freelist = ref(k.L, "next");
+          here.tid = nextTid(k.m, here.tid);
+          ownObject(k, object);
+          stat(k, "ALLOC_FASTPATH");
+          return ret(object);
+        }
+        note(k, "cmpxchg-fail");
+        stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
+        return goto("redo");
+      },
     },
-  },
-];
+  ];
+}
 
 export const slabAllocNode = fn("slab_alloc_node", [
   ...cThenTid,
-  ...allocFastTail,
+  ...allocFastSteps(true),
 ]);
 
 export const slabAllocWrapper = fn("__slab_alloc", [
@@ -496,12 +500,17 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
       run: (k) => (c(k).partial === null ? goto("partial_gone") : undefined),
     },
     {
-      line: "page = c->page = slub_percpu_partial(c)",
+      line: "page = slub_percpu_partial(c)",
       run: (k) => {
-        const cs = c(k);
-        const page = cs.partial;
-        k.L.page = page;
-        cs.page = page;
+        k.L.page = c(k).partial;
+        return undefined;
+      },
+    },
+    {
+      // A separate write: on RT the holder of the local lock can be preempted between the two.
+      line: "c->page = page",
+      run: (k) => {
+        c(k).page = num(k.L, "page");
         // Until the next step the page is both c->page and the head of c->partial.
         k.a.ownsCpuSlab = num(k.L, "c");
         return undefined;
@@ -661,7 +670,7 @@ export const newSlab = fn("new_slab", [
     line: "page = allocate_slab(s, flags, node): alloc_pages(), build the freelist, inuse = objects, frozen = 1",
     run: (k) => {
       if (k.L.gfp === "GFP_KERNEL") mightSleep(k, "alloc_pages(GFP_KERNEL)");
-      const pid = allocPage(k.m);
+      const pid = allocPage(k.m, ref(k.L, "node"));
       if (pid === null) return ret(null);
       makeSlab(k, pid);
       return ret(pid);
@@ -844,116 +853,121 @@ export const deactivateSlab = fn("deactivate_slab", deactivateSlabSteps(false));
 
 /** do_slab_free(): v5.15 lockless fast path on !RT, local_lock on RT. */
 /** The lockless free fast path after `c` and `tid` are read; RT takes the local lock at `rt`. */
-export const freeFastTail: StepDef[] = [
-  {
-    line: "if (likely(page == c->page)) { ... } else __slab_free(s, page, head, tail_obj, cnt, addr)",
-    run: (k) => {
-      if (c(k).page === num(k.L, "page"))
-        return k.m.config.preemptRt ? goto("rt") : undefined;
-      return call("__slab_free", {
-        page: k.L.page ?? null,
-        head: k.L.head ?? null,
-        tail: k.L.tail ?? null,
-        cnt: k.L.cnt ?? 1,
-      });
+export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
+  return [
+    {
+      line: "if (likely(page == c->page)) { ... } else __slab_free(s, page, head, tail_obj, cnt, addr)",
+      run: (k) => {
+        if (c(k).page === num(k.L, "page"))
+          return rtTakesLock && k.m.config.preemptRt ? goto("rt") : undefined;
+        return call("__slab_free", {
+          page: k.L.page ?? null,
+          head: k.L.head ?? null,
+          tail: k.L.tail ?? null,
+          cnt: k.L.cnt ?? 1,
+        });
+      },
+      after: () => ret(),
     },
-    after: () => ret(),
-  },
-  {
-    line: "freelist = READ_ONCE(c->freelist)",
-    run: (k) => {
-      k.L.freelist = c(k).freelist;
-      return undefined;
+    {
+      line: "freelist = READ_ONCE(c->freelist)",
+      run: (k) => {
+        k.L.freelist = c(k).freelist;
+        return undefined;
+      },
     },
-  },
-  {
-    line: "set_freepointer(s, tail_obj, freelist)",
-    run: (k) => {
-      setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
-      return undefined;
+    {
+      line: "set_freepointer(s, tail_obj, freelist)",
+      run: (k) => {
+        setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
+        return undefined;
+      },
     },
-  },
-  {
-    line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {freelist, tid} -> {head, next_tid(tid)})",
-    run: (k) => {
-      const here = cpuSlab(k, k.cpu);
-      if (
-        here.freelist === ref(k.L, "freelist") &&
-        here.tid === num(k.L, "tid")
-      ) {
-        here.freelist = num(k.L, "head");
-        here.tid = nextTid(k.m, here.tid);
+    {
+      line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {freelist, tid} -> {head, next_tid(tid)})",
+      run: (k) => {
+        const here = cpuSlab(k, k.cpu);
+        if (
+          here.freelist === ref(k.L, "freelist") &&
+          here.tid === num(k.L, "tid")
+        ) {
+          here.freelist = num(k.L, "head");
+          here.tid = nextTid(k.m, here.tid);
+          disownObject(k, num(k.L, "head"));
+          stat(k, "FREE_FASTPATH");
+          return ret();
+        }
+        note(k, "cmpxchg-fail");
+        stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
+        return goto("redo");
+      },
+    },
+    {
+      label: "rt",
+      line: "PREEMPT_RT: local_lock(&s->cpu_slab->lock)",
+      run: (k) => (localLock(k) ? undefined : RETRY),
+    },
+    {
+      line: "c = this_cpu_ptr(s->cpu_slab); if (unlikely(page != c->page)) { local_unlock(); goto redo; }",
+      run: (k) => {
+        k.L.c = k.cpu;
+        return c(k).page !== num(k.L, "page") ? goto("rt_changed") : undefined;
+      },
+    },
+    {
+      line: "tid = c->tid; freelist = c->freelist",
+      run: (k) => {
+        const cs = c(k);
+        k.L.tid = cs.tid;
+        k.L.freelist = cs.freelist;
+        return undefined;
+      },
+    },
+    {
+      line: "set_freepointer(s, tail_obj, freelist)",
+      run: (k) => {
+        setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
+        return undefined;
+      },
+    },
+    {
+      line: "c->freelist = head",
+      run: (k) => {
+        c(k).freelist = num(k.L, "head");
         disownObject(k, num(k.L, "head"));
+        return undefined;
+      },
+    },
+    {
+      line: "c->tid = next_tid(tid)",
+      run: (k) => {
+        c(k).tid = nextTid(k.m, num(k.L, "tid"));
+        return undefined;
+      },
+    },
+    {
+      line: "local_unlock(&s->cpu_slab->lock); stat(s, FREE_FASTPATH)",
+      run: (k) => {
+        localUnlock(k);
         stat(k, "FREE_FASTPATH");
         return ret();
-      }
-      note(k, "cmpxchg-fail");
-      stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
-      return goto("redo");
+      },
     },
-  },
-  {
-    label: "rt",
-    line: "PREEMPT_RT: local_lock(&s->cpu_slab->lock)",
-    run: (k) => (localLock(k) ? undefined : RETRY),
-  },
-  {
-    line: "c = this_cpu_ptr(s->cpu_slab); if (unlikely(page != c->page)) { local_unlock(); goto redo; }",
-    run: (k) => {
-      k.L.c = k.cpu;
-      return c(k).page !== num(k.L, "page") ? goto("rt_changed") : undefined;
+    {
+      label: "rt_changed",
+      line: "local_unlock(&s->cpu_slab->lock); goto redo",
+      run: (k) => {
+        localUnlock(k);
+        return goto("redo");
+      },
     },
-  },
-  {
-    line: "tid = c->tid; freelist = c->freelist",
-    run: (k) => {
-      const cs = c(k);
-      k.L.tid = cs.tid;
-      k.L.freelist = cs.freelist;
-      return undefined;
-    },
-  },
-  {
-    line: "set_freepointer(s, tail_obj, freelist)",
-    run: (k) => {
-      setFreepointer(k, num(k.L, "tail"), ref(k.L, "freelist"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->freelist = head",
-    run: (k) => {
-      c(k).freelist = num(k.L, "head");
-      disownObject(k, num(k.L, "head"));
-      return undefined;
-    },
-  },
-  {
-    line: "c->tid = next_tid(tid)",
-    run: (k) => {
-      c(k).tid = nextTid(k.m, num(k.L, "tid"));
-      return undefined;
-    },
-  },
-  {
-    line: "local_unlock(&s->cpu_slab->lock); stat(s, FREE_FASTPATH)",
-    run: (k) => {
-      localUnlock(k);
-      stat(k, "FREE_FASTPATH");
-      return ret();
-    },
-  },
-  {
-    label: "rt_changed",
-    line: "local_unlock(&s->cpu_slab->lock); goto redo",
-    run: (k) => {
-      localUnlock(k);
-      return goto("redo");
-    },
-  },
-];
+  ];
+}
 
-export const doSlabFree = fn("do_slab_free", [...cThenTid, ...freeFastTail]);
+export const doSlabFree = fn("do_slab_free", [
+  ...cThenTid,
+  ...freeFastSteps(true),
+]);
 
 // --- per-CPU partial lists ----------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ export const tours: LibraryEntry[] = [
           text: "new_slab: the partial list is not empty, so under the local lock P0 becomes the cpu slab and c->partial its successor (cpu_partial_alloc).",
         },
         {
-          step: 31,
+          step: 32,
           text: "Back at redo: get_freelist takes P0's free objects onto c->freelist (alloc_refill) and the first one is returned.",
         },
       ],

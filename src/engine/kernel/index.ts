@@ -6,6 +6,7 @@
 import { type KernelFn, type Variant } from "../program";
 import type { KernelConfig } from "../types";
 import { v514Fns } from "./v5_14";
+import { rt2021Variants } from "./rt2021";
 import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
 
 export interface VariantInfo {
@@ -35,6 +36,8 @@ registerVariant({
   rtCapable: true,
   fns: v515Fns,
 });
+
+for (const v of rt2021Variants) registerVariant(v);
 
 export function variantNames(): string[] {
   return [...registry.keys()];

@@ -3,6 +3,7 @@
  * Each entry is data (see entry.ts); library.test.ts holds every entry to what it claims.
  */
 import type { LibraryEntry } from "./entry";
+import { r01RtFreeStealsPartial } from "./r0-1-rt-free-steals-partial";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
@@ -15,6 +16,7 @@ export const library: readonly LibraryEntry[] = [
   r4RecheckRereadPage,
   r1PutCpuPartialStalePage,
   r18MissingTidBump,
+  r01RtFreeStealsPartial,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

@@ -18,6 +18,7 @@ export {
   configOf,
   StepRefused,
   EngineBug,
+  applyChoice,
 } from "./machine";
 export { enabled, choicesFor, stuck, hasWork } from "./scheduler";
 export {

@@ -4,6 +4,10 @@
  */
 import type { LibraryEntry } from "./entry";
 import { r01RtFreeStealsPartial } from "./r0-1-rt-free-steals-partial";
+import {
+  r02MikeV2StillLosesSlab,
+  r2RtPutCpuPartialLostSlab,
+} from "./r0-2-rt-lost-slab";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
@@ -17,6 +21,8 @@ export const library: readonly LibraryEntry[] = [
   r1PutCpuPartialStalePage,
   r18MissingTidBump,
   r01RtFreeStealsPartial,
+  r2RtPutCpuPartialLostSlab,
+  r02MikeV2StillLosesSlab,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

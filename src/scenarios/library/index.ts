@@ -10,6 +10,7 @@ import {
 } from "./r0-2-rt-lost-slab";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
+import { r3RtLocklessFastpath } from "./r3-rt-lockless-fastpath";
 import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
 import { tours } from "./tours";
 
@@ -23,6 +24,7 @@ export const library: readonly LibraryEntry[] = [
   r01RtFreeStealsPartial,
   r2RtPutCpuPartialLostSlab,
   r02MikeV2StillLosesSlab,
+  r3RtLocklessFastpath,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

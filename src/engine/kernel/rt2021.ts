@@ -7,8 +7,10 @@
  *                loop under slub_get_cpu_ptr (migrate_disable on RT: 2180da7ea70a) and
  *                unfreeze_partials detaches the chain with this_cpu_cmpxchg, without the lock.
  *                The fast paths are lockless on RT as well (before patch 35 of the series).
- *   rt-2021-07-mike-v2   Mike Galbraith's v2: the local lock around unfreeze_partials() (seed
- *                000); modelled in put_cpu_partial's drain, not in the flush work.
+ *   rt-2021-07-mike-v2   Mike Galbraith's v2: local_lock around unfreeze_partials() in the drain
+ *                and in the flush work (seed 000).
+ *   rt-2021-07-vlastimil     Vlastimil Babka's counter-proposal, as posted (with its typo).
+ *   rt-2021-07-bent-up-half  Mike's "bent up half" of it.
  *
  * Built from the v5.15 table (whose ___slab_alloc, deactivate_slab and flush paths match the RT
  * tree's at the time) by overriding put_cpu_partial, unfreeze_partials and the fast paths.
@@ -21,6 +23,7 @@ import {
   num,
   ref,
   ret,
+  RETRY,
   variant,
   type K,
   type StepDef,
@@ -29,8 +32,8 @@ import {
 import {
   cpuSlab,
   disownSlab,
-  localLockIrqsave,
-  localUnlockIrqrestore,
+  localLock,
+  localUnlock,
   migrateDisable,
   migrateEnable,
   note,
@@ -55,51 +58,163 @@ function putCpuPtr(k: K): void {
   else preemptEnable(k);
 }
 
-/** put_cpu_partial() with the cmpxchg loop; `drainLocked` adds Mike's lock around the drain. */
-function putCpuPartialSteps(drainLocked: boolean): StepDef[] {
-  const drain: StepDef[] = drainLocked
-    ? [
-        {
-          line: "if (drain && pobjects > slub_cpu_partial(s)) { local_lock_irqsave(&s->cpu_slab->lock, flags);",
-          run: (k) => (localLockIrqsave(k) ? undefined : { kind: "retry" }),
-        },
-        {
-          line: "unfreeze_partials(s);",
-          run: () => call("unfreeze_partials"),
-        },
-        {
-          line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); oldpage = NULL; pobjects = 0; pages = 0; stat(s, CPU_PARTIAL_DRAIN); }",
-          run: (k) => {
-            localUnlockIrqrestore(k);
-            k.L.oldpage = null;
-            k.L.pobjects = 0;
-            k.L.pages = 0;
-            stat(k, "CPU_PARTIAL_DRAIN");
-            return undefined;
-          },
-        },
-      ]
-    : [
-        {
-          line: "if (drain && pobjects > slub_cpu_partial(s)) { unfreeze_partials(s);",
-          run: () => call("unfreeze_partials"),
-          after: (k) => {
-            k.L.oldpage = null;
-            k.L.pobjects = 0;
-            k.L.pages = 0;
-            stat(k, "CPU_PARTIAL_DRAIN");
-            return undefined;
-          },
-        },
-      ];
-  return [
+/**
+ * The put_cpu_partial() of each proposal in seed 000; all keep the this_cpu_cmpxchg loop.
+ *   rt-2021-07     slub_get_cpu_ptr (migrate_disable on RT) only; the drain calls unfreeze_partials.
+ *   mike-v2        as rt-2021-07, with local_lock/local_unlock around the drain's unfreeze_partials.
+ *   vlastimil      RT: local_lock for the whole loop; the drain empties c->partial with a plain write,
+ *                  unlocks, unfreezes the detached chain and relocks. !RT: get_cpu_ptr and
+ *                  unfreeze_partials. As posted, the closing `#ifndef CONFIG_PREMPT_RT` (sic) is
+ *                  never defined, so every configuration ends with put_cpu_ptr(): on RT the lock is
+ *                  never released and the preempt count underflows.
+ *   bent-up-half   Mike's "bent up half" of it: the lock only `if (PREEMPT_RT && drain)`, and the
+ *                  plain write + detached unfreeze on every configuration.
+ */
+type Proposal = "rt-2021-07" | "mike-v2" | "vlastimil" | "bent-up-half";
+
+function putCpuPartialSteps(style: Proposal): StepDef[] {
+  const rt = (k: K) => k.m.config.preemptRt;
+  const lockedHere = (k: K) =>
+    style === "vlastimil"
+      ? rt(k)
+      : style === "bent-up-half"
+        ? rt(k) && k.L.drain === true
+        : false;
+  const enter: StepDef[] = [
     {
-      line: "slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)",
+      line:
+        style === "vlastimil"
+          ? "#ifndef CONFIG_PREEMPT_RT get_cpu_ptr(s->cpu_slab); #else local_lock(&s->cpu_slab->lock); #endif"
+          : "slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)",
       run: (k) => {
+        if (style === "vlastimil" && rt(k)) {
+          if (!localLock(k)) return RETRY;
+          k.L.c = k.cpu;
+          return undefined;
+        }
+        if (style === "vlastimil") {
+          preemptDisable(k);
+          k.L.c = k.cpu;
+          return undefined;
+        }
         getCpuPtr(k);
+        return style === "bent-up-half" ? undefined : goto("loop");
+      },
+    },
+  ];
+  if (style === "bent-up-half")
+    enter.push({
+      line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_lock(&s->cpu_slab->lock)",
+      run: (k) => (lockedHere(k) && !localLock(k) ? RETRY : undefined),
+    });
+  const unfreezeDetached: StepDef[] = [
+    {
+      line: "this_cpu_write(s->cpu_slab->partial, NULL)",
+      run: (k) => {
+        for (const pid of chainOf(k.m, ref(k.L, "oldpage"))) ownSlab(k, pid);
+        cpuSlab(k, k.cpu).partial = null;
         return undefined;
       },
     },
+    {
+      line:
+        style === "vlastimil"
+          ? "local_unlock(&s->cpu_slab->lock)  (RT)"
+          : "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_unlock(&s->cpu_slab->lock)",
+      run: (k) => {
+        if (lockedHere(k)) localUnlock(k);
+        return undefined;
+      },
+    },
+    {
+      line: "__unfreeze_partials(s, oldpage)",
+      run: (k) => call("__unfreeze_partials", { partial: num(k.L, "oldpage") }),
+    },
+    {
+      line:
+        style === "vlastimil"
+          ? "local_lock(&s->cpu_slab->lock); oldpage = NULL; pobjects = 0; pages = 0; stat(s, CPU_PARTIAL_DRAIN)  (RT)"
+          : "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_lock(&s->cpu_slab->lock); oldpage = NULL; ...",
+      run: (k) => {
+        if (lockedHere(k) && !localLock(k)) return RETRY;
+        return drained(k);
+      },
+    },
+  ];
+  const drain: StepDef[] =
+    style === "mike-v2"
+      ? [
+          {
+            line: "if (drain && pobjects > slub_cpu_partial(s)) { local_lock(&s->cpu_slab->lock);",
+            run: (k) => (localLock(k) ? undefined : RETRY),
+          },
+          {
+            line: "unfreeze_partials(s);",
+            run: () => call("unfreeze_partials"),
+          },
+          {
+            line: "local_unlock(&s->cpu_slab->lock); oldpage = NULL; pobjects = 0; pages = 0; stat(s, CPU_PARTIAL_DRAIN); }",
+            run: (k) => {
+              localUnlock(k);
+              return drained(k);
+            },
+          },
+        ]
+      : style === "rt-2021-07"
+        ? [
+            {
+              line: "if (drain && pobjects > slub_cpu_partial(s)) { unfreeze_partials(s);",
+              run: () => call("unfreeze_partials"),
+              after: drained,
+            },
+          ]
+        : style === "vlastimil"
+          ? [
+              {
+                line: "if (drain && pobjects > slub_cpu_partial(s)) {  #ifndef CONFIG_PREEMPT_RT unfreeze_partials(s);",
+                run: (k) => (rt(k) ? undefined : call("unfreeze_partials")),
+                after: (k) => {
+                  drained(k);
+                  return goto("link");
+                },
+              },
+              ...unfreezeDetached,
+            ]
+          : unfreezeDetached;
+  const leave: StepDef[] =
+    style === "vlastimil"
+      ? [
+          {
+            line: "#ifndef CONFIG_PREMPT_RT put_cpu_ptr(s->cpu_slab); #else local_unlock(...); #endif  (sic: PREMPT)",
+            run: (k) => {
+              // CONFIG_PREMPT_RT is never defined: this branch is taken on RT as well.
+              preemptEnable(k);
+              return ret();
+            },
+          },
+        ]
+      : [
+          ...(style === "bent-up-half"
+            ? [
+                {
+                  line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_unlock(&s->cpu_slab->lock)",
+                  run: (k: K) => {
+                    if (lockedHere(k)) localUnlock(k);
+                    return undefined;
+                  },
+                } satisfies StepDef,
+              ]
+            : []),
+          {
+            line: "slub_put_cpu_ptr(s->cpu_slab)",
+            run: (k) => {
+              putCpuPtr(k);
+              return ret();
+            },
+          },
+        ];
+  return [
+    ...enter,
     {
       label: "loop",
       line: "do { pages = 0; pobjects = 0; oldpage = this_cpu_read(s->cpu_slab->partial);",
@@ -146,46 +261,77 @@ function putCpuPartialSteps(drainLocked: boolean): StepDef[] {
         return undefined;
       },
     },
-    {
-      line: "slub_put_cpu_ptr(s->cpu_slab)",
-      run: (k) => {
-        putCpuPtr(k);
-        return ret();
-      },
-    },
+    ...leave,
   ];
 }
 
-/** unfreeze_partials(): detach this CPU's chain with this_cpu_cmpxchg, no lock. */
-const unfreezePartialsCmpxchg = fn("unfreeze_partials", [
-  {
-    label: "again",
-    line: "partial_page = this_cpu_read(s->cpu_slab->partial)",
-    run: (k) => {
-      k.L.partial = cpuSlab(k, k.cpu).partial;
-      return k.L.partial === null ? ret() : undefined;
+/** After a drain: the old chain is gone from this CPU. */
+function drained(k: K): undefined {
+  k.L.oldpage = null;
+  k.L.pobjects = 0;
+  k.L.pages = 0;
+  stat(k, "CPU_PARTIAL_DRAIN");
+  return undefined;
+}
+
+/** unfreeze_partials(): detach this CPU's chain with this_cpu_cmpxchg (under the lock on RT for `locked`). */
+function unfreezePartialsFn(locked: boolean) {
+  const lock: StepDef[] = locked
+    ? [
+        {
+          line: "#ifdef CONFIG_PREEMPT_RT local_lock(&s->cpu_slab->lock); #endif",
+          run: (k) =>
+            k.m.config.preemptRt && !localLock(k) ? RETRY : undefined,
+        },
+      ]
+    : [];
+  const unlock: StepDef[] = locked
+    ? [
+        {
+          line: "#ifdef CONFIG_PREEMPT_RT local_unlock(&s->cpu_slab->lock); #endif",
+          run: (k) => {
+            if (k.m.config.preemptRt) localUnlock(k);
+            return k.L.partial === null ? ret() : undefined;
+          },
+        },
+      ]
+    : [];
+  return fn("unfreeze_partials", [
+    ...lock,
+    {
+      label: "again",
+      line: "partial_page = this_cpu_read(s->cpu_slab->partial)",
+      run: (k) => {
+        k.L.partial = cpuSlab(k, k.cpu).partial;
+        return k.L.partial === null
+          ? locked
+            ? goto("detached")
+            : ret()
+          : undefined;
+      },
     },
-  },
-  {
-    line: "} while (this_cpu_cmpxchg(s->cpu_slab->partial, partial_page, NULL) != partial_page)",
-    run: (k) => {
-      const here = cpuSlab(k, k.cpu);
-      const p = ref(k.L, "partial");
-      if (here.partial !== p) {
-        note(k, "cmpxchg-fail");
-        return goto("again");
-      }
-      for (const pid of chainOf(k.m, p)) ownSlab(k, pid);
-      here.partial = null;
-      return undefined;
+    {
+      line: "} while (this_cpu_cmpxchg(s->cpu_slab->partial, partial_page, NULL) != partial_page)",
+      run: (k) => {
+        const here = cpuSlab(k, k.cpu);
+        const p = ref(k.L, "partial");
+        if (here.partial !== p) {
+          note(k, "cmpxchg-fail");
+          return goto("again");
+        }
+        for (const pid of chainOf(k.m, p)) ownSlab(k, pid);
+        here.partial = null;
+        return undefined;
+      },
     },
-  },
-  {
-    line: "__unfreeze_partials(s, partial_page)",
-    run: (k) => call("__unfreeze_partials", { partial: num(k.L, "partial") }),
-    after: () => ret(),
-  },
-]);
+    ...unlock.map((u) => ({ ...u, label: "detached" })),
+    {
+      line: "__unfreeze_partials(s, partial_page)",
+      run: (k) => call("__unfreeze_partials", { partial: num(k.L, "partial") }),
+      after: () => ret(),
+    },
+  ]);
+}
 
 /** The fast paths of the RT tree before patch 35: lockless on RT too. */
 const slabAllocNodeLockless = fn("slab_alloc_node", [
@@ -205,18 +351,67 @@ const rt202107 = variant(
   [
     slabAllocNodeLockless,
     doSlabFreeLockless,
-    fn("put_cpu_partial", putCpuPartialSteps(false)),
-    unfreezePartialsCmpxchg,
+    fn("put_cpu_partial", putCpuPartialSteps("rt-2021-07")),
+    unfreezePartialsFn(false),
   ],
 );
 
+/** Mike's v2 also wraps the flush work's unfreeze_partials() in the lock. */
+const flushCpuSlabMike = fn("flush_cpu_slab", [
+  {
+    line: "c = this_cpu_ptr(s->cpu_slab); if (c->page) flush_slab(s, c, true)",
+    run: (k) => {
+      k.L.c = k.cpu;
+      return cpuSlab(k, k.cpu).page !== null
+        ? call("flush_slab", { c: k.cpu })
+        : undefined;
+    },
+  },
+  {
+    line: "local_lock(&s->cpu_slab->lock)",
+    run: (k) => (localLock(k) ? undefined : RETRY),
+  },
+  { line: "unfreeze_partials(s)", run: () => call("unfreeze_partials") },
+  {
+    line: "local_unlock(&s->cpu_slab->lock)",
+    run: (k) => {
+      localUnlock(k);
+      return ret();
+    },
+  },
+]);
+
 const mikeV2 = variant(
   "rt-2021-07-mike-v2",
-  "rt-2021-07 with Mike Galbraith's v2: the local lock around the drain's unfreeze_partials() only",
+  "rt-2021-07 with Mike Galbraith's v2: the local lock around unfreeze_partials() only",
   true,
   rt202107.fns,
-  [fn("put_cpu_partial", putCpuPartialSteps(true))],
+  [fn("put_cpu_partial", putCpuPartialSteps("mike-v2")), flushCpuSlabMike],
+);
+
+const vlastimil = variant(
+  "rt-2021-07-vlastimil",
+  "rt-2021-07 with Vlastimil Babka's counter-proposal as posted (whole put_cpu_partial under the lock on RT; a CONFIG_PREMPT_RT typo)",
+  true,
+  rt202107.fns,
+  [
+    fn("put_cpu_partial", putCpuPartialSteps("vlastimil")),
+    unfreezePartialsFn(true),
+  ],
+);
+
+const bentUpHalf = variant(
+  "rt-2021-07-bent-up-half",
+  "rt-2021-07 with Mike's \"bent up half\" of Vlastimil's patch: the lock only on RT when draining",
+  true,
+  rt202107.fns,
+  [fn("put_cpu_partial", putCpuPartialSteps("bent-up-half"))],
 );
 
 /** The variants of this file, registered by kernel/index.ts. */
-export const rt2021Variants: readonly Variant[] = [rt202107, mikeV2];
+export const rt2021Variants: readonly Variant[] = [
+  rt202107,
+  mikeV2,
+  vlastimil,
+  bentUpHalf,
+];

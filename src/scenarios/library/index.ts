@@ -8,6 +8,7 @@ import {
   r02MikeV2StillLosesSlab,
   r2RtPutCpuPartialLostSlab,
 } from "./r0-2-rt-lost-slab";
+import { r05VlastimilTypo } from "./r0-5-vlastimil-typo";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r3RtLocklessFastpath } from "./r3-rt-lockless-fastpath";
@@ -25,6 +26,7 @@ export const library: readonly LibraryEntry[] = [
   r2RtPutCpuPartialLostSlab,
   r02MikeV2StillLosesSlab,
   r3RtLocklessFastpath,
+  r05VlastimilTypo,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

@@ -181,6 +181,8 @@ export function readSlabWords(opts: {
   freelist: string;
   counters: string;
   expectFrozen?: boolean;
+  /** The assertion as the kernel writes it, when it differs from the usual `!old.frozen`. */
+  assertion?: string;
 }): StepDef {
   const { who, expectFrozen } = opts;
   return {
@@ -195,7 +197,7 @@ export function readSlabWords(opts: {
         vmBugOn(
           k,
           p.frozen !== expectFrozen,
-          expectFrozen ? "!old.frozen" : "new.frozen",
+          opts.assertion ?? (expectFrozen ? "!old.frozen" : "new.frozen"),
           [p.id],
         )
       )
@@ -235,6 +237,7 @@ const getFreelist = fn("get_freelist", [
     freelist: "freelist",
     counters: "counters",
     expectFrozen: true,
+    assertion: "!new.frozen",
   }),
   {
     line: "__cmpxchg_double_slab(page: freelist, counters -> NULL, {inuse = objects, frozen = freelist != NULL})",

@@ -9,6 +9,7 @@ import {
   r2RtPutCpuPartialLostSlab,
 } from "./r0-2-rt-lost-slab";
 import { r05VlastimilTypo } from "./r0-5-vlastimil-typo";
+import { r06BentUpHalfIrq } from "./r0-6-bent-up-half-irq";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r3RtLocklessFastpath } from "./r3-rt-lockless-fastpath";
@@ -27,6 +28,7 @@ export const library: readonly LibraryEntry[] = [
   r02MikeV2StillLosesSlab,
   r3RtLocklessFastpath,
   r05VlastimilTypo,
+  r06BentUpHalfIrq,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

@@ -2,10 +2,12 @@
  * Benchmarks: `npm run bench` prints a table; `npm run bench -- --json` prints one JSON object.
  * Engine throughput: micro-steps per second with the after-step checks on and off, for a busy
  * scenario at 1, 2, 4 and 8 CPUs (each CPU runs two tasks allocating and freeing, plus an IRQ).
+ * Timeline: seek time, frame size and trace memory (./timeline.ts).
  */
 import { performance } from "node:perf_hooks";
 import { runSession, start } from "../engine";
 import { busyScenario } from "./scenarios";
+import { benchTimeline } from "./timeline";
 
 function measure(cpus: number, checks: boolean): number {
   const sc = busyScenario(cpus, 60);
@@ -28,11 +30,16 @@ const rows: { cpus: number; on: number; off: number }[] = [];
 for (const cpus of [1, 2, 4, 8])
   rows.push({ cpus, on: measure(cpus, true), off: measure(cpus, false) });
 const four = rows.find((r) => r.cpus === 4)!;
+const tl = await benchTimeline();
 if (json) {
   const out: Record<string, unknown> = {
     "engine.stepsPerSecChecksOn": four.on,
     "engine.stepsPerSecChecksOff": four.off,
     "engine.byCpus": rows,
+    "timeline.seekP95Ms": tl.seekP95Ms,
+    "timeline.frameBytesMax": tl.frameBytesMax,
+    "timeline.traceMB": tl.traceMB,
+    "timeline.detail": tl,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -46,5 +53,22 @@ if (json) {
     );
   console.log(
     `budget: >= 200000 with checks on at 4 cpus: ${four.on >= 200_000 ? "met" : "NOT met"}`,
+  );
+  console.log("");
+  console.log(
+    `timeline (${tl.traceSteps} steps, keyframes every ${tl.keyframeEvery}, built in ${tl.buildMs} ms)`,
+  );
+  console.log(
+    `seek p50 ${tl.seekP50Ms} ms  p95 ${tl.seekP95Ms} ms  max ${tl.seekMaxMs} ms  (budget p95 <= 16 ms: ${tl.seekP95Ms <= 16 ? "met" : "NOT met"})`,
+  );
+  console.log(
+    `largest frame ${tl.frameBytesMax} bytes (budget <= 65536: ${tl.frameBytesMax <= 65536 ? "met" : "NOT met"})`,
+  );
+  for (const s of tl.frameBytesByScenario)
+    console.log(
+      `  ${String(s.maxBytes).padStart(6)}  ${s.title} (${s.steps} steps)`,
+    );
+  console.log(
+    `trace memory ${tl.traceMB ?? "n/a"} MB (${tl.traceMBNote}); keyframes and step arrays ${tl.traceOwnMB} MB`,
   );
 }

@@ -5,7 +5,9 @@
 import {
   fmtObj,
   totalStats,
+  type Choice,
   type Finding,
+  type FindingCode,
   type Machine,
   type StepEvent,
 } from "../engine";
@@ -31,7 +33,15 @@ export interface SlabView {
   where: string;
 }
 
+export interface NodeView {
+  id: number;
+  partial: number[];
+  nrPartial: number;
+  listLock: string | null;
+}
+
 export interface ActorView {
+  id: number;
   name: string;
   kind: string;
   cpu: number;
@@ -41,22 +51,66 @@ export interface ActorView {
   waiting: string | null;
 }
 
-export interface Frame {
-  step: number;
-  total: number;
-  event: { actor: string; fn: string; line: string; notes: string[] } | null;
+/** The state at one step, as the UI shows it. */
+export interface StateView {
   cpus: CpuView[];
-  nodes: {
-    id: number;
-    partial: number[];
-    nrPartial: number;
-    listLock: string | null;
-  }[];
+  nodes: NodeView[];
   slabs: SlabView[];
   actors: ActorView[];
-  findings: Finding[];
   stats: Record<string, number>;
+}
+
+/** The micro-step that led to the frame's state (step `step` of the trace, 0-based). */
+export interface EventView {
+  step: number;
+  actorId: number;
+  actor: string;
+  cpu: number;
+  via: Choice["via"];
+  fn: string;
+  line: string;
+  label: string | null;
+  notes: string[];
+  stats: string[];
+  findings: FindingCode[];
+  opStart: boolean;
+  opEnd: boolean;
+}
+
+/** Who may take the next step at the cursor; `scheduled` marks the one the timeline takes. */
+export interface ChoiceView {
+  actor: number;
+  name: string;
+  cpu: number;
+  via: Choice["via"];
+  /** false when the step would only spin (the lock it wants is still held). */
+  progress: boolean;
+  scheduled: boolean;
+}
+
+/** What differs from the state one step earlier: CPU, slab (page) and node ids, actor names. */
+export interface Changed {
+  cpus: number[];
+  slabs: number[];
+  nodes: number[];
+  actors: string[];
+}
+
+/** At most this many findings travel in a frame (the newest); `findingsTotal` counts them all. */
+export const FRAME_FINDINGS = 50;
+
+export interface Frame extends StateView {
+  /** Micro-steps taken: the cursor, 0 to `total`. */
+  step: number;
+  total: number;
+  event: EventView | null;
+  changed: Changed;
+  enabled: ChoiceView[];
+  findings: Finding[];
+  findingsTotal: number;
   narration: string | null;
+  /** At the end of the trace: why it stops there. */
+  stop: { reason: string; message: string | null } | null;
 }
 
 function chain(m: Machine, head: number | null): string[] {
@@ -74,13 +128,15 @@ function chain(m: Machine, head: number | null): string[] {
   return out;
 }
 
-export function buildFrame(
+function opText(op: Machine["actors"][number]["ops"][number] | undefined) {
+  if (!op) return "";
+  return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
+}
+
+export function buildView(
   m: Machine,
   fnLines: (fn: string, pc: number) => string,
-  event: StepEvent | null,
-  total: number,
-  narration: string | null,
-): Frame {
+): StateView {
   const name = (id: number | null) =>
     id === null ? null : (m.actors[id]?.name ?? null);
   const where = new Map<number, string>();
@@ -95,14 +151,6 @@ export function buildFrame(
     n.partial.forEach((p) => where.set(p, `node ${n.id} partial`)),
   );
   return {
-    step: m.step,
-    total,
-    event: event && {
-      actor: name(event.actor) ?? "?",
-      fn: event.fn,
-      line: event.line,
-      notes: event.notes,
-    },
     cpus: m.cpus.map((c, i) => {
       const cs = m.cpuSlab[i]!;
       const partial: number[] = [];
@@ -145,6 +193,7 @@ export function buildFrame(
     actors: m.actors
       .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
       .map((a) => ({
+        id: a.id,
         name: a.name,
         kind: a.kind,
         cpu: a.cpu,
@@ -152,14 +201,55 @@ export function buildFrame(
           a.status === "ready" && a.frames.length === 0 && a.op >= a.ops.length
             ? "done"
             : a.status,
-        op: a.ops[a.op]
-          ? `${a.ops[a.op]!.kind}${"slot" in a.ops[a.op]! ? ` ${(a.ops[a.op] as { slot: string }).slot}` : ""}`
-          : "",
+        op: opText(a.ops[a.op]),
         stack: a.frames.map((f) => ({ fn: f.fn, line: fnLines(f.fn, f.pc) })),
         waiting: a.wait ? a.wait.kind : null,
       })),
-    findings: [...m.findings],
     stats: totalStats(m),
-    narration,
+  };
+}
+
+export function eventView(m: Machine, ev: StepEvent): EventView {
+  return {
+    step: ev.step,
+    actorId: ev.actor,
+    actor: m.actors[ev.actor]?.name ?? "?",
+    cpu: ev.cpu,
+    via: ev.via,
+    fn: ev.fn,
+    line: ev.line,
+    label: ev.label,
+    notes: [...ev.notes],
+    stats: [...ev.stats],
+    findings: ev.findings.map((f) => f.code),
+    opStart: ev.opStart,
+    opEnd: ev.opEnd,
+  };
+}
+
+function changedIds<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (x: T) => number | string,
+): (number | string)[] {
+  const old = new Map(before.map((x) => [key(x), JSON.stringify(x)]));
+  const out: (number | string)[] = [];
+  for (const x of after) {
+    const k = key(x);
+    if (old.get(k) !== JSON.stringify(x)) out.push(k);
+    old.delete(k);
+  }
+  // Gone since the previous step (a slab discarded, a helper done).
+  for (const k of old.keys()) out.push(k);
+  return out;
+}
+
+export function diffViews(before: StateView | null, after: StateView): Changed {
+  if (!before) return { cpus: [], slabs: [], nodes: [], actors: [] };
+  return {
+    cpus: changedIds(before.cpus, after.cpus, (c) => c.id) as number[],
+    slabs: changedIds(before.slabs, after.slabs, (s) => s.id) as number[],
+    nodes: changedIds(before.nodes, after.nodes, (n) => n.id) as number[],
+    actors: changedIds(before.actors, after.actors, (a) => a.name) as string[],
   };
 }

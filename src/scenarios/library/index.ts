@@ -4,6 +4,7 @@
  */
 import type { LibraryEntry } from "./entry";
 import { r01RtFreeStealsPartial } from "./r0-1-rt-free-steals-partial";
+import { r01bStalePartialDrain } from "./r0-1b-stale-partial-drain";
 import {
   r02MikeV2StillLosesSlab,
   r2RtPutCpuPartialLostSlab,
@@ -24,6 +25,7 @@ export const library: readonly LibraryEntry[] = [
   r1PutCpuPartialStalePage,
   r18MissingTidBump,
   r01RtFreeStealsPartial,
+  r01bStalePartialDrain,
   r2RtPutCpuPartialLostSlab,
   r02MikeV2StillLosesSlab,
   r3RtLocklessFastpath,

@@ -12,6 +12,7 @@ import {
 import { r05VlastimilTypo } from "./r0-5-vlastimil-typo";
 import { r06BentUpHalfIrq } from "./r0-6-bent-up-half-irq";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
+import { r16FlushRecheck } from "./r16-flush-recheck";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r3RtLocklessFastpath } from "./r3-rt-lockless-fastpath";
 import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
@@ -22,6 +23,7 @@ export type { LibraryEntry } from "./entry";
 export const library: readonly LibraryEntry[] = [
   ...tours,
   r4RecheckRereadPage,
+  r16FlushRecheck,
   r1PutCpuPartialStalePage,
   r18MissingTidBump,
   r01RtFreeStealsPartial,

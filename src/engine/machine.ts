@@ -5,7 +5,8 @@
  * which is what the trace and the benchmarks use. A step refused by `enabled` throws.
  * Operations map to kernel entry points: alloc -> slab_alloc_node, free -> do_slab_free
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
- * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up.
+ * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
+ * memoryOffline -> offline_pages (memory hot-remove).
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";
@@ -45,6 +46,7 @@ export function configOf(s: Scenario): KernelConfig {
     cpuPartial: s.kernel.cpuPartial ?? true,
     debugVm: s.kernel.debugVm ?? false,
     lockdep: s.kernel.lockdep ?? true,
+    lockStat: s.kernel.lockStat ?? false,
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
@@ -113,6 +115,9 @@ export function load(
       flushLock: null,
       cpuHotplugWriter: null,
       cpuHotplugReaders: [],
+      pcpBatchHighLock: null,
+      memoryChainWriter: null,
+      memoryChainReaders: [],
     },
     actors: [],
     slots: {},
@@ -256,6 +261,8 @@ const ENTRY: Record<Op["kind"], string> = {
   cpuOnline: "cpu_up",
   allocPageCache: "alloc_pages",
   freePageCache: "put_page",
+  destroy: "kmem_cache_destroy",
+  memoryOffline: "offline_pages",
   flushCpuSlabWork: "flush_cpu_slab",
 };
 
@@ -273,6 +280,8 @@ export function danglingTarget(entry: number): ObjRef {
 /** Locals for an operation's entry function, or a note when the op has nothing to do. */
 function entryLocals(k: K, op: Op): Locals | string {
   const m = k.m;
+  if (m.cache.destroyed && usesCache(op))
+    return `the cache ${m.cache.name} was destroyed (kmem_cache_destroy): nothing to ${op.kind}`;
   switch (op.kind) {
     case "alloc":
       return {
@@ -315,8 +324,21 @@ function entryLocals(k: K, op: Op): Locals | string {
       return { requester: op.requester };
     case "flushAll":
     case "shrink":
+    case "destroy":
+    case "memoryOffline":
       return {};
   }
+}
+
+/** Operations on the cache itself, which has no users left once it is destroyed. */
+function usesCache(op: Op): boolean {
+  return (
+    op.kind === "alloc" ||
+    op.kind === "free" ||
+    op.kind === "flushAll" ||
+    op.kind === "shrink" ||
+    op.kind === "destroy"
+  );
 }
 
 /** What the caller does with an operation's result. */
@@ -332,7 +354,8 @@ function finishOp(k: K, value: Value): void {
       const p = m.pages[pageOf(m, value)]!;
       if (p.use === "slab") p.fp[indexOf(m, value)] = USER_DATA;
     } else {
-      a.note = `allocation for ${op.slot} failed`;
+      // Keep a more precise reason given during the operation (no page, a destroyed cache).
+      a.note ??= `allocation for ${op.slot} failed`;
     }
   }
   k.ev.opEnd = true;

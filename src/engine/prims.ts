@@ -7,6 +7,11 @@
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
+import {
+  cpuSlabOrderOf,
+  cpuSlabPairAligned,
+  kmemCacheCpuLayout,
+} from "./layout";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -261,6 +266,36 @@ export function nextTid(m: Machine, tid: number): number {
   return tid + tidStep(m);
 }
 
+/**
+ * The alignment rule of `this_cpu_cmpxchg_double(s->cpu_slab->freelist, s->cpu_slab->tid, ...)`:
+ * on x86_64 it is cmpxchg16b, which faults unless its operand is 16-byte aligned. Whether the
+ * pair is aligned depends only on the variant's kmem_cache_cpu layout and the config, so it is
+ * computed once per variant (layout.ts). With CONFIG_DEBUG_VM the VM_BUG_ON in
+ * __pcpu_double_call_return_bool fires first (seed 002 L7667-7669, L7716-7723). Returns true when
+ * the context oopses here (the caller halts it).
+ */
+export function cmpxchgDoubleCpuFaults(k: K): boolean {
+  const m = k.m;
+  if (cpuSlabPairAligned(k.variant.name, m.config)) return false;
+  const layout = kmemCacheCpuLayout(cpuSlabOrderOf(k.variant.name), m.config);
+  const off = layout.freelistOffset;
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  if (m.config.debugVm) {
+    report(
+      k,
+      "vm-bug-on",
+      `kernel BUG at include/linux/percpu-defs.h: VM_BUG_ON(&pcp1 % (2 * sizeof(pcp1))) in __pcpu_double_call_return_bool: s->cpu_slab->freelist is at offset ${off} of kmem_cache_cpu`,
+    );
+    return true;
+  }
+  report(
+    k,
+    "cmpxchg16b-misaligned",
+    `general protection fault in ${k.f.fn}: cmpxchg16b ${hex(off)}(%rdi) on s->cpu_slab->{freelist, tid}, which is at offset ${off} of kmem_cache_cpu: not 16-byte aligned`,
+  );
+  return true;
+}
+
 /** The 2022 stable fix: a slow path that clears c->page also bumps c->tid. */
 export function bumpTidIfFixed(k: K, c: CpuSlab): void {
   if (k.m.config.fixes.includes("tid-on-deactivation"))
@@ -377,6 +412,10 @@ export function lockClass(ref: LockRef): LockClass {
       return "flush_lock";
     case "cpuHotplug":
       return "cpu_hotplug_lock";
+    case "pcpBatchHigh":
+      return "pcp_batch_high_lock";
+    case "memoryChain":
+      return "memory_chain.rwsem";
   }
 }
 
@@ -392,6 +431,12 @@ export function lockName(ref: LockRef): string {
       return "flush_lock";
     case "cpuHotplug":
       return ref.write ? "cpu_hotplug_lock (write)" : "cpu_hotplug_lock (read)";
+    case "pcpBatchHigh":
+      return "pcp_batch_high_lock";
+    case "memoryChain":
+      return ref.write
+        ? "memory_chain.rwsem (write)"
+        : "memory_chain.rwsem (read)";
   }
 }
 
@@ -421,6 +466,14 @@ export function lockOwners(m: Machine, ref: LockRef): number[] {
       const w = m.locks.cpuHotplugWriter;
       return w === null ? [...m.locks.cpuHotplugReaders] : [w];
     }
+    case "pcpBatchHigh":
+      return m.locks.pcpBatchHighLock === null
+        ? []
+        : [m.locks.pcpBatchHighLock];
+    case "memoryChain": {
+      const w = m.locks.memoryChainWriter;
+      return w === null ? [...m.locks.memoryChainReaders] : [w];
+    }
   }
 }
 
@@ -429,6 +482,10 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
   if (ref.kind === "cpuHotplug") {
     if (m.locks.cpuHotplugWriter !== null) return false;
     return ref.write ? m.locks.cpuHotplugReaders.length === 0 : true;
+  }
+  if (ref.kind === "memoryChain") {
+    if (m.locks.memoryChainWriter !== null) return false;
+    return ref.write ? m.locks.memoryChainReaders.length === 0 : true;
   }
   void who;
   return lockOwners(m, ref).length === 0;
@@ -452,7 +509,32 @@ function setOwner(m: Machine, ref: LockRef, who: number | null): void {
       if (ref.write) m.locks.cpuHotplugWriter = who;
       else if (who !== null) m.locks.cpuHotplugReaders.push(who);
       return;
+    case "pcpBatchHigh":
+      m.locks.pcpBatchHighLock = who;
+      return;
+    case "memoryChain":
+      if (ref.write) m.locks.memoryChainWriter = who;
+      else if (who !== null) m.locks.memoryChainReaders.push(who);
+      return;
   }
+}
+
+/** A reader-writer lock taken for read: several holders, and lockdep allows read recursion. */
+function isRead(ref: LockRef): boolean {
+  return (
+    (ref.kind === "cpuHotplug" || ref.kind === "memoryChain") && !ref.write
+  );
+}
+
+/** Sleeping locks: never taken in hardirq context, so lockdep's irq-safety rules do not apply. */
+function isSleeping(ref: LockRef): boolean {
+  return (
+    ref.kind === "slabMutex" ||
+    ref.kind === "flushLock" ||
+    ref.kind === "cpuHotplug" ||
+    ref.kind === "pcpBatchHigh" ||
+    ref.kind === "memoryChain"
+  );
 }
 
 function reaches(
@@ -483,7 +565,7 @@ function lockdepAcquire(k: K, ref: LockRef): void {
   const cls = lockClass(ref);
   const a = k.a;
   const ld = m.lockdep;
-  const readRecursive = ref.kind === "cpuHotplug" && !ref.write;
+  const readRecursive = isRead(ref);
   for (const h of a.held) {
     if (h.cls === cls && !readRecursive) {
       report(
@@ -494,22 +576,28 @@ function lockdepAcquire(k: K, ref: LockRef): void {
         [],
         `rec:${a.id}:${cls}:${m.step}`,
       );
-      continue;
     }
-    if (h.cls === cls) continue;
-    if (!ld.edges.some(([x, y]) => x === h.cls && y === cls)) {
-      const back = reaches(ld.edges, cls, h.cls);
-      ld.edges.push([h.cls, cls]);
-      if (back) {
-        report(
-          k,
-          "lockdep-circular",
-          `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${h.cls}; existing dependency chain: ${back.join(" -> ")}`,
-          [],
-          [],
-          `circ:${[...back, cls].sort().join(",")}`,
-        );
-      }
+  }
+  // The new dependency is on the lock taken last (lockdep's `prev`): the locks held before it
+  // are already ordered before it, so their dependencies follow through the graph.
+  const prev = a.held[a.held.length - 1];
+  if (
+    prev !== undefined &&
+    prev.cls !== cls &&
+    !ld.edges.some(([x, y]) => x === prev.cls && y === cls)
+  ) {
+    const back = reaches(ld.edges, cls, prev.cls);
+    ld.edges.push([prev.cls, cls]);
+    if (back) {
+      report(
+        k,
+        "lockdep-circular",
+        `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${prev.cls}, but the existing dependency chain already takes ${prev.cls} after ${cls}: ${[...back, cls].join(" -> ")}`,
+        [],
+        [],
+        // One report per cycle, however it is closed.
+        `circ:${[...new Set(back)].sort().join(",")}`,
+      );
     }
   }
   // irq-safety: a lock taken in hardirq context must never be taken with irqs enabled.
@@ -517,12 +605,7 @@ function lockdepAcquire(k: K, ref: LockRef): void {
     const hard = inHardirq(k);
     const irqsOn = !cpuOf(k).irqsOff && !hard;
     if (hard && !ld.inHardirq.includes(cls)) ld.inHardirq.push(cls);
-    if (
-      irqsOn &&
-      ref.kind !== "slabMutex" &&
-      ref.kind !== "flushLock" &&
-      ref.kind !== "cpuHotplug"
-    ) {
+    if (irqsOn && !isSleeping(ref)) {
       if (!ld.hardirqOn.includes(cls)) ld.hardirqOn.push(cls);
     }
     if (ld.inHardirq.includes(cls) && ld.hardirqOn.includes(cls)) {
@@ -620,14 +703,23 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
 export function release(k: K, ref: LockRef): void {
   const m = k.m;
   const a = k.a;
-  if (ref.kind === "cpuHotplug" && !ref.write) {
-    const i = m.locks.cpuHotplugReaders.indexOf(a.id);
-    if (i >= 0) m.locks.cpuHotplugReaders.splice(i, 1);
+  if (isRead(ref)) {
+    const readers =
+      ref.kind === "memoryChain"
+        ? m.locks.memoryChainReaders
+        : m.locks.cpuHotplugReaders;
+    const i = readers.indexOf(a.id);
+    if (i >= 0) readers.splice(i, 1);
   } else {
     setOwner(m, ref, null);
   }
-  const i = a.held.findIndex((h) => sameLock(h.ref, ref));
-  if (i >= 0) a.held.splice(i, 1);
+  // The innermost hold first: a read lock taken recursively is released in reverse order.
+  for (let i = a.held.length - 1; i >= 0; i--) {
+    if (sameLock(a.held[i]!.ref, ref)) {
+      a.held.splice(i, 1);
+      break;
+    }
+  }
 }
 
 /** Whether `a` still holds the lock (lockdep_assert_held). */

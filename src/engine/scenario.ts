@@ -14,6 +14,8 @@ export interface ScenarioKernel {
   cpuPartial?: boolean;
   debugVm?: boolean;
   lockdep?: boolean;
+  /** CONFIG_LOCK_STAT (default false): changes the layout of kmem_cache_cpu. */
+  lockStat?: boolean;
   cpus: number;
   nodes?: number;
   pagePool?: number;

@@ -34,6 +34,11 @@ export interface KernelConfig {
   debugVm: boolean;
   /** CONFIG_LOCKDEP / CONFIG_PROVE_LOCKING. */
   lockdep: boolean;
+  /**
+   * CONFIG_LOCK_STAT: lock statistics. It only changes data layout here: every lockdep map grows
+   * (local_lock_t is 56 bytes on !RT), which moves the fields after it (see layout.ts).
+   */
+  lockStat: boolean;
   cpus: number;
   nodes: number;
   /** Pages in the page allocator's pool. */
@@ -58,6 +63,8 @@ export interface KmemCache {
   cpuPartial: number;
   /** `s->min_partial`. */
   minPartial: number;
+  /** Set once kmem_cache_destroy has torn the cache down: later operations on it are refused. */
+  destroyed?: boolean;
 }
 
 /** `struct kmem_cache_cpu`, one per CPU. */
@@ -129,7 +136,9 @@ export type LockClass =
   | "n->list_lock"
   | "slab_mutex"
   | "flush_lock"
-  | "cpu_hotplug_lock";
+  | "cpu_hotplug_lock"
+  | "pcp_batch_high_lock"
+  | "memory_chain.rwsem";
 
 /** A concrete lock instance. */
 export type LockRef =
@@ -137,7 +146,11 @@ export type LockRef =
   | { kind: "listLock"; node: number }
   | { kind: "slabMutex" }
   | { kind: "flushLock" }
-  | { kind: "cpuHotplug"; write: boolean };
+  | { kind: "cpuHotplug"; write: boolean }
+  /** mm/page_alloc.c: serialises changes to the per-cpu page lists' batch sizes (a mutex). */
+  | { kind: "pcpBatchHigh" }
+  /** drivers/base/memory.c: the memory hotplug notifier chain's rwsem. */
+  | { kind: "memoryChain"; write: boolean };
 
 export interface GlobalLocks {
   slabMutex: number | null;
@@ -145,6 +158,10 @@ export interface GlobalLocks {
   /** cpu_hotplug_lock: percpu rwsem. */
   cpuHotplugWriter: number | null;
   cpuHotplugReaders: number[];
+  pcpBatchHighLock: number | null;
+  /** memory_chain.rwsem: notifier callbacks run with it held for read. */
+  memoryChainWriter: number | null;
+  memoryChainReaders: number[];
 }
 
 export type ActorKind = "task" | "irq" | "nmi" | "kworker" | "hotplug";
@@ -161,6 +178,10 @@ export type Op =
   | { kind: "cpuOnline"; cpu: number }
   | { kind: "allocPageCache"; slot: string }
   | { kind: "freePageCache"; slot: string }
+  /** kmem_cache_destroy: flush and free the cache's slabs; the cache is gone afterwards. */
+  | { kind: "destroy" }
+  /** Memory hot-remove (offline_pages): runs the memory notifier chain, SLUB's callback shrinks. */
+  | { kind: "memoryOffline" }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
   | { kind: "flushCpuSlabWork"; requester: number };
 
@@ -235,7 +256,8 @@ export type FindingCode =
   | "lockdep-irq-unsafe"
   | "sleep-in-atomic"
   | "deadlock"
-  | "preempt-leak";
+  | "preempt-leak"
+  | "cmpxchg16b-misaligned";
 
 export interface Finding {
   code: FindingCode;

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runSession, start, StepRefused, type Scenario } from "../engine";
+import {
+  runSession,
+  start,
+  StepRefused,
+  variantInfo,
+  variantNames,
+  type Scenario,
+} from "../engine";
 import doubleFreeText from "../cli/fixtures/double-free.json?raw";
 import invalidText from "../cli/fixtures/invalid.json?raw";
 import twoCpusText from "../cli/fixtures/two-cpus.json?raw";
@@ -259,7 +266,9 @@ describe("parseScenario rejects", () => {
     [
       "an unknown kernel variant",
       variant((s) => (s.kernel.variant = "v6.1")),
-      ['kernel.variant: unknown kernel variant "v6.1" (known: v5.14, v5.15)'],
+      [
+        `kernel.variant: unknown kernel variant "v6.1" (known: ${variantNames().join(", ")})`,
+      ],
     ],
     [
       "PREEMPT_RT on a variant that cannot be built with it",
@@ -268,7 +277,9 @@ describe("parseScenario rejects", () => {
         s.kernel.preemptRt = true;
       }),
       [
-        "kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: v5.15)",
+        `kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: ${variantNames()
+          .filter((n) => variantInfo(n)?.rtCapable)
+          .join(", ")})`,
       ],
     ],
     [
@@ -293,8 +304,8 @@ describe("parseScenario rejects", () => {
       }),
       [
         'actors[0].ops[0].kind: "flushCpuSlabWork" is queued by the kernel itself, not by a scenario',
-        'actors[0].ops[1].kind: expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", got the string "kfree"',
-        'actors[0].ops[2].kind: missing, expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache"',
+        'actors[0].ops[1].kind: expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline", got the string "kfree"',
+        'actors[0].ops[2].kind: missing, expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline"',
         "actors[0].ops[3].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -",
         "actors[0].ops[4].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -",
         'actors[0].ops[4].gfp: expected one of "GFP_KERNEL", "GFP_ATOMIC", got the string "GFP_NOWAIT"',

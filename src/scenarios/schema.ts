@@ -96,6 +96,16 @@ const opSchema = z.discriminatedUnion("kind", [
   z
     .strictObject({ kind: z.literal("freePageCache"), slot })
     .describe("Give such a page back to the page allocator."),
+  z
+    .strictObject({ kind: z.literal("destroy") })
+    .describe(
+      "kmem_cache_destroy: flush and free the cache; later operations on it are refused.",
+    ),
+  z
+    .strictObject({ kind: z.literal("memoryOffline") })
+    .describe(
+      "Memory hot-remove (offline_pages): SLUB's notifier callback flushes and shrinks the cache.",
+    ),
 ]);
 
 const kernelSchema = z
@@ -121,6 +131,12 @@ const kernelSchema = z
       .boolean()
       .optional()
       .describe("CONFIG_PROVE_LOCKING (default true)."),
+    lockStat: z
+      .boolean()
+      .optional()
+      .describe(
+        "CONFIG_LOCK_STAT (default false): a bigger local_lock_t in kmem_cache_cpu.",
+      ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
     pagePool: count(1, 256)

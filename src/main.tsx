@@ -1,10 +1,12 @@
-// Composition root: create the engine client and the store once, install the idle signal,
-// render. Nothing else belongs here.
+// Composition root: create the engine client, the store and the session once, install the idle
+// signal (and, with ?testing=1, the test hooks), render. Nothing else belongs here.
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { Session } from "./store/session";
 import { createAppStore } from "./store/store";
 import { App } from "./ui/App";
 import { installIdleSignal } from "./ui/idle";
+import { installTestHooks } from "./ui/testHooks";
 import { createEngineClient } from "./worker/client";
 
 const root = document.getElementById("root");
@@ -12,12 +14,16 @@ if (!root) throw new Error("index.html has no #root element");
 
 // Created here, not in a component: StrictMode runs useMemo/useState initialisers twice in
 // development, which would start two workers.
+const testing = new URLSearchParams(location.search).get("testing") === "1";
 const client = createEngineClient();
 const store = createAppStore();
+const session = new Session({ client, store, testing });
 installIdleSignal({ client, store, root });
+if (testing) installTestHooks(session);
+void session.start();
 
 createRoot(root).render(
   <StrictMode>
-    <App client={client} store={store} />
+    <App session={session} />
   </StrictMode>,
 );

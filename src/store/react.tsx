@@ -1,25 +1,32 @@
-// The one React binding of the app store: a context carrying the store instance and a
-// selector hook. Select narrowly; components re-render only when their selection changes.
+// The one React binding of the app store and session: a context carrying both, a selector hook
+// for the store and a hook for the session. Select narrowly; components re-render only when
+// their selection changes.
 import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
+import type { Session } from "./session";
 import type { AppState, AppStore } from "./store";
 
-const StoreContext = createContext<AppStore | null>(null);
+const SessionContext = createContext<Session | null>(null);
 
-export function StoreProvider({
-  store,
+export function SessionProvider({
+  session,
   children,
 }: {
-  store: AppStore;
+  session: Session;
   children: ReactNode;
 }) {
-  return <StoreContext value={store}>{children}</StoreContext>;
+  return <SessionContext value={session}>{children}</SessionContext>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session)
+    throw new Error("useSession needs a <SessionProvider> above it");
+  return session;
 }
 
 export function useAppStoreApi(): AppStore {
-  const store = useContext(StoreContext);
-  if (!store) throw new Error("useAppStore needs a <StoreProvider> above it");
-  return store;
+  return useSession().store;
 }
 
 export function useAppStore<T>(selector: (state: AppState) => T): T {

@@ -1,15 +1,18 @@
 /**
- * The app's state, as one vanilla zustand store with the immer middleware applied once, here.
- * It holds UI state only (connection status for now); the engine's state stays in the worker.
- * React components read it through useAppStore (./react.tsx).
+ * The app's state: one vanilla zustand store, built from slices (connection, scenario, timeline,
+ * selection), with the immer middleware applied once, here at the root. It holds what the UI
+ * shows: the engine's state stays in the worker, and only the frame at the cursor and the
+ * scrubber's summary of the trace come over. React reads it through useAppStore (./react.tsx)
+ * with narrow selectors; src/store/session.ts is what talks to the engine and writes here.
  */
 import { immer } from "zustand/middleware/immer";
-import { createStore } from "zustand/vanilla";
+import { createStore, type StateCreator } from "zustand/vanilla";
 import type {
   EngineLocation,
   Frame,
   PingReply,
-  TraceSummary,
+  ScenarioInfo,
+  TimelineSummary,
 } from "../worker/protocol";
 
 export type Connection =
@@ -23,46 +26,170 @@ export type Connection =
     }
   | { kind: "failed"; message: string };
 
-export interface AppState {
+export interface ConnectionSlice {
   connection: Connection;
-  /** The loaded scenario's summary and the frame at the cursor (from the engine). */
-  summary: TraceSummary | null;
-  frame: Frame | null;
-  loaded(summary: TraceSummary): void;
-  showFrame(frame: Frame): void;
   connected(reply: PingReply, fallbackReason: string | null): void;
   failed(message: string): void;
 }
+
+export interface ScenarioSlice {
+  /** The loaded scenario; null until the first load answers. */
+  scenario: ScenarioInfo | null;
+  /** Why the last scenario the user opened was refused (the loaded one stays). */
+  loadErrors: string[] | null;
+  scenarioRejected(errors: string[]): void;
+}
+
+/** Steps per second the player can run at. */
+export const SPEEDS = [2, 10, 30, 120] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+export interface Notice {
+  kind: "info" | "error";
+  text: string;
+}
+
+export interface TimelineState {
+  summary: TimelineSummary | null;
+  /** The frame at the cursor, as the engine last answered. */
+  frame: Frame | null;
+  /** Where the user asked to be; the frame follows once the engine answers. */
+  cursor: number;
+  playing: boolean;
+  speed: Speed;
+  /** Engine operations (load, seek, fork, recovery...) still running. */
+  pending: number;
+  notice: Notice | null;
+}
+
+export interface TimelineSlice {
+  timeline: TimelineState;
+  /** A scenario was loaded, or a fork or undo replaced the trace. */
+  opened(
+    scenario: ScenarioInfo | null,
+    summary: TimelineSummary,
+    frame: Frame,
+  ): void;
+  showFrame(frame: Frame): void;
+  setCursor(cursor: number): void;
+  setPlaying(playing: boolean): void;
+  setSpeed(speed: Speed): void;
+  begin(): void;
+  end(): void;
+  notify(notice: Notice | null): void;
+}
+
+export interface SelectionSlice {
+  /** The actor picked in the legend or the actor list: its steps stand out on the scrubber. */
+  selection: { actor: string | null; slab: number | null };
+  selectActor(name: string | null): void;
+  selectSlab(id: number | null): void;
+}
+
+export type AppState = ConnectionSlice &
+  ScenarioSlice &
+  TimelineSlice &
+  SelectionSlice;
+
+type Slice<T> = StateCreator<AppState, [["zustand/immer", never]], [], T>;
+
+const connectionSlice: Slice<ConnectionSlice> = (set) => ({
+  connection: { kind: "connecting" },
+  connected: (reply, fallbackReason) =>
+    set((state) => {
+      state.connection = {
+        kind: "connected",
+        engineVersion: reply.engineVersion,
+        where: reply.where,
+        fallbackReason,
+      };
+    }),
+  failed: (message) =>
+    set((state) => {
+      state.connection = { kind: "failed", message };
+    }),
+});
+
+const scenarioSlice: Slice<ScenarioSlice> = (set) => ({
+  scenario: null,
+  loadErrors: null,
+  scenarioRejected: (errors) =>
+    set((state) => {
+      state.loadErrors = errors;
+    }),
+});
+
+const timelineSlice: Slice<TimelineSlice> = (set) => ({
+  timeline: {
+    summary: null,
+    frame: null,
+    cursor: 0,
+    playing: false,
+    speed: 10,
+    pending: 0,
+    notice: null,
+  },
+  opened: (scenario, summary, frame) =>
+    set((state) => {
+      if (scenario) {
+        state.scenario = scenario;
+        state.loadErrors = null;
+      }
+      state.timeline.summary = summary;
+      state.timeline.frame = frame;
+      state.timeline.cursor = frame.step;
+    }),
+  showFrame: (frame) =>
+    set((state) => {
+      state.timeline.frame = frame;
+    }),
+  setCursor: (cursor) =>
+    set((state) => {
+      state.timeline.cursor = cursor;
+    }),
+  setPlaying: (playing) =>
+    set((state) => {
+      state.timeline.playing = playing;
+    }),
+  setSpeed: (speed) =>
+    set((state) => {
+      state.timeline.speed = speed;
+    }),
+  begin: () =>
+    set((state) => {
+      state.timeline.pending += 1;
+    }),
+  end: () =>
+    set((state) => {
+      state.timeline.pending -= 1;
+    }),
+  notify: (notice) =>
+    set((state) => {
+      state.timeline.notice = notice;
+    }),
+});
+
+const selectionSlice: Slice<SelectionSlice> = (set) => ({
+  selection: { actor: null, slab: null },
+  selectActor: (name) =>
+    set((state) => {
+      state.selection.actor = name;
+    }),
+  selectSlab: (id) =>
+    set((state) => {
+      state.selection.slab = id;
+    }),
+});
 
 export type AppStore = ReturnType<typeof createAppStore>;
 
 export function createAppStore() {
   return createStore<AppState>()(
-    immer((set) => ({
-      connection: { kind: "connecting" },
-      summary: null,
-      frame: null,
-      loaded: (summary) =>
-        set((state) => {
-          state.summary = summary;
-        }),
-      showFrame: (frame) =>
-        set((state) => {
-          state.frame = frame;
-        }),
-      connected: (reply, fallbackReason) =>
-        set((state) => {
-          state.connection = {
-            kind: "connected",
-            engineVersion: reply.engineVersion,
-            where: reply.where,
-            fallbackReason,
-          };
-        }),
-      failed: (message) =>
-        set((state) => {
-          state.connection = { kind: "failed", message };
-        }),
+    immer((...a) => ({
+      ...connectionSlice(...a),
+      ...scenarioSlice(...a),
+      ...timelineSlice(...a),
+      ...selectionSlice(...a),
     })),
   );
 }

@@ -1,19 +1,17 @@
-import { useEffect } from "react";
-import { StoreProvider, useAppStore, useAppStoreApi } from "../store/react";
-import type { AppStore, Connection } from "../store/store";
-import { errorMessage, type EngineClient } from "../worker/client";
+import { SessionProvider, useAppStore, useSession } from "../store/react";
+import type { Session } from "../store/session";
+import type { Connection } from "../store/store";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ScenarioView } from "./ScenarioView";
 import "./app.css";
 
 export interface AppProps {
-  client: EngineClient;
-  store: AppStore;
+  session: Session;
 }
 
-export function App({ client, store }: AppProps) {
+export function App({ session }: AppProps) {
   return (
-    <StoreProvider store={store}>
+    <SessionProvider session={session}>
       <ErrorBoundary>
         <main className="app">
           <header>
@@ -23,16 +21,16 @@ export function App({ client, store }: AppProps) {
               partial lists and frozen slabs, across CPUs, interrupts and tasks.
             </p>
           </header>
-          <EngineStatus client={client} />
-          <ScenarioView client={client} />
+          <EngineStatus />
+          <Notice />
+          <ScenarioView />
         </main>
       </ErrorBoundary>
-    </StoreProvider>
+    </SessionProvider>
   );
 }
 
-function EngineStatus({ client }: { client: EngineClient }) {
-  useEngineConnection(client);
+function EngineStatus() {
   const connection = useAppStore((state) => state.connection);
   if (connection.kind === "failed") {
     return (
@@ -48,44 +46,26 @@ function EngineStatus({ client }: { client: EngineClient }) {
   );
 }
 
-/** Asks the engine who it is and records the answer; records a worker crash as a failure. */
-function useEngineConnection(client: EngineClient) {
-  const store = useAppStoreApi();
-  useEffect(() => {
-    let live = true;
-    const onTransport = () => {
-      const transport = client.transport();
-      if (transport.kind === "crashed") {
-        store
-          .getState()
-          .failed(`The engine worker crashed: ${transport.message}.`);
-      }
-    };
-    const unsubscribe = client.subscribe(onTransport);
-    onTransport();
-    client.api.ping().then(
-      (reply) => {
-        if (!live) return;
-        const transport = client.transport();
-        store
-          .getState()
-          .connected(
-            reply,
-            transport.kind === "in-thread" ? transport.reason : null,
-          );
-      },
-      (error: unknown) => {
-        if (live)
-          store
-            .getState()
-            .failed(`The engine did not answer: ${errorMessage(error)}.`);
-      },
-    );
-    return () => {
-      live = false;
-      unsubscribe();
-    };
-  }, [client, store]);
+/** What just happened that the user should know: a recovered crash, a refused fork. */
+function Notice() {
+  const session = useSession();
+  const notice = useAppStore((s) => s.timeline.notice);
+  if (!notice) return null;
+  return (
+    <div
+      role={notice.kind === "error" ? "alert" : "status"}
+      className={notice.kind === "error" ? "alert notice" : "notice"}
+      data-testid="notice"
+    >
+      <span>{notice.text}</span>{" "}
+      <button
+        type="button"
+        onClick={() => session.store.getState().notify(null)}
+      >
+        Dismiss
+      </button>
+    </div>
+  );
 }
 
 export function statusText(connection: Connection): string {

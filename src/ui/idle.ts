@@ -3,12 +3,15 @@
  * cheap), not only under `?testing=1`:
  *
  *   window.__slabscopeIdle()   true when no engine request is in flight, the engine client has
- *                              chosen its transport, the app is not still connecting, and no
- *                              store change is waiting to be rendered and painted;
+ *                              chosen its transport, the app is not still connecting, no
+ *                              session operation (load, seek, fork, crash recovery) is running,
+ *                              the player is paused, and no store change is waiting to be
+ *                              rendered and painted;
  *   <div id="root" data-idle="true|false">   the same value, as an attribute.
  *
  * "Waiting to be rendered" is two animation frames after the last store change: React commits
  * store updates before the next frame, and the second frame has painted that commit.
+ * While playing the app is never idle: a test pauses first, then waits.
  */
 import type { AppStore } from "../store/store";
 import type { EngineClient } from "../worker/client";
@@ -33,11 +36,18 @@ export function installIdleSignal({
 }: IdleSignalOptions): () => void {
   let changesAwaitingPaint = 0;
 
-  const isIdle = () =>
-    client.inFlight() === 0 &&
-    client.transport().kind !== "starting" &&
-    store.getState().connection.kind !== "connecting" &&
-    changesAwaitingPaint === 0;
+  const isIdle = () => {
+    const state = store.getState();
+    return (
+      client.inFlight() === 0 &&
+      client.transport().kind !== "starting" &&
+      client.transport().kind !== "crashed" &&
+      state.connection.kind !== "connecting" &&
+      state.timeline.pending === 0 &&
+      !state.timeline.playing &&
+      changesAwaitingPaint === 0
+    );
+  };
 
   const update = () => {
     root.dataset.idle = String(isIdle());

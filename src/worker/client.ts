@@ -10,7 +10,6 @@
  * into a `crashed` transport plus rejected calls, never a silent hang.
  */
 import { wrap } from "comlink";
-import { createEngineApi } from "./engineApi";
 import type { EngineApi } from "./protocol";
 
 export type Transport =
@@ -30,6 +29,12 @@ export interface EngineClient {
   inFlight(): number;
   /** Called after every change of `inFlight()` or `transport()`. Returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /**
+   * A fresh engine with nothing loaded, on the same kind of transport (a new worker, falling
+   * back to the main thread if it does not answer; a fresh in-thread engine). Calls still in
+   * flight on the old one reject.
+   */
+  restart(): Promise<void>;
   /** Stops the worker (if any) and rejects calls still in flight. */
   dispose(): void;
 }
@@ -54,9 +59,9 @@ export function createEngineClient(
   if (typeof Worker === "undefined") {
     return createInThreadClient("this browser has no Web Workers");
   }
-  let worker: EngineClient;
+  let first: EngineClient;
   try {
-    worker = createWorkerClient();
+    first = createWorkerClient();
   } catch (error) {
     return createInThreadClient(
       `the engine worker could not be started: ${errorMessage(error)}`,
@@ -66,28 +71,33 @@ export function createEngineClient(
   const core = new ClientCore({ kind: "starting" });
   let current: EngineClient | null = null;
   let unmirror = () => {};
-  // The probe counts as in flight, so the app is not idle until the choice is made.
-  const chosen: Promise<EngineClient> = core
-    .track(() => withTimeout(worker.api.ping(), timeoutMs))
-    .then(
-      () => {
-        current = worker;
-        unmirror = worker.subscribe(() =>
-          core.setTransport(worker.transport()),
+  let chosen: Promise<EngineClient>;
+
+  /** Probes `worker` (counted as in flight, so the app is not idle until the choice is made). */
+  const connect = (worker: EngineClient) => {
+    current = null;
+    core.setTransport({ kind: "starting" });
+    chosen = core
+      .track(() => withTimeout(worker.api.ping(), timeoutMs))
+      .then(
+        () => worker,
+        (error: unknown) => {
+          worker.dispose();
+          return createInThreadClient(
+            `the engine worker did not answer: ${errorMessage(error)}`,
+          );
+        },
+      )
+      .then((client) => {
+        current = client;
+        unmirror = client.subscribe(() =>
+          core.setTransport(client.transport()),
         );
-        core.setTransport(worker.transport());
-        return worker;
-      },
-      (error: unknown) => {
-        worker.dispose();
-        const fallback = createInThreadClient(
-          `the engine worker did not answer: ${errorMessage(error)}`,
-        );
-        current = fallback;
-        core.setTransport(fallback.transport());
-        return fallback;
-      },
-    );
+        core.setTransport(client.transport());
+        return client;
+      });
+  };
+  connect(first);
 
   return {
     api: forwardingApi((method, args) =>
@@ -99,9 +109,27 @@ export function createEngineClient(
     transport: () => core.transport(),
     inFlight: () => core.inFlight(),
     subscribe: (listener) => core.subscribe(listener),
+    async restart() {
+      const old = current ?? (await chosen);
+      // A fallback stays in the main thread: the worker already failed to answer once.
+      if (old.transport().kind === "in-thread") return old.restart();
+      unmirror();
+      unmirror = () => {};
+      old.dispose();
+      let worker: EngineClient;
+      try {
+        worker = createWorkerClient();
+      } catch (error) {
+        worker = createInThreadClient(
+          `the engine worker could not be started: ${errorMessage(error)}`,
+        );
+      }
+      connect(worker);
+      await chosen;
+    },
     dispose() {
       unmirror();
-      worker.dispose();
+      first.dispose();
       current?.dispose();
       core.failAll(new EngineCrashedError("the engine client was disposed"));
     },
@@ -110,27 +138,34 @@ export function createEngineClient(
 
 /** The engine in a module worker. Throws if the browser cannot create one. */
 export function createWorkerClient(): EngineClient {
-  // Keep this expression exactly as it is: Vite finds and bundles the worker by this pattern.
-  const worker = new Worker(new URL("./engine.worker.ts", import.meta.url), {
-    type: "module",
-  });
-  const remote = wrap<EngineApi>(worker);
   const core = new ClientCore({ kind: "worker" });
+  let live = start();
 
-  const crash = (message: string) => {
-    if (core.transport().kind === "crashed") return;
-    worker.terminate();
-    core.setTransport({ kind: "crashed", message });
-    core.failAll(new EngineCrashedError(message));
-  };
-  worker.addEventListener("error", (event) => {
-    // Handled here and shown by the app; keep it from also surfacing as an uncaught error.
-    event.preventDefault();
-    crash(describeWorkerError(event));
-  });
-  worker.addEventListener("messageerror", () => {
-    crash("a message from the engine worker could not be decoded");
-  });
+  function start() {
+    // Keep this expression exactly as it is: Vite finds and bundles the worker by this pattern.
+    const worker = new Worker(new URL("./engine.worker.ts", import.meta.url), {
+      type: "module",
+    });
+    const remote = wrap<EngineApi>(worker);
+    let dead = false;
+    /** Stops the worker; `announce` false when it is replaced at once (no crashed state). */
+    const crash = (message: string, announce = true) => {
+      if (dead) return;
+      dead = true;
+      worker.terminate();
+      if (announce) core.setTransport({ kind: "crashed", message });
+      core.failAll(new EngineCrashedError(message));
+    };
+    worker.addEventListener("error", (event) => {
+      // Handled here and shown by the app; keep it from also surfacing as an uncaught error.
+      event.preventDefault();
+      crash(describeWorkerError(event));
+    });
+    worker.addEventListener("messageerror", () => {
+      crash("a message from the engine worker could not be decoded");
+    });
+    return { remote, crash };
+  }
 
   return {
     api: forwardingApi((method, args) => {
@@ -138,6 +173,7 @@ export function createWorkerClient(): EngineClient {
       if (transport.kind === "crashed") {
         return Promise.reject(new EngineCrashedError(transport.message));
       }
+      const { remote } = live;
       return core.track(() =>
         callMethod(remote as unknown as EngineApi, method, args),
       );
@@ -145,7 +181,12 @@ export function createWorkerClient(): EngineClient {
     transport: () => core.transport(),
     inFlight: () => core.inFlight(),
     subscribe: (listener) => core.subscribe(listener),
-    dispose: () => crash("the engine client was disposed"),
+    async restart() {
+      live.crash("the engine worker was restarted", false);
+      live = start();
+      core.setTransport({ kind: "worker" });
+    },
+    dispose: () => live.crash("the engine client was disposed"),
   };
 }
 
@@ -156,26 +197,32 @@ export function createWorkerClient(): EngineClient {
 export function createInThreadClient(
   reason = "an in-thread engine was requested",
 ): EngineClient {
-  const implementation = createEngineApi("in-thread");
+  // Loaded on first use: the engine stays out of the main bundle unless the fallback runs.
+  const create = () =>
+    import("./engineApi").then((m) => m.createEngineApi("in-thread"));
+  let implementation: Promise<EngineApi> | null = null;
   const core = new ClientCore({ kind: "in-thread", reason });
   return {
     api: forwardingApi((method, args) =>
       core.track(async () => {
+        implementation ??= create();
+        const api = await implementation;
         // Only the implementation's own methods, never Object.prototype's.
-        if (!Object.hasOwn(implementation, method)) {
+        if (!Object.hasOwn(api, method)) {
           throw new TypeError(`EngineApi has no method "${method}"`);
         }
-        const result = await callMethod(
-          implementation,
-          method,
-          structuredClone(args),
-        );
+        const result = await callMethod(api, method, structuredClone(args));
         return structuredClone(result);
       }),
     ),
     transport: () => core.transport(),
     inFlight: () => core.inFlight(),
     subscribe: (listener) => core.subscribe(listener),
+    async restart() {
+      core.failAll(new EngineCrashedError("the engine was restarted"));
+      implementation = null;
+      core.setTransport({ kind: "in-thread", reason });
+    },
     dispose: () =>
       core.failAll(new EngineCrashedError("the engine client was disposed")),
   };

@@ -1,66 +1,95 @@
-import {
-  runSession,
-  start,
-  type Scenario,
-  type Session,
-  type StepEvent,
-} from "../engine";
-import { ENGINE_VERSION } from "../engine/version";
 import { defaultScenario } from "../scenarios/library/default";
-import { buildFrame } from "./frame";
-import type { EngineApi, EngineLocation, TraceSummary } from "./protocol";
-
-interface Loaded {
-  scenario: Scenario;
-  total: number;
-}
-
-/** Replays the scenario from the start up to `step` (the timeline issue adds keyframes). */
-function replay(
-  scenario: Scenario,
-  stepTo: number,
-): { sess: Session; last: StepEvent | null } {
-  const sess = start(scenario);
-  let last: StepEvent | null = null;
-  runSession(sess, { maxSteps: stepTo, onStep: (ev) => (last = ev) });
-  return { sess, last };
-}
+import { parseScenario } from "../scenarios/schema";
+import type { Scenario } from "../engine";
+import { ENGINE_VERSION } from "../engine/version";
+import type {
+  CrashKind,
+  EngineApi,
+  EngineLocation,
+  Opened,
+  ScenarioInfo,
+} from "./protocol";
+import { Timeline } from "./timeline";
 
 /**
  * The implementation of EngineApi, the same code in the worker and in the main thread.
  * `where` only labels the answers, so the UI can say which transport it is talking to.
+ * It holds one timeline: the loaded scenario with its trace and undo stack.
  */
 export function createEngineApi(where: EngineLocation): EngineApi {
-  let loaded: Loaded | null = null;
+  let timeline: Timeline | null = null;
+  let testing = false;
+
+  const loaded = (): Timeline => {
+    if (!timeline) throw new Error("no scenario is loaded");
+    return timeline;
+  };
+  const open = (s: Scenario): Opened => {
+    timeline = new Timeline(s);
+    const cursor = Math.min(s.cursor ?? 0, timeline.total);
+    return {
+      scenario: info(s, cursor),
+      timeline: timeline.summary(),
+      frame: timeline.frame(cursor),
+    };
+  };
+
   return {
     async ping() {
       return { engineVersion: ENGINE_VERSION, where };
     },
-    async loadDefault(): Promise<TraceSummary> {
-      const sess = start(defaultScenario);
-      const r = runSession(sess);
-      loaded = { scenario: defaultScenario, total: r.steps };
+    async loadDefault() {
+      return open(defaultScenario);
+    },
+    async load(input: unknown) {
+      const r = parseScenario(input);
+      if (!r.ok) return { ok: false, errors: r.errors };
+      return { ok: true, ...open(r.scenario) };
+    },
+    async seek(step: number) {
+      return loaded().frame(step);
+    },
+    async fork(step: number, actor: number, cpu: number) {
+      const tl = loaded();
+      const r = tl.fork(step, actor, cpu);
+      if (!r.ok) return r;
       return {
-        title: defaultScenario.title,
-        description: defaultScenario.description ?? "",
-        kernel: sess.variant.name,
-        steps: r.steps,
-        findings: r.findings.length,
+        ok: true,
+        timeline: tl.summary(),
+        frame: tl.frame(Math.min(step + 1, tl.total)),
       };
     },
-    async frame(step: number) {
-      if (!loaded) throw new Error("no scenario is loaded");
-      const at = Math.max(0, Math.min(Math.floor(step), loaded.total));
-      const { sess, last } = replay(loaded.scenario, at);
-      const lines = (fn: string, pc: number) =>
-        sess.variant.fns[fn]?.steps[pc]?.line ?? "";
-      // The narration of the latest step at or before the cursor.
-      const narr =
-        [...(loaded.scenario.narration ?? [])]
-          .filter((n) => n.step <= at)
-          .sort((a, b) => a.step - b.step)
-          .at(-1)?.text ?? null;
-      return buildFrame(sess.machine, lines, last, loaded.total, narr);
+    async undo() {
+      const tl = loaded();
+      const at = tl.undo();
+      if (at === null) return null;
+      return {
+        scenario: info(tl.session.scenario, at),
+        timeline: tl.summary(),
+        frame: tl.frame(at),
+      };
     },
+    async setTesting(on: boolean) {
+      testing = on;
+    },
+    async crashForTesting(how: CrashKind) {
+      if (!testing) throw new Error("testing mode is off");
+      if (how === "engine" || where === "in-thread")
+        throw new Error("the engine failed on purpose (testing)");
+      // An uncaught error outside any call: the worker's error event, as a real crash gives.
+      setTimeout(() => {
+        throw new Error("the engine worker crashed on purpose (testing)");
+      });
+      return new Promise<void>(() => {});
+    },
+  };
+}
+
+function info(s: Scenario, cursor: number): ScenarioInfo {
+  return {
+    title: s.title,
+    description: s.description ?? "",
+    kernel: `${s.kernel.variant}${s.kernel.preemptRt ? " +rt" : ""}`,
+    cursor,
   };
 }

@@ -1,4 +1,5 @@
 import type { Frame } from "./frame";
+import type { TimelineSummary } from "./timeline";
 /**
  * The contract between the UI and the engine. The same object is served from the module
  * worker (engine.worker.ts, through comlink) or called in the main thread (the fallback), so:
@@ -8,27 +9,62 @@ import type { Frame } from "./frame";
  *   or DOM objects); the in-thread client clones them too, so both transports behave alike;
  * - methods may keep state (the loaded scenario, the trace) inside the implementation object.
  *
+ * Expected refusals (an invalid scenario, a step an actor may not take) are answers, not
+ * errors: a rejected call always means the engine itself failed, and the app recovers from it.
+ *
  * To add a method: declare it here, implement it in engineApi.ts. The clients forward every
  * method by name, so nothing else changes.
  */
 export interface EngineApi {
   /** Liveness check; answers which engine is running and where. */
   ping(): Promise<PingReply>;
-  /** Loads the default scenario and runs it to its end; answers its summary. */
-  loadDefault(): Promise<TraceSummary>;
-  /** The frame after `step` micro-steps of the loaded scenario (clamped to the trace). */
-  frame(step: number): Promise<Frame>;
+  /** Loads the default scenario and builds its timeline; answers it with the frame at its cursor. */
+  loadDefault(): Promise<Opened>;
+  /** Validates `scenario` (any JSON value) and loads it; the errors when it is not valid. */
+  load(scenario: unknown): Promise<LoadReply>;
+  /** The frame after `step` micro-steps of the loaded timeline (clamped to the trace). */
+  seek(step: number): Promise<Frame>;
+  /**
+   * Lets `actor` take the step at cursor `step` on `cpu`; the rest of the trace is regenerated
+   * round-robin. Answers the new timeline and the frame just after that step.
+   */
+  fork(step: number, actor: number, cpu: number): Promise<ForkReply>;
+  /** Takes back the last fork; answers the previous timeline at the fork's cursor, or null. */
+  undo(): Promise<Opened | null>;
+  /** Turns on the test-only methods below (the app does so only with `?testing=1`). */
+  setTesting(on: boolean): Promise<void>;
+  /**
+   * Test only: `worker` kills the worker with an uncaught error (the call never answers);
+   * `engine` throws from inside the engine call, as an engine bug would.
+   */
+  crashForTesting(how: CrashKind): Promise<void>;
 }
 
-export interface TraceSummary {
+export type CrashKind = "worker" | "engine";
+
+export interface ScenarioInfo {
   title: string;
   description: string;
   kernel: string;
-  steps: number;
-  findings: number;
+  /** Where the viewer opens: the scenario's `cursor`, or 0. */
+  cursor: number;
 }
 
+export interface Opened {
+  scenario: ScenarioInfo;
+  timeline: TimelineSummary;
+  frame: Frame;
+}
+
+export type LoadReply =
+  ({ ok: true } & Opened) | { ok: false; errors: string[] };
+
+export type ForkReply =
+  | { ok: true; timeline: TimelineSummary; frame: Frame }
+  | { ok: false; message: string };
+
 export type { Frame } from "./frame";
+export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
 
 export type EngineLocation = "worker" | "in-thread";
 

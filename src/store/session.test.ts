@@ -1,0 +1,194 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createInThreadClient,
+  EngineCrashedError,
+  type EngineClient,
+  type Transport,
+} from "../worker/client";
+import { Timeline } from "../worker/timeline";
+import { defaultScenario } from "../scenarios/library/default";
+import { neighbour, Session } from "./session";
+import { createAppStore } from "./store";
+
+/** An in-thread client whose transport a test can declare crashed, as a dying worker would. */
+function crashableClient(): EngineClient & { crash(message: string): void } {
+  const inner = createInThreadClient("test");
+  let crashed: Transport | null = null;
+  const listeners = new Set<() => void>();
+  inner.subscribe(() => listeners.forEach((l) => l()));
+  return {
+    api: inner.api,
+    transport: () => crashed ?? inner.transport(),
+    inFlight: () => inner.inFlight(),
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async restart() {
+      crashed = null;
+      await inner.restart();
+    },
+    dispose: () => inner.dispose(),
+    crash(message) {
+      crashed = { kind: "crashed", message };
+      listeners.forEach((l) => l());
+    },
+  };
+}
+
+let sessions: Session[] = [];
+afterEach(() => {
+  sessions.forEach((s) => s.dispose());
+  sessions = [];
+});
+
+async function open(client: EngineClient = createInThreadClient("test")) {
+  const store = createAppStore();
+  const session = new Session({ client, store, testing: true });
+  sessions.push(session);
+  await session.start();
+  return { session, store, state: () => store.getState().timeline };
+}
+
+describe("neighbour", () => {
+  it("finds the previous and next mark strictly around the cursor", () => {
+    const marks = [0, 5, 9, 20];
+    expect(neighbour(marks, 5, 1)).toBe(9);
+    expect(neighbour(marks, 5, -1)).toBe(0);
+    expect(neighbour(marks, 6, -1)).toBe(5);
+    expect(neighbour(marks, 20, 1)).toBeNull();
+    expect(neighbour(marks, 0, -1)).toBeNull();
+    expect(neighbour([], 3, 1)).toBeNull();
+  });
+});
+
+describe("Session", () => {
+  it("opens the default scenario and seeks, keeping only the latest target while busy", async () => {
+    const { session, state } = await open();
+    const total = new Timeline(defaultScenario).total;
+    expect(state().summary?.total).toBe(total);
+    expect(state().frame?.step).toBe(0);
+
+    const seen: number[] = [];
+    const unsub = session.store.subscribe((s, prev) => {
+      if (s.timeline.frame !== prev.timeline.frame)
+        seen.push(s.timeline.frame!.step);
+    });
+    void session.seek(10);
+    void session.seek(20);
+    await session.seek(30);
+    unsub();
+    // 20 was overtaken by 30 before it was asked for.
+    expect(seen.at(-1)).toBe(30);
+    expect(seen).not.toContain(20);
+    expect(state().cursor).toBe(30);
+
+    await session.stepBy(-1);
+    expect(state().frame?.step).toBe(29);
+    await session.toEnd();
+    expect(state().frame?.step).toBe(total);
+    await session.seek(1e9);
+    expect(state().frame?.step).toBe(total);
+    expect(state().pending).toBe(0);
+  });
+
+  it("jumps between operation boundaries", async () => {
+    const { session, state } = await open();
+    const ops = state().summary!.opBoundaries;
+    await session.jumpOp(1);
+    expect(state().frame?.step).toBe(ops.find((b) => b > 0));
+    await session.jumpOp(1);
+    await session.jumpOp(-1);
+    expect(state().frame?.step).toBe(ops.find((b) => b > 0));
+  });
+
+  it("forks, says nothing on success, and undoes", async () => {
+    const { session, state } = await open();
+    await session.seek(40);
+    const before = state().summary;
+    const b = state().frame!.enabled.find((c) => c.name === "B")!;
+    await session.fork(b.actor, b.cpu);
+    expect(state().frame?.step).toBe(41);
+    expect(state().frame?.event?.actor).toBe("B");
+    expect(state().summary?.forks).toEqual([40]);
+    await session.undo();
+    expect(state().frame?.step).toBe(40);
+    expect(state().summary).toEqual(before);
+    expect(state().notice).toBeNull();
+  });
+
+  it("shows a refused fork as a notice and keeps the trace", async () => {
+    const { session, state } = await open();
+    const before = state().summary;
+    await session.fork(99, 0);
+    expect(state().notice).toEqual({
+      kind: "error",
+      text: "actor 99 may not take a step on cpu 0 at step 0",
+    });
+    expect(state().summary).toBe(before);
+  });
+
+  it("recovers from an engine exception: reloads, replays the forks, restores the cursor", async () => {
+    const { session, state } = await open();
+    await session.seek(40);
+    const b = state().frame!.enabled.find((c) => c.name === "B")!;
+    await session.fork(b.actor, b.cpu);
+    await session.seek(60);
+    const summary = state().summary;
+    const frame = state().frame;
+
+    await session.crashForTesting("engine");
+    expect(state().notice?.text).toMatch(
+      /^The engine failed \(the engine failed on purpose \(testing\)\)\. It was restarted: the scenario was reloaded, your fork replayed and the cursor restored to step 60\.$/,
+    );
+    expect(state().summary).toEqual(summary);
+    expect(state().frame).toEqual(frame);
+    expect(state().pending).toBe(0);
+    // Still usable, with the undo stack rebuilt.
+    await session.undo();
+    expect(state().frame?.step).toBe(40);
+  });
+
+  it("recovers from a worker that dies between calls", async () => {
+    const client = crashableClient();
+    const { session, state } = await open(client);
+    await session.seek(25);
+    client.crash("out of memory");
+    expect(state().pending).toBe(1);
+    await session.seek(26); // queued behind the recovery
+    expect(state().notice?.text).toBe(
+      "The engine worker crashed (out of memory). It was restarted: the scenario was reloaded and the cursor restored to step 25.",
+    );
+    expect(state().frame?.step).toBe(26);
+    expect(state().pending).toBe(0);
+    expect(new EngineCrashedError("x").name).toBe("EngineCrashedError");
+  });
+
+  it("opens a valid scenario and reports the errors of an invalid one", async () => {
+    const { session, store, state } = await open();
+    await session.loadScenario({ ...defaultScenario, title: "another" });
+    expect(store.getState().scenario?.title).toBe("another");
+    await session.loadScenario({ format: "nope" });
+    expect(store.getState().loadErrors?.length).toBeGreaterThan(0);
+    expect(store.getState().scenario?.title).toBe("another");
+    expect(state().frame).not.toBeNull();
+  });
+
+  it("plays and stops at the end; idle bookkeeping returns to zero", async () => {
+    const { session, state } = await open();
+    session.setSpeed(120);
+    await session.seek(state().summary!.total - 5);
+    session.play();
+    expect(state().playing).toBe(true);
+    await new Promise<void>((resolve) => {
+      const unsub = session.store.subscribe((s) => {
+        if (!s.timeline.playing) {
+          unsub();
+          resolve();
+        }
+      });
+    });
+    expect(state().frame?.step).toBe(state().summary!.total);
+    expect(state().pending).toBe(0);
+  });
+});

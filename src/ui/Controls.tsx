@@ -1,0 +1,101 @@
+import { useEffect } from "react";
+import { useAppStore, useSession } from "../store/react";
+import { SPEEDS, type Speed } from "../store/store";
+import {
+  COMMANDS,
+  commandFor,
+  isTextEntry,
+  labelOf,
+  type Command,
+} from "./commands";
+
+/** The command buttons, the speed, the step counter and the keyboard help line. */
+export function Controls() {
+  useKeyboard();
+  const session = useSession();
+  const speed = useAppStore((s) => s.timeline.speed);
+  return (
+    <div className="controls-block">
+      <div className="controls" role="toolbar" aria-label="timeline controls">
+        {COMMANDS.map((c) => (
+          <CommandButton key={c.id} command={c} />
+        ))}
+        <label>
+          speed{" "}
+          <select
+            aria-label="speed"
+            value={speed}
+            onChange={(e) => session.setSpeed(Number(e.target.value) as Speed)}
+          >
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s} steps/s
+              </option>
+            ))}
+          </select>
+        </label>
+        <StepCounter />
+      </div>
+      <p className="help" data-testid="keyboard-help">
+        Keys:{" "}
+        {COMMANDS.map((c) => `${c.keyHelp} ${c.title.toLowerCase()}`).join(
+          " · ",
+        )}
+        . Click or drag the timeline to scrub.
+      </p>
+    </div>
+  );
+}
+
+function CommandButton({ command }: { command: Command }) {
+  const session = useSession();
+  const enabled = useAppStore((s) => command.enabled(s));
+  const label = useAppStore((s) => labelOf(command, s));
+  return (
+    <button
+      type="button"
+      title={`${command.title} (${command.keyHelp})`}
+      aria-keyshortcuts={command.keys.join(" ")}
+      disabled={!enabled}
+      data-command={command.id}
+      onClick={() => command.run(session)}
+    >
+      {label}
+    </button>
+  );
+}
+
+function StepCounter() {
+  const step = useAppStore((s) => s.timeline.frame?.step ?? 0);
+  const total = useAppStore((s) => s.timeline.summary?.total ?? 0);
+  return (
+    <span data-testid="step-counter">
+      step {step} / {total}
+    </span>
+  );
+}
+
+/** The shortcuts, on the whole page except where the user types text. */
+function useKeyboard() {
+  const session = useSession();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
+      const c = commandFor(e.key);
+      if (!c) return;
+      // Also keeps Space from pressing the focused button and arrows from scrolling.
+      e.preventDefault();
+      if (c.enabled(session.store.getState())) c.run(session);
+    };
+    // Space presses a focused button on key up: the shortcut has already run.
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (e.key === " " && !isTextEntry(e.target)) e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    window.addEventListener("keyup", onKeyUp);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("keyup", onKeyUp);
+    };
+  }, [session]);
+}

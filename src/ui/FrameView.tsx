@@ -1,0 +1,116 @@
+import { useAppStore } from "../store/react";
+import type { Frame } from "../worker/protocol";
+
+const cls = (...names: (string | false)[]) =>
+  names.filter(Boolean).join(" ") || undefined;
+
+/** The state at the cursor: CPUs, slabs, node lists, actors, findings. Changed parts are marked. */
+export function FrameView({ frame }: { frame: Frame }) {
+  const selected = useAppStore((s) => s.selection.actor);
+  const ch = frame.changed;
+  return (
+    <div className="frame">
+      <div className="cpus">
+        {frame.cpus.map((c) => (
+          <div
+            key={c.id}
+            className={cls("cpu", ch.cpus.includes(c.id) && "changed")}
+            data-testid={`cpu-${c.id}`}
+          >
+            <h3>
+              CPU {c.id} {c.online ? "" : "(offline)"}{" "}
+              {c.irqsOff ? "· irqs off" : ""}
+            </h3>
+            <dl>
+              <dt>running</dt>
+              <dd data-testid={`cpu-${c.id}-running`}>
+                {c.context.join(" ← ") || "idle"}
+              </dd>
+              <dt>c-&gt;page</dt>
+              <dd data-testid={`cpu-${c.id}-page`}>
+                {c.page === null ? "NULL" : `P${c.page}`}
+              </dd>
+              <dt>c-&gt;freelist</dt>
+              <dd data-testid={`cpu-${c.id}-freelist`}>
+                {c.freelist.join(" → ") || "NULL"}
+              </dd>
+              <dt>c-&gt;partial</dt>
+              <dd>{c.partial.map((p) => `P${p}`).join(" → ") || "NULL"}</dd>
+              <dt>tid</dt>
+              <dd>{c.tid}</dd>
+              <dt>lock</dt>
+              <dd>{c.lock ?? "free"}</dd>
+            </dl>
+          </div>
+        ))}
+      </div>
+      <div className="slabs">
+        <h3>Slabs</h3>
+        <ul data-testid="slabs">
+          {frame.slabs.map((s) => (
+            <li
+              key={s.id}
+              className={cls(
+                s.frozen && "frozen",
+                ch.slabs.includes(s.id) && "changed",
+              )}
+            >
+              P{s.id} {s.frozen ? "frozen" : "unfrozen"} · inuse {s.inuse}/
+              {s.objects} · {s.where} · freelist{" "}
+              {s.freelist.join(" → ") || "NULL"}
+            </li>
+          ))}
+        </ul>
+        {frame.nodes.map((n) => (
+          <p key={n.id} className={cls(ch.nodes.includes(n.id) && "changed")}>
+            node {n.id} partial:{" "}
+            {n.partial.map((p) => `P${p}`).join(", ") || "empty"} (nr_partial{" "}
+            {n.nrPartial})
+          </p>
+        ))}
+      </div>
+      <div className="actors">
+        <h3>Actors</h3>
+        <ul data-testid="actors">
+          {frame.actors.map((a) => (
+            <li
+              key={a.name}
+              className={cls(
+                ch.actors.includes(a.name) && "changed",
+                selected === a.name && "selected",
+              )}
+            >
+              <strong>{a.name}</strong> ({a.kind}, cpu {a.cpu}){" "}
+              {a.status === "done" ? "done" : a.op}
+              {a.waiting && ` · waits (${a.waiting})`}
+              {a.stack.length > 0 && (
+                <code>
+                  {a.stack.at(-1)!.fn}: {a.stack.at(-1)!.line}
+                </code>
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="findings" data-testid="findings">
+        <h3>Findings</h3>
+        {frame.findingsTotal === 0 ? (
+          <p>none</p>
+        ) : (
+          <ul>
+            {frame.findingsTotal > frame.findings.length && (
+              <li>
+                … {frame.findingsTotal - frame.findings.length} earlier findings
+              </li>
+            )}
+            {frame.findings.map((f, i) => (
+              <li key={i}>
+                step {f.step} · {f.code} · {f.actor ?? ""}: {f.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Every timeline command as a plain object: one table feeds the buttons, the keyboard shortcuts
+ * and the help line.
+ */
+import type { Session } from "../store/session";
+import { findingCursors, neighbour } from "../store/session";
+import type { AppState } from "../store/store";
+
+export interface Command {
+  id: string;
+  label: string | ((s: AppState) => string);
+  /** What it does, for the tooltip. */
+  title: string;
+  /** KeyboardEvent.key values that run it. */
+  keys: string[];
+  /** The keys as the help line shows them. */
+  keyHelp: string;
+  enabled(s: AppState): boolean;
+  run(session: Session): void;
+}
+
+const total = (s: AppState) => s.timeline.summary?.total ?? 0;
+const cursor = (s: AppState) => s.timeline.cursor;
+const loaded = (s: AppState) => s.timeline.summary !== null;
+
+export const COMMANDS: readonly Command[] = [
+  {
+    id: "start",
+    label: "⏮ Start",
+    title: "Go to step 0",
+    keys: ["Home"],
+    keyHelp: "Home",
+    enabled: (s) => loaded(s) && cursor(s) > 0,
+    run: (session) => void session.toStart(),
+  },
+  {
+    id: "prev-op",
+    label: "[ Op",
+    title: "Previous operation boundary",
+    keys: ["["],
+    keyHelp: "[",
+    enabled: (s) =>
+      neighbour(s.timeline.summary?.opBoundaries ?? [], cursor(s), -1) !== null,
+    run: (session) => void session.jumpOp(-1),
+  },
+  {
+    id: "back",
+    label: "◀ Back",
+    title: "One micro-step back",
+    keys: ["ArrowLeft"],
+    keyHelp: "←",
+    enabled: (s) => loaded(s) && cursor(s) > 0,
+    run: (session) => void session.stepBy(-1),
+  },
+  {
+    id: "play",
+    label: (s) => (s.timeline.playing ? "❚❚ Pause" : "▶ Play"),
+    title: "Play or pause",
+    keys: [" "],
+    keyHelp: "Space",
+    enabled: (s) => loaded(s) && total(s) > 0,
+    run: (session) => session.togglePlay(),
+  },
+  {
+    id: "step",
+    label: "Step ▶",
+    title: "One micro-step forward",
+    keys: ["ArrowRight"],
+    keyHelp: "→",
+    enabled: (s) => loaded(s) && cursor(s) < total(s),
+    run: (session) => void session.stepBy(1),
+  },
+  {
+    id: "next-op",
+    label: "Op ]",
+    title: "Next operation boundary",
+    keys: ["]"],
+    keyHelp: "]",
+    enabled: (s) =>
+      neighbour(s.timeline.summary?.opBoundaries ?? [], cursor(s), 1) !== null,
+    run: (session) => void session.jumpOp(1),
+  },
+  {
+    id: "end",
+    label: "To end",
+    title: "Go to the last step",
+    keys: ["End"],
+    keyHelp: "End",
+    enabled: (s) => loaded(s) && cursor(s) < total(s),
+    run: (session) => void session.toEnd(),
+  },
+  {
+    id: "prev-finding",
+    label: "‹ Finding",
+    title: "Previous step where a finding shows up",
+    keys: [","],
+    keyHelp: ",",
+    enabled: (s) =>
+      neighbour(findingCursors(s.timeline.summary), cursor(s), -1) !== null,
+    run: (session) => void session.jumpFinding(-1),
+  },
+  {
+    id: "next-finding",
+    label: "Finding ›",
+    title: "Next step where a finding shows up",
+    keys: ["."],
+    keyHelp: ".",
+    enabled: (s) =>
+      neighbour(findingCursors(s.timeline.summary), cursor(s), 1) !== null,
+    run: (session) => void session.jumpFinding(1),
+  },
+  {
+    id: "undo",
+    label: "↶ Undo fork",
+    title: "Go back to the schedule before the last fork",
+    keys: ["u", "U"],
+    keyHelp: "U",
+    enabled: (s) => (s.timeline.summary?.undoDepth ?? 0) > 0,
+    run: (session) => void session.undo(),
+  },
+];
+
+export function commandFor(key: string): Command | undefined {
+  return COMMANDS.find((c) => c.keys.includes(key));
+}
+
+export function labelOf(c: Command, s: AppState): string {
+  return typeof c.label === "string" ? c.label : c.label(s);
+}
+
+/** Keys typed into these go to the element, not to the timeline. */
+export function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement) return true;
+  if (target instanceof HTMLSelectElement) return true;
+  return (
+    target instanceof HTMLInputElement &&
+    !["button", "checkbox", "radio", "range", "submit", "reset"].includes(
+      target.type,
+    )
+  );
+}

@@ -3,7 +3,9 @@
  * detection, free pointers, SLUB_STATS, irq / preempt / migrate state, and the locks with their
  * !RT and PREEMPT_RT semantics (include/linux/local_lock.h, spinlock_rt.c, percpu-rwsem),
  * plus the lockdep checks made at acquire time (kernel/locking/lockdep.c, much simplified:
- * one class per lock kind, hardirq usage only, no read-recursion rules except for rwsem readers).
+ * one class per lock kind; a new dependency only on the lock taken last, like lockdep's `prev`;
+ * one report per cycle; hardirq usage only; rwsem readers may recurse), and the alignment rule
+ * of this_cpu_cmpxchg_double on kmem_cache_cpu (x86_64 cmpxchg16b, see layout.ts).
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */

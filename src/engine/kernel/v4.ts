@@ -21,13 +21,11 @@ import {
   RETRY,
   ret,
   table,
-  HALT,
   type KernelFn,
   type StepDef,
 } from "../program";
 import {
   acquire,
-  cmpxchgDoubleCpuFaults,
   mutexLock,
   mutexUnlock,
   release,
@@ -41,37 +39,6 @@ import {
   slabAllocSlowFn,
   v515Fns,
 } from "./v5_15";
-
-/**
- * A fast path whose this_cpu_cmpxchg_double() on {freelist, tid} first checks the alignment of
- * the pair in the variant's kmem_cache_cpu layout (see cmpxchgDoubleCpuFaults).
- */
-export function withCmpxchgDoubleCheck(f: KernelFn): KernelFn {
-  return fn(
-    f.name,
-    f.steps.map((s): StepDef =>
-      s.line.startsWith("this_cpu_cmpxchg_double")
-        ? {
-            ...s,
-            run: (k) => (cmpxchgDoubleCpuFaults(k) ? HALT : s.run(k)),
-          }
-        : s,
-    ),
-  );
-}
-
-/** The allocation and free fast paths of a table, with the alignment check. */
-export function checkedFastPaths(
-  fns: Readonly<Record<string, KernelFn>>,
-): Record<string, KernelFn> {
-  return table(
-    ["slab_alloc_node", "do_slab_free"].map((name) => {
-      const f = fns[name];
-      if (!f) throw new Error(`no ${name} to check`);
-      return withCmpxchgDoubleCheck(f);
-    }),
-  );
-}
 
 /** The queue-and-wait part of v5.15's flush_all_cpus_locked, between its lock and unlock. */
 function queueAndWait(): StepDef[] {
@@ -122,7 +89,6 @@ const v4Fns: Record<string, KernelFn> = {
   ...v515Fns,
   ...teardownUnlocked,
   ...table([slabAllocSlowFn(pfmemallocPeek.asserting), flushAllAsPosted]),
-  ...checkedFastPaths(v515Fns),
 };
 // As posted there is no flush_all_cpus_locked(): nothing may call it.
 delete v4Fns["flush_all_cpus_locked"];

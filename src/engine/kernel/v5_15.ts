@@ -28,6 +28,7 @@ import {
 import {
   acquire,
   bumpTidIfFixed,
+  cmpxchgDoubleCpuFaults,
   cmpxchgDoubleSlab,
   cpuSlab,
   disownChain,
@@ -202,6 +203,8 @@ export function allocFastSteps(rtTakesSlowPath: boolean): StepDef[] {
     {
       line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {object, tid} -> {next_object, next_tid(tid)})",
       run: (k) => {
+        // cmpxchg16b faults unless {freelist, tid} is 16-byte aligned (the v4 layout, R9).
+        if (cmpxchgDoubleCpuFaults(k)) return HALT;
         // this_cpu_*: relative to the CPU the context runs on now, not to the `c` read above.
         const here = cpuSlab(k, k.cpu);
         const object = num(k.L, "object");
@@ -886,6 +889,7 @@ export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
     {
       line: "this_cpu_cmpxchg_double(s->cpu_slab->freelist, tid: {freelist, tid} -> {head, next_tid(tid)})",
       run: (k) => {
+        if (cmpxchgDoubleCpuFaults(k)) return HALT;
         const here = cpuSlab(k, k.cpu);
         if (
           here.freelist === ref(k.L, "freelist") &&

@@ -16,6 +16,10 @@ import { r16FlushRecheck } from "./r16-flush-recheck";
 import { r18MissingTidBump } from "./r18-missing-tid-bump";
 import { r3RtLocklessFastpath } from "./r3-rt-lockless-fastpath";
 import { r4RecheckRereadPage } from "./r4-recheck-reread-page";
+import { r5PfmemallocVmBugOn } from "./r5-pfmemalloc-vm-bug-on";
+import { r6MemoryOfflineLockdep } from "./r6-memory-offline-lockdep";
+import { r7HotplugVsDestroy } from "./r7-hotplug-vs-destroy";
+import { r9Cmpxchg16bAlignment } from "./r9-cmpxchg16b-alignment";
 import { tours } from "./tours";
 
 export type { LibraryEntry } from "./entry";
@@ -25,6 +29,10 @@ export const library: readonly LibraryEntry[] = [
   r4RecheckRereadPage,
   r16FlushRecheck,
   r1PutCpuPartialStalePage,
+  r5PfmemallocVmBugOn,
+  r6MemoryOfflineLockdep,
+  r7HotplugVsDestroy,
+  r9Cmpxchg16bAlignment,
   r18MissingTidBump,
   r01RtFreeStealsPartial,
   r01bStalePartialDrain,

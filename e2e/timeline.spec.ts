@@ -66,7 +66,7 @@ test("the keyboard steps, jumps and plays", async ({ page }) => {
   await page.getByLabel("speed").selectOption("120");
   await app.press("Home");
   await page.keyboard.press(" ");
-  await expect(app.button("❚❚ Pause")).toBeVisible();
+  await expect(app.button("‖ Pause")).toBeVisible();
   await expect(app.stepCounter).not.toHaveText(/^step 0 /);
   await page.keyboard.press(" ");
   await app.waitIdle();
@@ -87,8 +87,8 @@ test("Space on a focused button plays instead of pressing the button", async ({
   await page.getByLabel("speed").selectOption("2");
   await app.button("Step ▶").focus();
   await page.keyboard.press(" ");
-  await expect(app.button("❚❚ Pause")).toBeVisible();
-  await app.click("❚❚ Pause");
+  await expect(app.button("‖ Pause")).toBeVisible();
+  await app.click("‖ Pause");
   await expect(app.button("▶ Play")).toBeVisible();
 });
 
@@ -206,6 +206,29 @@ for (const how of ["worker", "engine"] as const) {
     await expect(app.notice).toHaveCount(0);
   });
 }
+
+test("a race from the library breaks on its kernel and not on the fixed one", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const picker = page.getByRole("combobox", { name: "scenario" });
+  await picker.selectOption("library:r18-missing-tid-bump");
+  await app.waitIdle();
+  await expect(app.title).toHaveText(/^Missing tid bump/);
+  await app.press(".");
+  await expect(app.findings).toContainText("object-leak");
+  const { step } = await app.position();
+  expect(step).toBeGreaterThan(0);
+  await expect(page.locator(".lane line.finding")).not.toHaveCount(0);
+
+  await picker.selectOption("library:r18-missing-tid-bump:fixed");
+  await app.waitIdle();
+  await expect(app.title).toHaveText(/\(fixed kernel\)$/);
+  await app.press("End");
+  await expect(app.findings).toContainText("none");
+  await expect(app.button("‹ Finding")).toBeDisabled();
+});
 
 test("the test hooks are not there without ?testing=1", async ({ page }) => {
   const app = new AppPage(page);

@@ -174,6 +174,24 @@ describe("Session", () => {
     expect(state().frame).not.toBeNull();
   });
 
+  it("opens a library scenario and reopens it after a crash", async () => {
+    const { session, store, state } = await open();
+    const items = store.getState().library;
+    expect(items.length).toBeGreaterThan(0);
+    const item = items.find((e) => e.hasFix)!;
+    await session.loadLibrary(item.id, true);
+    expect(store.getState().source).toBe(`library:${item.id}:fixed`);
+    expect(store.getState().scenario?.title).toMatch(/\(fixed kernel\)$/);
+    await session.seek(5);
+    await session.crashForTesting("engine");
+    expect(store.getState().scenario?.title).toMatch(/\(fixed kernel\)$/);
+    expect(state().frame?.step).toBe(5);
+    await session.loadLibrary("no-such-race");
+    expect(store.getState().loadErrors).toEqual([
+      'no scenario "no-such-race" in the library',
+    ]);
+  });
+
   it("plays and stops at the end; idle bookkeeping returns to zero", async () => {
     const { session, state } = await open();
     session.setSpeed(120);

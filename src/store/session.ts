@@ -11,7 +11,7 @@
  * scenario reloaded, the user's forks replayed, the cursor restored, and a notice says what
  * happened. The session keeps what that takes: the scenario's source and the forks in order.
  */
-import type { AppStore, Speed } from "./store";
+import type { AppStore, SourceRef, Speed } from "./store";
 import {
   EngineCrashedError,
   errorMessage,
@@ -19,7 +19,10 @@ import {
 } from "../worker/client";
 import type { CrashKind, Opened, TimelineSummary } from "../worker/protocol";
 
-type Source = { kind: "default" } | { kind: "scenario"; scenario: unknown };
+type Source =
+  | { kind: "default" }
+  | { kind: "library"; id: string; fixed: boolean }
+  | { kind: "scenario"; scenario: unknown };
 
 interface ForkIntent {
   step: number;
@@ -230,6 +233,21 @@ export class Session {
     });
   }
 
+  /** Opens a scenario of the library, on its own kernel or (`fixed`) on the fixed one. */
+  loadLibrary(id: string, fixed = false): Promise<void> {
+    this.pause();
+    return this.run(async () => {
+      const r = await this.client.api.loadLibrary(id, fixed);
+      if (!r.ok) {
+        this.state.scenarioRejected(r.errors);
+        return;
+      }
+      this.source = { kind: "library", id, fixed };
+      this.forks = [];
+      this.show(r);
+    });
+  }
+
   loadDefault(): Promise<void> {
     this.pause();
     return this.run(async () => {
@@ -249,6 +267,7 @@ export class Session {
   // ---- Plumbing ----
 
   private show(r: Opened): void {
+    this.state.setSource(sourceRef(this.source));
     this.state.opened(r.scenario, r.timeline, r.frame);
     this.state.notify(null);
   }
@@ -284,13 +303,19 @@ export class Session {
     const t = this.client.transport();
     this.state.connected(reply, t.kind === "in-thread" ? t.reason : null);
     if (this.testing) await api.setTesting(true);
+    this.state.setLibrary(await api.listLibrary());
     let opened: Opened;
-    if (this.source.kind === "default") opened = await api.loadDefault();
+    const src = this.source;
+    if (src.kind === "default") opened = await api.loadDefault();
     else {
-      const r = await api.load(this.source.scenario);
+      const r =
+        src.kind === "library"
+          ? await api.loadLibrary(src.id, src.fixed)
+          : await api.load(src.scenario);
       if (!r.ok) throw new Error(r.errors.join("; "));
       opened = r;
     }
+    this.state.setSource(sourceRef(src));
     let summary = opened.timeline;
     for (const f of this.forks) {
       const r = await api.fork(f.step, f.actor, f.cpu);
@@ -348,6 +373,12 @@ export class Session {
     });
     return this.recovering;
   }
+}
+
+function sourceRef(s: Source): SourceRef {
+  if (s.kind === "default") return "default";
+  if (s.kind === "scenario") return "file";
+  return s.fixed ? `library:${s.id}:fixed` : `library:${s.id}`;
 }
 
 /** The cursors where findings show up, ascending and without repeats. */

@@ -10,6 +10,7 @@ import { createStore, type StateCreator } from "zustand/vanilla";
 import type {
   EngineLocation,
   Frame,
+  LibraryItem,
   PingReply,
   ScenarioInfo,
   TimelineSummary,
@@ -32,9 +33,18 @@ export interface ConnectionSlice {
   failed(message: string): void;
 }
 
+/** Where the loaded scenario came from, as the scenario picker names it. */
+export type SourceRef =
+  "default" | "file" | `library:${string}` | `library:${string}:fixed`;
+
 export interface ScenarioSlice {
   /** The loaded scenario; null until the first load answers. */
   scenario: ScenarioInfo | null;
+  source: SourceRef;
+  /** The library's entries, for the picker. */
+  library: LibraryItem[];
+  setLibrary(items: LibraryItem[]): void;
+  setSource(source: SourceRef): void;
   /** Why the last scenario the user opened was refused (the loaded one stays). */
   loadErrors: string[] | null;
   scenarioRejected(errors: string[]): void;
@@ -112,6 +122,16 @@ const connectionSlice: Slice<ConnectionSlice> = (set) => ({
 
 const scenarioSlice: Slice<ScenarioSlice> = (set) => ({
   scenario: null,
+  source: "default",
+  library: [],
+  setLibrary: (items) =>
+    set((state) => {
+      state.library = items;
+    }),
+  setSource: (source) =>
+    set((state) => {
+      state.source = source;
+    }),
   loadErrors: null,
   scenarioRejected: (errors) =>
     set((state) => {

@@ -54,10 +54,12 @@ function EventLine({ frame }: { frame: Frame }) {
   );
 }
 
-/** Opens a scenario file (validated by the engine) or goes back to the default scenario. */
+/** Picks a scenario: the default, one of the library (on its kernel or the fixed one), or a file. */
 function ScenarioPicker() {
   const session = useSession();
   const errors = useAppStore((s) => s.loadErrors);
+  const library = useAppStore((s) => s.library);
+  const source = useAppStore((s) => s.source);
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     let value: unknown;
@@ -73,20 +75,52 @@ function ScenarioPicker() {
     }
     await session.loadScenario(value);
   };
+  const onPick = (value: string) => {
+    if (value === "default") void session.loadDefault();
+    const m = /^library:(.+?)(:fixed)?$/.exec(value);
+    if (m) void session.loadLibrary(m[1]!, m[2] !== undefined);
+  };
+  const group = (kind: "tour" | "race") =>
+    library
+      .filter((e) => e.kind === kind)
+      .flatMap((e) => [
+        <option key={e.id} value={`library:${e.id}`} title={e.summary}>
+          {e.title}
+        </option>,
+        e.hasFix && (
+          <option
+            key={`${e.id}:fixed`}
+            value={`library:${e.id}:fixed`}
+            title={e.summary}
+          >
+            {e.title} — on the fixed kernel
+          </option>
+        ),
+      ]);
   return (
     <div className="picker">
       <label>
-        Open a scenario file{" "}
+        Scenario{" "}
+        <select
+          aria-label="scenario"
+          value={source}
+          onChange={(e) => onPick(e.target.value)}
+        >
+          <option value="default">The default scenario</option>
+          <optgroup label="Tours">{group("tour")}</optgroup>
+          <optgroup label="Races">{group("race")}</optgroup>
+          {source === "file" && <option value="file">From a file</option>}
+        </select>
+      </label>{" "}
+      <label>
+        or open a file{" "}
         <input
           type="file"
           accept=".json,application/json"
           data-testid="scenario-file"
           onChange={(e) => void onFile(e.target.files?.[0])}
         />
-      </label>{" "}
-      <button type="button" onClick={() => void session.loadDefault()}>
-        Default scenario
-      </button>
+      </label>
       {errors && (
         <div role="alert" className="alert" data-testid="load-errors">
           The scenario was not opened:

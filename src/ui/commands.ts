@@ -26,7 +26,7 @@ const loaded = (s: AppState) => s.timeline.summary !== null;
 export const COMMANDS: readonly Command[] = [
   {
     id: "start",
-    label: "⏮ Start",
+    label: "« Start",
     title: "Go to step 0",
     keys: ["Home"],
     keyHelp: "Home",
@@ -54,7 +54,7 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     id: "play",
-    label: (s) => (s.timeline.playing ? "❚❚ Pause" : "▶ Play"),
+    label: (s) => (s.timeline.playing ? "‖ Pause" : "▶ Play"),
     title: "Play or pause",
     keys: [" "],
     keyHelp: "Space",

@@ -31,3 +31,33 @@ describe("idle signal", () => {
     expect(root.dataset.idle).toBe("true");
   });
 });
+
+describe("idle signal while playing or busy", () => {
+  let uninstall = () => {};
+  afterEach(() => uninstall());
+
+  it("is never idle while the player runs or a session operation is pending", async () => {
+    const client = createInThreadClient("test");
+    const store = createAppStore();
+    const root = document.createElement("div");
+    uninstall = installIdleSignal({ client, store, root });
+    store.getState().connected(await client.api.ping(), null);
+    await nextFrame();
+    await nextFrame();
+    expect(window.__slabscopeIdle?.()).toBe(true);
+
+    store.getState().setPlaying(true);
+    await nextFrame();
+    await nextFrame();
+    expect(window.__slabscopeIdle?.()).toBe(false);
+    store.getState().setPlaying(false);
+    store.getState().begin();
+    await nextFrame();
+    await nextFrame();
+    expect(window.__slabscopeIdle?.()).toBe(false);
+    store.getState().end();
+    await nextFrame();
+    await nextFrame();
+    expect(root.dataset.idle).toBe("true");
+  });
+});

@@ -108,3 +108,34 @@ describe("worker client", () => {
     await expect(client.api.ping()).rejects.toThrow("boom");
   });
 });
+
+describe("restart", () => {
+  it("replaces a crashed worker with a new one", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createWorkerClient();
+    const first = SilentWorker.last!;
+    first.dispatchEvent(new ErrorEvent("error", { message: "boom" }));
+    expect(client.transport()).toEqual({ kind: "crashed", message: "boom" });
+
+    const pending = client.api.ping();
+    await expect(pending).rejects.toThrow("boom");
+    await client.restart();
+    expect(SilentWorker.last).not.toBe(first);
+    expect(client.transport()).toEqual({ kind: "worker" });
+    // The new worker is the one asked now (it never answers: the call stays in flight).
+    const unanswered = client.api.ping();
+    expect(client.inFlight()).toBe(1);
+    client.dispose();
+    await expect(unanswered).rejects.toThrow("disposed");
+  });
+
+  it("keeps a fallback in the main thread, with a fresh engine", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createEngineClient({ timeoutMs: 20 });
+    await client.api.loadDefault();
+    expect(client.transport().kind).toBe("in-thread");
+    await client.restart();
+    expect(client.transport().kind).toBe("in-thread");
+    await expect(client.api.seek(0)).rejects.toThrow("no scenario is loaded");
+  });
+});

@@ -1,3 +1,4 @@
+import { library, libraryEntry } from "../scenarios/library";
 import { defaultScenario } from "../scenarios/library/default";
 import { parseScenario } from "../scenarios/schema";
 import type { Scenario } from "../engine";
@@ -40,6 +41,30 @@ export function createEngineApi(where: EngineLocation): EngineApi {
     },
     async loadDefault() {
       return open(defaultScenario);
+    },
+    async listLibrary() {
+      return library.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        title: e.scenario.title,
+        summary: e.summary,
+        hasFix: e.fixed !== undefined,
+      }));
+    },
+    async loadLibrary(id: string, fixed = false) {
+      const e = libraryEntry(id);
+      if (!e)
+        return { ok: false, errors: [`no scenario "${id}" in the library`] };
+      if (fixed && !e.fixed)
+        return { ok: false, errors: [`"${id}" has no fixed kernel`] };
+      const s: Scenario = fixed
+        ? {
+            ...e.scenario,
+            title: `${e.scenario.title} (fixed kernel)`,
+            kernel: { ...e.scenario.kernel, ...e.fixed },
+          }
+        : e.scenario;
+      return { ok: true, ...open(s) };
     },
     async load(input: unknown) {
       const r = parseScenario(input);

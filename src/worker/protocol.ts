@@ -20,6 +20,10 @@ export interface EngineApi {
   ping(): Promise<PingReply>;
   /** Loads the default scenario and builds its timeline; answers it with the frame at its cursor. */
   loadDefault(): Promise<Opened>;
+  /** The scenario library: the races from the mailing-list threads and the tours. */
+  listLibrary(): Promise<LibraryItem[]>;
+  /** Loads a library scenario by id (on its fixed kernel with `fixed`); errors for an unknown id. */
+  loadLibrary(id: string, fixed?: boolean): Promise<LoadReply>;
   /** Validates `scenario` (any JSON value) and loads it; the errors when it is not valid. */
   load(scenario: unknown): Promise<LoadReply>;
   /** The frame after `step` micro-steps of the loaded timeline (clamped to the trace). */
@@ -41,6 +45,15 @@ export interface EngineApi {
 }
 
 export type CrashKind = "worker" | "engine";
+
+export interface LibraryItem {
+  id: string;
+  kind: "race" | "tour";
+  title: string;
+  summary: string;
+  /** The kernel where the race is fixed, when there is one (see LibraryEntry.fixed). */
+  hasFix: boolean;
+}
 
 export interface ScenarioInfo {
   title: string;

@@ -8,6 +8,7 @@ import {
 } from "../engine";
 import { busyScenario } from "../bench/scenarios";
 import { defaultScenario } from "../scenarios/library/default";
+import { library } from "../scenarios/library";
 import { Timeline } from "./timeline";
 
 /** Every state and event of a plain run from scratch, as JSON. */
@@ -83,6 +84,7 @@ const flushes: Scenario = {
   ],
 };
 
+// The heavy tests compare every step with runs from scratch: generous time on a loaded CI box.
 describe("Timeline seek", () => {
   for (const [name, s, K] of [
     ["the default scenario", defaultScenario, 32],
@@ -111,8 +113,29 @@ describe("Timeline seek", () => {
           });
         }
       }
-    });
+    }, 60_000);
   }
+
+  it("gives the states of a run from scratch for every library scenario, on its kernel and the fixed one", () => {
+    for (const entry of library) {
+      const kernels = [entry.scenario.kernel];
+      if (entry.fixed)
+        kernels.push({ ...entry.scenario.kernel, ...entry.fixed });
+      for (const kernel of kernels) {
+        const s: Scenario = { ...entry.scenario, kernel };
+        const { states } = fromScratch(s);
+        const tl = new Timeline(s, { keyframeEvery: 16 });
+        expect(tl.total, entry.id).toBe(states.length - 1);
+        for (let i = 0; i <= tl.total; i++)
+          expect(JSON.stringify(tl.machineAt(i)), `${entry.id} at ${i}`).toBe(
+            states[i],
+          );
+        const sum = tl.summary();
+        const f = tl.frame(tl.total);
+        expect(f.findingsTotal).toBe(sum.findings.length);
+      }
+    }
+  }, 60_000);
 
   it("matches a from-scratch run with a step limit, and clamps out-of-range cursors", () => {
     const tl = new Timeline(defaultScenario);
@@ -220,7 +243,7 @@ describe("Timeline fork and undo", () => {
     // The narration stops where the story diverges.
     expect(tl.frame(i + 1).narration).toBeNull();
     expect(tl.frame(i).narration).not.toBeNull();
-  });
+  }, 60_000);
 
   it("undo restores the previous trace exactly, through nested forks", () => {
     const s = busyScenario(2, 3);
@@ -251,7 +274,7 @@ describe("Timeline fork and undo", () => {
     expect(tl.undo()).toBe(100);
     expect(snapshot()).toEqual(s0);
     expect(tl.undo()).toBeNull();
-  });
+  }, 60_000);
 
   it("refuses a step the actor may not take and leaves the trace alone", () => {
     const tl = new Timeline(defaultScenario);

@@ -16,20 +16,8 @@
  *                   and the fast paths' cmpxchg16b faults. R9.
  * Not modelled: the lockdep_assert_held() form of patch 35 (R10, an annotation).
  */
-import {
-  fn,
-  RETRY,
-  ret,
-  table,
-  type KernelFn,
-  type StepDef,
-} from "../program";
-import {
-  acquire,
-  mutexLock,
-  mutexUnlock,
-  release,
-} from "../prims";
+import { fn, RETRY, ret, table, type KernelFn, type StepDef } from "../program";
+import { acquire, mutexLock, mutexUnlock, release } from "../prims";
 import { ORDER_LOCK_FIRST, registerCpuSlabOrder } from "../layout";
 import type { VariantInfo } from "./index";
 import { teardownUnlocked } from "./teardown";

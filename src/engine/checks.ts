@@ -221,6 +221,9 @@ export function runChecks(m: Machine, k: K): void {
       );
     for (const o of a.ownedObjects) markAllocated(m, o, total);
   }
+  // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
+  for (const p of slabs)
+    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   for (const slot of slotLists(m))
     for (const o of slot) markAllocated(m, o, total);
 

@@ -47,6 +47,7 @@ export function configOf(s: Scenario): KernelConfig {
     debugVm: s.kernel.debugVm ?? false,
     lockdep: s.kernel.lockdep ?? true,
     lockStat: s.kernel.lockStat ?? false,
+    memcg: s.kernel.memcg ?? false,
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
@@ -165,6 +166,7 @@ export function load(
       pages: 0,
       pobjects: 0,
       fp: [],
+      objcgs: null,
     });
   }
   // The allocator hands out the last entry first: page 0 first on a fresh machine.
@@ -250,6 +252,13 @@ function prepare(
   }
   m.step = 0;
   for (const f of m.findings) f.step = 0;
+}
+
+/** The kernel function an operation enters (an accounted allocation goes through memcg's hook). */
+function entryOf(op: Op): string {
+  return op.kind === "alloc" && op.account
+    ? "memcg_slab_alloc"
+    : ENTRY[op.kind];
 }
 
 const ENTRY: Record<Op["kind"], string> = {
@@ -380,7 +389,7 @@ function finishOp(k: K, value: Value): void {
     report(
       k,
       "preempt-leak",
-      `BUG: ${a.name} returned from ${ENTRY[op.kind]} with ${leaks.join("; ")}`,
+      `BUG: ${a.name} returned from ${entryOf(op)} with ${leaks.join("; ")}`,
     );
   }
   if (
@@ -488,18 +497,18 @@ export function applyChoice(
     const op = a.ops[a.op]!;
     a.note = null;
     ev.opStart = true;
-    k.f = { fn: ENTRY[op.kind], pc: 0, L: {} };
+    k.f = { fn: entryOf(op), pc: 0, L: {} };
     const locals = entryLocals(k, op);
     if (typeof locals === "string") {
       a.note = locals;
-      ev.fn = ENTRY[op.kind];
+      ev.fn = entryOf(op);
       ev.line = locals;
       finishOp(k, null);
       m.step++;
       if (opts.checks !== false) runChecks(m, k);
       return ev;
     }
-    a.frames.push({ fn: ENTRY[op.kind], pc: 0, L: locals });
+    a.frames.push({ fn: entryOf(op), pc: 0, L: locals });
   }
 
   const f = a.frames[a.frames.length - 1]!;

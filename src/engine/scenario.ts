@@ -16,6 +16,7 @@ export interface ScenarioKernel {
   lockdep?: boolean;
   /** CONFIG_LOCK_STAT (default false): changes the layout of kmem_cache_cpu. */
   lockStat?: boolean;
+  memcg?: boolean;
   cpus: number;
   nodes?: number;
   pagePool?: number;

@@ -39,6 +39,11 @@ export interface KernelConfig {
    * (local_lock_t is 56 bytes on !RT), which moves the fields after it (see layout.ts).
    */
   lockStat: boolean;
+  /**
+   * CONFIG_MEMCG_KMEM with kmem accounting on: an accounted allocation gives its slab page an
+   * obj_cgroups vector, allocated (unaccounted) from the same cache and freed when the page is.
+   */
+  memcg: boolean;
   cpus: number;
   nodes: number;
   /** Pages in the page allocator's pool. */
@@ -119,6 +124,8 @@ export interface Page {
   pobjects: number;
   /** The free pointer (or user data) of each object. */
   fp: Word[];
+  /** `page->obj_cgroups` (memcg): the vector object allocated for this slab, if any. */
+  objcgs: ObjRef | null;
 }
 
 /** `struct kmem_cache_node`. */
@@ -170,7 +177,7 @@ export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
 /** An operation an actor performs (imperative). */
 export type Op =
-  | { kind: "alloc"; slot: string; gfp?: Gfp; node?: number }
+  | { kind: "alloc"; slot: string; gfp?: Gfp; node?: number; account?: boolean }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }
   | { kind: "shrink" }

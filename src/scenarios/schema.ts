@@ -62,6 +62,12 @@ const opSchema = z.discriminatedUnion("kind", [
       node: count(0, MAX_NODES - 1)
         .optional()
         .describe("NUMA node to allocate from, below kernel.nodes."),
+      account: z
+        .boolean()
+        .optional()
+        .describe(
+          "__GFP_ACCOUNT: with kernel.memcg, the slab page gets an obj_cgroups vector.",
+        ),
     })
     .describe(
       "kmem_cache_alloc (slab_alloc_node); the object is pushed onto the slot.",
@@ -136,6 +142,12 @@ const kernelSchema = z
       .optional()
       .describe(
         "CONFIG_LOCK_STAT (default false): a bigger local_lock_t in kmem_cache_cpu.",
+      ),
+    memcg: z
+      .boolean()
+      .optional()
+      .describe(
+        "memcg kmem accounting (default false): accounted allocations give their slab an obj_cgroups vector from the same cache.",
       ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),

@@ -31,6 +31,9 @@ import {
   cpuOf,
   disownObject,
   disownSlab,
+  indexOf,
+  ownObject,
+  pageOf,
   fmtPage,
   inAtomic,
   note,
@@ -49,7 +52,7 @@ import {
 } from "../prims";
 import { canTakeDown } from "../scheduler";
 import type { Machine } from "../types";
-import { LRU_GARBAGE } from "../types";
+import { LRU_GARBAGE, USER_DATA } from "../types";
 
 /** kmem_cache_has_cpu_partial(s): CONFIG_SLUB_CPU_PARTIAL and not a debug cache. */
 export function hasCpuPartial(m: Machine): boolean {
@@ -120,6 +123,7 @@ export function makeSlab(k: K, pid: number): void {
   p.pages = 0;
   p.pobjects = 0;
   p.fp = [];
+  p.objcgs = null;
   for (let i = 0; i < n; i++) p.fp.push(i + 1 < n ? pid * n + i + 1 : null);
   p.freelist = pid * n;
   ownSlab(k, pid);
@@ -209,22 +213,103 @@ export function readSlabWords(opts: {
 
 // ---------------------------------------------------------------------------------------------
 
-/** discard_slab() -> free_slab() -> __free_pages(): the page goes back to the page allocator. */
+/** __free_slab(): PageSlab is cleared and the page goes back to the page allocator. */
+function freeSlabPage(k: K, pid: number): void {
+  const p = slabPage(k, pid, "discard_slab");
+  // PageSlab is cleared; the rest of struct page keeps its stale values until the page is
+  // reused (a stale pointer still finds the old `next`, as in the RT crash reports).
+  p.use = "free";
+  p.frozen = false;
+  p.fp = [];
+  k.m.freePages.push(pid);
+  disownSlab(k, pid);
+}
+
+/**
+ * discard_slab() -> free_slab() -> __free_pages(). With memcg, memcg_free_page_obj_cgroups()
+ * first kfree()s the page's obj_cgroups vector: a free into the same cache, from inside
+ * whatever called discard_slab (seed 000: "may send us back to __slab_free() ->
+ * put_cpu_partial()").
+ */
 const discardSlab = fn("discard_slab", [
   {
-    line: "discard_slab(s, page): dec_slabs_node(); __ClearPageSlab(page); __free_pages(page)",
+    line: "discard_slab(s, page): if (page->obj_cgroups) kfree(page->obj_cgroups); else __ClearPageSlab(page); __free_pages(page)",
     run: (k) => {
       const pid = num(k.L, "page");
-      const p = slabPage(k, pid, "discard_slab");
-      // PageSlab is cleared; the rest of struct page keeps its stale values until the page is
-      // reused (a stale pointer still finds the old `next`, as in the RT crash reports).
-      p.use = "free";
-      p.frozen = false;
-      p.fp = [];
-      k.m.freePages.push(pid);
-      disownSlab(k, pid);
+      const p = k.m.pages[pid]!;
+      const vec = p.objcgs;
+      if (vec === null) {
+        freeSlabPage(k, pid);
+        return ret();
+      }
+      p.objcgs = null;
+      ownObject(k, vec);
+      const vp = pageOf(k.m, vec);
+      return call("do_slab_free", { page: vp, head: vec, tail: vec, cnt: 1 });
+    },
+    after: () => goto("free"),
+  },
+  {
+    label: "free",
+    line: "__ClearPageSlab(page); __free_pages(page)",
+    run: (k) => {
+      freeSlabPage(k, num(k.L, "page"));
       return ret();
     },
+  },
+]);
+
+/**
+ * An accounted kmem_cache_alloc(): slab_alloc_node, then memcg_slab_post_alloc_hook, which gives
+ * the object's slab page its obj_cgroups vector if it has none (allocated from the same cache,
+ * unaccounted, as kcalloc(..., flags & ~__GFP_ACCOUNT) does). Simplified: the vector comes from
+ * this cache and the hook runs only for scenarios that ask for `account`.
+ */
+const memcgSlabAlloc = fn("memcg_slab_alloc", [
+  {
+    line: "object = slab_alloc_node(s, gfpflags | __GFP_ACCOUNT, node)",
+    run: (k) =>
+      call("slab_alloc_node", { gfp: k.L.gfp ?? null, node: k.L.node ?? null }),
+    after: (k, v) => {
+      k.L.object = v;
+      return v === null || !k.m.config.memcg ? ret(v) : undefined;
+    },
+  },
+  {
+    line: "memcg_slab_post_alloc_hook(): if (!page_objcgs(page)) memcg_alloc_page_obj_cgroups(page): vec = kcalloc(...)",
+    run: (k) => {
+      const pid = pageOf(k.m, num(k.L, "object"));
+      k.L.page = pid;
+      if (slabPage(k, pid, "memcg_slab_post_alloc_hook").objcgs !== null)
+        return ret(num(k.L, "object"));
+      return call("slab_alloc_node", { gfp: k.L.gfp ?? null, node: null });
+    },
+    after: (k, v) => {
+      k.L.vec = v;
+      return v === null ? ret(num(k.L, "object")) : undefined;
+    },
+  },
+  {
+    line: "if (cmpxchg(&page->obj_cgroups, NULL, vec)) kfree(vec)  (someone installed one meanwhile)",
+    run: (k) => {
+      const vec = num(k.L, "vec");
+      const p = slabPage(k, num(k.L, "page"), "memcg_alloc_page_obj_cgroups");
+      // The vector is in use from now on: its free pointer is gone.
+      const vp = k.m.pages[pageOf(k.m, vec)]!;
+      if (vp.use === "slab") vp.fp[indexOf(k.m, vec)] = USER_DATA;
+      if (p.objcgs !== null) {
+        return call("do_slab_free", {
+          page: pageOf(k.m, vec),
+          head: vec,
+          tail: vec,
+          cnt: 1,
+        });
+      }
+      p.objcgs = vec;
+      disownObject(k, vec);
+      return ret(num(k.L, "object"));
+    },
+    after: (k) => ret(num(k.L, "object")),
   },
 ]);
 
@@ -675,6 +760,7 @@ const allocPages = fn("alloc_pages", [
       }
       const p = k.m.pages[pid]!;
       p.use = "pagecache";
+      p.objcgs = null;
       // Page cache uses the same struct page words (mapping, index, lru) for its own fields.
       p.frozen = false;
       p.freelist = null;
@@ -714,6 +800,7 @@ export function describePage(m: Machine, pid: number | null): string {
 
 export const commonFns: Record<string, KernelFn> = table([
   discardSlab,
+  memcgSlabAlloc,
   getFreelist,
   acquireSlab,
   getPartial,

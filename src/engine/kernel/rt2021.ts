@@ -11,6 +11,7 @@
  *                and in the flush work (seed 000).
  *   rt-2021-07-vlastimil     Vlastimil Babka's counter-proposal, as posted (with its typo).
  *   rt-2021-07-bent-up-half  Mike's "bent up half" of it.
+ *   rt-2021-07-naive-lock    the naive fix: the lock across all of put_cpu_partial (R0-3).
  *
  * Built from the v5.15 table (whose ___slab_alloc, deactivate_slab and flush paths match the RT
  * tree's at the time) by overriding put_cpu_partial, unfreeze_partials and the fast paths.
@@ -69,8 +70,11 @@ function putCpuPtr(k: K): void {
  *                  never released and the preempt count underflows.
  *   bent-up-half   Mike's "bent up half" of it: the lock only `if (PREEMPT_RT && drain)`, and the
  *                  plain write + detached unfreeze on every configuration.
+ *   naive          the naive fix of seed 000's R0-3: on RT the whole of put_cpu_partial under the
+ *                  local lock, the drain's unfreeze_partials (and so discard_slab) included.
  */
-type Proposal = "rt-2021-07" | "mike-v2" | "vlastimil" | "bent-up-half";
+type Proposal =
+  "rt-2021-07" | "mike-v2" | "vlastimil" | "bent-up-half" | "naive";
 
 function putCpuPartialSteps(style: Proposal): StepDef[] {
   const rt = (k: K) => k.m.config.preemptRt;
@@ -83,16 +87,16 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
   const enter: StepDef[] = [
     {
       line:
-        style === "vlastimil"
+        style === "vlastimil" || style === "naive"
           ? "#ifndef CONFIG_PREEMPT_RT get_cpu_ptr(s->cpu_slab); #else local_lock(&s->cpu_slab->lock); #endif"
           : "slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)",
       run: (k) => {
-        if (style === "vlastimil" && rt(k)) {
+        if ((style === "vlastimil" || style === "naive") && rt(k)) {
           if (!localLock(k)) return RETRY;
           k.L.c = k.cpu;
           return undefined;
         }
-        if (style === "vlastimil") {
+        if (style === "vlastimil" || style === "naive") {
           preemptDisable(k);
           k.L.c = k.cpu;
           return undefined;
@@ -160,7 +164,7 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
             },
           },
         ]
-      : style === "rt-2021-07"
+      : style === "rt-2021-07" || style === "naive"
         ? [
             {
               line: "if (drain && pobjects > slub_cpu_partial(s)) { unfreeze_partials(s);",
@@ -182,37 +186,48 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
             ]
           : unfreezeDetached;
   const leave: StepDef[] =
-    style === "vlastimil"
+    style === "naive"
       ? [
           {
-            line: "#ifndef CONFIG_PREMPT_RT put_cpu_ptr(s->cpu_slab); #else local_unlock(...); #endif  (sic: PREMPT)",
+            line: "#ifndef CONFIG_PREEMPT_RT put_cpu_ptr(s->cpu_slab); #else local_unlock(&s->cpu_slab->lock); #endif",
             run: (k) => {
-              // CONFIG_PREMPT_RT is never defined: this branch is taken on RT as well.
-              preemptEnable(k);
+              if (rt(k)) localUnlock(k);
+              else preemptEnable(k);
               return ret();
             },
           },
         ]
-      : [
-          ...(style === "bent-up-half"
-            ? [
-                {
-                  line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_unlock(&s->cpu_slab->lock)",
-                  run: (k: K) => {
-                    if (lockedHere(k)) localUnlock(k);
-                    return undefined;
-                  },
-                } satisfies StepDef,
-              ]
-            : []),
-          {
-            line: "slub_put_cpu_ptr(s->cpu_slab)",
-            run: (k) => {
-              putCpuPtr(k);
-              return ret();
+      : style === "vlastimil"
+        ? [
+            {
+              line: "#ifndef CONFIG_PREMPT_RT put_cpu_ptr(s->cpu_slab); #else local_unlock(...); #endif  (sic: PREMPT)",
+              run: (k) => {
+                // CONFIG_PREMPT_RT is never defined: this branch is taken on RT as well.
+                preemptEnable(k);
+                return ret();
+              },
             },
-          },
-        ];
+          ]
+        : [
+            ...(style === "bent-up-half"
+              ? [
+                  {
+                    line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && drain) local_unlock(&s->cpu_slab->lock)",
+                    run: (k: K) => {
+                      if (lockedHere(k)) localUnlock(k);
+                      return undefined;
+                    },
+                  } satisfies StepDef,
+                ]
+              : []),
+            {
+              line: "slub_put_cpu_ptr(s->cpu_slab)",
+              run: (k) => {
+                putCpuPtr(k);
+                return ret();
+              },
+            },
+          ];
   return [
     ...enter,
     {
@@ -408,10 +423,19 @@ const bentUpHalf = variant(
   [fn("put_cpu_partial", putCpuPartialSteps("bent-up-half"))],
 );
 
+const naive = variant(
+  "rt-2021-07-naive-lock",
+  "rt-2021-07 with the naive fix: on RT all of put_cpu_partial under the local lock, unfreezing (and discarding) included",
+  true,
+  rt202107.fns,
+  [fn("put_cpu_partial", putCpuPartialSteps("naive"))],
+);
+
 /** The variants of this file, registered by kernel/index.ts. */
 export const rt2021Variants: readonly Variant[] = [
   rt202107,
   mikeV2,
   vlastimil,
   bentUpHalf,
+  naive,
 ];

@@ -172,6 +172,7 @@ const slabAllocSlow = fn("___slab_alloc", [
     line: "if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).page = null;
+      k.a.ownsCpuSlab = null;
       bumpTidIfFixed(k, c(k));
       stat(k, "DEACTIVATE_BYPASS");
       return goto("new_slab");

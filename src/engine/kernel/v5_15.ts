@@ -288,7 +288,11 @@ export const slowSteps = {
     run: (k) => call("get_freelist", { page: num(k.L, "page") }),
     after: (k, v) => {
       k.L.freelist = v;
-      return v === null ? undefined : goto("refill");
+      if (v !== null) return goto("refill");
+      // get_freelist unfroze the exhausted page; until c->page is cleared next, c->page is a
+      // stale pointer this context is about to drop (a remote free may already re-freeze it).
+      k.a.ownsCpuSlab = num(k.L, "c");
+      return undefined;
     },
   } satisfies StepDef,
   refill: {
@@ -379,6 +383,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
       line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
       run: (k) => {
         c(k).page = null;
+        k.a.ownsCpuSlab = null;
         bumpTidIfFixed(k, c(k));
         return undefined;
       },

@@ -87,7 +87,13 @@ export function randomScenario(
         ops.push({ kind: "cpuOffline", cpu: c }, { kind: "cpuOnline", cpu: c });
       } else if (kind === "irq")
         ops.push(x < 10 ? { kind: "alloc", slot } : { kind: "free", slot });
-      else if (x < 9) ops.push({ kind: "alloc", slot });
+      else if (x < 9)
+        // Accounted allocations only under memcg, from the draw already made (same sequence).
+        ops.push(
+          kernel.memcg && x % 3 === 0
+            ? { kind: "alloc", slot, account: true }
+            : { kind: "alloc", slot },
+        );
       else if (x < 17) ops.push({ kind: "free", slot });
       else if (x < 18) ops.push({ kind: "flushAll" });
       else if (x < 19) ops.push({ kind: "shrink" });

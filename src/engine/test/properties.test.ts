@@ -6,7 +6,8 @@ import type { Machine } from "../types";
 import { USER_DATA } from "../types";
 import { randomScenario, session } from "./helpers";
 
-// Every object of every slab is free (on exactly one freelist) or allocated (in exactly one slot).
+// Every object of every slab is free (on exactly one freelist) or allocated (in exactly one slot,
+// or as a slab's memcg vector).
 function objectPlaces(m: Machine): Map<number, number> {
   const seen = new Map<number, number>();
   const mark = (o: number) => seen.set(o, (seen.get(o) ?? 0) + 1);
@@ -23,7 +24,11 @@ function objectPlaces(m: Machine): Map<number, number> {
   };
   for (const p of m.pages) if (p.use === "slab") walk(p.freelist);
   for (const c of m.cpuSlab) walk(c.freelist);
-  for (const slot of Object.values(m.slots)) for (const o of slot) mark(o);
+  for (const slot of Object.values(m.slots))
+    for (const o of slot) if (o >= 0) mark(o);
+  // A slab's memcg obj_cgroups vector is allocated, held by its page.
+  for (const p of m.pages)
+    if (p.use === "slab" && p.objcgs !== null) mark(p.objcgs);
   return seen;
 }
 
@@ -33,6 +38,13 @@ const FIXED: Partial<ScenarioKernel>[] = [
   { variant: "v5.15", cpuPartial: false, fixes: ["tid-on-deactivation"] },
   { variant: "v5.14", fixes: ["tid-on-deactivation"] },
   { variant: "v5.14", cpuPartial: false, fixes: ["tid-on-deactivation"] },
+  {
+    variant: "v5.15",
+    preemptRt: true,
+    memcg: true,
+    fixes: ["tid-on-deactivation"],
+  },
+  { variant: "v5.14", memcg: true, fixes: ["tid-on-deactivation"] },
 ];
 
 describe.each(FIXED)("random scenarios and schedules on %o", (kernel) => {

@@ -9,6 +9,7 @@ import {
   r02MikeV2StillLosesSlab,
   r2RtPutCpuPartialLostSlab,
 } from "./r0-2-rt-lost-slab";
+import { r03MemcgRecursion } from "./r0-3-memcg-recursion";
 import { r05VlastimilTypo } from "./r0-5-vlastimil-typo";
 import { r06BentUpHalfIrq } from "./r0-6-bent-up-half-irq";
 import { r1PutCpuPartialStalePage } from "./r1-put-cpu-partial-stale-page";
@@ -39,6 +40,7 @@ export const library: readonly LibraryEntry[] = [
   r2RtPutCpuPartialLostSlab,
   r02MikeV2StillLosesSlab,
   r3RtLocklessFastpath,
+  r03MemcgRecursion,
   r05VlastimilTypo,
   r06BentUpHalfIrq,
 ];

@@ -15,7 +15,7 @@
  *
  * Built from the v5.15 table (whose ___slab_alloc, deactivate_slab and flush paths match the RT
  * tree's at the time) by overriding put_cpu_partial, unfreeze_partials and the fast paths.
- * Simplified: Mike's unlock/relock around the discard loop for memcg is not modelled (no memcg).
+ * Mike's v2 drops the lock around the discard loop on RT with memcg, as his patch does.
  */
 import {
   call,
@@ -33,6 +33,7 @@ import {
 import {
   cpuSlab,
   disownSlab,
+  holds,
   localLock,
   localUnlock,
   migrateDisable,
@@ -46,7 +47,13 @@ import {
   stat,
 } from "../prims";
 import { chainOf, slubCpuPartial } from "./common";
-import { allocFastSteps, cThenTid, freeFastSteps, v515Fns } from "./v5_15";
+import {
+  allocFastSteps,
+  cThenTid,
+  freeFastSteps,
+  unfreezeLoopSteps,
+  v515Fns,
+} from "./v5_15";
 
 /** slub_get_cpu_ptr(): preempt_disable on !RT, migrate_disable on RT. */
 function getCpuPtr(k: K): void {
@@ -396,12 +403,49 @@ const flushCpuSlabMike = fn("flush_cpu_slab", [
   },
 ]);
 
+/**
+ * Mike's v2 __unfreeze_partials(): his callers hold the local lock, so on RT with memcg he drops
+ * it around the discard loop, where memcg's kfree() of the obj_cgroups vector can come back into
+ * put_cpu_partial (the "wart" of his patch).
+ */
+const unfreezePartialsMike = fn(
+  "__unfreeze_partials",
+  unfreezeLoopSteps({
+    irqsave: true,
+    pop: "detached",
+    aroundDiscard: {
+      before: {
+        line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && memcg_kmem_enabled()) local_unlock(&s->cpu_slab->lock)",
+        run: (k) => {
+          if (
+            k.m.config.preemptRt &&
+            k.m.config.memcg &&
+            holds(k.a, { kind: "cpuSlab", cpu: k.cpu })
+          ) {
+            localUnlock(k);
+            k.L.relock = true;
+          }
+          return undefined;
+        },
+      },
+      after: {
+        line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && memcg_kmem_enabled()) local_lock(&s->cpu_slab->lock)",
+        run: (k) => (k.L.relock === true && !localLock(k) ? RETRY : ret()),
+      },
+    },
+  }),
+);
+
 const mikeV2 = variant(
   "rt-2021-07-mike-v2",
   "rt-2021-07 with Mike Galbraith's v2: the local lock around unfreeze_partials() only",
   true,
   rt202107.fns,
-  [fn("put_cpu_partial", putCpuPartialSteps("mike-v2")), flushCpuSlabMike],
+  [
+    fn("put_cpu_partial", putCpuPartialSteps("mike-v2")),
+    flushCpuSlabMike,
+    unfreezePartialsMike,
+  ],
 );
 
 const vlastimil = variant(

@@ -1067,6 +1067,8 @@ export const putCpuPartialStub = fn("put_cpu_partial", [
 export function unfreezeLoopSteps(opts: {
   irqsave: boolean;
   pop: "detached" | "cpu";
+  /** Steps around the discard loop (Mike Galbraith's v2 drops the local lock there). */
+  aroundDiscard?: { before: StepDef; after: StepDef };
 }): StepDef[] {
   const lockLine = opts.irqsave
     ? "spin_lock_irqsave(&n->list_lock, flags)"
@@ -1192,13 +1194,14 @@ export function unfreezeLoopSteps(opts: {
         return undefined;
       },
     },
+    ...(opts.aroundDiscard ? [opts.aroundDiscard.before] : []),
     {
       label: "discard",
       line: "while (discard_page) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB); }",
       run: (k) => {
         const d = k.L.discard as number[];
         const pid = d.shift();
-        if (pid === undefined) return ret();
+        if (pid === undefined) return opts.aroundDiscard ? undefined : ret();
         stat(k, "DEACTIVATE_EMPTY");
         return call("discard_slab", { page: pid });
       },
@@ -1207,6 +1210,7 @@ export function unfreezeLoopSteps(opts: {
         return goto("discard");
       },
     },
+    ...(opts.aroundDiscard ? [opts.aroundDiscard.after] : []),
   ];
 }
 

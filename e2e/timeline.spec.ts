@@ -237,3 +237,26 @@ test("the test hooks are not there without ?testing=1", async ({ page }) => {
     false,
   );
 });
+
+test("the kmem_cache_cpu layout shows why LOCK_STAT breaks the v4 fast path", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const layout = page.getByTestId("layout");
+  await expect(layout).toContainText("{freelist, tid} 16-byte aligned");
+  const picker = page.getByRole("combobox", { name: "scenario" });
+  await picker.selectOption("library:r9-cmpxchg16b-alignment");
+  await app.waitIdle();
+  await expect(layout).toContainText("lock@0");
+  await expect(layout).toContainText(
+    "{freelist, tid} at offset 56: not 16-byte aligned, cmpxchg16b faults",
+  );
+  await app.press(".");
+  await expect(app.findings).toContainText("cmpxchg16b-misaligned");
+
+  await picker.selectOption("library:r9-cmpxchg16b-alignment:fixed");
+  await app.waitIdle();
+  await expect(layout).toContainText("freelist@0 tid@8");
+  await expect(layout).toContainText("{freelist, tid} 16-byte aligned");
+});

@@ -41,3 +41,8 @@ export {
 export { rng, type Rng } from "./random";
 export { fmtObj, pageOf, indexOf } from "./prims";
 export { STAT_ITEMS, sysfsName, type StatItem } from "./stats";
+export {
+  cpuSlabOrderOf,
+  kmemCacheCpuLayout,
+  type CpuSlabLayout,
+} from "./layout";

@@ -1,5 +1,5 @@
 import { useAppStore, useSession } from "../store/react";
-import type { Frame } from "../worker/protocol";
+import type { Frame, ScenarioInfo } from "../worker/protocol";
 import { Controls } from "./Controls";
 import { ForkPanel } from "./ForkPanel";
 import { FrameView } from "./FrameView";
@@ -26,6 +26,7 @@ export function ScenarioView() {
       <p className="kernel">
         kernel {scenario.kernel} · {total} micro-steps
       </p>
+      <CpuSlabLayoutLine layout={scenario.layout} />
       <ScenarioPicker />
       <Controls />
       <TimelineLane />
@@ -40,6 +41,25 @@ export function ScenarioView() {
       <ForkPanel />
       <FrameView frame={frame} />
     </section>
+  );
+}
+
+/** struct kmem_cache_cpu's field offsets for this kernel and config, and whether the fast path's cmpxchg16b on {freelist, tid} is aligned. */
+function CpuSlabLayoutLine({ layout }: { layout: ScenarioInfo["layout"] }) {
+  return (
+    <p className="kernel" data-testid="layout">
+      kmem_cache_cpu:{" "}
+      {layout.fields.map((f) => `${f.field}@${f.offset}`).join(" ")} (
+      {layout.size} bytes) ·{" "}
+      {layout.pairAligned ? (
+        "{freelist, tid} 16-byte aligned"
+      ) : (
+        <strong>
+          {"{freelist, tid}"} at offset {layout.freelistOffset}: not 16-byte
+          aligned, cmpxchg16b faults
+        </strong>
+      )}
+    </p>
   );
 }
 

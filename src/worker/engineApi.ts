@@ -1,7 +1,7 @@
 import { library, libraryEntry } from "../scenarios/library";
 import { defaultScenario } from "../scenarios/library/default";
 import { parseScenario } from "../scenarios/schema";
-import type { Scenario } from "../engine";
+import { cpuSlabOrderOf, kmemCacheCpuLayout, type Scenario } from "../engine";
 import { ENGINE_VERSION } from "../engine/version";
 import type {
   CrashKind,
@@ -111,10 +111,17 @@ export function createEngineApi(where: EngineLocation): EngineApi {
 }
 
 function info(s: Scenario, cursor: number): ScenarioInfo {
+  const k = s.kernel;
   return {
     title: s.title,
     description: s.description ?? "",
-    kernel: `${s.kernel.variant}${s.kernel.preemptRt ? " +rt" : ""}`,
+    kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,
+    layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
+      preemptRt: k.preemptRt ?? false,
+      lockdep: k.lockdep ?? true,
+      lockStat: k.lockStat ?? false,
+      cpuPartial: k.cpuPartial ?? true,
+    }),
     cursor,
   };
 }

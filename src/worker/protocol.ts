@@ -1,4 +1,5 @@
 import type { Frame } from "./frame";
+import type { CpuSlabLayout } from "../engine";
 import type { TimelineSummary } from "./timeline";
 /**
  * The contract between the UI and the engine. The same object is served from the module
@@ -59,6 +60,8 @@ export interface ScenarioInfo {
   title: string;
   description: string;
   kernel: string;
+  /** struct kmem_cache_cpu as this kernel and config lay it out (R9: {freelist, tid} alignment). */
+  layout: CpuSlabLayout;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */
   cursor: number;
 }

@@ -40,16 +40,15 @@ import {
   migrateEnable,
   note,
   ownSlab,
-  partialTotals,
   preemptDisable,
   preemptEnable,
-  slabPage,
   stat,
 } from "../prims";
-import { chainOf, slubCpuPartial } from "./common";
+import { chainOf } from "./common";
 import {
   allocFastSteps,
   cThenTid,
+  cpuPartialSteps,
   freeFastSteps,
   unfreezeLoopSteps,
   v515Fns,
@@ -237,39 +236,10 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
           ];
   return [
     ...enter,
-    {
-      label: "loop",
-      line: "do { pages = 0; pobjects = 0; oldpage = this_cpu_read(s->cpu_slab->partial);",
-      run: (k) => {
-        k.L.pages = 0;
-        k.L.pobjects = 0;
-        k.L.oldpage = cpuSlab(k, k.cpu).partial;
-        return k.L.oldpage === null ? goto("link") : undefined;
-      },
-    },
-    {
-      line: "if (oldpage) { pobjects = oldpage->pobjects; pages = oldpage->pages;",
-      run: (k) => {
-        const t = partialTotals(k, num(k.L, "oldpage"));
-        k.L.pobjects = t.pobjects;
-        k.L.pages = t.pages;
-        return k.L.drain === true && t.pobjects > slubCpuPartial(k.m)
-          ? undefined
-          : goto("link");
-      },
-    },
+    cpuPartialSteps.loopHead,
+    cpuPartialSteps.readTotals,
     ...drain,
-    {
-      label: "link",
-      line: "pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage",
-      run: (k) => {
-        const p = slabPage(k, num(k.L, "page"), "put_cpu_partial");
-        p.pages = num(k.L, "pages") + 1;
-        p.pobjects = num(k.L, "pobjects") + (p.objects - p.inuse);
-        p.next = ref(k.L, "oldpage");
-        return undefined;
-      },
-    },
+    cpuPartialSteps.link,
     {
       line: "} while (this_cpu_cmpxchg(s->cpu_slab->partial, oldpage, page) != oldpage)",
       run: (k) => {

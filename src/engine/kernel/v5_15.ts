@@ -980,6 +980,45 @@ export const doSlabFree = fn("do_slab_free", [
 
 // --- per-CPU partial lists ----------------------------------------------------------------------
 
+/**
+ * Steps of the put_cpu_partial() versions that read the same: the cmpxchg-loop head and totals
+ * of v5.14 and the RT tree, and the linking of the new head in every version.
+ */
+export const cpuPartialSteps = {
+  loopHead: {
+    label: "loop",
+    line: "do { pages = 0; pobjects = 0; oldpage = this_cpu_read(s->cpu_slab->partial);",
+    run: (k) => {
+      k.L.pages = 0;
+      k.L.pobjects = 0;
+      k.L.oldpage = cpuSlab(k, k.cpu).partial;
+      return k.L.oldpage === null ? goto("link") : undefined;
+    },
+  } satisfies StepDef,
+  readTotals: {
+    line: "if (oldpage) { pobjects = oldpage->pobjects; pages = oldpage->pages;",
+    run: (k) => {
+      const t = partialTotals(k, num(k.L, "oldpage"));
+      k.L.pobjects = t.pobjects;
+      k.L.pages = t.pages;
+      return k.L.drain === true && t.pobjects > slubCpuPartial(k.m)
+        ? undefined
+        : goto("link");
+    },
+  } satisfies StepDef,
+  link: {
+    label: "link",
+    line: "pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage",
+    run: (k) => {
+      const p = slabPage(k, num(k.L, "page"), "put_cpu_partial");
+      p.pages = num(k.L, "pages") + 1;
+      p.pobjects = num(k.L, "pobjects") + (p.objects - p.inuse);
+      p.next = ref(k.L, "oldpage");
+      return undefined;
+    },
+  } satisfies StepDef,
+};
+
 /** put_cpu_partial() after patch 33/35: one local-lock section, the drain done after it. */
 export const putCpuPartial = fn("put_cpu_partial", [
   {
@@ -1011,17 +1050,7 @@ export const putCpuPartial = fn("put_cpu_partial", [
       return undefined;
     },
   },
-  {
-    label: "link",
-    line: "pages++; pobjects += page->objects - page->inuse; page->pages = pages; page->pobjects = pobjects; page->next = oldpage",
-    run: (k) => {
-      const p = slabPage(k, num(k.L, "page"), "put_cpu_partial");
-      p.pages = num(k.L, "pages") + 1;
-      p.pobjects = num(k.L, "pobjects") + (p.objects - p.inuse);
-      p.next = ref(k.L, "oldpage");
-      return undefined;
-    },
-  },
+  cpuPartialSteps.link,
   {
     line: "this_cpu_write(s->cpu_slab->partial, page)",
     run: (k) => {

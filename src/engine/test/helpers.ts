@@ -4,6 +4,7 @@ import { start, type Session } from "../run";
 import type { Scenario, ScenarioActor, ScenarioKernel } from "../scenario";
 import { choicesFor } from "../scheduler";
 import { stepInPlace } from "../machine";
+import type { K } from "../program";
 import type { ActorKind, Op, StepEvent } from "../types";
 
 export function scenario(
@@ -125,4 +126,26 @@ export function randomScenario(
     },
     actors,
   };
+}
+
+/** An execution context for calling primitives directly, as actor `name` on its CPU. */
+export function ctx(s: Session, name: string): K {
+  const a = s.machine.actors.find((x) => x.name === name)!;
+  const ev: StepEvent = {
+    step: s.machine.step,
+    actor: a.id,
+    cpu: a.cpu,
+    fn: "test",
+    pc: 0,
+    line: "",
+    label: null,
+    via: "running",
+    notes: [],
+    stats: [],
+    findings: [],
+    opStart: false,
+    opEnd: false,
+  };
+  const f = { fn: "test", pc: 0, L: {} };
+  return { m: s.machine, a, f, L: f.L, cpu: a.cpu, ev, variant: s.variant };
 }

@@ -1,33 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { variantInfo } from "../kernel";
-import type { K } from "../program";
 import { acquire, lockOwners, mutexLock, release } from "../prims";
 import { runSession, type Session } from "../run";
 import type { ScenarioActor, ScenarioKernel } from "../scenario";
-import type { FindingCode, Op, StepEvent } from "../types";
-import { allocs, frees, scenario, session } from "./helpers";
-
-/** An execution context for calling primitives directly, as actor `name` on its CPU. */
-function ctx(s: Session, name: string): K {
-  const a = s.machine.actors.find((x) => x.name === name)!;
-  const ev: StepEvent = {
-    step: s.machine.step,
-    actor: a.id,
-    cpu: a.cpu,
-    fn: "test",
-    pc: 0,
-    line: "",
-    label: null,
-    via: "running",
-    notes: [],
-    stats: [],
-    findings: [],
-    opStart: false,
-    opEnd: false,
-  };
-  const f = { fn: "test", pc: 0, L: {} };
-  return { m: s.machine, a, f, L: f.L, cpu: a.cpu, ev, variant: s.variant };
-}
+import type { FindingCode, Op } from "../types";
+import { allocs, frees, scenario, session, ctx } from "./helpers";
 
 const codes = (s: Session): FindingCode[] =>
   s.machine.findings.map((f) => f.code);

@@ -1,9 +1,5 @@
 import type { LibraryEntry } from "./entry";
-
-const alloc = (slot: string) =>
-  ({ cpu: 0, op: { kind: "alloc", slot } }) as const;
-const free = (slot: string) =>
-  ({ cpu: 0, op: { kind: "free", slot } }) as const;
+import { alloc, free } from "./prepare";
 
 /**
  * Seed 000, R0-1: on PREEMPT_RT, a free preempts an allocation that holds the local lock in the

@@ -1,9 +1,5 @@
 import type { LibraryEntry } from "./entry";
-
-const alloc = (slot: string) =>
-  ({ cpu: 0, op: { kind: "alloc", slot } }) as const;
-const free = (slot: string) =>
-  ({ cpu: 0, op: { kind: "free", slot } }) as const;
+import { alloc, free } from "./prepare";
 
 /**
  * Seed 000, R0-1b: the follow-on crash "during free". After R0-1, CPU 0's c->partial points at

@@ -1,10 +1,6 @@
 import type { Scenario } from "../../engine";
 import type { LibraryEntry } from "./entry";
-
-const alloc = (slot: string) =>
-  ({ cpu: 0, op: { kind: "alloc", slot } }) as const;
-const free = (slot: string) =>
-  ({ cpu: 0, op: { kind: "free", slot } }) as const;
+import { alloc, free } from "./prepare";
 
 /** The same state and schedule on a given RT-tree variant: A takes the partial head, B pushes. */
 function lostSlab(variant: string, title: string): Scenario {

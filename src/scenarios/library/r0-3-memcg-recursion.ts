@@ -1,12 +1,5 @@
 import type { LibraryEntry } from "./entry";
-
-const alloc = (slot: string, account = false) =>
-  ({
-    cpu: 0,
-    op: { kind: "alloc", slot, ...(account ? { account } : {}) },
-  }) as const;
-const free = (slot: string) =>
-  ({ cpu: 0, op: { kind: "free", slot } }) as const;
+import { alloc, free } from "./prepare";
 
 /**
  * Seed 000, R0-3: with memcg, discarding a slab frees its obj_cgroups vector with kfree(), which
@@ -40,7 +33,7 @@ export const r03MemcgRecursion: LibraryEntry = {
     cache: { objects: 2, cpuPartial: 1, minPartial: 0 },
     prepare: [
       alloc("x"),
-      alloc("a", true),
+      alloc("a", 0, true),
       alloc("y"),
       alloc("z"),
       alloc("w"),

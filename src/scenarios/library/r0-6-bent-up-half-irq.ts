@@ -1,9 +1,5 @@
 import type { LibraryEntry } from "./entry";
-
-const alloc = (slot: string) =>
-  ({ cpu: 0, op: { kind: "alloc", slot } }) as const;
-const free = (slot: string) =>
-  ({ cpu: 0, op: { kind: "free", slot } }) as const;
+import { alloc, free } from "./prepare";
 
 /**
  * Seed 000, R0-6(b) (analysis): Mike's "bent up half" replaces unfreeze_partials(), whose

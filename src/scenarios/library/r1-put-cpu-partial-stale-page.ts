@@ -80,7 +80,11 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
       },
       {
         step: 47,
-        text: "A reads oldpage->pobjects and oldpage->pages: page-cache memory, in the report 'halves of the pointer page->lru.prev'. In the kernel the stale page could even return to this list as a slab, so A's cmpxchg would succeed on it (the ABA the report describes); here A's cmpxchg fails and it retries.",
+        text: "A reads oldpage->pobjects and oldpage->pages: page-cache memory, in the report 'halves of the pointer page->lru.prev'.",
+      },
+      {
+        step: 48,
+        text: "The garbage pobjects is far over cpu_partial, so A drains a list that did not need it: garbage pages/pobjects change when draining happens. (Analysis: had the page come back to this list as a slab before A's cmpxchg, the cmpxchg would have succeeded on it and stored the garbage totals: the ABA of the report. This schedule does not replay that part.)",
       },
     ],
   },

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { runSession, start, type StepEvent } from "../../engine";
 import { parseScenario } from "../schema";
+import { replay } from "./replay";
 import { r5PfmemallocVmBugOn as e } from "./r5-pfmemalloc-vm-bug-on";
 
-function run(variant?: string) {
-  const s = variant
-    ? { ...e.scenario, kernel: { ...e.scenario.kernel, variant } }
-    : e.scenario;
-  const events: (StepEvent & { name: string })[] = [];
-  const r = runSession(start(s), {
-    onStep: (ev, m) => events.push({ ...ev, name: m.actors[ev.actor]!.name }),
-  });
-  return { r, at: (step: number) => events.find((x) => x.step === step)! };
-}
+const run = (variant?: string) =>
+  replay(e, variant === undefined ? {} : { variant });
 
 describe("R5: pfmemalloc_match() on a freed page", () => {
   it("is a valid scenario", () => {

@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { runSession, start, type StepEvent } from "../../engine";
 import { parseScenario } from "../schema";
+import { replay } from "./replay";
 import { r7HotplugVsDestroy as e } from "./r7-hotplug-vs-destroy";
 
-function run(variant?: string) {
-  const s = variant
-    ? { ...e.scenario, kernel: { ...e.scenario.kernel, variant } }
-    : e.scenario;
-  const events: (StepEvent & { name: string })[] = [];
-  const r = runSession(start(s), {
-    onStep: (ev, m) => events.push({ ...ev, name: m.actors[ev.actor]!.name }),
-  });
-  return {
-    r,
-    events,
-    at: (step: number) => events.find((x) => x.step === step)!,
-  };
-}
+const run = (variant?: string) =>
+  replay(e, variant === undefined ? {} : { variant });
 
 describe("R7: CPU hotplug against kmem_cache_destroy", () => {
   it("is a valid scenario", () => {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { runSession, start } from "../../engine";
 import { parseScenario } from "../schema";
+import { replay } from "./replay";
 import { r9Cmpxchg16bAlignment as e } from "./r9-cmpxchg16b-alignment";
 
 function run(kernel: Partial<typeof e.scenario.kernel> = {}) {
-  const s = { ...e.scenario, kernel: { ...e.scenario.kernel, ...kernel } };
-  const lines: string[] = [];
-  const r = runSession(start(s), { onStep: (ev) => lines.push(ev.line) });
-  return { r, lines };
+  const { r, events } = replay(e, kernel);
+  return { r, lines: events.map((ev) => ev.line) };
 }
 
 describe("R9: kmem_cache_cpu alignment under LOCK_STAT", () => {

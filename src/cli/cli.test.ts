@@ -246,7 +246,7 @@ describe("list and help", () => {
       title: expect.any(String),
       kernel: "v5.14",
       fixedKernel: "v5.15",
-      expect: ["uaf-slab"],
+      expect: ["uaf-slab", "list-corrupt"],
     });
     expect(rows).toContainEqual(
       expect.objectContaining({
@@ -270,7 +270,10 @@ describe("list and help", () => {
         f.code,
         f.step,
       ]),
-    ).toEqual([["uaf-slab", 47]]);
+    ).toEqual([
+      ["uaf-slab", 47],
+      ["list-corrupt", 205],
+    ]);
     const fixed = JSON.parse(
       run("run", "r1-put-cpu-partial-stale-page", "--kernel", "v5.15", "--json")
         .stdout,

@@ -256,17 +256,27 @@ export function runChecks(m: Machine, k: K): void {
     if (cs.page !== null && handedOver[c] === 0)
       seeSlab(cs.page, Where.CpuSlab * PLACE + c);
     let x = cs.partial;
+    let length = 0;
+    let intact = true;
     for (let guard = 0; x !== null && guard < m.pages.length; guard++) {
       const p = m.pages[x]!;
       if (p.use !== "slab") {
         problems.push(
           `list-corrupt|cpu${c}'s partial chain runs into P${x}, which is not a slab|`,
         );
+        intact = false;
         break;
       }
       seeSlab(x, Where.CpuPartial * PLACE + c);
+      length++;
       x = p.next;
     }
+    // The head's `pages` counts the whole chain (its pobjects is only an estimate).
+    const head = cs.partial === null ? undefined : m.pages[cs.partial];
+    if (intact && head && head.use === "slab" && head.pages !== length)
+      problems.push(
+        `list-corrupt|cpu${c}'s partial list head P${head.id} says pages=${head.pages}, but the chain has ${length}|`,
+      );
   }
   let lockedNodes = 0;
   for (const n of m.nodes) {

@@ -147,7 +147,7 @@ export function partialTotals(
   id: number,
 ): { pages: number; pobjects: number } {
   const p = slabPage(k, id, "read page->pages/pobjects");
-  if (p.use !== "slab") return { pages: LRU_GARBAGE, pobjects: LRU_GARBAGE };
+  if (p.use !== "slab") return { ...LRU_GARBAGE };
   return { pages: p.pages, pobjects: p.pobjects };
 }
 

@@ -17,8 +17,12 @@ export type ObjRef = number;
 export type Word = ObjRef | null | typeof USER_DATA;
 /** The value an allocated object holds where a free object keeps its free pointer. */
 export const USER_DATA = -1;
-/** `pages` / `pobjects` read from a page that is not a slab: halves of `page->lru.prev`. */
-export const LRU_GARBAGE = 0x5a5a;
+/**
+ * `pages` / `pobjects` read from a page that is no longer a slab: the two halves of the pointer
+ * `page->lru.prev` (seed 002 L3370-3371). On x86_64 `pages` is the low half and `pobjects` the
+ * high half of a kernel address, which read as an int is negative.
+ */
+export const LRU_GARBAGE = { pages: 0x7b4c21c8, pobjects: -30592 } as const;
 
 export type KernelName =
   "v5.14" | "v5.15" | (string & { readonly brand?: "variant" });

@@ -765,8 +765,8 @@ const allocPages = fn("alloc_pages", [
       p.frozen = false;
       p.freelist = null;
       p.next = null;
-      p.pages = LRU_GARBAGE;
-      p.pobjects = LRU_GARBAGE;
+      p.pages = LRU_GARBAGE.pages;
+      p.pobjects = LRU_GARBAGE.pobjects;
       p.fp = [];
       k.m.pageSlots[k.L.slot as string]!.push(pid);
       return ret();

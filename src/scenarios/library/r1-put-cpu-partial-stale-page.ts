@@ -9,7 +9,7 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
   id: "r1-put-cpu-partial-stale-page",
   kind: "race",
   summary:
-    "put_cpu_partial reads the head of the per-CPU partial list and, a moment later, that page's pages/pobjects fields, with interrupts on. An interrupt drains the list in between and frees the (empty) head page back to the page allocator; another CPU takes it as page cache. The task then reads page-cache memory as if it were a slab.",
+    "put_cpu_partial reads the head of the per-CPU partial list and, a moment later, that page's pages/pobjects fields, with interrupts on. An interrupt drains the list in between and frees the (empty) head page back to the page allocator; another CPU takes it as page cache, so the task reads page-cache memory as if it were a slab. The page then comes back as a slab at the head of the same list, and the task's cmpxchg succeeds on it, storing the garbage totals.",
   source: {
     seed: "002 L3364-3381 (Jann Horn's report), L3396-3397 (fixed by patch 33), L35-36, L139-140",
     fix: "[PATCH v4 33/35] mm, slub: protect put_cpu_partial() with disabled irqs instead of cmpxchg",
@@ -21,7 +21,7 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
     title:
       "Jann Horn's race: put_cpu_partial reads a page that an IRQ has just freed",
     description:
-      "Analysis: the report describes the race in words (seed 002 L3364-3381); this schedule is one way to make it happen. Two-object slabs, cpu_partial 1, min_partial 0. CPU 0's partial list is P1 (empty, with pobjects 2 from when it was linked) then P0. A frees into the full slab P2, freezes it and enters put_cpu_partial; an IRQ frees into P3 and drains the list; a task on CPU 1 takes the freed page. On v5.15 (patch 33) put_cpu_partial reads and replaces the head under the local lock with irqs off, and drains a detached chain only after unlocking: the interrupt cannot come in between, so replaying this schedule there refuses the interrupt's entries.",
+      "Analysis: the report describes the race in words (seed 002 L3364-3381); this schedule is one way to make it happen. Two-object slabs, cpu_partial 1, min_partial 0. CPU 0's partial list is P1 (empty, with pobjects 2 from when it was linked) then P0. A frees into the full slab P2, freezes it and enters put_cpu_partial; an IRQ frees into P3 and drains the list; a task on CPU 1 takes the freed page for the page cache and gives it back; a second interrupt makes it a slab again and pushes it onto the same list. On v5.15 (patch 33) put_cpu_partial reads and replaces the head under the local lock with irqs off, and drains a detached chain only after unlocking: the interrupt cannot come in between, so replaying this schedule there refuses the interrupt's entries.",
     kernel: { variant: "v5.14", cpus: 2, pagePool: 8 },
     cache: { objects: 2, cpuPartial: 1, minPartial: 0 },
     prepare: [
@@ -45,10 +45,30 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
         name: "B",
         kind: "task",
         cpu: 1,
-        ops: [{ kind: "allocPageCache", slot: "pc" }],
+        ops: [
+          { kind: "allocPageCache", slot: "pc" },
+          { kind: "freePageCache", slot: "pc" },
+        ],
+      },
+      {
+        name: "irq2",
+        kind: "irq",
+        cpu: 0,
+        ops: [
+          { kind: "alloc", slot: "g" },
+          { kind: "alloc", slot: "g" },
+          { kind: "alloc", slot: "g" },
+          { kind: "alloc", slot: "h" },
+          { kind: "alloc", slot: "i" },
+          { kind: "alloc", slot: "j" },
+          { kind: "free", slot: "h" },
+        ],
       },
     ],
-    schedule: { steps: ["A*10", "irq*36", "B", "A"], rest: "round-robin" },
+    schedule: {
+      steps: ["A*10", "irq*36", "B", "A", "B", "irq2*155"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,
@@ -80,15 +100,30 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
       },
       {
         step: 47,
-        text: "A reads oldpage->pobjects and oldpage->pages: page-cache memory, in the report 'halves of the pointer page->lru.prev'.",
+        text: "A reads oldpage->pobjects and oldpage->pages: page-cache memory, in the report 'halves of the pointer page->lru.prev'. The high half of a kernel address read as an int is negative, so A sees no reason to drain.",
       },
       {
         step: 48,
-        text: "The garbage pobjects is far over cpu_partial, so A drains a list that did not need it: garbage pages/pobjects change when draining happens. (Analysis: had the page come back to this list as a slab before A's cmpxchg, the cmpxchg would have succeeded on it and stored the garbage totals: the ABA of the report. This schedule does not replay that part.)",
+        text: "B frees its page-cache page: P1's page is back in the page allocator.",
+      },
+      {
+        step: 49,
+        text: "A second interrupt on CPU 0 allocates until it needs a new slab, and gets P1's page again (the allocator hands out the most recently freed page).",
+      },
+      {
+        step: 199,
+        text: "It frees an object of that slab once it is full: the slab, P1 again, is frozen and pushed to the head of CPU 0's partial list. c->partial is P1 once more: the ABA.",
+      },
+      {
+        step: 205,
+        text: "A's this_cpu_cmpxchg(partial, P1, P2) compares only the pointer, so it succeeds. P2 is now the head, carrying A's garbage totals: pages is a pointer half, pobjects negative (Jann's report: they 'show up in root-only sysfs files').",
       },
     ],
   },
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
-  expect: [{ code: "uaf-slab", step: 47 }],
+  expect: [
+    { code: "uaf-slab", step: 47 },
+    { code: "list-corrupt", step: 205 },
+  ],
 };

@@ -731,8 +731,12 @@ export function holds(a: Actor, ref: LockRef): boolean {
 
 // --- the lock operations the kernel code uses, with !RT / RT semantics ------------------------
 
-/** `local_lock_irqsave(&s->cpu_slab->lock, flags)`. !RT: irqs off. RT: migrate_disable + sleeping lock. */
-export function localLockIrqsave(k: K): boolean {
+/**
+ * Takes this CPU's `s->cpu_slab->lock`. RT: migrate_disable + a sleeping lock with an owner.
+ * !RT: `disable` (irq save, or preempt_disable) plus the lockdep annotation: with that done
+ * nobody else on this CPU can contend, so it never waits (an NMI is reported as recursion).
+ */
+function takeLocalLock(k: K, disable: () => void): boolean {
   const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
   if (k.m.config.preemptRt) {
     if (!k.a.wait) migrateDisable(k);
@@ -740,45 +744,37 @@ export function localLockIrqsave(k: K): boolean {
     if (ok) k.L.__llcpu = k.cpu;
     return ok;
   }
-  irqSave(k, "llflags");
+  disable();
   acquire(k, ref, "spin");
-  // On !RT the local lock is only an annotation: with irqs off nobody else on this CPU can
-  // contend, so it never waits (an NMI would be reported by lockdep as recursion).
   if (k.a.wait) k.a.wait = null;
   setOwner(k.m, ref, k.a.id);
   k.L.__llcpu = k.cpu;
   return true;
 }
 
-export function localUnlockIrqrestore(k: K): void {
+function dropLocalLock(k: K, enable: () => void): void {
   const cpu = typeof k.L.__llcpu === "number" ? k.L.__llcpu : k.cpu;
   release(k, { kind: "cpuSlab", cpu });
   if (k.m.config.preemptRt) migrateEnable(k);
-  else irqRestore(k, "llflags");
+  else enable();
+}
+
+/** `local_lock_irqsave(&s->cpu_slab->lock, flags)`. !RT: irqs off. RT: migrate_disable + sleeping lock. */
+export function localLockIrqsave(k: K): boolean {
+  return takeLocalLock(k, () => irqSave(k, "llflags"));
+}
+
+export function localUnlockIrqrestore(k: K): void {
+  dropLocalLock(k, () => irqRestore(k, "llflags"));
 }
 
 /** `local_lock(&s->cpu_slab->lock)` (no irqsave). !RT: preempt_disable. RT: migrate_disable + lock. */
 export function localLock(k: K): boolean {
-  const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
-  if (k.m.config.preemptRt) {
-    if (!k.a.wait) migrateDisable(k);
-    const ok = acquire(k, ref, "sleep");
-    if (ok) k.L.__llcpu = k.cpu;
-    return ok;
-  }
-  preemptDisable(k);
-  acquire(k, ref, "spin");
-  if (k.a.wait) k.a.wait = null;
-  setOwner(k.m, ref, k.a.id);
-  k.L.__llcpu = k.cpu;
-  return true;
+  return takeLocalLock(k, () => preemptDisable(k));
 }
 
 export function localUnlock(k: K): void {
-  const cpu = typeof k.L.__llcpu === "number" ? k.L.__llcpu : k.cpu;
-  release(k, { kind: "cpuSlab", cpu });
-  if (k.m.config.preemptRt) migrateEnable(k);
-  else preemptEnable(k);
+  dropLocalLock(k, () => preemptEnable(k));
 }
 
 /** `spin_lock_irqsave(&n->list_lock, flags)`; with `irqsave` false, plain `spin_lock`. */

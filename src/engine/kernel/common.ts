@@ -3,11 +3,14 @@
  * allocator / hotplug glue around them:
  *   __slab_free, acquire_slab, get_freelist, get_partial, get_any_partial, discard_slab,
  *   __kmem_cache_do_shrink, kmem_cache_shrink, cpu_down / cpu_up (kernel/cpu.c, reduced to the
- *   hotplug lock, takedown and the slub_cpu_dead callback), alloc_pages / put_page for page cache.
+ *   hotplug lock, takedown and the slub_cpu_dead callback), alloc_pages / put_page for page cache,
+ *   and memcg's memcg_slab_post_alloc_hook / memcg_free_page_obj_cgroups.
  * Simplified: no debug caches (kmem_cache_debug() is false, so no full list and no
  * free_debug_processing), no kfence, cmpxchg_double always available (no slab_lock fallback),
  * get_any_partial ignores remote_node_defrag_ratio and cpusets, one page per slab (order 0, so
- * no ORDER_FALLBACK), the shrink scan of one node is one micro-step under list_lock.
+ * no ORDER_FALLBACK), the shrink scan of one node is one micro-step under list_lock; memcg: the
+ * obj_cgroups vector comes from this same cache, only allocations marked `account` are charged,
+ * and the post-alloc hook is a wrapper function (memcg_slab_alloc) around slab_alloc_node.
  */
 import {
   bool,
@@ -21,6 +24,7 @@ import {
   table,
   type K,
   type KernelFn,
+  type Next,
   type StepDef,
   HALT,
 } from "../program";
@@ -590,6 +594,24 @@ const slabFree = fn("__slab_free", [
   },
 ]);
 
+/**
+ * The loop over a private discard list (label `discard`): discard_slab() on each page, then
+ * `done` when the list is empty.
+ */
+export function discardEach(done: (k: K) => Next): StepDef {
+  return {
+    label: "discard",
+    line: "list_for_each_entry_safe(page, &discard): discard_slab(s, page)",
+    run: (k) => {
+      const d = (k.L.discard as number[] | null) ?? [];
+      const pid = d.shift();
+      k.L.discard = d;
+      return pid === undefined ? done(k) : call("discard_slab", { page: pid });
+    },
+    after: () => goto("discard"),
+  };
+}
+
 /** __kmem_cache_do_shrink(): per node, discard empty partial slabs and sort the rest by fullness. */
 const doShrink = fn("__kmem_cache_do_shrink", [
   {
@@ -632,21 +654,10 @@ const doShrink = fn("__kmem_cache_do_shrink", [
       return undefined;
     },
   },
-  {
-    label: "discard",
-    line: "list_for_each_entry_safe(page, &discard): discard_slab(s, page)",
-    run: (k) => {
-      const d = (k.L.discard as number[] | null) ?? [];
-      const pid = d.shift();
-      k.L.discard = d;
-      if (pid === undefined) {
-        k.L.i = num(k.L, "i") + 1;
-        return goto("node");
-      }
-      return call("discard_slab", { page: pid });
-    },
-    after: () => goto("discard"),
-  },
+  discardEach((k) => {
+    k.L.i = num(k.L, "i") + 1;
+    return goto("node");
+  }),
 ]);
 
 /** kmem_cache_shrink() -> __kmem_cache_shrink(): flush_all(s), then shrink the node lists. */

@@ -39,7 +39,7 @@ import {
   spinLockNode,
   spinUnlockNode,
 } from "../prims";
-import { listOps } from "./common";
+import { discardEach, listOps } from "./common";
 
 export type TeardownFlavour = "unlocked" | "cpusLocked";
 
@@ -161,17 +161,7 @@ const freePartial = fn("free_partial", [
       return undefined;
     },
   },
-  {
-    label: "discard",
-    line: "list_for_each_entry_safe(page, &discard): discard_slab(s, page)",
-    run: (k) => {
-      const d = (k.L.discard as number[] | null) ?? [];
-      const pid = d.shift();
-      k.L.discard = d;
-      return pid === undefined ? ret() : call("discard_slab", { page: pid });
-    },
-    after: () => goto("discard"),
-  },
+  discardEach(() => ret()),
 ]);
 
 /** offline_pages(): the locks it holds when the MEM_GOING_OFFLINE notifier runs. */

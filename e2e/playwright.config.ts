@@ -3,7 +3,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const baseURL = "http://127.0.0.1:4173";
+/** E2E_PORT lets two checkouts run their end-to-end tests side by side. */
+const port = Number(process.env.E2E_PORT ?? 4173);
+const baseURL = `http://127.0.0.1:${port}`;
 const isCI = Boolean(process.env.CI);
 
 /**
@@ -93,7 +95,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "npm run build && npm run preview",
+    command: `npm run build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     cwd: root,
     url: baseURL,
     reuseExistingServer: !isCI,

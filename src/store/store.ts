@@ -91,9 +91,23 @@ export interface TimelineSlice {
 
 export interface SelectionSlice {
   /** The actor picked in the legend or the actor list: its steps stand out on the scrubber. */
-  selection: { actor: string | null; slab: number | null };
+  selection: {
+    actor: string | null;
+    slab: number | null;
+    /**
+     * What the state view should make stand out, such as the slabs and objects a clicked
+     * finding names: slab (page) ids and object refs (the engine's global object numbers).
+     */
+    highlight: Highlight | null;
+  };
   selectActor(name: string | null): void;
   selectSlab(id: number | null): void;
+  setHighlight(highlight: Highlight | null): void;
+}
+
+export interface Highlight {
+  slabs: number[];
+  objects: number[];
 }
 
 export type AppState = ConnectionSlice &
@@ -190,7 +204,7 @@ const timelineSlice: Slice<TimelineSlice> = (set) => ({
 });
 
 const selectionSlice: Slice<SelectionSlice> = (set) => ({
-  selection: { actor: null, slab: null },
+  selection: { actor: null, slab: null, highlight: null },
   selectActor: (name) =>
     set((state) => {
       state.selection.actor = name;
@@ -198,6 +212,10 @@ const selectionSlice: Slice<SelectionSlice> = (set) => ({
   selectSlab: (id) =>
     set((state) => {
       state.selection.slab = id;
+    }),
+  setHighlight: (highlight) =>
+    set((state) => {
+      state.selection.highlight = highlight;
     }),
 });
 

@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { runSession, start } from "../engine";
 import { busyScenario } from "./scenarios";
+import { benchShare, SHARE_ORIGIN } from "./share";
 import { benchTimeline } from "./timeline";
 
 /**
@@ -40,6 +41,7 @@ for (const cpus of [1, 2, 4, 8])
   rows.push({ cpus, on: measure(cpus, true), off: measure(cpus, false) });
 const four = rows.find((r) => r.cpus === 4)!;
 const tl = await benchTimeline();
+const share = benchShare();
 if (json) {
   const out: Record<string, unknown> = {
     "engine.stepsPerSecChecksOn": four.on,
@@ -49,6 +51,8 @@ if (json) {
     "timeline.frameBytesMax": tl.frameBytesMax,
     "timeline.traceMB": tl.traceMB,
     "timeline.detail": tl,
+    "share.maxUrlChars": share.maxUrlChars,
+    "share.detail": share,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -79,5 +83,12 @@ if (json) {
     );
   console.log(
     `trace memory ${tl.traceMB ?? "n/a"} MB (${tl.traceMBNote}); keyframes and step arrays ${tl.traceOwnMB} MB`,
+  );
+  console.log("");
+  const longest = share.byScenario.reduce((a, b) =>
+    b.urlChars > a.urlChars ? b : a,
+  );
+  console.log(
+    `share links of the library: longest ${share.maxUrlChars} characters (${longest.id}), as ${SHARE_ORIGIN}#s=1... (budget <= 2000: ${share.maxUrlChars <= 2000 ? "met" : "NOT met"})`,
   );
 }

@@ -358,7 +358,7 @@ describe("invalid input exits with 2 and says why", () => {
     [[], "missing command: run, random, list or variants (see --help)"],
     [
       ["frob"],
-      'unknown command "frob": expected run, random, list or variants (see --help)',
+      'unknown command "frob": expected run, random, list, variants, encode or decode (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],

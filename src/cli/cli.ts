@@ -21,6 +21,8 @@ import {
 import { library, libraryEntry } from "../scenarios/library";
 import { kernelName } from "../scenarios/library/entry";
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
+import { decodeLink, encodeCommand } from "./share";
+import { looksLikeShareLink } from "../share/codec";
 
 export interface CliResult {
   code: number;
@@ -32,9 +34,13 @@ const HELP = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
   run <scenario>            run the scenario's schedule and print a summary
+                            (a <scenario> is a file, a library id or a share link)
   random <scenario>         run seeded random schedules of the scenario
   list                      list the library scenarios (a <scenario> is a file or a library id)
   variants                  list the kernel variants
+  encode <scenario>         print the share-link fragment (s=1....) of a scenario
+  decode <link>             print the scenario a share link carries, as JSON
+                            (the link's cursor becomes the scenario's "cursor")
 
 Kernel options (run, random), applied over the scenario's kernel:
   --kernel <variant>        replay on another variant (see variants)
@@ -56,7 +62,7 @@ Exit codes: 0 success (findings included), 2 invalid input, 1 internal error.
 `;
 
 /** A problem with the input: reported in one line (or several), exit code 2, no stack. */
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(readonly lines: string[]) {
     super(lines.join("\n"));
   }
@@ -183,6 +189,18 @@ function parseArgs(argv: string[]): Options | "help" {
       if (runFlags || o.seed !== undefined || o.runs !== undefined)
         throw usage(`${command} takes no options but --json`);
       break;
+    case "encode":
+    case "decode":
+      if (rest.length !== 1)
+        throw usage(
+          rest.length === 0
+            ? `${command}: missing the ${command === "encode" ? "scenario file" : "link"}`
+            : `${command}: unexpected argument "${rest[1]}"`,
+        );
+      if (runFlags || o.seed !== undefined || o.runs !== undefined || o.json)
+        throw usage(`${command} takes no options`);
+      o.file = rest[0];
+      break;
     case "run":
     case "random":
       if (rest.length === 0)
@@ -203,7 +221,7 @@ function parseArgs(argv: string[]): Options | "help" {
       break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random, list or variants (see --help)`,
+        `unknown command "${command}": expected run, random, list, variants, encode or decode (see --help)`,
       );
   }
   if (o.kernel !== undefined && !variantNames().includes(o.kernel))
@@ -249,7 +267,9 @@ function loadScenario(o: Options): Scenario {
   const file = o.file!;
   let raw: unknown;
   const entry = libraryEntry(file);
-  if (entry && !existsSync(file)) {
+  if (looksLikeShareLink(file) && !existsSync(file)) {
+    raw = decodeLink(file);
+  } else if (entry && !existsSync(file)) {
     // A library id: its scenario as data, through the same overrides and validation.
     raw = JSON.parse(JSON.stringify(entry.scenario));
   } else {
@@ -483,13 +503,17 @@ export function main(argv: readonly string[]): CliResult {
     const o = parseArgs([...argv]);
     if (o === "help") return { code: 0, stdout: HELP, stderr: "" };
     const stdout =
-      o.command === "list"
-        ? listCommand(o)
-        : o.command === "variants"
-          ? variantsCommand(o)
-          : o.command === "run"
-            ? runCommand(o)
-            : randomCommand(o);
+      o.command === "encode"
+        ? encodeCommand(loadScenario(o))
+        : o.command === "decode"
+          ? `${JSON.stringify(decodeLink(o.file!), null, 2)}\n`
+          : o.command === "list"
+            ? listCommand(o)
+            : o.command === "variants"
+              ? variantsCommand(o)
+              : o.command === "run"
+                ? runCommand(o)
+                : randomCommand(o);
     return { code: 0, stdout, stderr: "" };
   } catch (e) {
     if (e instanceof UsageError)

@@ -32,6 +32,10 @@ export const MAX_ACTORS = 16;
 export const MAX_OPS_PER_ACTOR = 200;
 export const MAX_SCHEDULE_ENTRIES = 100_000;
 export const MAX_SCENARIO_BYTES = 1_000_000;
+/** Objects the page allocator can hold as slabs (kernel.pagePool × cache.objects). */
+export const MAX_OBJECTS = 10_000;
+/** Micro-steps a schedule may name (the sum of its entries' repeat counts), and the cursor. */
+export const MAX_STEPS = 1_000_000;
 /** At most this many errors are listed; the rest are counted. */
 export const MAX_ERRORS = 100;
 
@@ -42,6 +46,21 @@ const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 const SLOT_MESSAGE = "expected 1-32 characters of A-Z a-z 0-9 _ . -";
 /** The engine's own contexts: a scenario actor must not take their names. */
 const RESERVED_NAME = /^(kworker|ipi|prepare)\/\d+$/;
+
+/**
+ * Scenario text (title, description, narration) is shown as plain text, never as HTML. Text that
+ * looks like markup (a tag, a comment, an entity) is refused with a message, so a link carrying
+ * `<img onerror=...>` says what is wrong instead of showing the markup as if it meant something.
+ */
+const MARKUP = /<\s*[A-Za-z!/?]|&#?[A-Za-z0-9]+;/;
+const plainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((t) => !MARKUP.test(t), {
+      message:
+        "must be plain text: it contains HTML markup (scenario text is never rendered as HTML)",
+    });
 
 const count = (min: number, max?: number) =>
   max === undefined ? z.int().min(min) : z.int().min(min).max(max);
@@ -246,22 +265,24 @@ const scheduleSchema = z.strictObject({
 });
 
 const narrationSchema = z.strictObject({
-  step: count(0),
-  text: z.string().max(2000),
+  step: count(0, MAX_STEPS),
+  text: plainText(2000),
 });
 
 const scenarioObject = z.strictObject({
   format: z.literal(SCENARIO_FORMAT),
   version: z.literal(SCENARIO_VERSION),
-  title: z.string().min(1).max(200),
-  description: z.string().max(10_000).optional(),
+  title: plainText(200).min(1),
+  description: plainText(10_000).optional(),
   kernel: kernelSchema,
   cache: cacheSchema,
   prepare: z.array(prepareSchema).max(1000).optional(),
   actors: z.array(actorSchema).min(1).max(MAX_ACTORS),
   schedule: scheduleSchema.optional(),
   narration: z.array(narrationSchema).max(10_000).optional(),
-  cursor: count(0).optional().describe("The step the viewer opens on."),
+  cursor: count(0, MAX_STEPS)
+    .optional()
+    .describe("The step the viewer opens on."),
 });
 type ScenarioData = z.output<typeof scenarioObject>;
 
@@ -325,6 +346,28 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `${n.step} comes after step ${prev.step} of narration[${i - 1}]: narration must be in step order`,
       );
   });
+
+  // Absurd sizes: more objects than a browser tab should draw, more steps than a trace holds.
+  const pool = s.kernel.pagePool ?? 16;
+  if (
+    inRange(pool, 256) &&
+    inRange(s.cache.objects, 64) &&
+    pool * s.cache.objects > MAX_OBJECTS
+  )
+    fail(
+      ["kernel", "pagePool"],
+      `${pool} pages of ${s.cache.objects} objects is ${pool * s.cache.objects} objects: at most ${MAX_OBJECTS}`,
+    );
+  let steps = 0;
+  for (const e of s.schedule?.steps ?? []) {
+    const p = parseEntry(e);
+    if (typeof p !== "string") steps += p.times;
+  }
+  if (steps > MAX_STEPS)
+    fail(
+      ["schedule", "steps"],
+      `the entries name ${steps} micro-steps: at most ${MAX_STEPS}`,
+    );
 
   const actorsOk = s.actors.length >= 1 && s.actors.length <= MAX_ACTORS;
   if (!s.schedule || !cpusOk || !actorsOk) return;

@@ -10,6 +10,7 @@ import type {
   Opened,
   ScenarioInfo,
 } from "./protocol";
+import { scenarioAsTaken } from "./takenSchedule";
 import { Timeline } from "./timeline";
 
 /**
@@ -93,6 +94,9 @@ export function createEngineApi(where: EngineLocation): EngineApi {
         timeline: tl.summary(),
         frame: tl.frame(at),
       };
+    },
+    async currentScenario() {
+      return scenarioAsTaken(loaded());
     },
     async setTesting(on: boolean) {
       testing = on;

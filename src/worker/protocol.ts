@@ -1,5 +1,5 @@
 import type { Frame } from "./frame";
-import type { CpuSlabLayout } from "../engine";
+import type { CpuSlabLayout, Scenario } from "../engine";
 import type { TimelineSummary } from "./timeline";
 /**
  * The contract between the UI and the engine. The same object is served from the module
@@ -36,6 +36,11 @@ export interface EngineApi {
   fork(step: number, actor: number, cpu: number): Promise<ForkReply>;
   /** Takes back the last fork; answers the previous timeline at the fork's cursor, or null. */
   undo(): Promise<Opened | null>;
+  /**
+   * The loaded scenario as it stands: with the user's forks, the schedule actually taken
+   * (run-length encoded) in place of the scenario's own. Share links and exports carry it.
+   */
+  currentScenario(): Promise<Scenario>;
   /** Turns on the test-only methods below (the app does so only with `?testing=1`). */
   setTesting(on: boolean): Promise<void>;
   /**

@@ -146,6 +146,11 @@ export class Timeline {
     return this.undone.length;
   }
 
+  /** The choice that took step `i` (0 <= i < total): a share link rebuilds its schedule from them. */
+  choiceAt(i: number): Choice {
+    return this.trace.log.choice(i);
+  }
+
   /** The machine after `i` steps, a copy the caller owns. */
   machineAt(i: number): Machine {
     return this.restore(this.clamp(i), false).m;

@@ -7,6 +7,7 @@ import { createAppStore } from "./store/store";
 import { App } from "./ui/App";
 import { installIdleSignal } from "./ui/idle";
 import { installTestHooks } from "./ui/testHooks";
+import { installLinkSync } from "./ui/share/linkSync";
 import { createEngineClient } from "./worker/client";
 
 const root = document.getElementById("root");
@@ -21,6 +22,8 @@ const session = new Session({ client, store, testing });
 installIdleSignal({ client, store, root });
 if (testing) installTestHooks(session);
 void session.start();
+// After start: a link in the fragment opens once the engine is up (the calls run in order).
+installLinkSync(session);
 
 createRoot(root).render(
   <StrictMode>

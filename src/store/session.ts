@@ -18,6 +18,7 @@ import {
   type EngineClient,
 } from "../worker/client";
 import type { CrashKind, Opened, TimelineSummary } from "../worker/protocol";
+import type { Scenario } from "../engine";
 
 type Source =
   | { kind: "default" }
@@ -256,6 +257,15 @@ export class Session {
       this.forks = [];
       this.show(r);
     });
+  }
+
+  /** The loaded scenario as it stands, forks included: what a share link or an export carries. */
+  async currentScenario(): Promise<Scenario | null> {
+    let out: Scenario | null = null;
+    await this.run(async () => {
+      out = await this.client.api.currentScenario();
+    });
+    return out;
   }
 
   /** Test only (`?testing=1`): makes the engine fail, to exercise recovery. */

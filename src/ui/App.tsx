@@ -3,6 +3,8 @@ import type { Session } from "../store/session";
 import type { Connection } from "../store/store";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ScenarioView } from "./ScenarioView";
+import { ScenarioEditor } from "./editor/ScenarioEditor";
+import { ShareBar } from "./share/ShareBar";
 import "./app.css";
 
 export interface AppProps {
@@ -23,6 +25,8 @@ export function App({ session }: AppProps) {
           </header>
           <EngineStatus />
           <Notice />
+          <ShareBar />
+          <ScenarioEditor />
           <ScenarioView />
         </main>
       </ErrorBoundary>

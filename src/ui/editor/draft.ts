@@ -1,0 +1,384 @@
+/**
+ * The scenario editor's draft: the form as the user typed it (strings, so a half-typed number is
+ * kept), turned into a scenario on "Apply" and back from the loaded scenario on "Edit this".
+ * Operations are written one line per actor, separated by commas:
+ *
+ *   alloc a, alloc b atomic, free a keep, flushAll, cpuOffline 1, allocPageCache p
+ *
+ * The schedule is taken as written (entries such as `A*10 B@1`), generated round-robin, or drawn
+ * from a seeded random run of the engine. Pure except for the engine run: no DOM.
+ */
+import {
+  runSession,
+  start,
+  type ActorKind,
+  type Op,
+  type Scenario,
+} from "../../engine";
+import { parseScenario, type ScenarioOp } from "../../scenarios/schema";
+
+export interface DraftActor {
+  name: string;
+  kind: ActorKind;
+  cpu: string;
+  pinned: boolean;
+  ops: string;
+}
+
+export type ScheduleMode = "steps" | "round-robin" | "random";
+
+export interface Draft {
+  title: string;
+  description: string;
+  variant: string;
+  cpus: string;
+  preemptRt: boolean;
+  cpuPartial: boolean;
+  objects: string;
+  cacheCpuPartial: string;
+  minPartial: string;
+  /** The other kernel fields as a JSON object (debugVm, lockdep, memcg, nodes, pagePool, fixes...). */
+  kernelMore: string;
+  /** The other cache fields as a JSON object (name, objectSize). */
+  cacheMore: string;
+  actors: DraftActor[];
+  /** One line per prepared operation: `<cpu>: <operation>`. */
+  prepare: string;
+  scheduleMode: ScheduleMode;
+  seed: string;
+  /** Schedule entries separated by white space. */
+  steps: string;
+  /** One line per narration: `<step>: <text>`. */
+  narration: string;
+}
+
+export const emptyDraft = (): Draft => ({
+  title: "My scenario",
+  description: "",
+  variant: "v5.15",
+  cpus: "2",
+  preemptRt: false,
+  cpuPartial: true,
+  objects: "4",
+  cacheCpuPartial: "",
+  minPartial: "",
+  kernelMore: "{}",
+  cacheMore: "{}",
+  actors: [
+    {
+      name: "A",
+      kind: "task",
+      cpu: "0",
+      pinned: false,
+      ops: "alloc x, alloc x",
+    },
+    { name: "B", kind: "task", cpu: "1", pinned: false, ops: "free x" },
+  ],
+  prepare: "",
+  scheduleMode: "round-robin",
+  seed: "1",
+  steps: "",
+  narration: "",
+});
+
+const SLOT_OPS = ["alloc", "free", "allocPageCache", "freePageCache"] as const;
+const CPU_OPS = ["cpuOffline", "cpuOnline"] as const;
+const BARE_OPS = ["flushAll", "shrink", "destroy", "memoryOffline"] as const;
+const OP_NAMES = [...SLOT_OPS, ...CPU_OPS, ...BARE_OPS].join(", ");
+
+/** One operation from its text; a message when it is not one. */
+export function parseOp(text: string): ScenarioOp | string {
+  const [kind, ...args] = text.trim().split(/\s+/);
+  const arg = args[0];
+  const flags = new Set(args.slice(1));
+  switch (kind) {
+    case "alloc": {
+      if (!arg) return `"${text.trim()}": alloc needs a slot name`;
+      const op: ScenarioOp = { kind: "alloc", slot: arg };
+      if (flags.delete("atomic")) op.gfp = "GFP_ATOMIC";
+      if (flags.delete("account")) op.account = true;
+      for (const f of [...flags]) {
+        const m = /^node=(\d+)$/.exec(f);
+        if (m) {
+          op.node = Number(m[1]);
+          flags.delete(f);
+        }
+      }
+      if (flags.size > 0)
+        return `"${text.trim()}": alloc takes atomic, account and node=N`;
+      return op;
+    }
+    case "free": {
+      if (!arg) return `"${text.trim()}": free needs a slot name`;
+      const keep = flags.delete("keep");
+      if (flags.size > 0) return `"${text.trim()}": free takes only keep`;
+      return keep
+        ? { kind: "free", slot: arg, keep }
+        : { kind: "free", slot: arg };
+    }
+    case "allocPageCache":
+    case "freePageCache":
+      if (!arg || args.length > 1)
+        return `"${text.trim()}": ${kind} takes one slot name`;
+      return { kind, slot: arg };
+    case "cpuOffline":
+    case "cpuOnline":
+      if (!arg || !/^\d+$/.test(arg) || args.length > 1)
+        return `"${text.trim()}": ${kind} takes one CPU number`;
+      return { kind, cpu: Number(arg) };
+    case "flushAll":
+    case "shrink":
+    case "destroy":
+    case "memoryOffline":
+      if (args.length > 0) return `"${text.trim()}": ${kind} takes nothing`;
+      return { kind };
+    default:
+      return `"${text.trim()}" is not an operation (${OP_NAMES})`;
+  }
+}
+
+export function formatOp(op: Op): string {
+  switch (op.kind) {
+    case "alloc":
+      return [
+        "alloc",
+        op.slot,
+        op.gfp === "GFP_ATOMIC" ? "atomic" : "",
+        op.account ? "account" : "",
+        op.node !== undefined ? `node=${op.node}` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+    case "free":
+      return `free ${op.slot}${op.keep ? " keep" : ""}`;
+    case "allocPageCache":
+    case "freePageCache":
+      return `${op.kind} ${op.slot}`;
+    case "cpuOffline":
+    case "cpuOnline":
+      return `${op.kind} ${op.cpu}`;
+    default:
+      return op.kind;
+  }
+}
+
+const number = (text: string): number | string =>
+  /^\s*\d+\s*$/.test(text) ? Number(text) : text;
+
+export type DraftResult =
+  { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** The scenario the draft describes, validated; every problem names its field. */
+export function draftToScenario(d: Draft): DraftResult {
+  const errors: string[] = [];
+  const actors = d.actors.map((a, i) => {
+    const ops: ScenarioOp[] = [];
+    a.ops
+      .split(/[,;\n]/)
+      .filter((t) => t.trim() !== "")
+      .forEach((t) => {
+        const op = parseOp(t);
+        if (typeof op === "string") errors.push(`actors[${i}].ops: ${op}`);
+        else ops.push(op);
+      });
+    return {
+      name: a.name.trim(),
+      kind: a.kind,
+      cpu: number(a.cpu),
+      ...(a.pinned ? { pinned: true } : {}),
+      ops,
+    };
+  });
+  const prepare = d.prepare
+    .split("\n")
+    .map((l, i) => [l.trim(), i] as const)
+    .filter(([l]) => l !== "")
+    .flatMap(([l, i]) => {
+      const m = /^(\d+)\s*:\s*(.+)$/.exec(l);
+      if (!m) {
+        errors.push(`prepare line ${i + 1}: expected "<cpu>: <operation>"`);
+        return [];
+      }
+      const op = parseOp(m[2]!);
+      if (typeof op === "string") {
+        errors.push(`prepare line ${i + 1}: ${op}`);
+        return [];
+      }
+      return [{ cpu: Number(m[1]), op }];
+    });
+  const narration = d.narration
+    .split("\n")
+    .map((l, i) => [l.trim(), i] as const)
+    .filter(([l]) => l !== "")
+    .flatMap(([l, i]) => {
+      const m = /^(\d+)\s*:\s*(.*)$/.exec(l);
+      if (!m) {
+        errors.push(`narration line ${i + 1}: expected "<step>: <text>"`);
+        return [];
+      }
+      return [{ step: Number(m[1]), text: m[2]! }];
+    });
+  const more = (text: string, what: string): Record<string, unknown> => {
+    if (text.trim() === "") return {};
+    try {
+      const v: unknown = JSON.parse(text);
+      if (typeof v === "object" && v !== null && !Array.isArray(v))
+        return v as Record<string, unknown>;
+      errors.push(`${what}: expected a JSON object such as {"debugVm": true}`);
+    } catch (e) {
+      errors.push(`${what}: not valid JSON: ${(e as Error).message}`);
+    }
+    return {};
+  };
+  const kernelMore = more(d.kernelMore, "kernel (more options)");
+  const cacheMore = more(d.cacheMore, "cache (more options)");
+  if (errors.length > 0) return { ok: false, errors };
+
+  const raw: Record<string, unknown> = {
+    format: "slabscope/scenario",
+    version: 1,
+    title: d.title,
+    ...(d.description.trim() ? { description: d.description } : {}),
+    kernel: {
+      ...kernelMore,
+      variant: d.variant,
+      cpus: number(d.cpus),
+      ...(d.preemptRt ? { preemptRt: true } : {}),
+      ...(d.cpuPartial ? {} : { cpuPartial: false }),
+    },
+    cache: {
+      ...cacheMore,
+      objects: number(d.objects),
+      ...(d.cacheCpuPartial.trim()
+        ? { cpuPartial: number(d.cacheCpuPartial) }
+        : {}),
+      ...(d.minPartial.trim() ? { minPartial: number(d.minPartial) } : {}),
+    },
+    ...(prepare.length > 0 ? { prepare } : {}),
+    actors,
+    ...(narration.length > 0 ? { narration } : {}),
+  };
+  if (d.scheduleMode === "steps")
+    raw.schedule = {
+      steps: d.steps.split(/\s+/).filter((e) => e !== ""),
+      rest: "round-robin",
+    };
+  const r = parseScenario(raw);
+  if (!r.ok || d.scheduleMode !== "random") return r;
+  if (!/^\d{1,9}$/.test(d.seed.trim()))
+    return { ok: false, errors: ["seed: expected a whole number"] };
+  return {
+    ok: true,
+    scenario: {
+      ...r.scenario,
+      schedule: randomSchedule(r.scenario, Number(d.seed)),
+    },
+  };
+}
+
+/**
+ * The schedule of a seeded random run, written out as entries, so the scenario replays it on
+ * any build even if the random scheduler changes later.
+ */
+export function randomSchedule(
+  s: Scenario,
+  seed: number,
+  maxSteps = 100_000,
+): NonNullable<Scenario["schedule"]> {
+  const sess = start(s);
+  let cpus = sess.machine.actors.map((a) => a.cpu);
+  const steps: string[] = [];
+  let prev = "";
+  let times = 0;
+  const flush = () => {
+    if (times > 0) steps.push(times === 1 ? prev : `${prev}*${times}`);
+  };
+  runSession(sess, {
+    seed,
+    maxSteps,
+    onStep: (ev, m) => {
+      const a = m.actors[ev.actor]!;
+      const entry = ev.cpu === cpus[ev.actor] ? a.name : `${a.name}@${ev.cpu}`;
+      if (entry === prev) times++;
+      else {
+        flush();
+        prev = entry;
+        times = 1;
+      }
+      cpus = m.actors.map((x) => x.cpu);
+    },
+  });
+  flush();
+  return { steps, rest: "stop" };
+}
+
+/** The form for a scenario, to edit what is loaded. */
+export function scenarioToDraft(s: Scenario): Draft {
+  return {
+    title: s.title,
+    description: s.description ?? "",
+    variant: s.kernel.variant,
+    cpus: String(s.kernel.cpus),
+    preemptRt: s.kernel.preemptRt ?? false,
+    cpuPartial: s.kernel.cpuPartial ?? true,
+    objects: String(s.cache.objects),
+    cacheCpuPartial:
+      s.cache.cpuPartial === undefined ? "" : String(s.cache.cpuPartial),
+    minPartial:
+      s.cache.minPartial === undefined ? "" : String(s.cache.minPartial),
+    kernelMore: JSON.stringify(
+      rest(s.kernel, ["variant", "cpus", "preemptRt", "cpuPartial"]),
+    ),
+    cacheMore: JSON.stringify(
+      rest(s.cache, ["objects", "cpuPartial", "minPartial"]),
+    ),
+    actors: s.actors.map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      cpu: String(a.cpu),
+      pinned: a.pinned ?? false,
+      ops: a.ops.map(formatOp).join(", "),
+    })),
+    prepare: (s.prepare ?? [])
+      .map((p) => `${p.cpu}: ${formatOp(p.op)}`)
+      .join("\n"),
+    scheduleMode: s.schedule ? "steps" : "round-robin",
+    seed: "1",
+    steps: (s.schedule?.steps ?? []).join(" "),
+    narration: (s.narration ?? [])
+      .map((n) => `${n.step}: ${n.text}`)
+      .join("\n"),
+  };
+}
+
+/** The fields of `o` but `shown` (the ones the form has inputs for). */
+function rest(o: object, shown: string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o).filter(([k]) => !shown.includes(k)),
+  );
+}
+
+/** localStorage: the editor's unsaved draft. */
+export const DRAFT_KEY = "slabscope.editorDraft";
+
+/** The draft saved in `storage`, or null when there is none or it is not a draft. */
+export function loadDraft(storage: Pick<Storage, "getItem">): Draft | null {
+  try {
+    const text = storage.getItem(DRAFT_KEY);
+    if (!text) return null;
+    const d = JSON.parse(text) as Partial<Draft>;
+    if (typeof d !== "object" || d === null || !Array.isArray(d.actors))
+      return null;
+    return { ...emptyDraft(), ...d };
+  } catch {
+    return null;
+  }
+}
+
+export function saveDraft(storage: Pick<Storage, "setItem">, d: Draft): void {
+  try {
+    storage.setItem(DRAFT_KEY, JSON.stringify(d));
+  } catch {
+    // Full or disabled storage: the draft lives on in the page.
+  }
+}

@@ -52,12 +52,11 @@ describe("the scenario as taken", () => {
       expect(again.summary().stopReason).toBe(tl.summary().stopReason);
       // The same state on screen at the fork and at the end.
       for (const i of [a, Math.min(a + 1, tl.total), tl.total]) {
-        const f = { ...tl.frame(i), narration: null };
-        const g = { ...again.frame(i), narration: null };
-        expect(g).toEqual(f);
+        expect(again.frame(i)).toEqual(tl.frame(i));
       }
       // Narration is cut at the first fork, as the viewer shows it.
-      for (const n of taken.narration ?? []) expect(n.step).toBeLessThan(a + 1);
+      for (const n of taken.narration ?? [])
+        expect(n.text === "" || n.step < a).toBe(true);
       // Run-length encoded: no two neighbouring entries name the same thing.
       const names = taken.schedule!.steps.map((e) => e.replace(/\*\d+$/, ""));
       names.forEach((n, i) => expect(n).not.toBe(names[i - 1]));

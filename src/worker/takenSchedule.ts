@@ -7,8 +7,8 @@
  * when the step ran the actor on another CPU than its own, i.e. migrated it), run-length encoded
  * (`name*N`). After the last fork the timeline was regenerated round-robin by a fresh scheduler,
  * which is exactly what `rest: "round-robin"` does once the entries are used up: so the rest is
- * not spelled out, and the link stays short. Narration stops at the first fork, as the viewer
- * shows it, so it is cut there.
+ * not spelled out, and the link stays short. Narration stops after the first fork, as the
+ * viewer shows it: it is cut there and ended with an empty text one step later.
  */
 import { applyChoice, start, type Scenario } from "../engine";
 import type { Timeline } from "./timeline";
@@ -44,6 +44,8 @@ export function scenarioAsTaken(tl: Timeline): Scenario {
     schedule: { steps, rest: "round-robin" },
   };
   const narration = scenario.narration?.filter((n) => n.step < first);
-  if (narration) out.narration = narration;
+  if (narration && narration.length > 0)
+    out.narration = [...narration, { step: first + 1, text: "" }];
+  else delete out.narration;
   return out;
 }

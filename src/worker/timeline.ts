@@ -382,7 +382,9 @@ export class Timeline {
         text = n.text;
       }
     }
-    return text;
+    // An empty text ends the narration before it: the scenario of a forked timeline (see
+    // takenSchedule.ts) ends the story where the fork left it.
+    return text === "" ? null : text;
   }
 }
 

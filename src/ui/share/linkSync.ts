@@ -66,18 +66,20 @@ export function installLinkSync(
   session: Session,
   store: ShareStore = shareStore,
 ): () => void {
-  const fromHash = async (startup: boolean) => {
+  const fromHash = (startup: boolean) => {
     const hash = location.hash;
     if (!looksLikeShareLink(hash)) return;
-    const ok = await openLink(session, hash, store);
-    if (!ok && startup) {
+    // Both loads are queued at once (no await in between), so the app is never idle on the
+    // default scenario in the middle.
+    void openLink(session, hash, store);
+    if (startup && !decodeShare(hash).ok) {
       // The message about the bad link stays; the app opens where the user last was.
       const last = lastGood();
-      if (last && last !== hash) await openLink(session, last, store, true);
+      if (last && last !== hash) void openLink(session, last, store, true);
     }
   };
-  void fromHash(true);
-  const onHashChange = () => void fromHash(false);
+  fromHash(true);
+  const onHashChange = () => fromHash(false);
   window.addEventListener("hashchange", onHashChange);
   return () => window.removeEventListener("hashchange", onHashChange);
 }

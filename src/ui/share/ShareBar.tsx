@@ -3,6 +3,7 @@ import { useStore } from "zustand";
 import { useAppStore, useSession } from "../../store/react";
 import type { Session } from "../../store/session";
 import { MAX_SCENARIO_BYTES, parseScenarioText } from "../../scenarios/schema";
+import { decodeShare } from "../../share/codec";
 import { currentLink } from "./linkSync";
 import { download, elementToSvg, fileNameOf, svgToPng } from "./exportView";
 import { shareStore } from "./shareState";
@@ -71,6 +72,14 @@ export function ShareBar() {
   const copyLink = async (asEmbed: boolean) => {
     const made = await currentLink(session, asEmbed ? { embed: true } : {});
     if (!made) return;
+    // A link that would be refused on opening (a very long forked trace) is not handed out.
+    const check = decodeShare(made);
+    if (!check.ok) {
+      shareStore.getState().setLink(null);
+      return say(
+        `No link: ${check.errors.join("; ")}. Use Export JSON to share this timeline as a file.`,
+      );
+    }
     shareStore.getState().setLink(made);
     const long =
       made.length > CHAT_SAFE

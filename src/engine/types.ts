@@ -175,7 +175,14 @@ export interface GlobalLocks {
   memoryChainReaders: number[];
 }
 
-export type ActorKind = "task" | "irq" | "nmi" | "kworker" | "hotplug";
+export type ActorKind =
+  | "task"
+  | "irq"
+  | "nmi"
+  | "kworker"
+  | "hotplug"
+  /** The compaction scanner (kcompactd, isolate_migratepages_block): a kernel thread. */
+  | "kcompactd";
 
 export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
@@ -194,7 +201,13 @@ export type Op =
   /** Memory hot-remove (offline_pages): runs the memory notifier chain, SLUB's callback shrinks. */
   | { kind: "memoryOffline" }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
-  | { kind: "flushCpuSlabWork"; requester: number };
+  | { kind: "flushCpuSlabWork"; requester: number }
+  /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */
+  | { kind: "kmallocNolock"; slot: string; size: number }
+  /** kfree_nolock() of the slot's newest object. */
+  | { kind: "kfreeNolock"; slot: string }
+  /** The compaction scanner visits one pfn: get_page_unless_zero, not movable, put_page. */
+  | { kind: "isolateMigratepages"; pfn: number };
 
 export type Value = number | string | boolean | null | (number | null)[];
 export type Locals = Record<string, Value>;
@@ -268,7 +281,9 @@ export type FindingCode =
   | "sleep-in-atomic"
   | "deadlock"
   | "preempt-leak"
-  | "cmpxchg16b-misaligned";
+  | "cmpxchg16b-misaligned"
+  /** The page allocator is handed back a page that is still in use (free_page_is_bad). */
+  | "bad-page-state";
 
 export interface Finding {
   code: FindingCode;
@@ -311,6 +326,41 @@ export interface Machine {
   activeFindings: string[];
   /** Micro-steps taken so far. */
   step: number;
+  /** kmalloc_nolock / kfree_nolock state (kernel/nolock.ts), present when a scenario uses them. */
+  nolock?: NolockState;
+}
+
+/**
+ * The state kmalloc_nolock() and kfree_nolock() add (May 2025 series, kernel/nolock.ts).
+ * The machine's cache is one kmalloc bucket; the other buckets are counted, not modelled object
+ * by object.
+ */
+export interface NolockState {
+  /** The kmalloc size classes, smallest first (`kmalloc_caches[]`). */
+  buckets: KmallocBucket[];
+  /** `s->defer_free_objects` of the machine's cache: an llist, newest (the head) first. */
+  deferFreeObjects: ObjRef[];
+  /** `s->flags & __CMPXCHG_DOUBLE`: false on an arch without cmpxchg16b (or a debug cache). */
+  cmpxchgDouble: boolean;
+  /** Page refcounts the nolock page path and the compaction scanner have set (see pageRef). */
+  pageRefs: PageRef[];
+}
+
+export interface KmallocBucket {
+  /** `kmalloc-<size>`. */
+  name: string;
+  size: number;
+  /** The machine's cache (modelled fully); the other buckets only count what they hand out. */
+  modelled: boolean;
+  /** Objects handed out by kmalloc_nolock from a bucket that is not modelled. */
+  allocated: number;
+}
+
+/** `page->_refcount` of one page as of its `gen`-th allocation (0: frozen or free). */
+export interface PageRef {
+  page: number;
+  gen: number;
+  refcount: number;
 }
 
 /** One scheduling choice: the actor, and the CPU it runs on (differs only to migrate it). */

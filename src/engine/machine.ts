@@ -34,7 +34,7 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { NOTHING } from "./prims";
-import { nolockState, usesNolock } from "./kernel/kmalloc";
+import { impliedFixes, nolockState, usesNolock } from "./kernel/kmalloc";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -52,7 +52,7 @@ export function configOf(s: Scenario): KernelConfig {
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
-    fixes: [...(s.kernel.fixes ?? [])],
+    fixes: impliedFixes(s.kernel.variant, s.kernel.fixes),
   };
 }
 

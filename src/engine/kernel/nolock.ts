@@ -21,16 +21,21 @@
  *                           alloc_frozen_pages_nolock(), so the page is never refcounted.
  *
  * Simplified: the 2025 struct slab and its paths are modelled with the 5.15-era SLUB core
- * (kernel/v5_15.ts: the same c->freelist/tid pair, cpu partial lists of frozen slabs, and the
- * same local_lock sections, which is where v1 hooks in); local_lock_irqsave_check() is
+ * (kernel/v5_15.ts: the same c->freelist/tid pair and the same local_lock sections, which is
+ * where v1 hooks in; cpu partial slabs stay frozen as in 5.15, although since v6.8 they are not); local_lock_irqsave_check() is
  * local_lock_irqsave() (they differ only with CONFIG_DEBUG_LOCK_ALLOC); `allow_spin` is derived
  * from the operation the actor runs (kmalloc_nolock or kfree_nolock), as the kernel derives it
  * from the gfp flags passed down; NUMA node hints, kasan, kmsan, memcg and alloc-tag hooks are
  * not modelled; the other kmalloc buckets are counted, not modelled (kernel/kmalloc.ts);
  * deactivate_slab still takes n->list_lock (an NMI never reaches it in these scenarios).
- * The seed file for this thread (001) was read for the quotes; the control flow marked "v1 text"
- * in the notes (the -EBUSY retry, get_partial_node's trylock, do_slab_free's locked test) is
- * from the patch itself, outside the seed.
+ * Sources: seed 001 (Alexei Starovoitov's reply of 6 May 2025, quoting Vlastimil's review and the
+ * v1 diff: kmalloc_nolock_noprof, __slab_alloc's -EBUSY test, alloc_slab_page, do_slab_free's
+ * deferral) and the domain notes §2. What the notes mark as v1 text outside the seed (the -EBUSY
+ * retry with object_size + 1, get_partial_node's trylock, do_slab_free's locked test in the fast
+ * path, free_deferred_objects) is modelled from the notes.
+ * Not modelled: same-task re-entry from a kprobe or tracepoint (S1.2, R1-5: the engine has no
+ * re-entry frames), kfree_nolock from an NMI on PREEMPT_RT (the model would take the sleeping
+ * lock), SLUB_TINY and debug caches (which never reach the deferral).
  */
 import {
   call,

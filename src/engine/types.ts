@@ -344,6 +344,11 @@ export interface NolockState {
   cmpxchgDouble: boolean;
   /** Page refcounts the nolock page path and the compaction scanner have set (see pageRef). */
   pageRefs: PageRef[];
+  /**
+   * The cache line of `defer_free_objects`: the CPU that last wrote it (llist_add or
+   * llist_del_all), and per CPU how many times it had to take the line from another CPU.
+   */
+  deferLine: { cpu: number | null; transfers: number[] };
 }
 
 export interface KmallocBucket {

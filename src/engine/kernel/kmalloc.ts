@@ -54,6 +54,10 @@ export function nolockState(s: Scenario): NolockState {
     deferFreeObjects: [],
     cmpxchgDouble: s.cache.cmpxchgDouble ?? true,
     pageRefs: [],
+    deferLine: {
+      cpu: null,
+      transfers: Array.from({ length: s.kernel.cpus }, () => 0),
+    },
   };
 }
 
@@ -109,4 +113,16 @@ export function impliedFixes(
   if (variant.startsWith("v6.") && !out.includes("tid-on-deactivation"))
     out.push("tid-on-deactivation");
   return out;
+}
+
+/**
+ * A write to `s->defer_free_objects` from `cpu`: the line moves to this CPU's cache, a transfer
+ * when another CPU wrote it last (the contention Vlastimil worried about in the review).
+ */
+export function writeDeferLine(m: Machine, cpu: number): void {
+  const line = m.nolock?.deferLine;
+  if (!line) return;
+  if (line.cpu !== null && line.cpu !== cpu)
+    line.transfers[cpu] = (line.transfers[cpu] ?? 0) + 1;
+  line.cpu = cpu;
 }

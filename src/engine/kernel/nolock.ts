@@ -72,6 +72,7 @@ import {
   kmallocSlab,
   pageRefcount,
   setPageRefcount,
+  writeDeferLine,
 } from "./kmalloc";
 import { teardownCpusLocked } from "./teardown";
 import { cThenTid, freeFastSteps, v515Fns } from "./v5_15";
@@ -349,6 +350,7 @@ const kfreeNolock = fn("kfree_nolock", [
 function deferFree(k: K): void {
   const x = num(k.L, "head");
   k.m.nolock!.deferFreeObjects.unshift(x);
+  writeDeferLine(k.m, k.cpu);
   disownObject(k, x);
   note(k, "deferred");
 }
@@ -427,6 +429,7 @@ const freeDeferredObjects = fn("free_deferred_objects", [
       const st = k.m.nolock!;
       const taken = st.deferFreeObjects;
       st.deferFreeObjects = [];
+      writeDeferLine(k.m, k.cpu);
       for (const x of taken) ownObject(k, x);
       k.L.pos = taken;
       return undefined;

@@ -217,6 +217,8 @@ describe("kfree_nolock", () => {
     expect(evs.map((e) => e.fn)).toContain("free_deferred_objects");
     expect(m.nolock!.deferFreeObjects).toEqual([]);
     expect(m.pages[0]!.inuse).toBe(2);
+    // The NMI on CPU 1 wrote the list head first, then C on CPU 1 took it: no transfer.
+    expect(m.nolock!.deferLine).toEqual({ cpu: 1, transfers: [0, 0] });
     expect(m.findings).toEqual([]);
   });
 

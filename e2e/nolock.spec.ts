@@ -9,6 +9,11 @@ for (const [id, title, code] of [
     /^!RT: an NMI lands in ___slab_alloc/,
     "double-alloc",
   ],
+  [
+    "s1-2-rt-tracepoint-reentry",
+    /^RT: a tracepoint re-enters the same bucket/,
+    "deadlock",
+  ],
   ["s1-3-rt-nmi-caller", /^RT: kmalloc_nolock from an NMI/, "sleep-in-atomic"],
   ["s1-4-compaction-frozen-page", /^alloc_pages_nolock/, "bad-page-state"],
   ["s1-5-kfree-nolock-defer", /^kfree_nolock from an NMI/, "object-leak"],

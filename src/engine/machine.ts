@@ -212,6 +212,7 @@ function ensureSlot(m: Machine, o: Op): void {
     o.kind === "kfreeNolock"
   )
     m.slots[o.slot] ??= [];
+  if (o.kind === "alloc" && o.reenter) m.slots[o.reenter.slot] ??= [];
   if (o.kind === "allocPageCache" || o.kind === "freePageCache")
     m.pageSlots[o.slot] ??= [];
 }

@@ -188,7 +188,18 @@ export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
 /** An operation an actor performs (imperative). */
 export type Op =
-  | { kind: "alloc"; slot: string; gfp?: Gfp; node?: number; account?: boolean }
+  | {
+      kind: "alloc";
+      slot: string;
+      gfp?: Gfp;
+      node?: number;
+      account?: boolean;
+      /**
+       * Same-task re-entry (kernel/nolock.ts): a BPF program on a tracepoint calls
+       * kmalloc_nolock(size) inside this allocation's locked section, into `slot`.
+       */
+      reenter?: { slot: string; size: number };
+    }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }
   | { kind: "shrink" }

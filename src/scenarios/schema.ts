@@ -75,6 +75,12 @@ const opSchema = z.discriminatedUnion("kind", [
         .describe(
           "__GFP_ACCOUNT: with kernel.memcg, the slab page gets an obj_cgroups vector.",
         ),
+      reenter: z
+        .strictObject({ slot, size: count(1, 65_536) })
+        .optional()
+        .describe(
+          "v6.15-nolock-* kernels: a tracepoint in this allocation's locked section runs a BPF program that calls kmalloc_nolock(size) in the same task.",
+        ),
     })
     .describe(
       "kmem_cache_alloc (slab_alloc_node); the object is pushed onto the slot.",

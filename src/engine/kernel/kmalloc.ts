@@ -32,7 +32,8 @@ export function usesNolock(s: Scenario): boolean {
       (o) =>
         o.kind === "kmallocNolock" ||
         o.kind === "kfreeNolock" ||
-        o.kind === "isolateMigratepages",
+        o.kind === "isolateMigratepages" ||
+        (o.kind === "alloc" && o.reenter !== undefined),
     ) || s.actors.some((a) => a.kind === "kcompactd")
   );
 }

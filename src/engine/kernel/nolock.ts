@@ -12,7 +12,7 @@
  * get_page_unless_zero, not movable, put_page).
  *
  * Variants, all on the base the series applied to (v6.15-rc, bpf-next):
- *   v6.15-nolock-unguarded  (analysis) v1 without its context checks: no local_lock_is_locked()
+ *   v6.15-nolock-noguard  (analysis) v1 without its context checks: no local_lock_is_locked()
  *                           test in kmalloc_nolock, __slab_alloc or do_slab_free, and no refusal
  *                           on PREEMPT_RT from NMI or hardirq. What the checks are there for.
  *   v6.15-nolock-v1         the patch as reviewed: the checks, and alloc_pages_nolock() followed
@@ -51,10 +51,12 @@ import {
   type StepDef,
   type Variant,
 } from "../program";
+import { USER_DATA, type Value } from "../types";
 import {
   cpuSlab,
   disownObject,
   fmtPage,
+  indexOf,
   lockAvailable,
   migrateDisable,
   migrateEnable,
@@ -80,10 +82,12 @@ import { cThenTid, freeFastSteps, v515Fns } from "./v5_15";
 /** The internal signal of __slab_alloc to kmalloc_nolock: never returned to a caller. */
 export const EBUSY = "-EBUSY";
 
-/** gfpflags_allow_spinning(): false for the nolock entry points (no __GFP_RECLAIM bit). */
+/** kmalloc_nolock's alloc_gfp: no __GFP_RECLAIM bit, so gfpflags_allow_spinning() is false. */
+export const ALLOC_GFP = "__GFP_NOWARN | __GFP_NOMEMALLOC";
+
+/** gfpflags_allow_spinning(gfp), from the gfp the caller passed down. */
 function allowSpin(k: K): boolean {
-  const op = k.a.ops[k.a.op];
-  return op?.kind !== "kmallocNolock" && op?.kind !== "kfreeNolock";
+  return k.L.gfp !== ALLOC_GFP;
 }
 
 function inNmi(k: K): boolean {
@@ -124,6 +128,7 @@ function kmallocNolockFn(o: Opts): KernelFn {
     {
       line: "alloc_gfp = __GFP_NOWARN | __GFP_NOMEMALLOC | gfp_flags; can_retry = true; ret = ERR_PTR(-EBUSY); if (size > KMALLOC_MAX_CACHE_SIZE) return NULL",
       run: (k) => {
+        k.L.gfp = ALLOC_GFP;
         k.L.canRetry = true;
         k.L.ret = EBUSY;
         return num(k.L, "size") > KMALLOC_MAX_CACHE_SIZE
@@ -330,6 +335,66 @@ function newSlabFn(o: Opts): KernelFn {
   ]);
 }
 
+/**
+ * ___slab_alloc of v5.15 with a tracepoint before each local_unlock_irqrestore(), where Alexei's
+ * fuzzing harness re-enters ("if (debug_callback) debug_callback();" ahead of the unlock). When
+ * the running allocation asks for it (`alloc.reenter`), a BPF program there calls
+ * kmalloc_nolock() once, in the same task, with the local lock still held (R1-2).
+ */
+const slabAllocSlowProbed: KernelFn = (() => {
+  const base = v515Fns["___slab_alloc"]!;
+  const steps = base.steps.map((sd): StepDef => {
+    if (!/^(\.\.\. )?local_unlock_irqrestore/.test(sd.line)) return sd;
+    return {
+      ...sd,
+      run: (k) => {
+        const op = k.a.ops[k.a.op];
+        if (
+          op?.kind === "alloc" &&
+          op.reenter &&
+          k.L.reentered !== true &&
+          !k.a.frames.some((f) => f.fn === "kmalloc_nolock")
+        ) {
+          k.L.reentered = true;
+          note(
+            k,
+            `tracepoint: a BPF program calls kmalloc_nolock(${op.reenter.size}) in ${k.a.name}`,
+          );
+          return call("kmalloc_nolock", {
+            size: op.reenter.size,
+            gfp: null,
+            node: null,
+          });
+        }
+        return sd.run(k);
+      },
+      after: (k, v) => {
+        if (k.L.reentered === true && k.L.reentryDone !== true) {
+          // Back from the BPF program: store its object, then run the unlock itself.
+          k.L.reentryDone = true;
+          const op = k.a.ops[k.a.op];
+          if (op?.kind === "alloc" && op.reenter)
+            storeReentry(k, op.reenter.slot, v);
+          return RETRY;
+        }
+        return sd.after ? sd.after(k, v) : undefined;
+      },
+    };
+  });
+  return fn("___slab_alloc", steps);
+})();
+
+/** What the BPF program does with kmalloc_nolock's result: keep it in `slot`. */
+function storeReentry(k: K, slot: string, v: Value): void {
+  if (typeof v === "number") {
+    k.m.slots[slot]!.push(v);
+    disownObject(k, v);
+    const p = k.m.pages[pageOf(k.m, v)]!;
+    if (p.use === "slab") p.fp[indexOf(k.m, v)] = USER_DATA;
+  } else if (typeof v === "string") k.a.note = `${slot}: ${v}`;
+  else k.a.note = `${slot}: kmalloc_nolock() returned NULL`;
+}
+
 // --- kfree_nolock -------------------------------------------------------------------------------
 
 const kfreeNolock = fn("kfree_nolock", [
@@ -515,6 +580,7 @@ function nolockVariant(name: string, title: string, o: Opts): Variant {
       ...teardownCpusLocked,
       ...table([
         kmallocNolockFn(o),
+        slabAllocSlowProbed,
         slabAllocWrapperFn(o),
         getPartialNodeTrylock,
         newSlabFn(o),
@@ -529,7 +595,7 @@ function nolockVariant(name: string, title: string, o: Opts): Variant {
 
 export const nolockVariants: Variant[] = [
   nolockVariant(
-    "v6.15-nolock-unguarded",
+    "v6.15-nolock-noguard",
     "kmalloc_nolock()/kfree_nolock() v1 without its context checks (analysis): no local_lock_is_locked() tests, no PREEMPT_RT refusal from NMI",
     { guard: false, frozenPages: false },
   ),

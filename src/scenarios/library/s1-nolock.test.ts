@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { replay } from "./replay";
 import {
   s11NmiInSlabAlloc,
+  s12RtTracepointReentry,
   s13RtNmiCaller,
   s14CompactionRefcount,
   s15KfreeNolockDefer,
@@ -34,6 +35,25 @@ describe("S1.1: an NMI lands in ___slab_alloc", () => {
       { name: "kmalloc-96", size: 96, modelled: false, allocated: 1 },
     ]);
     expect(r.machine.slots.x).toEqual([3]);
+  });
+});
+
+describe("S1.2: RT, same-task re-entry from a tracepoint", () => {
+  it("unguarded: the task waits for the lock it holds; v1: -EBUSY and kmalloc-96", () => {
+    const broken = replay(s12RtTracepointReentry);
+    expect(broken.r.stopReason).toBe("deadlock");
+    expect(broken.at(42).name).toBe("A");
+    expect(broken.r.findings[1]!.message).toMatch(/which it already holds/);
+    const { r, events } = replay(
+      s12RtTracepointReentry,
+      s12RtTracepointReentry.fixed,
+    );
+    expect(
+      events.some((e) => e.notes.includes("local_lock_is_locked: -EBUSY")),
+    ).toBe(true);
+    expect(r.machine.slots.x).toEqual([0]);
+    expect(r.machine.actors[0]!.note).toBe("y: an object of kmalloc-96");
+    expect(r.machine.cpuSlab[0]!.lock).toBeNull();
   });
 });
 

@@ -29,7 +29,7 @@ export const s11NmiInSlabAlloc: LibraryEntry = {
     version: 1,
     title: "!RT: an NMI lands in ___slab_alloc",
     description: `Analysis: the seed states the hazard the check exists for; this schedule is ours. One CPU, !RT, kmalloc-64 with four objects per slab. ${VERSION} The buggy kernel is v1 with its context checks taken out; v1 as reviewed has them.`,
-    kernel: { variant: "v6.15-nolock-unguarded", cpus: 1 },
+    kernel: { variant: "v6.15-nolock-noguard", cpus: 1 },
     cache: { objects: 4 },
     prepare: fullCpuSlab,
     actors: [
@@ -81,6 +81,59 @@ export const s11NmiInSlabAlloc: LibraryEntry = {
   ],
 };
 
+/** S1.2 (R1-2): on RT, a tracepoint re-enters the same bucket in the task that holds its lock. */
+export const s12RtTracepointReentry: LibraryEntry = {
+  id: "s1-2-rt-tracepoint-reentry",
+  kind: "race",
+  summary:
+    "Vlastimil argued that on PREEMPT_RT the local_lock_is_locked() test can never be true, since NMI and hardirq callers get NULL first. Alexei: 'not quite. There could be re-entrance due to kprobe/fentry/tracepoint.' A task holding kmalloc-64's per-CPU rt_spin_lock hits a tracepoint, and the BPF program there calls kmalloc_nolock() for the same bucket. Without the test the task takes a lock it already owns. With it, the lock is 'locked by current task': -EBUSY, and the retry goes to kmalloc-96.",
+  source: {
+    seed: "001: 'not quite. There could be re-entrance due to kprobe/fentry/tracepoint. Like trace_contention_begin(). The code is still preemptable.'; the re-entry point is Alexei's fuzzing harness, 'if (debug_callback) debug_callback();' before __local_unlock_irqrestore",
+    fix: "[PATCH 6/6] slab: Introduce kmalloc_nolock() and kfree_nolock() (v1, May 2025): local_lock_is_locked() in __slab_alloc",
+    basis: "analysis",
+  },
+  scenario: {
+    format: "slabscope/scenario",
+    version: 1,
+    title: "RT: a tracepoint re-enters the same bucket",
+    description: `Analysis of the exchange in seed 001; the schedule is ours. One CPU, PREEMPT_RT, an empty kmalloc-64. Task A allocates; a BPF program on a tracepoint in A's locked section (where Alexei's harness re-enters, just before local_unlock_irqrestore) calls kmalloc_nolock(50) in A's own context. ${VERSION}`,
+    kernel: { variant: "v6.15-nolock-noguard", cpus: 1, preemptRt: true },
+    cache: { objects: 4 },
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [{ kind: "alloc", slot: "x", reenter: { slot: "y", size: 50 } }],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: "Task A allocates from kmalloc-64. On PREEMPT_RT every allocation takes __slab_alloc and the per-CPU rt_spin_lock; the cache is empty, so A builds a new slab.",
+      },
+      {
+        step: 21,
+        text: "A holds kmalloc-64's local lock (an rt_spin_lock owned by A; A stays preemptible).",
+      },
+      {
+        step: 27,
+        text: "Just before A unlocks, a tracepoint fires in A's own context and its BPF program calls kmalloc_nolock(50): the same bucket. This is not NMI or hardirq, so the RT refusal does not apply.",
+      },
+      {
+        step: 42,
+        text: "Without local_lock_is_locked() the re-entered path takes the lock again: A waits for itself. On v6.15-nolock-v1 __slab_alloc sees the lock 'locked by current task', returns -EBUSY, and the retry is served by kmalloc-96; A then unlocks and returns.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.15-nolock-v1" },
+  fixedOutcome: "clean",
+  expect: [
+    { code: "lockdep-recursion", step: 42 },
+    { code: "deadlock", step: 42 },
+  ],
+};
+
 /** S1.3 (K4): on PREEMPT_RT kmalloc_nolock() refuses NMI and hardirq callers. */
 export const s13RtNmiCaller: LibraryEntry = {
   id: "s1-3-rt-nmi-caller",
@@ -97,7 +150,7 @@ export const s13RtNmiCaller: LibraryEntry = {
     version: 1,
     title: "RT: kmalloc_nolock from an NMI",
     description: `Analysis: the seed quotes the refusal; what happens without it is ours. One CPU, PREEMPT_RT, an empty kmalloc-64. ${VERSION} On !RT (try --no-rt) the same call proceeds: the local lock is then only irqs off.`,
-    kernel: { variant: "v6.15-nolock-unguarded", cpus: 1, preemptRt: true },
+    kernel: { variant: "v6.15-nolock-noguard", cpus: 1, preemptRt: true },
     cache: { objects: 4 },
     actors: [
       {
@@ -221,7 +274,7 @@ export const s15KfreeNolockDefer: LibraryEntry = {
     version: 1,
     title: "kfree_nolock from an NMI: defer, then drain",
     description: `Two CPUs, !RT. CPU 0's cpu slab P0 is full; CPU 1's cpu slab is P1. Task A allocates on CPU 0 while an NMI there frees an object of P0; another NMI frees an object of P0 on CPU 1; then task C frees one more object of P0 on CPU 1 with kfree(). ${VERSION}`,
-    kernel: { variant: "v6.15-nolock-unguarded", cpus: 2 },
+    kernel: { variant: "v6.15-nolock-noguard", cpus: 2 },
     cache: { objects: 4 },
     prepare: [...fullCpuSlab, alloc("b", 1)],
     actors: [
@@ -275,6 +328,7 @@ export const s15KfreeNolockDefer: LibraryEntry = {
 
 export const nolockScenarios: readonly LibraryEntry[] = [
   s11NmiInSlabAlloc,
+  s12RtTracepointReentry,
   s13RtNmiCaller,
   s14CompactionRefcount,
   s15KfreeNolockDefer,

@@ -33,8 +33,11 @@
  * deferral) and the domain notes §2. What the notes mark as v1 text outside the seed (the -EBUSY
  * retry with object_size + 1, get_partial_node's trylock, do_slab_free's locked test in the fast
  * path, free_deferred_objects) is modelled from the notes.
- * Not modelled: same-task re-entry from a kprobe or tracepoint (S1.2, R1-5: the engine has no
- * re-entry frames), kfree_nolock from an NMI on PREEMPT_RT (the model would take the sleeping
+ * Same-task re-entry (R1-2) happens where the series' fuzzing harness re-enters: a tracepoint
+ * just before each local_unlock_irqrestore() of ___slab_alloc runs kmalloc_nolock() once when the
+ * allocation asks for it (`alloc.reenter`).
+ * Not modelled: re-entry between the slow path's read and write of c->freelist (Harry Yoo's
+ * kprobe case, S1.6), kfree_nolock from an NMI on PREEMPT_RT (the model would take the sleeping
  * lock), SLUB_TINY and debug caches (which never reach the deferral).
  */
 import {

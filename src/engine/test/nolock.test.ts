@@ -368,3 +368,34 @@ describe.each([
     });
   },
 );
+
+describe("the random nolock scenarios", () => {
+  it("exercise the mechanism: -EBUSY retries, re-entry, deferred frees and drains, scans", () => {
+    // Without this the property above could hold vacuously.
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 150; seed++) {
+      const s = session(nolockScenario(seed, {}));
+      runSession(s, {
+        seed,
+        maxSteps: 20_000,
+        onStep: (ev) => {
+          for (const n of ev.notes) {
+            if (n.includes("-EBUSY")) seen.add("ebusy");
+            if (n === "deferred") seen.add("deferred");
+            if (n.startsWith("tracepoint")) seen.add("reenter");
+            if (n.includes("refcount 0")) seen.add("scan");
+          }
+          if (ev.fn === "free_deferred_objects" && ev.pc === 1)
+            seen.add("drain");
+        },
+      });
+    }
+    expect([...seen].sort()).toEqual([
+      "deferred",
+      "drain",
+      "ebusy",
+      "reenter",
+      "scan",
+    ]);
+  });
+});

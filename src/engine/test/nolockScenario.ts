@@ -32,7 +32,12 @@ export function nolockScenario(
             ? { kind: "kmallocNolock", slot, size: 1 + r.int(96) }
             : { kind: "kfreeNolock", slot },
         );
-      else if (x < 3) ops.push({ kind: "alloc", slot });
+      else if (x < 3)
+        ops.push(
+          x === 0
+            ? { kind: "alloc", slot, reenter: { slot, size: 1 + r.int(64) } }
+            : { kind: "alloc", slot },
+        );
       else if (x < 5)
         ops.push({ kind: "kmallocNolock", slot, size: 1 + r.int(64) });
       else if (x < 8) ops.push({ kind: "free", slot });

@@ -49,7 +49,7 @@ export const s11NmiInSlabAlloc: LibraryEntry = {
     narration: [
       {
         step: 0,
-        text: "CPU 0's cpu slab P0 is full and c->freelist is NULL. Task A allocates from kmalloc-64: the fast path finds no object and enters the slow path.",
+        text: "kmalloc_nolock() v1 (reviewed May 2025). CPU 0's cpu slab P0 is full and c->freelist is NULL. Task A allocates from kmalloc-64: the fast path finds no object and enters the slow path.",
       },
       {
         step: 10,
@@ -110,7 +110,7 @@ export const s12RtTracepointReentry: LibraryEntry = {
     narration: [
       {
         step: 0,
-        text: "Task A allocates from kmalloc-64. On PREEMPT_RT every allocation takes __slab_alloc and the per-CPU rt_spin_lock; the cache is empty, so A builds a new slab.",
+        text: "kmalloc_nolock() v1 (reviewed May 2025). Task A allocates from kmalloc-64. On PREEMPT_RT every allocation takes __slab_alloc and the per-CPU rt_spin_lock; the cache is empty, so A builds a new slab.",
       },
       {
         step: 21,
@@ -163,7 +163,7 @@ export const s13RtNmiCaller: LibraryEntry = {
     narration: [
       {
         step: 0,
-        text: "An NMI calls kmalloc_nolock(50). On PREEMPT_RT USE_LOCKLESS_FAST_PATH() is false: every allocation goes through __slab_alloc and its sleeping local lock.",
+        text: "kmalloc_nolock() v1 (reviewed May 2025). An NMI calls kmalloc_nolock(50). On PREEMPT_RT USE_LOCKLESS_FAST_PATH() is false: every allocation goes through __slab_alloc and its sleeping local lock.",
       },
       {
         step: 26,
@@ -224,7 +224,7 @@ export const s14CompactionRefcount: LibraryEntry = {
     narration: [
       {
         step: 0,
-        text: "kmalloc_nolock(50) on CPU 0: kmalloc-64 has no slab yet, so ___slab_alloc asks for a new one without spinning (allow_spin is false).",
+        text: "kmalloc_nolock() v1 (reviewed May 2025). kmalloc_nolock(50) on CPU 0: kmalloc-64 has no slab yet, so ___slab_alloc asks for a new one without spinning (allow_spin is false).",
       },
       {
         step: 22,
@@ -301,7 +301,7 @@ export const s15KfreeNolockDefer: LibraryEntry = {
     narration: [
       {
         step: 0,
-        text: "As in S1.1, task A enters the slow path, an interrupt puts P0#3 back on c->freelist, and A reads it with the local lock held.",
+        text: "kmalloc_nolock() v1 (reviewed May 2025). As in S1.1, task A enters the slow path, an interrupt puts P0#3 back on c->freelist, and A reads it with the local lock held.",
       },
       {
         step: 20,

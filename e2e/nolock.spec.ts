@@ -17,6 +17,7 @@ for (const [id, title, code] of [
   ["s1-3-rt-nmi-caller", /^RT: kmalloc_nolock from an NMI/, "sleep-in-atomic"],
   ["s1-4-compaction-frozen-page", /^alloc_pages_nolock/, "bad-page-state"],
   ["s1-5-kfree-nolock-defer", /^kfree_nolock from an NMI/, "object-leak"],
+  ["s1-6-kprobe-irqs-off", /^!RT: a kprobe inside/, "double-alloc"],
 ] as const) {
   test(`${id} breaks on its kernel and not on the fixed one`, async ({
     page,

@@ -196,9 +196,11 @@ export type Op =
       account?: boolean;
       /**
        * Same-task re-entry (kernel/nolock.ts): a BPF program on a tracepoint calls
-       * kmalloc_nolock(size) inside this allocation's locked section, into `slot`.
+       * kmalloc_nolock(size) inside this allocation's locked section, into `slot`: before its
+       * first local_unlock_irqrestore (`at: "unlock"`, the default) or before load_freelist
+       * writes c->freelist (`at: "load"`).
        */
-      reenter?: { slot: string; size: number };
+      reenter?: { slot: string; size: number; at?: "unlock" | "load" };
     }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }

@@ -76,7 +76,16 @@ const opSchema = z.discriminatedUnion("kind", [
           "__GFP_ACCOUNT: with kernel.memcg, the slab page gets an obj_cgroups vector.",
         ),
       reenter: z
-        .strictObject({ slot, size: count(1, 65_536) })
+        .strictObject({
+          slot,
+          size: count(1, 65_536),
+          at: z
+            .enum(["unlock", "load"])
+            .optional()
+            .describe(
+              'Where: before the first local_unlock_irqrestore ("unlock", default) or before load_freelist writes c->freelist ("load").',
+            ),
+        })
         .optional()
         .describe(
           "v6.15-nolock-* kernels: a tracepoint in this allocation's locked section runs a BPF program that calls kmalloc_nolock(size) in the same task.",

@@ -17,6 +17,9 @@
  *                           on PREEMPT_RT from NMI or hardirq. What the checks are there for.
  *   v6.15-nolock-v1         the patch as reviewed: the checks, and alloc_pages_nolock() followed
  *                           by put_page_testzero(), which briefly makes a refcounted page.
+ *   v6.15-nolock-v1-irqs    (outside the seed) v1 with Harry Yoo's candidate for a later review:
+ *                           kmalloc_nolock's locked test also when irqs are disabled, so a kprobe
+ *                           inside an irq-off slow path is caught too.
  *   v6.15-nolock-v1-frozen  v1 with the fix Vlastimil asked for and v2 (July 2025) made:
  *                           alloc_frozen_pages_nolock(), so the page is never refcounted.
  *
@@ -36,8 +39,7 @@
  * Same-task re-entry (R1-2) happens where the series' fuzzing harness re-enters: a tracepoint
  * just before each local_unlock_irqrestore() of ___slab_alloc runs kmalloc_nolock() once when the
  * allocation asks for it (`alloc.reenter`).
- * Not modelled: re-entry between the slow path's read and write of c->freelist (Harry Yoo's
- * kprobe case, S1.6), kfree_nolock from an NMI on PREEMPT_RT (the model would take the sleeping
+ * Not modelled: kfree_nolock from an NMI on PREEMPT_RT (the model would take the sleeping
  * lock), SLUB_TINY and debug caches (which never reach the deferral).
  */
 import {
@@ -56,6 +58,7 @@ import {
 } from "../program";
 import { USER_DATA, type Value } from "../types";
 import {
+  cpuOf,
   cpuSlab,
   disownObject,
   fmtPage,
@@ -122,6 +125,8 @@ interface Opts {
   guard: boolean;
   /** alloc_frozen_pages_nolock() instead of alloc_pages_nolock() + put_page_testzero(). */
   frozenPages: boolean;
+  /** Harry Yoo's candidate: kmalloc_nolock's test also fires with irqs disabled, not only in NMI. */
+  irqsGuard?: boolean;
 }
 
 // --- kmalloc_nolock -----------------------------------------------------------------------------
@@ -182,9 +187,11 @@ function kmallocNolockFn(o: Opts): KernelFn {
       },
     },
     {
-      line: o.guard
-        ? "if (!in_nmi() || !local_lock_is_locked(&s->cpu_slab->lock)) ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)"
-        : "ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)",
+      line: o.irqsGuard
+        ? "if (!(in_nmi() || irqs_disabled()) || !local_lock_is_locked(&s->cpu_slab->lock)) ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)"
+        : o.guard
+          ? "if (!in_nmi() || !local_lock_is_locked(&s->cpu_slab->lock)) ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)"
+          : "ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)",
       run: (k) => {
         const b = k.m.nolock!.buckets[num(k.L, "bucket")]!;
         if (!b.modelled) {
@@ -193,7 +200,9 @@ function kmallocNolockFn(o: Opts): KernelFn {
           k.L.ret = `an object of ${b.name}`;
           return goto("check");
         }
-        if (o.guard && inNmi(k) && localLockIsLocked(k)) {
+        const atomicCtx =
+          inNmi(k) || (o.irqsGuard === true && cpuOf(k).irqsOff);
+        if (o.guard && atomicCtx && localLockIsLocked(k)) {
           note(k, `local_lock_is_locked(${b.name}): -EBUSY`);
           return goto("check");
         }
@@ -342,12 +351,22 @@ function newSlabFn(o: Opts): KernelFn {
  * ___slab_alloc of v5.15 with a tracepoint before each local_unlock_irqrestore(), where Alexei's
  * fuzzing harness re-enters ("if (debug_callback) debug_callback();" ahead of the unlock). When
  * the running allocation asks for it (`alloc.reenter`), a BPF program there calls
- * kmalloc_nolock() once, in the same task, with the local lock still held (R1-2).
+ * kmalloc_nolock() once, in the same task, with the local lock still held (R1-2). With
+ * `reenter.at: "load"` the probe sits on load_freelist's write of c->freelist instead, between
+ * the slow path's read and write of the (freelist, tid) pair: Harry Yoo's kprobe case (R1-5).
  */
+/** load_freelist's write of c->freelist: a kprobe there sits between the slow path's read and write. */
+const LOAD_LINE = "c->freelist = get_freepointer(s, freelist)";
+
 const slabAllocSlowProbed: KernelFn = (() => {
   const base = v515Fns["___slab_alloc"]!;
   const steps = base.steps.map((sd): StepDef => {
-    if (!/^(\.\.\. )?local_unlock_irqrestore/.test(sd.line)) return sd;
+    const site = /^(\.\.\. )?local_unlock_irqrestore/.test(sd.line)
+      ? "unlock"
+      : sd.line === LOAD_LINE
+        ? "load"
+        : null;
+    if (site === null) return sd;
     return {
       ...sd,
       run: (k) => {
@@ -355,13 +374,14 @@ const slabAllocSlowProbed: KernelFn = (() => {
         if (
           op?.kind === "alloc" &&
           op.reenter &&
+          (op.reenter.at ?? "unlock") === site &&
           k.L.reentered !== true &&
           !k.a.frames.some((f) => f.fn === "kmalloc_nolock")
         ) {
           k.L.reentered = true;
           note(
             k,
-            `tracepoint: a BPF program calls kmalloc_nolock(${op.reenter.size}) in ${k.a.name}`,
+            `${site === "load" ? "kprobe" : "tracepoint"}: a BPF program calls kmalloc_nolock(${op.reenter.size}) in ${k.a.name}`,
           );
           return call("kmalloc_nolock", {
             size: op.reenter.size,
@@ -606,6 +626,11 @@ export const nolockVariants: Variant[] = [
     "v6.15-nolock-v1",
     "kmalloc_nolock()/kfree_nolock() as reviewed in May 2025 (v1): -EBUSY retry in the next bucket, deferred frees, alloc_pages_nolock + put_page_testzero",
     { guard: true, frozenPages: false },
+  ),
+  nolockVariant(
+    "v6.15-nolock-v1-irqs",
+    "v1 with Harry Yoo's candidate (an open review item, outside the seed): the locked test in kmalloc_nolock also when irqs are disabled, not only in NMI",
+    { guard: true, frozenPages: false, irqsGuard: true },
   ),
   nolockVariant(
     "v6.15-nolock-v1-frozen",

@@ -6,6 +6,7 @@ import {
   s13RtNmiCaller,
   s14CompactionRefcount,
   s15KfreeNolockDefer,
+  s16KprobeIrqOff,
 } from "./s1-nolock";
 
 describe("S1.1: an NMI lands in ___slab_alloc", () => {
@@ -106,5 +107,18 @@ describe("S1.5: kfree_nolock defers, kfree drains", () => {
     // P0#3 went to A; P0#2, P0#1 (drained) and P0#0 (C's own) are back on P0.
     expect(m.slots.x).toEqual([3]);
     expect(m.pages[0]!.inuse).toBe(1);
+  });
+});
+
+describe("S1.6: a kprobe inside the irq-off slow path (outside the seed)", () => {
+  it("v1 lets it into the fast path; the irqs_disabled() candidate sends it to kmalloc-96", () => {
+    const broken = replay(s16KprobeIrqOff);
+    expect(broken.at(22).notes).toEqual([
+      "kprobe: a BPF program calls kmalloc_nolock(50) in A",
+    ]);
+    expect(broken.r.machine.slots.y).toEqual(broken.r.machine.slots.x);
+    const { r } = replay(s16KprobeIrqOff, s16KprobeIrqOff.fixed);
+    expect(r.machine.slots.y).toEqual([]);
+    expect(r.machine.actors[0]!.note).toBe("y: an object of kmalloc-96");
   });
 });

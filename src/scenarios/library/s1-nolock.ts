@@ -326,10 +326,77 @@ export const s15KfreeNolockDefer: LibraryEntry = {
   expect: [{ code: "object-leak", step: 29 }],
 };
 
+/** S1.6 (R1-5, outside the seed): a kprobe inside the irq-off slow path on !RT. */
+export const s16KprobeIrqOff: LibraryEntry = {
+  id: "s1-6-kprobe-irqs-off",
+  kind: "race",
+  summary:
+    "v1 tests local_lock_is_locked() only in NMI, because on !RT only an NMI can interrupt the irq-off section. A kprobe can fire inside it without any interrupt: the BPF program runs in the task that holds the lock, in_nmi() is false, and kmalloc_nolock's lockless fast path takes the object the slow path has just read from c->freelist. Harry Yoo asked whether to test irqs_disabled() too; with that test the call gets -EBUSY and retries in the next bucket.",
+  source: {
+    seed: "outside the seed (domain notes R1-5): Harry Yoo on a later revision, 'kmalloc() -> ___slab_alloc() -> irqsave -> tracepoint/kprobe -> bpf -> kmalloc_nolock()' and 'Maybe check if interrupts are disabled instead of in_nmi()?'",
+    fix: "candidate from the review, not a merged fix: test irqs_disabled() as well as in_nmi()",
+    basis: "outside",
+  },
+  scenario: {
+    format: "slabscope/scenario",
+    version: 1,
+    title: "!RT: a kprobe inside the irq-off slow path",
+    description: `Outside the seed: Harry Yoo raised it on a later revision; the fixed kernel is his suggestion, an open review item here. One CPU, !RT, kmalloc-64 with four objects per slab. As in S1.1, but the re-entry is a kprobe on load_freelist in task A itself instead of an NMI. ${VERSION}`,
+    kernel: { variant: "v6.15-nolock-v1", cpus: 1 },
+    cache: { objects: 4 },
+    prepare: fullCpuSlab,
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [
+          {
+            kind: "alloc",
+            slot: "x",
+            reenter: { slot: "y", size: 50, at: "load" },
+          },
+        ],
+      },
+      { name: "irq", kind: "irq", cpu: 0, ops: [{ kind: "free", slot: "a" }] },
+    ],
+    schedule: { steps: ["A*11", "irq*7"], rest: "round-robin" },
+    narration: [
+      {
+        step: 0,
+        text: "kmalloc_nolock() v1 (reviewed May 2025). CPU 0's cpu slab P0 is full. Task A allocates and enters the slow path; an interrupt frees P0#3 onto c->freelist before A disables irqs.",
+      },
+      {
+        step: 20,
+        text: "A holds the local lock (irqs off) and has read c->freelist = P0#3.",
+      },
+      {
+        step: 22,
+        text: "A kprobe on load_freelist fires in A itself and its BPF program calls kmalloc_nolock(50). This is not an NMI, so v1's test 'if (!in_nmi() || ...)' lets it straight into the allocator.",
+      },
+      {
+        step: 33,
+        text: "The lockless fast path finds c->freelist and the tid unchanged and takes P0#3.",
+      },
+      {
+        step: 36,
+        text: "A writes c->freelist from P0#3, which the BPF program already owns: P0#3 is handed out twice. With the irqs_disabled() test (v6.15-nolock-v1-irqs) the call gets -EBUSY and kmalloc-96 serves it.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.15-nolock-v1-irqs" },
+  fixedOutcome: "clean",
+  expect: [
+    { code: "freelist-corrupt", step: 36 },
+    { code: "double-alloc", step: 36 },
+  ],
+};
+
 export const nolockScenarios: readonly LibraryEntry[] = [
   s11NmiInSlabAlloc,
   s12RtTracepointReentry,
   s13RtNmiCaller,
   s14CompactionRefcount,
   s15KfreeNolockDefer,
+  s16KprobeIrqOff,
 ];

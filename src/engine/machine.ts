@@ -6,7 +6,8 @@
  * Operations map to kernel entry points: alloc -> slab_alloc_node, free -> do_slab_free
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
- * memoryOffline -> offline_pages (memory hot-remove).
+ * memoryOffline -> offline_pages (memory hot-remove), kmallocNolock -> kmalloc_nolock,
+ * kfreeNolock -> kfree_nolock, isolateMigratepages -> isolate_migratepages_block (kernel/nolock.ts).
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";

@@ -393,7 +393,7 @@ const slabAllocSlowProbed: KernelFn = (() => {
       },
       after: (k, v) => {
         if (k.L.reentered === true && k.L.reentryDone !== true) {
-          // Back from the BPF program: store its object, then run the unlock itself.
+          // Back from the BPF program: store its object, then run the probed step itself.
           k.L.reentryDone = true;
           const op = k.a.ops[k.a.op];
           if (op?.kind === "alloc" && op.reenter)

@@ -240,7 +240,11 @@ export const s14CompactionRefcount: LibraryEntry = {
       },
       {
         step: 39,
-        text: "The scanner finds P0 is not a page it can migrate and drops its reference with put_page(): the last one. P0 goes back to the page allocator while it is CPU 0's cpu slab.",
+        text: "The scanner finds P0 is not a page it can migrate (not on an LRU list).",
+      },
+      {
+        step: 40,
+        text: "It drops its reference with put_page(): the last one. P0 goes back to the page allocator while it is CPU 0's cpu slab.",
       },
       {
         step: 41,

@@ -226,6 +226,9 @@ export function runChecks(m: Machine, k: K): void {
     if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   for (const slot of slotLists(m))
     for (const o of slot) markAllocated(m, o, total);
+  // kfree_nolock's deferred llist: the slab still counts these objects until they are drained.
+  if (m.nolock)
+    for (const o of m.nolock.deferFreeObjects) markAllocated(m, o, total);
 
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
   for (const p of dup || reached !== expected ? slabs : []) {

@@ -6,7 +6,8 @@
  * Operations map to kernel entry points: alloc -> slab_alloc_node, free -> do_slab_free
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
- * memoryOffline -> offline_pages (memory hot-remove).
+ * memoryOffline -> offline_pages (memory hot-remove), kmallocNolock -> kmalloc_nolock,
+ * kfreeNolock -> kfree_nolock, isolateMigratepages -> isolate_migratepages_block (kernel/nolock.ts).
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";
@@ -34,6 +35,7 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { NOTHING } from "./prims";
+import { impliedFixes, nolockState, usesNolock } from "./kernel/kmalloc";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -51,7 +53,7 @@ export function configOf(s: Scenario): KernelConfig {
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
-    fixes: [...(s.kernel.fixes ?? [])],
+    fixes: impliedFixes(s.kernel.variant, s.kernel.fixes),
   };
 }
 
@@ -194,6 +196,7 @@ export function load(
       newActor(m.actors.length, `ipi/${i}`, "irq", i, true, true, []),
     );
   for (const a of m.actors) for (const o of a.ops) ensureSlot(m, o);
+  if (usesNolock(s)) m.nolock = nolockState(s);
 
   // Every slot exists from the start (the checks rely on the set of slots being fixed).
   for (const p of s.prepare ?? []) ensureSlot(m, p.op);
@@ -203,7 +206,14 @@ export function load(
 }
 
 function ensureSlot(m: Machine, o: Op): void {
-  if (o.kind === "alloc" || o.kind === "free") m.slots[o.slot] ??= [];
+  if (
+    o.kind === "alloc" ||
+    o.kind === "free" ||
+    o.kind === "kmallocNolock" ||
+    o.kind === "kfreeNolock"
+  )
+    m.slots[o.slot] ??= [];
+  if (o.kind === "alloc" && o.reenter) m.slots[o.reenter.slot] ??= [];
   if (o.kind === "allocPageCache" || o.kind === "freePageCache")
     m.pageSlots[o.slot] ??= [];
 }
@@ -273,6 +283,9 @@ const ENTRY: Record<Op["kind"], string> = {
   destroy: "kmem_cache_destroy",
   memoryOffline: "offline_pages",
   flushCpuSlabWork: "flush_cpu_slab",
+  kmallocNolock: "kmalloc_nolock",
+  kfreeNolock: "kfree_nolock",
+  isolateMigratepages: "isolate_migratepages_block",
 };
 
 /**
@@ -297,14 +310,19 @@ function entryLocals(k: K, op: Op): Locals | string {
         gfp: op.gfp ?? (isHardContext(m, k.a) ? "GFP_ATOMIC" : "GFP_KERNEL"),
         node: op.node ?? null,
       };
-    case "free": {
+    case "kmallocNolock":
+      return { size: op.size, gfp: "GFP_ATOMIC", node: null };
+    case "isolateMigratepages":
+      return { pfn: op.pfn };
+    case "free":
+    case "kfreeNolock": {
       const slot = m.slots[op.slot] ?? [];
       const entry = slot[slot.length - 1];
       if (entry === undefined)
         return `slot ${op.slot} is empty: nothing to free`;
       const obj = entry >= 0 ? entry : danglingTarget(entry);
       // keep: the caller frees the object but keeps its pointer, now dangling.
-      if (op.keep) slot[slot.length - 1] = dangling(obj);
+      if (op.kind === "free" && op.keep) slot[slot.length - 1] = dangling(obj);
       else slot.pop();
       const pid = pageOf(m, obj);
       const page = m.pages[pid]!;
@@ -321,7 +339,13 @@ function entryLocals(k: K, op: Op): Locals | string {
       // Freeing an already free object: the kernel goes on and links it into a freelist
       // again; it is not "in flight" here, it is already on a freelist.
       else ownObject(k, obj);
-      return { page: pid, head: obj, tail: obj, cnt: 1 };
+      // kfree_nolock passes cnt == 0 to do_slab_free to say who is calling.
+      return {
+        page: pid,
+        head: obj,
+        tail: obj,
+        cnt: op.kind === "kfreeNolock" ? 0 : 1,
+      };
     }
     case "cpuOffline":
     case "cpuOnline":
@@ -344,6 +368,8 @@ function usesCache(op: Op): boolean {
   return (
     op.kind === "alloc" ||
     op.kind === "free" ||
+    op.kind === "kmallocNolock" ||
+    op.kind === "kfreeNolock" ||
     op.kind === "flushAll" ||
     op.kind === "shrink" ||
     op.kind === "destroy"
@@ -355,13 +381,16 @@ function finishOp(k: K, value: Value): void {
   const m = k.m;
   const a = k.a;
   const op = a.ops[a.op]!;
-  if (op.kind === "alloc") {
+  if (op.kind === "alloc" || op.kind === "kmallocNolock") {
     if (typeof value === "number") {
       m.slots[op.slot]!.push(value);
       disownObject(k, value);
       // The caller now writes its data into the object, over where the free pointer was.
       const p = m.pages[pageOf(m, value)]!;
       if (p.use === "slab") p.fp[indexOf(m, value)] = USER_DATA;
+    } else if (typeof value === "string") {
+      // kmalloc_nolock served from a bucket that is not modelled object by object.
+      a.note = `${op.slot}: ${value}`;
     } else {
       // Keep a more precise reason given during the operation (no page, a destroyed cache).
       a.note ??= `allocation for ${op.slot} failed`;

@@ -29,6 +29,8 @@ export interface ScenarioCache {
   objects: number;
   cpuPartial?: number;
   minPartial?: number;
+  /** `__CMPXCHG_DOUBLE` in s->flags (default true); kmalloc_nolock() needs it. */
+  cmpxchgDouble?: boolean;
 }
 
 export interface ScenarioActor {

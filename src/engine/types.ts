@@ -175,13 +175,33 @@ export interface GlobalLocks {
   memoryChainReaders: number[];
 }
 
-export type ActorKind = "task" | "irq" | "nmi" | "kworker" | "hotplug";
+export type ActorKind =
+  | "task"
+  | "irq"
+  | "nmi"
+  | "kworker"
+  | "hotplug"
+  /** The compaction scanner (kcompactd, isolate_migratepages_block): a kernel thread. */
+  | "kcompactd";
 
 export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
 /** An operation an actor performs (imperative). */
 export type Op =
-  | { kind: "alloc"; slot: string; gfp?: Gfp; node?: number; account?: boolean }
+  | {
+      kind: "alloc";
+      slot: string;
+      gfp?: Gfp;
+      node?: number;
+      account?: boolean;
+      /**
+       * Same-task re-entry (kernel/nolock.ts): a BPF program on a tracepoint calls
+       * kmalloc_nolock(size) inside this allocation's locked section, into `slot`: before its
+       * first local_unlock_irqrestore (`at: "unlock"`, the default) or before load_freelist
+       * writes c->freelist (`at: "load"`).
+       */
+      reenter?: { slot: string; size: number; at?: "unlock" | "load" };
+    }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }
   | { kind: "shrink" }
@@ -194,7 +214,13 @@ export type Op =
   /** Memory hot-remove (offline_pages): runs the memory notifier chain, SLUB's callback shrinks. */
   | { kind: "memoryOffline" }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
-  | { kind: "flushCpuSlabWork"; requester: number };
+  | { kind: "flushCpuSlabWork"; requester: number }
+  /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */
+  | { kind: "kmallocNolock"; slot: string; size: number }
+  /** kfree_nolock() of the slot's newest object. */
+  | { kind: "kfreeNolock"; slot: string }
+  /** The compaction scanner visits one pfn: get_page_unless_zero, not movable, put_page. */
+  | { kind: "isolateMigratepages"; pfn: number };
 
 export type Value = number | string | boolean | null | (number | null)[];
 export type Locals = Record<string, Value>;
@@ -268,7 +294,9 @@ export type FindingCode =
   | "sleep-in-atomic"
   | "deadlock"
   | "preempt-leak"
-  | "cmpxchg16b-misaligned";
+  | "cmpxchg16b-misaligned"
+  /** The page allocator is handed back a page that is still in use (free_page_is_bad). */
+  | "bad-page-state";
 
 export interface Finding {
   code: FindingCode;
@@ -311,6 +339,46 @@ export interface Machine {
   activeFindings: string[];
   /** Micro-steps taken so far. */
   step: number;
+  /** kmalloc_nolock / kfree_nolock state (kernel/nolock.ts), present when a scenario uses them. */
+  nolock?: NolockState;
+}
+
+/**
+ * The state kmalloc_nolock() and kfree_nolock() add (May 2025 series, kernel/nolock.ts).
+ * The machine's cache is one kmalloc bucket; the other buckets are counted, not modelled object
+ * by object.
+ */
+export interface NolockState {
+  /** The kmalloc size classes, smallest first (`kmalloc_caches[]`). */
+  buckets: KmallocBucket[];
+  /** `s->defer_free_objects` of the machine's cache: an llist, newest (the head) first. */
+  deferFreeObjects: ObjRef[];
+  /** `s->flags & __CMPXCHG_DOUBLE`: false on an arch without cmpxchg16b (or a debug cache). */
+  cmpxchgDouble: boolean;
+  /** Page refcounts the nolock page path and the compaction scanner have set (see pageRef). */
+  pageRefs: PageRef[];
+  /**
+   * The cache line of `defer_free_objects`: the CPU that last wrote it (llist_add or
+   * llist_del_all), and per CPU how many times it had to take the line from another CPU.
+   */
+  deferLine: { cpu: number | null; transfers: number[] };
+}
+
+export interface KmallocBucket {
+  /** `kmalloc-<size>`. */
+  name: string;
+  size: number;
+  /** The machine's cache (modelled fully); the other buckets only count what they hand out. */
+  modelled: boolean;
+  /** Objects handed out by kmalloc_nolock from a bucket that is not modelled. */
+  allocated: number;
+}
+
+/** `page->_refcount` of one page as of its `gen`-th allocation (0: frozen or free). */
+export interface PageRef {
+  page: number;
+  gen: number;
+  refcount: number;
 }
 
 /** One scheduling choice: the actor, and the CPU it runs on (differs only to migrate it). */

@@ -39,7 +39,14 @@ export const MAX_STEPS = 1_000_000;
 /** At most this many errors are listed; the rest are counted. */
 export const MAX_ERRORS = 100;
 
-const ACTOR_KINDS = ["task", "irq", "nmi", "kworker", "hotplug"] as const;
+const ACTOR_KINDS = [
+  "task",
+  "irq",
+  "nmi",
+  "kworker",
+  "hotplug",
+  "kcompactd",
+] as const;
 const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
 const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 
@@ -87,6 +94,21 @@ const opSchema = z.discriminatedUnion("kind", [
         .describe(
           "__GFP_ACCOUNT: with kernel.memcg, the slab page gets an obj_cgroups vector.",
         ),
+      reenter: z
+        .strictObject({
+          slot,
+          size: count(1, 65_536),
+          at: z
+            .enum(["unlock", "load"])
+            .optional()
+            .describe(
+              'Where: before the first local_unlock_irqrestore ("unlock", default) or before load_freelist writes c->freelist ("load").',
+            ),
+        })
+        .optional()
+        .describe(
+          "v6.15-nolock-* kernels: a tracepoint in this allocation's locked section runs a BPF program that calls kmalloc_nolock(size) in the same task.",
+        ),
     })
     .describe(
       "kmem_cache_alloc (slab_alloc_node); the object is pushed onto the slot.",
@@ -130,6 +152,30 @@ const opSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("memoryOffline") })
     .describe(
       "Memory hot-remove (offline_pages): SLUB's notifier callback flushes and shrinks the cache.",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("kmallocNolock"),
+      slot,
+      size: count(1, 65_536).describe(
+        "Requested size in bytes: kmalloc_slab() picks the bucket.",
+      ),
+    })
+    .describe(
+      "kmalloc_nolock(size) from any context (kernel variants v6.15-nolock-*); the object is pushed onto the slot.",
+    ),
+  z
+    .strictObject({ kind: z.literal("kfreeNolock"), slot })
+    .describe("kfree_nolock of the slot's newest object."),
+  z
+    .strictObject({
+      kind: z.literal("isolateMigratepages"),
+      pfn: count(0, 255).describe(
+        "The page the scanner visits, below kernel.pagePool.",
+      ),
+    })
+    .describe(
+      "The compaction scanner visits one page: get_page_unless_zero, then put_page.",
     ),
 ]);
 
@@ -214,6 +260,12 @@ const cacheSchema = z.strictObject({
       "s->cpu_partial: objects kept on a CPU's partial list (default 2 * objects).",
     ),
   minPartial: count(0, 100).optional().describe("s->min_partial (default 1)."),
+  cmpxchgDouble: z
+    .boolean()
+    .optional()
+    .describe(
+      "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it.",
+    ),
 });
 
 const prepareSchema = z
@@ -317,6 +369,16 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
       fail([...path, "cpu"], cpuRange);
     if (op.kind === "alloc" && op.node !== undefined && badNode(op.node))
       fail([...path, "node"], nodeRange);
+    const pages = s.kernel.pagePool ?? 16;
+    if (
+      op.kind === "isolateMigratepages" &&
+      Number.isInteger(op.pfn) &&
+      op.pfn >= pages
+    )
+      fail(
+        [...path, "pfn"],
+        `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
+      );
   };
 
   s.prepare?.forEach((p, i) => {

@@ -3,7 +3,7 @@
  *
  * Objects: every object of every slab page must be reachable exactly once, from a freelist
  * (a CPU's `c->freelist`, a slab's `page->freelist`, a detached chain an actor holds) or as an
- * allocated object (in a slot, or in flight in an actor). Slabs: a frozen slab belongs to one
+ * allocated object (in a slot, in a CPU's percpu array, or in flight in an actor). Slabs: a frozen slab belongs to one
  * CPU (its cpu slab or its partial chain) or to an actor in flight; an unfrozen slab with free
  * objects sits on its node's partial list. List invariants only hold while the node's
  * `list_lock` is free, so a node whose lock is held is checked when it is released.
@@ -226,6 +226,11 @@ export function runChecks(m: Machine, k: K): void {
     if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   for (const slot of slotLists(m))
     for (const o of slot) markAllocated(m, o, total);
+  // Objects cached in a CPU's percpu array are allocated as far as the slabs know; the array
+  // holds them for the cache (kernel/pca.ts).
+  if (m.pca)
+    for (const arr of m.pca)
+      for (const o of arr.objects) markAllocated(m, o, total);
 
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
   for (const p of dup || reached !== expected ? slabs : []) {

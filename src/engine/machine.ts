@@ -6,7 +6,9 @@
  * Operations map to kernel entry points: alloc -> slab_alloc_node, free -> do_slab_free
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
- * memoryOffline -> offline_pages (memory hot-remove).
+ * memoryOffline -> offline_pages (memory hot-remove); with the percpu array cache (kernel/pca.ts)
+ * free -> slab_free, allocBulk / freeBulk -> kmem_cache_alloc_bulk / kmem_cache_free_bulk,
+ * prefill -> kmem_cache_prefill_percpu_array.
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";
@@ -34,6 +36,7 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { NOTHING } from "./prims";
+import { pcaEntryLocals } from "./kernel/pcaOps";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -149,6 +152,15 @@ export function load(
     });
     m.stats.push({});
   }
+  // kmem_cache_setup_percpu_array(s, count): every CPU's array starts empty and unlocked.
+  const pcaCount = s.cache.percpuArray?.count;
+  if (pcaCount !== undefined)
+    m.pca = m.cpus.map(() => ({
+      lock: null,
+      count: pcaCount,
+      used: 0,
+      objects: [],
+    }));
   for (let n = 0; n < config.nodes; n++)
     m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
   for (let p = 0; p < config.pagePool; p++) {
@@ -203,7 +215,13 @@ export function load(
 }
 
 function ensureSlot(m: Machine, o: Op): void {
-  if (o.kind === "alloc" || o.kind === "free") m.slots[o.slot] ??= [];
+  if (
+    o.kind === "alloc" ||
+    o.kind === "free" ||
+    o.kind === "allocBulk" ||
+    o.kind === "freeBulk"
+  )
+    m.slots[o.slot] ??= [];
   if (o.kind === "allocPageCache" || o.kind === "freePageCache")
     m.pageSlots[o.slot] ??= [];
 }
@@ -255,10 +273,11 @@ function prepare(
 }
 
 /** The kernel function an operation enters (an accounted allocation goes through memcg's hook). */
-function entryOf(op: Op): string {
-  return op.kind === "alloc" && op.account
-    ? "memcg_slab_alloc"
-    : ENTRY[op.kind];
+function entryOf(op: Op, v: Variant): string {
+  if (op.kind === "alloc" && op.account) return "memcg_slab_alloc";
+  // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
+  if (op.kind === "free" && v.fns["slab_free"]) return "slab_free";
+  return ENTRY[op.kind];
 }
 
 const ENTRY: Record<Op["kind"], string> = {
@@ -273,6 +292,9 @@ const ENTRY: Record<Op["kind"], string> = {
   destroy: "kmem_cache_destroy",
   memoryOffline: "offline_pages",
   flushCpuSlabWork: "flush_cpu_slab",
+  allocBulk: "kmem_cache_alloc_bulk",
+  freeBulk: "kmem_cache_free_bulk",
+  prefill: "kmem_cache_prefill_percpu_array",
 };
 
 /**
@@ -336,6 +358,10 @@ function entryLocals(k: K, op: Op): Locals | string {
     case "destroy":
     case "memoryOffline":
       return {};
+    case "allocBulk":
+    case "freeBulk":
+    case "prefill":
+      return pcaEntryLocals(k, op);
   }
 }
 
@@ -346,7 +372,10 @@ function usesCache(op: Op): boolean {
     op.kind === "free" ||
     op.kind === "flushAll" ||
     op.kind === "shrink" ||
-    op.kind === "destroy"
+    op.kind === "destroy" ||
+    op.kind === "allocBulk" ||
+    op.kind === "freeBulk" ||
+    op.kind === "prefill"
   );
 }
 
@@ -389,7 +418,7 @@ function finishOp(k: K, value: Value): void {
     report(
       k,
       "preempt-leak",
-      `BUG: ${a.name} returned from ${entryOf(op)} with ${leaks.join("; ")}`,
+      `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
     );
   }
   if (
@@ -497,18 +526,21 @@ export function applyChoice(
     const op = a.ops[a.op]!;
     a.note = null;
     ev.opStart = true;
-    k.f = { fn: entryOf(op), pc: 0, L: {} };
-    const locals = entryLocals(k, op);
+    const entry = entryOf(op, v);
+    k.f = { fn: entry, pc: 0, L: {} };
+    const locals = v.fns[entry]
+      ? entryLocals(k, op)
+      : `${v.name} does not model ${entry}: nothing to do`;
     if (typeof locals === "string") {
       a.note = locals;
-      ev.fn = entryOf(op);
+      ev.fn = entry;
       ev.line = locals;
       finishOp(k, null);
       m.step++;
       if (opts.checks !== false) runChecks(m, k);
       return ev;
     }
-    a.frames.push({ fn: entryOf(op), pc: 0, L: locals });
+    a.frames.push({ fn: entry, pc: 0, L: locals });
   }
 
   const f = a.frames[a.frames.length - 1]!;

@@ -29,6 +29,8 @@ export interface ScenarioCache {
   objects: number;
   cpuPartial?: number;
   minPartial?: number;
+  /** kmem_cache_setup_percpu_array(s, count): opt in to the percpu array cache (kernel/pca.ts). */
+  percpuArray?: { count: number };
 }
 
 export interface ScenarioActor {

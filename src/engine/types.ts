@@ -193,6 +193,12 @@ export type Op =
   | { kind: "destroy" }
   /** Memory hot-remove (offline_pages): runs the memory notifier chain, SLUB's callback shrinks. */
   | { kind: "memoryOffline" }
+  /** kmem_cache_alloc_bulk: `count` objects pushed onto the slot (percpu array RFC, kernel/pca.ts). */
+  | { kind: "allocBulk"; slot: string; count: number; gfp?: Gfp }
+  /** kmem_cache_free_bulk of the slot's `count` newest objects. */
+  | { kind: "freeBulk"; slot: string; count: number }
+  /** kmem_cache_prefill_percpu_array: top up this CPU's array to `count` objects. */
+  | { kind: "prefill"; count: number; gfp?: Gfp }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
   | { kind: "flushCpuSlabWork"; requester: number };
 
@@ -286,11 +292,28 @@ export interface Lockdep {
   hardirqOn: LockClass[];
 }
 
+/**
+ * `struct slub_percpu_array` (percpu array cache RFC v3, Nov 2023): one per CPU when the cache
+ * opted in. A LIFO stack: `objects[used - 1]` is the top (hottest). `objects` holds exactly the
+ * `used` cached objects.
+ */
+export interface PercpuArray {
+  /** The embedded `spinlock_t lock`: its holder's actor id (only ever trylocked on a CPU's own array). */
+  lock: number | null;
+  /** `count`: capacity. */
+  count: number;
+  /** `used`: objects cached now. */
+  used: number;
+  objects: ObjRef[];
+}
+
 export interface Machine {
   config: KernelConfig;
   cache: KmemCache;
   cpus: Cpu[];
   cpuSlab: CpuSlab[];
+  /** `s->cpu_array`, per CPU: present only when the cache set up a percpu array. */
+  pca?: PercpuArray[];
   pages: Page[];
   /** Free pages, most recently freed last (the allocator hands out the hottest page). */
   freePages: number[];

@@ -39,6 +39,9 @@ const ACTOR_KINDS = ["task", "irq", "nmi", "kworker", "hotplug"] as const;
 const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
 const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 
+/** The largest percpu array a scenario may set up. */
+export const PCA_MAX = 128;
+
 const SLOT_MESSAGE = "expected 1-32 characters of A-Z a-z 0-9 _ . -";
 /** The engine's own contexts: a scenario actor must not take their names. */
 const RESERVED_NAME = /^(kworker|ipi|prepare)\/\d+$/;
@@ -111,6 +114,34 @@ const opSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("memoryOffline") })
     .describe(
       "Memory hot-remove (offline_pages): SLUB's notifier callback flushes and shrinks the cache.",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("allocBulk"),
+      slot,
+      count: count(1, 64).describe("Objects to allocate."),
+      gfp: z.enum(GFP_FLAGS).optional(),
+    })
+    .describe(
+      "kmem_cache_alloc_bulk (kernels with the percpu array cache); the objects are pushed onto the slot.",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("freeBulk"),
+      slot,
+      count: count(1, 64).describe("Objects to free: the slot's newest."),
+    })
+    .describe(
+      "kmem_cache_free_bulk of the slot's newest objects (kernels with the percpu array cache).",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("prefill"),
+      count: count(1, PCA_MAX).describe("Objects wanted in this CPU's array."),
+      gfp: z.enum(GFP_FLAGS).optional(),
+    })
+    .describe(
+      "kmem_cache_prefill_percpu_array: top up the current CPU's percpu array.",
     ),
 ]);
 
@@ -195,6 +226,14 @@ const cacheSchema = z.strictObject({
       "s->cpu_partial: objects kept on a CPU's partial list (default 2 * objects).",
     ),
   minPartial: count(0, 100).optional().describe("s->min_partial (default 1)."),
+  percpuArray: z
+    .strictObject({
+      count: count(2, PCA_MAX).describe("Objects each CPU's array holds."),
+    })
+    .optional()
+    .describe(
+      "kmem_cache_setup_percpu_array(s, count): opt in to the percpu array cache (kernels that have it).",
+    ),
 });
 
 const prepareSchema = z
@@ -297,6 +336,31 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
     if (op.kind === "alloc" && op.node !== undefined && badNode(op.node))
       fail([...path, "node"], nodeRange);
   };
+
+  // The percpu array cache and the bulk operations exist only in the kernels that model them.
+  const info = variantInfo(s.kernel.variant);
+  const pcaKernels = variantNames().filter((n) => {
+    const fns = variantInfo(n)?.fns;
+    return fns !== undefined && fns["alloc_from_pca"] !== undefined;
+  });
+  const hasPca = info?.fns["alloc_from_pca"] !== undefined;
+  const pcaOnly = `needs a kernel with the percpu array cache (${pcaKernels.join(", ")})`;
+  if (info && !hasPca && s.cache.percpuArray)
+    fail(["cache", "percpuArray"], pcaOnly);
+  const checkPcaOp = (op: ScenarioOp, path: Path) => {
+    if (
+      info &&
+      !hasPca &&
+      (op.kind === "allocBulk" ||
+        op.kind === "freeBulk" ||
+        op.kind === "prefill")
+    )
+      fail([...path, "kind"], `${op.kind} ${pcaOnly}`);
+  };
+  s.prepare?.forEach((p, i) => checkPcaOp(p.op, ["prepare", i, "op"]));
+  s.actors.forEach((a, i) =>
+    a.ops.forEach((op, j) => checkPcaOp(op, ["actors", i, "ops", j])),
+  );
 
   s.prepare?.forEach((p, i) => {
     if (badCpu(p.cpu)) fail(["prepare", i, "cpu"], cpuRange);

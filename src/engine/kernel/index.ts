@@ -9,6 +9,7 @@ import { v514Fns } from "./v5_14";
 import { rt2021Variants } from "./rt2021";
 import { teardownCpusLocked, teardownUnlocked } from "./teardown";
 import { v4Variant } from "./v4";
+import { pcaVariants } from "./pca";
 import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
 
 export interface VariantInfo {
@@ -44,6 +45,7 @@ registerVariant({
 for (const v of rt2021Variants)
   registerVariant({ ...v, fns: { ...teardownCpusLocked, ...v.fns } });
 registerVariant(v4Variant);
+for (const v of pcaVariants) registerVariant(v);
 
 export function variantNames(): string[] {
   return [...registry.keys()];

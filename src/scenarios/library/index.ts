@@ -22,6 +22,7 @@ import { r6MemoryOfflineLockdep } from "./r6-memory-offline-lockdep";
 import { r7HotplugVsDestroy } from "./r7-hotplug-vs-destroy";
 import { r9Cmpxchg16bAlignment } from "./r9-cmpxchg16b-alignment";
 import { tours } from "./tours";
+import { pcaScenarios } from "./s3-percpu-array";
 
 export type { LibraryEntry } from "./entry";
 
@@ -43,6 +44,7 @@ export const library: readonly LibraryEntry[] = [
   r03MemcgRecursion,
   r05VlastimilTypo,
   r06BentUpHalfIrq,
+  ...pcaScenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

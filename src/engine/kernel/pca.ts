@@ -48,6 +48,7 @@ import {
 import {
   disownObject,
   fmtObj,
+  indexOf,
   inHardirq,
   migrateDisable,
   migrateEnable,
@@ -114,11 +115,16 @@ function statAdd(k: K, item: StatItem, n: number): void {
   for (let i = 0; i < n; i++) stat(k, item);
 }
 
-/** Pushes objects the actor owns onto the locked array (they now belong to the cache). */
+/**
+ * Pushes objects the actor owns onto the locked array (they now belong to the cache). For the
+ * slabs (and slub_debug) they stay allocated: their free pointer is stale user data.
+ */
 function push(k: K, arr: PercpuArray, objs: readonly ObjRef[]): void {
+  const m = k.m;
   for (const o of objs) {
     arr.objects.push(o);
     disownObject(k, o);
+    m.pages[pageOf(m, o)]!.fp[indexOf(m, o)] = USER_DATA;
   }
   arr.used = arr.objects.length;
 }
@@ -656,7 +662,7 @@ function kmemCacheAllocBulkFn(fixed: boolean): KernelFn {
           // object the RFC already gave back stays on its freelist, and in the caller's hands.
           if (k.a.ownedObjects.includes(o)) {
             disownObject(k, o);
-            m.pages[pageOf(m, o)]!.fp[o % m.cache.objects] = USER_DATA;
+            m.pages[pageOf(m, o)]!.fp[indexOf(m, o)] = USER_DATA;
           }
         }
         if (all.length < num(k.L, "size"))

@@ -51,6 +51,8 @@ export function configOf(s: Scenario): KernelConfig {
     lockdep: s.kernel.lockdep ?? true,
     lockStat: s.kernel.lockStat ?? false,
     memcg: s.kernel.memcg ?? false,
+    kasan: s.kernel.kasan ?? false,
+    slubDebug: s.kernel.slubDebug ?? false,
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
@@ -219,7 +221,8 @@ function ensureSlot(m: Machine, o: Op): void {
     o.kind === "alloc" ||
     o.kind === "free" ||
     o.kind === "allocBulk" ||
-    o.kind === "freeBulk"
+    o.kind === "freeBulk" ||
+    o.kind === "write"
   )
     m.slots[o.slot] ??= [];
   if (o.kind === "allocPageCache" || o.kind === "freePageCache")
@@ -295,6 +298,7 @@ const ENTRY: Record<Op["kind"], string> = {
   allocBulk: "kmem_cache_alloc_bulk",
   freeBulk: "kmem_cache_free_bulk",
   prefill: "kmem_cache_prefill_percpu_array",
+  write: "user_write",
 };
 
 /**
@@ -361,6 +365,7 @@ function entryLocals(k: K, op: Op): Locals | string {
     case "allocBulk":
     case "freeBulk":
     case "prefill":
+    case "write":
       return pcaEntryLocals(k, op);
   }
 }

@@ -48,6 +48,16 @@ export interface KernelConfig {
    * obj_cgroups vector, allocated (unaccounted) from the same cache and freed when the page is.
    */
   memcg: boolean;
+  /**
+   * CONFIG_KASAN (generic): every free by a cache user poisons the object, also a free into a
+   * percpu array, so a later access through a stale pointer is reported (op `write`).
+   */
+  kasan: boolean;
+  /**
+   * slub_debug=P: objects are poisoned when they go back to their slab and the poison is checked
+   * when they leave it; objects in a percpu array count as allocated, so a write to one is missed.
+   */
+  slubDebug: boolean;
   cpus: number;
   nodes: number;
   /** Pages in the page allocator's pool. */
@@ -199,6 +209,8 @@ export type Op =
   | { kind: "freeBulk"; slot: string; count: number }
   /** kmem_cache_prefill_percpu_array: top up this CPU's array to `count` objects. */
   | { kind: "prefill"; count: number; gfp?: Gfp }
+  /** The caller writes through the slot's newest pointer (after `free` with `keep`: a use-after-free). */
+  | { kind: "write"; slot: string }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
   | { kind: "flushCpuSlabWork"; requester: number };
 
@@ -274,7 +286,8 @@ export type FindingCode =
   | "sleep-in-atomic"
   | "deadlock"
   | "preempt-leak"
-  | "cmpxchg16b-misaligned";
+  | "cmpxchg16b-misaligned"
+  | "use-after-free";
 
 export interface Finding {
   code: FindingCode;

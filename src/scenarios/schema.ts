@@ -143,6 +143,11 @@ const opSchema = z.discriminatedUnion("kind", [
     .describe(
       "kmem_cache_prefill_percpu_array: top up the current CPU's percpu array.",
     ),
+  z
+    .strictObject({ kind: z.literal("write"), slot })
+    .describe(
+      "The caller writes through the slot's newest pointer (after free with keep: a use-after-free, reported by kernel.kasan or kernel.slubDebug).",
+    ),
 ]);
 
 const kernelSchema = z
@@ -179,6 +184,18 @@ const kernelSchema = z
       .optional()
       .describe(
         "memcg kmem accounting (default false): accounted allocations give their slab an obj_cgroups vector from the same cache.",
+      ),
+    kasan: z
+      .boolean()
+      .optional()
+      .describe(
+        "CONFIG_KASAN (default false): a write to a freed object is reported, wherever it sits.",
+      ),
+    slubDebug: z
+      .boolean()
+      .optional()
+      .describe(
+        "slub_debug=P (default false): a write to a freed object back in its slab is reported; one in a percpu array is not.",
       ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),

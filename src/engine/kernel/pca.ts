@@ -880,3 +880,51 @@ export function hasPercpuArray(
 ): boolean {
   return fns["alloc_from_pca"] !== undefined;
 }
+
+// --- a write by the cache's user --------------------------------------------------------------
+
+/**
+ * Not a kernel function: the caller writes through its pointer. When the object was freed and
+ * not allocated again, KASAN reports the write wherever the object sits (its free hook poisoned
+ * it even on the way into a percpu array), while slub_debug=P only sees objects that went back
+ * to their slab. Simplified: slub_debug's "Poison overwritten" is reported at the write, not at
+ * the later check that finds it; the write changes no modelled state.
+ */
+export const userWrite = fn("user_write", [
+  {
+    line: "*object = data  (the caller writes through its pointer)",
+    run: (k) => {
+      const m = k.m;
+      const obj = num(k.L, "obj");
+      const live = Object.values(m.slots).some((s) => s.includes(obj));
+      if (live) return ret();
+      const cpu = (m.pca ?? []).findIndex((a) => a.objects.includes(obj));
+      const where =
+        cpu >= 0 ? `cached in cpu${cpu}'s percpu array` : "free in its slab";
+      if (m.config.kasan) {
+        report(
+          k,
+          "use-after-free",
+          `BUG: KASAN: slab-use-after-free: write to object ${fmtObj(m, obj)}, freed and ${where}`,
+          [pageOf(m, obj)],
+          [obj],
+        );
+      } else if (m.config.slubDebug && cpu < 0) {
+        report(
+          k,
+          "use-after-free",
+          `slub_debug: Poison overwritten: object ${fmtObj(m, obj)} was written after it was freed (found when it is next checked)`,
+          [pageOf(m, obj)],
+          [obj],
+        );
+      } else
+        note(
+          k,
+          cpu >= 0 && m.config.slubDebug
+            ? "undetected: slub_debug counts objects in a percpu array as allocated"
+            : "undetected",
+        );
+      return ret();
+    },
+  },
+]);

@@ -1,7 +1,8 @@
 /**
  * What the caller hands to the percpu array cache's entry points (kernel/pca.ts):
  * kmem_cache_alloc_bulk(s, gfp, size, p), kmem_cache_free_bulk(s, size, p) and
- * kmem_cache_prefill_percpu_array(s, count, gfp). The caller's array `p` is a slot.
+ * kmem_cache_prefill_percpu_array(s, count, gfp). The caller's array `p` is a slot. Also the
+ * caller's own write through a pointer (op `write`), for the KASAN and slub_debug contrast.
  */
 import type { K } from "../program";
 import {
@@ -15,7 +16,10 @@ import {
 import type { Gfp, Locals, Op, ObjRef } from "../types";
 import { USER_DATA } from "../types";
 
-type PcaOp = Extract<Op, { kind: "allocBulk" | "freeBulk" | "prefill" }>;
+type PcaOp = Extract<
+  Op,
+  { kind: "allocBulk" | "freeBulk" | "prefill" | "write" }
+>;
 
 /** Entry locals for a bulk or prefill operation, or a note when there is nothing to do. */
 export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
@@ -27,6 +31,14 @@ export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
       return { slot: op.slot, size: op.count, gfp: gfp(op.gfp) };
     case "prefill":
       return { count: op.count, gfp: gfp(op.gfp) };
+    case "write": {
+      const slot = m.slots[op.slot] ?? [];
+      const entry = slot[slot.length - 1];
+      if (entry === undefined)
+        return `slot ${op.slot} is empty: nothing to write to`;
+      // A kept (dangling) pointer, see machine.ts dangling().
+      return { obj: entry >= 0 ? entry : -entry - 2 };
+    }
     case "freeBulk": {
       // The caller's array: the slot's `count` newest objects, oldest first.
       const slot = m.slots[op.slot] ?? [];

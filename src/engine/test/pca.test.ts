@@ -318,6 +318,41 @@ describe("the percpu array cache (RFC v3)", () => {
   });
 });
 
+describe("a write through a stale pointer (KASAN versus slub_debug)", () => {
+  const run = (kernel: Partial<ScenarioKernel>, array: boolean) => {
+    const s = scenario({ cpus: 1, ...kernel }, [
+      task("A", 0, [
+        alloc("o"),
+        { kind: "free", slot: "o", keep: true },
+        { kind: "write", slot: "o" },
+        alloc("p"),
+      ]),
+    ]);
+    const sc = array
+      ? { ...s, cache: { ...s.cache, percpuArray: { count: 8 } } }
+      : s;
+    return runSession(session(sc));
+  };
+  const codes = (r: ReturnType<typeof run>) => r.findings.map((f) => f.code);
+
+  it("KASAN reports it even for an object in the percpu array", () => {
+    const r = run({ variant: PCA_RFC3, kasan: true }, true);
+    expect(codes(r)).toEqual(["use-after-free"]);
+    expect(r.findings[0]!.message).toMatch(/cached in cpu0's percpu array/);
+  });
+
+  it("slub_debug misses it in the array and reports it once the object is back in its slab", () => {
+    expect(codes(run({ variant: PCA_RFC3, slubDebug: true }, true))).toEqual(
+      [],
+    );
+    expect(codes(run({ variant: "v5.15", slubDebug: true }, false))).toEqual([
+      "use-after-free",
+    ]);
+    // Without either, nothing is reported anywhere.
+    expect(codes(run({ variant: "v5.15" }, false))).toEqual([]);
+  });
+});
+
 // ---- Property: on the fixed kernel, random schedules lose and duplicate nothing. ----
 
 /** Every object of every slab is on exactly one freelist, in one slot, or in one array. */

@@ -2,7 +2,7 @@ import type { Scenario } from "../../engine";
 import type { LibraryEntry } from "./entry";
 
 /**
- * S3.1-S3.5: the opt-in percpu array cache of "[PATCH RFC v3 5/9] mm/slub: add opt-in percpu
+ * S3.1-S3.6: the opt-in percpu array cache of "[PATCH RFC v3 5/9] mm/slub: add opt-in percpu
  * array cache of objects" (Vlastimil Babka, Nov 2023) and Suren Baghdasaryan's review of it
  * (seed 003). The RFC was never merged in this form; it grew into the percpu sheaves of 6.18.
  * The races run on v6.7-pca-rfc3 (the patch as posted) and replay on v6.7-pca-rfc3-fixed.
@@ -335,10 +335,63 @@ export const s35PrefillMigrate: LibraryEntry = {
   expect: [],
 };
 
+export const s36UafSlubDebug: LibraryEntry = {
+  id: "s3-6-pca-uaf-slub-debug",
+  kind: "tour",
+  summary:
+    "An object is freed into the percpu array, written through the stale pointer, and allocated again. With slub_debug=P nothing notices: objects in the array count as allocated, and the poison is only written and checked when objects move between the array and their slab. KASAN (kernel.kasan) reports the write, because its free hook runs on every user free.",
+  source: {
+    seed: '003: the commit message ("an use-after-free that occurs for an object cached in the array is undetected"; "KASAN, kmemcg and other hooks are executed on actual allocations and frees")',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      "Tour: percpu array RFC v3, a use-after-free that slub_debug cannot see",
+    description: `${ERA} Replay it with kernel.kasan set to see KASAN report the write; on a kernel without the array (v5.15 with kernel.slubDebug) the object goes back to its slab and slub_debug reports it too.`,
+    kernel: { variant: RFC, cpus: 1, slubDebug: true },
+    cache: {
+      objects: 8,
+      cpuPartial: 16,
+      minPartial: 1,
+      percpuArray: { count: 8 },
+    },
+    prepare: [{ cpu: 0, op: { kind: "alloc", slot: "o" } }],
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [
+          { kind: "free", slot: "o", keep: true },
+          { kind: "write", slot: "o" },
+          { kind: "alloc", slot: "p" },
+        ],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: `${ERA} slub_debug=P is on. A frees its object but keeps the pointer. The object goes onto CPU 0's array (free_cpu_cache 1), not back to its slab, so slub_debug neither poisons nor checks it.`,
+      },
+      {
+        step: 6,
+        text: 'A writes through the stale pointer: a use-after-free. Undetected: "the objects in the array are considered as allocated from the slub_debug perspective". With KASAN this step is reported, since its hook poisoned the object when A freed it.',
+      },
+      {
+        step: 10,
+        text: "The next allocation pops the same object from the top of the array and hands it out with A's stray write in it.",
+      },
+    ],
+  },
+  expect: [],
+};
+
 export const pcaScenarios: LibraryEntry[] = [
   s31IrqFreeLeak,
   s32OfflineDestroy,
   s33RefillMigrates,
   s34RtPrefillLeak,
   s35PrefillMigrate,
+  s36UafSlubDebug,
 ];

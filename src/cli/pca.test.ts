@@ -39,6 +39,12 @@ describe("the command line and the percpu array cache", () => {
       ],
       ["s3-5-pca-prefill-migrate", "v6.7-pca-rfc3", undefined, []],
       ["s3-6-pca-uaf-slub-debug", "v6.7-pca-rfc3", undefined, []],
+      [
+        "s3-alloc-bulk-returns-freed",
+        "v6.7-pca-rfc3",
+        "v6.7-pca-rfc3-fixed",
+        ["double-alloc"],
+      ],
     ]);
   });
 

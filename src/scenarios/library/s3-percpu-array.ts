@@ -2,7 +2,7 @@ import type { Scenario } from "../../engine";
 import type { LibraryEntry } from "./entry";
 
 /**
- * S3.1-S3.6: the opt-in percpu array cache of "[PATCH RFC v3 5/9] mm/slub: add opt-in percpu
+ * S3.1-S3.6, and one more hole from reading the diff: the opt-in percpu array cache of "[PATCH RFC v3 5/9] mm/slub: add opt-in percpu
  * array cache of objects" (Vlastimil Babka, Nov 2023) and Suren Baghdasaryan's review of it
  * (seed 003). The RFC was never merged in this form; it grew into the percpu sheaves of 6.18.
  * The races run on v6.7-pca-rfc3 (the patch as posted) and replay on v6.7-pca-rfc3-fixed.
@@ -387,6 +387,73 @@ export const s36UafSlubDebug: LibraryEntry = {
   expect: [],
 };
 
+export const s3AllocBulkReturnsFreed: LibraryEntry = {
+  id: "s3-alloc-bulk-returns-freed",
+  kind: "race",
+  summary:
+    "kmem_cache_alloc_bulk() takes 3 objects from the percpu array, then asks the slabs for the other 2, and the page allocator has nothing left. The RFC gives the 3 objects back to their slab, then adds them to its count anyway and returns them: the caller holds 3 objects that are also free on their slab's freelist.",
+  source: {
+    seed: '003: kmem_cache_alloc_bulk() ("if (allocated == 0 && from_pca > 0) { __kmem_cache_free_bulk(s, from_pca, p); }" followed by "allocated += from_pca;")',
+    fix: "return 0 once the objects are given back (analysis)",
+    basis: "analysis",
+  },
+  scenario: {
+    ...base,
+    title:
+      "Percpu array RFC v3: a failed bulk allocation returns objects it has just freed",
+    description: `${ERA} Analysis: not raised in the thread. The error path frees the objects taken from the array but does not reset the count it returns.`,
+    kernel: { variant: RFC, cpus: 1, pagePool: 1 },
+    cache: {
+      objects: 4,
+      cpuPartial: 8,
+      minPartial: 1,
+      percpuArray: { count: 8 },
+    },
+    prepare: [{ cpu: 0, op: { kind: "alloc", slot: "x" } }],
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [{ kind: "allocBulk", slot: "y", count: 5 }],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: `${ERA} The only page is in use: its 4 objects went to the array when it was refilled, and one of them is allocated. A asks for 5 objects at once.`,
+      },
+      {
+        step: 2,
+        text: "alloc_from_pca_bulk() takes the 3 objects the array has (alloc_cpu_cache 3). The bulk path never refills the array.",
+      },
+      {
+        step: 4,
+        text: "The other 2 must come from the slabs: __kmem_cache_alloc_bulk(). The cpu slab is exhausted and the page allocator has no page left.",
+      },
+      {
+        step: 34,
+        text: "The slab part fails and returns 0.",
+      },
+      {
+        step: 35,
+        text: "allocated == 0 and from_pca > 0: the RFC gives the 3 array objects back to their slab with __kmem_cache_free_bulk().",
+      },
+      {
+        step: 66,
+        text: "Then allocated += from_pca: the function returns 3, and p[] still names the 3 objects it has just freed. They are on their slab's freelist and in the caller's hands: the next allocations will hand them out again. The fix returns 0.",
+      },
+    ],
+  },
+  fixed: { variant: FIXED },
+  fixedOutcome: "clean",
+  expect: [
+    { code: "double-alloc", step: 66 },
+    { code: "double-alloc", step: 66 },
+    { code: "double-alloc", step: 66 },
+  ],
+};
+
 export const pcaScenarios: LibraryEntry[] = [
   s31IrqFreeLeak,
   s32OfflineDestroy,
@@ -394,4 +461,5 @@ export const pcaScenarios: LibraryEntry[] = [
   s34RtPrefillLeak,
   s35PrefillMigrate,
   s36UafSlubDebug,
+  s3AllocBulkReturnsFreed,
 ];

@@ -3,7 +3,7 @@
  *
  * Objects: every object of every slab page must be reachable exactly once, from a freelist
  * (a CPU's `c->freelist`, a slab's `page->freelist`, a detached chain an actor holds) or as an
- * allocated object (in a slot, in a CPU's percpu array, or in flight in an actor). Slabs: a frozen slab belongs to one
+ * allocated object (in a slot, or in flight in an actor). Slabs: a frozen slab belongs to one
  * CPU (its cpu slab or its partial chain) or to an actor in flight; an unfrozen slab with free
  * objects sits on its node's partial list. List invariants only hold while the node's
  * `list_lock` is free, so a node whose lock is held is checked when it is released.

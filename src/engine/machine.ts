@@ -8,7 +8,8 @@
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
  * memoryOffline -> offline_pages (memory hot-remove); with the percpu array cache (kernel/pca.ts)
  * free -> slab_free, allocBulk / freeBulk -> kmem_cache_alloc_bulk / kmem_cache_free_bulk,
- * prefill -> kmem_cache_prefill_percpu_array.
+ * prefill -> kmem_cache_prefill_percpu_array; write -> user_write (the caller's own store through
+ * a pointer, for KASAN and slub_debug).
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";

@@ -1,7 +1,8 @@
 /**
  * The opt-in percpu array cache: "[PATCH RFC v3 5/9] mm/slub: add opt-in percpu array cache of
  * objects" (Vlastimil Babka, Nov 2023; seed 003, reviewed by Suren Baghdasaryan on 15 Dec 2023).
- * It was never merged in this form; it grew into the percpu sheaves that went upstream in 6.18.
+ * It was never merged in this form; it grew into the percpu sheaves that went upstream in 6.18
+ * (outside the seed).
  *
  * Functions (mm/slub.c of the RFC): slab_alloc_node (the array first unless a node is given),
  * alloc_from_pca, alloc_from_pca_bulk, slab_free, free_to_pca, free_to_pca_bulk, refill_pca,
@@ -20,17 +21,19 @@
  *                        posted patch): slab_free falls back to do_slab_free, refill_pca bulk-frees
  *                        what it cannot push, kmem_cache_alloc_bulk returns 0 after giving the
  *                        objects back, and slub_cpu_dead and __kmem_cache_shutdown empty the
- *                        arrays (flush_pca_cpu).
+ *                        arrays (flush_pca_cpu). kmem_cache_shrink still leaves them alone.
  *
- * Simplified: the RFC sits on a v6.7-rc SLUB (struct slab, __slab_alloc_node); here it is composed
- * over the v5.15 core of this engine (struct page, the same fast path, renamed __slab_alloc_node
- * as 6.x calls it), which reads the same for everything the array touches. The array's spinlock
- * is only ever trylocked (its holder is shown; lockdep does not track it). SMP only: the UP
- * branch of pcp_trylock_prepare (local_irq_save) is not modelled. __kmem_cache_alloc_bulk is a
- * loop of the single-object allocation path, and __kmem_cache_free_bulk / the detached freelists
- * free one object per do_slab_free (the kernel groups objects of one slab and holds the local
- * lock with irqs off around its loop). slab_free_hook (KASAN, slub_debug) is a step without
- * effect. Each pinned section (trylock to unlock) is a few steps: nobody else can take the lock.
+ * Simplified: the RFC sits on a v6.7-rc SLUB (struct slab, __slab_alloc_node); here it is
+ * composed over the v5.15 core of this engine (struct page, the same fast path, renamed
+ * __slab_alloc_node as 6.x calls it): the array only calls into the fast path, the bulk paths
+ * and do_slab_free, which behave the same towards it in both. The array's spinlock is only
+ * ever trylocked (its holder is shown; lockdep does not track it). SMP only: the UP branch of
+ * pcp_trylock_prepare (local_irq_save) is not modelled. __kmem_cache_alloc_bulk is a loop of the
+ * single-object allocation path, and __kmem_cache_free_bulk / the detached freelists free one
+ * object per do_slab_free (the kernel groups objects of one slab and holds the local lock with
+ * irqs off around its loop). slab_free_hook (KASAN, slub_debug) and the memcg hooks are a step
+ * without effect: whether a stale write is caught is decided at the write (user_write, at the
+ * end). Each pinned section (trylock to unlock) is a few steps: nobody else can take the lock.
  */
 import {
   call,

@@ -229,6 +229,11 @@ export function runChecks(m: Machine, k: K): void {
   // kfree_nolock's deferred llist: the slab still counts these objects until they are drained.
   if (m.nolock)
     for (const o of m.nolock.deferFreeObjects) markAllocated(m, o, total);
+  // Objects cached in a CPU's percpu array are allocated as far as the slabs know; the array
+  // holds them for the cache (kernel/pca.ts).
+  if (m.pca)
+    for (const arr of m.pca)
+      for (const o of arr.objects) markAllocated(m, o, total);
 
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
   for (const p of dup || reached !== expected ? slabs : []) {

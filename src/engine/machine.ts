@@ -7,7 +7,11 @@
  * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
  * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
  * memoryOffline -> offline_pages (memory hot-remove), kmallocNolock -> kmalloc_nolock,
- * kfreeNolock -> kfree_nolock, isolateMigratepages -> isolate_migratepages_block (kernel/nolock.ts).
+ * kfreeNolock -> kfree_nolock, isolateMigratepages -> isolate_migratepages_block (kernel/nolock.ts);
+ * with the percpu array cache (kernel/pca.ts)
+ * free -> slab_free, allocBulk / freeBulk -> kmem_cache_alloc_bulk / kmem_cache_free_bulk,
+ * prefill -> kmem_cache_prefill_percpu_array; write -> user_write (the caller's own store through
+ * a pointer, for KASAN and slub_debug).
  */
 import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";
@@ -36,6 +40,7 @@ import type {
 import { USER_DATA } from "./types";
 import { NOTHING } from "./prims";
 import { impliedFixes, nolockState, usesNolock } from "./kernel/kmalloc";
+import { pcaEntryLocals } from "./kernel/pcaOps";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -50,6 +55,8 @@ export function configOf(s: Scenario): KernelConfig {
     lockdep: s.kernel.lockdep ?? true,
     lockStat: s.kernel.lockStat ?? false,
     memcg: s.kernel.memcg ?? false,
+    kasan: s.kernel.kasan ?? false,
+    slubDebug: s.kernel.slubDebug ?? false,
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
@@ -151,6 +158,15 @@ export function load(
     });
     m.stats.push({});
   }
+  // kmem_cache_setup_percpu_array(s, count): every CPU's array starts empty and unlocked.
+  const pcaCount = s.cache.percpuArray?.count;
+  if (pcaCount !== undefined)
+    m.pca = m.cpus.map(() => ({
+      lock: null,
+      count: pcaCount,
+      used: 0,
+      objects: [],
+    }));
   for (let n = 0; n < config.nodes; n++)
     m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
   for (let p = 0; p < config.pagePool; p++) {
@@ -210,7 +226,10 @@ function ensureSlot(m: Machine, o: Op): void {
     o.kind === "alloc" ||
     o.kind === "free" ||
     o.kind === "kmallocNolock" ||
-    o.kind === "kfreeNolock"
+    o.kind === "kfreeNolock" ||
+    o.kind === "allocBulk" ||
+    o.kind === "freeBulk" ||
+    o.kind === "write"
   )
     m.slots[o.slot] ??= [];
   if (o.kind === "alloc" && o.reenter) m.slots[o.reenter.slot] ??= [];
@@ -265,10 +284,11 @@ function prepare(
 }
 
 /** The kernel function an operation enters (an accounted allocation goes through memcg's hook). */
-function entryOf(op: Op): string {
-  return op.kind === "alloc" && op.account
-    ? "memcg_slab_alloc"
-    : ENTRY[op.kind];
+function entryOf(op: Op, v: Variant): string {
+  if (op.kind === "alloc" && op.account) return "memcg_slab_alloc";
+  // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
+  if (op.kind === "free" && v.fns["slab_free"]) return "slab_free";
+  return ENTRY[op.kind];
 }
 
 const ENTRY: Record<Op["kind"], string> = {
@@ -286,6 +306,10 @@ const ENTRY: Record<Op["kind"], string> = {
   kmallocNolock: "kmalloc_nolock",
   kfreeNolock: "kfree_nolock",
   isolateMigratepages: "isolate_migratepages_block",
+  allocBulk: "kmem_cache_alloc_bulk",
+  freeBulk: "kmem_cache_free_bulk",
+  prefill: "kmem_cache_prefill_percpu_array",
+  write: "user_write",
 };
 
 /**
@@ -360,6 +384,11 @@ function entryLocals(k: K, op: Op): Locals | string {
     case "destroy":
     case "memoryOffline":
       return {};
+    case "allocBulk":
+    case "freeBulk":
+    case "prefill":
+    case "write":
+      return pcaEntryLocals(k, op);
   }
 }
 
@@ -372,7 +401,10 @@ function usesCache(op: Op): boolean {
     op.kind === "kfreeNolock" ||
     op.kind === "flushAll" ||
     op.kind === "shrink" ||
-    op.kind === "destroy"
+    op.kind === "destroy" ||
+    op.kind === "allocBulk" ||
+    op.kind === "freeBulk" ||
+    op.kind === "prefill"
   );
 }
 
@@ -418,7 +450,7 @@ function finishOp(k: K, value: Value): void {
     report(
       k,
       "preempt-leak",
-      `BUG: ${a.name} returned from ${entryOf(op)} with ${leaks.join("; ")}`,
+      `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
     );
   }
   if (
@@ -526,18 +558,21 @@ export function applyChoice(
     const op = a.ops[a.op]!;
     a.note = null;
     ev.opStart = true;
-    k.f = { fn: entryOf(op), pc: 0, L: {} };
-    const locals = entryLocals(k, op);
+    const entry = entryOf(op, v);
+    k.f = { fn: entry, pc: 0, L: {} };
+    const locals = v.fns[entry]
+      ? entryLocals(k, op)
+      : `${v.name} does not model ${entry}: nothing to do`;
     if (typeof locals === "string") {
       a.note = locals;
-      ev.fn = entryOf(op);
+      ev.fn = entry;
       ev.line = locals;
       finishOp(k, null);
       m.step++;
       if (opts.checks !== false) runChecks(m, k);
       return ev;
     }
-    a.frames.push({ fn: entryOf(op), pc: 0, L: locals });
+    a.frames.push({ fn: entry, pc: 0, L: locals });
   }
 
   const f = a.frames[a.frames.length - 1]!;

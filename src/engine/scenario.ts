@@ -17,6 +17,10 @@ export interface ScenarioKernel {
   /** CONFIG_LOCK_STAT (default false): changes the layout of kmem_cache_cpu. */
   lockStat?: boolean;
   memcg?: boolean;
+  /** CONFIG_KASAN (default false): reports a write to a freed object (op `write`). */
+  kasan?: boolean;
+  /** slub_debug=P (default false): reports a write to a freed object that is back in its slab. */
+  slubDebug?: boolean;
   cpus: number;
   nodes?: number;
   pagePool?: number;
@@ -31,6 +35,8 @@ export interface ScenarioCache {
   minPartial?: number;
   /** `__CMPXCHG_DOUBLE` in s->flags (default true); kmalloc_nolock() needs it. */
   cmpxchgDouble?: boolean;
+  /** kmem_cache_setup_percpu_array(s, count): opt in to the percpu array cache (kernel/pca.ts). */
+  percpuArray?: { count: number };
 }
 
 export interface ScenarioActor {

@@ -1,7 +1,7 @@
 /**
  * SLUB_STATS: `enum stat_item` of mm/slub.h / mm/slub.c (v5.14 / v5.15), in the kernel's order.
  * The engine records each counter per CPU under its sysfs name (/sys/kernel/slab/<cache>/<name>),
- * which is the enum name in lower case.
+ * which is the enum name in lower case, except for the percpu array cache's four counters.
  */
 export const STAT_ITEMS = [
   "ALLOC_FASTPATH",
@@ -30,12 +30,26 @@ export const STAT_ITEMS = [
   "CPU_PARTIAL_FREE",
   "CPU_PARTIAL_NODE",
   "CPU_PARTIAL_DRAIN",
+  // Percpu array cache RFC v3 (kernel/pca.ts). The RFC puts ALLOC_PCA and FREE_PCA first in the
+  // enum; they are appended here so the older counters keep their places.
+  "ALLOC_PCA",
+  "FREE_PCA",
+  "PCA_REFILL",
+  "PCA_FLUSH",
 ] as const;
 
 export type StatItem = (typeof STAT_ITEMS)[number];
 
+/** Counters whose sysfs file is not the enum name in lower case (the RFC's STAT_ATTR lines). */
+const SYSFS_RENAMED: Partial<Record<StatItem, string>> = {
+  ALLOC_PCA: "alloc_cpu_cache",
+  FREE_PCA: "free_cpu_cache",
+  PCA_REFILL: "cpu_cache_refill",
+  PCA_FLUSH: "cpu_cache_flush",
+};
+
 const SYSFS = new Map<StatItem, string>(
-  STAT_ITEMS.map((s) => [s, s.toLowerCase()]),
+  STAT_ITEMS.map((s) => [s, SYSFS_RENAMED[s] ?? s.toLowerCase()]),
 );
 
 /** The sysfs file name of a counter (`ALLOC_FASTPATH` -> `alloc_fastpath`). */

@@ -48,6 +48,16 @@ export interface KernelConfig {
    * obj_cgroups vector, allocated (unaccounted) from the same cache and freed when the page is.
    */
   memcg: boolean;
+  /**
+   * CONFIG_KASAN (generic): every free by a cache user poisons the object, also a free into a
+   * percpu array, so a later access through a stale pointer is reported (op `write`).
+   */
+  kasan: boolean;
+  /**
+   * slub_debug=P: objects are poisoned when they go back to their slab and the poison is checked
+   * when they leave it; objects in a percpu array count as allocated, so a write to one is missed.
+   */
+  slubDebug: boolean;
   cpus: number;
   nodes: number;
   /** Pages in the page allocator's pool. */
@@ -213,6 +223,14 @@ export type Op =
   | { kind: "destroy" }
   /** Memory hot-remove (offline_pages): runs the memory notifier chain, SLUB's callback shrinks. */
   | { kind: "memoryOffline" }
+  /** kmem_cache_alloc_bulk: `count` objects pushed onto the slot (percpu array RFC, kernel/pca.ts). */
+  | { kind: "allocBulk"; slot: string; count: number; gfp?: Gfp }
+  /** kmem_cache_free_bulk of the slot's `count` newest objects. */
+  | { kind: "freeBulk"; slot: string; count: number }
+  /** kmem_cache_prefill_percpu_array: top up this CPU's array to `count` objects. */
+  | { kind: "prefill"; count: number; gfp?: Gfp }
+  /** The caller writes through the slot's newest pointer (after `free` with `keep`: a use-after-free). */
+  | { kind: "write"; slot: string }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
   | { kind: "flushCpuSlabWork"; requester: number }
   /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */
@@ -296,7 +314,8 @@ export type FindingCode =
   | "preempt-leak"
   | "cmpxchg16b-misaligned"
   /** The page allocator is handed back a page that is still in use (free_page_is_bad). */
-  | "bad-page-state";
+  | "bad-page-state"
+  | "use-after-free";
 
 export interface Finding {
   code: FindingCode;
@@ -314,11 +333,28 @@ export interface Lockdep {
   hardirqOn: LockClass[];
 }
 
+/**
+ * `struct slub_percpu_array` (percpu array cache RFC v3, Nov 2023): one per CPU when the cache
+ * opted in. A LIFO stack: `objects[used - 1]` is the top (hottest). `objects` holds exactly the
+ * `used` cached objects.
+ */
+export interface PercpuArray {
+  /** The embedded `spinlock_t lock`: its holder's actor id (only ever trylocked on a CPU's own array). */
+  lock: number | null;
+  /** `count`: capacity. */
+  count: number;
+  /** `used`: objects cached now. */
+  used: number;
+  objects: ObjRef[];
+}
+
 export interface Machine {
   config: KernelConfig;
   cache: KmemCache;
   cpus: Cpu[];
   cpuSlab: CpuSlab[];
+  /** `s->cpu_array`, per CPU: present only when the cache set up a percpu array. */
+  pca?: PercpuArray[];
   pages: Page[];
   /** Free pages, most recently freed last (the allocator hands out the hottest page). */
   freePages: number[];

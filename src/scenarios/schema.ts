@@ -50,6 +50,9 @@ const ACTOR_KINDS = [
 const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
 const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 
+/** The largest percpu array a scenario may set up. */
+export const PCA_MAX = 128;
+
 const SLOT_MESSAGE = "expected 1-32 characters of A-Z a-z 0-9 _ . -";
 /** The engine's own contexts: a scenario actor must not take their names. */
 const RESERVED_NAME = /^(kworker|ipi|prepare)\/\d+$/;
@@ -58,8 +61,10 @@ const RESERVED_NAME = /^(kworker|ipi|prepare)\/\d+$/;
  * Scenario text (title, description, narration) is shown as plain text, never as HTML. Text that
  * looks like markup (a tag, a comment, an entity) is refused with a message, so a link carrying
  * `<img onerror=...>` says what is wrong instead of showing the markup as if it meant something.
+ * A `<` followed by a space (`batch < allocated`) starts no tag in HTML, so kernel-style
+ * comparisons stay allowed.
  */
-const MARKUP = /<\s*[A-Za-z!/?]|&#?[A-Za-z0-9]+;/;
+const MARKUP = /<[A-Za-z!/?]|&#?[A-Za-z0-9]+;/;
 const plainText = (max: number) =>
   z
     .string()
@@ -177,6 +182,39 @@ const opSchema = z.discriminatedUnion("kind", [
     .describe(
       "The compaction scanner visits one page: get_page_unless_zero, then put_page.",
     ),
+  z
+    .strictObject({
+      kind: z.literal("allocBulk"),
+      slot,
+      count: count(1, 64).describe("Objects to allocate."),
+      gfp: z.enum(GFP_FLAGS).optional(),
+    })
+    .describe(
+      "kmem_cache_alloc_bulk (kernels with the percpu array cache); the objects are pushed onto the slot.",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("freeBulk"),
+      slot,
+      count: count(1, 64).describe("Objects to free: the slot's newest."),
+    })
+    .describe(
+      "kmem_cache_free_bulk of the slot's newest objects (kernels with the percpu array cache).",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("prefill"),
+      count: count(1, PCA_MAX).describe("Objects wanted in this CPU's array."),
+      gfp: z.enum(GFP_FLAGS).optional(),
+    })
+    .describe(
+      "kmem_cache_prefill_percpu_array: top up the current CPU's percpu array.",
+    ),
+  z
+    .strictObject({ kind: z.literal("write"), slot })
+    .describe(
+      "The caller writes through the slot's newest pointer (after free with keep: a use-after-free, reported by kernel.kasan or kernel.slubDebug).",
+    ),
 ]);
 
 const kernelSchema = z
@@ -213,6 +251,18 @@ const kernelSchema = z
       .optional()
       .describe(
         "memcg kmem accounting (default false): accounted allocations give their slab an obj_cgroups vector from the same cache.",
+      ),
+    kasan: z
+      .boolean()
+      .optional()
+      .describe(
+        "CONFIG_KASAN (default false): a write to a freed object is reported, wherever it sits.",
+      ),
+    slubDebug: z
+      .boolean()
+      .optional()
+      .describe(
+        "slub_debug=P (default false): a write to a freed object back in its slab is reported; one in a percpu array is not.",
       ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
@@ -265,6 +315,14 @@ const cacheSchema = z.strictObject({
     .optional()
     .describe(
       "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it.",
+    ),
+  percpuArray: z
+    .strictObject({
+      count: count(2, PCA_MAX).describe("Objects each CPU's array holds."),
+    })
+    .optional()
+    .describe(
+      "kmem_cache_setup_percpu_array(s, count): opt in to the percpu array cache (kernels that have it).",
     ),
 });
 
@@ -380,6 +438,31 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
       );
   };
+
+  // The percpu array cache and the bulk operations exist only in the kernels that model them.
+  const info = variantInfo(s.kernel.variant);
+  const pcaKernels = variantNames().filter((n) => {
+    const fns = variantInfo(n)?.fns;
+    return fns !== undefined && fns["alloc_from_pca"] !== undefined;
+  });
+  const hasPca = info?.fns["alloc_from_pca"] !== undefined;
+  const pcaOnly = `needs a kernel with the percpu array cache (${pcaKernels.join(", ")})`;
+  if (info && !hasPca && s.cache.percpuArray)
+    fail(["cache", "percpuArray"], pcaOnly);
+  const checkPcaOp = (op: ScenarioOp, path: Path) => {
+    if (
+      info &&
+      !hasPca &&
+      (op.kind === "allocBulk" ||
+        op.kind === "freeBulk" ||
+        op.kind === "prefill")
+    )
+      fail([...path, "kind"], `${op.kind} ${pcaOnly}`);
+  };
+  s.prepare?.forEach((p, i) => checkPcaOp(p.op, ["prepare", i, "op"]));
+  s.actors.forEach((a, i) =>
+    a.ops.forEach((op, j) => checkPcaOp(op, ["actors", i, "ops", j])),
+  );
 
   s.prepare?.forEach((p, i) => {
     if (badCpu(p.cpu)) fail(["prepare", i, "cpu"], cpuRange);

@@ -10,6 +10,7 @@ import { rt2021Variants } from "./rt2021";
 import { teardownCpusLocked, teardownUnlocked } from "./teardown";
 import { v4Variant } from "./v4";
 import { nolockVariants } from "./nolock";
+import { pcaVariants, userWrite } from "./pca";
 import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
 
 export interface VariantInfo {
@@ -46,6 +47,7 @@ for (const v of rt2021Variants)
   registerVariant({ ...v, fns: { ...teardownCpusLocked, ...v.fns } });
 registerVariant(v4Variant);
 for (const v of nolockVariants) registerVariant(v);
+for (const v of pcaVariants) registerVariant(v);
 
 export function variantNames(): string[] {
   return [...registry.keys()];
@@ -67,6 +69,8 @@ export function buildVariant(
   if (config.preemptRt && !info.rtCapable)
     throw new Error(`${config.kernel} cannot be built with PREEMPT_RT`);
   const fns: Record<string, KernelFn> = { ...info.fns };
+  // Not a kernel function: the caller's own write through a pointer (for KASAN and slub_debug).
+  fns["user_write"] ??= userWrite;
   if (!config.cpuPartial) {
     fns["put_cpu_partial"] = putCpuPartialStub;
     fns["unfreeze_partials"] = unfreezeStub("unfreeze_partials");

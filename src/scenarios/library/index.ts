@@ -23,6 +23,7 @@ import { r7HotplugVsDestroy } from "./r7-hotplug-vs-destroy";
 import { r9Cmpxchg16bAlignment } from "./r9-cmpxchg16b-alignment";
 import { tours } from "./tours";
 import { nolockScenarios } from "./s1-nolock";
+import { pcaScenarios } from "./s3-percpu-array";
 
 export type { LibraryEntry } from "./entry";
 
@@ -45,6 +46,7 @@ export const library: readonly LibraryEntry[] = [
   r05VlastimilTypo,
   r06BentUpHalfIrq,
   ...nolockScenarios,
+  ...pcaScenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

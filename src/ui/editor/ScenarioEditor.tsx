@@ -202,9 +202,12 @@ export function ScenarioEditor() {
         <fieldset>
           <legend>Actors</legend>
           <p className="editor-help">
-            Operations, separated by commas: alloc x [atomic] [account]
-            [node=N], free x [keep], flushAll, shrink, destroy, memoryOffline,
-            cpuOffline N, cpuOnline N, allocPageCache p, freePageCache p.
+            Operations, separated by commas: alloc x [atomic] [account] [node=N]
+            [reenter=y:SIZE[@load]], free x [keep], write x, flushAll, shrink,
+            destroy, memoryOffline, cpuOffline N, cpuOnline N, allocPageCache p,
+            freePageCache p; with the percpu array cache: allocBulk x N
+            [atomic], freeBulk x N, prefill N [atomic]; on the 2025 kernels:
+            kmallocNolock x SIZE, kfreeNolock x, isolateMigratepages PFN.
           </p>
           {draft.actors.map((a, i) => (
             <div className="editor-actor" key={i} data-testid={`actor-${i}`}>

@@ -81,10 +81,27 @@ export const emptyDraft = (): Draft => ({
   narration: "",
 });
 
-const SLOT_OPS = ["alloc", "free", "allocPageCache", "freePageCache"] as const;
-const CPU_OPS = ["cpuOffline", "cpuOnline"] as const;
+const SLOT_OPS = [
+  "alloc",
+  "free",
+  "allocPageCache",
+  "freePageCache",
+  "write",
+  "kfreeNolock",
+] as const;
+const COUNT_OPS = ["allocBulk", "freeBulk", "kmallocNolock"] as const;
+const NUMBER_OPS = [
+  "cpuOffline",
+  "cpuOnline",
+  "prefill",
+  "isolateMigratepages",
+];
 const BARE_OPS = ["flushAll", "shrink", "destroy", "memoryOffline"] as const;
-const OP_NAMES = [...SLOT_OPS, ...CPU_OPS, ...BARE_OPS].join(", ");
+const OP_NAMES = [...SLOT_OPS, ...COUNT_OPS, ...NUMBER_OPS, ...BARE_OPS].join(
+  ", ",
+);
+const isNumber = (t: string | undefined): t is string =>
+  t !== undefined && /^\d+$/.test(t);
 
 /** One operation from its text; a message when it is not one. */
 export function parseOp(text: string): ScenarioOp | string {
@@ -103,9 +120,16 @@ export function parseOp(text: string): ScenarioOp | string {
           op.node = Number(m[1]);
           flags.delete(f);
         }
+        // reenter=SLOT:SIZE or reenter=SLOT:SIZE@load (kmalloc_nolock re-entry).
+        const r = /^reenter=([^:\s]+):(\d+)(?:@(unlock|load))?$/.exec(f);
+        if (r) {
+          op.reenter = { slot: r[1]!, size: Number(r[2]) };
+          if (r[3]) op.reenter.at = r[3] as "unlock" | "load";
+          flags.delete(f);
+        }
       }
       if (flags.size > 0)
-        return `"${text.trim()}": alloc takes atomic, account and node=N`;
+        return `"${text.trim()}": alloc takes atomic, account, node=N and reenter=SLOT:SIZE[@load]`;
       return op;
     }
     case "free": {
@@ -118,12 +142,41 @@ export function parseOp(text: string): ScenarioOp | string {
     }
     case "allocPageCache":
     case "freePageCache":
+    case "write":
+    case "kfreeNolock":
       if (!arg || args.length > 1)
         return `"${text.trim()}": ${kind} takes one slot name`;
       return { kind, slot: arg };
+    case "allocBulk":
+    case "freeBulk":
+    case "kmallocNolock": {
+      const n = args[1];
+      const atomic = kind === "allocBulk" && args[2] === "atomic";
+      if (!arg || !isNumber(n) || args.length > (atomic ? 3 : 2))
+        return kind === "kmallocNolock"
+          ? `"${text.trim()}": kmallocNolock takes a slot name and a size`
+          : `"${text.trim()}": ${kind} takes a slot name and a count${kind === "allocBulk" ? " (then atomic)" : ""}`;
+      if (kind === "kmallocNolock") return { kind, slot: arg, size: Number(n) };
+      if (kind === "freeBulk") return { kind, slot: arg, count: Number(n) };
+      return atomic
+        ? { kind, slot: arg, count: Number(n), gfp: "GFP_ATOMIC" }
+        : { kind, slot: arg, count: Number(n) };
+    }
+    case "prefill": {
+      const atomic = args[1] === "atomic";
+      if (!isNumber(arg) || args.length > (atomic ? 2 : 1))
+        return `"${text.trim()}": prefill takes a count (then atomic)`;
+      return atomic
+        ? { kind, count: Number(arg), gfp: "GFP_ATOMIC" }
+        : { kind, count: Number(arg) };
+    }
+    case "isolateMigratepages":
+      if (!isNumber(arg) || args.length > 1)
+        return `"${text.trim()}": isolateMigratepages takes one page number`;
+      return { kind, pfn: Number(arg) };
     case "cpuOffline":
     case "cpuOnline":
-      if (!arg || !/^\d+$/.test(arg) || args.length > 1)
+      if (!isNumber(arg) || args.length > 1)
         return `"${text.trim()}": ${kind} takes one CPU number`;
       return { kind, cpu: Number(arg) };
     case "flushAll":
@@ -146,6 +199,9 @@ export function formatOp(op: Op): string {
         op.gfp === "GFP_ATOMIC" ? "atomic" : "",
         op.account ? "account" : "",
         op.node !== undefined ? `node=${op.node}` : "",
+        op.reenter
+          ? `reenter=${op.reenter.slot}:${op.reenter.size}${op.reenter.at ? `@${op.reenter.at}` : ""}`
+          : "",
       ]
         .filter(Boolean)
         .join(" ");
@@ -153,7 +209,19 @@ export function formatOp(op: Op): string {
       return `free ${op.slot}${op.keep ? " keep" : ""}`;
     case "allocPageCache":
     case "freePageCache":
+    case "write":
+    case "kfreeNolock":
       return `${op.kind} ${op.slot}`;
+    case "allocBulk":
+      return `allocBulk ${op.slot} ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`;
+    case "freeBulk":
+      return `freeBulk ${op.slot} ${op.count}`;
+    case "kmallocNolock":
+      return `kmallocNolock ${op.slot} ${op.size}`;
+    case "prefill":
+      return `prefill ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`;
+    case "isolateMigratepages":
+      return `isolateMigratepages ${op.pfn}`;
     case "cpuOffline":
     case "cpuOnline":
       return `${op.kind} ${op.cpu}`;

@@ -10,6 +10,7 @@ import type {
   Opened,
   ScenarioInfo,
 } from "./protocol";
+import { historyOf } from "./history";
 import { Timeline } from "./timeline";
 
 /**
@@ -83,6 +84,9 @@ export function createEngineApi(where: EngineLocation): EngineApi {
         timeline: tl.summary(),
         frame: tl.frame(Math.min(step + 1, tl.total)),
       };
+    },
+    async history(ref, upTo) {
+      return historyOf(loaded(), ref, upTo);
     },
     async undo() {
       const tl = loaded();

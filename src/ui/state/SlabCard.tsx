@@ -1,0 +1,197 @@
+/**
+ * One slab page drawn slot by slot: each object's kind as colour and glyph, `page->freelist`
+ * order as arrows above the slots and a CPU's `c->freelist` order below, frozen or not, inuse /
+ * objects and where the page is.
+ *
+ * The slots are drawn on a canvas: at 64 slabs × 16 objects, thousands of SVG nodes cost more
+ * than the 16 ms a frame may take. The text stays in the DOM (the head, the canvas's ARIA
+ * label, and `data-slots` for tests), and the card is memoised on a signature string, so during
+ * playback only the slabs a step touched re-render and redraw.
+ */
+import {
+  memo,
+  useLayoutEffect,
+  useRef,
+  type KeyboardEvent,
+  type MouseEvent,
+} from "react";
+import type { SlabView } from "../../worker/frame";
+import type { HistoryRef } from "../../worker/protocol";
+import {
+  CELL,
+  COLS,
+  GAP,
+  cellAt,
+  freelistArrows,
+  slabBox,
+  ARC,
+} from "./slabGeometry";
+import { CANVAS_LOOK, slotLook, slotToken } from "./slotLook";
+
+export interface SlabCardProps {
+  slab: SlabView;
+  changed: boolean;
+  /** Slot indexes whose place changed in the last step. */
+  changedSlots: number[];
+  highlighted: boolean;
+  /** Slot indexes the selection highlights. */
+  highlightedSlots: number[];
+  /** The slot the keyboard points at while the card has focus, or null. */
+  activeSlot: number | null;
+  /** The pointer asks for the history of an object or of the slab. */
+  onTarget(ref: HistoryRef, anchor: Element): void;
+  onKey(e: KeyboardEvent<HTMLElement>, slab: SlabView): void;
+  /** Everything above as one string: the memo compares only this. */
+  sig: string;
+}
+
+/** The slot under a point of the canvas (CSS pixels), or null between slots. */
+export function slotAt(x: number, y: number, objects: number): number | null {
+  const col = Math.floor((x - GAP) / (CELL + GAP));
+  const row = Math.floor(y / (CELL + 2 * ARC));
+  if (col < 0 || col >= COLS) return null;
+  const i = row * COLS + col;
+  if (i < 0 || i >= objects) return null;
+  const c = cellAt(i);
+  return x >= c.x && x <= c.x + CELL && y >= c.y - ARC && y <= c.y + CELL + ARC
+    ? i
+    : null;
+}
+
+function draw(
+  canvas: HTMLCanvasElement,
+  s: SlabView,
+  changed: Set<number>,
+  hl: Set<number>,
+  active: number | null,
+) {
+  const box = slabBox(s.objects);
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== box.width * dpr) canvas.width = box.width * dpr;
+  if (canvas.height !== box.height * dpr) canvas.height = box.height * dpr;
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, box.width, box.height);
+  const text = getComputedStyle(canvas).color || "#000";
+  ctx.lineWidth = 1.3;
+  for (const [order, above] of [
+    [s.pageOrder, true],
+    [s.cpuOrder, false],
+  ] as const) {
+    const colour = above ? "#616161" : "#0072b2";
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.setLineDash(above ? [] : [3, 2]);
+    for (const a of freelistArrows(order, above)) {
+      ctx.stroke(new Path2D(a.d));
+      ctx.fill(new Path2D(a.head));
+    }
+  }
+  ctx.setLineDash([]);
+  ctx.font = "11px ui-monospace, 'DejaVu Sans Mono', monospace";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  s.slots.forEach((v, i) => {
+    const l = slotLook(v);
+    const look = CANVAS_LOOK[l.cls] ?? { fill: null, ink: null };
+    const { x, y } = cellAt(i);
+    ctx.beginPath();
+    ctx.roundRect(x + 0.5, y + 0.5, CELL - 1, CELL - 1, 3);
+    if (look.fill) {
+      ctx.fillStyle = look.fill;
+      ctx.fill();
+    }
+    // The outline says what stands out: highlight, then the last step's change, then focus.
+    if (hl.has(i)) {
+      ctx.strokeStyle = "#d55e00";
+      ctx.lineWidth = 3.5;
+    } else if (changed.has(i)) {
+      ctx.strokeStyle = "#cc79a7";
+      ctx.lineWidth = 3;
+    } else if (active === i) {
+      ctx.strokeStyle = text;
+      ctx.lineWidth = 3;
+    } else {
+      ctx.strokeStyle = "#616161";
+      ctx.lineWidth = 1;
+      if (!look.fill) ctx.setLineDash([3, 2]);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = look.ink ?? text;
+    ctx.fillText(l.glyph, x + CELL / 2, y + CELL / 2 + 1);
+  });
+}
+
+function SlabCardImpl(p: SlabCardProps) {
+  const s = p.slab;
+  const box = slabBox(s.objects);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const looks = s.slots.map(slotLook);
+  useLayoutEffect(() => {
+    if (canvas.current)
+      draw(
+        canvas.current,
+        p.slab,
+        new Set(p.changedSlots),
+        new Set(p.highlightedSlots),
+        p.activeSlot,
+      );
+  });
+  // One listener per card: an object under the pointer, else the slab itself.
+  const onMove = (e: MouseEvent<HTMLElement>) => {
+    const c = canvas.current;
+    if (c && e.target === c) {
+      const r = c.getBoundingClientRect();
+      const i = slotAt(e.clientX - r.left, e.clientY - r.top, s.objects);
+      if (i !== null) {
+        p.onTarget({ kind: "object", id: s.firstObj + i }, c);
+        return;
+      }
+    }
+    p.onTarget({ kind: "slab", id: s.id }, e.currentTarget);
+  };
+  const label = `P${s.id}, ${s.frozen ? "frozen" : "not frozen"}, inuse ${s.inuse} of ${s.objects}, ${s.where}`;
+  return (
+    <li
+      className={[
+        "slab",
+        s.frozen ? "frozen" : "unfrozen",
+        p.changed && "changed",
+        p.highlighted && "hl",
+      ]
+        .filter(Boolean)
+        .join(" ")}
+      data-testid={`slab-${s.id}`}
+      data-frozen={s.frozen}
+      data-place={s.place.kind}
+      data-slots={s.slots.map(slotToken).join(" ")}
+      data-changed-slots={p.changedSlots.join(" ")}
+      data-hl-slots={p.highlightedSlots.join(" ")}
+      tabIndex={0}
+      aria-label={`${label}. Enter shows its history; left and right pick an object.`}
+      onKeyDown={(e) => p.onKey(e, s)}
+      onMouseMove={onMove}
+    >
+      <div className="slab-head">
+        <strong>P{s.id}</strong>{" "}
+        <span className="badge" data-kind={s.frozen ? "frozen" : "unfrozen"}>
+          {s.frozen ? "❄ frozen" : "not frozen"}
+        </span>{" "}
+        <span data-testid={`slab-${s.id}-inuse`}>
+          {s.inuse}/{s.objects}
+        </span>{" "}
+        <span className="where">{s.where}</span>
+      </div>
+      <canvas
+        ref={canvas}
+        style={{ width: box.width, height: box.height }}
+        role="img"
+        aria-label={`P${s.id} objects: ${looks.map((l, i) => `#${i} ${l.words}`).join("; ")}`}
+      />
+    </li>
+  );
+}
+
+export const SlabCard = memo(SlabCardImpl, (a, b) => a.sig === b.sig);

@@ -1,0 +1,75 @@
+/**
+ * The render benchmark page (`?bench=render`): mounts FrameView and feeds it synthetic frames
+ * of 4 CPUs × 64 slabs × 16 objects. For each frame it times React's commit plus the style and
+ * layout the browser does for it (flushSync, then a forced layout), and, separately, the
+ * interval between animation frames while a new frame is rendered on every one (which includes
+ * paint). The results land on `window.__slabscopeBench` for src/bench/render.ts to read.
+ */
+import { flushSync } from "react-dom";
+import { createRoot } from "react-dom/client";
+import { SessionProvider } from "../../store/react";
+import { Session } from "../../store/session";
+import { createAppStore } from "../../store/store";
+import { createInThreadClient } from "../../worker/client";
+import { FrameView } from "../FrameView";
+import "../app.css";
+import {
+  syntheticFrame,
+  type RenderBenchResult,
+  type SyntheticSize,
+} from "./syntheticFrame";
+
+const SIZE: SyntheticSize = { cpus: 4, slabs: 64, objects: 16 };
+const FRAMES = 200;
+
+const nextFrame = () =>
+  new Promise<number>((r) => requestAnimationFrame((t) => r(t)));
+
+export async function runRenderBench(el: HTMLElement): Promise<void> {
+  const client = createInThreadClient("render benchmark");
+  const session = new Session({ client, store: createAppStore() });
+  const root = createRoot(el);
+  const show = (f: ReturnType<typeof syntheticFrame>) =>
+    root.render(
+      <SessionProvider session={session}>
+        <main className="app">
+          <FrameView frame={f} />
+        </main>
+      </SessionProvider>,
+    );
+  const timed = async (changeAll: boolean, offset: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < FRAMES; i++) {
+      const f = syntheticFrame(SIZE, offset + i, changeAll);
+      const t0 = performance.now();
+      flushSync(() => show(f));
+      void el.getBoundingClientRect().height;
+      out.push(performance.now() - t0);
+      // Let the browser paint between frames, as playback would.
+      await nextFrame();
+    }
+    return out;
+  };
+  // Warm up: the first mount and the JIT.
+  await timed(true, 0);
+  const allChangedMs = await timed(true, 1000);
+  const playbackMs = await timed(false, 2000);
+  const rafIntervalMs: number[] = [];
+  let last = await nextFrame();
+  for (let i = 0; i < FRAMES; i++) {
+    flushSync(() => show(syntheticFrame(SIZE, 3000 + i, false)));
+    const t = await nextFrame();
+    rafIntervalMs.push(t - last);
+    last = t;
+  }
+  const result: RenderBenchResult = {
+    size: SIZE,
+    frames: FRAMES,
+    allChangedMs,
+    playbackMs,
+    rafIntervalMs,
+  };
+  (globalThis as { __slabscopeBench?: RenderBenchResult }).__slabscopeBench =
+    result;
+  client.dispose();
+}

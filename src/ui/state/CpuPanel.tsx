@@ -30,11 +30,11 @@ export function CpuPanel({
       <div className="badges" data-testid={`cpu-${c.id}-badges`}>
         {!c.online && (
           <span className="badge" data-kind="offline">
-            ⏻ offline
+            ✕ offline
           </span>
         )}
         <span className="badge" data-kind={c.lock ? "lock" : "idle"}>
-          {c.lock ? `🔒 lock: ${c.lock}` : "lock free"}
+          {c.lock ? `■ lock: ${c.lock}` : "lock free"}
         </span>
         {c.irqsOff && (
           <span className="badge" data-kind="irqs-off">
@@ -43,12 +43,12 @@ export function CpuPanel({
         )}
         {c.preemptCount > 0 && (
           <span className="badge" data-kind="preempt-off">
-            ⏸ preempt off ({c.preemptCount})
+            ‖ preempt off ({c.preemptCount})
           </span>
         )}
         {c.migrateDisable > 0 && (
           <span className="badge" data-kind="migrate-off">
-            ⚓ migrate off ({c.migrateDisable})
+            ⇥ migrate off ({c.migrateDisable})
           </span>
         )}
       </div>

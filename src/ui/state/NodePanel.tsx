@@ -24,7 +24,7 @@ export function NodePanel({
       <h3>Node {n.id}</h3>
       <div className="badges">
         <span className="badge" data-kind={n.listLock ? "lock" : "idle"}>
-          {n.listLock ? `🔒 list_lock: ${n.listLock}` : "list_lock free"}
+          {n.listLock ? `■ list_lock: ${n.listLock}` : "list_lock free"}
         </span>
       </div>
       <dl>

@@ -65,6 +65,8 @@ function draw(
   hl: Set<number>,
   active: number | null,
 ) {
+  // No Path2D, no canvas drawing worth doing (jsdom): the DOM still carries every slot.
+  if (typeof Path2D === "undefined") return;
   const box = slabBox(s.objects);
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== box.width * dpr) canvas.width = box.width * dpr;

@@ -107,10 +107,10 @@ if (json) {
   if (rb?.render) {
     const r = rb.render;
     console.log(
-      `render (${r.size}, ${r.frames} frames, Chromium ${r.chromium})`,
+      `render (${r.size}, ${r.frames} frames, Chromium ${r.chromium}, load average ${r.loadAvg} on ${r.cores} cores)`,
     );
     console.log(
-      `every slab changed: p50 ${r.frameMsP50} ms  p95 ${r.frameMsP95} ms (budget p95 <= 16 ms: ${r.frameMsP95 <= 16 ? "met" : "NOT met"})`,
+      `every slab changed: p50 ${r.frameMsP50} ms  p95 ${r.frameMsP95} ms, of which style and layout p95 ${r.layoutMsP95} ms (budget p95 <= 16 ms: ${r.frameMsP95 <= 16 ? "met" : "NOT met"})`,
     );
     console.log(
       `playback (two slabs change per frame): p95 ${r.playbackMsP95} ms; animation-frame interval p95 ${r.rafIntervalMsP95} ms`,

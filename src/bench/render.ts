@@ -10,6 +10,7 @@
 import { chromium } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -27,11 +28,16 @@ export interface RenderBench {
   render: {
     frameMsP95: number;
     frameMsP50: number;
+    /** The style and layout part of frameMs (p95). */
+    layoutMsP95: number;
     playbackMsP95: number;
     rafIntervalMsP95: number;
     frames: number;
     size: string;
     chromium: string;
+    /** The machine's 1-minute load average and cores while it ran: wall times stretch with load. */
+    loadAvg: number;
+    cores: number;
   } | null;
   skipped: string | null;
 }
@@ -152,11 +158,14 @@ export async function benchRender(): Promise<RenderBench> {
         render: {
           frameMsP95: round(p(r.allChangedMs, 0.95)),
           frameMsP50: round(p(r.allChangedMs, 0.5)),
+          layoutMsP95: round(p(r.layoutMs, 0.95)),
           playbackMsP95: round(p(r.playbackMs, 0.95)),
           rafIntervalMsP95: round(p(r.rafIntervalMs, 0.95)),
           frames: r.frames,
           size: `${r.size.cpus} cpus × ${r.size.slabs} slabs × ${r.size.objects} objects`,
           chromium: browser.version(),
+          loadAvg: round(loadavg()[0]!),
+          cores: availableParallelism(),
         },
       };
     } finally {

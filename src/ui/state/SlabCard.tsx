@@ -26,7 +26,7 @@ import {
   slabBox,
   ARC,
 } from "./slabGeometry";
-import { CANVAS_LOOK, slotLook, slotToken } from "./slotLook";
+import { CANVAS_LOOK, slotLook, slotToken, type SlotLook } from "./slotLook";
 
 export interface SlabCardProps {
   slab: SlabView;
@@ -91,39 +91,60 @@ function draw(
     }
   }
   ctx.setLineDash([]);
+  s.slots.forEach((v, i) => {
+    const { x, y } = cellAt(i);
+    ctx.drawImage(sprite(slotLook(v), dpr, text), x, y, CELL, CELL);
+    // The outline says what stands out: highlight, then the last step's change, then focus.
+    const ring = hl.has(i)
+      ? { colour: "#d55e00", width: 3.5 }
+      : changed.has(i)
+        ? { colour: "#cc79a7", width: 3 }
+        : active === i
+          ? { colour: text, width: 3 }
+          : null;
+    if (ring) {
+      ctx.beginPath();
+      ctx.roundRect(x + 0.5, y + 0.5, CELL - 1, CELL - 1, 3);
+      ctx.strokeStyle = ring.colour;
+      ctx.lineWidth = ring.width;
+      ctx.stroke();
+    }
+  });
+}
+
+/**
+ * Each kind of cell (colour, glyph) is drawn once into a small canvas and copied from there:
+ * drawing text is the slow part of a canvas frame, and a slab has few distinct cells.
+ */
+const sprites = new Map<string, HTMLCanvasElement>();
+
+function sprite(l: SlotLook, dpr: number, text: string): HTMLCanvasElement {
+  const key = `${l.cls}|${l.glyph}|${dpr}|${text}`;
+  let c = sprites.get(key);
+  if (c) return c;
+  c = document.createElement("canvas");
+  c.width = c.height = Math.ceil(CELL * dpr);
+  const ctx = c.getContext("2d")!;
+  ctx.scale(dpr, dpr);
+  const look = CANVAS_LOOK[l.cls] ?? { fill: null, ink: null };
+  ctx.beginPath();
+  ctx.roundRect(0.5, 0.5, CELL - 1, CELL - 1, 3);
+  if (look.fill) {
+    ctx.fillStyle = look.fill;
+    ctx.fill();
+  } else ctx.setLineDash([3, 2]);
+  ctx.strokeStyle = "#616161";
+  ctx.lineWidth = 1;
+  ctx.stroke();
   ctx.font = "11px ui-monospace, 'DejaVu Sans Mono', monospace";
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  s.slots.forEach((v, i) => {
-    const l = slotLook(v);
-    const look = CANVAS_LOOK[l.cls] ?? { fill: null, ink: null };
-    const { x, y } = cellAt(i);
-    ctx.beginPath();
-    ctx.roundRect(x + 0.5, y + 0.5, CELL - 1, CELL - 1, 3);
-    if (look.fill) {
-      ctx.fillStyle = look.fill;
-      ctx.fill();
-    }
-    // The outline says what stands out: highlight, then the last step's change, then focus.
-    if (hl.has(i)) {
-      ctx.strokeStyle = "#d55e00";
-      ctx.lineWidth = 3.5;
-    } else if (changed.has(i)) {
-      ctx.strokeStyle = "#cc79a7";
-      ctx.lineWidth = 3;
-    } else if (active === i) {
-      ctx.strokeStyle = text;
-      ctx.lineWidth = 3;
-    } else {
-      ctx.strokeStyle = "#616161";
-      ctx.lineWidth = 1;
-      if (!look.fill) ctx.setLineDash([3, 2]);
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = look.ink ?? text;
-    ctx.fillText(l.glyph, x + CELL / 2, y + CELL / 2 + 1);
-  });
+  ctx.fillStyle = look.ink ?? text;
+  ctx.fillText(l.glyph, CELL / 2, CELL / 2 + 1);
+  // Slot names are few, but keep the cache bounded all the same.
+  if (sprites.size > 512) sprites.clear();
+  sprites.set(key, c);
+  return c;
 }
 
 function SlabCardImpl(p: SlabCardProps) {

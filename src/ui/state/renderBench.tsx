@@ -37,14 +37,18 @@ export async function runRenderBench(el: HTMLElement): Promise<void> {
         </main>
       </SessionProvider>,
     );
+  const layoutMs: number[] = [];
   const timed = async (changeAll: boolean, offset: number) => {
     const out: number[] = [];
     for (let i = 0; i < FRAMES; i++) {
       const f = syntheticFrame(SIZE, offset + i, changeAll);
       const t0 = performance.now();
       flushSync(() => show(f));
+      const t1 = performance.now();
       void el.getBoundingClientRect().height;
-      out.push(performance.now() - t0);
+      const t2 = performance.now();
+      out.push(t2 - t0);
+      if (changeAll) layoutMs.push(t2 - t1);
       // Let the browser paint between frames, as playback would.
       await nextFrame();
     }
@@ -53,6 +57,7 @@ export async function runRenderBench(el: HTMLElement): Promise<void> {
   // Warm up: the first mount and the JIT.
   await timed(true, 0);
   const allChangedMs = await timed(true, 1000);
+  layoutMs.splice(0, FRAMES);
   const playbackMs = await timed(false, 2000);
   const rafIntervalMs: number[] = [];
   let last = await nextFrame();
@@ -66,6 +71,7 @@ export async function runRenderBench(el: HTMLElement): Promise<void> {
     size: SIZE,
     frames: FRAMES,
     allChangedMs,
+    layoutMs,
     playbackMs,
     rafIntervalMs,
   };

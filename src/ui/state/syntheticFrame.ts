@@ -17,6 +17,8 @@ export interface RenderBenchResult {
   frames: number;
   /** Commit + style + layout per frame, every slab changing each frame. */
   allChangedMs: number[];
+  /** The style and layout part of `allChangedMs`. */
+  layoutMs: number[];
   /** The same when two slabs change per frame, as in playback. */
   playbackMs: number[];
   /** Intervals between animation frames, rendering a new frame on each (playback). */

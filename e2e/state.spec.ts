@@ -16,6 +16,15 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
   await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
+/** Scrubs near `step`, then steps with the keyboard to land on it exactly. */
+async function goTo(app: AppPage, step: number): Promise<void> {
+  await app.clickLane(step);
+  let { step: at } = await app.position();
+  for (; at < step; at++) await app.press("ArrowRight");
+  for (; at > step; at--) await app.press("ArrowLeft");
+  await app.expectStep(step);
+}
+
 const chain = (xs: string[]) => (xs.length ? xs.join(" → ") : "NULL");
 
 async function expectState(page: Page, f: Frame): Promise<void> {
@@ -187,4 +196,49 @@ test("hovering and focusing a slab or an object shows its history", async ({
   await expect(history.locator("li")).toHaveCount(want2.entries.length);
   await page.keyboard.press("Escape");
   await expect(history).toHaveCount(0);
+});
+
+test("library scenarios: an offline CPU, RT locks and lost slabs match the engine", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  for (const id of [
+    "tour-cpu-offline-flush",
+    "r0-1-rt-free-steals-partial",
+    "r18-missing-tid-bump",
+  ]) {
+    await page
+      .getByRole("combobox", { name: "scenario" })
+      .selectOption(`library:${id}`);
+    await app.waitIdle();
+    const tl = new Timeline(libraryEntry(id)!.scenario);
+    for (const target of [
+      Math.floor(tl.total / 3),
+      Math.floor((2 * tl.total) / 3),
+    ]) {
+      await app.clickLane(target);
+      const { step } = await app.position();
+      await expectState(page, tl.frame(step));
+    }
+    await app.press("End");
+    await app.expectStep(tl.total);
+    const end = tl.frame(tl.total);
+    await expectState(page, end);
+    if (id === "tour-cpu-offline-flush") {
+      // While the CPU is offline its panel says so.
+      let at = -1;
+      for (let i = 0; i <= tl.total && at < 0; i++)
+        if (tl.frame(i).cpus.some((c) => !c.online)) at = i;
+      expect(at).toBeGreaterThan(0);
+      await goTo(app, at);
+      const f = tl.frame(at);
+      await expectState(page, f);
+      const off = f.cpus.find((c) => !c.online)!;
+      await expect(page.getByTestId(`cpu-${off.id}-badges`)).toContainText(
+        "offline",
+      );
+    }
+    await shot(page, testInfo, `state-${id}`);
+  }
 });

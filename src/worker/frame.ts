@@ -236,7 +236,7 @@ export function buildView(
           inuse: p.inuse,
           objects: p.objects,
           freelist: chain(m, p.freelist),
-          where: place.kind === "unlisted" ? "in flight" : describePage(place),
+          where: describePage(place),
           node: p.node,
           firstObj: first,
           slots: Array.from({ length: p.objects }, (_, i) =>

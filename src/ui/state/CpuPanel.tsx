@@ -10,10 +10,13 @@ export function CpuPanel({
   cpu: c,
   changed,
   highlight,
+  slabIds,
 }: {
   cpu: CpuView;
   changed: boolean;
   highlight: { slabs: Set<number>; objects: Set<number> };
+  /** Pages that are slabs now: any other page a pointer names is freed memory. */
+  slabIds: Set<number>;
 }) {
   return (
     <section
@@ -64,7 +67,11 @@ export function CpuPanel({
           {c.page === null ? (
             "NULL"
           ) : (
-            <PageChip id={c.page} hl={highlight.slabs.has(c.page)} />
+            <PageChip
+              id={c.page}
+              hl={highlight.slabs.has(c.page)}
+              stale={!slabIds.has(c.page)}
+            />
           )}
         </dd>
         <dt>c-&gt;freelist</dt>
@@ -84,7 +91,11 @@ export function CpuPanel({
               {c.partial.map((p, i) => (
                 <span key={p}>
                   {i > 0 && " → "}
-                  <PageChip id={p} hl={highlight.slabs.has(p)} />
+                  <PageChip
+                    id={p}
+                    hl={highlight.slabs.has(p)}
+                    stale={!slabIds.has(p)}
+                  />
                 </span>
               ))}{" "}
               <span

@@ -10,10 +10,12 @@ export function NodePanel({
   node: n,
   changed,
   hl,
+  slabIds,
 }: {
   node: NodeView;
   changed: boolean;
   hl: Set<number>;
+  slabIds: Set<number>;
 }) {
   return (
     <section
@@ -35,7 +37,7 @@ export function NodePanel({
             : n.partial.map((p, i) => (
                 <span key={p}>
                   {i > 0 && " → "}
-                  <PageChip id={p} hl={hl.has(p)} />
+                  <PageChip id={p} hl={hl.has(p)} stale={!slabIds.has(p)} />
                 </span>
               ))}
         </dd>

@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { libraryEntry } from "../../scenarios/library";
 import { defaultScenario } from "../../scenarios/library/default";
 import { historyOf, type HistoryRef } from "../../worker/history";
 import { Timeline } from "../../worker/timeline";
@@ -53,6 +54,20 @@ describe("StatePanels", () => {
     const chip = screen.getByTestId("cpu-1-partial").querySelector(".chip")!;
     expect(chip.textContent).toBe("P0");
     expect(chip.className).toMatch(/\bhl\b/);
+  });
+
+  it("flags a cpu or list pointer to a page that is no longer a slab (R0-1)", () => {
+    const r01 = new Timeline(
+      libraryEntry("r0-1-rt-free-steals-partial")!.scenario,
+    );
+    const f = r01.frame(r01.total);
+    const page = f.cpus[0]!.page!;
+    expect(f.slabs.some((s) => s.id === page)).toBe(false);
+    render(<StatePanels frame={f} highlight={null} />);
+    const chip = screen.getByTestId("cpu-0-page").querySelector(".chip")!;
+    expect(chip.className).toMatch(/\bstale\b/);
+    const partial = screen.getByTestId("cpu-0-partial").querySelector(".chip")!;
+    expect(partial.className).not.toMatch(/\bstale\b/);
   });
 
   it("shows an offline CPU as offline", () => {

@@ -151,6 +151,7 @@ export function StatePanels({
   }, [highlight]);
 
   const changedSlabs = new Set(ch.slabs);
+  const slabIds = new Set(frame.slabs.map((s) => s.id));
   return (
     <div className="state" ref={root}>
       <div className="state-cpus">
@@ -160,6 +161,7 @@ export function StatePanels({
             cpu={c}
             changed={ch.cpus.includes(c.id)}
             highlight={hl}
+            slabIds={slabIds}
           />
         ))}
       </div>
@@ -170,6 +172,7 @@ export function StatePanels({
             node={n}
             changed={ch.nodes.includes(n.id)}
             hl={hl.slabs}
+            slabIds={slabIds}
           />
         ))}
         <PagePool pool={frame.pagePool} changed={ch.pagePool} />

@@ -1,7 +1,25 @@
 /** Small inline pieces the panels share: a page chip and an object chain. */
 
-export function PageChip({ id, hl }: { id: number; hl: boolean }) {
-  return <span className={hl ? "chip page hl" : "chip page"}>P{id}</span>;
+/** A page id; `stale` when the page is no longer a slab (a pointer into freed memory). */
+export function PageChip({
+  id,
+  hl,
+  stale = false,
+}: {
+  id: number;
+  hl: boolean;
+  stale?: boolean;
+}) {
+  return (
+    <span
+      className={["chip page", hl && "hl", stale && "stale"]
+        .filter(Boolean)
+        .join(" ")}
+      title={stale ? `P${id} is not a slab any more` : undefined}
+    >
+      P{id}
+    </span>
+  );
 }
 
 /** A freelist chain as text chips joined by arrows, or NULL. */

@@ -242,3 +242,28 @@ test("library scenarios: an offline CPU, RT locks and lost slabs match the engin
     await shot(page, testInfo, `state-${id}`);
   }
 });
+
+test("at 1024 px wide the state view fits without scrolling sideways", async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  const app = new AppPage(page);
+  await app.goto();
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r0-1b-stale-partial-drain");
+  await app.waitIdle();
+  await app.press("End");
+  const tl = new Timeline(libraryEntry("r0-1b-stale-partial-drain")!.scenario);
+  await expectState(page, tl.frame(tl.total));
+  const overflow = await page.evaluate(() => {
+    // Browser globals, typed loosely: this file is checked against Node's lib.
+    const g = globalThis as unknown as {
+      document: { documentElement: { scrollWidth: number } };
+      innerWidth: number;
+    };
+    return g.document.documentElement.scrollWidth - g.innerWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, testInfo, "state-1024");
+});

@@ -15,7 +15,8 @@ import { FrameView } from "../FrameView";
 import "../app.css";
 import {
   syntheticFrame,
-  type RenderBenchResult,
+  type BenchApi,
+  type BenchPhase,
   type SyntheticSize,
 } from "./syntheticFrame";
 
@@ -54,28 +55,32 @@ export async function runRenderBench(el: HTMLElement): Promise<void> {
     }
     return out;
   };
-  // Warm up: the first mount and the JIT.
-  await timed(true, 0);
-  const allChangedMs = await timed(true, 1000);
-  layoutMs.splice(0, FRAMES);
-  const playbackMs = await timed(false, 2000);
-  const rafIntervalMs: number[] = [];
-  let last = await nextFrame();
-  for (let i = 0; i < FRAMES; i++) {
-    flushSync(() => show(syntheticFrame(SIZE, 3000 + i, false)));
-    const t = await nextFrame();
-    rafIntervalMs.push(t - last);
-    last = t;
-  }
-  const result: RenderBenchResult = {
+  const raf = async (offset: number) => {
+    const out: number[] = [];
+    let last = await nextFrame();
+    for (let i = 0; i < FRAMES; i++) {
+      flushSync(() => show(syntheticFrame(SIZE, offset + i, false)));
+      const t = await nextFrame();
+      out.push(t - last);
+      last = t;
+    }
+    return out;
+  };
+  // Phases the runner calls one by one, so it can read the main thread's CPU time around each.
+  const phases: Record<BenchPhase, () => Promise<number[]>> = {
+    // The first mount and the JIT.
+    warmUp: () => timed(true, 0),
+    allChanged: async () => {
+      layoutMs.length = 0;
+      return timed(true, 1000);
+    },
+    layout: async () => [...layoutMs],
+    playback: () => timed(false, 2000),
+    rafInterval: () => raf(3000),
+  };
+  (globalThis as { __slabscopeBench?: BenchApi }).__slabscopeBench = {
     size: SIZE,
     frames: FRAMES,
-    allChangedMs,
-    layoutMs,
-    playbackMs,
-    rafIntervalMs,
+    run: (phase) => phases[phase](),
   };
-  (globalThis as { __slabscopeBench?: RenderBenchResult }).__slabscopeBench =
-    result;
-  client.dispose();
 }

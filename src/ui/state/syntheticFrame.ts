@@ -11,18 +11,24 @@ export interface SyntheticSize {
   objects: number;
 }
 
-/** What the benchmark page leaves on `window.__slabscopeBench`. */
-export interface RenderBenchResult {
+/** The benchmark page's phases (see renderBench.tsx); each answers one time per frame, in ms. */
+export type BenchPhase =
+  /** The first mount and the JIT; not reported. */
+  | "warmUp"
+  /** Commit + style + layout per frame, every slab changing each frame. */
+  | "allChanged"
+  /** The style and layout part of the last `allChanged`. */
+  | "layout"
+  /** The same as `allChanged` when two slabs change per frame, as in playback. */
+  | "playback"
+  /** Intervals between animation frames, rendering a new frame on each (includes paint). */
+  | "rafInterval";
+
+/** What the benchmark page puts on `window.__slabscopeBench`. */
+export interface BenchApi {
   size: SyntheticSize;
   frames: number;
-  /** Commit + style + layout per frame, every slab changing each frame. */
-  allChangedMs: number[];
-  /** The style and layout part of `allChangedMs`. */
-  layoutMs: number[];
-  /** The same when two slabs change per frame, as in playback. */
-  playbackMs: number[];
-  /** Intervals between animation frames, rendering a new frame on each (playback). */
-  rafIntervalMs: number[];
+  run(phase: BenchPhase): Promise<number[]>;
 }
 
 function lcg(seed: number) {

@@ -3,7 +3,8 @@
  * of 4 CPUs × 64 slabs × 16 objects. For each frame it times React's commit plus the style and
  * layout the browser does for it (flushSync, then a forced layout), and, separately, the
  * interval between animation frames while a new frame is rendered on every one (which includes
- * paint). The results land on `window.__slabscopeBench` for src/bench/render.ts to read.
+ * paint). `window.__slabscopeBench.run(phase)` runs one phase at a time, so src/bench/render.ts
+ * can read the main thread's CPU time around each.
  */
 import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";

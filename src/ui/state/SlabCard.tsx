@@ -22,7 +22,7 @@ import {
   COLS,
   GAP,
   cellAt,
-  freelistArrows,
+  traceArrows,
   slabBox,
   ARC,
 } from "./slabGeometry";
@@ -65,7 +65,7 @@ function draw(
   hl: Set<number>,
   active: number | null,
 ) {
-  // No Path2D, no canvas drawing worth doing (jsdom): the DOM still carries every slot.
+  // No Path2D means no real canvas (jsdom): the DOM still carries every slot.
   if (typeof Path2D === "undefined") return;
   const box = slabBox(s.objects);
   const dpr = window.devicePixelRatio || 1;
@@ -85,10 +85,12 @@ function draw(
     ctx.strokeStyle = colour;
     ctx.fillStyle = colour;
     ctx.setLineDash(above ? [] : [3, 2]);
-    for (const a of freelistArrows(order, above)) {
-      ctx.stroke(new Path2D(a.d));
-      ctx.fill(new Path2D(a.head));
-    }
+    // All curves of one chain in one path and one stroke, the heads in another.
+    const heads = new Path2D();
+    ctx.beginPath();
+    traceArrows(order, above, ctx, heads);
+    ctx.stroke();
+    ctx.fill(heads);
   }
   ctx.setLineDash([]);
   s.slots.forEach((v, i) => {

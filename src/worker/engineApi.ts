@@ -10,7 +10,7 @@ import type {
   Opened,
   ScenarioInfo,
 } from "./protocol";
-import { historyOf } from "./history";
+import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
 
 /**
@@ -21,6 +21,8 @@ import { Timeline } from "./timeline";
 export function createEngineApi(where: EngineLocation): EngineApi {
   let timeline: Timeline | null = null;
   let testing = false;
+  // Histories of the current trace; replaced whenever the trace changes.
+  let histories: HistoryCache = new Map();
 
   const loaded = (): Timeline => {
     if (!timeline) throw new Error("no scenario is loaded");
@@ -28,6 +30,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   };
   const open = (s: Scenario): Opened => {
     timeline = new Timeline(s);
+    histories = new Map();
     const cursor = Math.min(s.cursor ?? 0, timeline.total);
     return {
       scenario: info(s, cursor),
@@ -79,6 +82,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       const tl = loaded();
       const r = tl.fork(step, actor, cpu);
       if (!r.ok) return r;
+      histories = new Map();
       return {
         ok: true,
         timeline: tl.summary(),
@@ -86,12 +90,13 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       };
     },
     async history(ref, upTo) {
-      return historyOf(loaded(), ref, upTo);
+      return historyOf(loaded(), ref, upTo, histories);
     },
     async undo() {
       const tl = loaded();
       const at = tl.undo();
       if (at === null) return null;
+      histories = new Map();
       return {
         scenario: info(tl.session.scenario, at),
         timeline: tl.summary(),

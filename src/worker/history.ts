@@ -52,19 +52,20 @@ function placeText(m: Machine, ref: HistoryRef): string {
   return describeSlot(placeOfObject(m, ref.id), page.id);
 }
 
-export function historyOf(
-  tl: Timeline,
-  ref: HistoryRef,
-  upTo: number,
-): HistoryReply {
+/**
+ * Whole-trace histories by target, for one trace: a hover at another cursor only filters. The
+ * owner makes a new one whenever the trace changes (load, fork, undo).
+ */
+export type HistoryCache = Map<string, HistoryEntry[]>;
+
+/** Every move of `ref` over the whole trace, uncapped. */
+function fullHistory(tl: Timeline, ref: HistoryRef): HistoryEntry[] {
   const m0 = tl.initial();
-  const label = ref.kind === "slab" ? `P${ref.id}` : fmtObj(m0, ref.id);
   const entries: HistoryEntry[] = [
     { step: 0, actor: null, fn: "", line: "", place: placeText(m0, ref) },
   ];
-  let omitted = 0;
   let last = entries[0]!.place;
-  tl.replay(upTo, (m, ev) => {
+  tl.replay(tl.total, (m, ev) => {
     const place = placeText(m, ref);
     if (place === last) return;
     last = place;
@@ -75,11 +76,28 @@ export function historyOf(
       line: ev.line,
       place,
     });
-    if (entries.length > HISTORY_MAX) {
-      // Keep where it started, drop the oldest move after it.
-      entries.splice(1, 1);
-      omitted++;
-    }
   });
+  return entries;
+}
+
+export function historyOf(
+  tl: Timeline,
+  ref: HistoryRef,
+  upTo: number,
+  cache: HistoryCache = new Map(),
+): HistoryReply {
+  const key = `${ref.kind}:${ref.id}`;
+  let all = cache.get(key);
+  if (!all) {
+    all = fullHistory(tl, ref);
+    cache.set(key, all);
+  }
+  const label =
+    ref.kind === "slab" ? `P${ref.id}` : fmtObj(tl.initial(), ref.id);
+  const upToHere = all.filter((e) => e.step <= upTo);
+  // Keep where it started and the latest moves.
+  const omitted = Math.max(0, upToHere.length - HISTORY_MAX);
+  const entries =
+    omitted > 0 ? [upToHere[0]!, ...upToHere.slice(omitted + 1)] : upToHere;
   return { ref, label, entries, omitted };
 }

@@ -3,6 +3,7 @@ import { libraryEntry } from "../scenarios/library";
 import { defaultScenario } from "../scenarios/library/default";
 import type { Scenario } from "../engine";
 import type { Frame } from "./frame";
+import { createEngineApi } from "./engineApi";
 import { historyOf } from "./history";
 import { describePage, describeSlot } from "./places";
 import { Timeline } from "./timeline";
@@ -196,4 +197,28 @@ describe("history", () => {
       );
     },
   );
+});
+
+describe("history through the engine API", () => {
+  it("answers from the current trace after a fork and an undo", async () => {
+    const api = createEngineApi("in-thread");
+    const opened = await api.loadDefault();
+    const ref = { kind: "slab", id: 0 } as const;
+    const total = opened.timeline.total;
+    const before = await api.history(ref, total);
+    expect(before).toEqual(
+      historyOf(new Timeline(defaultScenario), ref, total),
+    );
+    // Cursor 10, someone other than the scheduled actor takes the step.
+    const at = await api.seek(10);
+    const other = at.enabled.find((c) => !c.scheduled)!;
+    const forked = await api.fork(10, other.actor, other.cpu);
+    if (!forked.ok) throw new Error(forked.message);
+    const tl = new Timeline(defaultScenario);
+    expect(tl.fork(10, other.actor, other.cpu).ok).toBe(true);
+    const after = await api.history(ref, forked.timeline.total);
+    expect(after).toEqual(historyOf(tl, ref, tl.total));
+    await api.undo();
+    expect(await api.history(ref, total)).toEqual(before);
+  });
 });

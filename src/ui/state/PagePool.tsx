@@ -2,7 +2,9 @@
  * The page allocator's pool: free pages (the next one handed out first) and pages reused by
  * another user, which is how a freed slab page comes back as something else (R1's ABA).
  */
+import { useContext } from "react";
 import type { PagePoolView } from "../../worker/frame";
+import { TargetContext } from "./chips";
 
 export function PagePool({
   pool,
@@ -11,6 +13,7 @@ export function PagePool({
   pool: PagePoolView;
   changed: boolean;
 }) {
+  const onTarget = useContext(TargetContext);
   // The allocator hands out the most recently freed page: the end of `free`.
   const free = [...pool.free].reverse();
   return (
@@ -32,7 +35,13 @@ export function PagePool({
           {free.length === 0
             ? "none"
             : free.map((p) => (
-                <span key={p} className="chip page free">
+                <span
+                  key={p}
+                  className="chip page free"
+                  onMouseEnter={(e) =>
+                    onTarget({ kind: "slab", id: p }, e.currentTarget)
+                  }
+                >
                   P{p}
                 </span>
               ))}
@@ -42,7 +51,13 @@ export function PagePool({
           {pool.reused.length === 0
             ? "none"
             : pool.reused.map((r) => (
-                <span key={r.page} className="chip page reused">
+                <span
+                  key={r.page}
+                  className="chip page reused"
+                  onMouseEnter={(e) =>
+                    onTarget({ kind: "slab", id: r.page }, e.currentTarget)
+                  }
+                >
                   P{r.page}
                   {r.slot ? ` as ${r.slot}` : ""}
                 </span>

@@ -106,6 +106,33 @@ describe("StatePanels", () => {
     window.removeEventListener("keydown", onWindowKey);
   });
 
+  it("hovering a page or object chip in a panel shows its history", async () => {
+    const fetchHistory = vi.fn(async (ref: HistoryRef, upTo: number) =>
+      historyOf(tl, ref, upTo),
+    );
+    render(
+      <StatePanels frame={end} highlight={null} fetchHistory={fetchHistory} />,
+    );
+    const chip = screen.getByTestId("cpu-1-partial").querySelector(".chip")!;
+    fireEvent.mouseEnter(chip);
+    const popover = await screen.findByTestId("history");
+    await vi.waitFor(() =>
+      expect(fetchHistory).toHaveBeenCalledWith(
+        { kind: "slab", id: 0 },
+        end.step,
+      ),
+    );
+    await vi.waitFor(() => expect(popover.textContent).toContain("P0"));
+    const obj = screen.getByTestId("cpu-0-freelist").querySelector(".chip")!;
+    fireEvent.mouseEnter(obj);
+    await vi.waitFor(() =>
+      expect(fetchHistory).toHaveBeenLastCalledWith(
+        { kind: "object", id: end.cpus[0]!.freelistRefs[0] },
+        end.step,
+      ),
+    );
+  });
+
   it("draws each slot's place in data-slots and the changed ones", () => {
     const f = tl.frame(20);
     render(<StatePanels frame={f} highlight={null} />);

@@ -18,6 +18,7 @@ import {
 import type { Frame, SlabView } from "../../worker/frame";
 import type { HistoryRef, HistoryReply } from "../../worker/protocol";
 import type { Highlight } from "../../store/store";
+import { TargetContext } from "./chips";
 import { CpuPanel } from "./CpuPanel";
 import { HistoryPopover } from "./HistoryPopover";
 import { NodePanel } from "./NodePanel";
@@ -153,83 +154,86 @@ export function StatePanels({
   const changedSlabs = new Set(ch.slabs);
   const slabIds = new Set(frame.slabs.map((s) => s.id));
   return (
-    <div className="state" ref={root}>
-      <div className="state-cpus">
-        {frame.cpus.map((c) => (
-          <CpuPanel
-            key={c.id}
-            cpu={c}
-            changed={ch.cpus.includes(c.id)}
-            highlight={hl}
-            slabIds={slabIds}
-          />
-        ))}
-      </div>
-      <div className="state-row">
-        {frame.nodes.map((n) => (
-          <NodePanel
-            key={n.id}
-            node={n}
-            changed={ch.nodes.includes(n.id)}
-            hl={hl.slabs}
-            slabIds={slabIds}
-          />
-        ))}
-        <PagePool pool={frame.pagePool} changed={ch.pagePool} />
-      </div>
-      <section className="slabs-view" aria-label="slabs">
-        <h3>
-          Slabs <span className="totals">{frame.slabs.length} slab pages</span>
-        </h3>
-        <ul className="legend-slots" aria-label="legend">
-          {LEGEND.map((l) => (
-            <li key={l.look.cls}>
-              <span className={`cell-key ${l.look.cls}`}>{l.look.glyph}</span>{" "}
-              {l.text}
-            </li>
+    <TargetContext value={onTarget}>
+      <div
+        className="state"
+        ref={root}
+        onMouseLeave={() => setTarget((t) => (t?.pinned ? t : null))}
+      >
+        <div className="state-cpus">
+          {frame.cpus.map((c) => (
+            <CpuPanel
+              key={c.id}
+              cpu={c}
+              changed={ch.cpus.includes(c.id)}
+              highlight={hl}
+              slabIds={slabIds}
+            />
           ))}
-          <li>
-            <span className="arrow-key arrow-page">⌒</span> page-&gt;freelist
-            order · <span className="arrow-key arrow-cpu">⌣</span>{" "}
-            c-&gt;freelist order
-          </li>
-        </ul>
-        <ul
-          className="slab-list"
-          data-testid="slabs"
-          onMouseLeave={() => setTarget((t) => (t?.pinned ? t : null))}
-        >
-          {frame.slabs.map((s) => {
-            const changedSlots = bySlab(ch.objects, s);
-            const hlSlots = bySlab(hl.objects, s);
-            const changed = changedSlabs.has(s.id);
-            const isHl = hl.slabs.has(s.id);
-            const act = active && active.slab === s.id ? active.slot : null;
-            return (
-              <SlabCard
-                key={s.id}
-                slab={s}
-                changed={changed}
-                changedSlots={changedSlots}
-                highlighted={isHl}
-                highlightedSlots={hlSlots}
-                activeSlot={act}
-                onTarget={onTarget}
-                onKey={stableKey}
-                sig={`${JSON.stringify(s)}|${changed}|${changedSlots.join()}|${isHl}|${hlSlots.join()}|${act}`}
-              />
-            );
-          })}
-        </ul>
-      </section>
-      {target && fetchHistory && (
-        <HistoryPopover
-          target={target}
-          step={frame.step}
-          fetchHistory={fetchHistory}
-          onClose={() => setTarget(null)}
-        />
-      )}
-    </div>
+        </div>
+        <div className="state-row">
+          {frame.nodes.map((n) => (
+            <NodePanel
+              key={n.id}
+              node={n}
+              changed={ch.nodes.includes(n.id)}
+              hl={hl.slabs}
+              slabIds={slabIds}
+            />
+          ))}
+          <PagePool pool={frame.pagePool} changed={ch.pagePool} />
+        </div>
+        <section className="slabs-view" aria-label="slabs">
+          <h3>
+            Slabs{" "}
+            <span className="totals">{frame.slabs.length} slab pages</span>
+          </h3>
+          <ul className="legend-slots" aria-label="legend">
+            {LEGEND.map((l) => (
+              <li key={l.look.cls}>
+                <span className={`cell-key ${l.look.cls}`}>{l.look.glyph}</span>{" "}
+                {l.text}
+              </li>
+            ))}
+            <li>
+              <span className="arrow-key arrow-page">⌒</span> page-&gt;freelist
+              order · <span className="arrow-key arrow-cpu">⌣</span>{" "}
+              c-&gt;freelist order
+            </li>
+          </ul>
+          <ul className="slab-list" data-testid="slabs">
+            {frame.slabs.map((s) => {
+              const changedSlots = bySlab(ch.objects, s);
+              const hlSlots = bySlab(hl.objects, s);
+              const changed = changedSlabs.has(s.id);
+              const isHl = hl.slabs.has(s.id);
+              const act = active && active.slab === s.id ? active.slot : null;
+              return (
+                <SlabCard
+                  key={s.id}
+                  slab={s}
+                  changed={changed}
+                  changedSlots={changedSlots}
+                  highlighted={isHl}
+                  highlightedSlots={hlSlots}
+                  activeSlot={act}
+                  onTarget={onTarget}
+                  onKey={stableKey}
+                  sig={`${JSON.stringify(s)}|${changed}|${changedSlots.join()}|${isHl}|${hlSlots.join()}|${act}`}
+                />
+              );
+            })}
+          </ul>
+        </section>
+        {target && fetchHistory && (
+          <HistoryPopover
+            target={target}
+            step={frame.step}
+            fetchHistory={fetchHistory}
+            onClose={() => setTarget(null)}
+          />
+        )}
+      </div>
+    </TargetContext>
   );
 }

@@ -12,21 +12,31 @@ import { createEngineClient } from "./worker/client";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
+const params = new URLSearchParams(location.search);
 
-// Created here, not in a component: StrictMode runs useMemo/useState initialisers twice in
-// development, which would start two workers.
-const testing = new URLSearchParams(location.search).get("testing") === "1";
-const client = createEngineClient();
-const store = createAppStore();
-const session = new Session({ client, store, testing });
-installIdleSignal({ client, store, root });
-if (testing) installTestHooks(session);
-void session.start();
-// After start: a link in the fragment opens once the engine is up (the calls run in order).
-installLinkSync(session);
+if (params.get("bench") === "render") {
+  // The render benchmark (npm run bench): synthetic frames, no engine, no app around them.
+  void import("./ui/state/renderBench").then((b) => b.runRenderBench(root));
+} else {
+  startApp(root);
+}
 
-createRoot(root).render(
-  <StrictMode>
-    <App session={session} />
-  </StrictMode>,
-);
+function startApp(root: HTMLElement) {
+  // Created here, not in a component: StrictMode runs useMemo/useState initialisers twice in
+  // development, which would start two workers.
+  const testing = params.get("testing") === "1";
+  const client = createEngineClient();
+  const store = createAppStore();
+  const session = new Session({ client, store, testing });
+  installIdleSignal({ client, store, root });
+  if (testing) installTestHooks(session);
+  void session.start();
+  // After start: a link in the fragment opens once the engine is up (the calls run in order).
+  installLinkSync(session);
+
+  createRoot(root).render(
+    <StrictMode>
+      <App session={session} />
+    </StrictMode>,
+  );
+}

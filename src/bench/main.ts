@@ -3,11 +3,14 @@
  * Engine throughput: micro-steps per second with the after-step checks on and off, for a busy
  * scenario at 1, 2, 4 and 8 CPUs (each CPU runs two tasks allocating and freeing, plus an IRQ).
  * Timeline: seek time, frame size and trace memory (./timeline.ts).
+ * Render: one frame of the state view in Chromium, and the app's gzipped JavaScript
+ * (./render.ts); `--no-render` leaves it out.
  */
 import { performance } from "node:perf_hooks";
 import { runSession, start } from "../engine";
 import { busyScenario } from "./scenarios";
 import { benchShare, SHARE_ORIGIN } from "./share";
+import { benchRender, type RenderBench } from "./render";
 import { benchTimeline } from "./timeline";
 
 /**
@@ -42,6 +45,16 @@ for (const cpus of [1, 2, 4, 8])
 const four = rows.find((r) => r.cpus === 4)!;
 const tl = await benchTimeline();
 const share = benchShare();
+let rb: RenderBench | null = null;
+let rbError: string | null = null;
+if (!process.argv.includes("--no-render")) {
+  try {
+    rb = await benchRender();
+  } catch (e) {
+    rbError = e instanceof Error ? e.message : String(e);
+  }
+}
+const renderSkipped = rbError ?? rb?.skipped ?? (rb ? null : "--no-render");
 if (json) {
   const out: Record<string, unknown> = {
     "engine.stepsPerSecChecksOn": four.on,
@@ -53,6 +66,13 @@ if (json) {
     "timeline.detail": tl,
     "share.maxUrlChars": share.maxUrlChars,
     "share.detail": share,
+    "render.frameMsP95": rb?.render?.frameMsP95 ?? null,
+    "render.frameCpuMsMean": rb?.render?.frameCpuMsMean ?? null,
+    "render.playbackMsP95": rb?.render?.playbackMsP95 ?? null,
+    "render.detail": rb?.render ?? null,
+    "render.skipped": renderSkipped,
+    "bundle.jsGzKB": rb?.jsGzKB ?? null,
+    "bundle.entryGzKB": rb?.entryGzKB ?? null,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -91,4 +111,20 @@ if (json) {
   console.log(
     `share links of the library: longest ${share.maxUrlChars} characters (${longest.id}), as ${SHARE_ORIGIN}#s=1... (budget <= 2000: ${share.maxUrlChars <= 2000 ? "met" : "NOT met"})`,
   );
+  if (rb)
+    console.log(
+      `bundle: JavaScript ${rb.jsGzKB} KB gzipped, entry chunk ${rb.entryGzKB} KB (budget <= 250 KB: ${rb.jsGzKB <= 250 ? "met" : "NOT met"})`,
+    );
+  if (rb?.render) {
+    const r = rb.render;
+    console.log(
+      `render (${r.size}, ${r.frames} frames, Chromium ${r.chromium}, load average ${r.loadAvg} on ${r.cores} cores)`,
+    );
+    console.log(
+      `every slab changed: p50 ${r.frameMsP50} ms  p95 ${r.frameMsP95} ms, of which style and layout p95 ${r.layoutMsP95} ms (budget p95 <= 16 ms: ${r.frameMsP95 <= 16 ? "met" : "NOT met"}); main-thread CPU ${r.frameCpuMsMean} ms per frame`,
+    );
+    console.log(
+      `playback (two slabs change per frame): p95 ${r.playbackMsP95} ms, main-thread CPU ${r.playbackCpuMsMean} ms per frame; animation-frame interval p95 ${r.rafIntervalMsP95} ms`,
+    );
+  } else console.log(`render: skipped (${renderSkipped})`);
 }

@@ -11,6 +11,7 @@ import type {
   ScenarioInfo,
 } from "./protocol";
 import { scenarioAsTaken } from "./takenSchedule";
+import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
 
 /**
@@ -21,6 +22,8 @@ import { Timeline } from "./timeline";
 export function createEngineApi(where: EngineLocation): EngineApi {
   let timeline: Timeline | null = null;
   let testing = false;
+  // Histories of the current trace; replaced whenever the trace changes.
+  let histories: HistoryCache = new Map();
 
   const loaded = (): Timeline => {
     if (!timeline) throw new Error("no scenario is loaded");
@@ -28,6 +31,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   };
   const open = (s: Scenario): Opened => {
     timeline = new Timeline(s);
+    histories = new Map();
     const cursor = Math.min(s.cursor ?? 0, timeline.total);
     return {
       scenario: info(s, cursor),
@@ -79,16 +83,21 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       const tl = loaded();
       const r = tl.fork(step, actor, cpu);
       if (!r.ok) return r;
+      histories = new Map();
       return {
         ok: true,
         timeline: tl.summary(),
         frame: tl.frame(Math.min(step + 1, tl.total)),
       };
     },
+    async history(ref, upTo) {
+      return historyOf(loaded(), ref, upTo, histories);
+    },
     async undo() {
       const tl = loaded();
       const at = tl.undo();
       if (at === null) return null;
+      histories = new Map();
       return {
         scenario: info(tl.session.scenario, at),
         timeline: tl.summary(),

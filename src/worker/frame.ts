@@ -11,6 +11,18 @@ import {
   type Machine,
   type StepEvent,
 } from "../engine";
+import {
+  chainRefs,
+  cpuPartialChain,
+  describePage,
+  objectPlaces,
+  pagePlaces,
+  slotOf,
+  type PagePlace,
+  type SlotView,
+} from "./places";
+
+export type { PagePlace, SlotView } from "./places";
 
 export interface CpuView {
   id: number;
@@ -22,6 +34,14 @@ export interface CpuView {
   page: number | null;
   partial: number[];
   lock: string | null;
+  /** `c->freelist` as object refs (the engine's global object numbers), head first. */
+  freelistRefs: number[];
+  /** The running totals in the partial chain's head page (`pages`, `pobjects`), or null. */
+  partialPages: number | null;
+  partialObjects: number | null;
+  /** preempt_count of the contexts on this CPU (task, irq, nmi), and the task's migrate_disable. */
+  preemptCount: number;
+  migrateDisable: number;
 }
 
 export interface SlabView {
@@ -31,6 +51,16 @@ export interface SlabView {
   objects: number;
   freelist: string[];
   where: string;
+  node: number;
+  /** Object ref of slot 0; slot i is `firstObj + i`. */
+  firstObj: number;
+  /** Every object, slot by slot. */
+  slots: SlotView[];
+  /** `page->freelist` order as slot indexes, while the chain stays in this slab. */
+  pageOrder: number[];
+  /** A CPU's `c->freelist` order over this slab's slots, when it points into it. */
+  cpuOrder: number[];
+  place: PagePlace;
 }
 
 export interface NodeView {
@@ -38,6 +68,15 @@ export interface NodeView {
   partial: number[];
   nrPartial: number;
   listLock: string | null;
+  /** Slabs of this node with every object allocated and on no list (SLUB keeps no full list). */
+  full: number[];
+}
+
+/** The page allocator's pool: free pages (the next handed out last) and pages reused as page cache. */
+export interface PagePoolView {
+  total: number;
+  free: number[];
+  reused: { page: number; slot: string | null }[];
 }
 
 export interface ActorView {
@@ -58,6 +97,7 @@ export interface StateView {
   slabs: SlabView[];
   actors: ActorView[];
   stats: Record<string, number>;
+  pagePool: PagePoolView;
 }
 
 /** The micro-step that led to the frame's state (step `step` of the trace, 0-based). */
@@ -94,6 +134,10 @@ export interface Changed {
   slabs: number[];
   nodes: number[];
   actors: string[];
+  /** Object refs whose place changed (free, on which freelist, allocated to whom). */
+  objects: number[];
+  /** The page pool changed (a page taken or given back). */
+  pagePool: boolean;
 }
 
 /** At most this many findings travel in a frame (the newest); `findingsTotal` counts them all. */
@@ -114,18 +158,7 @@ export interface Frame extends StateView {
 }
 
 function chain(m: Machine, head: number | null): string[] {
-  const out: string[] = [];
-  for (
-    let x = head, g = 0;
-    x !== null && x >= 0 && g <= m.cache.objects * m.pages.length;
-    g++
-  ) {
-    out.push(fmtObj(m, x));
-    const p = m.pages[Math.floor(x / m.cache.objects)];
-    if (!p || p.use !== "slab") break;
-    x = p.fp[x % m.cache.objects] ?? null;
-  }
-  return out;
+  return chainRefs(m, head).map((x) => fmtObj(m, x));
 }
 
 function opText(op: Machine["actors"][number]["ops"][number] | undefined) {
@@ -139,25 +172,28 @@ export function buildView(
 ): StateView {
   const name = (id: number | null) =>
     id === null ? null : (m.actors[id]?.name ?? null);
-  const where = new Map<number, string>();
-  m.cpuSlab.forEach((c, i) => {
-    if (c.page !== null) where.set(c.page, `cpu ${i} slab`);
-    for (let x = c.partial, g = 0; x !== null && g < m.pages.length; g++) {
-      where.set(x, `cpu ${i} partial`);
-      x = m.pages[x]?.next ?? null;
+  const places = objectPlaces(m);
+  const pages = pagePlaces(m);
+  const per = m.cache.objects;
+  // Slot indexes of a chain while it stays in page `id` (the first stray pointer ends it).
+  const order = (refs: number[], id: number) => {
+    const out: number[] = [];
+    for (const x of refs) {
+      if (Math.floor(x / per) !== id) break;
+      out.push(x % per);
     }
-  });
-  m.nodes.forEach((n) =>
-    n.partial.forEach((p) => where.set(p, `node ${n.id} partial`)),
-  );
+    return out;
+  };
+  const cpuChains = m.cpuSlab.map((c) => chainRefs(m, c.freelist));
   return {
     cpus: m.cpus.map((c, i) => {
       const cs = m.cpuSlab[i]!;
-      const partial: number[] = [];
-      for (let x = cs.partial, g = 0; x !== null && g < m.pages.length; g++) {
-        partial.push(x);
-        x = m.pages[x]?.next ?? null;
-      }
+      const partial = cpuPartialChain(m, i);
+      const head = partial.length > 0 ? m.pages[partial[0]!] : undefined;
+      const task = c.current === null ? undefined : m.actors[c.current];
+      let preempt = 0;
+      for (const id of [c.current, c.irq, c.nmi])
+        if (id !== null) preempt += m.actors[id]?.preemptCount ?? 0;
       return {
         id: i,
         online: c.online,
@@ -165,11 +201,16 @@ export function buildView(
         context: [name(c.current), name(c.irq), name(c.nmi)].filter(
           (x): x is string => x !== null,
         ),
-        freelist: chain(m, cs.freelist),
+        freelist: cpuChains[i]!.map((x) => fmtObj(m, x)),
         tid: cs.tid,
         page: cs.page,
         partial,
         lock: name(cs.lock),
+        freelistRefs: cpuChains[i]!,
+        partialPages: head ? head.pages : null,
+        partialObjects: head ? head.pobjects : null,
+        preemptCount: preempt,
+        migrateDisable: task?.migrateDisable ?? 0,
       };
     }),
     nodes: m.nodes.map((n) => ({
@@ -177,19 +218,48 @@ export function buildView(
       partial: [...n.partial],
       nrPartial: n.nrPartial,
       listLock: name(n.listLock),
+      full: m.pages
+        .filter((p) => p.node === n.id && pages.get(p.id)?.kind === "full")
+        .map((p) => p.id),
     })),
     slabs: m.pages
       .filter((p) => p.use === "slab")
-      .map((p) => ({
-        id: p.id,
-        frozen: p.frozen,
-        inuse: p.inuse,
-        objects: p.objects,
-        freelist: chain(m, p.freelist),
-        where:
-          where.get(p.id) ??
-          (p.inuse === p.objects ? "full, on no list" : "in flight"),
-      })),
+      .map((p) => {
+        const place = pages.get(p.id)!;
+        const first = p.id * per;
+        const onCpu = cpuChains.find(
+          (ch) => ch.length > 0 && Math.floor(ch[0]! / per) === p.id,
+        );
+        return {
+          id: p.id,
+          frozen: p.frozen,
+          inuse: p.inuse,
+          objects: p.objects,
+          freelist: chain(m, p.freelist),
+          where: describePage(place),
+          node: p.node,
+          firstObj: first,
+          slots: Array.from({ length: p.objects }, (_, i) =>
+            slotOf(places, first + i),
+          ),
+          pageOrder: order(chainRefs(m, p.freelist), p.id),
+          cpuOrder: onCpu ? order(onCpu, p.id) : [],
+          place,
+        };
+      }),
+    pagePool: {
+      total: m.pages.length,
+      free: [...m.freePages],
+      reused: m.pages
+        .filter((p) => p.use === "pagecache")
+        .map((p) => {
+          const pl = pages.get(p.id);
+          return {
+            page: p.id,
+            slot: pl?.kind === "reused" ? pl.slot : null,
+          };
+        }),
+    },
     actors: m.actors
       .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
       .map((a) => ({
@@ -245,11 +315,40 @@ function changedIds<T>(
 }
 
 export function diffViews(before: StateView | null, after: StateView): Changed {
-  if (!before) return { cpus: [], slabs: [], nodes: [], actors: [] };
+  if (!before)
+    return {
+      cpus: [],
+      slabs: [],
+      nodes: [],
+      actors: [],
+      objects: [],
+      pagePool: false,
+    };
   return {
     cpus: changedIds(before.cpus, after.cpus, (c) => c.id) as number[],
     slabs: changedIds(before.slabs, after.slabs, (s) => s.id) as number[],
     nodes: changedIds(before.nodes, after.nodes, (n) => n.id) as number[],
     actors: changedIds(before.actors, after.actors, (a) => a.name) as string[],
+    objects: changedObjects(before.slabs, after.slabs),
+    pagePool:
+      JSON.stringify(before.pagePool) !== JSON.stringify(after.pagePool),
   };
+}
+
+/** Objects whose slot view differs, or that appeared or vanished with their slab. */
+function changedObjects(before: SlabView[], after: SlabView[]): number[] {
+  const old = new Map(before.map((s) => [s.id, s]));
+  const out: number[] = [];
+  for (const s of after) {
+    const b = old.get(s.id);
+    old.delete(s.id);
+    s.slots.forEach((v, i) => {
+      const w = b?.slots[i];
+      if (!w || JSON.stringify(w) !== JSON.stringify(v))
+        out.push(s.firstObj + i);
+    });
+  }
+  for (const s of old.values())
+    s.slots.forEach((_, i) => out.push(s.firstObj + i));
+  return out.sort((a, b) => a - b);
 }

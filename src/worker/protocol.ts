@@ -1,6 +1,7 @@
 import type { Frame } from "./frame";
 import type { CpuSlabLayout, Scenario } from "../engine";
 import type { TimelineSummary } from "./timeline";
+import type { HistoryRef, HistoryReply } from "./history";
 /**
  * The contract between the UI and the engine. The same object is served from the module
  * worker (engine.worker.ts, through comlink) or called in the main thread (the fallback), so:
@@ -34,6 +35,11 @@ export interface EngineApi {
    * round-robin. Answers the new timeline and the frame just after that step.
    */
   fork(step: number, actor: number, cpu: number): Promise<ForkReply>;
+  /**
+   * The history of an object or slab page up to cursor `upTo`: each step that moved it, who took
+   * it and where it went (for the state view's hover and focus popover).
+   */
+  history(ref: HistoryRef, upTo: number): Promise<HistoryReply>;
   /** Takes back the last fork; answers the previous timeline at the fork's cursor, or null. */
   undo(): Promise<Opened | null>;
   /**
@@ -85,6 +91,7 @@ export type ForkReply =
   | { ok: false; message: string };
 
 export type { Frame } from "./frame";
+export type { HistoryRef, HistoryReply, HistoryEntry } from "./history";
 export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
 
 export type EngineLocation = "worker" | "in-thread";

@@ -181,6 +181,8 @@ describe("Timeline seek", () => {
       slabs: [],
       nodes: [],
       actors: [],
+      objects: [],
+      pagePool: false,
     });
     // Step 30 installs the first slab on CPU 0 (see the default scenario's e2e test).
     let seen = false;

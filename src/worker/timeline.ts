@@ -156,6 +156,22 @@ export class Timeline {
     return this.restore(this.clamp(i), false).m;
   }
 
+  /**
+   * Replays the trace from the start up to cursor `upTo` (clamped), calling `visit` after every
+   * step with the machine (mutated in place: read it, do not keep it) and the step's event.
+   */
+  replay(upTo: number, visit: (m: Machine, ev: StepEvent) => void): void {
+    const n = this.clamp(upTo);
+    const m = decodeKeyframe(this.trace.keyframes[0]!, this.shared);
+    for (let j = 0; j < n; j++)
+      visit(m, applyChoice(m, this.session.variant, this.trace.log.choice(j)));
+  }
+
+  /** The machine at cursor 0, a copy the caller owns. */
+  initial(): Machine {
+    return decodeKeyframe(this.trace.keyframes[0]!, this.shared);
+  }
+
   /** The frame at cursor `i` (clamped to the trace). */
   frame(step: number): Frame {
     const i = this.clamp(step);

@@ -1,0 +1,269 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { libraryEntry } from "../src/scenarios/library";
+import { defaultScenario } from "../src/scenarios/library/default";
+import { slotToken } from "../src/ui/state/slotLook";
+import type { Frame } from "../src/worker/frame";
+import { historyOf } from "../src/worker/history";
+import { Timeline } from "../src/worker/timeline";
+import { AppPage } from "./fixtures/app-page";
+
+// The state view against the engine: the spec replays the same scenario in Node to the step the
+// page shows and compares every CPU panel, slab (slot by slot), node list and the page pool.
+
+async function shot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** Scrubs near `step`, then steps with the keyboard to land on it exactly. */
+async function goTo(app: AppPage, step: number): Promise<void> {
+  await app.clickLane(step);
+  let { step: at } = await app.position();
+  for (; at < step; at++) await app.press("ArrowRight");
+  for (; at > step; at--) await app.press("ArrowLeft");
+  await app.expectStep(step);
+}
+
+const chain = (xs: string[]) => (xs.length ? xs.join(" → ") : "NULL");
+
+async function expectState(page: Page, f: Frame): Promise<void> {
+  for (const c of f.cpus) {
+    await expect(page.getByTestId(`cpu-${c.id}-page`)).toHaveText(
+      c.page === null ? "NULL" : `P${c.page}`,
+    );
+    await expect(page.getByTestId(`cpu-${c.id}-freelist`)).toHaveText(
+      chain(c.freelist),
+    );
+    await expect(page.getByTestId(`cpu-${c.id}-tid`)).toHaveText(String(c.tid));
+    await expect(page.getByTestId(`cpu-${c.id}-running`)).toHaveText(
+      c.context.join(" ← ") || "idle",
+    );
+    const partial = page.getByTestId(`cpu-${c.id}-partial`);
+    if (c.partial.length === 0) await expect(partial).toHaveText("NULL");
+    else
+      await expect(partial).toHaveText(
+        `${c.partial.map((p) => `P${p}`).join(" → ")} pages ${c.partialPages} · pobjects ${c.partialObjects}`,
+      );
+    const badges = page.getByTestId(`cpu-${c.id}-badges`);
+    if (c.lock) await expect(badges).toContainText(`lock: ${c.lock}`);
+    else await expect(badges).toContainText("lock free");
+    if (c.irqsOff) await expect(badges).toContainText("irqs off");
+    else await expect(badges).not.toContainText("irqs off");
+    await expect(page.getByTestId(`cpu-${c.id}`)).toHaveClass(
+      c.online ? /\bonline\b/ : /\boffline\b/,
+    );
+  }
+  const slabs = page.getByTestId("slabs").locator("> li");
+  await expect(slabs).toHaveCount(f.slabs.length);
+  for (const s of f.slabs) {
+    const card = page.getByTestId(`slab-${s.id}`);
+    await expect(card).toHaveAttribute(
+      "data-slots",
+      s.slots.map(slotToken).join(" "),
+    );
+    await expect(card).toHaveAttribute("data-frozen", String(s.frozen));
+    await expect(page.getByTestId(`slab-${s.id}-inuse`)).toHaveText(
+      `${s.inuse}/${s.objects}`,
+    );
+    await expect(card).toContainText(s.where);
+  }
+  for (const n of f.nodes) {
+    await expect(page.getByTestId(`node-${n.id}-partial`)).toHaveText(
+      n.partial.length ? n.partial.map((p) => `P${p}`).join(" → ") : "empty",
+    );
+    await expect(page.getByTestId(`node-${n.id}-nr-partial`)).toHaveText(
+      String(n.nrPartial),
+    );
+    await expect(page.getByTestId(`node-${n.id}-full`)).toHaveText(
+      n.full.length ? n.full.map((p) => `P${p}`).join(" ") : "none",
+    );
+  }
+  const free = [...f.pagePool.free].reverse();
+  await expect(page.getByTestId("page-pool-free")).toHaveText(
+    free.length ? free.map((p) => `P${p}`).join("") : "none",
+  );
+  await expect(page.getByTestId("page-pool-reused")).toHaveText(
+    f.pagePool.reused.length
+      ? f.pagePool.reused
+          .map((r) => `P${r.page}${r.slot ? ` as ${r.slot}` : ""}`)
+          .join("")
+      : "none",
+  );
+}
+
+test("the state view shows the engine's state at every step it is scrubbed to", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const tl = new Timeline(defaultScenario);
+  await expectState(page, tl.frame(0));
+  // Across the trace: the slow path, the IRQ's allocation, B's frees that freeze P0 on CPU 1.
+  for (const target of [30, 64, 110]) {
+    await app.clickLane(target);
+    const { step } = await app.position();
+    await expectState(page, tl.frame(step));
+  }
+  await app.press("End");
+  await app.expectStep(tl.total);
+  await expectState(page, tl.frame(tl.total));
+  // The end: P0 frozen on CPU 1's partial list with objects free on its freelist.
+  const end = tl.frame(tl.total);
+  expect(end.cpus[1]!.partial.length).toBeGreaterThan(0);
+  await expect(page.getByTestId("cpu-1-partial")).toContainText("pobjects");
+  await shot(page, testInfo, "state-default-end");
+
+  // Keyboard stepping keeps it in step with the engine, and marks what the step changed.
+  await app.press("Home");
+  for (let i = 1; i <= 20; i++) await app.press("ArrowRight");
+  await app.expectStep(20);
+  const f20 = tl.frame(20);
+  await expectState(page, f20);
+  for (const s of f20.slabs) {
+    const slots = f20.changed.objects
+      .filter((r) => r >= s.firstObj && r < s.firstObj + s.objects)
+      .map((r) => r - s.firstObj);
+    await expect(page.getByTestId(`slab-${s.id}`)).toHaveAttribute(
+      "data-changed-slots",
+      slots.join(" "),
+    );
+  }
+});
+
+test("a reused slab page shows in the page pool (R1 on v5.14)", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r1-put-cpu-partial-stale-page");
+  await app.waitIdle();
+  const tl = new Timeline(
+    libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
+  );
+  await app.press("End");
+  const { step } = await app.position();
+  expect(step).toBe(tl.total);
+  await expectState(page, tl.frame(step));
+  // Somewhere in the race a freed slab page is reused as page cache: find it and show it.
+  let reusedAt = -1;
+  for (let i = 0; i <= tl.total && reusedAt < 0; i++)
+    if (tl.frame(i).pagePool.reused.length > 0) reusedAt = i;
+  expect(reusedAt).toBeGreaterThan(0);
+  await app.press("Home");
+  await app.clickLane(reusedAt);
+  const at = (await app.position()).step;
+  await expectState(page, tl.frame(at));
+  await shot(page, testInfo, "state-r1");
+});
+
+test("hovering and focusing a slab or an object shows its history", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const tl = new Timeline(defaultScenario);
+  await app.press("End");
+  const { step } = await app.position();
+
+  // Hover object #1 of P0: the popover lists the steps that moved it, as the engine says.
+  const canvas = page.getByTestId("slab-0").locator("canvas");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  // Slot 1 sits at x = 3 + 21 + 9 (cell centre), y = 14 + 9 (see slabGeometry.ts).
+  await page.mouse.move(box.x + 33, box.y + 23);
+  const history = page.getByTestId("history");
+  const want = historyOf(tl, { kind: "object", id: 1 }, step);
+  await expect(history).toContainText(want.label);
+  await expect(history.locator("li")).toHaveCount(want.entries.length);
+  for (const [i, e] of want.entries.entries())
+    await expect(history.locator("li").nth(i)).toContainText(`step ${e.step}`);
+  await shot(page, testInfo, "state-history-hover");
+
+  // Keyboard: focus the card, pick object #2 with the arrows (the timeline does not move), Enter.
+  await page.mouse.move(0, 0);
+  await page.getByTestId("slab-0").focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Enter");
+  await app.waitIdle();
+  await app.expectStep(step);
+  const want2 = historyOf(tl, { kind: "object", id: 2 }, step);
+  await expect(history).toContainText(want2.label);
+  await expect(history.locator("li")).toHaveCount(want2.entries.length);
+  await page.keyboard.press("Escape");
+  await expect(history).toHaveCount(0);
+});
+
+test("library scenarios: an offline CPU, RT locks and lost slabs match the engine", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  for (const id of [
+    "tour-cpu-offline-flush",
+    "r0-1-rt-free-steals-partial",
+    "r18-missing-tid-bump",
+  ]) {
+    await page
+      .getByRole("combobox", { name: "scenario" })
+      .selectOption(`library:${id}`);
+    await app.waitIdle();
+    const tl = new Timeline(libraryEntry(id)!.scenario);
+    for (const target of [
+      Math.floor(tl.total / 3),
+      Math.floor((2 * tl.total) / 3),
+    ]) {
+      await app.clickLane(target);
+      const { step } = await app.position();
+      await expectState(page, tl.frame(step));
+    }
+    await app.press("End");
+    await app.expectStep(tl.total);
+    const end = tl.frame(tl.total);
+    await expectState(page, end);
+    if (id === "tour-cpu-offline-flush") {
+      // While the CPU is offline its panel says so.
+      let at = -1;
+      for (let i = 0; i <= tl.total && at < 0; i++)
+        if (tl.frame(i).cpus.some((c) => !c.online)) at = i;
+      expect(at).toBeGreaterThan(0);
+      await goTo(app, at);
+      const f = tl.frame(at);
+      await expectState(page, f);
+      const off = f.cpus.find((c) => !c.online)!;
+      await expect(page.getByTestId(`cpu-${off.id}-badges`)).toContainText(
+        "offline",
+      );
+    }
+    await shot(page, testInfo, `state-${id}`);
+  }
+});
+
+test("at 1024 px wide the state view fits without scrolling sideways", async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  const app = new AppPage(page);
+  await app.goto();
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r0-1b-stale-partial-drain");
+  await app.waitIdle();
+  await app.press("End");
+  const tl = new Timeline(libraryEntry("r0-1b-stale-partial-drain")!.scenario);
+  await expectState(page, tl.frame(tl.total));
+  const overflow = await page.evaluate(() => {
+    // Browser globals, typed loosely: this file is checked against Node's lib.
+    const g = globalThis as unknown as {
+      document: { documentElement: { scrollWidth: number } };
+      innerWidth: number;
+    };
+    return g.document.documentElement.scrollWidth - g.innerWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  await shot(page, testInfo, "state-1024");
+});

@@ -1,0 +1,69 @@
+/**
+ * The page allocator's pool: free pages (the next one handed out first) and pages reused by
+ * another user, which is how a freed slab page comes back as something else (R1's ABA).
+ */
+import { useContext } from "react";
+import type { PagePoolView } from "../../worker/frame";
+import { TargetContext } from "./chips";
+
+export function PagePool({
+  pool,
+  changed,
+}: {
+  pool: PagePoolView;
+  changed: boolean;
+}) {
+  const onTarget = useContext(TargetContext);
+  // The allocator hands out the most recently freed page: the end of `free`.
+  const free = [...pool.free].reverse();
+  return (
+    <section
+      className={changed ? "pool changed" : "pool"}
+      data-testid="page-pool"
+      aria-label="page pool"
+    >
+      <h3>
+        Page pool{" "}
+        <span className="totals">
+          {pool.free.length} free · {pool.reused.length} reused · {pool.total}{" "}
+          pages
+        </span>
+      </h3>
+      <dl>
+        <dt>free</dt>
+        <dd data-testid="page-pool-free">
+          {free.length === 0
+            ? "none"
+            : free.map((p) => (
+                <span
+                  key={p}
+                  className="chip page free"
+                  onMouseEnter={(e) =>
+                    onTarget({ kind: "slab", id: p }, e.currentTarget)
+                  }
+                >
+                  P{p}
+                </span>
+              ))}
+        </dd>
+        <dt>reused</dt>
+        <dd data-testid="page-pool-reused">
+          {pool.reused.length === 0
+            ? "none"
+            : pool.reused.map((r) => (
+                <span
+                  key={r.page}
+                  className="chip page reused"
+                  onMouseEnter={(e) =>
+                    onTarget({ kind: "slab", id: r.page }, e.currentTarget)
+                  }
+                >
+                  P{r.page}
+                  {r.slot ? ` as ${r.slot}` : ""}
+                </span>
+              ))}
+        </dd>
+      </dl>
+    </section>
+  );
+}

@@ -42,6 +42,37 @@ export interface CpuView {
   /** preempt_count of the contexts on this CPU (task, irq, nmi), and the task's migrate_disable. */
   preemptCount: number;
   migrateDisable: number;
+  /** This CPU's percpu array cache (RFC v3), when the cache opted in. */
+  pca: PcaView | null;
+}
+
+/** `struct slub_percpu_array`: its trylocked lock's holder, `used` of `count`, the objects. */
+export interface PcaView {
+  lock: string | null;
+  count: number;
+  used: number;
+  /** Bottom first: the next allocation pops the last. */
+  objects: string[];
+  refs: number[];
+}
+
+/** What kmalloc_nolock() / kfree_nolock() add (May 2025 series), when a scenario uses them. */
+export interface NolockView {
+  /** The kmalloc size classes; `modelled` is the scenario's cache, drawn object by object. */
+  buckets: {
+    name: string;
+    size: number;
+    modelled: boolean;
+    allocated: number;
+  }[];
+  /** `s->defer_free_objects`, newest (the llist head) first. */
+  deferred: string[];
+  deferredRefs: number[];
+  cmpxchgDouble: boolean;
+  /** The CPU that last wrote the deferred list's cache line, and per CPU how often it took it. */
+  deferLine: { cpu: number | null; transfers: number[] };
+  /** `page->_refcount` of the pages the nolock page path and the compaction scanner touched. */
+  pageRefs: { page: number; refcount: number }[];
 }
 
 export interface SlabView {
@@ -98,6 +129,7 @@ export interface StateView {
   actors: ActorView[];
   stats: Record<string, number>;
   pagePool: PagePoolView;
+  nolock: NolockView | null;
 }
 
 /** The micro-step that led to the frame's state (step `step` of the trace, 0-based). */
@@ -138,6 +170,8 @@ export interface Changed {
   objects: number[];
   /** The page pool changed (a page taken or given back). */
   pagePool: boolean;
+  /** kmalloc_nolock's state changed (buckets, deferred list, page refcounts). */
+  nolock: boolean;
 }
 
 /** At most this many findings travel in a frame (the newest); `findingsTotal` counts them all. */
@@ -211,6 +245,7 @@ export function buildView(
         partialObjects: head ? head.pobjects : null,
         preemptCount: preempt,
         migrateDisable: task?.migrateDisable ?? 0,
+        pca: pcaView(m, i, name),
       };
     }),
     nodes: m.nodes.map((n) => ({
@@ -260,6 +295,7 @@ export function buildView(
           };
         }),
     },
+    nolock: nolockView(m),
     actors: m.actors
       .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
       .map((a) => ({
@@ -276,6 +312,43 @@ export function buildView(
         waiting: a.wait ? a.wait.kind : null,
       })),
     stats: totalStats(m),
+  };
+}
+
+function pcaView(
+  m: Machine,
+  cpu: number,
+  name: (id: number | null) => string | null,
+): PcaView | null {
+  const arr = m.pca?.[cpu];
+  if (!arr) return null;
+  return {
+    lock: name(arr.lock),
+    count: arr.count,
+    used: arr.used,
+    objects: arr.objects.map((x) => fmtObj(m, x)),
+    refs: [...arr.objects],
+  };
+}
+
+function nolockView(m: Machine): NolockView | null {
+  const n = m.nolock;
+  if (!n) return null;
+  return {
+    buckets: n.buckets.map((b) => ({
+      name: b.name,
+      size: b.size,
+      modelled: b.modelled,
+      allocated: b.allocated,
+    })),
+    deferred: n.deferFreeObjects.map((x) => fmtObj(m, x)),
+    deferredRefs: [...n.deferFreeObjects],
+    cmpxchgDouble: n.cmpxchgDouble,
+    deferLine: { cpu: n.deferLine.cpu, transfers: [...n.deferLine.transfers] },
+    // An entry of an earlier life of the page (its `gen`) no longer says anything.
+    pageRefs: n.pageRefs
+      .filter((r) => m.pages[r.page]?.gen === r.gen)
+      .map((r) => ({ page: r.page, refcount: r.refcount })),
   };
 }
 
@@ -323,6 +396,7 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
       actors: [],
       objects: [],
       pagePool: false,
+      nolock: false,
     };
   return {
     cpus: changedIds(before.cpus, after.cpus, (c) => c.id) as number[],
@@ -332,6 +406,7 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
     objects: changedObjects(before.slabs, after.slabs),
     pagePool:
       JSON.stringify(before.pagePool) !== JSON.stringify(after.pagePool),
+    nolock: JSON.stringify(before.nolock) !== JSON.stringify(after.nolock),
   };
 }
 

@@ -8,7 +8,8 @@
  *
  * Read-only over the Machine; chains are walked with a bound so a corrupted (cyclic) freelist
  * cannot hang the view. An object reached twice keeps the first place found, in this order:
- * cpu freelists, page freelists, actor chains, slots, actors in flight.
+ * cpu freelists, page freelists, actor chains, percpu arrays, the deferred list, slots, actors
+ * in flight.
  */
 import type { Machine, ObjRef } from "../engine";
 
@@ -20,6 +21,10 @@ export type SlotView =
   | { kind: "cpuFree"; cpu: number }
   /** On a freelist detached from its slab and held by an actor. */
   | { kind: "chain"; actor: string }
+  /** Cached in CPU `cpu`'s percpu array (RFC v3): allocated as far as its slab knows. */
+  | { kind: "pca"; cpu: number }
+  /** On kfree_nolock's deferred list (`s->defer_free_objects`), waiting for the next drain. */
+  | { kind: "deferred" }
   /** Allocated: `owner` is the slot holding it, or the actor it is in flight in; null if lost. */
   | { kind: "allocated"; owner: string | null; inFlight: boolean };
 
@@ -85,6 +90,11 @@ export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
       }
     }
   }
+  m.pca?.forEach((arr, cpu) => {
+    for (const x of arr.objects) put(x, { kind: "pca", cpu });
+  });
+  for (const x of m.nolock?.deferFreeObjects ?? [])
+    put(x, { kind: "deferred" });
   for (const [slot, refs] of Object.entries(m.slots)) {
     // A pointer kept after free is stored as -(obj + 2): it no longer owns the object.
     for (const x of refs)
@@ -147,6 +157,10 @@ export function describeSlot(v: SlotView, page: number): string {
       return `free on cpu ${v.cpu}'s c->freelist`;
     case "chain":
       return `free on a freelist ${v.actor} holds`;
+    case "pca":
+      return `cached in cpu ${v.cpu}'s percpu array`;
+    case "deferred":
+      return "on kfree_nolock's deferred list";
     case "allocated":
       if (v.owner === null) return "allocated, held by nobody";
       return v.inFlight
@@ -193,6 +207,9 @@ export function placeOfObject(m: Machine, x: ObjRef): SlotView {
       }
     }
   }
+  const pcaCpu = m.pca?.findIndex((arr) => arr.objects.includes(x)) ?? -1;
+  if (pcaCpu >= 0) return { kind: "pca", cpu: pcaCpu };
+  if (m.nolock?.deferFreeObjects.includes(x)) return { kind: "deferred" };
   for (const [slot, refs] of Object.entries(m.slots))
     if (refs.includes(x))
       return { kind: "allocated", owner: slot, inFlight: false };

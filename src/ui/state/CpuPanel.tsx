@@ -2,8 +2,10 @@
  * One `struct kmem_cache_cpu` and its CPU: who runs there, the lock holder and the irq, preempt
  * and migrate state as badges, `tid`, the `c->freelist` chain, the cpu slab, and the per-CPU
  * partial list with the head's `pages` / `pobjects` totals. An offline CPU is greyed and says so.
+ * With the percpu array cache (RFC v3, 2023) the CPU's array shows too: its fill, its lock's
+ * holder and the cached objects, top (the next one popped) last.
  */
-import type { CpuView } from "../../worker/frame";
+import type { CpuView, PcaView } from "../../worker/frame";
 import { Chain, PageChip } from "./chips";
 
 export function CpuPanel({
@@ -107,7 +109,39 @@ export function CpuPanel({
             </>
           )}
         </dd>
+        {c.pca && (
+          <>
+            <dt>array cache</dt>
+            <dd data-testid={`cpu-${c.id}-pca`}>
+              <PcaRow pca={c.pca} hl={highlight.objects} />
+            </dd>
+          </>
+        )}
       </dl>
     </section>
+  );
+}
+
+/** One slub_percpu_array: a fill meter (`used` / `count`), the lock, then the objects. */
+function PcaRow({ pca, hl }: { pca: PcaView; hl: Set<number> }) {
+  return (
+    <>
+      <span className="pca-fill" data-testid="pca-fill">
+        <meter
+          min={0}
+          max={pca.count}
+          value={pca.used}
+          aria-label={`array cache: ${pca.used} of ${pca.count} used`}
+        />{" "}
+        used {pca.used} / count {pca.count}
+      </span>{" "}
+      <span className="badge" data-kind={pca.lock ? "lock" : "idle"}>
+        {pca.lock ? `■ locked by ${pca.lock}` : "unlocked"}
+      </span>
+      <div className="pca-objects">
+        <Chain items={pca.objects} refs={pca.refs} hl={hl} sep=" | " />
+        {pca.objects.length > 0 && <span className="totals"> ← top</span>}
+      </div>
+    </>
   );
 }

@@ -22,6 +22,7 @@ import { TargetContext } from "./chips";
 import { CpuPanel } from "./CpuPanel";
 import { HistoryPopover } from "./HistoryPopover";
 import { NodePanel } from "./NodePanel";
+import { NolockPanel } from "./NolockPanel";
 import { PagePool } from "./PagePool";
 import { SlabCard } from "./SlabCard";
 import { LEGEND } from "./slotLook";
@@ -182,6 +183,14 @@ export function StatePanels({
             />
           ))}
           <PagePool pool={frame.pagePool} changed={ch.pagePool} />
+          {frame.nolock && (
+            <NolockPanel
+              nolock={frame.nolock}
+              cpus={frame.cpus}
+              changed={ch.nolock}
+              hl={hl.objects}
+            />
+          )}
         </div>
         <section className="slabs-view" aria-label="slabs">
           <h3>
@@ -189,7 +198,12 @@ export function StatePanels({
             <span className="totals">{frame.slabs.length} slab pages</span>
           </h3>
           <ul className="legend-slots" aria-label="legend">
-            {LEGEND.map((l) => (
+            {LEGEND.filter(
+              (l) =>
+                (l.look.cls !== "slot-pca" ||
+                  frame.cpus.some((c) => c.pca !== null)) &&
+                (l.look.cls !== "slot-deferred" || frame.nolock !== null),
+            ).map((l) => (
               <li key={l.look.cls}>
                 <span className={`cell-key ${l.look.cls}`}>{l.look.glyph}</span>{" "}
                 {l.text}

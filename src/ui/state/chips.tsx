@@ -34,15 +34,17 @@ export function PageChip({
   );
 }
 
-/** A freelist chain as text chips joined by arrows, or NULL. */
+/** A freelist chain as text chips joined by arrows (or `sep`), or NULL. */
 export function Chain({
   items,
   refs,
   hl,
+  sep = " → ",
 }: {
   items: string[];
   refs: number[];
   hl: Set<number>;
+  sep?: string;
 }) {
   const onTarget = useContext(TargetContext);
   if (items.length === 0) return <>NULL</>;
@@ -50,7 +52,7 @@ export function Chain({
     <>
       {items.map((t, i) => (
         <span key={i}>
-          {i > 0 && " → "}
+          {i > 0 && sep}
           <span
             className={hl.has(refs[i]!) ? "chip obj hl" : "chip obj"}
             onMouseEnter={(e) =>

@@ -22,6 +22,8 @@ export const CANVAS_LOOK: Record<
   "slot-used": { fill: "#0072b2", ink: "#fff" },
   "slot-flight": { fill: "#e69f00", ink: "#000" },
   "slot-lost": { fill: "#d55e00", ink: "#fff" },
+  "slot-pca": { fill: "#009e73", ink: "#fff" },
+  "slot-deferred": { fill: "#999999", ink: "#000" },
 };
 
 export function slotLook(v: SlotView): SlotLook {
@@ -40,6 +42,18 @@ export function slotLook(v: SlotView): SlotLook {
         glyph: "h",
         words: `on a freelist ${v.actor} holds`,
       };
+    case "pca":
+      return {
+        cls: "slot-pca",
+        glyph: "a",
+        words: `cached in cpu ${v.cpu}'s percpu array`,
+      };
+    case "deferred":
+      return {
+        cls: "slot-deferred",
+        glyph: "d",
+        words: "on kfree_nolock's deferred list",
+      };
     case "allocated":
       if (v.owner === null)
         return {
@@ -57,7 +71,10 @@ export function slotLook(v: SlotView): SlotLook {
   }
 }
 
-/** A slot as one token for `data-slots`: `free`, `cpuFree:0`, `chain:A`, `allocated:a`, `inFlight:A`. */
+/**
+ * A slot as one token for `data-slots`: `free`, `cpuFree:0`, `chain:A`, `pca:0`, `deferred`,
+ * `allocated:a`, `inFlight:A`.
+ */
 export function slotToken(v: SlotView): string {
   switch (v.kind) {
     case "free":
@@ -66,12 +83,16 @@ export function slotToken(v: SlotView): string {
       return `cpuFree:${v.cpu}`;
     case "chain":
       return `chain:${v.actor}`;
+    case "pca":
+      return `pca:${v.cpu}`;
+    case "deferred":
+      return "deferred";
     case "allocated":
       return `${v.inFlight ? "inFlight" : "allocated"}:${v.owner ?? ""}`;
   }
 }
 
-/** The legend: one example of each kind. */
+/** The legend: one example of each kind (the last two only where the mechanism is in use). */
 export const LEGEND: { look: SlotLook; text: string }[] = [
   { look: slotLook({ kind: "free" }), text: "free on the slab's freelist" },
   {
@@ -93,5 +114,13 @@ export const LEGEND: { look: SlotLook; text: string }[] = [
   {
     look: slotLook({ kind: "allocated", owner: null, inFlight: false }),
     text: "allocated, held by nobody (leaked)",
+  },
+  {
+    look: slotLook({ kind: "pca", cpu: 0 }),
+    text: "cached in a CPU's percpu array",
+  },
+  {
+    look: slotLook({ kind: "deferred" }),
+    text: "on kfree_nolock's deferred list",
   },
 ];

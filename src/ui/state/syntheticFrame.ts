@@ -118,6 +118,7 @@ export function syntheticFrame(
       lock: (step + c) % 4 === 0 ? "task" : null,
       preemptCount: (step + c) % 2,
       migrateDisable: 0,
+      pca: null,
     })),
     nodes: [
       {
@@ -136,6 +137,7 @@ export function syntheticFrame(
       free: Array.from({ length: 16 }, (_, i) => n + i),
       reused: [],
     },
+    nolock: null,
     changed: {
       cpus: [step % cpus],
       slabs: changed,
@@ -143,6 +145,7 @@ export function syntheticFrame(
       actors: [],
       objects: changed.slice(0, 2).map((id) => id * objects + (step % objects)),
       pagePool: false,
+      nolock: false,
     },
     enabled: [],
     findings: [],

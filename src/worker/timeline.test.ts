@@ -183,6 +183,7 @@ describe("Timeline seek", () => {
       actors: [],
       objects: [],
       pagePool: false,
+      nolock: false,
     });
     // Step 30 installs the first slab on CPU 0 (see the default scenario's e2e test).
     let seen = false;

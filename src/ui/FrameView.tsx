@@ -1,4 +1,3 @@
-import { useAppStore } from "../store/react";
 import type { Frame } from "../worker/protocol";
 
 const cls = (...names: (string | false)[]) =>
@@ -6,7 +5,6 @@ const cls = (...names: (string | false)[]) =>
 
 /** The state at the cursor: CPUs, slabs, node lists, actors, findings. Changed parts are marked. */
 export function FrameView({ frame }: { frame: Frame }) {
-  const selected = useAppStore((s) => s.selection.actor);
   const ch = frame.changed;
   return (
     <div className="frame">
@@ -68,48 +66,6 @@ export function FrameView({ frame }: { frame: Frame }) {
             {n.nrPartial})
           </p>
         ))}
-      </div>
-      <div className="actors">
-        <h3>Actors</h3>
-        <ul data-testid="actors">
-          {frame.actors.map((a) => (
-            <li
-              key={a.name}
-              className={cls(
-                ch.actors.includes(a.name) && "changed",
-                selected === a.name && "selected",
-              )}
-            >
-              <strong>{a.name}</strong> ({a.kind}, cpu {a.cpu}){" "}
-              {a.status === "done" ? "done" : a.op}
-              {a.waiting && ` · waits (${a.waiting})`}
-              {a.stack.length > 0 && (
-                <code>
-                  {a.stack.at(-1)!.fn}: {a.stack.at(-1)!.line}
-                </code>
-              )}
-            </li>
-          ))}
-        </ul>
-      </div>
-      <div className="findings" data-testid="findings">
-        <h3>Findings</h3>
-        {frame.findingsTotal === 0 ? (
-          <p>none</p>
-        ) : (
-          <ul>
-            {frame.findingsTotal > frame.findings.length && (
-              <li>
-                … {frame.findingsTotal - frame.findings.length} earlier findings
-              </li>
-            )}
-            {frame.findings.map((f, i) => (
-              <li key={i}>
-                step {f.step} · {f.code} · {f.actor ?? ""}: {f.message}
-              </li>
-            ))}
-          </ul>
-        )}
       </div>
     </div>
   );

@@ -118,7 +118,33 @@ export const COMMANDS: readonly Command[] = [
     enabled: (s) => (s.timeline.summary?.undoDepth ?? 0) > 0,
     run: (session) => void session.undo(),
   },
+  {
+    id: "compare",
+    label: (s) => (s.panes.compare ? "Close compare" : "Compare with fix"),
+    title: "Compare mode: the same schedule on the fixed kernel, side by side",
+    keys: ["c", "C"],
+    keyHelp: "C",
+    enabled: (s) => s.panes.compare !== null || canCompare(s),
+    run: (session) => void session.toggleCompare(),
+  },
+  {
+    id: "help",
+    label: "? Keys",
+    title: "Show the keyboard shortcuts",
+    keys: ["?"],
+    keyHelp: "?",
+    enabled: () => true,
+    run: (session) =>
+      session.store.getState().setHelp(!session.store.getState().panes.help),
+  },
 ];
+
+/** A library race with a fix, loaded on its own kernel: compare mode can replay it on the fix. */
+export function canCompare(s: AppState): boolean {
+  const m = /^library:(.+)$/.exec(s.source);
+  if (!m || m[1]!.endsWith(":fixed")) return false;
+  return s.library.some((e) => e.id === m[1] && e.hasFix);
+}
 
 export function commandFor(key: string): Command | undefined {
   return COMMANDS.find((c) => c.keys.includes(key));

@@ -11,6 +11,7 @@ import {
   type Machine,
   type StepEvent,
 } from "../engine";
+import type { ActorCode } from "./panes";
 
 export interface CpuView {
   id: number;
@@ -109,6 +110,8 @@ export interface Frame extends StateView {
   findings: Finding[];
   findingsTotal: number;
   narration: string | null;
+  /** Each actor's call stack with positions, for the code pane (see panes.ts). */
+  code: ActorCode[];
   /** At the end of the trace: why it stops there. */
   stop: { reason: string; message: string | null } | null;
 }

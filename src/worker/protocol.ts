@@ -1,5 +1,6 @@
 import type { Frame } from "./frame";
-import type { CpuSlabLayout } from "../engine";
+import type { CpuSlabLayout, KernelConfig } from "../engine";
+import type { Listings } from "./panes";
 import type { TimelineSummary } from "./timeline";
 /**
  * The contract between the UI and the engine. The same object is served from the module
@@ -36,6 +37,15 @@ export interface EngineApi {
   fork(step: number, actor: number, cpu: number): Promise<ForkReply>;
   /** Takes back the last fork; answers the previous timeline at the fork's cursor, or null. */
   undo(): Promise<Opened | null>;
+  /**
+   * Compare mode: replays the loaded library race's schedule on its fixed kernel, in a second
+   * timeline; answers it at `step` (clamped to its trace). Refused unless a race with a fix is
+   * loaded on its own kernel. Loading another scenario closes it.
+   */
+  openCompare(step: number): Promise<CompareReply>;
+  /** The fixed kernel's frame at `step` (clamped), or null when compare mode is closed. */
+  compareSeek(step: number): Promise<Frame | null>;
+  closeCompare(): Promise<void>;
   /** Turns on the test-only methods below (the app does so only with `?testing=1`). */
   setTesting(on: boolean): Promise<void>;
   /**
@@ -62,6 +72,10 @@ export interface ScenarioInfo {
   kernel: string;
   /** struct kmem_cache_cpu as this kernel and config lay it out (R9: {freelist, tid} alignment). */
   layout: CpuSlabLayout;
+  /** The kernel configuration, for the badges. */
+  config: KernelConfig;
+  /** The paraphrased kernel lines of every function of this variant, for the code pane. */
+  listings: Listings;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */
   cursor: number;
 }
@@ -75,12 +89,16 @@ export interface Opened {
 export type LoadReply =
   ({ ok: true } & Opened) | { ok: false; errors: string[] };
 
+export type CompareReply =
+  ({ ok: true } & Opened) | { ok: false; message: string };
+
 export type ForkReply =
   | { ok: true; timeline: TimelineSummary; frame: Frame }
   | { ok: false; message: string };
 
 export type { Frame } from "./frame";
 export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
+export type { ActorCode, TraceHistory, StatSeries, Listings } from "./panes";
 
 export type EngineLocation = "worker" | "in-thread";
 

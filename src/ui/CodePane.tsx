@@ -7,30 +7,10 @@
 import { useAppStore, useSession } from "../store/react";
 import type { ActorCode, Frame, Listings } from "../worker/protocol";
 import { ownChoice } from "./ActorLanes";
+import { STATE_GLYPH, STATE_TEXT } from "./actorStates";
 
 /** Lines shown around the current one. */
 const CONTEXT = 3;
-
-const STATE_TEXT: Record<ActorCode["state"], string> = {
-  running: "running",
-  spinning: "spinning",
-  blocked: "blocked",
-  preempted: "preempted",
-  ready: "not started",
-  done: "done",
-  crashed: "crashed (BUG)",
-};
-
-/** The glyph that goes with each state, so the state reads without colour. */
-const STATE_GLYPH: Record<ActorCode["state"], string> = {
-  running: "▶",
-  spinning: "↻",
-  blocked: "⏸",
-  preempted: "⇣",
-  ready: "·",
-  done: "✓",
-  crashed: "✗",
-};
 
 export function CodePane({ frame }: { frame: Frame }) {
   const listings = useAppStore((s) => s.scenario?.listings);
@@ -41,6 +21,10 @@ export function CodePane({ frame }: { frame: Frame }) {
   return (
     <section className="code-pane" aria-label="actors and their code">
       <h3>Actors and their kernel lines</h3>
+      <p className="hint">
+        ▶ the line each actor runs next · ◆ where another actor is in the same
+        function
+      </p>
       <div data-testid="actors" className="code-cpus">
         {[...byCpu.keys()]
           .sort((a, b) => a - b)

@@ -2,7 +2,7 @@
  * The findings so far at the cursor, written the way the kernel would log them. Clicking one
  * seeks to the step where it showed up and makes the state view stand out its slabs and objects.
  */
-import { useSession } from "../store/react";
+import { useAppStore, useSession } from "../store/react";
 import type { Finding } from "../engine";
 import type { Frame, TimelineSummary } from "../worker/protocol";
 
@@ -54,6 +54,8 @@ export function FindingsPanel({
 }) {
   const session = useSession();
   const later = (summary?.findings.length ?? 0) - frame.findingsTotal;
+  const highlight = useAppStore((s) => s.selection.highlight);
+  const perSlab = useAppStore((s) => s.scenario?.objectsPerSlab ?? 1);
   const open = async (f: Finding) => {
     session.pause();
     await session.seek(cursorOf(f, summary));
@@ -94,6 +96,23 @@ export function FindingsPanel({
             </li>
           ))}
         </ul>
+      )}
+      {highlight && (
+        <p className="marked" data-testid={`${testId}-marked`}>
+          Marked in the state view:{" "}
+          {[
+            ...highlight.slabs.map((p) => `P${p}`),
+            ...highlight.objects.map(
+              (o) => `P${Math.floor(o / perSlab)}#${o % perSlab}`,
+            ),
+          ].join(", ") || "nothing"}{" "}
+          <button
+            type="button"
+            onClick={() => session.store.getState().setHighlight(null)}
+          >
+            Clear
+          </button>
+        </p>
       )}
       {later > 0 && (
         <p className="later">

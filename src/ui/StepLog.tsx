@@ -4,17 +4,9 @@
  */
 import { useState } from "react";
 import type { Frame } from "../worker/protocol";
+import { stepText } from "./stepText";
 
 const KEEP = 8;
-
-export function stepText(frame: Frame): string {
-  const e = frame.event;
-  if (!e) return `Step 0 of ${frame.total}: before the first step.`;
-  const notes = e.notes.length > 0 ? ` (${e.notes.join(", ")})` : "";
-  const found =
-    e.findings.length > 0 ? ` Finding: ${e.findings.join(", ")}.` : "";
-  return `Step ${frame.step} of ${frame.total}: ${e.actor} on cpu ${e.cpu} in ${e.fn}: ${e.line}${notes}.${found}`;
-}
 
 export function StepLog({ frame }: { frame: Frame }) {
   const text = stepText(frame);

@@ -158,6 +158,7 @@ function info(s: Scenario, cursor: number, v: Variant): ScenarioInfo {
     description: s.description ?? "",
     kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,
     config: configOf(s),
+    objectsPerSlab: s.cache.objects,
     listings: listingsOf(v),
     layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
       preemptRt: k.preemptRt ?? false,

@@ -74,6 +74,8 @@ export interface ScenarioInfo {
   layout: CpuSlabLayout;
   /** The kernel configuration, for the badges. */
   config: KernelConfig;
+  /** Objects per slab: an object ref is `page * objectsPerSlab + index` (prims.ts fmtObj). */
+  objectsPerSlab: number;
   /** The paraphrased kernel lines of every function of this variant, for the code pane. */
   listings: Listings;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */

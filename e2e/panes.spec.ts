@@ -199,3 +199,56 @@ test("? opens the keyboard help made from the command registry", async ({
   await app.press("ArrowRight");
   await app.expectStep(1);
 });
+
+test("the narration marks seek to their steps and tell that step's story", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r1-put-cpu-partial-stale-page");
+  await app.waitIdle();
+  const { buggy: tl } = raceTimelines("r1-put-cpu-partial-stale-page");
+  const story = tl.session.scenario.narration!;
+  const marks = page
+    .getByTestId("story-row")
+    .getByRole("list", { name: "narration" })
+    .getByRole("button");
+  await expect(marks).toHaveCount(story.length);
+  const n = story[Math.min(2, story.length - 1)]!;
+  await marks.nth(Math.min(2, story.length - 1)).click();
+  await app.waitIdle();
+  await expectPanesAt(app, tl, n.step);
+  await expect(page.locator(".narration")).toHaveText(
+    tl.frame(n.step).narration!,
+  );
+});
+
+test("at 1024 px wide nothing needs sideways scrolling, compare mode included", async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const app = new AppPage(page);
+  await app.goto();
+  await app.clickLane(64);
+  const overflow = () =>
+    page.evaluate(() => {
+      // Runs in the page; this file is type-checked without the DOM library.
+      const g = globalThis as unknown as {
+        innerWidth: number;
+        document: { documentElement: { scrollWidth: number } };
+      };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r1-put-cpu-partial-stale-page");
+  await app.waitIdle();
+  await app.press("c");
+  await app.press(".");
+  await expect(page.getByTestId("compare")).toBeVisible();
+  expect(await overflow()).toBeLessThanOrEqual(0);
+  await shot(page, testInfo, "compare mode at 1024 px");
+});

@@ -113,6 +113,7 @@ export function ActorLanes() {
           </pattern>
         </defs>
       </svg>
+      <StoryRow summary={summary} cursor={cursor} />
       {cpus.map((cpu) => (
         <div
           key={cpu}
@@ -285,6 +286,64 @@ const RowRuns = memo(function RowRuns({
     </g>
   );
 });
+
+/**
+ * The scenario's narration at the steps it belongs to (up to the first fork: after it, the story
+ * no longer describes the trace). Each text holds from its step to the next one's, so it is drawn
+ * as that segment: segments never overlap, however close the steps. Each is a button that seeks
+ * to where its text starts.
+ */
+function StoryRow({
+  summary,
+  cursor,
+}: {
+  summary: TimelineSummary;
+  cursor: number;
+}) {
+  const session = useSession();
+  const narration = useAppStore((s) => s.scenario?.narration);
+  const diverged = summary.forks[0] ?? Infinity;
+  const marks = (narration ?? []).filter(
+    (n) => n.step < diverged && n.step <= summary.total,
+  );
+  if (marks.length === 0) return null;
+  const x = (c: number) => (c / Math.max(summary.total, 1)) * 100;
+  return (
+    <div className="lane-row story" data-testid="story-row">
+      <span className="lane-name">story</span>
+      <ol className="story-marks" aria-label="narration">
+        {marks.map((n, i) => (
+          <li
+            key={i}
+            style={{
+              left: `${x(n.step)}%`,
+              width: `${x(marks[i + 1]?.step ?? summary.total) - x(n.step)}%`,
+            }}
+          >
+            <button
+              type="button"
+              className={
+                cursor >= n.step &&
+                cursor < (marks[i + 1]?.step ?? summary.total + 1)
+                  ? "current"
+                  : undefined
+              }
+              aria-label={`step ${n.step}: ${n.text}`}
+              title={`step ${n.step}: ${n.text}`}
+              onClick={() => {
+                session.pause();
+                void session.seek(n.step);
+              }}
+            >
+              ◆
+            </button>
+          </li>
+        ))}
+      </ol>
+      <span />
+    </div>
+  );
+}
 
 /** The key to the shapes, drawn with the same shapes. */
 function LaneKey() {

@@ -15,6 +15,8 @@ const H = 22;
 export function StatsPanel() {
   const summary = useAppStore((s) => s.timeline.summary);
   const cursor = useAppStore((s) => s.timeline.cursor);
+  // The frame's own totals are exact; the series are folded in long traces.
+  const exact = useAppStore((s) => s.timeline.frame?.stats);
   if (!summary) return null;
   const series = summary.history.stats;
   return (
@@ -33,7 +35,7 @@ export function StatsPanel() {
           </thead>
           <tbody>
             {series.map((s) => {
-              const now = statAt(s, cursor);
+              const now = exact?.[s.name] ?? statAt(s, cursor);
               const changed = s.cursors.includes(cursor) && cursor > 0;
               return (
                 <tr

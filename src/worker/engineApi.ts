@@ -159,6 +159,7 @@ function info(s: Scenario, cursor: number, v: Variant): ScenarioInfo {
     kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,
     config: configOf(s),
     objectsPerSlab: s.cache.objects,
+    narration: s.narration ?? [],
     listings: listingsOf(v),
     layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
       preemptRt: k.preemptRt ?? false,

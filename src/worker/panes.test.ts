@@ -54,6 +54,12 @@ describe("trace history", () => {
     const lh = long.summary().history;
     expect(lh.columns).toBe(LANE_COLUMNS);
     expect(lh.lanes.length).toBe(LANE_COLUMNS * long.summary().actors.length);
+    // Counter series keep at most a point per column, and end on the engine's totals.
+    const end = totalStats(long.machineAt(long.total));
+    for (const series of lh.stats) {
+      expect(series.cursors.length).toBeLessThanOrEqual(LANE_COLUMNS + 1);
+      expect(series.values.at(-1)).toBe(end[series.name]);
+    }
   });
 });
 

@@ -35,7 +35,10 @@ export const LANE_COLUMNS = 1000;
 
 export interface StatSeries {
   name: string;
-  /** Cursors where the total changed, ascending, and the total from there on. */
+  /**
+   * Cursors where the total changed, ascending, and the total from there on. In traces longer
+   * than LANE_COLUMNS only the last change in each column is kept: the chart's resolution.
+   */
   cursors: number[];
   values: number[];
 }
@@ -192,7 +195,8 @@ export class HistoryRecorder {
       const k = i * this.columns + col;
       if (RANK[s]! > RANK[this.lanes[k]!]!) this.lanes[k] = s;
     }
-    this.record(m, ev.step + 1);
+    // Only a step that bumped a counter can change a total.
+    if (ev.stats.length > 0) this.record(m, ev.step + 1);
   }
 
   private record(m: Machine, cursor: number): void {
@@ -208,9 +212,24 @@ export class HistoryRecorder {
         s = { name: k, cursors: [], values: [] };
         this.stats.set(k, s);
       }
-      s.cursors.push(cursor);
-      s.values.push(now[k]!);
+      // Long traces keep one point per lane column (the last one), so a series stays small.
+      const n = s.cursors.length;
+      if (
+        this.total > LANE_COLUMNS &&
+        n > 0 &&
+        this.column(s.cursors[n - 1]!) === this.column(cursor)
+      ) {
+        s.cursors[n - 1] = cursor;
+        s.values[n - 1] = now[k]!;
+      } else {
+        s.cursors.push(cursor);
+        s.values.push(now[k]!);
+      }
     }
+  }
+
+  private column(cursor: number): number {
+    return Math.floor((cursor * this.columns) / (this.total + 1));
   }
 
   history(): TraceHistory {
@@ -224,7 +243,7 @@ export class HistoryRecorder {
   }
 }
 
-/** A counter's total at `cursor` (0 before its first change). */
+/** A counter's total at `cursor` (0 before its first change; exact when the trace is not folded). */
 export function statAt(s: StatSeries, cursor: number): number {
   let lo = 0;
   let hi = s.cursors.length;

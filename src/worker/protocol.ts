@@ -1,5 +1,5 @@
 import type { Frame } from "./frame";
-import type { CpuSlabLayout, KernelConfig } from "../engine";
+import type { CpuSlabLayout, KernelConfig, Narration } from "../engine";
 import type { Listings } from "./panes";
 import type { TimelineSummary } from "./timeline";
 /**
@@ -74,6 +74,8 @@ export interface ScenarioInfo {
   layout: CpuSlabLayout;
   /** The kernel configuration, for the badges. */
   config: KernelConfig;
+  /** The scenario's narration, in step order (the story row of the lanes marks each step). */
+  narration: Narration[];
   /** Objects per slab: an object ref is `page * objectsPerSlab + index` (prims.ts fmtObj). */
   objectsPerSlab: number;
   /** The paraphrased kernel lines of every function of this variant, for the code pane. */

@@ -83,6 +83,7 @@ export function ActorLanes() {
   const summary = useAppStore((s) => s.timeline.summary);
   const cursor = useAppStore((s) => s.timeline.cursor);
   const enabled = useAppStore((s) => s.timeline.frame?.enabled);
+  const selected = useAppStore((s) => s.selection.actor);
   const rows = useMemo(() => (summary ? rowsOf(summary) : []), [summary]);
   if (!summary || rows.length === 0) return null;
   const cpus = [...new Set(rows.map((r) => r.cpu))];
@@ -130,6 +131,7 @@ export function ActorLanes() {
                 row={r}
                 summary={summary}
                 cursor={cursor}
+                dimmed={selected !== null && selected !== r.name}
                 choice={enabled ? ownChoice(enabled, r.id) : undefined}
               />
             ))}
@@ -144,11 +146,14 @@ function LaneRow({
   row,
   summary,
   cursor,
+  dimmed,
   choice,
 }: {
   row: Row;
   summary: TimelineSummary;
   cursor: number;
+  /** Another actor is picked out (legend or code pane). */
+  dimmed: boolean;
   choice: ChoiceView | undefined;
 }) {
   const session = useSession();
@@ -163,7 +168,10 @@ function LaneRow({
     .map(([s, n]) => `${STATUS_NAME[Number(s)]} ${n}`)
     .join(", ");
   return (
-    <div className="lane-row" data-testid={`lane-${row.name}`}>
+    <div
+      className={dimmed ? "lane-row dimmed" : "lane-row"}
+      data-testid={`lane-${row.name}`}
+    >
       <span className="lane-name">
         <span className="swatch" style={{ background: row.colour }} />
         {row.name} <small>{row.kind}</small>

@@ -75,7 +75,18 @@ function ActorCard({
       aria-label={`${a.name}, ${a.kind} on cpu ${a.cpu}, ${STATE_TEXT[a.state]}`}
     >
       <header>
-        <strong>{a.name}</strong> <small>{a.kind}</small>{" "}
+        <button
+          type="button"
+          className="actor-name"
+          aria-pressed={selected}
+          title="Pick out this actor's steps on the timeline"
+          onClick={() =>
+            session.store.getState().selectActor(selected ? null : a.name)
+          }
+        >
+          <strong>{a.name}</strong>
+        </button>{" "}
+        <small>{a.kind}</small>{" "}
         <span className="state" data-testid={`actor-${a.name}-state`}>
           {STATE_GLYPH[a.state]} {STATE_TEXT[a.state]}
         </span>

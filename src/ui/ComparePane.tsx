@@ -15,6 +15,12 @@ export function ComparePane({ compare }: { compare: CompareState }) {
   if (!scenario || !summary || !frame) return null;
   return (
     <div className="compare" data-testid="compare">
+      {summary.forks.length > 0 && (
+        <p className="compare-note">
+          After your fork the left side runs its own schedule; the fixed kernel
+          still follows the scenario&apos;s.
+        </p>
+      )}
       <Side
         id="buggy"
         name="on its kernel"

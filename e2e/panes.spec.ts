@@ -252,3 +252,27 @@ test("at 1024 px wide nothing needs sideways scrolling, compare mode included", 
   expect(await overflow()).toBeLessThanOrEqual(0);
   await shot(page, testInfo, "compare mode at 1024 px");
 });
+
+test("number keys let the n-th actor step next; + and - change the speed", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const tl = timelineOf(defaultScenario);
+  await app.clickLane(40);
+  const choices = tl.frame(40).enabled;
+  expect(choices.length).toBeGreaterThan(1);
+  const second = choices[1]!;
+  await app.press("2");
+  expect(tl.fork(40, second.actor, second.cpu).ok).toBe(true);
+  await expectPanesAt(app, tl, 41);
+  await expect(app.lastEvent).toHaveText(new RegExp(`^${second.name}: `));
+
+  const speed = page.getByLabel("speed");
+  await expect(speed).toHaveValue("10");
+  await app.press("+");
+  await expect(speed).toHaveValue("30");
+  await app.press("-");
+  await app.press("-");
+  await expect(speed).toHaveValue("2");
+});

@@ -17,7 +17,7 @@ export function Controls() {
   return (
     <div className="controls-block">
       <div className="controls" role="toolbar" aria-label="timeline controls">
-        {COMMANDS.map((c) => (
+        {COMMANDS.filter((c) => c.toolbar !== false).map((c) => (
           <CommandButton key={c.id} command={c} />
         ))}
         <label>
@@ -85,7 +85,7 @@ function useKeyboard() {
       if (!c) return;
       // Also keeps Space from pressing the focused button and arrows from scrolling.
       e.preventDefault();
-      if (c.enabled(session.store.getState())) c.run(session);
+      if (c.enabled(session.store.getState())) c.run(session, e.key);
     };
     // Space presses a focused button on key up: the shortcut has already run.
     const onKeyUp = (e: KeyboardEvent) => {

@@ -193,6 +193,11 @@ test("? opens the keyboard help made from the command registry", async ({
     await expect(help).toContainText(t);
   await expect(help.getByRole("button", { name: "Close" })).toBeFocused();
   await shot(page, testInfo, "the help overlay");
+  // The shortcuts wait while it is open, and the focus stays in it.
+  await app.press("ArrowRight");
+  await app.expectStep(0);
+  await app.press("Tab");
+  await expect(help.getByRole("button", { name: "Close" })).toBeFocused();
   await app.press("Escape");
   await expect(help).toHaveCount(0);
   // The shortcuts still work after it closes.

@@ -83,6 +83,8 @@ function useKeyboard() {
       if (e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
       const c = commandFor(e.key);
       if (!c) return;
+      // While the help is open only its own key works (Escape is the overlay's).
+      if (session.store.getState().panes.help && c.id !== "help") return;
       // Also keeps Space from pressing the focused button and arrows from scrolling.
       e.preventDefault();
       if (c.enabled(session.store.getState())) c.run(session, e.key);

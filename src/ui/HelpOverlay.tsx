@@ -17,6 +17,11 @@ export function HelpOverlay() {
     closeRef.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") session.store.getState().setHelp(false);
+      // A modal dialog keeps the focus: its one control is the close button.
+      if (e.key === "Tab") {
+        e.preventDefault();
+        closeRef.current?.focus();
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => {

@@ -4,12 +4,14 @@
  */
 import { useState } from "react";
 import type { Frame } from "../worker/protocol";
+import { useAppStore } from "../store/react";
 import { stepText } from "./stepText";
 
 const KEEP = 8;
 
 export function StepLog({ frame }: { frame: Frame }) {
   const text = stepText(frame);
+  const playing = useAppStore((s) => s.timeline.playing);
   const [recent, setRecent] = useState<{ step: number; text: string }[]>([]);
   // Adjusted while rendering when the frame changes (React's pattern for state that follows props).
   if (recent[0]?.step !== frame.step || recent[0]?.text !== text)
@@ -21,7 +23,12 @@ export function StepLog({ frame }: { frame: Frame }) {
     );
   return (
     <section className="step-log" aria-label="step log">
-      <p aria-live="polite" aria-atomic="true" data-testid="step-live">
+      {/* Quiet while playing: a step every few milliseconds cannot be read out. */}
+      <p
+        aria-live={playing ? "off" : "polite"}
+        aria-atomic="true"
+        data-testid="step-live"
+      >
         {text}
       </p>
       <details>

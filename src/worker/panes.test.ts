@@ -42,6 +42,18 @@ describe("trace history", () => {
     }
   });
 
+  it("is rebuilt for a forked trace: the chosen actor takes the fork's step", () => {
+    const forked = new Timeline(defaultScenario);
+    const b = forked.summary().actors.find((x) => x.name === "B")!.id;
+    expect(forked.fork(40, b, 1).ok).toBe(true);
+    const fh = forked.summary().history;
+    expect(fh.columns).toBe(forked.total);
+    expect(fh.lanes[b * fh.columns + 40]).toBe(LANE.ran);
+    // Undo gives back the first trace's history.
+    forked.undo();
+    expect(forked.summary().history.lanes).toEqual(h.lanes);
+  });
+
   it("folds long traces into at most LANE_COLUMNS columns", () => {
     const long = new Timeline({
       ...defaultScenario,

@@ -9,6 +9,7 @@ import {
   timelineOf,
 } from "./engine";
 import type { Timeline } from "../src/worker/timeline";
+import { totalStats } from "../src/engine";
 import { STATE_GLYPH, STATE_TEXT } from "../src/ui/actorStates";
 import { stepText as stepTextFor } from "../src/ui/stepText";
 
@@ -77,8 +78,7 @@ test("the default scenario loads and plays; panes follow the engine", async ({
 
   // SLUB_STATS at the end: the engine's totals.
   await app.press("End");
-  const end = tl.frame(tl.total);
-  for (const [name, v] of Object.entries(end.stats)) {
+  for (const [name, v] of Object.entries(totalStats(tl.machineAt(tl.total)))) {
     if (v === 0) continue;
     await expect(
       page.getByTestId(`stat-${name}`).locator("td.value"),
@@ -111,6 +111,15 @@ test("scrubbing and keyboard stepping move the code pane with the engine", async
   await expect(page.getByTestId("step-log")).toContainText(
     stepTextFor(tl.frame(63)),
   );
+
+  // Picking an actor on its lane picks it in the code pane too, and dims the other lanes.
+  await page.getByTestId("lane-B").getByRole("button", { name: /^B/ }).click();
+  await app.waitIdle();
+  await expect(page.getByTestId("lane-A")).toHaveClass(/dimmed/);
+  await expect(page.getByTestId("lane-B")).not.toHaveClass(/dimmed/);
+  await expect(
+    page.getByTestId("actor-B").getByRole("button", { name: "B", exact: true }),
+  ).toHaveAttribute("aria-pressed", "true");
 });
 
 test("let this actor step next, from the lanes and from the code pane", async ({

@@ -132,6 +132,7 @@ export function ActorLanes() {
                 summary={summary}
                 cursor={cursor}
                 dimmed={selected !== null && selected !== r.name}
+                picked={selected === r.name}
                 choice={enabled ? ownChoice(enabled, r.id) : undefined}
               />
             ))}
@@ -147,6 +148,7 @@ function LaneRow({
   summary,
   cursor,
   dimmed,
+  picked,
   choice,
 }: {
   row: Row;
@@ -154,6 +156,7 @@ function LaneRow({
   cursor: number;
   /** Another actor is picked out (legend or code pane). */
   dimmed: boolean;
+  picked: boolean;
   choice: ChoiceView | undefined;
 }) {
   const session = useSession();
@@ -172,10 +175,18 @@ function LaneRow({
       className={dimmed ? "lane-row dimmed" : "lane-row"}
       data-testid={`lane-${row.name}`}
     >
-      <span className="lane-name">
+      <button
+        type="button"
+        className="lane-name"
+        aria-pressed={picked}
+        title="Pick out this actor's steps"
+        onClick={() =>
+          session.store.getState().selectActor(picked ? null : row.name)
+        }
+      >
         <span className="swatch" style={{ background: row.colour }} />
         {row.name} <small>{row.kind}</small>
-      </span>
+      </button>
       <svg
         role="img"
         aria-label={`${row.name}: ${said} (columns of ${summary.history.columns})`}

@@ -13,7 +13,7 @@ const WIDTH = 1000;
 const HEIGHT = 40;
 const TICKS_MAX = 1000;
 
-/** A colour per actor (colour-blind safe): the scenario's actors first, the kernel's helpers in greys. */
+/** A colour per actor (colour-blind safe): the scenario's actors first, the kernel's own contexts (kworker, IPI) in greys. */
 export function actorColours(summary: TimelineSummary): string[] {
   return actorPalette(summary.actors);
 }

@@ -16,7 +16,7 @@ export const OKABE_ITO = [
 
 const GREYS = ["#8c8c8c", "#b0b0b0", "#6b6b6b"] as const;
 
-/** A colour per actor, in actor order: the scenario's first, the kernel's helpers in greys. */
+/** A colour per actor, in actor order: the scenario's first, the kernel's own contexts (kworker, IPI) in greys. */
 export function actorPalette(actors: readonly { name: string }[]): string[] {
   let user = 0;
   let system = 0;

@@ -381,7 +381,7 @@ function LaneKey() {
         <rect x="0" y="1" width="24" height="10" fill="currentColor" />,
       )}
       {item(
-        "spun on a lock",
+        "tried a lock: spun, or went to sleep",
         <rect x="0" y="1" width="24" height="10" fill="url(#lane-hatch)" />,
       )}
       {item(

@@ -89,7 +89,7 @@ if (json) {
   );
   console.log("");
   console.log(
-    `timeline (${tl.traceSteps} steps, keyframes every ${tl.keyframeEvery}, built in ${tl.buildMs} ms)`,
+    `timeline (${tl.traceSteps} steps, keyframes every ${tl.keyframeEvery}, built in ${tl.buildMs} ms, summary with lanes in ${tl.summaryMs} ms)`,
   );
   console.log(
     `seek p50 ${tl.seekP50Ms} ms  p95 ${tl.seekP95Ms} ms  max ${tl.seekMaxMs} ms  (budget p95 <= 16 ms: ${tl.seekP95Ms <= 16 ? "met" : "NOT met"})`,

@@ -27,6 +27,8 @@ export interface TimelineBench {
   /** Keyframe text and step arrays of the same trace, counted by the timeline itself. */
   traceOwnMB: number;
   buildMs: number;
+  /** The scrubber's summary with the lanes and counter series: one more replay of the trace. */
+  summaryMs: number;
   traceSteps: number;
   keyframeEvery: number;
 }
@@ -133,6 +135,9 @@ export async function benchTimeline(): Promise<TimelineBench> {
   const heap1 = process.memoryUsage().heapUsed;
   if (tl.total < TRACE_STEPS)
     throw new Error(`the long scenario stopped at ${tl.total} steps`);
+  const t1 = performance.now();
+  tl.summary();
+  const summaryMs = performance.now() - t1;
 
   // Warm up, then time seeks to random steps.
   const pick = sampler(1);
@@ -172,6 +177,7 @@ export async function benchTimeline(): Promise<TimelineBench> {
       : "unavailable: garbage collection could not be exposed (run node with --expose-gc)",
     traceOwnMB: round(tl.bytes() / 2 ** 20, 1),
     buildMs: Math.round(buildMs),
+    summaryMs: Math.round(summaryMs),
     traceSteps: tl.total,
     keyframeEvery: KEYFRAME_EVERY,
   };

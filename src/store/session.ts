@@ -115,6 +115,7 @@ export class Session {
           this.seekTarget = null;
           const frame = await this.client.api.seek(t);
           this.state.showFrame(frame);
+          await this.syncCompare(t);
         }
       }).finally(() => {
         this.seekLoop = null;
@@ -206,6 +207,7 @@ export class Session {
       }
       this.forks.push({ step, actor, cpu });
       this.state.opened(null, r.timeline, r.frame);
+      await this.syncCompare(r.frame.step);
     });
   }
 
@@ -216,6 +218,7 @@ export class Session {
       if (!r) return;
       this.forks.pop();
       this.state.opened(null, r.timeline, r.frame);
+      await this.syncCompare(r.frame.step);
     });
   }
 
@@ -268,6 +271,36 @@ export class Session {
     return out;
   }
 
+  // ---- Compare mode ----
+
+  /** Opens or closes the same schedule on the fixed kernel beside the loaded race. */
+  toggleCompare(): Promise<void> {
+    return this.run(async () => {
+      if (this.state.panes.compare) {
+        await this.client.api.closeCompare();
+        this.state.compareOpened(null);
+        return;
+      }
+      const r = await this.client.api.openCompare(this.state.timeline.cursor);
+      if (!r.ok) {
+        this.state.notify({ kind: "error", text: r.message });
+        return;
+      }
+      this.state.compareOpened({
+        scenario: r.scenario,
+        summary: r.timeline,
+        frame: r.frame,
+      });
+    });
+  }
+
+  /** Moves the fixed kernel's side to `step` too (one cursor for both). */
+  private async syncCompare(step: number): Promise<void> {
+    if (!this.state.panes.compare) return;
+    const frame = await this.client.api.compareSeek(step);
+    if (frame) this.state.showCompareFrame(frame);
+  }
+
   /** Test only (`?testing=1`): makes the engine fail, to exercise recovery. */
   crashForTesting(how: CrashKind): Promise<void> {
     this.pause();
@@ -277,6 +310,7 @@ export class Session {
   // ---- Plumbing ----
 
   private show(r: Opened): void {
+    this.state.compareOpened(null);
     this.state.setSource(sourceRef(this.source));
     this.state.opened(r.scenario, r.timeline, r.frame);
     this.state.notify(null);
@@ -326,6 +360,8 @@ export class Session {
       opened = r;
     }
     this.state.setSource(sourceRef(src));
+    // A restarted engine has no second timeline: compare mode closes.
+    this.state.compareOpened(null);
     let summary = opened.timeline;
     for (const f of this.forks) {
       const r = await api.fork(f.step, f.actor, f.cpu);

@@ -15,6 +15,7 @@ import type {
   ScenarioInfo,
   TimelineSummary,
 } from "../worker/protocol";
+import { panesSlice, type PanesSlice } from "./panes";
 
 export type Connection =
   | { kind: "connecting" }
@@ -113,7 +114,8 @@ export interface Highlight {
 export type AppState = ConnectionSlice &
   ScenarioSlice &
   TimelineSlice &
-  SelectionSlice;
+  SelectionSlice &
+  PanesSlice;
 
 type Slice<T> = StateCreator<AppState, [["zustand/immer", never]], [], T>;
 
@@ -228,6 +230,7 @@ export function createAppStore() {
       ...scenarioSlice(...a),
       ...timelineSlice(...a),
       ...selectionSlice(...a),
+      ...panesSlice(...a),
     })),
   );
 }

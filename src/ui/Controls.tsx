@@ -17,7 +17,7 @@ export function Controls() {
   return (
     <div className="controls-block">
       <div className="controls" role="toolbar" aria-label="timeline controls">
-        {COMMANDS.map((c) => (
+        {COMMANDS.filter((c) => c.toolbar !== false).map((c) => (
           <CommandButton key={c.id} command={c} />
         ))}
         <label>
@@ -83,9 +83,11 @@ function useKeyboard() {
       if (e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
       const c = commandFor(e.key);
       if (!c) return;
+      // While the help is open only its own key works (Escape is the overlay's).
+      if (session.store.getState().panes.help && c.id !== "help") return;
       // Also keeps Space from pressing the focused button and arrows from scrolling.
       e.preventDefault();
-      if (c.enabled(session.store.getState())) c.run(session);
+      if (c.enabled(session.store.getState())) c.run(session, e.key);
     };
     // Space presses a focused button on key up: the shortcut has already run.
     const onKeyUp = (e: KeyboardEvent) => {

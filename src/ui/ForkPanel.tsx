@@ -30,12 +30,13 @@ export function ForkPanel() {
         <p>Nobody can run here.</p>
       ) : (
         <ul>
-          {choices.map((c) => (
+          {choices.map((c, i) => (
             <li key={`${c.actor}@${c.cpu}`}>
               <button
                 type="button"
                 className={c.scheduled ? "scheduled" : ""}
                 data-testid={`fork-${c.name}-${c.cpu}`}
+                aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
                 aria-label={`let ${choiceLabel(c)} take step ${step}`}
                 title={
                   c.scheduled
@@ -44,6 +45,7 @@ export function ForkPanel() {
                 }
                 onClick={() => void session.fork(c.actor, c.cpu)}
               >
+                {i < 9 && <kbd aria-hidden="true">{i + 1}</kbd>}{" "}
                 {choiceLabel(c)}
                 <small>
                   {" "}
@@ -57,8 +59,8 @@ export function ForkPanel() {
         </ul>
       )}
       <p className="hint">
-        Pick who takes the step: the steps after it are dropped and the rest
-        runs round-robin.{" "}
+        Pick who takes the step (or press its number): the steps after it are
+        dropped and the rest runs round-robin.{" "}
         {undoDepth > 0 &&
           `${undoDepth} ${undoDepth === 1 ? "fork" : "forks"} to undo.`}
       </p>

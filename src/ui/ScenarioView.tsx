@@ -4,6 +4,15 @@ import { Controls } from "./Controls";
 import { ForkPanel } from "./ForkPanel";
 import { FrameView } from "./FrameView";
 import { TimelineLane } from "./TimelineLane";
+import { ActorLanes } from "./ActorLanes";
+import { CodePane } from "./CodePane";
+import { ComparePane } from "./ComparePane";
+import { FindingsPanel } from "./FindingsPanel";
+import { HelpOverlay } from "./HelpOverlay";
+import { KernelBadges } from "./KernelBadges";
+import { StatsPanel } from "./StatsPanel";
+import { StepLog } from "./StepLog";
+import "./panes.css";
 
 const STOP: Record<string, string> = {
   done: "every actor has finished",
@@ -19,10 +28,13 @@ export function ScenarioView() {
   const scenario = useAppStore((s) => s.scenario);
   const total = useAppStore((s) => s.timeline.summary?.total);
   const frame = useAppStore((s) => s.timeline.frame);
+  const summary = useAppStore((s) => s.timeline.summary);
+  const compare = useAppStore((s) => s.panes.compare);
   if (!scenario || total === undefined || !frame) return null;
   return (
     <section className="scenario" aria-label="scenario">
       <h2 data-testid="scenario-title">{scenario.title}</h2>
+      <KernelBadges info={scenario} />
       <p className="kernel">
         kernel {scenario.kernel} · {total} micro-steps
       </p>
@@ -30,8 +42,10 @@ export function ScenarioView() {
       <ScenarioPicker />
       <Controls />
       <TimelineLane />
+      <ActorLanes />
       {frame.narration && <p className="narration">{frame.narration}</p>}
       <EventLine frame={frame} />
+      <StepLog frame={frame} />
       {frame.stop && (
         <p className="stop" data-testid="stop">
           End of the trace: {STOP[frame.stop.reason] ?? frame.stop.reason}
@@ -39,7 +53,17 @@ export function ScenarioView() {
         </p>
       )}
       <ForkPanel />
-      <FrameView frame={frame} />
+      <div className="panes">
+        <CodePane frame={frame} />
+        {!compare && <FindingsPanel frame={frame} summary={summary} />}
+      </div>
+      {compare ? (
+        <ComparePane compare={compare} />
+      ) : (
+        <FrameView frame={frame} />
+      )}
+      <StatsPanel />
+      <HelpOverlay />
     </section>
   );
 }

@@ -3,24 +3,19 @@
  * there are more steps than ticks), markers for operation boundaries, findings and forks, and
  * the cursor. Click or drag to seek. d3 does the scales and colours; React owns the DOM.
  */
-import { scaleLinear, schemeTableau10 } from "d3";
+import { scaleLinear } from "d3";
 import { memo, useMemo, type PointerEvent } from "react";
 import { useAppStore, useSession } from "../store/react";
 import type { TimelineSummary } from "../worker/protocol";
+import { actorPalette } from "./palette";
 
 const WIDTH = 1000;
 const HEIGHT = 40;
 const TICKS_MAX = 1000;
 
-/** A colour per actor: the scenario's actors first, the kernel's helpers in greys. */
+/** A colour per actor (colour-blind safe): the scenario's actors first, the kernel's own contexts (kworker, IPI) in greys. */
 export function actorColours(summary: TimelineSummary): string[] {
-  let user = 0;
-  let system = 0;
-  return summary.actors.map((a) =>
-    a.name.includes("/")
-      ? ["#9e9e9e", "#bdbdbd", "#757575"][system++ % 3]!
-      : schemeTableau10[user++ % schemeTableau10.length]!,
-  );
+  return actorPalette(summary.actors);
 }
 
 export function TimelineLane() {

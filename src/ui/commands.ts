@@ -4,7 +4,7 @@
  */
 import type { Session } from "../store/session";
 import { findingCursors, neighbour } from "../store/session";
-import type { AppState } from "../store/store";
+import { SPEEDS, type AppState } from "../store/store";
 
 export interface Command {
   id: string;
@@ -16,7 +16,21 @@ export interface Command {
   /** The keys as the help line shows them. */
   keyHelp: string;
   enabled(s: AppState): boolean;
-  run(session: Session): void;
+  /** `key` is the key that ran it, when a key did. */
+  run(session: Session, key?: string): void;
+  /** false: keys only, no toolbar button (it has its own buttons elsewhere). */
+  toolbar?: boolean;
+}
+
+const speedIndex = (s: AppState) =>
+  SPEEDS.indexOf(s.timeline.speed as (typeof SPEEDS)[number]);
+
+/** The n-th choice of "who takes step N?" for key n (1 to 9). */
+function choiceFor(s: AppState, key: string | undefined) {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 1
+    ? s.timeline.frame?.enabled[n - 1]
+    : undefined;
 }
 
 const total = (s: AppState) => s.timeline.summary?.total ?? 0;
@@ -118,7 +132,70 @@ export const COMMANDS: readonly Command[] = [
     enabled: (s) => (s.timeline.summary?.undoDepth ?? 0) > 0,
     run: (session) => void session.undo(),
   },
+  {
+    id: "slower",
+    label: "− Slower",
+    title: "Play slower",
+    keys: ["-"],
+    keyHelp: "-",
+    enabled: (s) => speedIndex(s) > 0,
+    run: (session) => {
+      const s = session.store.getState();
+      session.setSpeed(SPEEDS[Math.max(0, speedIndex(s) - 1)]!);
+    },
+  },
+  {
+    id: "faster",
+    label: "Faster +",
+    title: "Play faster",
+    keys: ["+", "="],
+    keyHelp: "+",
+    enabled: (s) => speedIndex(s) < SPEEDS.length - 1,
+    run: (session) => {
+      const s = session.store.getState();
+      session.setSpeed(SPEEDS[Math.min(SPEEDS.length - 1, speedIndex(s) + 1)]!);
+    },
+  },
+  {
+    id: "fork",
+    label: "Step next",
+    title: "Let the n-th actor of “who takes step N?” take the step (a fork)",
+    keys: ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+    keyHelp: "1–9",
+    toolbar: false,
+    enabled: (s) => (s.timeline.frame?.enabled.length ?? 0) > 0,
+    run: (session, key) => {
+      const c = choiceFor(session.store.getState(), key);
+      if (c) void session.fork(c.actor, c.cpu);
+    },
+  },
+  {
+    id: "compare",
+    label: (s) => (s.panes.compare ? "Close compare" : "Compare with fix"),
+    title: "Compare mode: the same schedule on the fixed kernel, side by side",
+    keys: ["c", "C"],
+    keyHelp: "C",
+    enabled: (s) => s.panes.compare !== null || canCompare(s),
+    run: (session) => void session.toggleCompare(),
+  },
+  {
+    id: "help",
+    label: "? Keys",
+    title: "Show the keyboard shortcuts",
+    keys: ["?"],
+    keyHelp: "?",
+    enabled: () => true,
+    run: (session) =>
+      session.store.getState().setHelp(!session.store.getState().panes.help),
+  },
 ];
+
+/** A library race with a fix, loaded on its own kernel: compare mode can replay it on the fix. */
+export function canCompare(s: AppState): boolean {
+  const m = /^library:(.+)$/.exec(s.source);
+  if (!m || m[1]!.endsWith(":fixed")) return false;
+  return s.library.some((e) => e.id === m[1] && e.hasFix);
+}
 
 export function commandFor(key: string): Command | undefined {
   return COMMANDS.find((c) => c.keys.includes(key));

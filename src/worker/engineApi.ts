@@ -1,7 +1,13 @@
 import { library, libraryEntry } from "../scenarios/library";
+import type { LibraryEntry } from "../scenarios/library/entry";
 import { defaultScenario } from "../scenarios/library/default";
 import { parseScenario } from "../scenarios/schema";
-import { cpuSlabOrderOf, kmemCacheCpuLayout, type Scenario } from "../engine";
+import {
+  configOf,
+  cpuSlabOrderOf,
+  kmemCacheCpuLayout,
+  type Scenario,
+} from "../engine";
 import { ENGINE_VERSION } from "../engine/version";
 import type {
   CrashKind,
@@ -13,6 +19,8 @@ import type {
 import { scenarioAsTaken } from "./takenSchedule";
 import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
+import { listingsOf } from "./panes";
+import type { Variant } from "../engine/program";
 
 /**
  * The implementation of EngineApi, the same code in the worker and in the main thread.
@@ -24,17 +32,23 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   let testing = false;
   // Histories of the current trace; replaced whenever the trace changes.
   let histories: HistoryCache = new Map();
+  /** The library race loaded on its own kernel, which compare mode replays on the fix. */
+  let race: LibraryEntry | null = null;
+  /** Compare mode: the same schedule on the fixed kernel, seeked with the same cursor. */
+  let compare: Timeline | null = null;
 
   const loaded = (): Timeline => {
     if (!timeline) throw new Error("no scenario is loaded");
     return timeline;
   };
-  const open = (s: Scenario): Opened => {
+  const open = (s: Scenario, entry: LibraryEntry | null = null): Opened => {
     timeline = new Timeline(s);
     histories = new Map();
+    race = entry;
+    compare = null;
     const cursor = Math.min(s.cursor ?? 0, timeline.total);
     return {
-      scenario: info(s, cursor),
+      scenario: info(s, cursor, timeline.session.variant),
       timeline: timeline.summary(),
       frame: timeline.frame(cursor),
     };
@@ -62,14 +76,8 @@ export function createEngineApi(where: EngineLocation): EngineApi {
         return { ok: false, errors: [`no scenario "${id}" in the library`] };
       if (fixed && !e.fixed)
         return { ok: false, errors: [`"${id}" has no fixed kernel`] };
-      const s: Scenario = fixed
-        ? {
-            ...e.scenario,
-            title: `${e.scenario.title} (fixed kernel)`,
-            kernel: { ...e.scenario.kernel, ...e.fixed },
-          }
-        : e.scenario;
-      return { ok: true, ...open(s) };
+      const s: Scenario = fixed ? onFixedKernel(e) : e.scenario;
+      return { ok: true, ...open(s, fixed || !e.fixed ? null : e) };
     },
     async load(input: unknown) {
       const r = parseScenario(input);
@@ -99,13 +107,37 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       if (at === null) return null;
       histories = new Map();
       return {
-        scenario: info(tl.session.scenario, at),
+        scenario: info(tl.session.scenario, at, tl.session.variant),
         timeline: tl.summary(),
         frame: tl.frame(at),
       };
     },
     async currentScenario() {
       return scenarioAsTaken(loaded());
+    },
+    async openCompare(step: number) {
+      loaded();
+      if (!race)
+        return {
+          ok: false,
+          message:
+            "compare mode needs a library race opened on its own kernel (one with a fix)",
+        };
+      const s = onFixedKernel(race);
+      compare = new Timeline(s);
+      const at = Math.min(Math.max(0, step), compare.total);
+      return {
+        ok: true,
+        scenario: info(s, at, compare.session.variant),
+        timeline: compare.summary(),
+        frame: compare.frame(at),
+      };
+    },
+    async compareSeek(step: number) {
+      return compare ? compare.frame(step) : null;
+    },
+    async closeCompare() {
+      compare = null;
     },
     async setTesting(on: boolean) {
       testing = on;
@@ -123,12 +155,25 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   };
 }
 
-function info(s: Scenario, cursor: number): ScenarioInfo {
+/** A race's scenario on the kernel where it is fixed: the same schedule, another kernel. */
+function onFixedKernel(e: LibraryEntry): Scenario {
+  return {
+    ...e.scenario,
+    title: `${e.scenario.title} (fixed kernel)`,
+    kernel: { ...e.scenario.kernel, ...e.fixed },
+  };
+}
+
+function info(s: Scenario, cursor: number, v: Variant): ScenarioInfo {
   const k = s.kernel;
   return {
     title: s.title,
     description: s.description ?? "",
     kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,
+    config: configOf(s),
+    objectsPerSlab: s.cache.objects,
+    narration: s.narration ?? [],
+    listings: listingsOf(v),
     layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
       preemptRt: k.preemptRt ?? false,
       lockdep: k.lockdep ?? true,

@@ -23,6 +23,7 @@ import {
 } from "./places";
 
 export type { PagePlace, SlotView } from "./places";
+import type { ActorCode } from "./panes";
 
 export interface CpuView {
   id: number;
@@ -187,6 +188,8 @@ export interface Frame extends StateView {
   findings: Finding[];
   findingsTotal: number;
   narration: string | null;
+  /** Each actor's call stack with positions, for the code pane (see panes.ts). */
+  code: ActorCode[];
   /** At the end of the trace: why it stops there. */
   stop: { reason: string; message: string | null } | null;
 }

@@ -1,5 +1,11 @@
 import type { Frame } from "./frame";
-import type { CpuSlabLayout, Scenario } from "../engine";
+import type {
+  CpuSlabLayout,
+  KernelConfig,
+  Narration,
+  Scenario,
+} from "../engine";
+import type { Listings } from "./panes";
 import type { TimelineSummary } from "./timeline";
 import type { HistoryRef, HistoryReply } from "./history";
 /**
@@ -47,6 +53,15 @@ export interface EngineApi {
    * (run-length encoded) in place of the scenario's own. Share links and exports carry it.
    */
   currentScenario(): Promise<Scenario>;
+  /**
+   * Compare mode: replays the loaded library race's schedule on its fixed kernel, in a second
+   * timeline; answers it at `step` (clamped to its trace). Refused unless a race with a fix is
+   * loaded on its own kernel. Loading another scenario closes it.
+   */
+  openCompare(step: number): Promise<CompareReply>;
+  /** The fixed kernel's frame at `step` (clamped), or null when compare mode is closed. */
+  compareSeek(step: number): Promise<Frame | null>;
+  closeCompare(): Promise<void>;
   /** Turns on the test-only methods below (the app does so only with `?testing=1`). */
   setTesting(on: boolean): Promise<void>;
   /**
@@ -73,6 +88,14 @@ export interface ScenarioInfo {
   kernel: string;
   /** struct kmem_cache_cpu as this kernel and config lay it out (R9: {freelist, tid} alignment). */
   layout: CpuSlabLayout;
+  /** The kernel configuration, for the badges. */
+  config: KernelConfig;
+  /** The scenario's narration, in step order (the story row of the lanes marks each step). */
+  narration: Narration[];
+  /** Objects per slab: an object ref is `page * objectsPerSlab + index` (prims.ts fmtObj). */
+  objectsPerSlab: number;
+  /** The paraphrased kernel lines of every function of this variant, for the code pane. */
+  listings: Listings;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */
   cursor: number;
 }
@@ -86,6 +109,9 @@ export interface Opened {
 export type LoadReply =
   ({ ok: true } & Opened) | { ok: false; errors: string[] };
 
+export type CompareReply =
+  ({ ok: true } & Opened) | { ok: false; message: string };
+
 export type ForkReply =
   | { ok: true; timeline: TimelineSummary; frame: Frame }
   | { ok: false; message: string };
@@ -93,6 +119,7 @@ export type ForkReply =
 export type { Frame } from "./frame";
 export type { HistoryRef, HistoryReply, HistoryEntry } from "./history";
 export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
+export type { ActorCode, TraceHistory, StatSeries, Listings } from "./panes";
 
 export type EngineLocation = "worker" | "in-thread";
 

@@ -46,6 +46,7 @@ import {
   type Keyframe,
   type SharedOps,
 } from "./trace";
+import { actorCode, HistoryRecorder, type TraceHistory } from "./panes";
 
 export type StopReason =
   | "done"
@@ -81,6 +82,8 @@ export interface TimelineSummary {
   forks: number[];
   /** How many forks undo can take back. */
   undoDepth: number;
+  /** Per-step actor lane statuses and SLUB_STATS series (see panes.ts). */
+  history: TraceHistory;
 }
 
 export interface TimelineOptions {
@@ -110,6 +113,7 @@ export class Timeline {
   readonly session: Omit<Session, "machine">;
   private trace: Trace;
   private readonly undone: Trace[] = [];
+  private readonly histories = new WeakMap<Trace, TraceHistory>();
   private readonly shared: SharedOps;
   private readonly K: number;
   private readonly maxSteps: number;
@@ -197,6 +201,7 @@ export class Timeline {
       findings: m.findings.slice(-FRAME_FINDINGS),
       findingsTotal: m.findings.length,
       narration: this.narration(i),
+      code: actorCode(m),
       stop:
         i === t.log.length
           ? { reason: t.stop, message: t.error ?? t.deadlock?.message ?? null }
@@ -233,7 +238,24 @@ export class Timeline {
       findings: t.deadlock ? [...t.marks, mark(t.deadlock, n)] : t.marks,
       forks: this.forkPoints(),
       undoDepth: this.undone.length,
+      history: this.history(),
     };
+  }
+
+  /** The lanes and counters of the current trace, from one replay without the checks; cached per trace. */
+  history(): TraceHistory {
+    const t = this.trace;
+    let h = this.histories.get(t);
+    if (!h) {
+      const m = decodeKeyframe(t.keyframes[0]!, this.shared);
+      const rec = new HistoryRecorder(m, t.log.length);
+      const v = this.session.variant;
+      for (let j = 0; j < t.log.length; j++)
+        rec.step(m, applyChoice(m, v, t.log.choice(j), { checks: false }));
+      h = rec.history();
+      this.histories.set(t, h);
+    }
+    return h;
   }
 
   /**

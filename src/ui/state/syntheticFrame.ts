@@ -152,5 +152,6 @@ export function syntheticFrame(
     findingsTotal: 0,
     narration: null,
     stop: null,
+    code: [],
   };
 }

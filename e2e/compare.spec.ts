@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { AppPage } from "./fixtures/app-page";
+import { raceTimelines } from "./engine";
+
+const RACE = "r1-put-cpu-partial-stale-page";
+
+test("compare mode: the race's schedule on its kernel and on the fix, at one cursor", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const { buggy, fixed } = raceTimelines(RACE);
+  const compareButton = app.button("Compare with fix");
+  // The default scenario has no fixed kernel to compare with.
+  await expect(compareButton).toBeDisabled();
+
+  const picker = page.getByRole("combobox", { name: "scenario" });
+  await picker.selectOption(`library:${RACE}`);
+  await app.waitIdle();
+  await expect(compareButton).toBeEnabled();
+  await app.press("c");
+  const compare = page.getByTestId("compare");
+  await expect(compare).toBeVisible();
+  const left = page.getByTestId("compare-buggy");
+  const right = page.getByTestId("compare-fixed");
+  await expect(left.getByRole("heading", { level: 3 }).first()).toContainText(
+    buggy.session.scenario.kernel.variant,
+  );
+  await expect(right.getByRole("heading", { level: 3 }).first()).toContainText(
+    fixed.session.scenario.kernel.variant,
+  );
+
+  // One cursor: the first finding's step on both sides, clamped to the fixed trace.
+  await app.press(".");
+  const { step } = await app.position();
+  expect(step).toBe(buggy.summary().findings[0]!.cursor);
+  const sideText = (tl: typeof buggy, at: number) => {
+    const f = tl.frame(at);
+    const e = f.event;
+    return [
+      `step ${f.step} / ${tl.total}`,
+      e ? `${e.actor}: ${e.fn} — ${e.line}` : "before the first step",
+    ];
+  };
+  for (const t of sideText(buggy, step))
+    await expect(page.getByTestId("compare-buggy-step")).toContainText(t);
+  for (const t of sideText(fixed, step))
+    await expect(page.getByTestId("compare-fixed-step")).toContainText(t);
+  const bf = buggy.frame(step);
+  const ff = fixed.frame(step);
+  await expect(page.getByTestId("compare-buggy-findings")).toContainText(
+    bf.findings[0]!.code,
+  );
+  expect(ff.findingsTotal).toBe(0);
+  await expect(page.getByTestId("compare-fixed-findings")).toContainText(
+    "none",
+  );
+  // Each side draws its own state: the cpu slabs are the engine's at that step.
+  for (const [side, f] of [
+    [left, bf],
+    [right, ff],
+  ] as const)
+    for (const c of f.cpus)
+      await expect(side.getByTestId(`cpu-${c.id}-page`)).toHaveText(
+        c.page === null ? "NULL" : `P${c.page}`,
+      );
+  await testInfo.attach("compare mode at the first finding", {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: "image/png",
+  });
+
+  // The end of the race's trace; the fixed side is clamped to its own length.
+  await app.press("End");
+  expect((await app.position()).step).toBe(buggy.total);
+  for (const t of sideText(fixed, buggy.total))
+    await expect(page.getByTestId("compare-fixed-step")).toContainText(t);
+  // The fix finds nothing on the whole schedule (the library's own claim).
+  expect(fixed.summary().findings).toEqual([]);
+  await expect(page.getByTestId("compare-fixed-findings")).toContainText(
+    "none",
+  );
+
+  // C again closes it; loading another scenario would too.
+  await app.press("c");
+  await expect(compare).toHaveCount(0);
+  await expect(app.findings).toBeVisible();
+});

@@ -1,0 +1,78 @@
+/**
+ * Compare mode: the race's schedule on its own kernel and on the fixed one, side by side at one
+ * cursor (clamped to each trace). Each side shows its last step, its findings and its state.
+ */
+import { useAppStore } from "../store/react";
+import type { CompareState } from "../store/panes";
+import type { Frame, ScenarioInfo, TimelineSummary } from "../worker/protocol";
+import { FindingsPanel } from "./FindingsPanel";
+import { FrameView } from "./FrameView";
+
+export function ComparePane({ compare }: { compare: CompareState }) {
+  const scenario = useAppStore((s) => s.scenario);
+  const summary = useAppStore((s) => s.timeline.summary);
+  const frame = useAppStore((s) => s.timeline.frame);
+  if (!scenario || !summary || !frame) return null;
+  return (
+    <div className="compare" data-testid="compare">
+      {summary.forks.length > 0 && (
+        <p className="compare-note">
+          After your fork the left side runs its own schedule; the fixed kernel
+          still follows the scenario&apos;s.
+        </p>
+      )}
+      <Side
+        id="buggy"
+        name="on its kernel"
+        info={scenario}
+        summary={summary}
+        frame={frame}
+      />
+      <Side
+        id="fixed"
+        name="on the fixed kernel"
+        info={compare.scenario}
+        summary={compare.summary}
+        frame={compare.frame}
+      />
+    </div>
+  );
+}
+
+function Side({
+  id,
+  name,
+  info,
+  summary,
+  frame,
+}: {
+  id: string;
+  name: string;
+  info: ScenarioInfo;
+  summary: TimelineSummary;
+  frame: Frame;
+}) {
+  const e = frame.event;
+  return (
+    <section
+      className="compare-side"
+      aria-label={`${name}: ${info.kernel}`}
+      data-testid={`compare-${id}`}
+    >
+      <h3>
+        {info.kernel} <small>{name}</small>
+      </h3>
+      <p className="event" data-testid={`compare-${id}-step`}>
+        step {frame.step} / {summary.total}
+        {frame.step < summary.total || !frame.stop ? "" : " (end)"} ·{" "}
+        {e ? `${e.actor}: ${e.fn} — ${e.line}` : "before the first step"}
+      </p>
+      <FindingsPanel
+        frame={frame}
+        summary={summary}
+        testId={`compare-${id}-findings`}
+      />
+      <FrameView frame={frame} />
+    </section>
+  );
+}

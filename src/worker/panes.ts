@@ -1,0 +1,256 @@
+/**
+ * What the actor lanes, the code pane and the SLUB_STATS charts need, built from machines in the
+ * worker: each actor's call stack with positions (`ActorCode`), the paraphrased listing of every
+ * kernel function of the variant, and per-step series over the whole trace (the status of every
+ * actor at every step, and the counters).
+ *
+ * The series come from one replay of the trace after it is built (Timeline.replay); they are
+ * posted with the timeline summary. Long traces are folded into at most LANE_COLUMNS columns,
+ * keeping in each column the most telling status (a step taken beats spinning, which beats
+ * being blocked or preempted).
+ */
+import type { Actor, Machine, StepEvent } from "../engine";
+import type { Variant } from "../engine/program";
+
+/** What an actor is doing at a step, as the lanes draw it (0: not in an operation). */
+export const LANE = {
+  idle: 0,
+  /** Took this step and made progress. */
+  ran: 1,
+  /** Took this step, but only spun on a lock (or went to sleep on it). */
+  spun: 2,
+  /** In an operation, waiting for a lock, a work item or an IPI. */
+  blocked: 3,
+  /** In an operation, on its CPU, but another context runs over it (preempted or interrupted). */
+  preempted: 4,
+  /** In an operation and on top of its CPU, but another CPU took this step. */
+  onCpu: 5,
+} as const;
+export type LaneStatus = (typeof LANE)[keyof typeof LANE];
+
+/** Which status wins when several steps share a column. */
+const RANK = [0, 5, 4, 3, 2, 1];
+
+export const LANE_COLUMNS = 1000;
+
+export interface StatSeries {
+  name: string;
+  /**
+   * Cursors where the total changed, ascending, and the total from there on. In traces longer
+   * than LANE_COLUMNS only the last change in each column is kept: the chart's resolution.
+   */
+  cursors: number[];
+  values: number[];
+}
+
+export interface TraceHistory {
+  /** Columns per lane: the trace's steps, or LANE_COLUMNS when it is longer. */
+  columns: number;
+  /** Lane statuses, actor-major: `lanes[actor * columns + column]`. */
+  lanes: Uint8Array;
+  /** The SLUB_STATS totals over all CPUs, one series per counter that ever changes. */
+  stats: StatSeries[];
+}
+
+export type ActorState =
+  | "running"
+  | "spinning"
+  | "blocked"
+  | "preempted"
+  | "ready"
+  | "done"
+  | "crashed";
+
+export interface ActorCode {
+  id: number;
+  name: string;
+  kind: string;
+  cpu: number;
+  state: ActorState;
+  /** The operation in progress or next, e.g. `alloc a`. */
+  op: string;
+  /** Outermost call first; `pc` indexes the function's listing. */
+  stack: { fn: string; pc: number }[];
+  /** What it waits for, in words, when blocked or spinning. */
+  waiting: string | null;
+}
+
+/** Every function's paraphrased kernel lines, by function name, in step order. */
+export type Listings = Record<string, string[]>;
+
+export function listingsOf(v: Variant): Listings {
+  const out: Listings = {};
+  for (const f of Object.values(v.fns))
+    out[f.name] = f.steps.map((s) => s.line);
+  return out;
+}
+
+function onTop(m: Machine, a: Actor): boolean {
+  const c = m.cpus[a.cpu];
+  if (!c) return false;
+  return (c.nmi ?? c.irq ?? c.current) === a.id;
+}
+
+function statusOf(m: Machine, a: Actor): LaneStatus {
+  if (a.frames.length === 0) return LANE.idle;
+  if (a.wait) return LANE.blocked;
+  return onTop(m, a) ? LANE.onCpu : LANE.preempted;
+}
+
+function waitText(m: Machine, a: Actor): string | null {
+  const w = a.wait;
+  if (!w) return null;
+  switch (w.kind) {
+    case "lock": {
+      const r = w.ref;
+      const what =
+        r.kind === "cpuSlab"
+          ? `cpu_slab->lock of cpu ${r.cpu}`
+          : r.kind === "listLock"
+            ? `n->list_lock of node ${r.node}`
+            : r.kind === "slabMutex"
+              ? "slab_mutex"
+              : r.kind === "flushLock"
+                ? "flush_lock"
+                : r.kind === "cpuHotplug"
+                  ? `cpu_hotplug_lock (${r.write ? "write" : "read"})`
+                  : r.kind === "pcpBatchHigh"
+                    ? "pcp_batch_high_lock"
+                    : `memory_chain.rwsem (${r.write ? "write" : "read"})`;
+      return `${w.spinning ? "spins on" : "sleeps on"} ${what}`;
+    }
+    case "work":
+      return `waits for the flush work of ${m.actors[w.actor]?.name ?? "?"}`;
+    case "ipi":
+      return `waits for the IPI of ${m.actors[w.actor]?.name ?? "?"}`;
+    case "cpuIdle":
+      return `waits until cpu ${w.cpu} is idle`;
+  }
+}
+
+function opText(a: Actor): string {
+  const op = a.ops[a.op];
+  if (!op) return "";
+  return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
+}
+
+/** Each actor's position at the cursor: the scenario's actors, and the kernel's while they work. */
+export function actorCode(m: Machine): ActorCode[] {
+  return m.actors
+    .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
+    .map((a) => {
+      let state: ActorState;
+      if (a.status === "crashed") state = "crashed";
+      else if (a.frames.length === 0)
+        state = a.op < a.ops.length ? "ready" : "done";
+      else if (a.wait)
+        state =
+          a.wait.kind === "lock" && a.wait.spinning ? "spinning" : "blocked";
+      else state = onTop(m, a) ? "running" : "preempted";
+      return {
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        cpu: a.cpu,
+        state,
+        op: opText(a),
+        stack: a.frames.map((f) => ({ fn: f.fn, pc: f.pc })),
+        waiting: waitText(m, a),
+      };
+    });
+}
+
+/**
+ * Records, step by step, the lane status of every actor and the SLUB_STATS totals; `history()`
+ * answers them folded to at most LANE_COLUMNS columns.
+ */
+export class HistoryRecorder {
+  private readonly actors: number;
+  private readonly columns: number;
+  private readonly lanes: Uint8Array;
+  private readonly stats = new Map<string, StatSeries>();
+  private readonly totals: Record<string, number> = {};
+  private readonly total: number;
+
+  constructor(m0: Machine, total: number) {
+    this.actors = m0.actors.length;
+    this.columns = Math.min(total, LANE_COLUMNS);
+    this.lanes = new Uint8Array(this.actors * this.columns);
+    this.total = total;
+    this.record(m0, 0);
+  }
+
+  /** After step `ev.step` (which leads to cursor ev.step + 1). */
+  step(m: Machine, ev: StepEvent): void {
+    const col = Math.floor((ev.step * this.columns) / Math.max(this.total, 1));
+    for (let i = 0; i < this.actors && i < m.actors.length; i++) {
+      const a = m.actors[i]!;
+      let s: LaneStatus;
+      if (i === ev.actor)
+        s =
+          ev.notes.includes("spin") || ev.notes.includes("block")
+            ? LANE.spun
+            : LANE.ran;
+      else s = statusOf(m, a);
+      const k = i * this.columns + col;
+      if (RANK[s]! > RANK[this.lanes[k]!]!) this.lanes[k] = s;
+    }
+    // Only a step that bumped a counter can change a total.
+    if (ev.stats.length > 0) this.record(m, ev.step + 1);
+  }
+
+  private record(m: Machine, cursor: number): void {
+    const now: Record<string, number> = {};
+    for (const per of m.stats)
+      for (const k in per) now[k] = (now[k] ?? 0) + per[k]!;
+    for (const k in now) {
+      if (now[k] === (this.totals[k] ?? 0) && cursor > 0) continue;
+      if (now[k] === 0) continue;
+      this.totals[k] = now[k]!;
+      let s = this.stats.get(k);
+      if (!s) {
+        s = { name: k, cursors: [], values: [] };
+        this.stats.set(k, s);
+      }
+      // Long traces keep one point per lane column (the last one), so a series stays small.
+      const n = s.cursors.length;
+      if (
+        this.total > LANE_COLUMNS &&
+        n > 0 &&
+        this.column(s.cursors[n - 1]!) === this.column(cursor)
+      ) {
+        s.cursors[n - 1] = cursor;
+        s.values[n - 1] = now[k]!;
+      } else {
+        s.cursors.push(cursor);
+        s.values.push(now[k]!);
+      }
+    }
+  }
+
+  private column(cursor: number): number {
+    return Math.floor((cursor * this.columns) / (this.total + 1));
+  }
+
+  history(): TraceHistory {
+    return {
+      columns: this.columns,
+      lanes: this.lanes,
+      stats: [...this.stats.values()].sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    };
+  }
+}
+
+/** A counter's total at `cursor` (0 before its first change; exact when the trace is not folded). */
+export function statAt(s: StatSeries, cursor: number): number {
+  let lo = 0;
+  let hi = s.cursors.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.cursors[mid]! <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : s.values[lo - 1]!;
+}

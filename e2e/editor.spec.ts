@@ -14,12 +14,22 @@ test("a scenario written in the editor opens, and the draft survives a reload", 
   const app = new AppPage(page);
   await app.goto();
   await openEditor(app);
-  await page.getByLabel("title").fill("Two tasks race for one slab");
-  await page.getByLabel("cpus").fill("2");
-  await page.getByLabel("objects").fill("2");
-  await page.getByLabel("actor 0 operations").fill("alloc x, alloc x, alloc x");
-  await page.getByLabel("actor 1 operations").fill("alloc y, free y");
   await page
+    .getByTestId("editor")
+    .getByLabel("title")
+    .fill("Two tasks race for one slab");
+  await page.getByTestId("editor").getByLabel("cpus").fill("2");
+  await page.getByTestId("editor").getByLabel("objects").fill("2");
+  await page
+    .getByTestId("editor")
+    .getByLabel("actor 0 operations")
+    .fill("alloc x, alloc x, alloc x");
+  await page
+    .getByTestId("editor")
+    .getByLabel("actor 1 operations")
+    .fill("alloc y, free y");
+  await page
+    .getByTestId("editor")
     .getByLabel("narration")
     .fill("0: Both tasks start with empty CPUs.");
   await app.click("Apply");
@@ -33,12 +43,12 @@ test("a scenario written in the editor opens, and the draft survives a reload", 
   await page.reload();
   await app.waitIdle();
   await openEditor(app);
-  await expect(page.getByLabel("title")).toHaveValue(
+  await expect(page.getByTestId("editor").getByLabel("title")).toHaveValue(
     "Two tasks race for one slab",
   );
-  await expect(page.getByLabel("actor 0 operations")).toHaveValue(
-    "alloc x, alloc x, alloc x",
-  );
+  await expect(
+    page.getByTestId("editor").getByLabel("actor 0 operations"),
+  ).toHaveValue("alloc x, alloc x, alloc x");
 });
 
 test("a bad draft says what is wrong and keeps the scenario and the draft", async ({
@@ -48,14 +58,23 @@ test("a bad draft says what is wrong and keeps the scenario and the draft", asyn
   await app.goto();
   const title = await app.title.innerText();
   await openEditor(app);
-  await page.getByLabel("actor 0 operations").fill("allc x");
-  await page.getByLabel("actor 1 cpu").fill("7");
+  await page
+    .getByTestId("editor")
+    .getByLabel("actor 0 operations")
+    .fill("allc x");
+  await page.getByTestId("editor").getByLabel("actor 1 cpu").fill("7");
   await app.click("Apply");
   await expect(page.getByTestId("editor-errors")).toContainText(
     'actors[0].ops: "allc x" is not an operation',
   );
-  await page.getByLabel("actor 0 operations").fill("alloc x");
-  await page.getByLabel("narration").fill("0: <b>bold</b>");
+  await page
+    .getByTestId("editor")
+    .getByLabel("actor 0 operations")
+    .fill("alloc x");
+  await page
+    .getByTestId("editor")
+    .getByLabel("narration")
+    .fill("0: <b>bold</b>");
   await app.click("Apply");
   await expect(page.getByTestId("editor-errors")).toContainText(
     "actors[1].cpu: kernel.cpus is 2",
@@ -64,7 +83,9 @@ test("a bad draft says what is wrong and keeps the scenario and the draft", asyn
     "narration[0].text: must be plain text",
   );
   await expect(app.title).toHaveText(title);
-  await expect(page.getByLabel("narration")).toHaveValue("0: <b>bold</b>");
+  await expect(page.getByTestId("editor").getByLabel("narration")).toHaveValue(
+    "0: <b>bold</b>",
+  );
 });
 
 test("a seeded random schedule, and recording the steps taken on the timeline", async ({
@@ -73,8 +94,11 @@ test("a seeded random schedule, and recording the steps taken on the timeline", 
   const app = new AppPage(page);
   await app.goto();
   await openEditor(app);
-  await page.getByLabel("schedule mode").selectOption("random");
-  await page.getByLabel("seed").fill("7");
+  await page
+    .getByTestId("editor")
+    .getByLabel("schedule mode")
+    .selectOption("random");
+  await page.getByTestId("editor").getByLabel("seed").fill("7");
   await app.click("Apply");
   await expect(page.getByTestId("editor-note")).toHaveText(
     "Opened, with the schedule of seed 7.",
@@ -92,7 +116,9 @@ test("a seeded random schedule, and recording the steps taken on the timeline", 
   await app.waitIdle();
   await openEditor(app);
   await app.click("Record from the timeline");
-  await expect(page.getByLabel("schedule mode")).toHaveValue("steps");
+  await expect(
+    page.getByTestId("editor").getByLabel("schedule mode"),
+  ).toHaveValue("steps");
   // Every step up to the fork, run-length encoded: at least the steps before it and the fork.
   await expect(
     page.getByRole("textbox", { name: "schedule", exact: true }),
@@ -182,10 +208,12 @@ test("a bad link never overwrites the editor's draft", async ({ page }) => {
   const app = new AppPage(page);
   await app.goto();
   await openEditor(app);
-  await page.getByLabel("title").fill("My unsaved draft");
+  await page.getByTestId("editor").getByLabel("title").fill("My unsaved draft");
   await page.goto("/#s=1.not$base64");
   await app.waitIdle();
   await expect(page.getByTestId("share-problem")).toBeVisible();
   await openEditor(app);
-  await expect(page.getByLabel("title")).toHaveValue("My unsaved draft");
+  await expect(page.getByTestId("editor").getByLabel("title")).toHaveValue(
+    "My unsaved draft",
+  );
 });

@@ -109,4 +109,37 @@ export default defineConfig([
       ],
     },
   },
+  {
+    // The engine runs in the worker. The main thread imports only its types and the light
+    // modules (scenario format, variant catalogue), so the kernels are not bundled twice there.
+    files: [
+      "src/ui/**/*.{ts,tsx}",
+      "src/store/**/*.{ts,tsx}",
+      "src/share/**/*.{ts,tsx}",
+      "src/main.tsx",
+      "src/scenarios/schema.ts",
+    ],
+    ignores: ["**/*.test.{ts,tsx}", "src/ui/state/renderBench.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)engine(/index)?$",
+              allowTypeImports: true,
+              message:
+                "The main thread takes only types from the engine; values come from engine/scenario or engine/kernel/catalogue, or from the worker.",
+            },
+            {
+              regex: "(^|/)scenarios/library",
+              allowTypeImports: true,
+              message:
+                "The library runs in the worker (EngineApi.listLibrary / loadLibrary).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]);

@@ -8,22 +8,25 @@
  * `actors[1].ops[0].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -`.
  */
 import { z } from "zod";
+// Light imports only: this module runs in the main thread too (share links, the editor), where
+// the kernels' function tables are not bundled; the catalogue says what validation needs.
+import { catalogueEntry, catalogueNames } from "../engine/kernel/catalogue";
 import {
   parseEntry,
   SCENARIO_FORMAT,
   SCENARIO_VERSION,
-  variantInfo,
-  variantNames,
-  type ActorKind,
-  type Gfp,
-  type KernelFix,
-  type Narration,
-  type Op,
-  type PrepareOp,
-  type Scenario,
-  type ScenarioActor,
-  type ScenarioCache,
-  type ScenarioKernel,
+} from "../engine/scenario";
+import type {
+  ActorKind,
+  Gfp,
+  KernelFix,
+  Narration,
+  Op,
+  PrepareOp,
+  Scenario,
+  ScenarioActor,
+  ScenarioCache,
+  ScenarioKernel,
 } from "../engine";
 
 export const MAX_CPUS = 8;
@@ -222,7 +225,7 @@ const kernelSchema = z
     variant: z
       .string()
       .describe(
-        `Kernel variant, by mainline release: ${variantNames().join(", ")}.`,
+        `Kernel variant, by mainline release: ${catalogueNames().join(", ")}.`,
       ),
     preemptRt: z
       .boolean()
@@ -276,15 +279,15 @@ const kernelSchema = z
       .describe("Later fixes applied on top of the release."),
   })
   .superRefine((k, ctx) => {
-    const info = variantInfo(k.variant);
+    const info = catalogueEntry(k.variant);
     if (!info) {
       ctx.addIssue({
         code: "custom",
         path: ["variant"],
-        message: `unknown kernel variant "${k.variant}" (known: ${variantNames().join(", ")})`,
+        message: `unknown kernel variant "${k.variant}" (known: ${catalogueNames().join(", ")})`,
       });
     } else if (k.preemptRt && !info.rtCapable) {
-      const rt = variantNames().filter((n) => variantInfo(n)?.rtCapable);
+      const rt = catalogueNames().filter((n) => catalogueEntry(n)?.rtCapable);
       ctx.addIssue({
         code: "custom",
         path: ["preemptRt"],
@@ -440,12 +443,11 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
   };
 
   // The percpu array cache and the bulk operations exist only in the kernels that model them.
-  const info = variantInfo(s.kernel.variant);
-  const pcaKernels = variantNames().filter((n) => {
-    const fns = variantInfo(n)?.fns;
-    return fns !== undefined && fns["alloc_from_pca"] !== undefined;
-  });
-  const hasPca = info?.fns["alloc_from_pca"] !== undefined;
+  const info = catalogueEntry(s.kernel.variant);
+  const pcaKernels = catalogueNames().filter(
+    (n) => catalogueEntry(n)?.percpuArray,
+  );
+  const hasPca = info?.percpuArray ?? false;
   const pcaOnly = `needs a kernel with the percpu array cache (${pcaKernels.join(", ")})`;
   if (info && !hasPca && s.cache.percpuArray)
     fail(["cache", "percpuArray"], pcaOnly);

@@ -262,6 +262,18 @@ export class Session {
     });
   }
 
+  /** A seeded random run of `scenario`, written out as its schedule (the editor's random mode). */
+  async randomSchedule(
+    scenario: Scenario,
+    seed: number,
+  ): Promise<Scenario["schedule"] | null> {
+    let out: Scenario["schedule"] | null = null;
+    await this.run(async () => {
+      out = await this.client.api.randomSchedule(scenario, seed);
+    });
+    return out;
+  }
+
   /** The loaded scenario as it stands, forks included: what a share link or an export carries. */
   async currentScenario(): Promise<Scenario | null> {
     let out: Scenario | null = null;

@@ -53,15 +53,16 @@ export function ScenarioView() {
         </p>
       )}
       <ForkPanel />
-      <div className="panes">
-        <CodePane frame={frame} />
-        {!compare && <FindingsPanel frame={frame} summary={summary} />}
-      </div>
+      {/* The state first: it is what the step changed; the code and findings explain it. */}
       {compare ? (
         <ComparePane compare={compare} />
       ) : (
         <FrameView frame={frame} />
       )}
+      <div className="panes">
+        <CodePane frame={frame} />
+        {!compare && <FindingsPanel frame={frame} summary={summary} />}
+      </div>
       <StatsPanel />
       <HelpOverlay />
     </section>

@@ -16,6 +16,7 @@ import type {
   Opened,
   ScenarioInfo,
 } from "./protocol";
+import { randomSchedule } from "./randomSchedule";
 import { scenarioAsTaken } from "./takenSchedule";
 import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
@@ -138,6 +139,9 @@ export function createEngineApi(where: EngineLocation): EngineApi {
     },
     async closeCompare() {
       compare = null;
+    },
+    async randomSchedule(scenario: Scenario, seed: number) {
+      return randomSchedule(scenario, seed);
     },
     async setTesting(on: boolean) {
       testing = on;

@@ -62,6 +62,14 @@ export interface EngineApi {
   /** The fixed kernel's frame at `step` (clamped), or null when compare mode is closed. */
   compareSeek(step: number): Promise<Frame | null>;
   closeCompare(): Promise<void>;
+  /**
+   * The editor's seeded random mode: runs `scenario` (already valid) with random scheduling from
+   * `seed` and answers the run written out as a schedule.
+   */
+  randomSchedule(
+    scenario: Scenario,
+    seed: number,
+  ): Promise<NonNullable<Scenario["schedule"]>>;
   /** Turns on the test-only methods below (the app does so only with `?testing=1`). */
   setTesting(on: boolean): Promise<void>;
   /**

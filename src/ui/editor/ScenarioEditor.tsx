@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { variantInfo, variantNames, type ActorKind } from "../../engine";
+import type { ActorKind } from "../../engine";
+import { catalogueEntry, catalogueNames } from "../../engine/kernel/catalogue";
 import { useSession } from "../../store/react";
 import { shareStore } from "../share/shareState";
 import {
@@ -46,7 +47,14 @@ export function ScenarioEditor() {
       setNote(null);
       return;
     }
-    await session.loadScenario(r.scenario);
+    let scenario = r.scenario;
+    if (r.randomSeed !== undefined) {
+      const schedule = await session.randomSchedule(r.scenario, r.randomSeed);
+      // No schedule: the engine failed, and the session has already said so.
+      if (!schedule) return;
+      scenario = { ...r.scenario, schedule };
+    }
+    await session.loadScenario(scenario);
     const refused = session.store.getState().loadErrors;
     if (refused) {
       setErrors(refused);
@@ -79,7 +87,7 @@ export function ScenarioEditor() {
     );
   };
 
-  const rtCapable = variantInfo(draft.variant)?.rtCapable ?? false;
+  const rtCapable = catalogueEntry(draft.variant)?.rtCapable ?? false;
 
   return (
     <details className="scenario-editor" data-testid="editor">
@@ -111,7 +119,7 @@ export function ScenarioEditor() {
               value={draft.variant}
               onChange={(e) => set("variant", e.target.value)}
             >
-              {variantNames().map((v) => (
+              {catalogueNames().map((v) => (
                 <option key={v} value={v}>
                   {v}
                 </option>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runSession, start } from "../../engine";
 import { library } from "../../scenarios/library";
+import { randomSchedule } from "../../worker/randomSchedule";
 import { Timeline } from "../../worker/timeline";
 import {
   draftToScenario,
@@ -8,7 +9,6 @@ import {
   formatOp,
   loadDraft,
   parseOp,
-  randomSchedule,
   saveDraft,
   scenarioToDraft,
 } from "./draft";

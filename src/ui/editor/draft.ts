@@ -6,15 +6,10 @@
  *   alloc a, alloc b atomic, free a keep, flushAll, cpuOffline 1, allocPageCache p
  *
  * The schedule is taken as written (entries such as `A*10 B@1`), generated round-robin, or drawn
- * from a seeded random run of the engine. Pure except for the engine run: no DOM.
+ * from a seeded random run, which the engine takes in the worker (randomSchedule there). Pure, no
+ * DOM, and no engine: the main thread does not bundle the kernels.
  */
-import {
-  runSession,
-  start,
-  type ActorKind,
-  type Op,
-  type Scenario,
-} from "../../engine";
+import type { ActorKind, Op, Scenario } from "../../engine";
 import { parseScenario, type ScenarioOp } from "../../scenarios/schema";
 
 export interface DraftActor {
@@ -234,7 +229,13 @@ const number = (text: string): number | string =>
   /^\s*\d+\s*$/.test(text) ? Number(text) : text;
 
 export type DraftResult =
-  { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+  | {
+      ok: true;
+      scenario: Scenario;
+      /** Random mode: the seed whose run becomes the schedule (written out by the engine). */
+      randomSeed?: number;
+    }
+  | { ok: false; errors: string[] };
 
 /** The scenario the draft describes, validated; every problem names its field. */
 export function draftToScenario(d: Draft): DraftResult {
@@ -335,49 +336,8 @@ export function draftToScenario(d: Draft): DraftResult {
   if (!r.ok || d.scheduleMode !== "random") return r;
   if (!/^\d{1,9}$/.test(d.seed.trim()))
     return { ok: false, errors: ["seed: expected a whole number"] };
-  return {
-    ok: true,
-    scenario: {
-      ...r.scenario,
-      schedule: randomSchedule(r.scenario, Number(d.seed)),
-    },
-  };
-}
-
-/**
- * The schedule of a seeded random run, written out as entries, so the scenario replays it on
- * any build even if the random scheduler changes later.
- */
-export function randomSchedule(
-  s: Scenario,
-  seed: number,
-  maxSteps = 100_000,
-): NonNullable<Scenario["schedule"]> {
-  const sess = start(s);
-  let cpus = sess.machine.actors.map((a) => a.cpu);
-  const steps: string[] = [];
-  let prev = "";
-  let times = 0;
-  const flush = () => {
-    if (times > 0) steps.push(times === 1 ? prev : `${prev}*${times}`);
-  };
-  runSession(sess, {
-    seed,
-    maxSteps,
-    onStep: (ev, m) => {
-      const a = m.actors[ev.actor]!;
-      const entry = ev.cpu === cpus[ev.actor] ? a.name : `${a.name}@${ev.cpu}`;
-      if (entry === prev) times++;
-      else {
-        flush();
-        prev = entry;
-        times = 1;
-      }
-      cpus = m.actors.map((x) => x.cpu);
-    },
-  });
-  flush();
-  return { steps, rest: "stop" };
+  // The schedule is the random run's, written out by the engine (EngineApi.randomSchedule).
+  return { ok: true, scenario: r.scenario, randomSeed: Number(d.seed) };
 }
 
 /** The form for a scenario, to edit what is loaded. */

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { VARIANT_CATALOGUE } from "./catalogue";
+import { variantInfo, variantNames } from "./index";
+
+describe("the variant catalogue", () => {
+  it("names every registered variant, in order, with its PREEMPT_RT build and array cache", () => {
+    expect(VARIANT_CATALOGUE.map((e) => e.name)).toEqual(variantNames());
+    for (const e of VARIANT_CATALOGUE) {
+      const info = variantInfo(e.name)!;
+      expect(e.rtCapable, e.name).toBe(info.rtCapable);
+      expect(e.percpuArray, e.name).toBe(
+        info.fns["alloc_from_pca"] !== undefined,
+      );
+    }
+  });
+});

@@ -139,8 +139,14 @@ function PcaRow({ pca, hl }: { pca: PcaView; hl: Set<number> }) {
         {pca.lock ? `■ locked by ${pca.lock}` : "unlocked"}
       </span>
       <div className="pca-objects">
-        <Chain items={pca.objects} refs={pca.refs} hl={hl} sep=" | " />
-        {pca.objects.length > 0 && <span className="totals"> ← top</span>}
+        {pca.objects.length === 0 ? (
+          "empty"
+        ) : (
+          <>
+            <Chain items={pca.objects} refs={pca.refs} hl={hl} sep=" | " />
+            <span className="totals"> ← top</span>
+          </>
+        )}
       </div>
     </>
   );

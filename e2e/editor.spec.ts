@@ -151,6 +151,16 @@ test("import by file picker and by drop; a file over 1 MB is refused", async ({
   );
   await expect(page.getByTestId("share-problem")).toContainText("1 MB");
   await expect(app.title).toHaveText(scenario.title);
+  // The picker's own file input refuses it too, before reading it.
+  await page.getByTestId("scenario-file").setInputFiles({
+    name: "huge.json",
+    mimeType: "application/json",
+    buffer: Buffer.alloc(1_100_000, 32),
+  });
+  await expect(page.getByTestId("load-errors")).toContainText(
+    "huge.json is too large",
+  );
+  await expect(app.title).toHaveText(scenario.title);
 
   // Drop a file on the page.
   const dropped = { ...scenario, title: "Dropped on the page" };

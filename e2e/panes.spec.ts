@@ -182,6 +182,22 @@ test("clicking a finding jumps to its step and marks its slabs and objects", asy
   ];
   const marked = page.getByTestId("findings-marked");
   for (const n of names) await expect(marked).toContainText(n);
+  // The state view draws the marks: a slab's card (or, for a page that is no longer a slab,
+  // the chips that still name it) and the objects' slots.
+  for (const p of first.slabs) {
+    const card = page.getByTestId(`slab-${p}`).and(page.locator(".hl"));
+    const chip = page.locator(".chip.page.hl", {
+      hasText: new RegExp(`^P${p}$`),
+    });
+    await expect(card.or(chip).first()).toBeVisible();
+  }
+  for (const o of first.objects) {
+    const card = page.getByTestId(`slab-${Math.floor(o / per)}`);
+    if ((await card.count()) === 0) continue;
+    expect((await card.getAttribute("data-hl-slots"))!.split(" ")).toContain(
+      String(o % per),
+    );
+  }
   await shot(page, testInfo, "the first finding of R1, marked");
 });
 

@@ -236,18 +236,31 @@ describe("list and help", () => {
     );
   });
 
-  it("list prints the library as { id, title, kernel, fixedKernel, expect }", () => {
+  it("list prints the library as { id, kind, basis, title, kernel, fixedKernel, expect, expectAt }", () => {
     const rows = JSON.parse(run("list", "--json").stdout) as Record<
       string,
       unknown
     >[];
     expect(rows).toContainEqual({
       id: "r1-put-cpu-partial-stale-page",
+      kind: "race",
+      basis: "analysis",
       title: expect.any(String),
       kernel: "v5.14",
       fixedKernel: "v5.15",
       expect: ["uaf-slab", "list-corrupt"],
+      expectAt: [
+        { code: "uaf-slab", step: 47 },
+        { code: "list-corrupt", step: 205 },
+      ],
     });
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        id: "s3-2-pca-offline-destroy",
+        basis: "analysis",
+        expect: ["object-leak"],
+      }),
+    );
     expect(rows).toContainEqual(
       expect.objectContaining({
         id: "tour-fast-path",

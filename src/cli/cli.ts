@@ -458,7 +458,11 @@ function randomCommand(o: Options): string {
   return `${out.join("\n")}\n`;
 }
 
-/** The library: `{ id, title, kernel, fixedKernel, expect }` for each scenario. */
+/**
+ * The library: `{ id, kind, basis, title, kernel, fixedKernel, expect, expectAt }` for each
+ * scenario; `basis` says whether the schedule is the thread's own (`history`), built to show a
+ * hazard it describes (`analysis`), or knowledge from outside it (`outside`).
+ */
 function listCommand(o: Options): string {
   const rows = library.map((e) => {
     const kernel = kernelName(e.scenario.kernel);
@@ -468,10 +472,13 @@ function listCommand(o: Options): string {
       : undefined;
     return {
       id: e.id,
+      kind: e.kind,
+      basis: e.source.basis,
       title: e.scenario.title,
       kernel,
       ...(fixedKernel === undefined ? {} : { fixedKernel }),
       expect: [...new Set(e.expect.map((x) => x.code))],
+      expectAt: e.expect.map((x) => ({ code: x.code, step: x.step })),
     };
   });
   if (o.json) return `${JSON.stringify(rows)}\n`;
@@ -481,7 +488,8 @@ function listCommand(o: Options): string {
       const what = r.fixedKernel
         ? `${r.expect.join(", ")} on ${r.kernel}; none on ${r.fixedKernel}`
         : `tour on ${r.kernel}`;
-      return `${r.id.padEnd(width)}  ${r.title}\n${" ".repeat(width)}  (${what})`;
+      const basis = r.basis === "history" ? "" : `; ${r.basis}`;
+      return `${r.id.padEnd(width)}  ${r.title}\n${" ".repeat(width)}  (${what}${basis})`;
     })
     .join("\n")}\n`;
 }

@@ -1,3 +1,4 @@
+import { MAX_SCENARIO_BYTES } from "../scenarios/schema";
 import { useAppStore, useSession } from "../store/react";
 import type { Frame, ScenarioInfo } from "../worker/protocol";
 import { Controls } from "./Controls";
@@ -107,6 +108,14 @@ function ScenarioPicker() {
   const source = useAppStore((s) => s.source);
   const onFile = async (file: File | undefined) => {
     if (!file) return;
+    if (file.size > MAX_SCENARIO_BYTES) {
+      session.store
+        .getState()
+        .scenarioRejected([
+          `${file.name} is too large: ${file.size} bytes, at most ${MAX_SCENARIO_BYTES} (1 MB)`,
+        ]);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(await file.text());

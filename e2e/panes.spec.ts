@@ -187,7 +187,7 @@ test("clicking a finding jumps to its step and marks its slabs and objects", asy
   for (const p of first.slabs) {
     const card = page.getByTestId(`slab-${p}`).and(page.locator(".hl"));
     const chip = page.locator(".chip.page.hl", {
-      hasText: new RegExp(`^P${p}$`),
+      hasText: new RegExp(`^P${p}\\b`),
     });
     await expect(card.or(chip).first()).toBeVisible();
   }

@@ -9,9 +9,12 @@ import { TargetContext } from "./chips";
 export function PagePool({
   pool,
   changed,
+  hl,
 }: {
   pool: PagePoolView;
   changed: boolean;
+  /** Highlighted pages (a clicked finding may name a page that is no longer a slab). */
+  hl: Set<number>;
 }) {
   const onTarget = useContext(TargetContext);
   // The allocator hands out the most recently freed page: the end of `free`.
@@ -37,7 +40,7 @@ export function PagePool({
             : free.map((p) => (
                 <span
                   key={p}
-                  className="chip page free"
+                  className={hl.has(p) ? "chip page free hl" : "chip page free"}
                   onMouseEnter={(e) =>
                     onTarget({ kind: "slab", id: p }, e.currentTarget)
                   }
@@ -53,7 +56,9 @@ export function PagePool({
             : pool.reused.map((r) => (
                 <span
                   key={r.page}
-                  className="chip page reused"
+                  className={
+                    hl.has(r.page) ? "chip page reused hl" : "chip page reused"
+                  }
                   onMouseEnter={(e) =>
                     onTarget({ kind: "slab", id: r.page }, e.currentTarget)
                   }

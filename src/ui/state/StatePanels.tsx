@@ -182,7 +182,7 @@ export function StatePanels({
               slabIds={slabIds}
             />
           ))}
-          <PagePool pool={frame.pagePool} changed={ch.pagePool} />
+          <PagePool pool={frame.pagePool} changed={ch.pagePool} hl={hl.slabs} />
           {frame.nolock && (
             <NolockPanel
               nolock={frame.nolock}

@@ -1,11 +1,17 @@
-/** Helpers for engine tests: literal scenarios, random scenarios, stepping one actor. */
+/**
+ * Helpers for engine tests: literal scenarios, random scenarios, stepping one actor, and the
+ * property the random-schedule tests share.
+ */
+import fc from "fast-check";
+import { expect } from "vitest";
 import { rng } from "../random";
-import { start, type Session } from "../run";
+import { runSession, start, type Session } from "../run";
 import type { Scenario, ScenarioActor, ScenarioKernel } from "../scenario";
 import { choicesFor } from "../scheduler";
 import { stepInPlace } from "../machine";
 import type { K } from "../program";
-import type { ActorKind, Op, StepEvent } from "../types";
+import type { ActorKind, Machine, Op, StepEvent } from "../types";
+import { USER_DATA } from "../types";
 
 export function scenario(
   kernel: Partial<ScenarioKernel>,
@@ -22,6 +28,18 @@ export function scenario(
     ...extra,
   };
 }
+
+/** An actor of `kind` on `cpu` with its operations. */
+export const actor =
+  (kind: ActorKind) =>
+  (name: string, cpu: number, ops: Op[]): ScenarioActor => ({
+    name,
+    kind,
+    cpu,
+    ops,
+  });
+export const task = actor("task");
+export const nmi = actor("nmi");
 
 export const allocs = (slot: string, n: number): Op[] =>
   Array.from({ length: n }, () => ({ kind: "alloc", slot }));
@@ -148,4 +166,87 @@ export function ctx(s: Session, name: string): K {
   };
   const f = { fn: "test", pc: 0, L: {} };
   return { m: s.machine, a, f, L: f.L, cpu: a.cpu, ev, variant: s.variant };
+}
+
+/**
+ * How many places hold each object: slab and cpu freelists, slots, a slab's memcg obj_cgroups
+ * vector, the percpu arrays and kfree_nolock's deferred list. Every object of every slab should be
+ * in exactly one.
+ */
+export function objectPlaces(m: Machine): Map<number, number> {
+  const seen = new Map<number, number>();
+  const mark = (o: number) => seen.set(o, (seen.get(o) ?? 0) + 1);
+  const walk = (head: number | null) => {
+    for (
+      let x = head, g = 0;
+      x !== null && x !== USER_DATA && g < 10_000;
+      g++
+    ) {
+      mark(x);
+      const p = m.pages[Math.floor(x / m.cache.objects)]!;
+      x = p.fp[x % m.cache.objects] ?? null;
+    }
+  };
+  for (const p of m.pages) if (p.use === "slab") walk(p.freelist);
+  for (const c of m.cpuSlab) walk(c.freelist);
+  for (const slot of Object.values(m.slots))
+    for (const o of slot) if (o >= 0) mark(o);
+  for (const p of m.pages)
+    if (p.use === "slab" && p.objcgs !== null) mark(p.objcgs);
+  for (const a of m.pca ?? []) for (const o of a.objects) mark(o);
+  for (const o of m.nolock?.deferFreeObjects ?? []) mark(o);
+  return seen;
+}
+
+export interface RandomRunsOptions {
+  /** fast-check's run count and, to pin the runs, its seed. */
+  runs: { numRuns: number; seed?: number };
+  /** Also check that the stats equal a recount of the steps' events (default true). */
+  stats?: boolean;
+  onStep?: (ev: StepEvent) => void;
+  /** Further checks on the machine at the end of each run. */
+  check?: (m: Machine) => void;
+}
+
+/**
+ * For random scenario seeds and schedule seeds: `make(scenarioSeed)` runs to its end on the
+ * schedule with no finding, and every object of every slab is in exactly one place.
+ */
+export function assertRandomRuns(
+  make: (seed: number) => Scenario,
+  opts: RandomRunsOptions,
+): void {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 1_000_000 }),
+      fc.integer({ min: 1, max: 1_000_000 }),
+      (scenarioSeed, scheduleSeed) => {
+        const s = session(make(scenarioSeed));
+        const recount: Record<string, number>[] = s.machine.stats.map((x) => ({
+          ...x,
+        }));
+        const r = runSession(s, {
+          seed: scheduleSeed,
+          maxSteps: 20_000,
+          onStep: (ev) => {
+            const row = recount[ev.cpu]!;
+            for (const st of ev.stats) row[st] = (row[st] ?? 0) + 1;
+            opts.onStep?.(ev);
+          },
+        });
+        expect(r.findings).toEqual([]);
+        expect(r.stopReason).toBe("done");
+        const m = r.machine;
+        const places = objectPlaces(m);
+        for (const p of m.pages) {
+          if (p.use !== "slab") continue;
+          for (let i = 0; i < p.objects; i++)
+            expect(places.get(p.id * m.cache.objects + i)).toBe(1);
+        }
+        if (opts.stats !== false) expect(m.stats).toEqual(recount);
+        opts.check?.(m);
+      },
+    ),
+    opts.runs,
+  );
 }

@@ -1,16 +1,17 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runSession } from "../run";
-import type { Machine } from "../types";
-import { USER_DATA } from "../types";
 import { nolockScenario } from "./nolockScenario";
 import {
+  actor,
   allocs,
+  assertRandomRuns,
   finishOp,
+  nmi,
   scenario,
   session,
   stepActor,
   stepUntil,
+  task,
 } from "./helpers";
 
 const V1 = "v6.15-nolock-v1";
@@ -34,18 +35,8 @@ describe("kmalloc_nolock", () => {
       scenario(
         { variant: V1, cpus: 1 },
         [
-          {
-            name: "A",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "alloc", slot: "x" }],
-          },
-          {
-            name: "bpf",
-            kind: "nmi",
-            cpu: 0,
-            ops: [{ kind: "kmallocNolock", slot: "y", size: 50 }],
-          },
+          task("A", 0, [{ kind: "alloc", slot: "x" }]),
+          nmi("bpf", 0, [{ kind: "kmallocNolock", slot: "y", size: 50 }]),
         ],
         { prepare: fullCpuSlab },
       ),
@@ -69,15 +60,10 @@ describe("kmalloc_nolock", () => {
   it("allocates from the modelled bucket when its lock is free, in task context too", () => {
     const s = session(
       scenario({ variant: V1, cpus: 1 }, [
-        {
-          name: "t",
-          kind: "task",
-          cpu: 0,
-          ops: [
-            { kind: "kmallocNolock", slot: "y", size: 64 },
-            { kind: "kmallocNolock", slot: "y", size: 33 },
-          ],
-        },
+        task("t", 0, [
+          { kind: "kmallocNolock", slot: "y", size: 64 },
+          { kind: "kmallocNolock", slot: "y", size: 33 },
+        ]),
       ]),
     );
     const r = runSession(s);
@@ -89,24 +75,14 @@ describe("kmalloc_nolock", () => {
     const big = runSession(
       session(
         scenario({ variant: V1, cpus: 1 }, [
-          {
-            name: "t",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "kmallocNolock", slot: "y", size: 9000 }],
-          },
+          task("t", 0, [{ kind: "kmallocNolock", slot: "y", size: 9000 }]),
         ]),
       ),
     );
     expect(big.machine.slots.y).toEqual([]);
     expect(big.steps).toBe(1);
     const s = scenario({ variant: V1, cpus: 1 }, [
-      {
-        name: "t",
-        kind: "task",
-        cpu: 0,
-        ops: [{ kind: "kmallocNolock", slot: "y", size: 50 }],
-      },
+      task("t", 0, [{ kind: "kmallocNolock", slot: "y", size: 50 }]),
     ]);
     const noDouble = runSession(
       session({ ...s, cache: { ...s.cache, cmpxchgDouble: false } }),
@@ -120,18 +96,8 @@ describe("kmalloc_nolock", () => {
     const r = runSession(
       session(
         scenario({ variant: V1, cpus: 1, preemptRt: true }, [
-          {
-            name: "bpf",
-            kind: "nmi",
-            cpu: 0,
-            ops: [{ kind: "kmallocNolock", slot: "y", size: 50 }],
-          },
-          {
-            name: "t",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "kmallocNolock", slot: "z", size: 50 }],
-          },
+          nmi("bpf", 0, [{ kind: "kmallocNolock", slot: "y", size: 50 }]),
+          task("t", 0, [{ kind: "kmallocNolock", slot: "z", size: 50 }]),
         ]),
       ),
     );
@@ -147,18 +113,8 @@ describe("kmalloc_nolock", () => {
       scenario(
         { variant: V1, cpus: 1 },
         [
-          {
-            name: "A",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "alloc", slot: "x" }],
-          },
-          {
-            name: "bpf",
-            kind: "nmi",
-            cpu: 0,
-            ops: [{ kind: "kmallocNolock", slot: "y", size: 50 }],
-          },
+          task("A", 0, [{ kind: "alloc", slot: "x" }]),
+          nmi("bpf", 0, [{ kind: "kmallocNolock", slot: "y", size: 50 }]),
         ],
         {
           prepare: [
@@ -186,18 +142,8 @@ describe("kfree_nolock", () => {
       scenario(
         { variant: V1, cpus: 2 },
         [
-          {
-            name: "nmi1",
-            kind: "nmi",
-            cpu: 1,
-            ops: [{ kind: "kfreeNolock", slot: "a" }],
-          },
-          {
-            name: "C",
-            kind: "task",
-            cpu: 1,
-            ops: [{ kind: "free", slot: "a" }],
-          },
+          nmi("nmi1", 1, [{ kind: "kfreeNolock", slot: "a" }]),
+          task("C", 1, [{ kind: "free", slot: "a" }]),
         ],
         {
           prepare: [
@@ -227,18 +173,8 @@ describe("kfree_nolock", () => {
       scenario(
         { variant: V1, cpus: 1 },
         [
-          {
-            name: "A",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "alloc", slot: "x" }],
-          },
-          {
-            name: "nmi0",
-            kind: "nmi",
-            cpu: 0,
-            ops: [{ kind: "kfreeNolock", slot: "a" }],
-          },
+          task("A", 0, [{ kind: "alloc", slot: "x" }]),
+          nmi("nmi0", 0, [{ kind: "kfreeNolock", slot: "a" }]),
         ],
         { prepare: fullCpuSlab },
       ),
@@ -254,14 +190,7 @@ describe("kfree_nolock", () => {
     const s = session(
       scenario(
         { variant: V1, cpus: 1 },
-        [
-          {
-            name: "t",
-            kind: "task",
-            cpu: 0,
-            ops: [{ kind: "kfreeNolock", slot: "a" }],
-          },
-        ],
+        [task("t", 0, [{ kind: "kfreeNolock", slot: "a" }])],
         { prepare: fullCpuSlab },
       ),
     );
@@ -276,24 +205,14 @@ describe("the compaction scanner", () => {
   it("pins and releases a page-cache page, and skips a frozen slab page", () => {
     const s = session(
       scenario({ variant: FROZEN, cpus: 2 }, [
-        {
-          name: "t",
-          kind: "task",
-          cpu: 0,
-          ops: [
-            { kind: "kmallocNolock", slot: "y", size: 50 },
-            { kind: "allocPageCache", slot: "pc" },
-          ],
-        },
-        {
-          name: "kcompactd0",
-          kind: "kcompactd",
-          cpu: 1,
-          ops: [
-            { kind: "isolateMigratepages", pfn: 0 },
-            { kind: "isolateMigratepages", pfn: 1 },
-          ],
-        },
+        task("t", 0, [
+          { kind: "kmallocNolock", slot: "y", size: 50 },
+          { kind: "allocPageCache", slot: "pc" },
+        ]),
+        actor("kcompactd")("kcompactd0", 1, [
+          { kind: "isolateMigratepages", pfn: 0 },
+          { kind: "isolateMigratepages", pfn: 1 },
+        ]),
       ]),
     );
     finishOp(s, "t");
@@ -315,29 +234,6 @@ describe("the compaction scanner", () => {
 
 // --- property: random schedules with the mechanism in use ---------------------------------------
 
-/** Places of every object: freelists, slots, and kfree_nolock's deferred list. */
-function objectPlaces(m: Machine): Map<number, number> {
-  const seen = new Map<number, number>();
-  const mark = (o: number) => seen.set(o, (seen.get(o) ?? 0) + 1);
-  const walk = (head: number | null) => {
-    for (
-      let x = head, g = 0;
-      x !== null && x !== USER_DATA && g < 10_000;
-      g++
-    ) {
-      mark(x);
-      const p = m.pages[Math.floor(x / m.cache.objects)]!;
-      x = p.fp[x % m.cache.objects] ?? null;
-    }
-  };
-  for (const p of m.pages) if (p.use === "slab") walk(p.freelist);
-  for (const c of m.cpuSlab) walk(c.freelist);
-  for (const slot of Object.values(m.slots))
-    for (const o of slot) if (o >= 0) mark(o);
-  for (const o of m.nolock?.deferFreeObjects ?? []) mark(o);
-  return seen;
-}
-
 describe.each([
   { variant: FROZEN, preemptRt: false },
   { variant: FROZEN, preemptRt: true },
@@ -345,26 +241,10 @@ describe.each([
   "random schedules with kmalloc_nolock, kfree_nolock and compaction on %o",
   (kernel) => {
     it("never produce a finding; no object is lost or duplicated", () => {
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 1_000_000 }),
-          fc.integer({ min: 1, max: 1_000_000 }),
-          (scenarioSeed, scheduleSeed) => {
-            const s = session(nolockScenario(scenarioSeed, kernel));
-            const r = runSession(s, { seed: scheduleSeed, maxSteps: 20_000 });
-            expect(r.findings).toEqual([]);
-            expect(r.stopReason).toBe("done");
-            const m = r.machine;
-            const places = objectPlaces(m);
-            for (const p of m.pages) {
-              if (p.use !== "slab") continue;
-              for (let i = 0; i < p.objects; i++)
-                expect(places.get(p.id * m.cache.objects + i)).toBe(1);
-            }
-          },
-        ),
-        { numRuns: 150 },
-      );
+      assertRandomRuns((seed) => nolockScenario(seed, kernel), {
+        runs: { numRuns: 150 },
+        stats: false,
+      });
     });
   },
 );

@@ -1,4 +1,3 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PCA_FIXED, PCA_RFC3 } from "../kernel/pca";
 import { rng } from "../random";
@@ -9,11 +8,13 @@ import { sysfsName } from "../stats";
 import type { Machine, Op } from "../types";
 import { USER_DATA } from "../types";
 import {
+  assertRandomRuns,
   finishOp,
   randomScenario,
   scenario,
   session,
   stepUntil,
+  task,
 } from "./helpers";
 
 /** A scenario on the RFC (or another pca kernel) with an array of `count` per CPU. */
@@ -27,12 +28,6 @@ function pcaScenario(
   return { ...s, cache: { ...s.cache, percpuArray: { count } } };
 }
 
-const task = (name: string, cpu: number, ops: Op[]): ScenarioActor => ({
-  name,
-  kind: "task",
-  cpu,
-  ops,
-});
 const alloc = (slot: string, extra: Partial<Op> = {}): Op =>
   ({ kind: "alloc", slot, ...extra }) as Op;
 const free = (slot: string): Op => ({ kind: "free", slot });
@@ -355,31 +350,6 @@ describe("a write through a stale pointer (KASAN versus slub_debug)", () => {
 
 // ---- Property: on the fixed kernel, random schedules lose and duplicate nothing. ----
 
-/** Every object of every slab is on exactly one freelist, in one slot, or in one array. */
-function objectPlaces(m: Machine): Map<number, number> {
-  const seen = new Map<number, number>();
-  const mark = (o: number) => seen.set(o, (seen.get(o) ?? 0) + 1);
-  const walk = (head: number | null) => {
-    for (
-      let x = head, g = 0;
-      x !== null && x !== USER_DATA && g < 10_000;
-      g++
-    ) {
-      mark(x);
-      const p = m.pages[Math.floor(x / m.cache.objects)]!;
-      x = p.fp[x % m.cache.objects] ?? null;
-    }
-  };
-  for (const p of m.pages) if (p.use === "slab") walk(p.freelist);
-  for (const c of m.cpuSlab) walk(c.freelist);
-  for (const slot of Object.values(m.slots))
-    for (const o of slot) if (o >= 0) mark(o);
-  for (const p of m.pages)
-    if (p.use === "slab" && p.objcgs !== null) mark(p.objcgs);
-  for (const a of m.pca ?? []) for (const o of a.objects) mark(o);
-  return seen;
-}
-
 /** A random scenario (helpers.randomScenario) given an array and some bulk and prefill operations. */
 function randomPcaScenario(
   seed: number,
@@ -426,44 +396,20 @@ describe.each(FIXED_KERNELS)(
       // What the runs went through, so the property cannot pass by never reaching the array.
       const seen = new Map<string, number>();
       const count = (x: string) => seen.set(x, (seen.get(x) ?? 0) + 1);
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 1_000_000 }),
-          fc.integer({ min: 1, max: 1_000_000 }),
-          (scenarioSeed, scheduleSeed) => {
-            const s = session(randomPcaScenario(scenarioSeed, kernel));
-            const recount = s.machine.stats.map((x) => ({ ...x }));
-            const r = runSession(s, {
-              seed: scheduleSeed,
-              maxSteps: 20_000,
-              onStep: (ev) => {
-                const row = recount[ev.cpu]!;
-                for (const st of ev.stats) {
-                  row[st] = (row[st] ?? 0) + 1;
-                  count(st);
-                }
-                for (const n of ev.notes) count(n);
-              },
-            });
-            expect(r.findings).toEqual([]);
-            expect(r.stopReason).toBe("done");
-            const m = r.machine;
-            const places = objectPlaces(m);
-            for (const p of m.pages) {
-              if (p.use !== "slab") continue;
-              for (let i = 0; i < p.objects; i++)
-                expect(places.get(p.id * m.cache.objects + i)).toBe(1);
-            }
-            for (const a of m.pca!) {
-              expect(a.lock).toBeNull();
-              expect(a.used).toBe(a.objects.length);
-              expect(a.used).toBeLessThanOrEqual(a.count);
-            }
-            expect(m.stats).toEqual(recount);
-          },
-        ),
-        { numRuns: 80, seed: 20261121 },
-      );
+      assertRandomRuns((seed) => randomPcaScenario(seed, kernel), {
+        runs: { numRuns: 80, seed: 20261121 },
+        onStep: (ev) => {
+          for (const st of ev.stats) count(st);
+          for (const n of ev.notes) count(n);
+        },
+        check: (m) => {
+          for (const a of m.pca!) {
+            expect(a.lock).toBeNull();
+            expect(a.used).toBe(a.objects.length);
+            expect(a.used).toBeLessThanOrEqual(a.count);
+          }
+        },
+      });
       for (const x of [
         "alloc_cpu_cache",
         "free_cpu_cache",

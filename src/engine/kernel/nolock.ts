@@ -64,13 +64,9 @@ import {
   fmtPage,
   indexOf,
   lockAvailable,
-  migrateDisable,
-  migrateEnable,
   note,
   ownObject,
   pageOf,
-  preemptDisable,
-  preemptEnable,
   report,
   spinLockNode,
 } from "../prims";
@@ -83,7 +79,15 @@ import {
   writeDeferLine,
 } from "./kmalloc";
 import { teardownCpusLocked } from "./teardown";
-import { cThenTid, freeFastSteps, v515Fns } from "./v5_15";
+import {
+  callSlabAllocSlow,
+  callSlabFree,
+  cThenTid,
+  freeFastSteps,
+  slubGetCpuPtr,
+  slubPutCpuPtr,
+  v515Fns,
+} from "./v5_15";
 
 /** The internal signal of __slab_alloc to kmalloc_nolock: never returned to a caller. */
 export const EBUSY = "-EBUSY";
@@ -108,16 +112,6 @@ function localLockIsLocked(k: K): boolean {
   const holder = cpuSlab(k, k.cpu).lock;
   if (k.m.config.preemptRt) return holder === k.a.id;
   return holder !== null;
-}
-
-function slubGetCpuPtr(k: K): void {
-  if (k.m.config.preemptRt) migrateDisable(k);
-  else preemptDisable(k);
-  k.L.c = k.cpu;
-}
-function slubPutCpuPtr(k: K): void {
-  if (k.m.config.preemptRt) migrateEnable(k);
-  else preemptEnable(k);
 }
 
 interface Opts {
@@ -236,7 +230,12 @@ function kmallocNolockFn(o: Opts): KernelFn {
   return fn("kmalloc_nolock", steps);
 }
 
-/** __slab_alloc(): with !allow_spin, -EBUSY when this CPU's lock of the bucket is held. */
+/**
+ * __slab_alloc(): with !allow_spin, -EBUSY when this CPU's lock of the bucket is held. Not v5.15's
+ * slabAllocWrapper with a step added: there slub_get_cpu_ptr() and the call share one step, here
+ * the test sits between them, so the pin is a step of its own on every variant of this file
+ * (the pinned scenarios' step numbers count it).
+ */
 function slabAllocWrapperFn(o: Opts): KernelFn {
   const steps: StepDef[] = [
     {
@@ -262,12 +261,7 @@ function slabAllocWrapperFn(o: Opts): KernelFn {
   steps.push(
     {
       line: "p = ___slab_alloc(s, gfpflags, node, addr, c, orig_size)",
-      run: (k) =>
-        call("___slab_alloc", {
-          gfp: k.L.gfp ?? null,
-          node: k.L.node ?? null,
-          c: k.L.c ?? null,
-        }),
+      run: callSlabAllocSlow,
       after: (k, v) => {
         k.L.p = v;
         return undefined;
@@ -469,13 +463,7 @@ function doSlabFreeFn(o: Opts): KernelFn {
     },
     {
       line: "__slab_free(s, slab, head, tail, cnt, addr); return; }",
-      run: (k) =>
-        call("__slab_free", {
-          page: k.L.page ?? null,
-          head: k.L.head ?? null,
-          tail: k.L.tail ?? null,
-          cnt: k.L.cnt ?? 1,
-        }),
+      run: callSlabFree,
       after: () => ret(),
     },
     {

@@ -53,13 +53,9 @@ import {
   fmtObj,
   indexOf,
   inHardirq,
-  migrateDisable,
-  migrateEnable,
   note,
   ownObject,
   pageOf,
-  preemptDisable,
-  preemptEnable,
   report,
   stat,
 } from "../prims";
@@ -67,21 +63,37 @@ import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
 import { USER_DATA } from "../types";
 import { teardownCpusLocked } from "./teardown";
-import { slabAllocNode, slubCpuDead, v515Fns } from "./v5_15";
+import {
+  pinTask,
+  slabAllocNode,
+  slubCpuDead,
+  unpinTask,
+  v515Fns,
+} from "./v5_15";
 
 /** The on-stack `void *objects[32]` of refill_pca and flush_pca: batches are at most this big. */
 export const PCA_BATCH = 32;
 
 // --- helpers ------------------------------------------------------------------------------------
 
-/** pcpu_task_pin(): preempt_disable on !RT (cheaper), migrate_disable on RT (so a higher-priority task can still preempt). */
-function pin(k: K): void {
-  if (k.m.config.preemptRt) migrateDisable(k);
-  else preemptDisable(k);
-}
-function unpin(k: K): void {
-  if (k.m.config.preemptRt) migrateEnable(k);
-  else preemptEnable(k);
+/** pcpu_task_pin() / pcpu_task_unpin(). */
+const pin = pinTask;
+const unpin = unpinTask;
+
+/**
+ * pca_spin_trylock(s->cpu_array) as a step of its own: on failure the caller bypasses the array
+ * and returns `failed`.
+ */
+function trylockOrBypass(line: string, failed: Value, label?: string): StepDef {
+  return {
+    ...(label === undefined ? {} : { label }),
+    line,
+    run: (k) => {
+      if (trylock(k)) return undefined;
+      note(k, "pca-bypass: trylock failed");
+      return ret(failed);
+    },
+  };
 }
 
 /** The array locked by this frame (`pca` local: the CPU whose array it is). */
@@ -180,15 +192,11 @@ const slabAllocNodePca = fn("slab_alloc_node", [
 const slabAllocNodeInner = fn("__slab_alloc_node", [...slabAllocNode.steps]);
 
 const allocFromPca = fn("alloc_from_pca", [
-  {
-    label: "retry",
-    line: "pca = pca_spin_trylock(s->cpu_array)  (pin: preempt_disable on !RT, migrate_disable on RT); if (!pca) return NULL",
-    run: (k) => {
-      if (trylock(k)) return undefined;
-      note(k, "pca-bypass: trylock failed");
-      return ret(null);
-    },
-  },
+  trylockOrBypass(
+    "pca = pca_spin_trylock(s->cpu_array)  (pin: preempt_disable on !RT, migrate_disable on RT); if (!pca) return NULL",
+    null,
+    "retry",
+  ),
   {
     line: "if (unlikely(pca->used == 0))",
     run: (k) => (locked(k).used === 0 ? goto("empty") : undefined),
@@ -278,15 +286,11 @@ function slabFreeFn(fixed: boolean): KernelFn {
 }
 
 const freeToPca = fn("free_to_pca", [
-  {
-    label: "retry",
-    line: "pca = pca_spin_trylock(s->cpu_array); if (!pca) return false",
-    run: (k) => {
-      if (trylock(k)) return undefined;
-      note(k, "pca-bypass: trylock failed");
-      return ret(false);
-    },
-  },
+  trylockOrBypass(
+    "pca = pca_spin_trylock(s->cpu_array); if (!pca) return false",
+    false,
+    "retry",
+  ),
   {
     line: "if (pca->used == pca->count)",
     run: (k) => {
@@ -547,14 +551,10 @@ const kmemCacheFreeBulkInner = fn("__kmem_cache_free_bulk", [
 ]);
 
 const allocFromPcaBulk = fn("alloc_from_pca_bulk", [
-  {
-    line: "pca = pca_spin_trylock(s->cpu_array); if (!pca) return 0",
-    run: (k) => {
-      if (trylock(k)) return undefined;
-      note(k, "pca-bypass: trylock failed");
-      return ret([]);
-    },
-  },
+  trylockOrBypass(
+    "pca = pca_spin_trylock(s->cpu_array); if (!pca) return 0",
+    [],
+  ),
   {
     line: "if (pca->used < size) size = pca->used; for (i = size; i > 0;) p[--i] = pca->objects[--pca->used]",
     run: (k) => {
@@ -574,14 +574,10 @@ const allocFromPcaBulk = fn("alloc_from_pca_bulk", [
 ]);
 
 const freeToPcaBulk = fn("free_to_pca_bulk", [
-  {
-    line: "pca = pca_spin_trylock(s->cpu_array); if (!pca) return 0",
-    run: (k) => {
-      if (trylock(k)) return undefined;
-      note(k, "pca-bypass: trylock failed");
-      return ret(0);
-    },
-  },
+  trylockOrBypass(
+    "pca = pca_spin_trylock(s->cpu_array); if (!pca) return 0",
+    0,
+  ),
   {
     line: "if (pca->count - pca->used < size) size = pca->count - pca->used; for (i = 0; i < size; i++) if (slab_free_hook(s, p[i], init)) pca->objects[pca->used++] = p[i]",
     run: (k) => {

@@ -36,8 +36,6 @@ import {
   holds,
   localLock,
   localUnlock,
-  migrateDisable,
-  migrateEnable,
   note,
   ownSlab,
   preemptDisable,
@@ -50,20 +48,11 @@ import {
   cThenTid,
   cpuPartialSteps,
   freeFastSteps,
+  slubGetCpuPtr,
+  slubPutCpuPtr,
   unfreezeLoopSteps,
   v515Fns,
 } from "./v5_15";
-
-/** slub_get_cpu_ptr(): preempt_disable on !RT, migrate_disable on RT. */
-function getCpuPtr(k: K): void {
-  if (k.m.config.preemptRt) migrateDisable(k);
-  else preemptDisable(k);
-  k.L.c = k.cpu;
-}
-function putCpuPtr(k: K): void {
-  if (k.m.config.preemptRt) migrateEnable(k);
-  else preemptEnable(k);
-}
 
 /**
  * The put_cpu_partial() of each proposal in seed 000; all keep the this_cpu_cmpxchg loop.
@@ -107,7 +96,7 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
           k.L.c = k.cpu;
           return undefined;
         }
-        getCpuPtr(k);
+        slubGetCpuPtr(k);
         return style === "bent-up-half" ? undefined : goto("loop");
       },
     },
@@ -229,7 +218,7 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
             {
               line: "slub_put_cpu_ptr(s->cpu_slab)",
               run: (k) => {
-                putCpuPtr(k);
+                slubPutCpuPtr(k);
                 return ret();
               },
             },

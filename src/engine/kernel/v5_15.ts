@@ -23,6 +23,7 @@ import {
   HALT,
   type K,
   type KernelFn,
+  type Next,
   type StepDef,
 } from "../program";
 import {
@@ -128,16 +129,25 @@ function detachCpuSlab(
   ];
 }
 
-/** slub_get_cpu_ptr(): get_cpu_ptr() on !RT, migrate_disable() + this_cpu_ptr() on RT. */
-function slubGetCpuPtr(k: K): void {
+/**
+ * Keeps the task on this CPU: preempt_disable() on !RT, migrate_disable() on RT (so a
+ * higher-priority task can still preempt). The pin of slub_get_cpu_ptr() and pcpu_task_pin().
+ */
+export function pinTask(k: K): void {
   if (k.m.config.preemptRt) migrateDisable(k);
   else preemptDisable(k);
-  k.L.c = k.cpu;
 }
-function slubPutCpuPtr(k: K): void {
+export function unpinTask(k: K): void {
   if (k.m.config.preemptRt) migrateEnable(k);
   else preemptEnable(k);
 }
+
+/** slub_get_cpu_ptr(): get_cpu_ptr() on !RT, migrate_disable() + this_cpu_ptr() on RT. */
+export function slubGetCpuPtr(k: K): void {
+  pinTask(k);
+  k.L.c = k.cpu;
+}
+export const slubPutCpuPtr = unpinTask;
 
 // --- allocation -------------------------------------------------------------------------------
 
@@ -228,16 +238,21 @@ export const slabAllocNode = fn("slab_alloc_node", [
   ...allocFastSteps(true),
 ]);
 
+/** ___slab_alloc(s, gfpflags, node, addr, c) with this frame's gfp, node and c. */
+export function callSlabAllocSlow(k: K): Next {
+  return call("___slab_alloc", {
+    gfp: k.L.gfp ?? null,
+    node: k.L.node ?? null,
+    c: k.L.c ?? null,
+  });
+}
+
 export const slabAllocWrapper = fn("__slab_alloc", [
   {
     line: "c = slub_get_cpu_ptr(s->cpu_slab)  (!RT: preempt_disable; RT: migrate_disable)",
     run: (k) => {
       slubGetCpuPtr(k);
-      return call("___slab_alloc", {
-        gfp: k.L.gfp ?? null,
-        node: k.L.node ?? null,
-        c: k.L.c ?? null,
-      });
+      return callSlabAllocSlow(k);
     },
     after: (k, v) => {
       k.L.p = v;
@@ -859,6 +874,16 @@ export const deactivateSlab = fn("deactivate_slab", deactivateSlabSteps(false));
 
 // --- free -------------------------------------------------------------------------------------
 
+/** __slab_free(s, page, head, tail, cnt, addr) with this frame's page, head, tail and cnt. */
+export function callSlabFree(k: K): Next {
+  return call("__slab_free", {
+    page: k.L.page ?? null,
+    head: k.L.head ?? null,
+    tail: k.L.tail ?? null,
+    cnt: k.L.cnt ?? 1,
+  });
+}
+
 /** do_slab_free(): v5.15 lockless fast path on !RT, local_lock on RT. */
 /** The lockless free fast path after `c` and `tid` are read; RT takes the local lock at `rt`. */
 export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
@@ -868,12 +893,7 @@ export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
       run: (k) => {
         if (c(k).page === num(k.L, "page"))
           return rtTakesLock && k.m.config.preemptRt ? goto("rt") : undefined;
-        return call("__slab_free", {
-          page: k.L.page ?? null,
-          head: k.L.head ?? null,
-          tail: k.L.tail ?? null,
-          cnt: k.L.cnt ?? 1,
-        });
+        return callSlabFree(k);
       },
       after: () => ret(),
     },

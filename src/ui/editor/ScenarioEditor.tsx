@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { ActorKind } from "../../engine";
 import { catalogueEntry, catalogueNames } from "../../engine/kernel/catalogue";
 import { useSession } from "../../store/react";
@@ -15,6 +15,67 @@ import {
 } from "./draft";
 
 const KINDS: ActorKind[] = ["task", "irq", "nmi", "kworker", "hotplug"];
+
+interface TextFieldProps {
+  /** The visible label, before the field. */
+  children: ReactNode;
+  /** The field's accessible name (what the tests find it by). */
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** A textarea of this many rows instead of a one-line input. */
+  rows?: number;
+  size?: number;
+  placeholder?: string;
+  className?: string;
+}
+
+/** A labelled text field: an input, or a textarea when `rows` is given. */
+function TextField(props: TextFieldProps) {
+  const { children, name, value, onChange, rows, ...rest } = props;
+  return (
+    <label>
+      {children}{" "}
+      {rows === undefined ? (
+        <input
+          aria-label={name}
+          {...rest}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      ) : (
+        <textarea
+          aria-label={name}
+          rows={rows}
+          {...rest}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </label>
+  );
+}
+
+/** A labelled checkbox, the box before its text. */
+function CheckField(props: {
+  children: ReactNode;
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  title?: string;
+}) {
+  return (
+    <label title={props.title}>
+      <input
+        type="checkbox"
+        aria-label={props.name}
+        checked={props.checked}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />{" "}
+      {props.children}
+    </label>
+  );
+}
 
 /**
  * The scenario editor: kernel and config, cache, actors and their operations, a prepared state,
@@ -93,23 +154,21 @@ export function ScenarioEditor() {
     <details className="scenario-editor" data-testid="editor">
       <summary>Edit a scenario</summary>
       <div className="editor-grid">
-        <label>
-          Title{" "}
-          <input
-            aria-label="title"
-            value={draft.title}
-            onChange={(e) => set("title", e.target.value)}
-          />
-        </label>
-        <label>
-          Description{" "}
-          <textarea
-            aria-label="description"
-            rows={2}
-            value={draft.description}
-            onChange={(e) => set("description", e.target.value)}
-          />
-        </label>
+        <TextField
+          name="title"
+          value={draft.title}
+          onChange={(v) => set("title", v)}
+        >
+          Title
+        </TextField>
+        <TextField
+          name="description"
+          rows={2}
+          value={draft.description}
+          onChange={(v) => set("description", v)}
+        >
+          Description
+        </TextField>
         <fieldset>
           <legend>Kernel</legend>
           <label>
@@ -126,86 +185,75 @@ export function ScenarioEditor() {
               ))}
             </select>
           </label>{" "}
-          <label>
-            CPUs{" "}
-            <input
-              aria-label="cpus"
-              size={3}
-              value={draft.cpus}
-              onChange={(e) => set("cpus", e.target.value)}
-            />
-          </label>{" "}
-          <label
-            title={rtCapable ? "" : "this variant cannot be built with it"}
+          <TextField
+            name="cpus"
+            size={3}
+            value={draft.cpus}
+            onChange={(v) => set("cpus", v)}
           >
-            <input
-              type="checkbox"
-              aria-label="PREEMPT_RT"
-              checked={draft.preemptRt}
-              onChange={(e) => set("preemptRt", e.target.checked)}
-            />{" "}
+            CPUs
+          </TextField>{" "}
+          <CheckField
+            name="PREEMPT_RT"
+            title={rtCapable ? "" : "this variant cannot be built with it"}
+            checked={draft.preemptRt}
+            onChange={(v) => set("preemptRt", v)}
+          >
             PREEMPT_RT
-          </label>{" "}
-          <label>
-            <input
-              type="checkbox"
-              aria-label="CPU partial"
-              checked={draft.cpuPartial}
-              onChange={(e) => set("cpuPartial", e.target.checked)}
-            />{" "}
+          </CheckField>{" "}
+          <CheckField
+            name="CPU partial"
+            checked={draft.cpuPartial}
+            onChange={(v) => set("cpuPartial", v)}
+          >
             CONFIG_SLUB_CPU_PARTIAL
-          </label>
-          <label>
+          </CheckField>
+          <TextField
+            name="kernel options"
+            className="editor-ops"
+            value={draft.kernelMore}
+            onChange={(v) => set("kernelMore", v)}
+          >
             more options (JSON: debugVm, lockdep, lockStat, memcg, nodes,
-            pagePool, fixes){" "}
-            <input
-              aria-label="kernel options"
-              className="editor-ops"
-              value={draft.kernelMore}
-              onChange={(e) => set("kernelMore", e.target.value)}
-            />
-          </label>
+            pagePool, fixes)
+          </TextField>
         </fieldset>
         <fieldset>
           <legend>Cache</legend>
-          <label>
-            objects per slab{" "}
-            <input
-              aria-label="objects"
-              size={3}
-              value={draft.objects}
-              onChange={(e) => set("objects", e.target.value)}
-            />
-          </label>{" "}
-          <label>
-            cpu_partial{" "}
-            <input
-              aria-label="cpu_partial"
-              size={4}
-              placeholder="default"
-              value={draft.cacheCpuPartial}
-              onChange={(e) => set("cacheCpuPartial", e.target.value)}
-            />
-          </label>{" "}
-          <label>
-            min_partial{" "}
-            <input
-              aria-label="min_partial"
-              size={4}
-              placeholder="default"
-              value={draft.minPartial}
-              onChange={(e) => set("minPartial", e.target.value)}
-            />
-          </label>{" "}
-          <label>
-            more (JSON: name, objectSize){" "}
-            <input
-              aria-label="cache options"
-              size={30}
-              value={draft.cacheMore}
-              onChange={(e) => set("cacheMore", e.target.value)}
-            />
-          </label>
+          <TextField
+            name="objects"
+            size={3}
+            value={draft.objects}
+            onChange={(v) => set("objects", v)}
+          >
+            objects per slab
+          </TextField>{" "}
+          <TextField
+            name="cpu_partial"
+            size={4}
+            placeholder="default"
+            value={draft.cacheCpuPartial}
+            onChange={(v) => set("cacheCpuPartial", v)}
+          >
+            cpu_partial
+          </TextField>{" "}
+          <TextField
+            name="min_partial"
+            size={4}
+            placeholder="default"
+            value={draft.minPartial}
+            onChange={(v) => set("minPartial", v)}
+          >
+            min_partial
+          </TextField>{" "}
+          <TextField
+            name="cache options"
+            size={30}
+            value={draft.cacheMore}
+            onChange={(v) => set("cacheMore", v)}
+          >
+            more (JSON: name, objectSize)
+          </TextField>
         </fieldset>
         <fieldset>
           <legend>Actors</legend>
@@ -236,24 +284,21 @@ export function ScenarioEditor() {
                   <option key={k}>{k}</option>
                 ))}
               </select>
-              <label>
-                cpu{" "}
-                <input
-                  aria-label={`actor ${i} cpu`}
-                  size={2}
-                  value={a.cpu}
-                  onChange={(e) => setActor(i, { cpu: e.target.value })}
-                />
-              </label>
-              <label>
-                <input
-                  type="checkbox"
-                  aria-label={`actor ${i} pinned`}
-                  checked={a.pinned}
-                  onChange={(e) => setActor(i, { pinned: e.target.checked })}
-                />{" "}
+              <TextField
+                name={`actor ${i} cpu`}
+                size={2}
+                value={a.cpu}
+                onChange={(v) => setActor(i, { cpu: v })}
+              >
+                cpu
+              </TextField>
+              <CheckField
+                name={`actor ${i} pinned`}
+                checked={a.pinned}
+                onChange={(v) => setActor(i, { pinned: v })}
+              >
                 pinned
-              </label>
+              </CheckField>
               <input
                 className="editor-ops"
                 aria-label={`actor ${i} operations`}
@@ -295,16 +340,15 @@ export function ScenarioEditor() {
             Add actor
           </button>
         </fieldset>
-        <label>
+        <TextField
+          name="prepare"
+          rows={2}
+          value={draft.prepare}
+          onChange={(v) => set("prepare", v)}
+        >
           Prepared state (one per line, <code>cpu: operation</code>, run before
-          step 0){" "}
-          <textarea
-            aria-label="prepare"
-            rows={2}
-            value={draft.prepare}
-            onChange={(e) => set("prepare", e.target.value)}
-          />
-        </label>
+          step 0)
+        </TextField>
         <fieldset>
           <legend>Schedule</legend>
           <select
@@ -319,15 +363,14 @@ export function ScenarioEditor() {
             <option value="steps">as written (recorded)</option>
           </select>{" "}
           {draft.scheduleMode === "random" && (
-            <label>
-              seed{" "}
-              <input
-                aria-label="seed"
-                size={6}
-                value={draft.seed}
-                onChange={(e) => set("seed", e.target.value)}
-              />
-            </label>
+            <TextField
+              name="seed"
+              size={6}
+              value={draft.seed}
+              onChange={(v) => set("seed", v)}
+            >
+              seed
+            </TextField>
           )}
           {draft.scheduleMode === "steps" && (
             <textarea
@@ -346,15 +389,14 @@ export function ScenarioEditor() {
             step next”), then record the steps taken.
           </p>
         </fieldset>
-        <label>
-          Narration (one per line, <code>step: text</code>; plain text){" "}
-          <textarea
-            aria-label="narration"
-            rows={3}
-            value={draft.narration}
-            onChange={(e) => set("narration", e.target.value)}
-          />
-        </label>
+        <TextField
+          name="narration"
+          rows={3}
+          value={draft.narration}
+          onChange={(v) => set("narration", v)}
+        >
+          Narration (one per line, <code>step: text</code>; plain text)
+        </TextField>
       </div>
       <div className="editor-actions">
         <button type="button" onClick={() => void apply()}>

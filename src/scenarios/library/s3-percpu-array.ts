@@ -16,6 +16,20 @@ const base = {
 const RFC = "v6.7-pca-rfc3";
 const FIXED = "v6.7-pca-rfc3-fixed";
 
+/** The cache of these scenarios: slabs of `objects`, cpu_partial twice that, arrays of 8. */
+const pcaCache = (objects: 4 | 8): Scenario["cache"] => ({
+  objects,
+  cpuPartial: 2 * objects,
+  minPartial: 1,
+  percpuArray: { count: 8 },
+});
+
+/** The same schedule on the fixed RFC runs and finds nothing. */
+const fixedClean = {
+  fixed: { variant: FIXED },
+  fixedOutcome: "clean",
+} as const satisfies Pick<LibraryEntry, "fixed" | "fixedOutcome">;
+
 /** The era, said once per scenario: these paths are not in any released kernel. */
 const ERA =
   "This is the percpu array cache of the RFC v3 patch (Nov 2023, against a v6.7-rc SLUB; never merged as such, it became the percpu sheaves of 6.18), modelled over this engine's v5.15 SLUB core.";
@@ -35,12 +49,7 @@ export const s31IrqFreeLeak: LibraryEntry = {
     title: "Percpu array RFC v3: an IRQ's free fails the trylock and is lost",
     description: `${ERA} The array's lock is a spinlock taken only with trylock, and only preemption (migration on RT) is disabled while it is held, so an interrupt on the same CPU can find it taken. On the allocation side that is a harmless bypass; on the free side the RFC drops the object.`,
     kernel: { variant: RFC, cpus: 2 },
-    cache: {
-      objects: 4,
-      cpuPartial: 8,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(4),
     prepare: [{ cpu: 0, op: { kind: "alloc", slot: "o1" } }],
     actors: [
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "o1" }] },
@@ -86,8 +95,7 @@ export const s31IrqFreeLeak: LibraryEntry = {
       },
     ],
   },
-  fixed: { variant: FIXED },
-  fixedOutcome: "clean",
+  ...fixedClean,
   expect: [{ code: "object-leak", step: 46 }],
 };
 
@@ -107,12 +115,7 @@ export const s32OfflineDestroy: LibraryEntry = {
       "Percpu array RFC v3: CPU offline and cache destroy strand the cached objects",
     description: `${ERA} Analysis: the hunks of the quoted diff are contiguous, so the diff is complete, and none of them adds a flush of the arrays to CPU hotplug, kmem_cache_shrink or kmem_cache_destroy.`,
     kernel: { variant: RFC, cpus: 3 },
-    cache: {
-      objects: 4,
-      cpuPartial: 8,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(4),
     prepare: [{ cpu: 2, op: { kind: "prefill", count: 5 } }],
     actors: [
       {
@@ -143,8 +146,7 @@ export const s32OfflineDestroy: LibraryEntry = {
       },
     ],
   },
-  fixed: { variant: FIXED },
-  fixedOutcome: "clean",
+  ...fixedClean,
   expect: [{ code: "object-leak", step: 39 }],
 };
 
@@ -162,12 +164,7 @@ export const s33RefillMigrates: LibraryEntry = {
     title: "Tour: percpu array RFC v3, a refill migrates to another CPU",
     description: `${ERA} refill_pca() holds no lock and no pin while it bulk-allocates, so the array it finally locks may be another CPU's, or may have filled up meanwhile. It copes: it pushes what fits and gives the rest back.`,
     kernel: { variant: RFC, cpus: 2 },
-    cache: {
-      objects: 8,
-      cpuPartial: 16,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(8),
     prepare: [{ cpu: 1, op: { kind: "prefill", count: 6 } }],
     actors: [
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "a" }] },
@@ -223,12 +220,7 @@ export const s34RtPrefillLeak: LibraryEntry = {
       "Percpu array RFC v3 on RT: the prefill's trylock loses and leaks its objects",
     description: `${ERA} Analysis: nobody in the thread raises this. On !RT the same leak needs an interrupt that prefills, which the prefill forbids; on RT two tasks suffice, because pcpu_task_pin() is migrate_disable() there ("otherwise RT spinlock usage is interfered with and a high priority task cannot preempt the allocator").`,
     kernel: { variant: RFC, cpus: 1, preemptRt: true },
-    cache: {
-      objects: 8,
-      cpuPartial: 16,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(8),
     prepare: [{ cpu: 0, op: { kind: "alloc", slot: "o" } }],
     actors: [
       { name: "L", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "o" }] },
@@ -266,8 +258,7 @@ export const s34RtPrefillLeak: LibraryEntry = {
       },
     ],
   },
-  fixed: { variant: FIXED },
-  fixedOutcome: "clean",
+  ...fixedClean,
   expect: [
     { code: "object-leak", step: 82 },
     { code: "object-leak", step: 82 },
@@ -291,12 +282,7 @@ export const s35PrefillMigrate: LibraryEntry = {
       "Tour: percpu array RFC v3, a prefill is not honoured after a migration",
     description: `${ERA} The prefill tops up the array of whatever CPU the caller runs on (raw_cpu_ptr, "racy but we don't care"), and nothing pins the caller until it allocates.`,
     kernel: { variant: RFC, cpus: 2 },
-    cache: {
-      objects: 8,
-      cpuPartial: 16,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(8),
     actors: [
       {
         name: "A",
@@ -350,12 +336,7 @@ export const s36UafSlubDebug: LibraryEntry = {
       "Tour: percpu array RFC v3, a use-after-free that slub_debug cannot see",
     description: `${ERA} Replay it with kernel.kasan set to see KASAN report the write; on a kernel without the array (v5.15 with kernel.slubDebug) the object goes back to its slab and slub_debug reports it too.`,
     kernel: { variant: RFC, cpus: 1, slubDebug: true },
-    cache: {
-      objects: 8,
-      cpuPartial: 16,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(8),
     prepare: [{ cpu: 0, op: { kind: "alloc", slot: "o" } }],
     actors: [
       {
@@ -403,12 +384,7 @@ export const s3AllocBulkReturnsFreed: LibraryEntry = {
       "Percpu array RFC v3: a failed bulk allocation returns objects it has just freed",
     description: `${ERA} Analysis: not raised in the thread. The error path frees the objects taken from the array but does not reset the count it returns.`,
     kernel: { variant: RFC, cpus: 1, pagePool: 1 },
-    cache: {
-      objects: 4,
-      cpuPartial: 8,
-      minPartial: 1,
-      percpuArray: { count: 8 },
-    },
+    cache: pcaCache(4),
     prepare: [{ cpu: 0, op: { kind: "alloc", slot: "x" } }],
     actors: [
       {
@@ -445,8 +421,7 @@ export const s3AllocBulkReturnsFreed: LibraryEntry = {
       },
     ],
   },
-  fixed: { variant: FIXED },
-  fixedOutcome: "clean",
+  ...fixedClean,
   expect: [
     { code: "double-alloc", step: 66 },
     { code: "double-alloc", step: 66 },

@@ -16,6 +16,12 @@ import {
 
 const KINDS: ActorKind[] = ["task", "irq", "nmi", "kworker", "hotplug"];
 
+/** The draft's fields edited as text. */
+type TextKey = Exclude<
+  keyof Draft,
+  "preemptRt" | "cpuPartial" | "actors" | "scheduleMode"
+>;
+
 interface TextFieldProps {
   /** The visible label, before the field. */
   children: ReactNode;
@@ -95,6 +101,11 @@ export function ScenarioEditor() {
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
+  /** The value and setter of a text field of the draft. */
+  const text = (key: TextKey) => ({
+    value: draft[key],
+    onChange: (v: string) => set(key, v),
+  });
   const setActor = (i: number, patch: Partial<DraftActor>) =>
     setDraft((d) => ({
       ...d,
@@ -154,19 +165,10 @@ export function ScenarioEditor() {
     <details className="scenario-editor" data-testid="editor">
       <summary>Edit a scenario</summary>
       <div className="editor-grid">
-        <TextField
-          name="title"
-          value={draft.title}
-          onChange={(v) => set("title", v)}
-        >
+        <TextField name="title" {...text("title")}>
           Title
         </TextField>
-        <TextField
-          name="description"
-          rows={2}
-          value={draft.description}
-          onChange={(v) => set("description", v)}
-        >
+        <TextField name="description" rows={2} {...text("description")}>
           Description
         </TextField>
         <fieldset>
@@ -185,12 +187,7 @@ export function ScenarioEditor() {
               ))}
             </select>
           </label>{" "}
-          <TextField
-            name="cpus"
-            size={3}
-            value={draft.cpus}
-            onChange={(v) => set("cpus", v)}
-          >
+          <TextField name="cpus" size={3} {...text("cpus")}>
             CPUs
           </TextField>{" "}
           <CheckField
@@ -211,8 +208,7 @@ export function ScenarioEditor() {
           <TextField
             name="kernel options"
             className="editor-ops"
-            value={draft.kernelMore}
-            onChange={(v) => set("kernelMore", v)}
+            {...text("kernelMore")}
           >
             more options (JSON: debugVm, lockdep, lockStat, memcg, nodes,
             pagePool, fixes)
@@ -220,20 +216,14 @@ export function ScenarioEditor() {
         </fieldset>
         <fieldset>
           <legend>Cache</legend>
-          <TextField
-            name="objects"
-            size={3}
-            value={draft.objects}
-            onChange={(v) => set("objects", v)}
-          >
+          <TextField name="objects" size={3} {...text("objects")}>
             objects per slab
           </TextField>{" "}
           <TextField
             name="cpu_partial"
             size={4}
             placeholder="default"
-            value={draft.cacheCpuPartial}
-            onChange={(v) => set("cacheCpuPartial", v)}
+            {...text("cacheCpuPartial")}
           >
             cpu_partial
           </TextField>{" "}
@@ -241,17 +231,11 @@ export function ScenarioEditor() {
             name="min_partial"
             size={4}
             placeholder="default"
-            value={draft.minPartial}
-            onChange={(v) => set("minPartial", v)}
+            {...text("minPartial")}
           >
             min_partial
           </TextField>{" "}
-          <TextField
-            name="cache options"
-            size={30}
-            value={draft.cacheMore}
-            onChange={(v) => set("cacheMore", v)}
-          >
+          <TextField name="cache options" size={30} {...text("cacheMore")}>
             more (JSON: name, objectSize)
           </TextField>
         </fieldset>
@@ -340,12 +324,7 @@ export function ScenarioEditor() {
             Add actor
           </button>
         </fieldset>
-        <TextField
-          name="prepare"
-          rows={2}
-          value={draft.prepare}
-          onChange={(v) => set("prepare", v)}
-        >
+        <TextField name="prepare" rows={2} {...text("prepare")}>
           Prepared state (one per line, <code>cpu: operation</code>, run before
           step 0)
         </TextField>
@@ -363,12 +342,7 @@ export function ScenarioEditor() {
             <option value="steps">as written (recorded)</option>
           </select>{" "}
           {draft.scheduleMode === "random" && (
-            <TextField
-              name="seed"
-              size={6}
-              value={draft.seed}
-              onChange={(v) => set("seed", v)}
-            >
+            <TextField name="seed" size={6} {...text("seed")}>
               seed
             </TextField>
           )}
@@ -389,12 +363,7 @@ export function ScenarioEditor() {
             step next”), then record the steps taken.
           </p>
         </fieldset>
-        <TextField
-          name="narration"
-          rows={3}
-          value={draft.narration}
-          onChange={(v) => set("narration", v)}
-        >
+        <TextField name="narration" rows={3} {...text("narration")}>
           Narration (one per line, <code>step: text</code>; plain text)
         </TextField>
       </div>

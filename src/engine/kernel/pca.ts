@@ -96,6 +96,19 @@ function trylockOrBypass(line: string, failed: Value, label?: string): StepDef {
   };
 }
 
+/** `batch = pca->count / 2` and the unlock before a refill or a flush (the step at `label`). */
+function halfBatchUnlock(label: string): StepDef {
+  return {
+    label,
+    line: "batch = pca->count / 2; pca_spin_unlock(pca)",
+    run: (k) => {
+      k.L.batch = Math.floor(locked(k).count / 2);
+      unlock(k);
+      return undefined;
+    },
+  };
+}
+
 /** The array locked by this frame (`pca` local: the CPU whose array it is). */
 function locked(k: K): PercpuArray {
   return k.m.pca![num(k.L, "pca")]!;
@@ -216,15 +229,7 @@ const allocFromPca = fn("alloc_from_pca", [
       return ret(num(k.L, "object"));
     },
   },
-  {
-    label: "empty",
-    line: "batch = pca->count / 2; pca_spin_unlock(pca)",
-    run: (k) => {
-      k.L.batch = Math.floor(locked(k).count / 2);
-      unlock(k);
-      return undefined;
-    },
-  },
+  halfBatchUnlock("empty"),
   {
     line: "if (!gfpflags_allow_blocking(gfp) || in_irq()) return NULL",
     run: (k) => {
@@ -313,15 +318,7 @@ const freeToPca = fn("free_to_pca", [
       return ret(true);
     },
   },
-  {
-    label: "full",
-    line: "batch = pca->count / 2; pca_spin_unlock(pca)",
-    run: (k) => {
-      k.L.batch = Math.floor(locked(k).count / 2);
-      unlock(k);
-      return undefined;
-    },
-  },
+  halfBatchUnlock("full"),
   {
     line: "if (in_irq()) return false",
     run: (k) => {

@@ -39,7 +39,8 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { NOTHING } from "./prims";
-import { impliedFixes, nolockState, usesNolock } from "./kernel/kmalloc";
+import { fixesFor } from "./kernel/catalogue";
+import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";
 
 export class StepRefused extends Error {}
@@ -60,7 +61,7 @@ export function configOf(s: Scenario): KernelConfig {
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
     pagePool: s.kernel.pagePool ?? 16,
-    fixes: impliedFixes(s.kernel.variant, s.kernel.fixes),
+    fixes: fixesFor(s.kernel.variant, s.kernel.fixes),
   };
 }
 

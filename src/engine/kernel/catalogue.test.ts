@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VARIANT_CATALOGUE } from "./catalogue";
+import { fixesFor, VARIANT_CATALOGUE } from "./catalogue";
 import { variantInfo, variantNames } from "./index";
 
 describe("the variant catalogue", () => {
@@ -12,5 +12,16 @@ describe("the variant catalogue", () => {
         info.fns["alloc_from_pca"] !== undefined,
       );
     }
+  });
+
+  it("adds the fixes a variant's base release carries, once", () => {
+    expect(fixesFor("v5.14")).toEqual([]);
+    expect(fixesFor("v5.15", ["tid-on-deactivation"])).toEqual([
+      "tid-on-deactivation",
+    ]);
+    expect(fixesFor("v6.15-nolock-v1")).toEqual(["tid-on-deactivation"]);
+    expect(fixesFor("v6.7-pca-rfc3", ["tid-on-deactivation"])).toEqual([
+      "tid-on-deactivation",
+    ]);
   });
 });

@@ -13,7 +13,7 @@
  * copies, no kmalloc-rcl; KMALLOC_MAX_CACHE_SIZE is 8192 (4 KiB pages).
  */
 import type { Scenario } from "../scenario";
-import type { KernelFix, Machine, NolockState, PageRef } from "../types";
+import type { Machine, NolockState, PageRef } from "../types";
 
 /** kmalloc_info[] sizes with 4 KiB pages (KMALLOC_MIN_SIZE 8). */
 export const KMALLOC_SIZES = [
@@ -100,20 +100,6 @@ function findRef(m: Machine, pid: number): PageRef | undefined {
   const stale = st.pageRefs.findIndex((r) => r.page === pid && r.gen !== gen);
   if (stale >= 0) st.pageRefs.splice(stale, 1);
   return st.pageRefs.find((r) => r.page === pid && r.gen === gen);
-}
-
-/**
- * Fixes a variant's base release already contains. Every v6.x base has the 2022 TID fix on slab
- * deactivation (it went into v5.19 and stable), so a 2025 variant gets it without asking.
- */
-export function impliedFixes(
-  variant: string,
-  fixes: readonly KernelFix[] = [],
-): KernelFix[] {
-  const out = [...fixes];
-  if (variant.startsWith("v6.") && !out.includes("tid-on-deactivation"))
-    out.push("tid-on-deactivation");
-  return out;
 }
 
 /**

@@ -5,7 +5,8 @@ import { AppPage } from "./fixtures/app-page";
 const editor = (app: AppPage) => app.page.getByTestId("editor");
 
 async function openEditor(app: AppPage) {
-  await editor(app).locator("summary").click();
+  await app.page.locator('[data-drawer="editor"]').click();
+  await expect(editor(app)).toBeVisible();
 }
 
 test("a scenario written in the editor opens, and the draft survives a reload", async ({

@@ -8,6 +8,7 @@ import { App } from "./ui/App";
 import { installIdleSignal } from "./ui/idle";
 import { installTestHooks } from "./ui/testHooks";
 import { installLinkSync } from "./ui/share/linkSync";
+import { installLiveLink } from "./ui/share/liveLink";
 import { createEngineClient } from "./worker/client";
 
 const root = document.getElementById("root");
@@ -33,6 +34,8 @@ function startApp(root: HTMLElement) {
   void session.start();
   // After start: a link in the fragment opens once the engine is up (the calls run in order).
   installLinkSync(session);
+  // Then the fragment follows the scenario and the cursor as the user moves.
+  installLiveLink(session);
 
   createRoot(root).render(
     <StrictMode>

@@ -48,7 +48,8 @@ export interface ScenarioSlice {
   setSource(source: SourceRef): void;
   /** Why the last scenario the user opened was refused (the loaded one stays). */
   loadErrors: string[] | null;
-  scenarioRejected(errors: string[]): void;
+  /** The reasons a scenario was refused, or null to dismiss them. */
+  scenarioRejected(errors: string[] | null): void;
 }
 
 /** Steps per second the player can run at. */

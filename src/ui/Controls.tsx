@@ -9,41 +9,55 @@ import {
   type Command,
 } from "./commands";
 
-/** The command buttons, the speed, the step counter and the keyboard help line. */
-export function Controls() {
-  useKeyboard();
+/** The timeline's transport, docked above the scrubber: start, operations, steps, play, findings. */
+const TRANSPORT = [
+  "start",
+  "prev-op",
+  "back",
+  "play",
+  "step",
+  "next-op",
+  "end",
+  "prev-finding",
+  "next-finding",
+];
+/** What an embedded view keeps: stepping and playing. */
+const COMPACT = ["back", "play", "step"];
+
+export function Controls({ compact = false }: { compact?: boolean }) {
+  const ids = compact ? COMPACT : TRANSPORT;
+  return (
+    <div className="controls" role="toolbar" aria-label="timeline controls">
+      {ids.map((id) => {
+        const c = COMMANDS.find((x) => x.id === id)!;
+        return <CommandButton key={c.id} command={c} />;
+      })}
+    </div>
+  );
+}
+
+export function SpeedSelect() {
   const session = useSession();
   const speed = useAppStore((s) => s.timeline.speed);
   return (
-    <div className="controls-block">
-      <div className="controls" role="toolbar" aria-label="timeline controls">
-        {COMMANDS.filter((c) => c.toolbar !== false).map((c) => (
-          <CommandButton key={c.id} command={c} />
+    <label className="speed" title="Playback speed (- and + change it)">
+      <span>speed</span>{" "}
+      <select
+        aria-label="speed"
+        value={speed}
+        onChange={(e) => {
+          session.setSpeed(Number(e.target.value) as Speed);
+          // Space plays and pauses again, instead of opening the list.
+          e.target.blur();
+        }}
+      >
+        {SPEEDS.map((s) => (
+          <option key={s} value={s}>
+            {s} steps/s
+          </option>
         ))}
-        <label>
-          speed{" "}
-          <select
-            aria-label="speed"
-            value={speed}
-            onChange={(e) => session.setSpeed(Number(e.target.value) as Speed)}
-          >
-            {SPEEDS.map((s) => (
-              <option key={s} value={s}>
-                {s} steps/s
-              </option>
-            ))}
-          </select>
-        </label>
-        <StepCounter />
-      </div>
-      <p className="help" data-testid="keyboard-help">
-        Keys:{" "}
-        {COMMANDS.map((c) => `${c.keyHelp} ${c.title.toLowerCase()}`).join(
-          " · ",
-        )}
-        . Click or drag the timeline to scrub.
-      </p>
-    </div>
+      </select>
+    </label>
   );
 }
 
@@ -65,18 +79,18 @@ function CommandButton({ command }: { command: Command }) {
   );
 }
 
-function StepCounter() {
+export function StepCounter() {
   const step = useAppStore((s) => s.timeline.frame?.step ?? 0);
   const total = useAppStore((s) => s.timeline.summary?.total ?? 0);
   return (
-    <span data-testid="step-counter">
+    <span className="step-counter" data-testid="step-counter">
       step {step} / {total}
     </span>
   );
 }
 
 /** The shortcuts, on the whole page except where the user types text. */
-function useKeyboard() {
+export function useKeyboard() {
   const session = useSession();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -138,6 +138,7 @@ export const COMMANDS: readonly Command[] = [
     title: "Play slower",
     keys: ["-"],
     keyHelp: "-",
+    toolbar: false,
     enabled: (s) => speedIndex(s) > 0,
     run: (session) => {
       const s = session.store.getState();
@@ -150,6 +151,7 @@ export const COMMANDS: readonly Command[] = [
     title: "Play faster",
     keys: ["+", "="],
     keyHelp: "+",
+    toolbar: false,
     enabled: (s) => speedIndex(s) < SPEEDS.length - 1,
     run: (session) => {
       const s = session.store.getState();
@@ -179,9 +181,24 @@ export const COMMANDS: readonly Command[] = [
     run: (session) => void session.toggleCompare(),
   },
   {
+    id: "present",
+    label: (s) => (s.panes.present ? "Leave presentation" : "Present"),
+    title:
+      "Presentation mode: larger cells and type, high contrast, for a projector",
+    keys: ["p", "P"],
+    keyHelp: "P",
+    toolbar: false,
+    enabled: () => true,
+    run: (session) => {
+      const s = session.store.getState();
+      s.setPresent(!s.panes.present);
+    },
+  },
+  {
     id: "help",
     label: "? Keys",
-    title: "Show the keyboard shortcuts",
+    title:
+      "Show the keyboard shortcuts and the legend of every glyph, lane shape and term",
     keys: ["?"],
     keyHelp: "?",
     enabled: () => true,

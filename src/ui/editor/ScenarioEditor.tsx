@@ -162,8 +162,7 @@ export function ScenarioEditor() {
   const rtCapable = catalogueEntry(draft.variant)?.rtCapable ?? false;
 
   return (
-    <details className="scenario-editor" data-testid="editor">
-      <summary>Edit a scenario</summary>
+    <div className="scenario-editor" data-testid="editor">
       <div className="editor-grid">
         <TextField name="title" {...text("title")}>
           Title
@@ -393,6 +392,6 @@ export function ScenarioEditor() {
           </ul>
         </div>
       )}
-    </details>
+    </div>
   );
 }

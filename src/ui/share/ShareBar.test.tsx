@@ -41,10 +41,11 @@ describe("ShareBar", () => {
     const done = await app();
     act(() => shareStore.getState().setEmbed(true));
     expect(document.documentElement.classList.contains("embed")).toBe(true);
-    expect(screen.queryByRole("button", { name: "Copy link" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Share" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Edit" })).toBeNull();
     act(() => screen.getByRole("button", { name: "Full view" }).click());
     expect(document.documentElement.classList.contains("embed")).toBe(false);
-    expect(screen.getByRole("button", { name: "Copy link" })).toBeDefined();
+    expect(screen.getByRole("button", { name: "Share" })).toBeDefined();
     done();
   });
 });

@@ -38,15 +38,9 @@ export async function importFile(session: Session, file: File): Promise<void> {
 export function ShareBar() {
   const session = useSession();
   const title = useAppStore((s) => s.scenario?.title ?? "scenario");
-  const problem = useStore(shareStore, (s) => s.problem);
-  const embed = useStore(shareStore, (s) => s.embed);
   const link = useStore(shareStore, (s) => s.link);
   const status = useStore(shareStore, (s) => s.status);
   const fileInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    document.documentElement.classList.toggle("embed", embed);
-  }, [embed]);
 
   // A scenario file dropped anywhere on the page opens.
   useEffect(() => {
@@ -125,18 +119,6 @@ export function ShareBar() {
     }
   };
 
-  if (embed)
-    return (
-      <div className="share-embed" data-testid="embed-bar">
-        <button
-          type="button"
-          onClick={() => shareStore.getState().setEmbed(false)}
-        >
-          Full view
-        </button>
-      </div>
-    );
-
   return (
     <section className="share-bar" aria-label="share">
       <div className="share-actions">
@@ -170,7 +152,9 @@ export function ShareBar() {
         <button type="button" onClick={() => void exportImage("png")}>
           Export PNG
         </button>
-        <span className="share-hint">or drop a scenario file on the page</span>
+        <span className="share-hint">
+          or drop a scenario file anywhere on the page
+        </span>
       </div>
       {link && (
         <input
@@ -187,23 +171,29 @@ export function ShareBar() {
           {status}
         </p>
       )}
-      {problem && (
-        <div role="alert" className="alert" data-testid="share-problem">
-          {problem.what}:
-          <ul>
-            {problem.errors.map((e, i) => (
-              <li key={i}>{e}</li>
-            ))}
-          </ul>
-          The scenario on screen and your draft are unchanged.{" "}
-          <button
-            type="button"
-            onClick={() => shareStore.getState().clearProblem()}
-          >
-            Dismiss
-          </button>
-        </div>
-      )}
     </section>
+  );
+}
+
+/** Why the last link, file or draft was refused; shown over the workspace until dismissed. */
+export function ShareProblem() {
+  const problem = useStore(shareStore, (s) => s.problem);
+  if (!problem) return null;
+  return (
+    <div role="alert" className="alert" data-testid="share-problem">
+      {problem.what}:
+      <ul>
+        {problem.errors.map((e, i) => (
+          <li key={i}>{e}</li>
+        ))}
+      </ul>
+      The scenario on screen and your draft are unchanged.{" "}
+      <button
+        type="button"
+        onClick={() => shareStore.getState().clearProblem()}
+      >
+        Dismiss
+      </button>
+    </div>
   );
 }

@@ -2,11 +2,8 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { AppPage } from "./fixtures/app-page";
 
-const editor = (app: AppPage) => app.page.getByTestId("editor");
-
 async function openEditor(app: AppPage) {
-  await app.page.locator('[data-drawer="editor"]').click();
-  await expect(editor(app)).toBeVisible();
+  await app.openDrawer("editor");
 }
 
 test("a scenario written in the editor opens, and the draft survives a reload", async ({
@@ -110,7 +107,7 @@ test("a seeded random schedule, and recording the steps taken on the timeline", 
   expect(await app.position()).toEqual(first);
 
   // Record: let another actor step at 5, then take the steps into the draft.
-  await editor(app).locator("summary").click(); // folded, so the timeline is in view
+  await app.closeDrawers(); // so the timeline's forks are in reach
   await app.clickLane(5);
   await app.expectStep(5);
   await page.locator('[data-testid^="fork-"]:not(.scheduled)').first().click();
@@ -188,6 +185,7 @@ test("export the scenario as JSON and the view as SVG and PNG", async ({
   const app = new AppPage(page);
   await app.goto();
   await app.clickLane(30);
+  await app.openDrawer("share");
   const save = async (button: string) => {
     const [download] = await Promise.all([
       page.waitForEvent("download"),

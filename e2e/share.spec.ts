@@ -44,6 +44,7 @@ test("a copied link opens on the same step, timeline and state in a fresh browse
   const state = await stateText(page);
   const event = await app.lastEvent.innerText();
 
+  await app.openDrawer("share");
   await app.button("Copy link").click();
   await expect(page.getByTestId("share-status")).toContainText("Link copied");
   const link = await page.evaluate<string>("navigator.clipboard.readText()");
@@ -69,6 +70,7 @@ test("an embed link opens with minimal chrome", async ({ page, context }) => {
   const app = new AppPage(page);
   await app.goto();
   await app.clickLane(30);
+  await app.openDrawer("share");
   await app.button("Copy embed link").click();
   await expect(page.getByTestId("share-status")).toContainText("copied");
   const link = await page.getByTestId("share-link").inputValue();
@@ -130,6 +132,7 @@ test("a bad link after a good one stays on the good scenario", async ({
     .selectOption("library:r1-put-cpu-partial-stale-page");
   await app.waitIdle();
   await app.clickLane(20);
+  await app.openDrawer("share");
   await app.button("Copy link").click();
   await expect(page.getByTestId("share-link")).toBeVisible();
   const good = await page.getByTestId("share-link").inputValue();

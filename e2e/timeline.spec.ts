@@ -32,9 +32,11 @@ test("scrubbing with the mouse shows the state of the step under the cursor", as
 test("the keyboard steps, jumps and plays", async ({ page }) => {
   const app = new AppPage(page);
   await app.goto();
-  await expect(app.page.getByTestId("keyboard-help")).toContainText(
-    "← one micro-step back",
-  );
+  await app.press("?");
+  await expect(
+    app.page.getByRole("dialog", { name: "Keyboard shortcuts" }),
+  ).toContainText("One micro-step back");
+  await app.press("Escape");
   const { total } = await app.position();
 
   await app.press("ArrowRight");

@@ -1,11 +1,12 @@
 /**
- * The keyboard help, opened with `?`: every command of the registry (commands.ts) with its keys,
- * so the buttons, the keys and this list can never disagree. Escape or the button closes it and
- * gives the focus back.
+ * The keyboard help and the legend, opened with `?`: every command of the registry
+ * (commands.ts) with its keys, so the buttons, the keys and this list can never disagree; then
+ * every lane shape, slot look and term. Escape or the button closes it and gives the focus back.
  */
 import { useEffect, useRef } from "react";
 import { useAppStore, useSession } from "../store/react";
 import { COMMANDS } from "./commands";
+import { Legend } from "./legend";
 
 export function HelpOverlay() {
   const session = useSession();
@@ -39,36 +40,45 @@ export function HelpOverlay() {
         aria-labelledby="help-title"
         data-testid="help-overlay"
       >
-        <h2 id="help-title">Keyboard shortcuts</h2>
-        <table>
-          <tbody>
-            {COMMANDS.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">
-                  <kbd>{c.keyHelp}</kbd>
-                </th>
-                <td>{c.title}</td>
-              </tr>
-            ))}
-            <tr>
-              <th scope="row">
-                <kbd>Esc</kbd>
-              </th>
-              <td>Close this help</td>
-            </tr>
-          </tbody>
-        </table>
-        <p>
-          Click or drag the timeline or an actor&apos;s lane to scrub. Tab moves
-          through the controls, the lanes, the code pane and the findings.
-        </p>
-        <button
-          type="button"
-          ref={closeRef}
-          onClick={() => session.store.getState().setHelp(false)}
-        >
-          Close
-        </button>
+        <header className="help-head">
+          <h2 id="help-title">Keyboard shortcuts and legend</h2>
+          <button
+            type="button"
+            ref={closeRef}
+            onClick={() => session.store.getState().setHelp(false)}
+          >
+            Close
+          </button>
+        </header>
+        <div className="help-body">
+          <section aria-label="keys">
+            <h3>Keys</h3>
+            <table>
+              <tbody>
+                {COMMANDS.map((c) => (
+                  <tr key={c.id}>
+                    <th scope="row">
+                      <kbd>{c.keyHelp}</kbd>
+                    </th>
+                    <td>{c.title}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <th scope="row">
+                    <kbd>Esc</kbd>
+                  </th>
+                  <td>Close this help</td>
+                </tr>
+              </tbody>
+            </table>
+            <p>
+              Click or drag the timeline or an actor&apos;s lane to scrub. Tab
+              moves through the controls, the lanes, the code pane and the
+              findings.
+            </p>
+          </section>
+          <Legend />
+        </div>
       </div>
     </div>
   );

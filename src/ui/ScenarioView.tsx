@@ -199,7 +199,7 @@ function Toolbar() {
 function EmbedBar() {
   return (
     <header className="ws-toolbar ws-embed-bar" data-testid="embed-bar">
-      <h1 className="ws-brand">slabscope</h1>
+      <span className="ws-brand">slabscope</span>
       <span className="ws-spacer" />
       <button
         type="button"
@@ -434,7 +434,6 @@ function DetailsPanel() {
       </p>
       {scenario && (
         <>
-          <KernelBadges info={scenario} />
           <p>{scenario.description}</p>
           <CpuSlabLayoutLine layout={scenario.layout} />
         </>
@@ -465,15 +464,13 @@ function CpuSlabLayoutLine({ layout }: { layout: ScenarioInfo["layout"] }) {
 function EventLine({ frame }: { frame: Frame }) {
   const e = frame.event;
   return (
-    <p className="event" data-testid="last-event">
-      {e ? (
-        <>
-          <span className="event-step">step {frame.step}</span>{" "}
-          {`${e.actor}: ${e.fn} — ${e.line}${e.notes.length > 0 ? ` (${e.notes.join(", ")})` : ""}`}
-        </>
-      ) : (
-        "before the first step"
-      )}
+    <p className="event">
+      {e && <span className="event-step">step {frame.step} </span>}
+      <span data-testid="last-event">
+        {e
+          ? `${e.actor}: ${e.fn} — ${e.line}${e.notes.length > 0 ? ` (${e.notes.join(", ")})` : ""}`
+          : "before the first step"}
+      </span>
     </p>
   );
 }

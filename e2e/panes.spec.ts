@@ -76,8 +76,9 @@ test("the default scenario loads and plays; panes follow the engine", async ({
     new RegExp(`^A: ran ${counts.get(LANE.ran)}`),
   );
 
-  // SLUB_STATS at the end: the engine's totals.
+  // SLUB_STATS at the end: the engine's totals, in the Stats drawer.
   await app.press("End");
+  await app.openDrawer("stats");
   for (const [name, v] of Object.entries(totalStats(tl.machineAt(tl.total)))) {
     if (v === 0) continue;
     await expect(

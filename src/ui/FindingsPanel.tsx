@@ -64,6 +64,8 @@ export function FindingsPanel({
     session.store
       .getState()
       .setHighlight({ slabs: [...f.slabs], objects: [...f.objects] });
+    // The finding's line is in the code pane: on narrow screens its tab takes over.
+    session.store.getState().setSideTab("code");
   };
   return (
     <section

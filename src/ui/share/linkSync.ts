@@ -17,7 +17,7 @@ import { shareStore, type ShareStore } from "./shareState";
 /** localStorage: the last link that opened, to fall back on when a link at startup is bad. */
 export const LAST_GOOD_LINK = "slabscope.lastGoodLink";
 
-function remember(link: string): void {
+export function remember(link: string): void {
   try {
     localStorage.setItem(LAST_GOOD_LINK, link);
   } catch {

@@ -20,6 +20,7 @@ import {
   looksLikeShareLink,
   type ShareView,
 } from "../../share/codec";
+import { remember } from "./linkSync";
 import { shareStore, type ShareStore } from "./shareState";
 
 /** How long the cursor must rest before the fragment is rewritten. */
@@ -83,6 +84,8 @@ export function installLiveLink(
     const url = `${win.location.pathname}${win.location.search}${fragment}`;
     if (push && !fromUrl) win.history.pushState(null, "", url);
     else win.history.replaceState(null, "", url);
+    // What is on screen opened cleanly: a bad link at the next startup falls back to it.
+    if (now.timeline.frame?.stop?.reason !== "engine-error") remember(fragment);
     push = false;
     fromUrl = false;
   };

@@ -69,6 +69,7 @@ if (json) {
     "render.frameMsP95": rb?.render?.frameMsP95 ?? null,
     "render.frameCpuMsMean": rb?.render?.frameCpuMsMean ?? null,
     "render.playbackMsP95": rb?.render?.playbackMsP95 ?? null,
+    "render.playbackStepsPerSec": rb?.render?.playbackStepsPerSec ?? null,
     "render.detail": rb?.render ?? null,
     "render.skipped": renderSkipped,
     "bundle.jsGzKB": rb?.jsGzKB ?? null,
@@ -126,6 +127,9 @@ if (json) {
     );
     console.log(
       `playback (two slabs change per frame): p95 ${r.playbackMsP95} ms, main-thread CPU ${r.playbackCpuMsMean} ms per frame; animation-frame interval p95 ${r.rafIntervalMsP95} ms`,
+    );
+    console.log(
+      `the app playing R1 at 120 steps/s shows ${r.playbackStepsPerSec} steps/s`,
     );
   } else console.log(`render: skipped (${renderSkipped})`);
 }

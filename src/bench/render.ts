@@ -44,6 +44,11 @@ export interface RenderBench {
     playbackCpuMsMean: number;
     playbackMsP95: number;
     rafIntervalMsP95: number;
+    /**
+     * The real app playing a library race at 120 steps/s (the fastest speed): the steps the
+     * workspace actually showed per second, worker round trips and rendering included.
+     */
+    playbackStepsPerSec: number;
     frames: number;
     size: string;
     chromium: string;
@@ -204,6 +209,7 @@ export async function benchRender(): Promise<RenderBench> {
           (globalThis as unknown as { __slabscopeBench: BenchApi })
             .__slabscopeBench.size,
       );
+      const playbackStepsPerSec = await measurePlayback(browser, base);
       return {
         ...sizes,
         skipped: null,
@@ -215,6 +221,7 @@ export async function benchRender(): Promise<RenderBench> {
           playbackMsP95: round(p(playback.ms, 0.95)),
           playbackCpuMsMean: round(playback.cpuMsPerFrame),
           rafIntervalMsP95: round(p(rafs.ms, 0.95)),
+          playbackStepsPerSec: round(playbackStepsPerSec),
           frames: all.ms.length,
           size: `${size.cpus} cpus × ${size.slabs} slabs × ${size.objects} objects`,
           chromium: browser.version(),
@@ -228,5 +235,77 @@ export async function benchRender(): Promise<RenderBench> {
   } finally {
     // The preview server and its children: its own process group.
     if (server.pid) process.kill(-server.pid, "SIGTERM");
+  }
+}
+
+/**
+ * Opens the app on a long library race at 1440x900, sets the speed to 120 steps/s, plays from
+ * step 0 to the end and answers the steps shown per second of wall time.
+ */
+async function measurePlayback(
+  browser: import("@playwright/test").Browser,
+  base: string,
+): Promise<number> {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+  });
+  try {
+    const idle = () =>
+      page.waitForFunction(
+        () =>
+          (
+            globalThis as { __slabscopeIdle?: () => boolean }
+          ).__slabscopeIdle?.() === true,
+        null,
+        { timeout: 60_000 },
+      );
+    await page.goto(`${base}/`);
+    await idle();
+    await page
+      .getByRole("combobox", { name: "scenario" })
+      .selectOption("library:r1-put-cpu-partial-stale-page");
+    await idle();
+    await page.getByLabel("speed").selectOption("120");
+    // Watches the step counter on every animation frame until the trace's end is shown.
+    const watch = page.evaluate(
+      () =>
+        new Promise<{ steps: number; ms: number }>((resolve) => {
+          const doc = (
+            globalThis as unknown as {
+              document: {
+                querySelector(s: string): { textContent: string | null } | null;
+              };
+            }
+          ).document;
+          const read = () => {
+            const m = /step (\d+) \/ (\d+)/.exec(
+              doc.querySelector('[data-testid="step-counter"]')?.textContent ??
+                "",
+            );
+            return m ? { step: Number(m[1]), total: Number(m[2]) } : null;
+          };
+          let t0: number | null = null;
+          let s0 = 0;
+          const frame = () => {
+            const r = read();
+            if (r && t0 === null && r.step > 0) {
+              t0 = performance.now();
+              s0 = r.step;
+            }
+            if (r && t0 !== null && r.step >= r.total)
+              return resolve({
+                steps: r.step - s0,
+                ms: performance.now() - t0,
+              });
+            requestAnimationFrame(frame);
+          };
+          requestAnimationFrame(frame);
+        }),
+    );
+    await page.keyboard.press(" ");
+    const { steps, ms } = await watch;
+    return (steps * 1000) / ms;
+  } finally {
+    await page.close();
   }
 }

@@ -65,11 +65,14 @@ async function expectAllOnScreen(app: AppPage, moment: string) {
     ["the step counter", app.stepCounter],
     ["the timeline", app.lane],
     ["the timeline's cursor", app.lane.locator(".cursor")],
-    [
-      "the code pane's marked line",
-      page.locator('.ws-state ~ .ws-side [data-testid$="-line"]').first(),
-    ],
   ];
+  // Before an actor's first step there is no line to mark: the pane itself must show.
+  const marked = page.locator('.ws-side [data-testid$="-line"]');
+  parts.push(
+    (await marked.count()) > 0
+      ? ["the code pane's marked line", marked.first()]
+      : ["the code pane", page.locator(".ws-tabpanel-code")],
+  );
   for (const [name, locator] of parts)
     expect(await onScreen(locator), `${moment}: ${name}`).toBe(true);
   expect(

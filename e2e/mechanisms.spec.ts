@@ -15,8 +15,7 @@ async function openAt(page: Page, id: string, step: number): Promise<AppPage> {
     .getByRole("combobox", { name: "scenario" })
     .selectOption(`library:${id}`);
   await app.waitIdle();
-  for (let i = 0; i < step; i++) await app.press("ArrowRight");
-  await app.expectStep(step);
+  await app.seekTo(step);
   return app;
 }
 

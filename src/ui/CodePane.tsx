@@ -309,9 +309,11 @@ function Listing({
               <span className="gutter" aria-hidden={!marks}>
                 {marks}
               </span>
-              {numbered && (
-                <span className="kline">
-                  {kline !== null && kline !== undefined && source?.tag && (
+              <span className="kline">
+                {numbered &&
+                  kline !== null &&
+                  kline !== undefined &&
+                  source?.tag && (
                     <a
                       href={elixirLine(source.tag, kline)}
                       target="_blank"
@@ -321,16 +323,19 @@ function Listing({
                       {kline}
                     </a>
                   )}
-                </span>
-              )}
-              <code>{text}</code>
-              {ran && ranStep !== null && (
-                <span className="tag tag-ran">
-                  {finding ? " ⚑ finding, " : " ✓ "}ran at step {ranStep}
-                </span>
-              )}
-              {mine && <span className="tag tag-next"> ▶ next</span>}
-              {theirs && <span className="others"> ◆ {theirs.join(", ")}</span>}
+              </span>
+              <span className="body">
+                <code>{text}</code>
+                {ran && ranStep !== null && (
+                  <span className="tag tag-ran">
+                    {finding ? " ⚑ finding, " : " ✓ "}ran at step {ranStep}
+                  </span>
+                )}
+                {mine && <span className="tag tag-next"> ▶ next</span>}
+                {theirs && (
+                  <span className="others"> ◆ {theirs.join(", ")}</span>
+                )}
+              </span>
             </li>
           );
         })}

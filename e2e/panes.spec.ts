@@ -1,4 +1,10 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import {
+  expect,
+  test,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
 import { AppPage } from "./fixtures/app-page";
 import {
   defaultScenario,
@@ -20,6 +26,15 @@ async function shot(page: Page, testInfo: TestInfo, name: string) {
   });
 }
 
+/** Whether `line` lies inside the visible part of its scrolling code box `box`. */
+async function expectInBox(line: Locator, box: Locator) {
+  await expect(line).toBeVisible();
+  const b = (await box.boundingBox())!;
+  const r = (await line.boundingBox())!;
+  expect(r.y).toBeGreaterThanOrEqual(b.y - 1);
+  expect(r.y + r.height).toBeLessThanOrEqual(b.y + b.height + 1);
+}
+
 /** The code pane, the step log and the badges against the engine's frame at `step`. */
 async function expectPanesAt(app: AppPage, tl: Timeline, step: number) {
   const page = app.page;
@@ -35,6 +50,16 @@ async function expectPanesAt(app: AppPage, tl: Timeline, step: number) {
       await expect(page.getByTestId(`actor-${a.name}-line`)).toContainText(
         nextLine(tl, step, a.name),
       );
+      // The line its last step ran: in the same listing, or named above it.
+      const ran = a.ran;
+      if (ran && ran.fn === top.fn)
+        await expect(
+          page.getByTestId(`actor-${a.name}-code`).locator("li[data-ran]"),
+        ).toHaveAttribute("data-pc", String(ran.pc));
+      else if (ran)
+        await expect(page.getByTestId(`actor-${a.name}-ran`)).toContainText(
+          tl.session.variant.fns[ran.fn]!.steps[ran.pc]!.line,
+        );
     } else {
       await expect(page.getByTestId(`actor-${a.name}-line`)).toHaveCount(0);
     }
@@ -199,7 +224,74 @@ test("clicking a finding jumps to its step and marks its slabs and objects", asy
       String(o % per),
     );
   }
+  // The code pane shows the line that raised it, marked, inside its box.
+  if (first.actor) {
+    const box = page.getByTestId(`actor-${first.actor}-code`);
+    const line = box.locator("li.finding");
+    const elsewhere = page.locator(
+      `[data-testid="actor-${first.actor}-ran"].finding`,
+    );
+    await expect(line.or(elsewhere)).toHaveCount(1);
+    if ((await line.count()) === 1) await expectInBox(line, box);
+  }
   await shot(page, testInfo, "the first finding of R1, marked");
+});
+
+test("the code pane marks the line that ran and the next one in view, links locals to the state and lines to their source", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const tl = timelineOf(defaultScenario);
+  await app.clickLane(64);
+  await app.press("ArrowRight");
+  await expectPanesAt(app, tl, 65);
+
+  // The IRQ stepped twice in slab_alloc_node: both lines marked, both in view.
+  const box = page.getByTestId("actor-irq-code");
+  const next = page.getByTestId("actor-irq-line");
+  const ran = box.locator("li[data-ran]");
+  await expect(next).toContainText("▶ next");
+  await expect(ran).toContainText("✓ ran at step 64");
+  await expectInBox(next, box);
+  await expectInBox(ran, box);
+  // A is deep in ___slab_alloc: its box has scrolled to its next line.
+  const aBox = page.getByTestId("actor-A-code");
+  await expectInBox(page.getByTestId("actor-A-line"), aBox);
+  expect(await aBox.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(
+    true,
+  );
+
+  // A's `page` local names its cpu slab: hovering lights the slab up in the state view.
+  const a = tl.frame(65).code.find((x) => x.name === "A")!;
+  const local = a.locals.find((l) => l.name === "page")!;
+  expect(local.value.kind).toBe("page");
+  const id = (local.value as { page: number }).page;
+  const chip = page
+    .getByTestId("actor-A-local-page")
+    .getByRole("button", { name: `P${id}` });
+  const slab = page.getByTestId(`slab-${id}`);
+  await expect(slab).not.toHaveClass(/\bhl\b/);
+  await chip.hover();
+  await expect(slab).toHaveClass(/\bhl\b/);
+  await shot(page, testInfo, "A's page local lights up its slab");
+  await page.getByTestId("step-counter").hover();
+  await expect(slab).not.toHaveClass(/\bhl\b/);
+  // Clicking marks it, as a finding's slabs are marked.
+  await chip.click();
+  await expect(slab).toHaveClass(/\bhl\b/);
+  await expect(page.getByTestId("findings-marked")).toContainText(`P${id}`);
+
+  // The function links to its definition in a source browser at the modelled tag.
+  await expect(page.getByTestId("actor-A-src")).toHaveAttribute(
+    "href",
+    "https://elixir.bootlin.com/linux/v5.15/C/ident/___slab_alloc",
+  );
+
+  // Stepping on: the marks follow, and stay in view.
+  await app.press("ArrowRight");
+  await expectPanesAt(app, tl, 66);
+  await expectInBox(page.getByTestId("actor-irq-line"), box);
 });
 
 test("? opens the keyboard help made from the command registry", async ({

@@ -66,13 +66,27 @@ async function expectAllOnScreen(app: AppPage, moment: string) {
     ["the timeline", app.lane],
     ["the timeline's cursor", app.lane.locator(".cursor")],
   ];
-  // Before an actor's first step there is no line to mark: the pane itself must show.
-  const marked = page.locator('.ws-side [data-testid$="-line"]');
-  parts.push(
-    (await marked.count()) > 0
-      ? ["the code pane's marked line", marked.first()]
-      : ["the code pane", page.locator(".ws-tabpanel-code")],
-  );
+  // The line to look at: a clicked finding's, else the stepped actor's next line, else any
+  // actor's; before an actor's first step there is no line to mark: the pane itself must show.
+  const side = page.locator(".ws-side");
+  const candidates: [string, Locator][] = [
+    ["the finding's line", side.locator(".code-listing li.finding")],
+    [
+      "the stepped actor's next line",
+      side.locator('[data-stepped] [data-testid$="-line"]'),
+    ],
+    ["the code pane's marked line", side.locator('[data-testid$="-line"]')],
+  ];
+  let line: [string, Locator] = [
+    "the code pane",
+    page.locator(".ws-tabpanel-code"),
+  ];
+  for (const [name, l] of candidates)
+    if ((await l.count()) > 0) {
+      line = [name, l.first()];
+      break;
+    }
+  parts.push(line);
   for (const [name, locator] of parts)
     expect(await onScreen(locator), `${moment}: ${name}`).toBe(true);
   expect(

@@ -101,15 +101,23 @@ export interface SelectionSlice {
      * finding names: slab (page) ids and object refs (the engine's global object numbers).
      */
     highlight: Highlight | null;
+    /**
+     * What the pointer rests on elsewhere (e.g. a local in the code pane naming a slab): the state
+     * view shows it instead of `highlight` while it is set.
+     */
+    hover: Highlight | null;
   };
   selectActor(name: string | null): void;
   selectSlab(id: number | null): void;
   setHighlight(highlight: Highlight | null): void;
+  setHover(hover: Highlight | null): void;
 }
 
 export interface Highlight {
   slabs: number[];
   objects: number[];
+  /** For a finding: the actor and step that raised it (the code pane shows that line). */
+  finding?: { actor: string | null; step: number };
 }
 
 export type AppState = ConnectionSlice &
@@ -207,7 +215,7 @@ const timelineSlice: Slice<TimelineSlice> = (set) => ({
 });
 
 const selectionSlice: Slice<SelectionSlice> = (set) => ({
-  selection: { actor: null, slab: null, highlight: null },
+  selection: { actor: null, slab: null, highlight: null, hover: null },
   selectActor: (name) =>
     set((state) => {
       state.selection.actor = name;
@@ -219,6 +227,10 @@ const selectionSlice: Slice<SelectionSlice> = (set) => ({
   setHighlight: (highlight) =>
     set((state) => {
       state.selection.highlight = highlight;
+    }),
+  setHover: (hover) =>
+    set((state) => {
+      state.selection.hover = hover;
     }),
 });
 

@@ -61,9 +61,11 @@ export function FindingsPanel({
   const open = async (f: Finding) => {
     session.pause();
     await session.seek(cursorOf(f, summary));
-    session.store
-      .getState()
-      .setHighlight({ slabs: [...f.slabs], objects: [...f.objects] });
+    session.store.getState().setHighlight({
+      slabs: [...f.slabs],
+      objects: [...f.objects],
+      finding: { actor: f.actor, step: f.step },
+    });
     // The finding's line is in the code pane: on narrow screens its tab takes over.
     session.store.getState().setSideTab("code");
   };

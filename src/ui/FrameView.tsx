@@ -8,7 +8,9 @@ import { StatePanels, type FetchHistory } from "./state/StatePanels";
  * and the selection's highlight. Takes the frame as a prop: compare mode draws two.
  */
 export function FrameView({ frame }: { frame: Frame }) {
-  const highlight = useAppStore((s) => s.selection.highlight);
+  const highlight = useAppStore(
+    (s) => s.selection.hover ?? s.selection.highlight,
+  );
   const session = useSession();
   const fetchHistory = useCallback<FetchHistory>(
     (ref, upTo) => session.client.api.history(ref, upTo),

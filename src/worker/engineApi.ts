@@ -20,7 +20,7 @@ import { randomSchedule } from "./randomSchedule";
 import { scenarioAsTaken } from "./takenSchedule";
 import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
-import { listingsOf } from "./panes";
+import { listingsOf, sourcesOf } from "./panes";
 import type { Variant } from "../engine/program";
 
 /**
@@ -178,6 +178,7 @@ function info(s: Scenario, cursor: number, v: Variant): ScenarioInfo {
     objectsPerSlab: s.cache.objects,
     narration: s.narration ?? [],
     listings: listingsOf(v),
+    sources: sourcesOf(v, k.variant),
     layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
       preemptRt: k.preemptRt ?? false,
       lockdep: k.lockdep ?? true,

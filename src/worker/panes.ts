@@ -9,8 +9,23 @@
  * keeping in each column the most telling status (a step taken beats spinning, which beats
  * being blocked or preempted).
  */
-import type { Actor, Machine, StepEvent } from "../engine";
+import {
+  variantInfo,
+  type Actor,
+  type Machine,
+  type StepEvent,
+} from "../engine";
 import type { Variant } from "../engine/program";
+import {
+  NOT_KERNEL,
+  slubLine,
+  variantSource,
+  type MainlineTag,
+  type PatchSource,
+} from "./sourceLines";
+import { localsOf, type LocalView } from "./locals";
+
+export type { LocalValue, LocalView } from "./locals";
 
 /** What an actor is doing at a step, as the lanes draw it (0: not in an operation). */
 export const LANE = {
@@ -73,6 +88,20 @@ export interface ActorCode {
   stack: { fn: string; pc: number }[];
   /** What it waits for, in words, when blocked or spinning. */
   waiting: string | null;
+  /**
+   * The line its last step ran (the last step it took at or before the cursor), or null when it
+   * has not stepped yet. `fn` may differ from the top of `stack` (it just called or returned).
+   */
+  ran: RanLine | null;
+  /** The locals of the function it is in (the top of `stack`), typed by what they name. */
+  locals: LocalView[];
+}
+
+export interface RanLine {
+  fn: string;
+  pc: number;
+  /** The step that ran it (0-based: it led from cursor `step` to `step + 1`). */
+  step: number;
 }
 
 /** Every function's paraphrased kernel lines, by function name, in step order. */
@@ -82,6 +111,44 @@ export function listingsOf(v: Variant): Listings {
   const out: Listings = {};
   for (const f of Object.values(v.fns))
     out[f.name] = f.steps.map((s) => s.line);
+  return out;
+}
+
+/** Where a function's paraphrased lines come from, for the code pane's links. */
+export interface FnSource {
+  /** The release whose source the link leads to; null when there is no mainline link. */
+  tag: MainlineTag | null;
+  /** The posting the variant is built from, when it never shipped. */
+  patch: PatchSource | null;
+  /**
+   * For a variant that never shipped: this function is modelled exactly as in mainline `tag`
+   * (the links and numbers are that release's).
+   */
+  unchanged: boolean;
+  /** Per step (the listing's order), its mm/slub.c line at `tag`, when known. */
+  lines: (number | null)[];
+}
+
+/** Every function's source for variant table `v` of the catalogue's variant `name`. */
+export function sourcesOf(v: Variant, name: string): Record<string, FnSource> {
+  const src = variantSource(name);
+  const base = src ? variantInfo(src.base)?.fns : undefined;
+  const out: Record<string, FnSource> = {};
+  for (const f of Object.values(v.fns)) {
+    const kernel = !NOT_KERNEL.has(f.name) && src !== null;
+    const unchanged = kernel && src.patch !== null && base?.[f.name] === f;
+    const tag = kernel && (src.patch === null || unchanged) ? src.base : null;
+    out[f.name] = {
+      tag,
+      patch: kernel ? src.patch : null,
+      unchanged,
+      lines: f.steps.map((s) =>
+        tag
+          ? slubLine(tag, f.name, { label: s.label ?? null, line: s.line })
+          : null,
+      ),
+    };
+  }
   return out;
 }
 
@@ -134,11 +201,18 @@ function opText(a: Actor): string {
   return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
 }
 
-/** Each actor's position at the cursor: the scenario's actors, and the kernel's while they work. */
-export function actorCode(m: Machine): ActorCode[] {
+/**
+ * Each actor's position at the cursor: the scenario's actors, and the kernel's while they work.
+ * `ranOf` answers the line an actor's last step ran (the timeline keeps it per step).
+ */
+export function actorCode(
+  m: Machine,
+  ranOf: (actor: number) => RanLine | null = () => null,
+): ActorCode[] {
   return m.actors
     .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
     .map((a) => {
+      const top = a.frames[a.frames.length - 1];
       let state: ActorState;
       if (a.status === "crashed") state = "crashed";
       else if (a.frames.length === 0)
@@ -156,6 +230,8 @@ export function actorCode(m: Machine): ActorCode[] {
         op: opText(a),
         stack: a.frames.map((f) => ({ fn: f.fn, pc: f.pc })),
         waiting: waitText(m, a),
+        ran: ranOf(a.id),
+        locals: top ? localsOf(m, top.fn, top.L) : [],
       };
     });
 }

@@ -5,7 +5,7 @@ import type {
   Narration,
   Scenario,
 } from "../engine";
-import type { Listings } from "./panes";
+import type { FnSource, Listings } from "./panes";
 import type { TimelineSummary } from "./timeline";
 import type { HistoryRef, HistoryReply } from "./history";
 /**
@@ -104,6 +104,8 @@ export interface ScenarioInfo {
   objectsPerSlab: number;
   /** The paraphrased kernel lines of every function of this variant, for the code pane. */
   listings: Listings;
+  /** Where each function's lines come from: a mainline tag's source, or the posting (code pane). */
+  sources: Record<string, FnSource>;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */
   cursor: number;
 }
@@ -127,7 +129,16 @@ export type ForkReply =
 export type { Frame } from "./frame";
 export type { HistoryRef, HistoryReply, HistoryEntry } from "./history";
 export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
-export type { ActorCode, TraceHistory, StatSeries, Listings } from "./panes";
+export type {
+  ActorCode,
+  TraceHistory,
+  StatSeries,
+  Listings,
+  FnSource,
+  LocalValue,
+  LocalView,
+  RanLine,
+} from "./panes";
 
 export type EngineLocation = "worker" | "in-thread";
 

@@ -41,12 +41,18 @@ import {
   FLAG_OP_END,
   FLAG_OP_START,
   keyframeChars,
+  NO_FN,
   shareOps,
   StepLog,
   type Keyframe,
   type SharedOps,
 } from "./trace";
-import { actorCode, HistoryRecorder, type TraceHistory } from "./panes";
+import {
+  actorCode,
+  HistoryRecorder,
+  type RanLine,
+  type TraceHistory,
+} from "./panes";
 
 export type StopReason =
   | "done"
@@ -119,12 +125,17 @@ export class Timeline {
   private readonly maxSteps: number;
   private readonly fnLines = (fn: string, pc: number) =>
     this.session.variant.fns[fn]?.steps[pc]?.line ?? "";
+  /** The variant's functions by index, for the kernel line each step ran (StepLog.fn). */
+  private readonly fnNames: string[];
+  private readonly fnIds: Map<string, number>;
 
   constructor(scenario: Scenario, opts: TimelineOptions = {}) {
     this.K = opts.keyframeEvery ?? KEYFRAME_EVERY;
     this.maxSteps = opts.maxSteps ?? 100_000;
     const sess = start(scenario);
     this.session = { scenario, variant: sess.variant };
+    this.fnNames = Object.keys(sess.variant.fns);
+    this.fnIds = new Map(this.fnNames.map((f, i) => [f, i]));
     const m = sess.machine;
     this.shared = shareOps(m);
     this.trace = {
@@ -201,11 +212,41 @@ export class Timeline {
       findings: m.findings.slice(-FRAME_FINDINGS),
       findingsTotal: m.findings.length,
       narration: this.narration(i),
-      code: actorCode(m),
+      code: actorCode(m, this.ranAt(i)),
       stop:
         i === t.log.length
           ? { reason: t.stop, message: t.error ?? t.deadlock?.message ?? null }
           : null,
+    };
+  }
+
+  /**
+   * The line each actor's last step ran, at cursor `i`: one walk back over the step log, which
+   * stops once every actor has been seen.
+   */
+  private ranAt(i: number): (actor: number) => RanLine | null {
+    const log = this.trace.log;
+    const found = new Map<number, RanLine | null>();
+    let left = -1;
+    return (actor) => {
+      const known = found.get(actor);
+      if (known !== undefined) return known;
+      if (left === -1) left = i;
+      while (left > 0) {
+        const j = --left;
+        const a = log.actor[j]!;
+        if (found.has(a)) continue;
+        const fn = log.fn[j]!;
+        found.set(
+          a,
+          fn === NO_FN
+            ? null
+            : { fn: this.fnNames[fn]!, pc: log.pc[j]!, step: j },
+        );
+        if (a === actor) return found.get(a)!;
+      }
+      found.set(actor, null);
+      return null;
     };
   }
 
@@ -352,7 +393,7 @@ export class Timeline {
       flags |= FLAG_FINDING;
       for (const f of ev.findings) t.marks.push(mark(f, ev.step + 1));
     }
-    t.log.push(ch, flags);
+    t.log.push(ch, flags, this.fnIds.get(ev.fn) ?? NO_FN, ev.pc);
     if (m.step % this.K === 0)
       t.keyframes.push(
         encodeKeyframe(m, this.shared, t.keyframes[t.keyframes.length - 1]!),

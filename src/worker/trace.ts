@@ -25,28 +25,40 @@ export const FLAG_OP_START = 2;
 export const FLAG_OP_END = 4;
 export const FLAG_FINDING = 8;
 
-/** The choice of every step, four bytes per step. */
+/** No kernel function: the step only started an operation the variant does not model. */
+export const NO_FN = 0xffff;
+
+/**
+ * The choice of every step, and the kernel line it ran (the function's index in the timeline's
+ * function table and the step's pc), eight bytes per step.
+ */
 export class StepLog {
   length = 0;
   actor: Uint8Array;
   cpu: Uint8Array;
   via: Uint8Array;
   flags: Uint8Array;
+  fn: Uint16Array;
+  pc: Uint16Array;
 
   constructor(capacity = 1024) {
     this.actor = new Uint8Array(capacity);
     this.cpu = new Uint8Array(capacity);
     this.via = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
+    this.fn = new Uint16Array(capacity);
+    this.pc = new Uint16Array(capacity);
   }
 
-  push(ch: Choice, flags: number): void {
+  push(ch: Choice, flags: number, fn = NO_FN, pc = 0): void {
     if (this.length === this.actor.length) this.grow(this.length * 2);
     const i = this.length++;
     this.actor[i] = ch.actor;
     this.cpu[i] = ch.cpu;
     this.via[i] = VIA_CODE.get(ch.via)!;
     this.flags[i] = flags | (ch.progress ? FLAG_PROGRESS : 0);
+    this.fn[i] = fn;
+    this.pc[i] = pc;
   }
 
   choice(i: number): Choice {
@@ -65,6 +77,8 @@ export class StepLog {
     out.cpu.set(this.cpu.subarray(0, n));
     out.via.set(this.via.subarray(0, n));
     out.flags.set(this.flags.subarray(0, n));
+    out.fn.set(this.fn.subarray(0, n));
+    out.pc.set(this.pc.subarray(0, n));
     out.length = n;
     return out;
   }
@@ -75,7 +89,7 @@ export class StepLog {
   }
 
   bytes(): number {
-    return this.actor.byteLength * 4;
+    return this.actor.byteLength * 4 + this.fn.byteLength + this.pc.byteLength;
   }
 
   private grow(capacity: number): void {
@@ -84,10 +98,17 @@ export class StepLog {
       b.set(a.subarray(0, Math.min(a.length, capacity)));
       return b;
     };
+    const copy16 = (a: Uint16Array) => {
+      const b = new Uint16Array(capacity);
+      b.set(a.subarray(0, Math.min(a.length, capacity)));
+      return b;
+    };
     this.actor = copy(this.actor);
     this.cpu = copy(this.cpu);
     this.via = copy(this.via);
     this.flags = copy(this.flags);
+    this.fn = copy16(this.fn);
+    this.pc = copy16(this.pc);
   }
 }
 

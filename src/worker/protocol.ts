@@ -127,7 +127,13 @@ export type ForkReply =
 export type { Frame } from "./frame";
 export type { HistoryRef, HistoryReply, HistoryEntry } from "./history";
 export type { TimelineSummary, FindingMark, StopReason } from "./timeline";
-export type { ActorCode, TraceHistory, StatSeries, Listings } from "./panes";
+export type {
+  ActorCode,
+  TraceHistory,
+  StatSeries,
+  Listings,
+  StepSite,
+} from "./panes";
 
 export type EngineLocation = "worker" | "in-thread";
 

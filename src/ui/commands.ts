@@ -3,7 +3,7 @@
  * and the help line.
  */
 import type { Session } from "../store/session";
-import { findingCursors, neighbour } from "../store/session";
+import { findingCursors, narrationCursors, neighbour } from "../store/session";
 import { SPEEDS, type AppState } from "../store/store";
 
 export interface Command {
@@ -122,6 +122,36 @@ export const COMMANDS: readonly Command[] = [
     enabled: (s) =>
       neighbour(findingCursors(s.timeline.summary), cursor(s), 1) !== null,
     run: (session) => void session.jumpFinding(1),
+  },
+  {
+    id: "prev-narration",
+    label: "‹ Story",
+    title: "Previous narration entry: where its text starts",
+    keys: ["p"],
+    keyHelp: "p",
+    toolbar: false,
+    enabled: (s) =>
+      neighbour(
+        narrationCursors(s.scenario, s.timeline.summary),
+        cursor(s),
+        -1,
+      ) !== null,
+    run: (session) => void session.jumpNarration(-1),
+  },
+  {
+    id: "next-narration",
+    label: "Story ›",
+    title: "Next narration entry: where its text starts",
+    keys: ["n"],
+    keyHelp: "n",
+    toolbar: false,
+    enabled: (s) =>
+      neighbour(
+        narrationCursors(s.scenario, s.timeline.summary),
+        cursor(s),
+        1,
+      ) !== null,
+    run: (session) => void session.jumpNarration(1),
   },
   {
     id: "undo",

@@ -4,8 +4,7 @@ import type { Frame, ScenarioInfo } from "../worker/protocol";
 import { Controls } from "./Controls";
 import { ForkPanel } from "./ForkPanel";
 import { FrameView } from "./FrameView";
-import { TimelineLane } from "./TimelineLane";
-import { ActorLanes } from "./ActorLanes";
+import { Timeline } from "./Timeline";
 import { CodePane } from "./CodePane";
 import { ComparePane } from "./ComparePane";
 import { FindingsPanel } from "./FindingsPanel";
@@ -42,8 +41,7 @@ export function ScenarioView() {
       <CpuSlabLayoutLine layout={scenario.layout} />
       <ScenarioPicker />
       <Controls />
-      <TimelineLane />
-      <ActorLanes />
+      <Timeline />
       {frame.narration && <p className="narration">{frame.narration}</p>}
       <EventLine frame={frame} />
       <StepLog frame={frame} />

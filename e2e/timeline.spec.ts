@@ -112,7 +112,7 @@ test("a fork lets another actor take the step and Undo brings the old schedule b
   // The forked step is taken: the cursor shows its state, and what follows changed.
   await app.expectStep(41);
   await expect(app.lastEvent).toHaveText(/^B: /);
-  await expect(page.locator(".lane line.fork")).toHaveCount(1);
+  await expect(page.locator(".timeline .tl-mark.fork")).toHaveCount(1);
   await app.press("ArrowLeft");
   await app.press("ArrowRight");
   await expect(app.lastEvent).toHaveText(/^B: /);
@@ -121,7 +121,7 @@ test("a fork lets another actor take the step and Undo brings the old schedule b
   await app.expectStep(40);
   await app.press("ArrowRight");
   await expect(app.lastEvent).toHaveText(originalNext!);
-  await expect(page.locator(".lane line.fork")).toHaveCount(0);
+  await expect(page.locator(".timeline .tl-mark.fork")).toHaveCount(0);
   await expect(app.button("↶ Undo fork")).toBeDisabled();
 });
 
@@ -222,7 +222,7 @@ test("a race from the library breaks on its kernel and not on the fixed one", as
   await expect(app.findings).toContainText("object-leak");
   const { step } = await app.position();
   expect(step).toBeGreaterThan(0);
-  await expect(page.locator(".lane line.finding")).not.toHaveCount(0);
+  await expect(page.locator(".timeline .tl-mark.finding")).not.toHaveCount(0);
 
   await picker.selectOption("library:r18-missing-tid-bump:fixed");
   await app.waitIdle();

@@ -7,7 +7,8 @@ import {
 } from "../worker/client";
 import { Timeline } from "../worker/timeline";
 import { defaultScenario } from "../scenarios/library/default";
-import { neighbour, Session } from "./session";
+import { narrationCursors, neighbour, Session } from "./session";
+import { library } from "../scenarios/library";
 import { createAppStore } from "./store";
 
 /** An in-thread client whose transport a test can declare crashed, as a dying worker would. */
@@ -36,6 +37,38 @@ function crashableClient(): EngineClient & { crash(message: string): void } {
   };
 }
 
+/** An in-thread client whose seeks, once held, answer only when the test releases them. */
+function heldSeekClient() {
+  const inner = createInThreadClient("test");
+  const asked: number[] = [];
+  const waiting: (() => void)[] = [];
+  let hold = false;
+  const api = new Proxy(inner.api, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (key !== "seek") return value;
+      return async (step: number) => {
+        asked.push(step);
+        if (hold) await new Promise<void>((r) => waiting.push(r));
+        return inner.api.seek(step);
+      };
+    },
+  });
+  return {
+    client: { ...inner, api } as EngineClient,
+    asked,
+    hold(on: boolean) {
+      hold = on;
+    },
+    /** Lets the oldest held seek answer; true when there was one. */
+    release(): boolean {
+      const r = waiting.shift();
+      r?.();
+      return r !== undefined;
+    },
+  };
+}
+
 let sessions: Session[] = [];
 afterEach(() => {
   sessions.forEach((s) => s.dispose());
@@ -48,6 +81,11 @@ async function open(client: EngineClient = createInThreadClient("test")) {
   sessions.push(session);
   await session.start();
   return { session, store, state: () => store.getState().timeline };
+}
+
+/** Lets pending promise callbacks run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
 describe("neighbour", () => {
@@ -90,6 +128,53 @@ describe("Session", () => {
     await session.seek(1e9);
     expect(state().frame?.step).toBe(total);
     expect(state().pending).toBe(0);
+  });
+
+  it("keeps at most one seek in flight while scrubbing, and ends on the last pointer position", async () => {
+    const fake = heldSeekClient();
+    const { session, state } = await open(fake.client);
+    fake.asked.length = 0;
+    fake.hold(true);
+    const done: Promise<void>[] = [];
+    // The pointer presses at step 5, then moves 20 times while that seek is still pending.
+    done.push(session.seek(5));
+    await Promise.resolve();
+    for (let i = 1; i <= 20; i++) {
+      done.push(session.seek(5 + 3 * i));
+      // The cursor follows the pointer at once; the frame follows when the engine answers.
+      expect(state().cursor).toBe(5 + 3 * i);
+    }
+    // Each answer lets the latest target go; release until nothing is held.
+    for (;;) {
+      await settle();
+      if (!fake.release()) break;
+    }
+    await Promise.all(done);
+    expect(fake.asked).toEqual([5, 65]);
+    expect(state().cursor).toBe(65);
+    expect(state().frame?.step).toBe(65);
+    expect(state().pending).toBe(0);
+  });
+
+  it("jumps between the narration entries, which explain every finding they precede", async () => {
+    const { session, store, state } = await open();
+    const r1 = library.find((e) => e.id === "r1-put-cpu-partial-stale-page")!;
+    await session.loadLibrary(r1.id);
+    const marks = narrationCursors(store.getState().scenario, state().summary);
+    expect(marks.length).toBeGreaterThan(2);
+    await session.jumpNarration(1);
+    expect(state().frame?.step).toBe(marks.find((m) => m > 0));
+    await session.jumpNarration(1);
+    await session.jumpNarration(-1);
+    expect(state().frame?.step).toBe(marks.find((m) => m > 0));
+    // "Finding ›" lands on a frame whose narration is the entry at or before the finding.
+    await session.jumpFinding(1);
+    const at = state().frame!;
+    const story = r1.scenario
+      .narration!.filter((n) => n.step <= at.step)
+      .at(-1)!;
+    expect(at.findingsTotal).toBeGreaterThan(0);
+    expect(at.narration).toBe(story.text);
   });
 
   it("jumps between operation boundaries", async () => {

@@ -17,7 +17,12 @@ import {
   errorMessage,
   type EngineClient,
 } from "../worker/client";
-import type { CrashKind, Opened, TimelineSummary } from "../worker/protocol";
+import type {
+  CrashKind,
+  Opened,
+  ScenarioInfo,
+  TimelineSummary,
+} from "../worker/protocol";
 import type { Scenario } from "../engine";
 
 type Source =
@@ -147,6 +152,14 @@ export class Session {
   /** To the previous or next step where a finding shows up. */
   jumpFinding(dir: -1 | 1): Promise<void> {
     return this.jump(findingCursors(this.state.timeline.summary), dir);
+  }
+
+  /** To the previous or next entry of the scenario's narration. */
+  jumpNarration(dir: -1 | 1): Promise<void> {
+    return this.jump(
+      narrationCursors(this.state.scenario, this.state.timeline.summary),
+      dir,
+    );
   }
 
   private jump(marks: readonly number[], dir: -1 | 1): Promise<void> {
@@ -444,5 +457,22 @@ export function findingCursors(summary: TimelineSummary | null): number[] {
   const out: number[] = [];
   for (const f of summary?.findings ?? [])
     if (out[out.length - 1] !== f.cursor) out.push(f.cursor);
+  return out;
+}
+
+/**
+ * The cursors where the scenario's narration entries start, ascending and without repeats: up to
+ * the first fork (after it the story no longer describes the trace) and inside the trace.
+ */
+export function narrationCursors(
+  scenario: Pick<ScenarioInfo, "narration"> | null,
+  summary: TimelineSummary | null,
+): number[] {
+  if (!summary) return [];
+  const diverged = summary.forks[0] ?? Infinity;
+  const out: number[] = [];
+  for (const n of scenario?.narration ?? [])
+    if (n.step < diverged && n.step <= summary.total && out.at(-1) !== n.step)
+      out.push(n.step);
   return out;
 }

@@ -94,7 +94,8 @@ export function FindingsPanel({
                 title="Go to this step and mark its slabs and objects"
                 onClick={() => void open(f)}
               >
-                <span className="when">[step {f.step}]</span>{" "}
+                {/* The step after which it shows: the counter's and the timeline's numbering. */}
+                <span className="when">[step {cursorOf(f, summary)}]</span>{" "}
                 <span className="who">{f.actor ?? "kernel"}</span>{" "}
                 <span className="code">{f.code}</span>
                 <code className="dmesg">{kernelLine(f)}</code>

@@ -25,7 +25,8 @@ export function ForkPanel() {
   if (!choices) return null;
   return (
     <section className="fork" aria-label="who steps next">
-      <h3>Who takes step {step}?</h3>
+      {/* Step N + 1 leads from the state after N steps, shown now, to the next. */}
+      <h3>Who takes step {step + 1}?</h3>
       {choices.length === 0 ? (
         <p>Nobody can run here.</p>
       ) : (
@@ -37,7 +38,7 @@ export function ForkPanel() {
                 className={c.scheduled ? "scheduled" : ""}
                 data-testid={`fork-${c.name}-${c.cpu}`}
                 aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
-                aria-label={`let ${choiceLabel(c)} take step ${step}`}
+                aria-label={`let ${choiceLabel(c)} take step ${step + 1}`}
                 title={
                   c.scheduled
                     ? "What this timeline does next; choosing it still regenerates the rest round-robin"

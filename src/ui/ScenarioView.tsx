@@ -15,8 +15,7 @@ import type { Frame, ScenarioInfo } from "../worker/protocol";
 import { Controls, SpeedSelect, StepCounter, useKeyboard } from "./Controls";
 import { ForkPanel } from "./ForkPanel";
 import { FrameView } from "./FrameView";
-import { TimelineLane } from "./TimelineLane";
-import { ActorLanes } from "./ActorLanes";
+import { Timeline } from "./Timeline";
 import { CodePane } from "./CodePane";
 import { ComparePane } from "./ComparePane";
 import { FindingsPanel } from "./FindingsPanel";
@@ -106,8 +105,7 @@ function Loaded({ embed }: { embed: boolean }) {
           {!embed && <SpeedSelect />}
           <StepCounter />
         </div>
-        <TimelineLane />
-        {!embed && <ActorLanes />}
+        <Timeline compact={embed} />
       </footer>
     </>
   );
@@ -174,8 +172,8 @@ function Toolbar() {
         type="button"
         data-command="present"
         aria-pressed={present}
-        title="Presentation mode: larger cells and type, high contrast (P)"
-        aria-keyshortcuts="p"
+        title="Presentation mode: larger cells and type, high contrast (Shift+P)"
+        aria-keyshortcuts="Shift+P"
         onClick={() => session.store.getState().setPresent(!present)}
       >
         Present

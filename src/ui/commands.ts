@@ -3,7 +3,7 @@
  * and the help line.
  */
 import type { Session } from "../store/session";
-import { findingCursors, neighbour } from "../store/session";
+import { findingCursors, narrationCursors, neighbour } from "../store/session";
 import { SPEEDS, type AppState } from "../store/store";
 
 export interface Command {
@@ -124,6 +124,36 @@ export const COMMANDS: readonly Command[] = [
     run: (session) => void session.jumpFinding(1),
   },
   {
+    id: "prev-narration",
+    label: "‹ Story",
+    title: "Previous narration entry: where its text starts",
+    keys: ["p"],
+    keyHelp: "p",
+    toolbar: false,
+    enabled: (s) =>
+      neighbour(
+        narrationCursors(s.scenario, s.timeline.summary),
+        cursor(s),
+        -1,
+      ) !== null,
+    run: (session) => void session.jumpNarration(-1),
+  },
+  {
+    id: "next-narration",
+    label: "Story ›",
+    title: "Next narration entry: where its text starts",
+    keys: ["n"],
+    keyHelp: "n",
+    toolbar: false,
+    enabled: (s) =>
+      neighbour(
+        narrationCursors(s.scenario, s.timeline.summary),
+        cursor(s),
+        1,
+      ) !== null,
+    run: (session) => void session.jumpNarration(1),
+  },
+  {
     id: "undo",
     label: "↶ Undo fork",
     title: "Go back to the schedule before the last fork",
@@ -185,8 +215,8 @@ export const COMMANDS: readonly Command[] = [
     label: (s) => (s.panes.present ? "Leave presentation" : "Present"),
     title:
       "Presentation mode: larger cells and type, high contrast, for a projector",
-    keys: ["p", "P"],
-    keyHelp: "P",
+    keys: ["P"],
+    keyHelp: "Shift+P",
     toolbar: false,
     enabled: () => true,
     run: (session) => {

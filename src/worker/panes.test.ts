@@ -3,7 +3,7 @@ import { runSession, start, totalStats, type StepEvent } from "../engine";
 import { defaultScenario } from "../scenarios/library/default";
 import { libraryEntry } from "../scenarios/library";
 import { createEngineApi } from "./engineApi";
-import { LANE, LANE_COLUMNS, statAt } from "./panes";
+import { LANE, LANE_COLUMNS, STEP_SPUN, statAt } from "./panes";
 import { Timeline } from "./timeline";
 
 describe("trace history", () => {
@@ -21,6 +21,20 @@ describe("trace history", () => {
       const spun = ev.notes.includes("spin") || ev.notes.includes("block");
       expect(st).toBe(spun ? LANE.spun : LANE.ran);
     }
+  });
+
+  it("names, for every step, the function and kernel line its actor ran", () => {
+    const events: StepEvent[] = [];
+    runSession(start(defaultScenario), { onStep: (ev) => events.push(ev) });
+    expect(h.steps).toHaveLength(s.total);
+    for (const ev of events) {
+      const v = h.steps[ev.step]!;
+      expect(h.sites[v & ~STEP_SPUN]).toEqual({ fn: ev.fn, line: ev.line });
+      const spun = ev.notes.includes("spin") || ev.notes.includes("block");
+      expect((v & STEP_SPUN) !== 0).toBe(spun);
+    }
+    // One entry per distinct line: far fewer than steps.
+    expect(h.sites.length).toBeLessThan(s.total);
   });
 
   it("shows the task the IRQ interrupted as preempted while the IRQ runs", () => {
@@ -66,6 +80,9 @@ describe("trace history", () => {
     const lh = long.summary().history;
     expect(lh.columns).toBe(LANE_COLUMNS);
     expect(lh.lanes.length).toBe(LANE_COLUMNS * long.summary().actors.length);
+    // The per-step sites are not folded.
+    expect(lh.steps).toHaveLength(long.total);
+    expect(lh.sites[lh.steps[long.total - 1]! & ~STEP_SPUN]).toBeDefined();
     // Counter series keep at most a point per column, and end on the engine's totals.
     const end = totalStats(long.machineAt(long.total));
     for (const series of lh.stats) {

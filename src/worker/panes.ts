@@ -65,7 +65,23 @@ export interface TraceHistory {
   lanes: Uint8Array;
   /** The SLUB_STATS totals over all CPUs, one series per counter that ever changes. */
   stats: StatSeries[];
+  /**
+   * Per step, never folded (step j leads from cursor j to j + 1): the index in `sites` of the
+   * function and kernel line the stepping actor ran, with STEP_SPUN set when the step only spun
+   * on a lock or went to sleep on it. Two bytes a step, so hovering any step can name its line.
+   */
+  steps: Uint16Array;
+  sites: StepSite[];
 }
+
+/** A kernel function and one of its paraphrased lines. */
+export interface StepSite {
+  fn: string;
+  line: string;
+}
+
+/** The bit of `TraceHistory.steps` that marks a step that only spun or blocked. */
+export const STEP_SPUN = 0x8000;
 
 export type ActorState =
   | "running"
@@ -247,8 +263,12 @@ export class HistoryRecorder {
   private readonly stats = new Map<string, StatSeries>();
   private readonly totals: Record<string, number> = {};
   private readonly total: number;
+  private readonly steps: Uint16Array;
+  private readonly sites: StepSite[] = [];
+  private readonly siteIds = new Map<string, number>();
 
   constructor(m0: Machine, total: number) {
+    this.steps = new Uint16Array(total);
     this.actors = m0.actors.length;
     this.columns = Math.min(total, LANE_COLUMNS);
     this.lanes = new Uint8Array(this.actors * this.columns);
@@ -259,14 +279,13 @@ export class HistoryRecorder {
   /** After step `ev.step` (which leads to cursor ev.step + 1). */
   step(m: Machine, ev: StepEvent): void {
     const col = Math.floor((ev.step * this.columns) / Math.max(this.total, 1));
+    const spun = ev.notes.includes("spin") || ev.notes.includes("block");
+    if (ev.step < this.steps.length)
+      this.steps[ev.step] = this.site(ev.fn, ev.line) | (spun ? STEP_SPUN : 0);
     for (let i = 0; i < this.actors && i < m.actors.length; i++) {
       const a = m.actors[i]!;
       let s: LaneStatus;
-      if (i === ev.actor)
-        s =
-          ev.notes.includes("spin") || ev.notes.includes("block")
-            ? LANE.spun
-            : LANE.ran;
+      if (i === ev.actor) s = spun ? LANE.spun : LANE.ran;
       else s = statusOf(m, a);
       const k = i * this.columns + col;
       if (RANK[s]! > RANK[this.lanes[k]!]!) this.lanes[k] = s;
@@ -304,6 +323,19 @@ export class HistoryRecorder {
     }
   }
 
+  private site(fn: string, line: string): number {
+    const key = `${fn}\n${line}`;
+    let id = this.siteIds.get(key);
+    if (id === undefined) {
+      // The index must stay below the spin bit; a variant has far fewer lines than that.
+      if (this.sites.length >= STEP_SPUN) return STEP_SPUN - 1;
+      id = this.sites.length;
+      this.sites.push({ fn, line });
+      this.siteIds.set(key, id);
+    }
+    return id;
+  }
+
   private column(cursor: number): number {
     return Math.floor((cursor * this.columns) / (this.total + 1));
   }
@@ -315,6 +347,8 @@ export class HistoryRecorder {
       stats: [...this.stats.values()].sort((a, b) =>
         a.name.localeCompare(b.name),
       ),
+      steps: this.steps,
+      sites: this.sites,
     };
   }
 }

@@ -138,6 +138,7 @@ export type {
   LocalValue,
   LocalView,
   RanLine,
+  StepSite,
 } from "./panes";
 
 export type EngineLocation = "worker" | "in-thread";

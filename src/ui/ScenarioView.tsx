@@ -158,7 +158,11 @@ function ScenarioPicker() {
         <select
           aria-label="scenario"
           value={source}
-          onChange={(e) => onPick(e.target.value)}
+          onChange={(e) => {
+            onPick(e.target.value);
+            // Arrow keys on a focused select change the scenario: hand them back to the timeline.
+            e.target.blur();
+          }}
         >
           <option value="default">The default scenario</option>
           <optgroup label="Tours">{group("tour")}</optgroup>

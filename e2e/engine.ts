@@ -5,6 +5,7 @@
 import type { Scenario } from "../src/engine";
 import { defaultScenario } from "../src/scenarios/library/default";
 import { libraryEntry } from "../src/scenarios/library";
+import { onFixedKernel } from "../src/scenarios/library/entry";
 import { Timeline } from "../src/worker/timeline";
 import { LANE } from "../src/worker/panes";
 
@@ -23,10 +24,7 @@ export function raceTimelines(id: string): {
   if (!e?.fixed) throw new Error(`${id} is not a race with a fix`);
   return {
     buggy: new Timeline(e.scenario),
-    fixed: new Timeline({
-      ...e.scenario,
-      kernel: { ...e.scenario.kernel, ...e.fixed },
-    }),
+    fixed: new Timeline(onFixedKernel(e)),
   };
 }
 

@@ -41,3 +41,20 @@ test("opens on the default scenario and steps through it like a user", async ({
     contentType: "image/png",
   });
 });
+
+test("after a pick in the scenario picker, → steps the new scenario instead of switching again", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const picker = page.getByRole("combobox", { name: "scenario" });
+  await picker.focus();
+  await picker.selectOption("library:r1-put-cpu-partial-stale-page");
+  await app.waitIdle();
+  await expect(app.title).toHaveText(/Jann Horn's race/);
+  await expect(picker).not.toBeFocused();
+  await app.press("ArrowRight");
+  await app.expectStep(1);
+  await expect(app.title).toHaveText(/Jann Horn's race/);
+  await expect(picker).toHaveValue("library:r1-put-cpu-partial-stale-page");
+});

@@ -294,4 +294,27 @@ describe("Session", () => {
     expect(state().frame?.step).toBe(state().summary!.total);
     expect(state().pending).toBe(0);
   });
+  it("drops a finding's highlight when another trace is shown (load, fork, undo)", async () => {
+    const { session, store } = await open();
+    const mark = { slabs: [1], objects: [3] };
+    const set = () => store.getState().setHighlight(mark);
+    const highlight = () => store.getState().selection.highlight;
+
+    set();
+    await session.loadLibrary("r1-put-cpu-partial-stale-page");
+    expect(highlight()).toBeNull();
+
+    set();
+    const c = store.getState().timeline.frame!.enabled[0]!;
+    await session.fork(c.actor, c.cpu);
+    expect(highlight()).toBeNull();
+
+    set();
+    await session.undo();
+    expect(highlight()).toBeNull();
+
+    set();
+    await session.loadDefault();
+    expect(highlight()).toBeNull();
+  });
 });

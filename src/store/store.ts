@@ -183,6 +183,8 @@ const timelineSlice: Slice<TimelineSlice> = (set) => ({
       state.timeline.summary = summary;
       state.timeline.frame = frame;
       state.timeline.cursor = frame.step;
+      // A highlight names objects of the trace it came from: a new trace makes it wrong.
+      state.selection.highlight = null;
     }),
   showFrame: (frame) =>
     set((state) => {

@@ -15,7 +15,15 @@ import type {
   EngineLocation,
   Opened,
   ScenarioInfo,
+  ScenarioStory,
 } from "./protocol";
+import { kernelName, onFixedKernel } from "../scenarios/library/entry";
+import {
+  alignByOperation,
+  firstDivergence,
+  operationMarks,
+  type OpMark,
+} from "./divergence";
 import { randomSchedule } from "./randomSchedule";
 import { scenarioAsTaken } from "./takenSchedule";
 import { historyOf, type HistoryCache } from "./history";
@@ -38,18 +46,26 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   /** Compare mode: the same schedule on the fixed kernel, seeked with the same cursor. */
   let compare: Timeline | null = null;
 
+  /** Compare mode: each side's operation boundaries, to align the fixed side by operation. */
+  let compareBounds: { main: OpMark[]; fixed: OpMark[] } | null = null;
+
   const loaded = (): Timeline => {
     if (!timeline) throw new Error("no scenario is loaded");
     return timeline;
   };
-  const open = (s: Scenario, entry: LibraryEntry | null = null): Opened => {
+  const open = (
+    s: Scenario,
+    entry: LibraryEntry | null = null,
+    story: ScenarioStory | undefined = undefined,
+  ): Opened => {
     timeline = new Timeline(s);
     histories = new Map();
     race = entry;
     compare = null;
+    compareBounds = null;
     const cursor = Math.min(s.cursor ?? 0, timeline.total);
     return {
-      scenario: info(s, cursor, timeline.session.variant),
+      scenario: info(s, cursor, timeline.session.variant, story),
       timeline: timeline.summary(),
       frame: timeline.frame(cursor),
     };
@@ -78,7 +94,10 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       if (fixed && !e.fixed)
         return { ok: false, errors: [`"${id}" has no fixed kernel`] };
       const s: Scenario = fixed ? onFixedKernel(e) : e.scenario;
-      return { ok: true, ...open(s, fixed || !e.fixed ? null : e) };
+      return {
+        ok: true,
+        ...open(s, fixed || !e.fixed ? null : e, storyOf(e, fixed)),
+      };
     },
     async load(input: unknown) {
       const r = parseScenario(input);
@@ -93,6 +112,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       const r = tl.fork(step, actor, cpu);
       if (!r.ok) return r;
       histories = new Map();
+      if (compareBounds) compareBounds.main = operationMarks(tl);
       return {
         ok: true,
         timeline: tl.summary(),
@@ -107,8 +127,14 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       const at = tl.undo();
       if (at === null) return null;
       histories = new Map();
+      if (compareBounds) compareBounds.main = operationMarks(tl);
       return {
-        scenario: info(tl.session.scenario, at, tl.session.variant),
+        scenario: info(
+          tl.session.scenario,
+          at,
+          tl.session.variant,
+          race ? storyOf(race, false) : undefined,
+        ),
         timeline: tl.summary(),
         frame: tl.frame(at),
       };
@@ -124,21 +150,42 @@ export function createEngineApi(where: EngineLocation): EngineApi {
           message:
             "compare mode needs a library race opened on its own kernel (one with a fix)",
         };
+      const tl = loaded();
       const s = onFixedKernel(race);
       compare = new Timeline(s);
-      const at = Math.min(Math.max(0, step), compare.total);
+      const summary = compare.summary();
+      compareBounds = {
+        main: operationMarks(tl),
+        fixed: operationMarks(compare),
+      };
+      const at = alignByOperation(
+        step,
+        compareBounds.main,
+        compareBounds.fixed,
+        compare.total,
+      );
       return {
         ok: true,
-        scenario: info(s, at, compare.session.variant),
-        timeline: compare.summary(),
+        scenario: info(s, at, compare.session.variant, storyOf(race, true)),
+        timeline: summary,
         frame: compare.frame(at),
+        divergence: firstDivergence(tl, compare),
       };
     },
     async compareSeek(step: number) {
-      return compare ? compare.frame(step) : null;
+      if (!compare || !compareBounds) return null;
+      return compare.frame(
+        alignByOperation(
+          step,
+          compareBounds.main,
+          compareBounds.fixed,
+          compare.total,
+        ),
+      );
     },
     async closeCompare() {
       compare = null;
+      compareBounds = null;
     },
     async randomSchedule(scenario: Scenario, seed: number) {
       return randomSchedule(scenario, seed);
@@ -159,18 +206,37 @@ export function createEngineApi(where: EngineLocation): EngineApi {
   };
 }
 
-/** A race's scenario on the kernel where it is fixed: the same schedule, another kernel. */
-function onFixedKernel(e: LibraryEntry): Scenario {
+/** What the header and goal mode show of a library entry. */
+function storyOf(e: LibraryEntry, onFixed: boolean): ScenarioStory {
+  const fixed = e.fixed ? { ...e.scenario.kernel, ...e.fixed } : null;
   return {
-    ...e.scenario,
-    title: `${e.scenario.title} (fixed kernel)`,
-    kernel: { ...e.scenario.kernel, ...e.fixed },
+    id: e.id,
+    kind: e.kind,
+    summary: e.summary,
+    basis: e.source.basis,
+    source: e.source.seed,
+    ...(e.source.fix !== undefined ? { fix: e.source.fix } : {}),
+    ...(fixed
+      ? {
+          fixedKernel: [kernelName(fixed), ...(e.fixed?.fixes ?? [])].join(
+            " +",
+          ),
+        }
+      : {}),
+    onFixedKernel: onFixed,
+    ...(e.goal !== undefined ? { goal: e.goal } : {}),
   };
 }
 
-function info(s: Scenario, cursor: number, v: Variant): ScenarioInfo {
+function info(
+  s: Scenario,
+  cursor: number,
+  v: Variant,
+  story?: ScenarioStory,
+): ScenarioInfo {
   const k = s.kernel;
   return {
+    ...(story ? { story } : {}),
     title: s.title,
     description: s.description ?? "",
     kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,

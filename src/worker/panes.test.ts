@@ -121,7 +121,7 @@ describe("engine API: listings and compare mode", () => {
     }
   });
 
-  it("replays a race's schedule on the fixed kernel with the same cursor, clamped", async () => {
+  it("replays a race's schedule on the fixed kernel at the matching operation, clamped", async () => {
     const api = createEngineApi("in-thread");
     const e = libraryEntry("r1-put-cpu-partial-stale-page")!;
     const r = await api.loadLibrary(e.id);
@@ -129,7 +129,9 @@ describe("engine API: listings and compare mode", () => {
     const c = await api.openCompare(48);
     if (!c.ok) throw new Error(c.message);
     expect(c.scenario.kernel).toBe("v5.15");
-    expect(c.frame.step).toBe(Math.min(48, c.timeline.total));
+    // Cursor 48 is B's second operation starting; the fixed kernel starts it at 12.
+    expect(c.frame.step).toBe(12);
+    expect(c.divergence.step).toBe(0);
     // The fixed kernel finds nothing anywhere; the buggy one has its finding by cursor 48.
     expect(c.timeline.findings).toEqual([]);
     expect((await api.seek(48)).findings.map((x) => x.code)).toContain(

@@ -8,6 +8,7 @@ import type {
 import type { FnSource, Listings } from "./panes";
 import type { TimelineSummary } from "./timeline";
 import type { HistoryRef, HistoryReply } from "./history";
+import type { Divergence } from "./divergence";
 /**
  * The contract between the UI and the engine. The same object is served from the module
  * worker (engine.worker.ts, through comlink) or called in the main thread (the fallback), so:
@@ -59,7 +60,10 @@ export interface EngineApi {
    * loaded on its own kernel. Loading another scenario closes it.
    */
   openCompare(step: number): Promise<CompareReply>;
-  /** The fixed kernel's frame at `step` (clamped), or null when compare mode is closed. */
+  /**
+   * The fixed kernel's frame matching cursor `step` of the loaded trace by operation (the same
+   * operation boundary, the same offset into it, clamped), or null when compare mode is closed.
+   */
   compareSeek(step: number): Promise<Frame | null>;
   closeCompare(): Promise<void>;
   /**
@@ -108,6 +112,27 @@ export interface ScenarioInfo {
   sources: Record<string, FnSource>;
   /** Where the viewer opens: the scenario's `cursor`, or 0. */
   cursor: number;
+  /** For a library scenario: its story (summary, basis, source, fix, goal). */
+  story?: ScenarioStory;
+}
+
+/** What the library says about a scenario, for the header under the title and goal mode. */
+export interface ScenarioStory {
+  id: string;
+  kind: "race" | "tour";
+  summary: string;
+  /** The thread's own schedule (`history`), one built from its words (`analysis`), or `outside` it. */
+  basis: "history" | "analysis" | "outside";
+  /** The seed thread (patch or mail) it comes from. */
+  source: string;
+  /** The patch or commit that fixed it, when there is one. */
+  fix?: string;
+  /** The kernel where it is fixed, as `--kernel` names it (with a later fix: `v5.15 +name`). */
+  fixedKernel?: string;
+  /** Whether this is the schedule replayed on the fixed kernel. */
+  onFixedKernel: boolean;
+  /** Goal mode's aim for a race. */
+  goal?: string;
 }
 
 export interface Opened {
@@ -120,7 +145,8 @@ export type LoadReply =
   ({ ok: true } & Opened) | { ok: false; errors: string[] };
 
 export type CompareReply =
-  ({ ok: true } & Opened) | { ok: false; message: string };
+  | ({ ok: true; divergence: Divergence } & Opened)
+  | { ok: false; message: string };
 
 export type ForkReply =
   | { ok: true; timeline: TimelineSummary; frame: Frame }
@@ -140,6 +166,7 @@ export type {
   RanLine,
   StepSite,
 } from "./panes";
+export type { Divergence, DivergenceKind } from "./divergence";
 
 export type EngineLocation = "worker" | "in-thread";
 

@@ -1,4 +1,9 @@
-import type { FindingCode, Scenario, ScenarioKernel } from "../../engine";
+import type {
+  FindingCode,
+  Narration,
+  Scenario,
+  ScenarioKernel,
+} from "../../engine";
 
 /**
  * One scenario of the library: a race from the mailing-list threads (shown breaking on the kernel
@@ -32,6 +37,13 @@ export interface LibraryEntry {
    * e.g. an IRQ cannot enter an irq-off section).
    */
   fixedOutcome?: "clean" | "impossible";
+  /**
+   * The narration of the same schedule on the fixed kernel: why it is refused or harmless
+   * there. The broken kernel's narration never shows on the fixed kernel.
+   */
+  fixedNarration?: Narration[];
+  /** Goal mode: what the user, choosing who steps, tries to make happen on the broken kernel. */
+  goal?: string;
   /** The findings the buggy kernel must produce, in order, with the step of each. */
   expect: { code: FindingCode; step: number }[];
 }
@@ -41,4 +53,15 @@ export function kernelName(
   k: Pick<ScenarioKernel, "variant" | "preemptRt">,
 ): string {
   return `${k.variant}${k.preemptRt ? " +rt" : ""}`;
+}
+
+/** A race's scenario on the kernel where it is fixed: the same schedule, another kernel. */
+export function onFixedKernel(e: LibraryEntry): Scenario {
+  return {
+    ...e.scenario,
+    title: `${e.scenario.title} (fixed kernel)`,
+    kernel: { ...e.scenario.kernel, ...e.fixed },
+    // The broken kernel's story does not apply here: the fixed kernel has its own.
+    narration: e.fixedNarration ?? [],
+  };
 }

@@ -96,6 +96,37 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
       },
     ],
   },
+  goal: "Make B drain c->partial while A, holding the local lock, has just read its head P1",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 with PREEMPT_RT, put_cpu_partial takes the local lock, the lock the allocation holds while it works on c->partial.",
+    },
+    {
+      step: 3,
+      text: "On RT the lockless fast path is off: A goes straight to the slow path.",
+    },
+    {
+      step: 21,
+      text: "Under the lock, A reads the head of c->partial, as on the broken kernel.",
+    },
+    {
+      step: 29,
+      text: "B preempts A and frees; its put_cpu_partial asks for the local lock that A holds, and sleeps. The theft cannot happen: the schedule's entries for B are refused while it waits.",
+    },
+    {
+      step: 30,
+      text: "A goes on undisturbed: the page it installs is still a slab.",
+    },
+    {
+      step: 33,
+      text: "A has released the lock: B takes it and pushes its slab onto the list as A left it.",
+    },
+    {
+      step: 53,
+      text: "Both finish. No slab is freed under anyone: no finding.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [

@@ -85,6 +85,29 @@ export const r01bStalePartialDrain: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the first free steal c->partial from the allocation, then let the later drain find the stale slab",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 with PREEMPT_RT, put_cpu_partial takes the local lock, so the first theft of R0-1 cannot happen and no stale c->partial is left behind.",
+    },
+    {
+      step: 29,
+      text: "B's free asks for the local lock that A holds, and sleeps; so do C's and D's later. The schedule's entries for them are refused while they wait.",
+    },
+    {
+      step: 62,
+      text: "A has released the lock: B takes it and pushes its slab.",
+    },
+    {
+      step: 76,
+      text: "C's push overflows cpu_partial and drains the list under the lock: every slab on it is frozen and really on this CPU's list.",
+    },
+    {
+      step: 96,
+      text: "The drain ends cleanly. No slab is both on the node list and on the CPU's: no finding.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [

@@ -74,6 +74,26 @@ export const r2RtPutCpuPartialLostSlab: LibraryEntry = {
     "rt-2021-07",
     "RT: put_cpu_partial's own cmpxchg loses a slab (the RT tree of July 2021)",
   ),
+  goal: "Make B push a slab onto c->partial between A's read of c->partial and A's write of it",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 with PREEMPT_RT, put_cpu_partial updates c->partial under the local lock, the same lock ___slab_alloc holds while it reads and writes c->partial.",
+    },
+    {
+      step: 30,
+      text: "B preempts A and frees; its put_cpu_partial asks for the local lock that A holds, and sleeps.",
+    },
+    {
+      step: 31,
+      text: "A writes c->partial = page->next with nobody in between: no update can be lost.",
+    },
+    {
+      step: 33,
+      text: "A has released the lock: B takes it and pushes its slab onto the list as it now stands.",
+    },
+    { step: 53, text: "Every slab is still on a list. No finding." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [{ code: "slab-lost", step: 36 }],
@@ -93,6 +113,26 @@ export const r02MikeV2StillLosesSlab: LibraryEntry = {
     "rt-2021-07-mike-v2",
     "RT with Mike's v2: put_cpu_partial still loses a slab",
   ),
+  goal: "Make B's put_cpu_partial cmpxchg run between A's read of c->partial and A's write of it",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 with PREEMPT_RT, put_cpu_partial does all its work on c->partial under the local lock, not only the unfreeze that Mike's v2 covered.",
+    },
+    {
+      step: 30,
+      text: "B preempts A and frees; its put_cpu_partial asks for the local lock that A holds, and sleeps.",
+    },
+    {
+      step: 31,
+      text: "A writes c->partial = page->next with nobody in between: no update can be lost.",
+    },
+    {
+      step: 33,
+      text: "A has released the lock: B takes it and pushes its slab onto the list as it now stands.",
+    },
+    { step: 53, text: "Every slab is still on a list. No finding." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [{ code: "slab-lost", step: 36 }],

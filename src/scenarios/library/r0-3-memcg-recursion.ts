@@ -74,6 +74,23 @@ export const r03MemcgRecursion: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the discard's memcg kfree come back to put_cpu_partial while its own task holds the local lock",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 put_cpu_partial holds the local lock only while it reads and writes c->partial; the drain (unfreeze and discard) runs after it is released.",
+    },
+    { step: 7, text: "B takes the local lock in put_cpu_partial." },
+    {
+      step: 29,
+      text: "The discard, with the memcg kfree of the slab's obj_cgroups, runs with the lock already released.",
+    },
+    {
+      step: 37,
+      text: "That kfree reaches put_cpu_partial again and takes the local lock, which is free: no recursion.",
+    },
+    { step: 44, text: "Both frees finish. No lockdep report, no deadlock." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [

@@ -65,6 +65,23 @@ export const r05VlastimilTypo: LibraryEntry = {
       },
     ],
   },
+  goal: "Leave the local lock held after put_cpu_partial, then make the next allocation wait for it",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 put_cpu_partial takes and releases the local lock with local_lock_irqsave / local_unlock_irqrestore: no #ifndef to get wrong.",
+    },
+    { step: 7, text: "B takes the local lock." },
+    {
+      step: 11,
+      text: "B releases it on the way out: the lock is free and the preempt count is back where it was.",
+    },
+    {
+      step: 12,
+      text: "A's allocation runs later and gets the lock whenever it needs it.",
+    },
+    { step: 67, text: "Both finish. No preempt-count leak, no deadlock." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [

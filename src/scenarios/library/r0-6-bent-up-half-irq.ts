@@ -75,6 +75,23 @@ export const r06BentUpHalfIrq: LibraryEntry = {
       },
     ],
   },
+  goal: "Let an IRQ allocation take the head of c->partial between the drain's read of it and its plain write",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 put_cpu_partial reads and writes c->partial with interrupts off (local_lock_irqsave).",
+    },
+    {
+      step: 7,
+      text: "A disables interrupts and takes the local lock. The IRQ's scripted entries that fall here are refused: an interrupt cannot enter.",
+    },
+    { step: 11, text: "A writes c->partial while interrupts are still off." },
+    {
+      step: 29,
+      text: "The IRQ runs only once A has re-enabled interrupts; it finds a consistent list.",
+    },
+    { step: 104, text: "Every slab is where one list says it is. No finding." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [

@@ -120,6 +120,29 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the IRQ drain c->partial and free its head page between put_cpu_partial's read of that head and its use of it",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 the free takes the same slow path, but put_cpu_partial now runs under local_lock_irqsave: interrupts stay off from its read of c->partial to its write.",
+    },
+    {
+      step: 7,
+      text: "A takes the local lock with interrupts off. The schedule's IRQ entries that fall in this section are refused: an interrupt cannot enter an irq-off section.",
+    },
+    {
+      step: 13,
+      text: "A writes the new head of c->partial, still with interrupts off: nothing could change the list between its read and its write.",
+    },
+    {
+      step: 15,
+      text: "Only now, with interrupts back on, can the IRQ run. It finds a consistent list.",
+    },
+    {
+      step: 221,
+      text: "The empty slab the drain found is discarded by A itself, after its own list work. Every page A read was still a slab: no finding.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [

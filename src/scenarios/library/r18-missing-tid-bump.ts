@@ -66,6 +66,29 @@ export const r18MissingTidBump: LibraryEntry = {
       },
     ],
   },
+  goal: "Make B's preempted fast-path free succeed after A has cleared c->page, so its object is overwritten",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "With the 2022 fix, every path of ___slab_alloc that clears c->page also advances the tid.",
+    },
+    {
+      step: 20,
+      text: "A finds the cpu slab exhausted and clears c->page; the fix bumps the tid with it.",
+    },
+    {
+      step: 29,
+      text: "B resumes its fast-path free. Its cmpxchg compares the tid it read before A ran, which has changed: it fails (on the broken kernel it succeeded here).",
+    },
+    {
+      step: 30,
+      text: "B retries from the start: it rereads the cpu slab, sees that its page is not c->page and frees through the slow path.",
+    },
+    {
+      step: 54,
+      text: "B's slow-path free has put the object back on its slab, now on the cpu partial list. Nothing is lost: no finding.",
+    },
+  ],
   fixed: { fixes: ["tid-on-deactivation"] },
   fixedOutcome: "clean",
   expect: [{ code: "object-leak", step: 39 }],

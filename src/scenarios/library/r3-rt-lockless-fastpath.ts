@@ -66,6 +66,26 @@ export const r3RtLocklessFastpath: LibraryEntry = {
       },
     ],
   },
+  goal: "Let B's lockless fast path take an object from the freelist A's slow path is deactivating",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 with PREEMPT_RT the lockless fast paths are off: every allocation goes through the slow path.",
+    },
+    { step: 3, text: "A's allocation takes the slow path." },
+    {
+      step: 11,
+      text: "B preempts A, as on the broken kernel, but its allocation does not touch c->freelist without the lock: it takes the slow path too.",
+    },
+    {
+      step: 18,
+      text: "B finds c->page already cleared by A's deactivation and goes to get a slab of its own.",
+    },
+    {
+      step: 85,
+      text: "Each object has one owner: no double allocation, no leak.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [

@@ -73,6 +73,22 @@ export const r5PfmemallocVmBugOn: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the interrupt free A's cpu slab between A's unlocked read of c->page and its pfmemalloc check",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 the same schedule runs: the IRQ still frees A's cpu slab while A's slow path is between its unlocked read of c->page and its checks.",
+    },
+    {
+      step: 55,
+      text: "The early check now uses pfmemalloc_match_unsafe(), which reads the flag without asserting that the page is a slab: no VM_BUG_ON here.",
+    },
+    {
+      step: 57,
+      text: "Under the lock, the re-check sees that c->page changed and goes back to reread_page: the stale page is never used.",
+    },
+    { step: 89, text: "A returns an object from a live slab. No finding." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [{ code: "vm-bug-on", step: 55 }],

@@ -74,6 +74,30 @@ export const r6MemoryOfflineLockdep: LibraryEntry = {
       },
     ],
   },
+  goal: "Close the lock cycle: let memory offline reach flush_all while it holds slab_mutex, after a shrink recorded flush_lock before the hotplug lock",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 flush_all takes the CPU hotplug lock first and flush_lock second: the order the offline path already uses.",
+    },
+    {
+      step: 1,
+      text: "The boot-time shrink takes cpus_read_lock() before flush_lock (on v4 it took flush_lock first), so lockdep never records flush_lock -> hotplug lock.",
+    },
+    {
+      step: 15,
+      text: "Memory offline takes the CPU hotplug lock, then the page allocator's mutex, the memory notifier's lock and slab_mutex, as before.",
+    },
+    {
+      step: 20,
+      text: "SLUB's offline callback flushes through flush_all_cpus_locked(): the hotplug lock is already held and is not taken again.",
+    },
+    {
+      step: 21,
+      text: "It takes flush_lock after the hotplug lock, the order every path now uses: lockdep sees no cycle.",
+    },
+    { step: 37, text: "Both paths finish without a lockdep report." },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [{ code: "lockdep-circular", step: 22 }],

@@ -79,6 +79,29 @@ export const r7HotplugVsDestroy: LibraryEntry = {
       },
     ],
   },
+  goal: "Deadlock the two: let the hotplug thread wait for slab_mutex while the destroying task waits for the CPU hotplug lock",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 kmem_cache_destroy takes the CPU hotplug lock before slab_mutex, the same order as CPU hotplug.",
+    },
+    {
+      step: 1,
+      text: "The destroy asks for cpus_read_lock() while the hotplug thread holds it for writing: it sleeps before it takes slab_mutex. The schedule's entries for it are refused while it sleeps.",
+    },
+    {
+      step: 4,
+      text: "The hotplug thread's teardown callback takes slab_mutex, which nobody holds, and flushes the dead CPU's slabs.",
+    },
+    {
+      step: 24,
+      text: "The hotplug operation is over: the destroy gets the hotplug lock and goes on.",
+    },
+    {
+      step: 44,
+      text: "The cache is destroyed. The two never held one lock each while waiting for the other's: no lock cycle, no deadlock.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "impossible",
   expect: [

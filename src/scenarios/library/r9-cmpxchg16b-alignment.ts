@@ -49,6 +49,17 @@ export const r9Cmpxchg16bAlignment: LibraryEntry = {
       },
     ],
   },
+  goal: "Reach the fast path's cmpxchg16b with lock statistics on",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v5.15 the local lock sits at the end of kmem_cache_cpu: freelist and tid stay at offsets 0 and 8, 16-byte aligned even with lock statistics on.",
+    },
+    {
+      step: 5,
+      text: "The fast path's cmpxchg16b on {freelist, tid} is aligned: it succeeds, no general protection fault.",
+    },
+  ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [{ code: "cmpxchg16b-misaligned", step: 5 }],

@@ -73,6 +73,30 @@ export const s11NmiInSlabAlloc: LibraryEntry = {
       },
     ],
   },
+  goal: "Land the NMI's kmalloc_nolock between A's read of c->freelist and its write-back, and let it take the same object",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "v1's kmalloc_nolock tests local_lock_is_locked() in NMI before it goes near c->freelist.",
+    },
+    {
+      step: 20,
+      text: "The NMI's BPF program calls kmalloc_nolock() while A holds kmalloc-64's lock in the slow path.",
+    },
+    {
+      step: 24,
+      text: "The bucket's lock is held: -EBUSY, and the NMI does not touch c->freelist.",
+    },
+    { step: 29, text: "kmalloc_nolock retries once in the next size class." },
+    {
+      step: 33,
+      text: "A writes back c->freelist; the object it read is still only its own.",
+    },
+    {
+      step: 36,
+      text: "A returns its object. No double allocation, no corrupt freelist.",
+    },
+  ],
   fixed: { variant: "v6.15-nolock-v1" },
   fixedOutcome: "clean",
   expect: [
@@ -126,6 +150,29 @@ export const s12RtTracepointReentry: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the tracepoint's kmalloc_nolock take the per-CPU lock its own task already holds",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "v1 tests local_lock_is_locked() on RT too: a lock owned by the current task counts as locked.",
+    },
+    {
+      step: 28,
+      text: "The tracepoint fires in A, which holds kmalloc-64's per-CPU lock; the BPF program calls kmalloc_nolock() for the same bucket.",
+    },
+    {
+      step: 39,
+      text: "The lock is 'locked by current task': -EBUSY, without trying to take it.",
+    },
+    {
+      step: 42,
+      text: "The retry goes to kmalloc-96, whose lock nobody holds.",
+    },
+    {
+      step: 48,
+      text: "A returns from its own allocation. No recursion, no deadlock.",
+    },
+  ],
   fixed: { variant: "v6.15-nolock-v1" },
   fixedOutcome: "clean",
   expect: [
@@ -171,6 +218,17 @@ export const s13RtNmiCaller: LibraryEntry = {
       },
     ],
   },
+  goal: "Make kmalloc_nolock from an NMI take the sleeping per-CPU lock on RT",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "v1 refuses kmalloc_nolock from NMI or hardirq on PREEMPT_RT before touching any lock.",
+    },
+    {
+      step: 1,
+      text: "The NMI gets NULL at once: the allocation fails, but nothing sleeps in atomic context.",
+    },
+  ],
   fixed: { variant: "v6.15-nolock-v1" },
   fixedOutcome: "clean",
   expect: [{ code: "sleep-in-atomic", step: 26 }],
@@ -252,6 +310,25 @@ export const s14CompactionRefcount: LibraryEntry = {
       },
     ],
   },
+  goal: "Let compaction pin the nolock slab page and drop the last reference while it is a slab",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "With the fix, new_slab takes its page from alloc_frozen_pages_nolock(): refcount 0 from the start.",
+    },
+    {
+      step: 22,
+      text: "The new slab page comes with refcount 0: there is no count to drop later.",
+    },
+    {
+      step: 23,
+      text: "kcompactd's get_page_unless_zero() fails on a zero count: it skips the page and never holds a reference to it.",
+    },
+    {
+      step: 51,
+      text: "The slab stays a slab until its objects are freed. No bad page state.",
+    },
+  ],
   fixed: { variant: "v6.15-nolock-v1-frozen" },
   fixedOutcome: "clean",
   expect: [
@@ -325,6 +402,23 @@ export const s15KfreeNolockDefer: LibraryEntry = {
       },
     ],
   },
+  goal: "Make an NMI's kfree_nolock land on c->freelist in the middle of a slow path, so it is overwritten",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "v1's kfree_nolock defers whenever it finds the bucket's lock held, instead of pushing onto c->freelist.",
+    },
+    {
+      step: 24,
+      text: "nmi0 finds the lock held while A is in the slow path: its object goes on defer_free_objects.",
+    },
+    { step: 34, text: "nmi1's object is not in the cpu slab: deferred too." },
+    {
+      step: 54,
+      text: "C's free takes the slow path, which drains the deferred list: the deferred objects go back to their slabs.",
+    },
+    { step: 58, text: "No object is lost. No finding." },
+  ],
   fixed: { variant: "v6.15-nolock-v1" },
   fixedOutcome: "clean",
   expect: [{ code: "object-leak", step: 29 }],
@@ -388,6 +482,26 @@ export const s16KprobeIrqOff: LibraryEntry = {
       },
     ],
   },
+  goal: "Fire the kprobe inside A's irq-off slow path so the nested kmalloc_nolock takes the object A has just read",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "With Harry Yoo's suggestion, kmalloc_nolock also tests local_lock_is_locked() when interrupts are off, not only in NMI.",
+    },
+    {
+      step: 22,
+      text: "The kprobe fires in A between reading c->freelist and writing it back; its BPF program calls kmalloc_nolock().",
+    },
+    {
+      step: 27,
+      text: "Interrupts are off and the bucket's lock is held: -EBUSY, without touching c->freelist.",
+    },
+    { step: 28, text: "It retries once in the next bucket." },
+    {
+      step: 37,
+      text: "A's slow path returns its object; the nested call took another. No finding.",
+    },
+  ],
   fixed: { variant: "v6.15-nolock-v1-irqs" },
   fixedOutcome: "clean",
   expect: [

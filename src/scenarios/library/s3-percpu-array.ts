@@ -95,6 +95,29 @@ export const s31IrqFreeLeak: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the IRQ's free fail the array's trylock while A holds it, so the object is lost",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On the fixed RFC, slab_free() checks free_to_pca()'s answer and frees to the slab when the array is busy.",
+    },
+    {
+      step: 4,
+      text: "The IRQ's allocation fails the trylock and bypasses the array, as before.",
+    },
+    {
+      step: 45,
+      text: "The IRQ's free fails the trylock too: A still holds the array.",
+    },
+    {
+      step: 46,
+      text: "slab_free() sees the false and calls do_slab_free(): the object goes back to its slab.",
+    },
+    {
+      step: 55,
+      text: "A finishes its own free into the array. No object is lost.",
+    },
+  ],
   ...fixedClean,
   expect: [{ code: "object-leak", step: 46 }],
 };
@@ -146,6 +169,22 @@ export const s32OfflineDestroy: LibraryEntry = {
       },
     ],
   },
+  goal: "Take CPU 2 offline and destroy the cache while objects sit in CPU 2's percpu array",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On the fixed RFC, slub_cpu_dead() and __kmem_cache_shutdown() empty the percpu arrays first.",
+    },
+    {
+      step: 4,
+      text: "slub_cpu_dead() flushes the dead CPU's array back to the slabs (flush_pca_cpu).",
+    },
+    { step: 7, text: "The objects are freed to their slabs in bulk." },
+    {
+      step: 125,
+      text: "Shutdown finds no object in use: the cache and its cpu_array go away.",
+    },
+  ],
   ...fixedClean,
   expect: [{ code: "object-leak", step: 39 }],
 };
@@ -258,6 +297,25 @@ export const s34RtPrefillLeak: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the prefill's trylock lose after refill_pca has allocated its batch",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On the fixed RFC, refill_pca() gives its objects back when the trylock fails.",
+    },
+    {
+      step: 81,
+      text: "H's trylock fails, as on the broken kernel: the preempted L holds the array.",
+    },
+    {
+      step: 82,
+      text: "refill_pca() frees the 4 objects in bulk before returning false.",
+    },
+    {
+      step: 131,
+      text: "The prefill still returns -ENOMEM, but nothing leaks.",
+    },
+  ],
   ...fixedClean,
   expect: [
     { code: "object-leak", step: 82 },
@@ -421,6 +479,22 @@ export const s3AllocBulkReturnsFreed: LibraryEntry = {
       },
     ],
   },
+  goal: "Make the bulk allocation fail after it took objects from the array",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On the fixed RFC, a bulk allocation that gives the array's objects back does not count them.",
+    },
+    {
+      step: 34,
+      text: "The slabs cannot supply the other 2 objects: __kmem_cache_alloc_bulk() fails.",
+    },
+    { step: 35, text: "The 3 objects from the array go back to their slab." },
+    {
+      step: 66,
+      text: "allocated += from_pca adds 0: the call returns 0 and the caller holds nothing. No double allocation.",
+    },
+  ],
   ...fixedClean,
   expect: [
     { code: "double-alloc", step: 66 },

@@ -525,7 +525,6 @@ function ScenarioPicker() {
       ]);
   return (
     <div className="picker">
-<<<<<<< HEAD
       <select
         aria-label="scenario"
         value={source}
@@ -542,27 +541,6 @@ function ScenarioPicker() {
       </select>
       <label className="ws-file" title="Open a scenario file (JSON)">
         <span>Open file…</span>
-=======
-      <label>
-        Scenario{" "}
-        <select
-          aria-label="scenario"
-          value={source}
-          onChange={(e) => {
-            onPick(e.target.value);
-            // Arrow keys on a focused select change the scenario: hand them back to the timeline.
-            e.target.blur();
-          }}
-        >
-          <option value="default">The default scenario</option>
-          <optgroup label="Tours">{group("tour")}</optgroup>
-          <optgroup label="Races">{group("race")}</optgroup>
-          {source === "file" && <option value="file">From a file</option>}
-        </select>
-      </label>{" "}
-      <label>
-        or open a file{" "}
->>>>>>> story
         <input
           type="file"
           accept=".json,application/json"

@@ -116,9 +116,25 @@ export function ret(value: Value = null): Next {
 export const RETRY: Next = { kind: "retry" };
 export const HALT: Next = { kind: "halt" };
 
-/** Typed accessors for locals (locals are plain JSON values). */
+/**
+ * A step dereferenced a NULL pointer held in local `local`: in the kernel an oops, which kills
+ * the context. Thrown by `num` and caught by the stepper, which reports the finding `oops` and
+ * stops the actor (as BUG() does): a race that leaves a pointer NULL is the kernel's failure,
+ * not the engine's.
+ */
+export class NullDereference extends Error {
+  constructor(readonly local: string) {
+    super(`local ${local} is NULL`);
+  }
+}
+
+/**
+ * Typed accessors for locals (locals are plain JSON values). `num` reads a pointer or a count
+ * the step is about to use: NULL there is a NULL pointer dereference.
+ */
 export function num(L: Locals, name: string): number {
   const v = L[name];
+  if (v === null) throw new NullDereference(name);
   if (typeof v !== "number")
     throw new Error(`local ${name} is not a number: ${String(v)}`);
   return v;

@@ -315,7 +315,9 @@ export type FindingCode =
   | "cmpxchg16b-misaligned"
   /** The page allocator is handed back a page that is still in use (free_page_is_bad). */
   | "bad-page-state"
-  | "use-after-free";
+  | "use-after-free"
+  /** A NULL pointer dereference (`BUG: kernel NULL pointer dereference`): the context oopses and stops. */
+  | "oops";
 
 export interface Finding {
   code: FindingCode;

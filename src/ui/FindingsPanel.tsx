@@ -28,6 +28,7 @@ const KERNEL_PREFIX: Record<Finding["code"], string> = {
   "cmpxchg16b-misaligned": "general protection fault (cmpxchg16b misaligned)",
   "bad-page-state": "BUG: Bad page state",
   "use-after-free": "BUG: KASAN: slab-use-after-free",
+  oops: "BUG: kernel NULL pointer dereference",
 };
 
 const ALREADY = /^(BUG|WARNING|INFO|kernel BUG|general protection)\b/;

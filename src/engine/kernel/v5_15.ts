@@ -35,6 +35,7 @@ import {
   disownChain,
   disownObject,
   disownSlab,
+  fmtObj,
   getFreepointer,
   holds,
   localLock,
@@ -533,7 +534,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
       // A separate write: on RT the holder of the local lock can be preempted between the two.
       line: "c->page = page",
       run: (k) => {
-        c(k).page = num(k.L, "page");
+        // Only a store: a NULL page (c->partial emptied behind the lock's back) oopses on the next step's read.
+        c(k).page = ref(k.L, "page");
         // Until the next step the page is both c->page and the head of c->partial.
         k.a.ownsCpuSlab = num(k.L, "c");
         return undefined;
@@ -1388,9 +1390,22 @@ export const flushCpuSlabDead = fn("__flush_cpu_slab", [
     line: "if (page) { deactivate_slab(s, page, freelist); stat(s, CPUSLAB_FLUSH); }",
     run: (k) => {
       const page = ref(k.L, "page");
-      return page === null
-        ? undefined
-        : call("deactivate_slab", { page, freelist: ref(k.L, "freelist") });
+      if (page !== null)
+        return call("deactivate_slab", {
+          page,
+          freelist: ref(k.L, "freelist"),
+        });
+      // A freelist without a page (a fast-path free pushed onto a stale c->freelist, R18) is
+      // simply dropped: its objects leak.
+      const freelist = ref(k.L, "freelist");
+      if (freelist !== null) {
+        disownChain(k, freelist);
+        note(
+          k,
+          `c->page is NULL: the freelist at ${fmtObj(k.m, freelist)} is dropped`,
+        );
+      }
+      return undefined;
     },
     after: (k) => {
       stat(k, "CPUSLAB_FLUSH");

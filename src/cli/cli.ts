@@ -5,7 +5,14 @@
  * Exit codes: 0 success (findings are results, not failures), 2 invalid input (file, JSON,
  * schema, flags), 1 an unexpected internal error.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readSync,
+} from "node:fs";
 import {
   runSession,
   start,
@@ -19,7 +26,11 @@ import {
   type Session,
 } from "../engine";
 import { library, libraryEntry } from "../scenarios/library";
-import { kernelName } from "../scenarios/library/entry";
+import {
+  kernelName,
+  onFixedKernel,
+  type LibraryEntry,
+} from "../scenarios/library/entry";
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 import { decodeLink, encodeCommand } from "./share";
 import { looksLikeShareLink } from "../share/codec";
@@ -48,6 +59,8 @@ Kernel options (run, random), applied over the scenario's kernel:
   --no-cpu-partial          CONFIG_SLUB_CPU_PARTIAL off
   --fix <name>              apply a later fix (tid-on-deactivation); may be repeated
   --debug-vm                CONFIG_DEBUG_VM on
+  --fixed                   a library race: replay on the kernel where it is fixed
+                            (list --json gives it as "fixed": { variant, options })
 
 Run options:
   --no-checks               skip the after-step checks of where every object and slab
@@ -81,6 +94,7 @@ interface Options {
   rt?: boolean;
   cpuPartial?: boolean;
   debugVm?: boolean;
+  fixed: boolean;
   fixes: string[];
   checks: boolean;
   maxSteps?: number;
@@ -104,7 +118,13 @@ function parseInteger(
 
 function parseArgs(argv: string[]): Options | "help" {
   if (argv.includes("--help") || argv.includes("-h")) return "help";
-  const o: Options = { command: "", fixes: [], checks: true, json: false };
+  const o: Options = {
+    command: "",
+    fixed: false,
+    fixes: [],
+    checks: true,
+    json: false,
+  };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -136,6 +156,10 @@ function parseArgs(argv: string[]): Options | "help" {
       case "--debug-vm":
         noValue();
         o.debugVm = true;
+        break;
+      case "--fixed":
+        noValue();
+        o.fixed = true;
         break;
       case "--fix": {
         const fix = value();
@@ -178,6 +202,7 @@ function parseArgs(argv: string[]): Options | "help" {
     o.rt !== undefined ||
     o.cpuPartial !== undefined ||
     o.debugVm !== undefined ||
+    o.fixed ||
     o.fixes.length > 0 ||
     !o.checks ||
     o.maxSteps !== undefined;
@@ -231,18 +256,37 @@ function parseArgs(argv: string[]): Options | "help" {
   return o;
 }
 
+/**
+ * Reads a scenario file: a regular file only (a FIFO, a device such as /dev/zero or a socket is
+ * refused before a byte is read: it could block or never end), and at most
+ * MAX_SCENARIO_BYTES + 1 bytes whatever its stat says, so nothing can make the CLI grow.
+ */
 function readScenarioFile(file: string): string {
-  const tooLarge = (size: number) =>
-    usage(
-      `${file}: too large (${size} bytes; the limit is ${MAX_SCENARIO_BYTES})`,
-    );
+  const tooLarge = (size: string) =>
+    usage(`${file}: too large (${size}; the limit is ${MAX_SCENARIO_BYTES})`);
+  let fd: number | null = null;
   try {
-    // The size first, so a huge file is never read; then again for what stat cannot size.
-    const size = statSync(file).size;
-    if (size > MAX_SCENARIO_BYTES) throw tooLarge(size);
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_SCENARIO_BYTES) throw tooLarge(bytes.length);
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // Non-blocking, so that opening a FIFO with no writer returns instead of waiting.
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw usage(`${file}: is a directory`);
+    if (!st.isFile())
+      throw usage(
+        `${file}: not a regular file (a pipe, device or socket is not read)`,
+      );
+    if (st.size > MAX_SCENARIO_BYTES) throw tooLarge(`${st.size} bytes`);
+    const buf = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_SCENARIO_BYTES)
+        throw tooLarge(`more than ${MAX_SCENARIO_BYTES} bytes`);
+    }
+    return new TextDecoder("utf-8", { fatal: true }).decode(
+      buf.subarray(0, length),
+    );
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if (e instanceof TypeError) throw usage(`${file}: not valid UTF-8 text`);
@@ -256,6 +300,8 @@ function readScenarioFile(file: string): string {
             ? "permission denied"
             : `cannot be read (${code ?? (e as Error).message})`;
     throw usage(`${file}: ${why}`);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
@@ -270,9 +316,20 @@ function loadScenario(o: Options): Scenario {
   if (looksLikeShareLink(file) && !existsSync(file)) {
     raw = decodeLink(file);
   } else if (entry && !existsSync(file)) {
-    // A library id: its scenario as data, through the same overrides and validation.
-    raw = JSON.parse(JSON.stringify(entry.scenario));
+    // A library id: its scenario as data (on its fixed kernel with --fixed), through the same
+    // overrides and validation.
+    if (o.fixed && !entry.fixed)
+      throw usage(
+        `--fixed: ${file} is a tour: it has no fixed kernel (list --json: no "fixed")`,
+      );
+    raw = JSON.parse(
+      JSON.stringify(o.fixed ? onFixedKernel(entry) : entry.scenario),
+    );
   } else {
+    if (o.fixed)
+      throw usage(
+        "--fixed: only a library id has a fixed kernel (see list); for a file, use --kernel",
+      );
     const text = readScenarioFile(file);
     try {
       raw = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -320,6 +377,34 @@ function runOnce(
 }
 
 // ---- Output ----
+
+/**
+ * Characters that would act on a terminal instead of showing: C0 controls (but the line breaks
+ * the output itself makes), DEL, C1 controls, and the bidirectional overrides and isolates.
+ * Scenario text (titles, actor names, messages that quote them) comes from files and links.
+ */
+const CONTROL =
+  // eslint-disable-next-line no-control-regex -- the point is to find them
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const TERMINAL_UNSAFE =
+  /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const hex = (c: string, width: number) =>
+  c.charCodeAt(0).toString(16).padStart(width, "0");
+
+/** Text output: each such character written as `\xNN` or `\uNNNN`. */
+export function textOutput(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`,
+  );
+}
+
+/**
+ * JSON output: JSON.stringify already escapes C0 controls; the others, which it leaves raw, become
+ * `\uNNNN` escapes (they only ever occur inside strings, so the JSON means the same).
+ */
+function jsonOutput(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (c) => `\\u${hex(c, 4)}`);
+}
 
 /** Object keys in code-point order, so the output never depends on the locale. */
 function sortedKeys(r: Record<string, number>): Record<string, number> {
@@ -406,7 +491,11 @@ function runCommand(o: Options): string {
   return `${out.join("\n")}\n`;
 }
 
-function randomCommand(o: Options): string {
+/**
+ * Exit code 0 when every run ended (findings included); 1 when some run hit an internal error,
+ * after the whole batch, with the summary (and `internalErrors`) on stdout all the same.
+ */
+function randomCommand(o: Options): CliResult {
   const s = loadScenario(o);
   const first = o.seed!;
   const byCode: Record<string, number> = {};
@@ -414,9 +503,27 @@ function randomCommand(o: Options): string {
   let firstFailingSeed: number | null = null;
   let firstFinding: Finding | null = null;
   let kernel = "";
+  // A run that throws is a bug in slabscope, not a finding: counted per seed, and the batch goes on.
+  const internal = {
+    count: 0,
+    firstSeed: null as number | null,
+    message: null as string | null,
+  };
   for (let i = 0; i < o.runs!; i++) {
     const seed = first + i;
-    const { result: r, kernel: k } = runOnce(o, s, seed);
+    let run: ReturnType<typeof runOnce>;
+    try {
+      run = runOnce(o, s, seed);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      internal.count++;
+      if (internal.firstSeed === null) {
+        internal.firstSeed = seed;
+        internal.message = e instanceof Error ? e.message : String(e);
+      }
+      continue;
+    }
+    const { result: r, kernel: k } = run;
     kernel = k;
     for (const f of r.findings) byCode[f.code] = (byCode[f.code] ?? 0) + 1;
     if (r.findings.length === 0) continue;
@@ -426,19 +533,26 @@ function randomCommand(o: Options): string {
       firstFinding = r.findings[0]!;
     }
   }
+  const code = internal.count > 0 ? 1 : 0;
+  const stderr =
+    internal.count > 0
+      ? `slabscope: ${internal.count} of ${o.runs} runs hit an internal error (a bug in slabscope); first at seed ${internal.firstSeed}: ${internal.message}\n`
+      : "";
   if (o.json) {
-    return `${JSON.stringify({
+    const stdout = `${JSON.stringify({
       runs: o.runs,
       failingRuns,
       byCode: sortedKeys(byCode),
       firstFailingSeed,
       firstFinding: firstFinding && findingJson(firstFinding),
+      internalErrors: internal,
     })}\n`;
+    return { code, stdout, stderr };
   }
   const last = first + o.runs! - 1;
   const out = [
     `scenario  ${s.title}`,
-    `kernel    ${kernel}`,
+    `kernel    ${kernel || s.kernel.variant}`,
     `runs      ${o.runs} (seeds ${first === last ? first : `${first} to ${last}`})`,
     `failing   ${failingRuns} ${failingRuns === 1 ? "run" : "runs"} with findings`,
   ];
@@ -455,20 +569,45 @@ function randomCommand(o: Options): string {
     );
     out.push(`  ${findingLine(firstFinding)}`);
   }
-  return `${out.join("\n")}\n`;
+  if (internal.firstSeed !== null)
+    out.push(
+      `internal  ${internal.count} ${internal.count === 1 ? "run" : "runs"} hit an internal error (a bug in slabscope); first at seed ${internal.firstSeed} (again: --seed ${internal.firstSeed} --runs 1)`,
+      `  ${internal.message}`,
+    );
+  return { code, stdout: `${out.join("\n")}\n`, stderr };
 }
 
 /**
- * The library: `{ id, kind, basis, title, kernel, fixedKernel, expect, expectAt }` for each
- * scenario; `basis` says whether the schedule is the thread's own (`history`), built to show a
- * hazard it describes (`analysis`), or knowledge from outside it (`outside`).
+ * A kernel as `run` takes it: the variant (`--kernel`) and the options its flags set (`--rt`,
+ * `--no-cpu-partial`, `--debug-vm`, `--fix`), every one given.
+ */
+function kernelJson(k: LibraryEntry["scenario"]["kernel"]) {
+  return {
+    variant: k.variant,
+    options: {
+      preemptRt: k.preemptRt ?? false,
+      cpuPartial: k.cpuPartial ?? true,
+      debugVm: k.debugVm ?? false,
+      fixes: k.fixes ?? [],
+    },
+  };
+}
+
+/**
+ * The library: `{ id, kind, basis, title, kernel, fixedKernel, variant, options, fixed, expect,
+ * expectAt }` for each scenario. `kernel` and `fixedKernel` are names for people ("v5.15 +rt");
+ * `variant` + `options` (the scenario's kernel) and `fixed` (`{ variant, options }`, a race's
+ * fixed kernel) are what `run --kernel` and its flags take; `run <id> --fixed` replays on `fixed`. `basis` says whether the schedule is the thread's own
+ * (`history`), built to show a hazard it describes (`analysis`), or knowledge from outside it
+ * (`outside`).
  */
 function listCommand(o: Options): string {
   const rows = library.map((e) => {
     const kernel = kernelName(e.scenario.kernel);
-    const fixedKernel = e.fixed
-      ? kernelName({ ...e.scenario.kernel, ...e.fixed }) +
-        (e.fixed.fixes ?? []).map((f) => ` +${f}`).join("")
+    const fixedConfig = e.fixed && { ...e.scenario.kernel, ...e.fixed };
+    const fixedKernel = fixedConfig
+      ? kernelName(fixedConfig) +
+        (e.fixed!.fixes ?? []).map((f) => ` +${f}`).join("")
       : undefined;
     return {
       id: e.id,
@@ -477,6 +616,8 @@ function listCommand(o: Options): string {
       title: e.scenario.title,
       kernel,
       ...(fixedKernel === undefined ? {} : { fixedKernel }),
+      ...kernelJson(e.scenario.kernel),
+      ...(fixedConfig ? { fixed: kernelJson(fixedConfig) } : {}),
       expect: [...new Set(e.expect.map((x) => x.code))],
       expectAt: e.expect.map((x) => ({ code: x.code, step: x.step })),
     };
@@ -510,31 +651,43 @@ export function main(argv: readonly string[]): CliResult {
   try {
     const o = parseArgs([...argv]);
     if (o === "help") return { code: 0, stdout: HELP, stderr: "" };
-    const stdout =
-      o.command === "encode"
-        ? encodeCommand(loadScenario(o))
-        : o.command === "decode"
-          ? `${JSON.stringify(decodeLink(o.file!), null, 2)}\n`
-          : o.command === "list"
-            ? listCommand(o)
-            : o.command === "variants"
-              ? variantsCommand(o)
-              : o.command === "run"
-                ? runCommand(o)
-                : randomCommand(o);
-    return { code: 0, stdout, stderr: "" };
+    const json = o.json || o.command === "decode";
+    const out: CliResult =
+      o.command === "random"
+        ? randomCommand(o)
+        : {
+            code: 0,
+            stderr: "",
+            stdout:
+              o.command === "encode"
+                ? encodeCommand(loadScenario(o))
+                : o.command === "decode"
+                  ? `${JSON.stringify(decodeLink(o.file!), null, 2)}\n`
+                  : o.command === "list"
+                    ? listCommand(o)
+                    : o.command === "variants"
+                      ? variantsCommand(o)
+                      : runCommand(o),
+          };
+    return {
+      ...out,
+      stdout: json ? jsonOutput(out.stdout) : textOutput(out.stdout),
+      stderr: textOutput(out.stderr),
+    };
   } catch (e) {
     if (e instanceof UsageError)
       return {
         code: 2,
         stdout: "",
-        stderr: e.lines.map((l) => `slabscope: ${l}\n`).join(""),
+        stderr: textOutput(e.lines.map((l) => `slabscope: ${l}\n`).join("")),
       };
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     return {
       code: 1,
       stdout: "",
-      stderr: `slabscope: internal error (a bug in slabscope): ${detail}\n`,
+      stderr: textOutput(
+        `slabscope: internal error (a bug in slabscope): ${detail}\n`,
+      ),
     };
   }
 }

@@ -26,7 +26,11 @@ function startApp(root: HTMLElement) {
   // Created here, not in a component: StrictMode runs useMemo/useState initialisers twice in
   // development, which would start two workers.
   const testing = params.get("testing") === "1";
-  const client = createEngineClient();
+  // Tests shorten the per-call deadline after which a silent worker counts as dead.
+  const deadline = Number(params.get("engineTimeoutMs"));
+  const client = createEngineClient(
+    testing && deadline > 0 ? { callTimeoutMs: deadline } : {},
+  );
   const store = createAppStore();
   const session = new Session({ client, store, testing });
   installIdleSignal({ client, store, root });

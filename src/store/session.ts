@@ -235,10 +235,15 @@ export class Session {
     });
   }
 
-  /** Opens a scenario (any JSON value; the engine validates it). */
-  loadScenario(scenario: unknown): Promise<void> {
+  /**
+   * Opens a scenario (any JSON value; the engine validates it). True when it is on screen; false
+   * when it was refused (`loadErrors`) or the engine failed on it (the recovery put back what
+   * was there before).
+   */
+  async loadScenario(scenario: unknown): Promise<boolean> {
     this.pause();
-    return this.run(async () => {
+    let shown = false;
+    await this.run(async () => {
       const r = await this.client.api.load(scenario);
       if (!r.ok) {
         this.state.scenarioRejected(r.errors);
@@ -247,7 +252,9 @@ export class Session {
       this.source = { kind: "scenario", scenario };
       this.forks = [];
       this.show(r);
+      shown = true;
     });
+    return shown;
   }
 
   /** Opens a scenario of the library, on its own kernel or (`fixed`) on the fixed one. */

@@ -3,6 +3,8 @@
  *
  *   window.__slabscopeTest.crash("worker")   the worker dies of an uncaught error
  *   window.__slabscopeTest.crash("engine")   an engine call throws, as an engine bug would
+ *   window.__slabscopeTest.crash("silent")   the worker stops without an error event; the
+ *                                            per-call deadline (?engineTimeoutMs=N) notices
  *
  * Either way the app restarts the engine and restores where the user was (src/store/session.ts).
  */

@@ -3,6 +3,7 @@ import {
   createEngineClient,
   createInThreadClient,
   createWorkerClient,
+  EngineCrashedError,
 } from "./client";
 import type { EngineApi } from "./protocol";
 
@@ -106,6 +107,41 @@ describe("worker client", () => {
     expect(client.transport()).toEqual({ kind: "crashed", message: "boom" });
     expect(client.inFlight()).toBe(0);
     await expect(client.api.ping()).rejects.toThrow("boom");
+  });
+});
+
+describe("a worker that stops without an error event", () => {
+  it("misses the per-call deadline: stopped, crashed transport, every call in flight rejected", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    const client = createWorkerClient(20);
+    const worker = SilentWorker.last!;
+    const first = client.api.ping();
+    const second = client.api.loadDefault();
+    expect(client.inFlight()).toBe(2);
+    const message =
+      "the engine worker stopped answering (no reply to ping in 20 ms)";
+    await expect(first).rejects.toThrow(message);
+    await expect(second).rejects.toThrow(EngineCrashedError);
+    expect(worker.terminated).toBe(true);
+    expect(client.transport()).toEqual({ kind: "crashed", message });
+    expect(client.inFlight()).toBe(0);
+    // What the app's recovery does next: a new worker.
+    await client.restart();
+    expect(SilentWorker.last).not.toBe(worker);
+    expect(client.transport()).toEqual({ kind: "worker" });
+    client.dispose();
+  });
+
+  it("createEngineClient passes the deadline on to its worker", async () => {
+    vi.stubGlobal("Worker", SilentWorker);
+    // The first answer has its own, longer wait; a silent worker falls back in-thread.
+    const client = createEngineClient({ timeoutMs: 10_000, callTimeoutMs: 20 });
+    await client.api.ping();
+    expect(client.transport()).toMatchObject({
+      kind: "in-thread",
+      reason: expect.stringContaining("stopped answering") as unknown,
+    });
+    client.dispose();
   });
 });
 

@@ -7,7 +7,9 @@
  *   worker is missing or does not answer.
  *
  * The client counts requests in flight (for the test-mode idle signal) and turns a dead worker
- * into a `crashed` transport plus rejected calls, never a silent hang.
+ * into a `crashed` transport plus rejected calls, never a silent hang: a worker that fails
+ * says so with an `error` event, and one that stops without a word (killed, out of memory,
+ * closed) is caught by a per-call deadline, `callTimeoutMs`, far above what any engine call takes.
  */
 import { wrap } from "comlink";
 import type { EngineApi } from "./protocol";
@@ -49,19 +51,29 @@ export class EngineCrashedError extends Error {
 export interface EngineClientOptions {
   /** How long to wait for the worker's first answer before falling back (ms). */
   timeoutMs?: number;
+  /**
+   * How long any later call may go unanswered before the worker counts as dead (ms): it is
+   * stopped, and the call and every other one in flight reject with EngineCrashedError, as
+   * after a crash, so the app's recovery restarts it.
+   */
+  callTimeoutMs?: number;
 }
+
+/** The default per-call deadline: engine calls take milliseconds to a few seconds. */
+export const CALL_TIMEOUT_MS = 30_000;
 
 /** The worker when it works, else the in-thread engine, with the reason kept. */
 export function createEngineClient(
   options: EngineClientOptions = {},
 ): EngineClient {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const callTimeoutMs = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   if (typeof Worker === "undefined") {
     return createInThreadClient("this browser has no Web Workers");
   }
   let first: EngineClient;
   try {
-    first = createWorkerClient();
+    first = createWorkerClient(callTimeoutMs);
   } catch (error) {
     return createInThreadClient(
       `the engine worker could not be started: ${errorMessage(error)}`,
@@ -118,7 +130,7 @@ export function createEngineClient(
       old.dispose();
       let worker: EngineClient;
       try {
-        worker = createWorkerClient();
+        worker = createWorkerClient(callTimeoutMs);
       } catch (error) {
         worker = createInThreadClient(
           `the engine worker could not be started: ${errorMessage(error)}`,
@@ -136,8 +148,13 @@ export function createEngineClient(
   };
 }
 
-/** The engine in a module worker. Throws if the browser cannot create one. */
-export function createWorkerClient(): EngineClient {
+/**
+ * The engine in a module worker. Throws if the browser cannot create one. A call unanswered
+ * after `callTimeoutMs` stops the worker as a crash does.
+ */
+export function createWorkerClient(
+  callTimeoutMs = CALL_TIMEOUT_MS,
+): EngineClient {
   const core = new ClientCore({ kind: "worker" });
   let live = start();
 
@@ -173,10 +190,21 @@ export function createWorkerClient(): EngineClient {
       if (transport.kind === "crashed") {
         return Promise.reject(new EngineCrashedError(transport.message));
       }
-      const { remote } = live;
-      return core.track(() =>
-        callMethod(remote as unknown as EngineApi, method, args),
-      );
+      const { remote, crash } = live;
+      return core.track(() => {
+        const call = callMethod(remote as unknown as EngineApi, method, args);
+        // No `error` event comes from a worker that was killed or closed: the deadline does.
+        const timer = setTimeout(
+          () =>
+            crash(
+              `the engine worker stopped answering (no reply to ${method} in ${callTimeoutMs} ms)`,
+            ),
+          callTimeoutMs,
+        );
+        const clear = () => clearTimeout(timer);
+        call.then(clear, clear);
+        return call;
+      });
     }),
     transport: () => core.transport(),
     inFlight: () => core.inFlight(),

@@ -197,6 +197,11 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       if (!testing) throw new Error("testing mode is off");
       if (how === "engine" || where === "in-thread")
         throw new Error("the engine failed on purpose (testing)");
+      if (how === "silent") {
+        // A worker that stops without an error event, as one killed from outside does.
+        (globalThis as unknown as { close(): void }).close();
+        return new Promise<void>(() => {});
+      }
       // An uncaught error outside any call: the worker's error event, as a real crash gives.
       setTimeout(() => {
         throw new Error("the engine worker crashed on purpose (testing)");

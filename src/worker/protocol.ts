@@ -78,12 +78,13 @@ export interface EngineApi {
   setTesting(on: boolean): Promise<void>;
   /**
    * Test only: `worker` kills the worker with an uncaught error (the call never answers);
+   * `silent` closes the worker without any error event (the call never answers either);
    * `engine` throws from inside the engine call, as an engine bug would.
    */
   crashForTesting(how: CrashKind): Promise<void>;
 }
 
-export type CrashKind = "worker" | "engine";
+export type CrashKind = "worker" | "engine" | "silent";
 
 export interface LibraryItem {
   id: string;

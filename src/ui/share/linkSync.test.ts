@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Session } from "../../store/session";
 import { createAppStore } from "../../store/store";
-import { createInThreadClient } from "../../worker/client";
+import { createInThreadClient, type EngineClient } from "../../worker/client";
 import { libraryEntry } from "../../scenarios/library";
 import { encodeShare } from "../../share/codec";
 import {
@@ -19,8 +19,42 @@ afterEach(() => {
   history.replaceState(null, "", "/");
 });
 
-async function started() {
-  const client = createInThreadClient("test");
+/**
+ * An in-thread engine whose next `load` goes wrong: `throws` as an engine bug in loading does,
+ * or `engine-error` loads a trace the engine failed partway through.
+ */
+function failingClient(): {
+  client: EngineClient;
+  failNext: (how: "throws" | "engine-error") => void;
+} {
+  const inner = createInThreadClient("test");
+  let fail: "throws" | "engine-error" | null = null;
+  const api = new Proxy(inner.api, {
+    get(target, property, receiver) {
+      const method = Reflect.get(target, property, receiver) as unknown;
+      if (property !== "load" || fail === null) return method;
+      const how = fail;
+      fail = null;
+      return async (scenario: unknown) => {
+        if (how === "throws") throw new Error("the engine broke on this one");
+        const r = await target.load(scenario);
+        if (r.ok) {
+          r.timeline.stopReason = "engine-error";
+          r.timeline.error = "the engine failed at step 3: broken";
+        }
+        return r;
+      };
+    },
+  });
+  return {
+    client: { ...inner, api },
+    failNext: (how) => {
+      fail = how;
+    },
+  };
+}
+
+async function started(client: EngineClient = createInThreadClient("test")) {
   const session = new Session({ client, store: createAppStore() });
   cleanups.push(() => {
     session.dispose();
@@ -56,6 +90,35 @@ describe("links in the app", () => {
     expect(after.scenario).toBe(before.scenario);
     expect(after.timeline.frame).toBe(before.timeline.frame);
     expect(share.getState().problem?.errors[0]).toMatch(/malformed base64url/);
+    expect(localStorage.getItem(LAST_GOOD_LINK)).toBe(r1Link());
+  });
+
+  it("a link the engine fails to load is not opened and never becomes the last good link", async () => {
+    const { client, failNext } = failingClient();
+    const { session, share } = await started(client);
+    expect(await openLink(session, r1Link(), share)).toBe(true);
+    const before = session.store.getState().scenario;
+    const other = `#${encodeShare({ scenario: libraryEntry("r18-missing-tid-bump")!.scenario, view: {} })}`;
+    failNext("throws");
+    expect(await openLink(session, other, share)).toBe(false);
+    const st = session.store.getState();
+    expect(st.timeline.notice?.text).toMatch(
+      /^The engine failed \(the engine broke on this one\)\. It was restarted/,
+    );
+    expect(st.scenario?.title).toBe(before?.title);
+    expect(localStorage.getItem(LAST_GOOD_LINK)).toBe(r1Link());
+  });
+
+  it("a link whose trace the engine failed partway is shown but not remembered", async () => {
+    const { client, failNext } = failingClient();
+    const { session, share } = await started(client);
+    await openLink(session, r1Link(), share);
+    failNext("engine-error");
+    const other = `#${encodeShare({ scenario: libraryEntry("r18-missing-tid-bump")!.scenario, view: {} })}`;
+    expect(await openLink(session, other, share)).toBe(true);
+    expect(session.store.getState().timeline.summary?.stopReason).toBe(
+      "engine-error",
+    );
     expect(localStorage.getItem(LAST_GOOD_LINK)).toBe(r1Link());
   });
 

@@ -14,7 +14,10 @@ import {
 } from "../../share/codec";
 import { shareStore, type ShareStore } from "./shareState";
 
-/** localStorage: the last link that opened, to fall back on when a link at startup is bad. */
+/**
+ * localStorage: the last link that opened cleanly (the engine neither failed loading it nor
+ * partway through its trace), to fall back on when a link at startup is bad.
+ */
 export const LAST_GOOD_LINK = "slabscope.lastGoodLink";
 
 export function remember(link: string): void {
@@ -23,6 +26,15 @@ export function remember(link: string): void {
   } catch {
     // Storage may be full or off (private windows): the link still opened.
   }
+}
+
+/**
+ * Whether what is on screen may become the last good link: its trace ran to an end of the
+ * kernel's (not an engine failure partway), so opening it again at startup is safe.
+ */
+export function openedCleanly(session: Session): boolean {
+  const summary = session.store.getState().timeline.summary;
+  return summary !== null && summary.stopReason !== "engine-error";
 }
 
 function lastGood(): string | null {
@@ -46,7 +58,7 @@ export async function openLink(
     return false;
   }
   const cursor = r.view.cursor ?? r.scenario.cursor;
-  await session.loadScenario(
+  const shown = await session.loadScenario(
     cursor === undefined ? r.scenario : { ...r.scenario, cursor },
   );
   const refused = session.store.getState().loadErrors;
@@ -54,10 +66,12 @@ export async function openLink(
     if (!quiet) store.getState().refuse("The link was not opened", refused);
     return false;
   }
+  // The engine failed on it: the app says so and is back where it was; nothing to remember.
+  if (!shown) return false;
   session.store.getState().selectActor(r.view.actor ?? null);
   store.getState().setEmbed(r.view.embed === true);
   if (!quiet) store.getState().clearProblem();
-  remember(link);
+  if (openedCleanly(session)) remember(link);
   return true;
 }
 

@@ -20,7 +20,7 @@ import {
   looksLikeShareLink,
   type ShareView,
 } from "../../share/codec";
-import { remember } from "./linkSync";
+import { openedCleanly, remember } from "./linkSync";
 import { shareStore, type ShareStore } from "./shareState";
 
 /** How long the cursor must rest before the fragment is rewritten. */
@@ -85,7 +85,7 @@ export function installLiveLink(
     if (push && !fromUrl) win.history.pushState(null, "", url);
     else win.history.replaceState(null, "", url);
     // What is on screen opened cleanly: a bad link at the next startup falls back to it.
-    if (now.timeline.frame?.stop?.reason !== "engine-error") remember(fragment);
+    if (openedCleanly(session)) remember(fragment);
     push = false;
     fromUrl = false;
   };

@@ -514,3 +514,25 @@ describe("parseScenario on arbitrary input", () => {
     );
   });
 });
+
+describe("deeply nested JSON", () => {
+  const nested = (n: number) =>
+    `{"title":${"[".repeat(n)}${"]".repeat(n)},"x":1}`;
+
+  it("is refused before anything walks it, at any depth", () => {
+    for (const text of [nested(64), nested(200_000)])
+      expect(parseScenarioText(text)).toEqual({
+        ok: false,
+        errors: [
+          "the JSON nests more than 64 levels deep (a scenario nests about 6)",
+        ],
+      });
+  });
+
+  it("up to the limit is validated as usual", () => {
+    const r = parseScenarioText(nested(63));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join("\n")).not.toMatch(/nests more than/);
+    expect(parseScenario(defaultScenario).ok).toBe(true);
+  });
+});

@@ -28,6 +28,7 @@ import type {
   ScenarioCache,
   ScenarioKernel,
 } from "../engine";
+import { nestingError } from "./nesting";
 
 export const MAX_CPUS = 8;
 export const MAX_NODES = 4;
@@ -35,6 +36,7 @@ export const MAX_ACTORS = 16;
 export const MAX_OPS_PER_ACTOR = 200;
 export const MAX_SCHEDULE_ENTRIES = 100_000;
 export const MAX_SCENARIO_BYTES = 1_000_000;
+export { MAX_JSON_DEPTH, nestingError } from "./nesting";
 /** Objects the page allocator can hold as slabs (kernel.pagePool × cache.objects). */
 export const MAX_OBJECTS = 10_000;
 /** Micro-steps a schedule may name (the sum of its entries' repeat counts), and the cursor. */
@@ -571,6 +573,8 @@ export type ParseResult =
 
 /** Validates a parsed JSON value as a scenario. */
 export function parseScenario(input: unknown): ParseResult {
+  const deep = nestingError(input);
+  if (deep) return { ok: false, errors: [deep] };
   const r = scenarioSchema.safeParse(input);
   if (r.success) return { ok: true, scenario: r.data };
   const errors = r.error.issues.flatMap((issue) => describeIssue(issue, input));

@@ -101,6 +101,24 @@ describe("neighbour", () => {
 });
 
 describe("Session", () => {
+  it("refuses deeply nested JSON (a file's) instead of failing in the engine", async () => {
+    const { session, store, state } = await open();
+    const title = store.getState().scenario?.title;
+    // What JSON.parse makes of 100,000 nested brackets: fine to parse, fatal to clone.
+    const deep = JSON.parse(
+      `{"actors":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+    );
+    expect(await session.loadScenario(deep)).toBe(false);
+    expect(store.getState().loadErrors).toEqual([
+      "the JSON nests more than 64 levels deep (a scenario nests about 6)",
+    ]);
+    expect(state().notice).toBeNull();
+    expect(store.getState().scenario?.title).toBe(title);
+    // A valid scenario opens as before.
+    expect(await session.loadScenario(defaultScenario)).toBe(true);
+    expect(store.getState().loadErrors).toBeNull();
+  });
+
   it("opens the default scenario and seeks, keeping only the latest target while busy", async () => {
     const { session, state } = await open();
     const total = new Timeline(defaultScenario).total;

@@ -24,6 +24,7 @@ import type {
   TimelineSummary,
 } from "../worker/protocol";
 import type { Scenario } from "../engine";
+import { nestingError } from "../scenarios/nesting";
 
 type Source =
   | { kind: "default" }
@@ -242,6 +243,12 @@ export class Session {
    */
   async loadScenario(scenario: unknown): Promise<boolean> {
     this.pause();
+    // Too deep to send to the worker at all (its clone would overflow the stack): refused here.
+    const deep = nestingError(scenario);
+    if (deep) {
+      this.state.scenarioRejected([deep]);
+      return false;
+    }
     let shown = false;
     await this.run(async () => {
       const r = await this.client.api.load(scenario);

@@ -1,8 +1,50 @@
 import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
+/**
+ * The built app's Content-Security-Policy (README: Content-Security-Policy): scripts, styles,
+ * the engine worker and fetches from the app's own origin only; no inline script, no eval, no
+ * plugins, no <base>, no form posts. Images may also be data: and blob: URLs (the PNG export
+ * draws an SVG data: URL; downloads are blob: URLs). React's style props go through the CSSOM,
+ * which style-src does not restrict, so styles need no 'unsafe-inline' either.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+/**
+ * Puts the policy in the built index.html as the first element of <head>. Build only: the
+ * development server's hot reload injects an inline script the policy would block.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: "slabscope-content-security-policy",
+    apply: "build",
+    transformIndexHtml: () => [
+      {
+        tag: "meta",
+        attrs: {
+          "http-equiv": "Content-Security-Policy",
+          content: CONTENT_SECURITY_POLICY,
+        },
+        injectTo: "head-prepend",
+      },
+    ],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   // The engine runs in a module worker (src/worker/engine.worker.ts); keep it an ES module
   // in the production build too, so the worker and the main thread share chunks.
   worker: { format: "es" },

@@ -171,18 +171,23 @@ describe("property: no internal error escapes, on any variant", () => {
 
   // Thousands of seeds in batches, one batch per variant: any scenario (every actor kind and
   // operation, prepared operations, every config switch) and a calm one that goes deeper.
-  it.each(variantNames())("%s", (name) => {
-    let ran = 0;
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-        fc.boolean(),
-        (seed, calm) => {
-          if (survive(anyScenario(seed, name, calm), seed) === "ran") ran++;
-        },
-      ),
-      { numRuns: 300, seed: 20261204 },
-    );
-    expect(ran).toBeGreaterThan(250);
-  });
+  it.each(variantNames())(
+    "%s",
+    (name) => {
+      let ran = 0;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          fc.boolean(),
+          (seed, calm) => {
+            if (survive(anyScenario(seed, name, calm), seed) === "ran") ran++;
+          },
+        ),
+        { numRuns: 300, seed: 20261204 },
+      );
+      expect(ran).toBeGreaterThan(250);
+      // Well under a second per variant on an idle machine; the margin is for a loaded CI runner.
+    },
+    30_000,
+  );
 });

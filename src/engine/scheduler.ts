@@ -54,10 +54,10 @@ export function canTakeDown(m: Machine, cpu: number, who: number): boolean {
       if (ac.current === a.id && ac.irqsOff) return false;
       continue;
     }
-    // Interrupts and per-CPU kworkers finish on their CPU; a task with affinity only for the
-    // dying CPU is moved anyway (its affinity is broken), unless it disabled migration.
-    if (a.kind === "irq" || a.kind === "nmi" || a.kind === "kworker")
-      return false;
+    // Interrupts finish on their CPU. A task with affinity only for the dying CPU is moved
+    // anyway (its affinity is broken), unless it disabled migration; so is a per-CPU kworker:
+    // workqueue_offline_cpu() unbinds its pool's workers, which may then run on any online CPU.
+    if (a.kind === "irq" || a.kind === "nmi") return false;
     if (a.migrateDisable > 0 || a.preemptCount > 0) return false;
     if (c.current === a.id && c.irqsOff) return false;
     if (a.wait && spins(a.wait)) return false;

@@ -186,7 +186,11 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
     return null;
   }
   if (p.use !== "slab") {
-    if (safe) return null; // get_freepointer_safe: a non-faulting read; the cmpxchg fails later
+    // get_freepointer_safe: a non-faulting read of whatever the page now holds, garbage in the
+    // kernel. The model returns NULL. The value matters only if the cmpxchg that installs it
+    // succeeds, which needs a tid nobody bumped (R18's missing bump): the kernel then makes the
+    // garbage c->freelist, where the model makes it NULL (an empty freelist).
+    if (safe) return null;
     slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`, "object");
     return null;
   }

@@ -9,6 +9,10 @@
  * high-priority task and preempts whatever task is preemptible.
  * Simplified: no priorities or fairness (any runnable context may be picked); softirqs are not
  * modelled separately from hardirqs; CPU hotplug waits for tasks on a dying CPU to be migratable.
+ * CONFIG_PREEMPT (full preemption) is assumed on !RT: a task can be switched out at any micro-step
+ * where preemption and irqs are on. On CONFIG_PREEMPT_NONE or _VOLUNTARY kernels a task gives up
+ * its CPU only where it sleeps or reschedules, so most same-CPU task interleavings shown here
+ * could not happen there (interrupts, and everything between CPUs, still can).
  */
 import { isHardContext, lockAvailable } from "./prims";
 import type { Actor, Choice, Machine, Wait } from "./types";

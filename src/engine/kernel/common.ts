@@ -11,6 +11,13 @@
  * no ORDER_FALLBACK), the shrink scan of one node is one micro-step under list_lock; memcg: the
  * obj_cgroups vector comes from this same cache, only allocations marked `account` are charged,
  * and the post-alloc hook is a wrapper function (memcg_slab_alloc) around slab_alloc_node.
+ * Gaps, stated here because no scenario shows them:
+ * - No page is ever pfmemalloc (no memory reserves are modelled): pfmemalloc_match() always
+ *   matches, so its mismatch branch (deactivate and take a new slab) never runs. Only the
+ *   assertion of the asserting variant, PageSlab on a page read without the lock, is modelled.
+ * - get_any_partial skips the node get_partial just tried. The kernel's zonelist walk starts at
+ *   that local node and tries it again when it now has more than min_partial slabs, which it can
+ *   only if another CPU freed into it in between; the model goes straight to the remote nodes.
  */
 import {
   bool,

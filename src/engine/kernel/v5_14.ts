@@ -8,7 +8,12 @@
  * Overrides of the v5.15 table: slab_alloc_node, __slab_alloc, ___slab_alloc, new_slab_objects,
  * get_partial_node, new_slab, deactivate_slab, do_slab_free, put_cpu_partial, unfreeze_partials,
  * flush_slab, __flush_cpu_slab, flush_cpu_slab (the IPI handler), flush_all, slub_cpu_dead.
- * Simplified as in v5.15 (no debug caches, kfence, bulk paths).
+ * Simplified as in v5.15 (no debug caches, kfence, bulk paths). flush_all evaluates
+ * has_cpu_slab for every online CPU, its own included, before it sends the IPIs; kernel/smp.c
+ * (smp_call_function_many_cond) tests the condition of each remote CPU as it queues that CPU's
+ * call, and its own only after the IPIs are sent, right before running the function locally. An
+ * interrupt on the local CPU that fills or empties its cpu slab in that window changes whether
+ * the kernel flushes it locally; the model decided earlier.
  */
 import {
   call,

@@ -204,7 +204,20 @@ describe("Mike Galbraith's v2 as posted", () => {
       ),
     );
     expect(s.machine.cpuSlab[1]!.partial).not.toBeNull();
-    const r = runSession(s);
+    const h = s.machine.actors.find((a) => a.name === "H")!;
+    // The discard loop drops the lock, so look where __flush_cpu_slab runs.
+    let lockedFlush = false;
+    const r = runSession(s, {
+      onStep: () => {
+        const top = h.frames.at(-1);
+        if (
+          top?.fn === "__flush_cpu_slab" &&
+          h.held.some((l) => l.ref.kind === "cpuSlab")
+        )
+          lockedFlush = true;
+      },
+    });
+    expect(lockedFlush).toBe(true);
     expect(r.findings).toEqual([]);
     expect(r.stopReason).toBe("done");
     expect(s.machine.cpuSlab[1]!.partial).toBeNull();

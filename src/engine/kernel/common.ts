@@ -15,9 +15,8 @@
  * - No page is ever pfmemalloc (no memory reserves are modelled): pfmemalloc_match() always
  *   matches, so its mismatch branch (deactivate and take a new slab) never runs. Only the
  *   assertion of the asserting variant, PageSlab on a page read without the lock, is modelled.
- * - get_any_partial skips the node get_partial just tried. The kernel's zonelist walk starts at
- *   that local node and tries it again when it now has more than min_partial slabs, which it can
- *   only if another CPU freed into it in between; the model goes straight to the remote nodes.
+ * - get_any_partial's zonelist is the local node, then the others by id, not by distance (the
+ *   same with two nodes).
  */
 import {
   bool,
@@ -452,16 +451,26 @@ const getPartial = fn("get_partial", [
   },
 ]);
 
+/**
+ * get_any_partial(): the zonelist walk, nearest node first. It starts at the local node again,
+ * which get_partial just found without a slab to take: by now another CPU may have freed into it.
+ * The model orders the zonelist as the local node, then the others by id.
+ */
 const getAnyPartial = fn("get_any_partial", [
   {
     label: "next_node",
     line: "for_each_zone_zonelist(...): if (n->nr_partial > s->min_partial) get_partial_node(s, n)",
     run: (k) => {
       const m = k.m;
+      const from = num(k.L, "from");
+      const order = [
+        from,
+        ...m.nodes.map((n) => n.id).filter((id) => id !== from),
+      ];
       let i = typeof k.L.i === "number" ? k.L.i : 0;
-      while (i < m.nodes.length) {
-        const n = m.nodes[i]!;
-        const skip = n.id === k.L.from || n.nrPartial <= m.cache.minPartial;
+      while (i < order.length) {
+        const n = m.nodes[order[i]!]!;
+        const skip = n.nrPartial <= m.cache.minPartial;
         i++;
         if (!skip) {
           k.L.i = i;

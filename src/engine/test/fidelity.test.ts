@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { buildVariant, variantInfo } from "../kernel";
 import { catalogueEntry } from "../kernel/catalogue";
 import { getFreepointer, localLock, localUnlock } from "../prims";
-import { runSession, start } from "../run";
+import { runSession, start, type Session } from "../run";
 import type { Scenario } from "../scenario";
 import { LRU_GARBAGE } from "../types";
-import { ctx, scenario, session } from "./helpers";
+import { ctx, finishOp, scenario, session, stepUntil } from "./helpers";
 
 const lines = (variant: string, fnName: string, rt = true): string[] =>
   buildVariant({
@@ -301,5 +301,61 @@ describe("a CPU going offline under a per-CPU kworker", () => {
     expect(m.findings).toEqual([]);
     expect(w.unboundFrom).toBeUndefined();
     expect(w.cpu).toBe(1);
+  });
+});
+
+describe("get_any_partial", () => {
+  /**
+   * CPU 0 (node 0) has a full cpu slab and no partial slab anywhere: A's allocation goes to
+   * get_any_partial. Before its zonelist walk, B on CPU 1 frees into full P0 (node 0) and P1
+   * (node 1), which both go on their node's partial list.
+   */
+  const raced = (): Session => {
+    const slots = ["p0a", "p0b", "p1a", "p1b", "p2a", "p2b"];
+    const s = start(
+      scenario(
+        { variant: "v5.15", cpus: 2, nodes: 2, cpuPartial: false },
+        [
+          {
+            name: "A",
+            kind: "task",
+            cpu: 0,
+            ops: [{ kind: "alloc", slot: "x" }],
+          },
+          {
+            name: "B",
+            kind: "task",
+            cpu: 1,
+            ops: [
+              { kind: "free", slot: "p0a" },
+              { kind: "free", slot: "p1a" },
+            ],
+          },
+        ],
+        {
+          cache: { objects: 2, cpuPartial: 0, minPartial: 0 },
+          prepare: slots.map((slot) => ({
+            cpu: 0,
+            op: { kind: "alloc" as const, slot },
+          })),
+        },
+      ),
+    );
+    const a = s.machine.actors.find((x) => x.name === "A")!;
+    stepUntil(s, "A", () => a.frames.at(-1)?.fn === "get_any_partial");
+    finishOp(s, "B");
+    finishOp(s, "B");
+    return s;
+  };
+
+  it("walks the zonelist from the local node: a slab freed into it meanwhile is taken first", () => {
+    const s = raced();
+    const m = s.machine;
+    expect(m.nodes.map((n) => n.partial)).toEqual([[0], [1]]);
+    finishOp(s, "A");
+    // A took P0 from its own node, where the kernel's zonelist starts, not P1 from node 1.
+    expect(m.cpuSlab[0]!.page).toBe(0);
+    expect(m.nodes.map((n) => n.partial)).toEqual([[], [1]]);
+    expect(m.findings).toEqual([]);
   });
 });

@@ -359,3 +359,28 @@ describe("get_any_partial", () => {
     expect(m.findings).toEqual([]);
   });
 });
+
+describe("v5.14 flush_all in kernel/smp.c's order", () => {
+  it("tests its own CPU's has_cpu_slab after the IPIs: an IRQ that fills the cpu slab before then gets it flushed", () => {
+    const s = start(
+      scenario({ variant: "v5.14", cpus: 2 }, [
+        { name: "F", kind: "task", cpu: 0, ops: [{ kind: "flushAll" }] },
+        { name: "I", kind: "irq", cpu: 0, ops: [{ kind: "alloc", slot: "x" }] },
+      ]),
+    );
+    const m = s.machine;
+    const f = m.actors.find((a) => a.name === "F")!;
+    expect(m.cpuSlab[0]!.page).toBeNull();
+    // F has tested every CPU's condition it tests before sending the IPIs.
+    stepUntil(
+      s,
+      "F",
+      () => f.frames.at(-1)?.fn === "flush_all" && f.frames.at(-1)!.pc === 2,
+    );
+    finishOp(s, "I");
+    expect(m.cpuSlab[0]!.page).not.toBeNull();
+    finishOp(s, "F");
+    expect(m.cpuSlab[0]!.page).toBeNull();
+    expect(m.findings).toEqual([]);
+  });
+});

@@ -17,7 +17,7 @@ import { runChecks } from "./checks";
 import type { K, Next, Variant } from "./program";
 import {
   disownObject,
-  fmtObj,
+  doubleFreeMessage,
   indexOf,
   isHardContext,
   ownObject,
@@ -360,7 +360,7 @@ function entryLocals(k: K, op: Op): Locals | string {
         report(
           k,
           "double-free",
-          `BUG: KASAN: double-free or invalid-free in kmem_cache_free: object ${fmtObj(m, obj)}`,
+          doubleFreeMessage(k, "kmem_cache_free", obj),
           [pid],
           [obj],
         );

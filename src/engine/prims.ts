@@ -62,6 +62,16 @@ export function actorName(m: Machine, id: number | null): string | null {
   return id === null ? null : (m.actors[id]?.name ?? null);
 }
 
+/**
+ * The message of a double free, as the kernel would give it: KASAN reports it; without KASAN (and
+ * without slub_debug, not modelled) the free silently links the object into a freelist again.
+ */
+export function doubleFreeMessage(k: K, fnName: string, obj: ObjRef): string {
+  return k.m.config.kasan
+    ? `BUG: KASAN: double-free or invalid-free in ${fnName}: object ${fmtObj(k.m, obj)}`
+    : `slabscope: ${fnName} frees object ${fmtObj(k.m, obj)}, which is already free (no kernel report without KASAN: the object goes on a freelist a second time)`;
+}
+
 /** Reports a finding at the current step, once per key while it stays present. */
 export function report(
   k: K,

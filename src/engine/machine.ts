@@ -17,7 +17,7 @@ import { runChecks } from "./checks";
 import { NullDereference, type K, type Next, type Variant } from "./program";
 import {
   disownObject,
-  fmtObj,
+  doubleFreeMessage,
   indexOf,
   isHardContext,
   ownObject,
@@ -188,8 +188,12 @@ export function load(
       objcgs: null,
     });
   }
-  // The allocator hands out the last entry first: page 0 first on a fresh machine.
-  for (let p = config.pagePool - 1; p >= 0; p--) m.freePages.push(p);
+  // The allocator hands out the last entry first: page 0 first on a fresh machine. The free
+  // list links its pages through `lru.next`, which overlays `next` (see freeToPageAllocator).
+  for (let p = config.pagePool - 1; p >= 0; p--) {
+    m.pages[p]!.next = p + 1 < config.pagePool ? p + 1 : null;
+    m.freePages.push(p);
+  }
 
   for (const sa of s.actors) {
     m.actors.push(
@@ -360,7 +364,7 @@ function entryLocals(k: K, op: Op): Locals | string {
         report(
           k,
           "double-free",
-          `BUG: KASAN: double-free or invalid-free in kmem_cache_free: object ${fmtObj(m, obj)}`,
+          doubleFreeMessage(k, "kmem_cache_free", obj),
           [pid],
           [obj],
         );

@@ -62,6 +62,16 @@ export function actorName(m: Machine, id: number | null): string | null {
   return id === null ? null : (m.actors[id]?.name ?? null);
 }
 
+/**
+ * The message of a double free, as the kernel would give it: KASAN reports it; without KASAN (and
+ * without slub_debug, not modelled) the free silently links the object into a freelist again.
+ */
+export function doubleFreeMessage(k: K, fnName: string, obj: ObjRef): string {
+  return k.m.config.kasan
+    ? `BUG: KASAN: double-free or invalid-free in ${fnName}: object ${fmtObj(k.m, obj)}`
+    : `slabscope: ${fnName} frees object ${fmtObj(k.m, obj)}, which is already free (no kernel report without KASAN: the object goes on a freelist a second time)`;
+}
+
 /** Reports a finding at the current step, once per key while it stays present. */
 export function report(
   k: K,
@@ -121,18 +131,37 @@ export function vmBugOn(
 
 /**
  * A read or write of a slab page's struct page fields (freelist, counters, next, pages,
- * pobjects). Touching them on a page that is no longer a slab is a use-after-free.
+ * pobjects), or with `memory` "object" of the objects in the page. Touching either on a page
+ * that is no longer a slab is a use-after-free, but the kernel reports only some of them: KASAN
+ * does not check struct page at all (a read silently gets whatever the page's new user keeps
+ * there), and it checks the page's memory only while the page is free (freeing poisons it,
+ * allocating it again unpoisons it). The model reports every one; the message says which the
+ * kernel would report.
  */
-export function slabPage(k: K, id: number, what: string): Page {
+export function slabPage(
+  k: K,
+  id: number,
+  what: string,
+  memory: "struct page" | "object" = "struct page",
+): Page {
   const p = k.m.pages[id];
   if (!p) throw new Error(`no page ${id}`);
   if (p.use !== "slab") {
+    const where =
+      p.use === "free" ? "back in the page allocator" : "reused as page cache";
+    const kasan = memory === "object" && k.m.config.kasan && p.use === "free";
     report(
       k,
       "uaf-slab",
-      `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${
-        p.use === "free" ? "back in the page allocator" : "reused as page cache"
-      }`,
+      kasan
+        ? `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${where}`
+        : memory === "object"
+          ? `slabscope: ${what} (in ${k.f.fn}) touches the memory of page P${id}, which is ${where} (no kernel report${
+              k.m.config.kasan
+                ? ": KASAN unpoisoned the page when it was reused"
+                : " without KASAN"
+            }; the value is garbage)`
+          : `slabscope: ${what} (in ${k.f.fn}) touches a struct page field of P${id}, which is ${where} (no kernel report: KASAN does not check struct page; a read gets garbage)`,
       [id],
       [],
       `uaf:${k.a.id}:${id}:${p.gen}:${k.f.fn}`,
@@ -167,8 +196,12 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
     return null;
   }
   if (p.use !== "slab") {
-    if (safe) return null; // get_freepointer_safe: a non-faulting read; the cmpxchg fails later
-    slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`);
+    // get_freepointer_safe: a non-faulting read of whatever the page now holds, garbage in the
+    // kernel. The model returns NULL. The value matters only if the cmpxchg that installs it
+    // succeeds, which needs a tid nobody bumped (R18's missing bump): the kernel then makes the
+    // garbage c->freelist, where the model makes it NULL (an empty freelist).
+    if (safe) return null;
+    slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`, "object");
     return null;
   }
   const w: Word = p.fp[indexOf(m, obj)] ?? null;
@@ -191,7 +224,12 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
 export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
   const m = k.m;
   const pid = pageOf(m, obj);
-  const p = slabPage(k, pid, `write free pointer of ${fmtObj(m, obj)}`);
+  const p = slabPage(
+    k,
+    pid,
+    `write free pointer of ${fmtObj(m, obj)}`,
+    "object",
+  );
   p.fp[indexOf(m, obj)] = fp;
 }
 
@@ -614,7 +652,7 @@ function lockdepAcquire(k: K, ref: LockRef): void {
       report(
         k,
         "lockdep-irq-unsafe",
-        `WARNING: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
+        `WARNING: inconsistent lock state: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
         [],
         [],
         `irqsafe:${cls}`,
@@ -733,8 +771,10 @@ export function holds(a: Actor, ref: LockRef): boolean {
 
 /**
  * Takes this CPU's `s->cpu_slab->lock`. RT: migrate_disable + a sleeping lock with an owner.
- * !RT: `disable` (irq save, or preempt_disable) plus the lockdep annotation: with that done
- * nobody else on this CPU can contend, so it never waits (an NMI is reported as recursion).
+ * !RT: `disable` (irq save, or preempt_disable) plus the lockdep annotation, and nothing else:
+ * there is no lock word to spin on, so it never waits and never deadlocks. A context that nests
+ * over the holder on the same CPU (an IRQ over a plain local_lock(), an NMI) gets in; lockdep
+ * reports it (inconsistent lock state), and without lockdep nothing does.
  */
 function takeLocalLock(k: K, disable: () => void): boolean {
   const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
@@ -745,8 +785,9 @@ function takeLocalLock(k: K, disable: () => void): boolean {
     return ok;
   }
   disable();
-  acquire(k, ref, "spin");
-  if (k.a.wait) k.a.wait = null;
+  lockdepAcquire(k, ref);
+  k.a.held.push({ cls: lockClass(ref), ref });
+  k.a.wait = null;
   setOwner(k.m, ref, k.a.id);
   k.L.__llcpu = k.cpu;
   return true;

@@ -9,6 +9,10 @@
  * high-priority task and preempts whatever task is preemptible.
  * Simplified: no priorities or fairness (any runnable context may be picked); softirqs are not
  * modelled separately from hardirqs; CPU hotplug waits for tasks on a dying CPU to be migratable.
+ * CONFIG_PREEMPT (full preemption) is assumed on !RT: a task can be switched out at any micro-step
+ * where preemption and irqs are on. On CONFIG_PREEMPT_NONE or _VOLUNTARY kernels a task gives up
+ * its CPU only where it sleeps or reschedules, so most same-CPU task interleavings shown here
+ * could not happen there (interrupts, and everything between CPUs, still can).
  */
 import { isHardContext, lockAvailable } from "./prims";
 import type { Actor, Choice, Machine, Wait } from "./types";
@@ -54,10 +58,10 @@ export function canTakeDown(m: Machine, cpu: number, who: number): boolean {
       if (ac.current === a.id && ac.irqsOff) return false;
       continue;
     }
-    // Interrupts and per-CPU kworkers finish on their CPU; a task with affinity only for the
-    // dying CPU is moved anyway (its affinity is broken), unless it disabled migration.
-    if (a.kind === "irq" || a.kind === "nmi" || a.kind === "kworker")
-      return false;
+    // Interrupts finish on their CPU. A task with affinity only for the dying CPU is moved
+    // anyway (its affinity is broken), unless it disabled migration; so is a per-CPU kworker:
+    // workqueue_offline_cpu() unbinds its pool's workers, which may then run on any online CPU.
+    if (a.kind === "irq" || a.kind === "nmi") return false;
     if (a.migrateDisable > 0 || a.preemptCount > 0) return false;
     if (c.current === a.id && c.irqsOff) return false;
     if (a.wait && spins(a.wait)) return false;

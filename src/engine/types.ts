@@ -272,6 +272,11 @@ export interface Actor {
   pinned: boolean;
   /** Created by the kernel (kworker, IPI handler), not by the scenario. */
   system: boolean;
+  /**
+   * A per-CPU kworker whose CPU went offline: its pool was unbound (workqueue_offline_cpu) and it
+   * runs on another CPU until its own comes back online.
+   */
+  unboundFrom?: number;
   ops: Op[];
   /** Index of the current or next operation. */
   op: number;

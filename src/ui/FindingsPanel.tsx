@@ -33,8 +33,14 @@ const KERNEL_PREFIX: Record<Finding["code"], string> = {
 
 const ALREADY = /^(BUG|WARNING|INFO|kernel BUG|general protection)\b/;
 
+/**
+ * The model's own report of something the kernel would not log (a silent garbage read, a double
+ * free without KASAN): shown as it is, never dressed up as a kernel report.
+ */
+const MODEL_ONLY = /^slabscope:/;
+
 export function kernelLine(f: Pick<Finding, "code" | "message">): string {
-  if (ALREADY.test(f.message)) return f.message;
+  if (ALREADY.test(f.message) || MODEL_ONLY.test(f.message)) return f.message;
   return `${KERNEL_PREFIX[f.code] ?? f.code}: ${f.message}`;
 }
 

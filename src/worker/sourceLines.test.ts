@@ -50,6 +50,10 @@ describe("where each variant's lines come from", () => {
       /^v2 mm\/slub: restore\/expand/,
     );
     expect(variantSource("v5.15")!.patch).toBeNull();
+    // The hypothetical variant says so instead of borrowing the RT tree's posting.
+    expect(variantSource("rt-2021-07-lockless-whatif")!.patch!.title).toMatch(
+      /^What if \(no tree had it\)/,
+    );
   });
 
   it("gives a mainline release its own tag for every kernel function", () => {

@@ -61,6 +61,17 @@ export const VARIANT_SOURCES: readonly {
     },
   },
   {
+    prefix: "rt-2021-07-lockless-whatif",
+    base: "v5.15",
+    patch: {
+      title:
+        "What if (no tree had it): the PREEMPT_RT tree of July 2021 with the lockless fast paths the series gave up on RT after its RFC v1",
+      url: lore(
+        "[PATCH v4 00/35] SLUB: reduce irq disabled scope and make it RT compatible",
+      ),
+    },
+  },
+  {
     prefix: "rt-2021-07",
     base: "v5.15",
     patch: {

@@ -31,6 +31,7 @@ export const VARIANT_CATALOGUE: readonly VariantEntry[] = [
   v("v5.14", false),
   v("v5.15"),
   v("rt-2021-07"),
+  v("rt-2021-07-lockless-whatif"),
   v("rt-2021-07-mike-v2"),
   v("rt-2021-07-vlastimil"),
   v("rt-2021-07-bent-up-half"),

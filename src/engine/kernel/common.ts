@@ -11,6 +11,12 @@
  * no ORDER_FALLBACK), the shrink scan of one node is one micro-step under list_lock; memcg: the
  * obj_cgroups vector comes from this same cache, only allocations marked `account` are charged,
  * and the post-alloc hook is a wrapper function (memcg_slab_alloc) around slab_alloc_node.
+ * Gaps, stated here because no scenario shows them:
+ * - No page is ever pfmemalloc (no memory reserves are modelled): pfmemalloc_match() always
+ *   matches, so its mismatch branch (deactivate and take a new slab) never runs. Only the
+ *   assertion of the asserting variant, PageSlab on a page read without the lock, is modelled.
+ * - get_any_partial's zonelist is the local node, then the others by id, not by distance (the
+ *   same with two nodes).
  */
 import {
   bool,
@@ -54,7 +60,7 @@ import {
   unpackCounters,
   vmBugOn,
 } from "../prims";
-import { canTakeDown } from "../scheduler";
+import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
 import { LRU_GARBAGE, USER_DATA } from "../types";
 
@@ -109,9 +115,31 @@ export function allocPage(
   if (i < 0) i = m.freePages.length - 1;
   if (i < 0) return null;
   const pid = m.freePages.splice(i, 1)[0]!;
+  // list_del(&page->lru): the page above it on the free list now links to the one below.
+  const above = m.freePages[i];
+  if (above !== undefined) m.pages[above]!.next = m.freePages[i - 1] ?? null;
   const p = m.pages[pid]!;
   p.gen++;
   return pid;
+}
+
+/**
+ * A page goes back to the page allocator (free_unref_page): the allocator reuses words that a
+ * slab kept its own fields in. set_pcppage_migratetype() writes `page->index`, which overlays
+ * `freelist` (MIGRATE_UNMOVABLE is 0, so it reads NULL); list_add(&page->lru) writes
+ * `lru.next`, which overlays `next`, with the page that was the hottest free page before it, and
+ * `lru.prev`, which overlays `pages`/`pobjects`, with the list head's address (LRU_GARBAGE).
+ * Simplified: when the free list was empty, `lru.next` is the list head itself (a pointer into
+ * per-CPU data, not a struct page); the model writes NULL there.
+ */
+export function freeToPageAllocator(m: Machine, pid: number): void {
+  const p = m.pages[pid]!;
+  p.use = "free";
+  p.freelist = null;
+  p.next = m.freePages[m.freePages.length - 1] ?? null;
+  p.pages = LRU_GARBAGE.pages;
+  p.pobjects = LRU_GARBAGE.pobjects;
+  m.freePages.push(pid);
 }
 
 /** allocate_slab(): a fresh frozen slab with the whole freelist on page->freelist (5.14: inuse = objects). */
@@ -220,12 +248,11 @@ export function readSlabWords(opts: {
 /** __free_slab(): PageSlab is cleared and the page goes back to the page allocator. */
 function freeSlabPage(k: K, pid: number): void {
   const p = slabPage(k, pid, "discard_slab");
-  // PageSlab is cleared; the rest of struct page keeps its stale values until the page is
-  // reused (a stale pointer still finds the old `next`, as in the RT crash reports).
-  p.use = "free";
+  // PageSlab is cleared; the counters keep their stale values, while the page allocator writes
+  // its own fields over `freelist`, `next` and `pages`/`pobjects` (freeToPageAllocator).
   p.frozen = false;
   p.fp = [];
-  k.m.freePages.push(pid);
+  freeToPageAllocator(k.m, pid);
   disownSlab(k, pid);
 }
 
@@ -424,16 +451,26 @@ const getPartial = fn("get_partial", [
   },
 ]);
 
+/**
+ * get_any_partial(): the zonelist walk, nearest node first. It starts at the local node again,
+ * which get_partial just found without a slab to take: by now another CPU may have freed into it.
+ * The model orders the zonelist as the local node, then the others by id.
+ */
 const getAnyPartial = fn("get_any_partial", [
   {
     label: "next_node",
     line: "for_each_zone_zonelist(...): if (n->nr_partial > s->min_partial) get_partial_node(s, n)",
     run: (k) => {
       const m = k.m;
+      const from = num(k.L, "from");
+      const order = [
+        from,
+        ...m.nodes.map((n) => n.id).filter((id) => id !== from),
+      ];
       let i = typeof k.L.i === "number" ? k.L.i : 0;
-      while (i < m.nodes.length) {
-        const n = m.nodes[i]!;
-        const skip = n.id === k.L.from || n.nrPartial <= m.cache.minPartial;
+      while (i < order.length) {
+        const n = m.nodes[order[i]!]!;
+        const skip = n.nrPartial <= m.cache.minPartial;
         i++;
         if (!skip) {
           k.L.i = i;
@@ -706,8 +743,17 @@ const cpuDown = fn("cpu_down", [
       }
       k.a.wait = null;
       for (const a of m.actors) {
-        if (a.cpu !== cpu || (a.kind !== "task" && a.kind !== "hotplug"))
+        if (a.cpu !== cpu) continue;
+        if (a.kind === "kworker") {
+          // workqueue_offline_cpu(): the per-CPU pool's workers become unbound and run on any
+          // online CPU. Only a worker with work left is moved here: an idle one stays bound
+          // (nothing queues work on an offline CPU in the model).
+          if (!hasWork(a)) continue;
+          a.unboundFrom = cpu;
+          a.cpu = target.id;
           continue;
+        }
+        if (a.kind !== "task" && a.kind !== "hotplug") continue;
         if (a.pinned && a.frames.length === 0) continue; // waits for its CPU to come back
         a.cpu = target.id;
       }
@@ -746,6 +792,13 @@ const cpuUp = fn("cpu_up", [
       const c = k.m.cpus[num(k.L, "cpu")]!;
       if (c.online) note(k, `cpu ${c.id} is already online`);
       c.online = true;
+      // workqueue_online_cpu(): the pool's workers are bound to the CPU again. Simplified: a
+      // worker busy with a work item at that moment stays unbound (the kernel rebinds it too).
+      for (const a of k.m.actors)
+        if (a.unboundFrom === c.id && a.frames.length === 0) {
+          a.cpu = c.id;
+          delete a.unboundFrom;
+        }
       return undefined;
     },
   },
@@ -795,9 +848,7 @@ const putPage = fn("put_page", [
         k.a.note = `page slot ${String(k.L.slot)} is empty`;
         return ret();
       }
-      const p = k.m.pages[pid]!;
-      p.use = "free";
-      k.m.freePages.push(pid);
+      freeToPageAllocator(k.m, pid);
       return ret();
     },
   },

@@ -70,7 +70,13 @@ import {
   report,
   spinLockNode,
 } from "../prims";
-import { allocPage, getPartialNodeFn, makeSlab, mightSleep } from "./common";
+import {
+  allocPage,
+  freeToPageAllocator,
+  getPartialNodeFn,
+  makeSlab,
+  mightSleep,
+} from "./common";
 import {
   KMALLOC_MAX_CACHE_SIZE,
   kmallocSlab,
@@ -571,9 +577,8 @@ const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
           `BUG: Bad page state in process ${k.a.name}  pfn:${fmtPage(pid)}: put_page() dropped the last reference to a page in use as a slab of ${k.m.cache.name}; it goes back to the page allocator under its users`,
           [pid],
         );
-      p.use = "free";
       p.frozen = false;
-      k.m.freePages.push(pid);
+      freeToPageAllocator(k.m, pid);
       return ret();
     },
   },

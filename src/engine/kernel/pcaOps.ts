@@ -6,7 +6,7 @@
  */
 import type { K } from "../program";
 import {
-  fmtObj,
+  doubleFreeMessage,
   indexOf,
   isHardContext,
   ownObject,
@@ -60,7 +60,7 @@ export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
           report(
             k,
             "double-free",
-            `BUG: KASAN: double-free or invalid-free in kmem_cache_free_bulk: object ${fmtObj(m, obj)}`,
+            doubleFreeMessage(k, "kmem_cache_free_bulk", obj),
             [pid],
             [obj],
           );

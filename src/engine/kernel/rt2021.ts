@@ -6,16 +6,26 @@
  *                disables irqs, while put_cpu_partial still links pages with a this_cpu_cmpxchg
  *                loop under slub_get_cpu_ptr (migrate_disable on RT: 2180da7ea70a) and
  *                unfreeze_partials detaches the chain with this_cpu_cmpxchg, without the lock.
- *                The fast paths are lockless on RT as well (before patch 35 of the series).
+ *                The fast paths take the local lock on RT, as in v5.15: the series had given up
+ *                lockless fast paths on RT since its v2, the version the 5.13 RT tree took (seed
+ *                002's cover letter, "Changes since RFC v1"). The unlocked peek at c->page uses
+ *                pfmemalloc_match(), whose PageSlabPfmemalloc() asserts PageSlab: Clark
+ *                Williams hit that VM_BUG_ON on 5.14.0-rc5-rt8 (seed 002, R5), and
+ *                pfmemalloc_match_unsafe() came only with the fix-up of August 2021.
+ *   rt-2021-07-lockless-whatif   hypothetical: rt-2021-07 with the lockless fast paths of the
+ *                RFC v1 kept on RT. No tree had this; it shows why the series took the local
+ *                lock in the fast paths (R3, basis: analysis).
  *   rt-2021-07-mike-v2   Mike Galbraith's v2: local_lock around unfreeze_partials() in the drain
- *                and in the flush work (seed 000).
+ *                and in the flush work, and around __flush_cpu_slab() in slub_cpu_dead (seed
+ *                000); on RT with memcg __unfreeze_partials drops the lock around its discard
+ *                loop and takes it again, whoever called it.
  *   rt-2021-07-vlastimil     Vlastimil Babka's counter-proposal, as posted (with its typo).
  *   rt-2021-07-bent-up-half  Mike's "bent up half" of it.
  *   rt-2021-07-naive-lock    the naive fix: the lock across all of put_cpu_partial (R0-3).
  *
- * Built from the v5.15 table (whose ___slab_alloc, deactivate_slab and flush paths match the RT
- * tree's at the time) by overriding put_cpu_partial, unfreeze_partials and the fast paths.
- * Mike's v2 drops the lock around the discard loop on RT with memcg, as his patch does.
+ * Built from the v5.15 table (whose fast paths, ___slab_alloc, deactivate_slab and flush paths
+ * match the RT tree's at the time, but for the pfmemalloc peek) by overriding ___slab_alloc's
+ * peek, put_cpu_partial and unfreeze_partials.
  */
 import {
   call,
@@ -36,10 +46,13 @@ import {
   holds,
   localLock,
   localUnlock,
+  mutexLock,
+  mutexUnlock,
   note,
   ownSlab,
   preemptDisable,
   preemptEnable,
+  report,
   stat,
 } from "../prims";
 import { chainOf } from "./common";
@@ -48,6 +61,8 @@ import {
   cThenTid,
   cpuPartialSteps,
   freeFastSteps,
+  pfmemallocPeek,
+  slabAllocSlowFn,
   slubGetCpuPtr,
   slubPutCpuPtr,
   unfreezeLoopSteps,
@@ -314,7 +329,7 @@ function unfreezePartialsFn(locked: boolean) {
   ]);
 }
 
-/** The fast paths of the RT tree before patch 35: lockless on RT too. */
+/** Hypothetical fast paths: lockless on RT too, as in the series' RFC v1 (R3's "what if"). */
 const slabAllocNodeLockless = fn("slab_alloc_node", [
   ...cThenTid,
   ...allocFastSteps(false),
@@ -326,15 +341,22 @@ const doSlabFreeLockless = fn("do_slab_free", [
 
 const rt202107 = variant(
   "rt-2021-07",
-  "PREEMPT_RT tree, July 2021: c->partial under the local lock in ___slab_alloc, but a lockless cmpxchg loop in put_cpu_partial and lockless fast paths",
+  "PREEMPT_RT tree, July 2021: c->partial under the local lock in ___slab_alloc and the fast paths, but a lockless cmpxchg loop in put_cpu_partial; the asserting pfmemalloc peek",
   true,
   v515Fns,
   [
-    slabAllocNodeLockless,
-    doSlabFreeLockless,
+    slabAllocSlowFn(pfmemallocPeek.asserting),
     fn("put_cpu_partial", putCpuPartialSteps("rt-2021-07")),
     unfreezePartialsFn(false),
   ],
+);
+
+const locklessWhatif = variant(
+  "rt-2021-07-lockless-whatif",
+  "What if (hypothetical, no tree had it): rt-2021-07 with the fast paths left lockless on RT",
+  true,
+  rt202107.fns,
+  [slabAllocNodeLockless, doSlabFreeLockless],
 );
 
 /** Mike's v2 also wraps the flush work's unfreeze_partials() in the lock. */
@@ -365,7 +387,8 @@ const flushCpuSlabMike = fn("flush_cpu_slab", [
 /**
  * Mike's v2 __unfreeze_partials(): his callers hold the local lock, so on RT with memcg he drops
  * it around the discard loop, where memcg's kfree() of the obj_cgroups vector can come back into
- * put_cpu_partial (the "wart" of his patch).
+ * put_cpu_partial (the "wart" of his patch). The unlock and relock depend only on the
+ * configuration: a caller without the lock trips the lockdep_assert_held() first.
  */
 const unfreezePartialsMike = fn(
   "__unfreeze_partials",
@@ -374,26 +397,62 @@ const unfreezePartialsMike = fn(
     pop: "detached",
     aroundDiscard: {
       before: {
-        line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && memcg_kmem_enabled()) local_unlock(&s->cpu_slab->lock)",
+        line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && memcg_kmem_enabled()) { lockdep_assert_held(&s->cpu_slab->lock); local_unlock(&s->cpu_slab->lock); }",
         run: (k) => {
+          if (!(k.m.config.preemptRt && k.m.config.memcg)) return undefined;
           if (
-            k.m.config.preemptRt &&
-            k.m.config.memcg &&
-            holds(k.a, { kind: "cpuSlab", cpu: k.cpu })
-          ) {
-            localUnlock(k);
-            k.L.relock = true;
-          }
+            k.m.config.lockdep &&
+            !holds(k.a, { kind: "cpuSlab", cpu: k.cpu })
+          )
+            report(
+              k,
+              "vm-bug-on",
+              "WARNING: lockdep_assert_held(&s->cpu_slab->lock) failed in __unfreeze_partials",
+            );
+          localUnlock(k);
           return undefined;
         },
       },
       after: {
         line: "if (IS_ENABLED(CONFIG_PREEMPT_RT) && memcg_kmem_enabled()) local_lock(&s->cpu_slab->lock)",
-        run: (k) => (k.L.relock === true && !localLock(k) ? RETRY : ret()),
+        run: (k) =>
+          k.m.config.preemptRt && k.m.config.memcg && !localLock(k)
+            ? RETRY
+            : ret(),
       },
     },
   }),
 );
+
+/** Mike's v2 slub_cpu_dead(): this CPU's local lock around the dead CPU's flush. */
+const slubCpuDeadMike = fn("slub_cpu_dead", [
+  {
+    line: "mutex_lock(&slab_mutex)",
+    run: (k) => (mutexLock(k, { kind: "slabMutex" }) ? undefined : RETRY),
+  },
+  {
+    line: "list_for_each_entry(s, &slab_caches, list) { local_lock(&s->cpu_slab->lock);",
+    run: (k) => (localLock(k) ? undefined : RETRY),
+  },
+  {
+    line: "__flush_cpu_slab(s, cpu);",
+    run: (k) => call("__flush_cpu_slab", { cpu: num(k.L, "cpu") }),
+  },
+  {
+    line: "local_unlock(&s->cpu_slab->lock); }",
+    run: (k) => {
+      localUnlock(k);
+      return undefined;
+    },
+  },
+  {
+    line: "mutex_unlock(&slab_mutex)",
+    run: (k) => {
+      mutexUnlock(k, { kind: "slabMutex" });
+      return ret();
+    },
+  },
+]);
 
 const mikeV2 = variant(
   "rt-2021-07-mike-v2",
@@ -404,6 +463,7 @@ const mikeV2 = variant(
     fn("put_cpu_partial", putCpuPartialSteps("mike-v2")),
     flushCpuSlabMike,
     unfreezePartialsMike,
+    slubCpuDeadMike,
   ],
 );
 
@@ -437,6 +497,7 @@ const naive = variant(
 /** The variants of this file, registered by kernel/index.ts. */
 export const rt2021Variants: readonly Variant[] = [
   rt202107,
+  locklessWhatif,
   mikeV2,
   vlastimil,
   bentUpHalf,

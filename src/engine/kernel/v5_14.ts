@@ -8,7 +8,10 @@
  * Overrides of the v5.15 table: slab_alloc_node, __slab_alloc, ___slab_alloc, new_slab_objects,
  * get_partial_node, new_slab, deactivate_slab, do_slab_free, put_cpu_partial, unfreeze_partials,
  * flush_slab, __flush_cpu_slab, flush_cpu_slab (the IPI handler), flush_all, slub_cpu_dead.
- * Simplified as in v5.15 (no debug caches, kfence, bulk paths).
+ * Simplified as in v5.15 (no debug caches, kfence, bulk paths). flush_all follows kernel/smp.c's
+ * order (smp_call_function_many_cond): has_cpu_slab of each remote CPU while queueing the calls,
+ * the IPIs, and only then has_cpu_slab of its own CPU, right before flushing it locally; an
+ * interrupt in between can change that last answer. The remote calls are queued in one step.
  */
 import {
   call,
@@ -524,6 +527,7 @@ const flushAll = fn("flush_all", [
       k.L.cpu = 0;
       k.L.mask = [];
       k.L.sent = [];
+      k.L.runLocal = false;
       return undefined;
     },
   },
@@ -536,7 +540,9 @@ const flushAll = fn("flush_all", [
       while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
       if (cpu >= m.cpus.length) return undefined;
       k.L.cpu = cpu + 1;
-      if (hasCpuSlab(k, cpu)) (k.L.mask as number[]).push(cpu);
+      // The condition of the local CPU is tested only after the IPIs are sent (next steps).
+      if (cpu === k.L.me) k.L.runLocal = true;
+      else if (hasCpuSlab(k, cpu)) (k.L.mask as number[]).push(cpu);
       return goto("cond");
     },
   },
@@ -544,17 +550,21 @@ const flushAll = fn("flush_all", [
     line: "smp_call_function_many_cond(): send the IPI to every other CPU in the mask",
     run: (k) => {
       for (const cpu of k.L.mask as number[]) {
-        if (cpu === k.L.me) continue;
         const h = k.m.actors.find(
           (a) => a.system && a.kind === "irq" && a.cpu === cpu,
         )!;
         h.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
         (k.L.sent as number[]).push(h.id, h.ops.length - 1);
       }
-      return (k.L.mask as number[]).includes(num(k.L, "me"))
-        ? undefined
-        : goto("wait");
+      return undefined;
     },
+  },
+  {
+    line: "if (run_local && cond_func(this_cpu, info)): has_cpu_slab(smp_processor_id(), s)",
+    run: (k) =>
+      k.L.runLocal === true && hasCpuSlab(k, num(k.L, "me"))
+        ? undefined
+        : goto("wait"),
   },
   {
     line: "run_local: local_irq_save(flags); flush_cpu_slab(s)",

@@ -1168,7 +1168,7 @@ export function unfreezeLoopSteps(opts: {
       line: "n = NULL; discard_page = NULL",
       run: (k) => {
         k.L.n = null;
-        k.L.discard = [];
+        k.L.discard = null;
         return goto("next_page");
       },
     },
@@ -1227,7 +1227,12 @@ export function unfreezeLoopSteps(opts: {
         const pid = num(k.L, "page");
         const n = k.m.nodes[num(k.L, "n")]!;
         if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
-          (k.L.discard as number[]).push(pid);
+          // The discard list is linked through page->next, newest first.
+          slabPage(k, pid, "page->next = discard_page").next = ref(
+            k.L,
+            "discard",
+          );
+          k.L.discard = pid;
         } else {
           listOps.addPartial(k, n.id, pid, true);
           disownSlab(k, pid);
@@ -1248,11 +1253,11 @@ export function unfreezeLoopSteps(opts: {
     ...(opts.aroundDiscard ? [opts.aroundDiscard.before] : []),
     {
       label: "discard",
-      line: "while (discard_page) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB); }",
+      line: "while (discard_page) { page = discard_page; discard_page = discard_page->next; stat(s, DEACTIVATE_EMPTY); discard_slab(s, page); stat(s, FREE_SLAB); }",
       run: (k) => {
-        const d = k.L.discard as number[];
-        const pid = d.shift();
-        if (pid === undefined) return opts.aroundDiscard ? undefined : ret();
+        const pid = ref(k.L, "discard");
+        if (pid === null) return opts.aroundDiscard ? undefined : ret();
+        k.L.discard = slabPage(k, pid, "discard_page->next").next;
         stat(k, "DEACTIVATE_EMPTY");
         return call("discard_slab", { page: pid });
       },
@@ -1497,7 +1502,8 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
       k.L.cpu = cpu + 1;
       if (!hasCpuSlab(k, cpu)) return goto("queue");
       const w = m.actors.find(
-        (a) => a.kind === "kworker" && a.cpu === cpu && a.system,
+        (a) =>
+          a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
       )!;
       w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);

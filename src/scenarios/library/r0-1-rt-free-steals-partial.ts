@@ -3,13 +3,14 @@ import { alloc, free } from "./prepare";
 
 /**
  * Seed 000, R0-1: on PREEMPT_RT, a free preempts an allocation that holds the local lock in the
- * middle of taking the head of c->partial, drains the list and discards that head page.
+ * middle of taking the head of c->partial, drains the list and discards that head page. The
+ * allocation then reads the freed page's `next`, which the page allocator has rewritten.
  */
 export const r01RtFreeStealsPartial: LibraryEntry = {
   id: "r0-1-rt-free-steals-partial",
   kind: "race",
   summary:
-    "On RT the local lock no longer disables interrupts, and put_cpu_partial does not take it: it only disables migration and uses a cmpxchg loop. A higher-priority free preempts an allocation right after it read the head of c->partial, drains the whole list (discarding the empty head page) and pushes its own slab. The allocation resumes and installs the discarded page as its cpu slab.",
+    "On RT the local lock no longer disables interrupts, and put_cpu_partial does not take it: it only disables migration and uses a cmpxchg loop. A higher-priority free preempts an allocation right after it read the head of c->partial, drains the whole list (discarding the empty head page) and pushes its own slab. The allocation resumes and installs the discarded page as its cpu slab and, as its partial list, the pointer the page allocator has meanwhile written into that page's next: it walks the allocator's free pages as if they were slabs, and B's slab is lost.",
   source: {
     seed: "000 (Mike Galbraith, July 2021): root cause, 'kfree() blowing through ___slab_alloc() unimpeded', crashes 'while accessing an unmapped page->freelist'",
     fix: "[PATCH v4 33/35] mm, slub: protect put_cpu_partial() with disabled irqs instead of cmpxchg; 35/35 convert kmem_cpu_slab protection to local_lock",
@@ -20,7 +21,7 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
     version: 1,
     title: "RT: a free steals the cpu partial list during an allocation",
     description:
-      "Analysis: seed 000 gives the root cause and the symptoms; this step-by-step schedule is ours. One CPU, PREEMPT_RT, two-object slabs, cpu_partial 1, min_partial 0. CPU 0's cpu slab P4 is exhausted; its partial list is P1 (empty, pobjects 2) then P0; P2 is full. Task A allocates; task B, of higher priority, frees an object of P2. On v5.15 B's put_cpu_partial takes the local lock that A holds, so B sleeps until A is done: the theft cannot happen.",
+      "Analysis: seed 000 gives the root cause and the symptoms; this step-by-step schedule is ours. One CPU, PREEMPT_RT, two-object slabs, cpu_partial 1, min_partial 0. CPU 0's cpu slab P4 is exhausted; its partial list is P1 (empty, pobjects 2) then P0; P2 is full. Task A allocates; task B, of higher priority, frees an object of P2. On v5.15 B's put_cpu_partial takes the local lock that A holds, so B sleeps until A is done: the theft cannot happen. An earlier version of this scenario had A read the old P0 back from the freed P1's next and put P0 on two lists; the page allocator has written over that word by then, so A gets one of its free pages instead.",
     kernel: { variant: "rt-2021-07", cpus: 1, preemptRt: true, pagePool: 10 },
     cache: { objects: 2, cpuPartial: 1, minPartial: 0 },
     prepare: [
@@ -75,9 +76,12 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
       },
       {
         step: 42,
-        text: "P1 is empty and min_partial is reached: it goes on the discard list. P0 is unfrozen onto node 0's partial list.",
+        text: "P1 is empty and min_partial is reached: it goes on the discard list, linked through P1->next (NULL: it is the only one). P0 is unfrozen onto node 0's partial list.",
       },
-      { step: 51, text: "P1 goes back to the page allocator." },
+      {
+        step: 51,
+        text: "P1 goes back to the page allocator, which keeps its own fields in the same words of struct page: page->freelist now holds the migratetype (0, so NULL), page->next the free page it queues P1 in front of (P5), pages/pobjects half a list pointer each.",
+      },
       {
         step: 54,
         text: "B's cmpxchg installs P2 as the new head of c->partial. B is done.",
@@ -88,11 +92,19 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
       },
       {
         step: 57,
-        text: "A sets c->partial = P1->next, read from the freed page: the stale P0. P0 is now on the node list and on CPU 0's list at once, and P2, frozen, is reachable from nowhere.",
+        text: "A sets c->partial = P1->next, read from the freed page: not the old P0 but P5, a free page of the page allocator. The kernel reports nothing (KASAN does not check struct page). P2, frozen, is now reachable from nowhere; P0 is safe on the node list.",
       },
       {
         step: 65,
-        text: "A's get_freelist reads P1's freelist: the crash Mike saw in ___slab_alloc, 'accessing an unmapped page->freelist'.",
+        text: "A's get_freelist reads P1's freelist: the allocator's migratetype, NULL. It finds nothing, and its cmpxchg writes slab counters into the free page.",
+      },
+      {
+        step: 69,
+        text: "Back at new_slab, A takes P5 from 'its partial list', then P6 and on: it walks the page allocator's free list as if it were a list of slabs, writing into each free page. (At the end of that list the kernel would find the list head, a pointer into per-CPU data; the model ends the list with NULL.)",
+      },
+      {
+        step: 160,
+        text: "The walk is over: A finds P0 on node 0's partial list and allocates from it. No crash: the symptom Mike saw, 'accessing an unmapped page->freelist', needs a freelist pointer into memory that is gone, and here the page allocator has already written over page->freelist. What stays is the lost slab P2 and the free pages A wrote into.",
       },
     ],
   },
@@ -135,6 +147,24 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
     { code: "list-corrupt", step: 57 },
     { code: "slab-lost", step: 57 },
     { code: "uaf-slab", step: 65 },
-    { code: "freelist-corrupt", step: 66 },
+    { code: "uaf-slab", step: 75 },
+    { code: "list-corrupt", step: 75 },
+    { code: "list-corrupt", step: 75 },
+    { code: "uaf-slab", step: 83 },
+    { code: "uaf-slab", step: 93 },
+    { code: "list-corrupt", step: 93 },
+    { code: "list-corrupt", step: 93 },
+    { code: "uaf-slab", step: 101 },
+    { code: "uaf-slab", step: 111 },
+    { code: "list-corrupt", step: 111 },
+    { code: "list-corrupt", step: 111 },
+    { code: "uaf-slab", step: 119 },
+    { code: "uaf-slab", step: 129 },
+    { code: "list-corrupt", step: 129 },
+    { code: "list-corrupt", step: 129 },
+    { code: "uaf-slab", step: 137 },
+    { code: "uaf-slab", step: 147 },
+    { code: "list-corrupt", step: 147 },
+    { code: "uaf-slab", step: 155 },
   ],
 };

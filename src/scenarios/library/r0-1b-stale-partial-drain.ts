@@ -2,25 +2,29 @@ import type { LibraryEntry } from "./entry";
 import { alloc, free } from "./prepare";
 
 /**
- * Seed 000, R0-1b: the follow-on crash "during free". After R0-1, CPU 0's c->partial points at
- * P0, which the theft unfroze onto the node list; a later drain finds it unfrozen.
+ * Seed 000, R0-1b: what follows R0-1 with CONFIG_DEBUG_VM. The July 2021 RT tree's pfmemalloc
+ * check asserts PageSlab, so the allocation stops at once on the freed page it installed. The
+ * stale partial list it leaves (a free page of the page allocator) is never drained by a free:
+ * its head's pobjects is half a kernel pointer, a negative number. A flush finds the freed cpu
+ * slab instead.
  */
 export const r01bStalePartialDrain: LibraryEntry = {
   id: "r0-1b-stale-partial-drain",
   kind: "race",
   summary:
-    "R0-1 leaves CPU 0's partial list pointing at a slab that is already unfrozen and on the node list. Two later frees push onto that list; the second drains it, and __unfreeze_partials finds the stale slab not frozen: the second crash of seed 000, 'in __unfreeze_partials() during free'.",
+    "R0-1 with CONFIG_DEBUG_VM: the allocation that installed a freed page as its cpu slab stops at the next check of it, the VM_BUG_ON in PageSlabPfmemalloc that this tree's unlocked pfmemalloc_match() carries. The partial list it leaves behind starts at a free page whose pobjects is garbage (negative), so no later free ever drains it; a flush then hits the freed cpu slab and stops on VM_BUG_ON(!old.frozen) in deactivate_slab, and flush_all waits forever for the dead worker.",
   source: {
-    seed: "000 (Mike Galbraith: explosions in ___slab_alloc() during allocation and __unfreeze_partials() during free)",
+    seed: "000 (Mike Galbraith: explosions in ___slab_alloc() during allocation and __unfreeze_partials() during free); 002 (Clark Williams' VM_BUG_ON in PageSlabPfmemalloc on 5.14.0-rc5-rt8)",
     fix: "[PATCH v4 33/35] and 35/35: put_cpu_partial under local_lock_irqsave",
     basis: "analysis",
   },
   scenario: {
     format: "slabscope/scenario",
     version: 1,
-    title: "RT: the stale c->partial left by R0-1 crashes a later drain",
+    title:
+      "RT with DEBUG_VM: after R0-1, a VM_BUG_ON on the freed page and a list no free can drain",
     description:
-      "Analysis: the schedule is ours. The first part is R0-1 (A allocates, B steals and drains the partial list in the middle); then C and D, of lower priority, each free an object of a full slab. With CONFIG_DEBUG_VM the drain's VM_BUG_ON(!old.frozen) fires. On v5.15 B waits for A's local lock, so the list is never left stale.",
+      "Analysis: the schedule is ours. The first part is R0-1 (A allocates, B steals and drains the partial list in the middle); then C frees an object of a full slab and D shrinks the cache. With CONFIG_DEBUG_VM the July 2021 RT tree's pfmemalloc_match() asserts PageSlab on the page A installed. An earlier version of this scenario had a later free drain the stale list and trip VM_BUG_ON(!old.frozen) in __unfreeze_partials; with the page allocator's writes to the freed page modelled, that drain cannot happen. On v5.15 B waits for A's local lock, so the list is never left stale.",
     kernel: {
       variant: "rt-2021-07",
       cpus: 1,
@@ -52,10 +56,10 @@ export const r01bStalePartialDrain: LibraryEntry = {
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "x" }] },
       { name: "B", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "s" }] },
       { name: "C", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "g" }] },
-      { name: "D", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "h" }] },
+      { name: "D", kind: "task", cpu: 0, ops: [{ kind: "shrink" }] },
     ],
     schedule: {
-      steps: ["A*22", "B*34", "A*10", "C*13", "D*24"],
+      steps: ["A*22", "B*34", "A*5", "C*13", "D*40"],
       rest: "round-robin",
     },
     narration: [
@@ -64,24 +68,40 @@ export const r01bStalePartialDrain: LibraryEntry = {
         text: "As in R0-1: A holds the local lock and has read the head of c->partial (P1) when B preempts it, drains the list and discards P1.",
       },
       {
+        step: 51,
+        text: "P1 goes back to the page allocator, which writes its own fields over P1's freelist (NULL), next (P7, the free page it queues P1 in front of) and pages/pobjects (half a list pointer each).",
+      },
+      {
         step: 57,
-        text: "A resumes and installs the freed P1 as its cpu slab and P1's stale next, P0, as c->partial; P0 is already unfrozen on the node list.",
+        text: "A resumes and installs the freed P1 as its cpu slab and P1->next, now P7, a free page, as c->partial. B's slab P2 is lost.",
       },
       {
-        step: 65,
-        text: "A's get_freelist reads the freed P1: with CONFIG_DEBUG_VM, VM_BUG_ON(!new.frozen) stops A here (the crash 'in ___slab_alloc() during allocation').",
+        step: 60,
+        text: "A checks the page again, without the lock: this tree's pfmemalloc_match() asserts PageSlab, and P1 is no slab. With CONFIG_DEBUG_VM, VM_BUG_ON_PAGE(!PageSlab(page)) stops A here: the assertion Clark Williams hit on 5.14-rt, later replaced by pfmemalloc_match_unsafe().",
       },
       {
-        step: 66,
-        text: "C frees an object of another full slab, Q: Q is frozen and pushed in front of the stale P0.",
+        step: 61,
+        text: "C frees an object of another full slab, Q: Q is frozen and pushed in front of P7.",
       },
       {
-        step: 79,
-        text: "D frees into a third full slab; the list is over cpu_partial, so D drains it: Q, then P0.",
+        step: 70,
+        text: "put_cpu_partial reads P7's pages and pobjects: half of a kernel pointer each, so pobjects is negative. However many slabs are pushed, the list never looks over cpu_partial: no free will ever drain it.",
       },
       {
-        step: 102,
-        text: "P0 is not frozen: VM_BUG_ON(!old.frozen) in __unfreeze_partials, the second crash of seed 000, 'during free'. Without CONFIG_DEBUG_VM it would be added to the node list a second time.",
+        step: 74,
+        text: "D shrinks the cache: flush_all queues the flush work on CPU 0 and waits for it.",
+      },
+      {
+        step: 84,
+        text: "The flush takes c->page, still the freed P1 that A installed.",
+      },
+      {
+        step: 90,
+        text: "deactivate_slab finds P1 not frozen (B unfroze it before freeing it): VM_BUG_ON(!old.frozen) kills the worker.",
+      },
+      {
+        step: 91,
+        text: "flush_all waits for a work item that will never finish: D hangs, holding flush_lock and cpus_read_lock.",
       },
     ],
   },
@@ -115,9 +135,11 @@ export const r01bStalePartialDrain: LibraryEntry = {
     { code: "list-corrupt", step: 57 },
     { code: "list-corrupt", step: 57 },
     { code: "slab-lost", step: 57 },
-    { code: "uaf-slab", step: 65 },
-    { code: "vm-bug-on", step: 65 },
-    { code: "list-corrupt", step: 91 },
-    { code: "vm-bug-on", step: 102 },
+    { code: "vm-bug-on", step: 60 },
+    { code: "uaf-slab", step: 70 },
+    { code: "list-corrupt", step: 84 },
+    { code: "uaf-slab", step: 88 },
+    { code: "vm-bug-on", step: 90 },
+    { code: "deadlock", step: 91 },
   ],
 };

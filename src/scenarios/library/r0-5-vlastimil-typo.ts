@@ -21,7 +21,7 @@ export const r05VlastimilTypo: LibraryEntry = {
     title:
       "A typo leaves the local lock held (Vlastimil's counter-proposal on RT)",
     description:
-      "Analysis: no participant in the thread names the typo; Mike reported the patch did not boot and suspected lock-order trouble. One CPU, PREEMPT_RT. B frees an object of a full slab, which calls put_cpu_partial; A then allocates twice.",
+      "Analysis: no participant in the thread names the typo; Mike reported the patch did not boot and suspected lock-order trouble. One CPU, PREEMPT_RT. B frees an object of a full slab, which calls put_cpu_partial; A then allocates.",
     kernel: { variant: "rt-2021-07-vlastimil", cpus: 1, preemptRt: true },
     cache: { objects: 2, cpuPartial: 8, minPartial: 1 },
     prepare: [
@@ -35,10 +35,7 @@ export const r05VlastimilTypo: LibraryEntry = {
         name: "A",
         kind: "task",
         cpu: 0,
-        ops: [
-          { kind: "alloc", slot: "x" },
-          { kind: "alloc", slot: "x" },
-        ],
+        ops: [{ kind: "alloc", slot: "x" }],
       },
     ],
     schedule: { steps: ["B*12"], rest: "round-robin" },
@@ -57,11 +54,11 @@ export const r05VlastimilTypo: LibraryEntry = {
       },
       {
         step: 12,
-        text: "A allocates. The first object comes from the lockless fast path, which does not look at the lock.",
+        text: "A allocates. On RT this tree sends every allocation through __slab_alloc, whose fast path is not lockless there: it needs the local lock too.",
       },
       {
-        step: 27,
-        text: "The second allocation needs the slow path and the local lock, owned by B, which has long returned: A sleeps forever. On a real machine: -ENOBOOT.",
+        step: 21,
+        text: "A asks for the local lock, owned by B, which has long returned: A sleeps forever. On a real machine: -ENOBOOT.",
       },
     ],
   },
@@ -80,12 +77,12 @@ export const r05VlastimilTypo: LibraryEntry = {
       step: 12,
       text: "A's allocation runs later and gets the lock whenever it needs it.",
     },
-    { step: 67, text: "Both finish. No preempt-count leak, no deadlock." },
+    { step: 28, text: "Both finish. No preempt-count leak, no deadlock." },
   ],
   fixed: { variant: "v5.15" },
   fixedOutcome: "clean",
   expect: [
     { code: "preempt-leak", step: 11 },
-    { code: "deadlock", step: 28 },
+    { code: "deadlock", step: 22 },
   ],
 };

@@ -1,15 +1,17 @@
 import type { LibraryEntry } from "./entry";
 
 /**
- * R3: on RT, before patch 35, the lockless fast path could run in the middle of a slow path that
- * holds the local lock (the holder is preemptible on RT), and take an object the slow path has
- * already read off c->freelist.
+ * R3, a "what if": had the fast paths stayed lockless on RT after the local_lock conversion, a
+ * fast path could run in the middle of a slow path that holds the local lock (the holder is
+ * preemptible on RT) and take an object the slow path has already read off c->freelist. No tree
+ * shipped this: the series gave up lockless fast paths on RT from its v2 on, the version the RT
+ * tree took, so the scenario runs on the hypothetical variant rt-2021-07-lockless-whatif.
  */
 export const r3RtLocklessFastpath: LibraryEntry = {
   id: "r3-rt-lockless-fastpath",
   kind: "race",
   summary:
-    "On RT the local lock does not keep other tasks off the CPU. A slow path deactivating the cpu slab has read c->freelist under the lock when a higher-priority task's lockless fast path takes the first object of that same freelist. The slow path then splices the whole freelist, that object included, back onto the slab: the object is allocated and free at once.",
+    "What if (hypothetical): had the fast paths stayed lockless on RT, this would break. On RT the local lock does not keep other tasks off the CPU. A slow path deactivating the cpu slab has read c->freelist under the lock when a higher-priority task's lockless fast path takes the first object of that same freelist. The slow path then splices the whole freelist, that object included, back onto the slab: the object is allocated and free at once.",
   source: {
     seed: "002 L3694-3699, L152-155 (the loss of lockless fast paths on RT), L3995-4043 (patch 35: RT allocations always go through __slab_alloc, RT frees take the local lock)",
     fix: "[PATCH v4 35/35] mm, slub: convert kmem_cpu_slab protection to local_lock",
@@ -19,10 +21,15 @@ export const r3RtLocklessFastpath: LibraryEntry = {
     format: "slabscope/scenario",
     version: 1,
     title:
-      "RT: a lockless fast path slips into a slow path that holds the local lock",
+      "What if: on RT a lockless fast path slips into a slow path that holds the local lock",
     description:
-      "Analysis: seed 002 states the hazard (on RT the lockless fast paths could preempt a slow path holding the lock) and the cost of the fix ('loss of lockless fast paths'); the schedule is ours. One CPU on node 0 of two nodes, PREEMPT_RT. A asks for an object from node 1, so its slow path deactivates the node-0 cpu slab; B allocates from the same CPU. On v5.15 B's allocation takes __slab_alloc and the local lock, so it sleeps until A is done and then allocates safely.",
-    kernel: { variant: "rt-2021-07", cpus: 1, nodes: 2, preemptRt: true },
+      "Hypothetical, analysis only: no kernel tree had lockless fast paths together with the RT local lock; the variant rt-2021-07-lockless-whatif adds them to the July 2021 RT tree to show why the series dropped them. Seed 002 states the hazard (on RT the lockless fast paths could preempt a slow path holding the lock) and the cost of the fix ('loss of lockless fast paths'); the schedule is ours. One CPU on node 0 of two nodes, PREEMPT_RT. A asks for an object from node 1, so its slow path deactivates the node-0 cpu slab; B allocates from the same CPU. On v5.15 B's allocation takes __slab_alloc and the local lock, so it sleeps until A is done and then allocates safely.",
+    kernel: {
+      variant: "rt-2021-07-lockless-whatif",
+      cpus: 1,
+      nodes: 2,
+      preemptRt: true,
+    },
     cache: { objects: 4, cpuPartial: 8, minPartial: 1 },
     prepare: [{ cpu: 0, op: { kind: "alloc", slot: "w" } }],
     actors: [
@@ -50,7 +57,7 @@ export const r3RtLocklessFastpath: LibraryEntry = {
       },
       {
         step: 11,
-        text: "B preempts A and allocates. In this tree the fast path is lockless on RT too: it does not look at the lock A holds.",
+        text: "B preempts A and allocates. In this hypothetical tree the fast path is lockless on RT too: it does not look at the lock A holds. (The real RT tree of July 2021 already took the lock here.)",
       },
       {
         step: 16,

@@ -60,14 +60,16 @@ describe("StatePanels", () => {
     const r01 = new Timeline(
       libraryEntry("r0-1-rt-free-steals-partial")!.scenario,
     );
-    const f = r01.frame(r01.total);
+    // After step 57: A has installed the freed P1 as its cpu slab and, as c->partial, the free page
+    // the page allocator wrote into P1->next.
+    const f = r01.frame(58);
     const page = f.cpus[0]!.page!;
     expect(f.slabs.some((s) => s.id === page)).toBe(false);
     render(<StatePanels frame={f} highlight={null} />);
     const chip = screen.getByTestId("cpu-0-page").querySelector(".chip")!;
     expect(chip.className).toMatch(/\bstale\b/);
     const partial = screen.getByTestId("cpu-0-partial").querySelector(".chip")!;
-    expect(partial.className).not.toMatch(/\bstale\b/);
+    expect(partial.className).toMatch(/\bstale\b/);
   });
 
   it("shows an offline CPU as offline", () => {

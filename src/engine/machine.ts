@@ -38,7 +38,7 @@ import type {
   Value,
 } from "./types";
 import { USER_DATA } from "./types";
-import { NOTHING } from "./prims";
+import { fmtObj, NOTHING } from "./prims";
 import { fixesFor } from "./kernel/catalogue";
 import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";

@@ -21,7 +21,7 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
     version: 1,
     title: "RT: a free steals the cpu partial list during an allocation",
     description:
-      "Analysis: seed 000 gives the root cause and the symptoms; this step-by-step schedule is ours. One CPU, PREEMPT_RT, two-object slabs, cpu_partial 1, min_partial 0. CPU 0's cpu slab P4 is exhausted; its partial list is P1 (empty, pobjects 2) then P0; P2 is full. Task A allocates; task B, of higher priority, frees an object of P2. On v5.15 B's put_cpu_partial takes the local lock that A holds, so B sleeps until A is done: the theft cannot happen. An earlier version of this scenario had A read the old P0 back from the freed P1's next and put P0 on two lists; the page allocator has written over that word by then, so A gets one of its free pages instead.",
+      "Analysis: seed 000 gives the root cause and the symptoms; this step-by-step schedule is ours. One CPU, PREEMPT_RT, two-object slabs, cpu_partial 1, min_partial 0. CPU 0's cpu slab P4 is exhausted; its partial list is P1 (empty, pobjects 2) then P0; P2 is full. Task A allocates; task B, of higher priority, frees an object of P2. On v5.15 B's put_cpu_partial takes the local lock that A holds, so B sleeps until A is done: the theft cannot happen. A reads P1->next after the page allocator has written its own link there, so A installs one of its free pages.",
     kernel: { variant: "rt-2021-07", cpus: 1, preemptRt: true, pagePool: 10 },
     cache: { objects: 2, cpuPartial: 1, minPartial: 0 },
     prepare: [

@@ -130,9 +130,9 @@ for (const [width, height] of [
     await expect
       .poll(async () => (await app.position()).step, { timeout: 20_000 })
       .toBeGreaterThan(3);
-    await expectAllOnScreen(app, "while playing");
     await page.keyboard.press(" ");
     await app.waitIdle();
+    await expectAllOnScreen(app, "after Space played and paused");
     await shot(page, testInfo, `${width}-play`);
 
     await app.press("c");

@@ -1,38 +1,97 @@
 /**
  * One `struct kmem_cache_cpu` and its CPU: who runs there, the lock holder and the irq, preempt
- * and migrate state as badges, `tid`, the `c->freelist` chain, the cpu slab, and the per-CPU
- * partial list with the head's `pages` / `pobjects` totals. An offline CPU is greyed and says so.
- * With the percpu array cache (RFC v3, 2023) the CPU's array shows too: its fill, its lock's
- * holder and the cached objects, top (the next one popped) last.
+ * and migrate state as badges, `tid`, `c->page`, `c->freelist` and `c->partial` (with the
+ * chain head's `pages` / `pobjects` beside the cache's `cpu_partial`), then the slabs it owns
+ * in list order (`children`: the cpu slab, then the partial chain). Each pointer field ends in a
+ * port the state view draws its arrow from. An offline CPU is greyed and says so. With the
+ * percpu array cache (RFC v3, 2023) the CPU's array shows too: its fill, its lock's holder and
+ * the cached objects, top (the next one popped) last.
  */
+import type { ReactNode } from "react";
 import type { CpuView, PcaView } from "../../worker/frame";
 import { Chain, PageChip } from "./chips";
+import { cpuMark } from "./slotLook";
+
+/** A `dt`/`dd` pair, outlined when the last step changed it; `port` ends it in an arrow port. */
+export function Field({
+  name,
+  testId,
+  changed,
+  port,
+  stale = false,
+  children,
+}: {
+  name: ReactNode;
+  testId: string;
+  changed: boolean;
+  port?: string;
+  stale?: boolean;
+  children: ReactNode;
+}) {
+  const cls = changed ? "field changed" : "field";
+  return (
+    <>
+      <dt className={cls}>{name}</dt>
+      <dd className={cls} data-testid={testId}>
+        {children}
+      </dd>
+      <span
+        className={stale ? "port stale" : "port"}
+        data-port={port}
+        aria-hidden="true"
+      >
+        {port ? "•" : ""}
+      </span>
+    </>
+  );
+}
 
 export function CpuPanel({
   cpu: c,
-  changed,
+  fields,
   highlight,
   slabIds,
+  cpuPartial,
+  children,
 }: {
   cpu: CpuView;
-  changed: boolean;
+  /** CpuView fields the last step changed. */
+  fields: Set<string>;
   highlight: { slabs: Set<number>; objects: Set<number> };
   /** Pages that are slabs now: any other page a pointer names is freed memory. */
   slabIds: Set<number>;
+  /** The cache's `cpu_partial`. */
+  cpuPartial: number;
+  children?: ReactNode;
 }) {
+  const pageStale = c.page !== null && !slabIds.has(c.page);
+  const partialStale = c.partial.length > 0 && !slabIds.has(c.partial[0]!);
   return (
     <section
-      className={["cpu", c.online ? "online" : "offline", changed && "changed"]
-        .filter(Boolean)
-        .join(" ")}
+      className={["cpu", c.online ? "online" : "offline"].join(" ")}
       data-testid={`cpu-${c.id}`}
+      data-changed={fields.size > 0 || undefined}
       aria-label={`CPU ${c.id}${c.online ? "" : ", offline"}`}
     >
       <h3>
-        CPU {c.id}
+        CPU {c.id}{" "}
+        <span className="cpu-mark" title={`cells on CPU ${c.id}'s lists`}>
+          {cpuMark(c.id)}
+        </span>
         {!c.online && " (offline)"}
       </h3>
-      <div className="badges" data-testid={`cpu-${c.id}-badges`}>
+      <div
+        className={
+          fields.has("lock") ||
+          fields.has("irqsOff") ||
+          fields.has("preemptCount") ||
+          fields.has("migrateDisable") ||
+          fields.has("online")
+            ? "badges changed"
+            : "badges"
+        }
+        data-testid={`cpu-${c.id}-badges`}
+      >
         {!c.online && (
           <span className="badge" data-kind="offline">
             ✕ offline
@@ -57,68 +116,118 @@ export function CpuPanel({
           </span>
         )}
       </div>
-      <dl>
-        <dt>running</dt>
-        <dd data-testid={`cpu-${c.id}-running`}>
+      <dl className="fields">
+        <Field
+          name="running"
+          testId={`cpu-${c.id}-running`}
+          changed={fields.has("context")}
+        >
           {c.context.join(" ← ") || "idle"}
-        </dd>
-        <dt>tid</dt>
-        <dd data-testid={`cpu-${c.id}-tid`}>{c.tid}</dd>
-        <dt>c-&gt;page</dt>
-        <dd data-testid={`cpu-${c.id}-page`}>
+        </Field>
+        <Field
+          name="tid"
+          testId={`cpu-${c.id}-tid`}
+          changed={fields.has("tid")}
+        >
+          {c.tid}
+        </Field>
+        <Field
+          name="c->page"
+          testId={`cpu-${c.id}-page`}
+          changed={fields.has("page")}
+          port={c.page === null ? undefined : `cpu-${c.id}-page`}
+          stale={pageStale}
+        >
           {c.page === null ? (
             "NULL"
           ) : (
             <PageChip
               id={c.page}
               hl={highlight.slabs.has(c.page)}
-              stale={!slabIds.has(c.page)}
+              stale={pageStale}
             />
           )}
-        </dd>
-        <dt>c-&gt;freelist</dt>
-        <dd data-testid={`cpu-${c.id}-freelist`}>
+        </Field>
+        <Field
+          name="c->freelist"
+          testId={`cpu-${c.id}-freelist`}
+          changed={fields.has("freelist")}
+          port={c.freelist.length ? `cpu-${c.id}-freelist` : undefined}
+        >
           <Chain
             items={c.freelist}
             refs={c.freelistRefs}
             hl={highlight.objects}
           />
-        </dd>
-        <dt>c-&gt;partial</dt>
-        <dd data-testid={`cpu-${c.id}-partial`}>
+        </Field>
+        <Field
+          name="c->partial"
+          testId={`cpu-${c.id}-partial`}
+          changed={fields.has("partial")}
+          port={c.partial.length ? `cpu-${c.id}-partial` : undefined}
+          stale={partialStale}
+        >
           {c.partial.length === 0 ? (
             "NULL"
           ) : (
-            <>
-              {c.partial.map((p, i) => (
-                <span key={p}>
-                  {i > 0 && " → "}
-                  <PageChip
-                    id={p}
-                    hl={highlight.slabs.has(p)}
-                    stale={!slabIds.has(p)}
-                  />
-                </span>
-              ))}{" "}
-              <span
-                className="totals"
-                data-testid={`cpu-${c.id}-partial-totals`}
-              >
-                pages {c.partialPages} · pobjects {c.partialObjects}
-              </span>
-            </>
+            <PageChip
+              id={c.partial[0]!}
+              hl={highlight.slabs.has(c.partial[0]!)}
+              stale={partialStale}
+            />
           )}
-        </dd>
+        </Field>
+        <Field
+          name="pobjects"
+          testId={`cpu-${c.id}-partial-totals`}
+          changed={fields.has("partialObjects") || fields.has("partialPages")}
+        >
+          <PartialMeter
+            pages={c.partialPages}
+            pobjects={c.partialObjects}
+            limit={cpuPartial}
+          />
+        </Field>
         {c.pca && (
-          <>
-            <dt>array cache</dt>
-            <dd data-testid={`cpu-${c.id}-pca`}>
-              <PcaRow pca={c.pca} hl={highlight.objects} />
-            </dd>
-          </>
+          <Field
+            name="array cache"
+            testId={`cpu-${c.id}-pca`}
+            changed={fields.has("pca")}
+          >
+            <PcaRow pca={c.pca} hl={highlight.objects} />
+          </Field>
         )}
       </dl>
+      <div className="lane" aria-label={`slabs CPU ${c.id} owns`}>
+        {children}
+      </div>
     </section>
+  );
+}
+
+/** The partial chain head's `pobjects` against `cpu_partial`, and its `pages`. */
+function PartialMeter({
+  pages,
+  pobjects,
+  limit,
+}: {
+  pages: number | null;
+  pobjects: number | null;
+  limit: number;
+}) {
+  const n = pobjects ?? 0;
+  return (
+    <span className="meter-row">
+      <meter
+        min={0}
+        max={Math.max(limit, n)}
+        high={limit}
+        value={n}
+        aria-label={`pobjects ${n} of cpu_partial ${limit}`}
+      />{" "}
+      {pobjects === null ? "none" : `pobjects ${n}`} / cpu_partial {limit}
+      {pages !== null && ` · pages ${pages}`}
+    </span>
   );
 }
 

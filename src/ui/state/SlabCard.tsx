@@ -225,6 +225,7 @@ function SlabCardImpl(p: SlabCardProps) {
         p.copy === 0 ? `slab-${s.id}` : `slab-${s.id}-copy-${p.copy}`
       }
       data-slab={s.id}
+      data-page={s.id}
       data-copy={p.copy}
       data-flip={p.copy === 0 ? s.id : undefined}
       data-owner={p.owner}

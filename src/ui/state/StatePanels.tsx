@@ -354,6 +354,7 @@ export function StatePanels({
           key={`ghost-${p.at}`}
           className="ghost"
           data-at={p.at}
+          data-page={p.id}
           data-testid={`ghost-${p.at}`}
           title={`P${p.id} is not a slab any more`}
         >
@@ -465,7 +466,7 @@ export function StatePanels({
                 )}
                 {group(
                   "full, on no list",
-                  `node-${n.id}-full`,
+                  `node-${n.id}-full-slabs`,
                   placement.nodeFull.get(n.id) ?? [],
                   "none",
                 )}

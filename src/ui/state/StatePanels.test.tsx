@@ -257,10 +257,12 @@ describe("the legend", () => {
   it("draws each slot swatch with the class, colour and glyph the diagram uses", async () => {
     const { Legend } = await import("../legend");
     const { CANVAS_LOOK, LEGEND } = await import("./slotLook");
-    const css = (await import("node:fs")).readFileSync(
-      "src/ui/state/state.css",
-      "utf8",
-    );
+    // The stylesheet's text, read from disk (the test run does not process CSS).
+    const fsName = "node:fs";
+    const fs = (await import(/* @vite-ignore */ fsName)) as {
+      readFileSync(path: string, enc: "utf8"): string;
+    };
+    const css = fs.readFileSync("src/ui/state/state.css", "utf8");
     render(<Legend />);
     const swatches = screen.getAllByTestId("legend-swatch");
     expect(swatches).toHaveLength(LEGEND.length);

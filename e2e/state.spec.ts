@@ -54,7 +54,11 @@ async function expectState(page: Page, f: Frame): Promise<void> {
     if (c.partial.length > 0)
       await expect(
         page.getByTestId(`cpu-${c.id}-partial-totals`),
-      ).toContainText(`pobjects ${c.partialObjects}`);
+      ).toContainText(`${c.partialObjects} / cpu_partial`);
+    if (c.partialPages !== null)
+      await expect(page.getByTestId(`cpu-${c.id}-partial-pages`)).toHaveText(
+        `pages ${c.partialPages}`,
+      );
     // Under the CPU, in list order: its cpu slab, then its partial chain.
     expect(await cardsIn(page, `cpu-${c.id}-page-slabs`)).toEqual(
       c.page === null ? [] : [c.page],
@@ -129,7 +133,7 @@ test("the state view shows the engine's state at every step it is scrubbed to", 
   const end = tl.frame(tl.total);
   expect(end.cpus[1]!.partial.length).toBeGreaterThan(0);
   await expect(page.getByTestId("cpu-1-partial-totals")).toContainText(
-    "pobjects",
+    "cpu_partial",
   );
   await shot(page, testInfo, "state-default-end");
 

@@ -19,6 +19,7 @@ export function Field({
   changed,
   port,
   stale = false,
+  after,
   children,
 }: {
   name: ReactNode;
@@ -26,22 +27,29 @@ export function Field({
   changed: boolean;
   port?: string;
   stale?: boolean;
+  /** Shown after the port: a note on the value (e.g. the chain head's `pages`). */
+  after?: ReactNode;
   children: ReactNode;
 }) {
   const cls = changed ? "field changed" : "field";
   return (
     <>
       <dt className={cls}>{name}</dt>
-      <dd className={cls} data-testid={testId}>
-        {children}
+      <dd className={cls}>
+        <span className="value" data-testid={testId}>
+          {children}
+        </span>
+        {port && (
+          <span
+            className={stale ? "port stale" : "port"}
+            data-port={port}
+            aria-hidden="true"
+          >
+            •
+          </span>
+        )}
+        {after}
       </dd>
-      <span
-        className={stale ? "port stale" : "port"}
-        data-port={port}
-        aria-hidden="true"
-      >
-        {port ? "•" : ""}
-      </span>
     </>
   );
 }
@@ -73,145 +81,154 @@ export function CpuPanel({
       data-changed={fields.size > 0 || undefined}
       aria-label={`CPU ${c.id}${c.online ? "" : ", offline"}`}
     >
-      <h3>
-        CPU {c.id}{" "}
-        <span className="cpu-mark" title={`cells on CPU ${c.id}'s lists`}>
-          {cpuMark(c.id)}
-        </span>
-        {!c.online && " (offline)"}
-      </h3>
-      <div
-        className={
-          fields.has("lock") ||
-          fields.has("irqsOff") ||
-          fields.has("preemptCount") ||
-          fields.has("migrateDisable") ||
-          fields.has("online")
-            ? "badges changed"
-            : "badges"
-        }
-        data-testid={`cpu-${c.id}-badges`}
-      >
-        {!c.online && (
-          <span className="badge" data-kind="offline">
-            ✕ offline
+      <div className="panel-head">
+        <h3>
+          CPU {c.id}{" "}
+          <span className="cpu-mark" title={`cells on CPU ${c.id}'s lists`}>
+            {cpuMark(c.id)}
           </span>
-        )}
-        <span className="badge" data-kind={c.lock ? "lock" : "idle"}>
-          {c.lock ? `■ lock: ${c.lock}` : "lock free"}
-        </span>
-        {c.irqsOff && (
-          <span className="badge" data-kind="irqs-off">
-            ⊘ irqs off
+          {!c.online && " (offline)"}
+        </h3>
+        <div
+          className={
+            fields.has("lock") ||
+            fields.has("irqsOff") ||
+            fields.has("preemptCount") ||
+            fields.has("migrateDisable") ||
+            fields.has("online")
+              ? "badges changed"
+              : "badges"
+          }
+          data-testid={`cpu-${c.id}-badges`}
+        >
+          {!c.online && (
+            <span className="badge" data-kind="offline">
+              ✕ offline
+            </span>
+          )}
+          <span className="badge" data-kind={c.lock ? "lock" : "idle"}>
+            {c.lock ? `■ lock: ${c.lock}` : "lock free"}
           </span>
-        )}
-        {c.preemptCount > 0 && (
-          <span className="badge" data-kind="preempt-off">
-            ‖ preempt off ({c.preemptCount})
-          </span>
-        )}
-        {c.migrateDisable > 0 && (
-          <span className="badge" data-kind="migrate-off">
-            ⇥ migrate off ({c.migrateDisable})
-          </span>
-        )}
+          {c.irqsOff && (
+            <span className="badge" data-kind="irqs-off">
+              ⊘ irqs off
+            </span>
+          )}
+          {c.preemptCount > 0 && (
+            <span className="badge" data-kind="preempt-off">
+              ‖ preempt off ({c.preemptCount})
+            </span>
+          )}
+          {c.migrateDisable > 0 && (
+            <span className="badge" data-kind="migrate-off">
+              ⇥ migrate off ({c.migrateDisable})
+            </span>
+          )}
+        </div>
       </div>
-      <dl className="fields">
-        <Field
-          name="running"
-          testId={`cpu-${c.id}-running`}
-          changed={fields.has("context")}
-        >
-          {c.context.join(" ← ") || "idle"}
-        </Field>
-        <Field
-          name="tid"
-          testId={`cpu-${c.id}-tid`}
-          changed={fields.has("tid")}
-        >
-          {c.tid}
-        </Field>
-        <Field
-          name="c->page"
-          testId={`cpu-${c.id}-page`}
-          changed={fields.has("page")}
-          port={c.page === null ? undefined : `cpu-${c.id}-page`}
-          stale={pageStale}
-        >
-          {c.page === null ? (
-            "NULL"
-          ) : (
-            <PageChip
-              id={c.page}
-              hl={highlight.slabs.has(c.page)}
-              stale={pageStale}
-            />
-          )}
-        </Field>
-        <Field
-          name="c->freelist"
-          testId={`cpu-${c.id}-freelist`}
-          changed={fields.has("freelist")}
-          port={c.freelist.length ? `cpu-${c.id}-freelist` : undefined}
-        >
-          <Chain
-            items={c.freelist}
-            refs={c.freelistRefs}
-            hl={highlight.objects}
-          />
-        </Field>
-        <Field
-          name="c->partial"
-          testId={`cpu-${c.id}-partial`}
-          changed={fields.has("partial")}
-          port={c.partial.length ? `cpu-${c.id}-partial` : undefined}
-          stale={partialStale}
-        >
-          {c.partial.length === 0 ? (
-            "NULL"
-          ) : (
-            <PageChip
-              id={c.partial[0]!}
-              hl={highlight.slabs.has(c.partial[0]!)}
-              stale={partialStale}
-            />
-          )}
-        </Field>
-        <Field
-          name="pobjects"
-          testId={`cpu-${c.id}-partial-totals`}
-          changed={fields.has("partialObjects") || fields.has("partialPages")}
-        >
-          <PartialMeter
-            pages={c.partialPages}
-            pobjects={c.partialObjects}
-            limit={cpuPartial}
-          />
-        </Field>
-        {c.pca && (
+      <div className="panel-body">
+        <dl className="fields">
           <Field
-            name="array cache"
-            testId={`cpu-${c.id}-pca`}
-            changed={fields.has("pca")}
+            name="running"
+            testId={`cpu-${c.id}-running`}
+            changed={fields.has("context")}
           >
-            <PcaRow pca={c.pca} hl={highlight.objects} />
+            {c.context.join(" ← ") || "idle"}
           </Field>
-        )}
-      </dl>
-      <div className="lane" aria-label={`slabs CPU ${c.id} owns`}>
-        {children}
+          <Field
+            name="tid"
+            testId={`cpu-${c.id}-tid`}
+            changed={fields.has("tid")}
+          >
+            {c.tid}
+          </Field>
+          <Field
+            name="c->page"
+            testId={`cpu-${c.id}-page`}
+            changed={fields.has("page")}
+            port={c.page === null ? undefined : `cpu-${c.id}-page`}
+            stale={pageStale}
+          >
+            {c.page === null ? (
+              "NULL"
+            ) : (
+              <PageChip
+                id={c.page}
+                hl={highlight.slabs.has(c.page)}
+                stale={pageStale}
+              />
+            )}
+          </Field>
+          <Field
+            name="c->freelist"
+            testId={`cpu-${c.id}-freelist`}
+            changed={fields.has("freelist")}
+            port={c.freelist.length ? `cpu-${c.id}-freelist` : undefined}
+          >
+            <Chain
+              items={c.freelist}
+              refs={c.freelistRefs}
+              hl={highlight.objects}
+            />
+          </Field>
+          <Field
+            name="c->partial"
+            testId={`cpu-${c.id}-partial`}
+            port={c.partial.length ? `cpu-${c.id}-partial` : undefined}
+            stale={partialStale}
+            after={
+              c.partialPages !== null && (
+                <span
+                  className="limit"
+                  data-testid={`cpu-${c.id}-partial-pages`}
+                  title="pages: slabs on the chain, kept in its head"
+                >
+                  pages {c.partialPages}
+                </span>
+              )
+            }
+            changed={fields.has("partial") || fields.has("partialPages")}
+          >
+            {c.partial.length === 0 ? (
+              "NULL"
+            ) : (
+              <PageChip
+                id={c.partial[0]!}
+                hl={highlight.slabs.has(c.partial[0]!)}
+                stale={partialStale}
+              />
+            )}
+          </Field>
+          <Field
+            name="pobjects"
+            testId={`cpu-${c.id}-partial-totals`}
+            changed={fields.has("partialObjects")}
+          >
+            <PartialMeter pobjects={c.partialObjects} limit={cpuPartial} />
+          </Field>
+          {c.pca && (
+            <Field
+              name="array cache"
+              testId={`cpu-${c.id}-pca`}
+              changed={fields.has("pca")}
+            >
+              <PcaRow pca={c.pca} hl={highlight.objects} />
+            </Field>
+          )}
+        </dl>
+        <div className="lane" aria-label={`slabs CPU ${c.id} owns`}>
+          {children}
+        </div>
       </div>
     </section>
   );
 }
 
-/** The partial chain head's `pobjects` against `cpu_partial`, and its `pages`. */
+/** The partial chain head's `pobjects` against `cpu_partial`. */
 function PartialMeter({
-  pages,
   pobjects,
   limit,
 }: {
-  pages: number | null;
   pobjects: number | null;
   limit: number;
 }) {
@@ -225,8 +242,7 @@ function PartialMeter({
         value={n}
         aria-label={`pobjects ${n} of cpu_partial ${limit}`}
       />{" "}
-      {pobjects === null ? "none" : `pobjects ${n}`} / cpu_partial {limit}
-      {pages !== null && ` · pages ${pages}`}
+      {pobjects === null ? "none" : n} / cpu_partial {limit}
     </span>
   );
 }

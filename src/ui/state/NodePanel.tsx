@@ -33,44 +33,48 @@ export function NodePanel({
       data-changed={fields.size > 0 || undefined}
       aria-label={`node ${n.id}`}
     >
-      <h3>Node {n.id}</h3>
-      <div className={fields.has("listLock") ? "badges changed" : "badges"}>
-        <span className="badge" data-kind={n.listLock ? "lock" : "idle"}>
-          {n.listLock ? `■ list_lock: ${n.listLock}` : "list_lock free"}
-        </span>
-      </div>
-      <dl className="fields">
-        <Field
-          name="partial"
-          testId={`node-${n.id}-partial`}
-          changed={fields.has("partial")}
-          port={n.partial.length ? `node-${n.id}-partial` : undefined}
-          stale={headStale}
-        >
-          {n.partial.length === 0 ? (
-            "empty"
-          ) : (
-            <PageChip
-              id={n.partial[0]!}
-              hl={hl.has(n.partial[0]!)}
-              stale={headStale}
-            />
-          )}
-        </Field>
-        <Field
-          name="nr_partial"
-          testId={`node-${n.id}-nr-partial-row`}
-          changed={fields.has("nrPartial")}
-        >
-          <span data-testid={`node-${n.id}-nr-partial`}>{n.nrPartial}</span>
-          <span className="limit" data-testid={`node-${n.id}-min-partial`}>
-            {" "}
-            / min_partial {minPartial}
+      <div className="panel-head">
+        <h3>Node {n.id}</h3>
+        <div className={fields.has("listLock") ? "badges changed" : "badges"}>
+          <span className="badge" data-kind={n.listLock ? "lock" : "idle"}>
+            {n.listLock ? `■ list_lock: ${n.listLock}` : "list_lock free"}
           </span>
-        </Field>
-      </dl>
-      <div className="lane" aria-label={`slabs of node ${n.id}`}>
-        {children}
+        </div>
+      </div>
+      <div className="panel-body">
+        <dl className="fields">
+          <Field
+            name="partial"
+            testId={`node-${n.id}-partial`}
+            changed={fields.has("partial")}
+            port={n.partial.length ? `node-${n.id}-partial` : undefined}
+            stale={headStale}
+          >
+            {n.partial.length === 0 ? (
+              "empty"
+            ) : (
+              <PageChip
+                id={n.partial[0]!}
+                hl={hl.has(n.partial[0]!)}
+                stale={headStale}
+              />
+            )}
+          </Field>
+          <Field
+            name="nr_partial"
+            testId={`node-${n.id}-nr-partial-row`}
+            changed={fields.has("nrPartial")}
+          >
+            <span data-testid={`node-${n.id}-nr-partial`}>{n.nrPartial}</span>
+            <span className="limit" data-testid={`node-${n.id}-min-partial`}>
+              {" "}
+              / min_partial {minPartial}
+            </span>
+          </Field>
+        </dl>
+        <div className="lane" aria-label={`slabs of node ${n.id}`}>
+          {children}
+        </div>
       </div>
     </section>
   );

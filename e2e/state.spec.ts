@@ -410,4 +410,20 @@ for (const [w, h] of [
       path: shotPath,
       contentType: "image/png",
     });
+    if (w === 1440) {
+      // Presentation mode: the same cards with larger cells, for a projector.
+      const cardWidth = async () =>
+        (await page.getByTestId("slab-0").locator("canvas").boundingBox())!
+          .width;
+      const before = await cardWidth();
+      await app.press("Shift+P");
+      await expect(page.locator("html")).toHaveClass(/\bpresent\b/);
+      await expect.poll(cardWidth).toBeGreaterThan(before * 1.4);
+      const presentPath = testInfo.outputPath(`r1-finding-present.png`);
+      await page.screenshot({ path: presentPath });
+      await testInfo.attach("r1-finding-present", {
+        path: presentPath,
+        contentType: "image/png",
+      });
+    }
   });

@@ -25,6 +25,15 @@ async function goTo(app: AppPage, step: number): Promise<void> {
   await app.expectStep(step);
 }
 
+/** The pages of the cards (or placeholders) in one owner's group, in the order drawn. */
+async function cardsIn(page: Page, testId: string): Promise<number[]> {
+  const group = page.getByTestId(testId);
+  if ((await group.count()) === 0) return [];
+  return group
+    .locator("[data-at]")
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-page"))));
+}
+
 const chain = (xs: string[]) => (xs.length ? xs.join(" → ") : "NULL");
 
 async function expectState(page: Page, f: Frame): Promise<void> {
@@ -39,12 +48,22 @@ async function expectState(page: Page, f: Frame): Promise<void> {
     await expect(page.getByTestId(`cpu-${c.id}-running`)).toHaveText(
       c.context.join(" ← ") || "idle",
     );
-    const partial = page.getByTestId(`cpu-${c.id}-partial`);
-    if (c.partial.length === 0) await expect(partial).toHaveText("NULL");
-    else
-      await expect(partial).toHaveText(
-        `${c.partial.map((p) => `P${p}`).join(" → ")} pages ${c.partialPages} · pobjects ${c.partialObjects}`,
+    await expect(page.getByTestId(`cpu-${c.id}-partial`)).toHaveText(
+      c.partial.length === 0 ? "NULL" : `P${c.partial[0]}`,
+    );
+    if (c.partial.length > 0)
+      await expect(
+        page.getByTestId(`cpu-${c.id}-partial-totals`),
+      ).toContainText(`${c.partialObjects} / cpu_partial`);
+    if (c.partialPages !== null)
+      await expect(page.getByTestId(`cpu-${c.id}-partial-pages`)).toHaveText(
+        `pages ${c.partialPages}`,
       );
+    // Under the CPU, in list order: its cpu slab, then its partial chain.
+    expect(await cardsIn(page, `cpu-${c.id}-page-slabs`)).toEqual(
+      c.page === null ? [] : [c.page],
+    );
+    expect(await cardsIn(page, `cpu-${c.id}-partial-slabs`)).toEqual(c.partial);
     const badges = page.getByTestId(`cpu-${c.id}-badges`);
     if (c.lock) await expect(badges).toContainText(`lock: ${c.lock}`);
     else await expect(badges).toContainText("lock free");
@@ -54,7 +73,7 @@ async function expectState(page: Page, f: Frame): Promise<void> {
       c.online ? /\bonline\b/ : /\boffline\b/,
     );
   }
-  const slabs = page.getByTestId("slabs").locator("> li");
+  const slabs = page.getByTestId("slabs").locator('[data-slab][data-copy="0"]');
   await expect(slabs).toHaveCount(f.slabs.length);
   for (const s of f.slabs) {
     const card = page.getByTestId(`slab-${s.id}`);
@@ -66,18 +85,20 @@ async function expectState(page: Page, f: Frame): Promise<void> {
     await expect(page.getByTestId(`slab-${s.id}-inuse`)).toHaveText(
       `${s.inuse}/${s.objects}`,
     );
-    await expect(card).toContainText(s.where);
+    // Where it is shows by the group it sits in; its label says it in words.
+    expect(await card.getAttribute("aria-label")).toContain(s.where);
   }
   for (const n of f.nodes) {
     await expect(page.getByTestId(`node-${n.id}-partial`)).toHaveText(
-      n.partial.length ? n.partial.map((p) => `P${p}`).join(" → ") : "empty",
+      n.partial.length ? `P${n.partial[0]}` : "empty",
     );
     await expect(page.getByTestId(`node-${n.id}-nr-partial`)).toHaveText(
       String(n.nrPartial),
     );
-    await expect(page.getByTestId(`node-${n.id}-full`)).toHaveText(
-      n.full.length ? n.full.map((p) => `P${p}`).join(" ") : "none",
+    expect(await cardsIn(page, `node-${n.id}-partial-slabs`)).toEqual(
+      n.partial,
     );
+    expect(await cardsIn(page, `node-${n.id}-full-slabs`)).toEqual(n.full);
   }
   const free = [...f.pagePool.free].reverse();
   await expect(page.getByTestId("page-pool-free")).toHaveText(
@@ -111,7 +132,9 @@ test("the state view shows the engine's state at every step it is scrubbed to", 
   // The end: P0 frozen on CPU 1's partial list with objects free on its freelist.
   const end = tl.frame(tl.total);
   expect(end.cpus[1]!.partial.length).toBeGreaterThan(0);
-  await expect(page.getByTestId("cpu-1-partial")).toContainText("pobjects");
+  await expect(page.getByTestId("cpu-1-partial-totals")).toContainText(
+    "cpu_partial",
+  );
   await shot(page, testInfo, "state-default-end");
 
   // Keyboard stepping keeps it in step with the engine, and marks what the step changed.
@@ -269,3 +292,138 @@ test("at 1024 px wide the state view fits without scrolling sideways", async ({
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, testInfo, "state-1024");
 });
+
+test("a slab taken from the node's partial list shows under the CPU, with c->page's arrow on it (R1)", async ({
+  page,
+}, testInfo) => {
+  const app = new AppPage(page);
+  await app.goto();
+  await page
+    .getByRole("combobox", { name: "scenario" })
+    .selectOption("library:r1-put-cpu-partial-stale-page");
+  await app.waitIdle();
+  const tl = new Timeline(
+    libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
+  );
+  // Step 108: P0 is on node 0's partial list; 109: an actor holds it; 110: it is CPU 0's slab.
+  expect(tl.frame(108).nodes[0]!.partial).toEqual([0]);
+  expect(tl.frame(110).cpus[0]!.page).toBe(0);
+  await app.seekTo(108);
+  expect(await cardsIn(page, "node-0-partial-slabs")).toEqual([0]);
+  await expect(page.locator('[data-arrow="node-0-partial"]')).toHaveAttribute(
+    "data-to",
+    "node-0-partial-0",
+  );
+  await app.press("ArrowRight");
+  await app.press("ArrowRight");
+  await app.expectStep(110);
+  await expectState(page, tl.frame(110));
+  const card = page.getByTestId("slab-0");
+  await expect(card).toHaveAttribute("data-owner", "cpu-0-page");
+  expect(await cardsIn(page, "cpu-0-page-slabs")).toEqual([0]);
+  expect(await cardsIn(page, "node-0-partial-slabs")).toEqual([]);
+  // Idle waited for the slide: the card is at rest where it belongs.
+  expect(
+    await card.evaluate(
+      (e) => e.getAnimations().filter((a) => a.playState === "running").length,
+    ),
+  ).toBe(0);
+  // c->page's arrow ends on the card's top edge.
+  const arrow = page.locator('[data-arrow="cpu-0-page"]');
+  await expect(arrow).toHaveAttribute("data-to", "cpu-0-page-0");
+  const end = await arrow.locator("path.curve").evaluate((p) => {
+    const path = p as unknown as {
+      getTotalLength(): number;
+      getPointAtLength(n: number): { x: number; y: number };
+      ownerSVGElement: {
+        getBoundingClientRect(): { left: number; top: number };
+      };
+    };
+    const pt = path.getPointAtLength(path.getTotalLength());
+    const o = path.ownerSVGElement.getBoundingClientRect();
+    return { x: pt.x + o.left, y: pt.y + o.top };
+  });
+  const box = (await card.boundingBox())!;
+  expect(end.x).toBeGreaterThanOrEqual(box.x - 2);
+  expect(end.x).toBeLessThanOrEqual(box.x + box.width + 2);
+  expect(Math.abs(end.y - box.y)).toBeLessThanOrEqual(12);
+  await shot(page, testInfo, "state-r1-slab-to-cpu");
+});
+
+test("the legend's slot swatches wear the diagram's colours", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  await app.press("?");
+  const swatches = page.getByTestId("legend-swatch");
+  await expect(swatches.first()).toBeVisible();
+  const colours = await swatches.evaluateAll((els) =>
+    els.map((e) => [e.className, getComputedStyle(e).backgroundColor]),
+  );
+  const want: Record<string, string> = {
+    "slot-cpu": "rgb(86, 180, 233)",
+    "slot-chain": "rgb(240, 228, 66)",
+    "slot-used": "rgb(0, 114, 178)",
+    "slot-flight": "rgb(230, 159, 0)",
+    "slot-lost": "rgb(213, 94, 0)",
+  };
+  for (const [cls, colour] of Object.entries(want))
+    expect(colours.find(([c]) => c!.split(" ").includes(cls))?.[1]).toBe(
+      colour,
+    );
+  // The double owner's swatch is split in two colours.
+  const split = await page
+    .locator('[data-testid="legend-swatch"].split')
+    .evaluate((e) => getComputedStyle(e).backgroundImage);
+  expect(split).toContain("gradient");
+});
+
+for (const [w, h] of [
+  [1440, 900],
+  [1024, 768],
+] as const)
+  test(`R1 at its finding, ${w}x${h}: the CPU panels and the slabs fit the centre pane`, async ({
+    page,
+  }, testInfo) => {
+    await page.setViewportSize({ width: w, height: h });
+    const app = new AppPage(page);
+    await app.goto();
+    await page
+      .getByRole("combobox", { name: "scenario" })
+      .selectOption("library:r1-put-cpu-partial-stale-page");
+    await app.waitIdle();
+    const tl = new Timeline(
+      libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
+    );
+    const at = tl.frame(tl.total).findings[0]!.step;
+    await app.seekTo(at);
+    await expectState(page, tl.frame(at));
+    const pane = page.locator(".ws-state");
+    const sideways = await pane.evaluate(
+      (e) => e.querySelector(".state")!.scrollWidth - e.clientWidth,
+    );
+    expect(sideways).toBeLessThanOrEqual(1);
+    const shotPath = testInfo.outputPath(`r1-finding-${w}x${h}.png`);
+    await page.screenshot({ path: shotPath });
+    await testInfo.attach(`r1-finding-${w}x${h}`, {
+      path: shotPath,
+      contentType: "image/png",
+    });
+    if (w === 1440) {
+      // Presentation mode: the same cards with larger cells, for a projector.
+      const cardWidth = async () =>
+        (await page.getByTestId("slab-0").locator("canvas").boundingBox())!
+          .width;
+      const before = await cardWidth();
+      await app.press("Shift+P");
+      await expect(page.locator("html")).toHaveClass(/\bpresent\b/);
+      await expect.poll(cardWidth).toBeGreaterThan(before * 1.4);
+      const presentPath = testInfo.outputPath(`r1-finding-present.png`);
+      await page.screenshot({ path: presentPath });
+      await testInfo.attach("r1-finding-present", {
+        path: presentPath,
+        contentType: "image/png",
+      });
+    }
+  });

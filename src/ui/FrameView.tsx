@@ -11,6 +11,10 @@ export function FrameView({ frame }: { frame: Frame }) {
   const highlight = useAppStore(
     (s) => s.selection.hover ?? s.selection.highlight,
   );
+  // Slabs slide between owners, except while playing faster than a slide can be followed.
+  const motion = useAppStore(
+    (s) => !(s.timeline.playing && s.timeline.speed > 10),
+  );
   const session = useSession();
   const fetchHistory = useCallback<FetchHistory>(
     (ref, upTo) => session.client.api.history(ref, upTo),
@@ -22,6 +26,7 @@ export function FrameView({ frame }: { frame: Frame }) {
         frame={frame}
         highlight={highlight}
         fetchHistory={fetchHistory}
+        motion={motion}
       />
     </div>
   );

@@ -5,8 +5,9 @@
  *   window.__slabscopeIdle()   true when no engine request is in flight, the engine client has
  *                              chosen its transport, the app is not still connecting, no
  *                              session operation (load, seek, fork, crash recovery) is running,
- *                              the player is paused, and no store change is waiting to be
- *                              rendered and painted;
+ *                              the player is paused, no store change is waiting to be
+ *                              rendered and painted, and no slab card is sliding to its
+ *                              new place;
  *   <div id="root" data-idle="true|false">   the same value, as an attribute.
  *
  * "Waiting to be rendered" is two animation frames after the last store change: React commits
@@ -14,6 +15,7 @@
  * While playing the app is never idle: a test pauses first, then waits.
  */
 import type { AppStore } from "../store/store";
+import { motionsRunning, subscribeMotion } from "./state/motion";
 import type { EngineClient } from "../worker/client";
 
 declare global {
@@ -45,7 +47,8 @@ export function installIdleSignal({
       state.connection.kind !== "connecting" &&
       state.timeline.pending === 0 &&
       !state.timeline.playing &&
-      changesAwaitingPaint === 0
+      changesAwaitingPaint === 0 &&
+      motionsRunning() === 0
     );
   };
 
@@ -66,12 +69,14 @@ export function installIdleSignal({
 
   const unsubscribeClient = client.subscribe(update);
   const unsubscribeStore = store.subscribe(onStoreChange);
+  const unsubscribeMotion = subscribeMotion(update);
   window.__slabscopeIdle = isIdle;
   update();
 
   return () => {
     unsubscribeClient();
     unsubscribeStore();
+    unsubscribeMotion();
     delete window.__slabscopeIdle;
     delete root.dataset.idle;
   };

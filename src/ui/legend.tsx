@@ -2,8 +2,8 @@
  * The legend behind `?`: the shapes of the actor lanes, the looks of a slab's slots, and the
  * kernel's terms as the views use them. Lane shapes are drawn with the same shapes as the lanes.
  */
-import type { ReactNode } from "react";
-import { LEGEND } from "./state/slotLook";
+import type { CSSProperties, ReactNode } from "react";
+import { CANVAS_LOOK, LEGEND } from "./state/slotLook";
 import "./state/state.css";
 
 /** SLUB's words as slabscope shows them, each in a line or two. */
@@ -146,7 +146,15 @@ export function Legend() {
           {LEGEND.map((l) => (
             <li key={l.text}>
               <span
-                className={`legend-slot cell-key ${l.look.cls}`}
+                className={`legend-slot cell-key ${l.look.cls}${l.look.split ? " split" : ""}`}
+                data-testid="legend-swatch"
+                style={
+                  l.look.split
+                    ? ({
+                        "--split": CANVAS_LOOK[l.look.split.cls]?.fill,
+                      } as CSSProperties)
+                    : undefined
+                }
                 aria-hidden="true"
               >
                 {l.look.glyph}

@@ -122,8 +122,19 @@ export interface ActorView {
   waiting: string | null;
 }
 
+/** The cache parameters the lists are measured against (`struct kmem_cache`). */
+export interface CacheView {
+  /** Objects per slab (`oo_objects(s->oo)`). */
+  objects: number;
+  /** `s->cpu_partial`: the `pobjects` a CPU's partial chain may reach before it is drained. */
+  cpuPartial: number;
+  /** `s->min_partial`: a node keeps at least this many partial slabs instead of freeing them. */
+  minPartial: number;
+}
+
 /** The state at one step, as the UI shows it. */
 export interface StateView {
+  cache: CacheView;
   cpus: CpuView[];
   nodes: NodeView[];
   slabs: SlabView[];
@@ -173,6 +184,12 @@ export interface Changed {
   pagePool: boolean;
   /** kmalloc_nolock's state changed (buckets, deferred list, page refcounts). */
   nolock: boolean;
+  /**
+   * The fields that changed, so the view outlines just those: `cpu:<id>:<field>`,
+   * `node:<id>:<field>` and `slab:<id>:<field>`, with the field names of CpuView, NodeView and
+   * SlabView.
+   */
+  fields: string[];
 }
 
 /** At most this many findings travel in a frame (the newest); `findingsTotal` counts them all. */
@@ -223,6 +240,11 @@ export function buildView(
   };
   const cpuChains = m.cpuSlab.map((c) => chainRefs(m, c.freelist));
   return {
+    cache: {
+      objects: m.cache.objects,
+      cpuPartial: m.cache.cpuPartial,
+      minPartial: m.cache.minPartial,
+    },
     cpus: m.cpus.map((c, i) => {
       const cs = m.cpuSlab[i]!;
       const partial = cpuPartialChain(m, i);
@@ -400,17 +422,46 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
       objects: [],
       pagePool: false,
       nolock: false,
+      fields: [],
     };
+  const cpus = changedIds(before.cpus, after.cpus, (c) => c.id) as number[];
+  const slabs = changedIds(before.slabs, after.slabs, (s) => s.id) as number[];
+  const nodes = changedIds(before.nodes, after.nodes, (n) => n.id) as number[];
   return {
-    cpus: changedIds(before.cpus, after.cpus, (c) => c.id) as number[],
-    slabs: changedIds(before.slabs, after.slabs, (s) => s.id) as number[],
-    nodes: changedIds(before.nodes, after.nodes, (n) => n.id) as number[],
+    cpus,
+    slabs,
+    nodes,
     actors: changedIds(before.actors, after.actors, (a) => a.name) as string[],
     objects: changedObjects(before.slabs, after.slabs),
     pagePool:
       JSON.stringify(before.pagePool) !== JSON.stringify(after.pagePool),
     nolock: JSON.stringify(before.nolock) !== JSON.stringify(after.nolock),
+    fields: [
+      ...changedFields("cpu", cpus, before.cpus, after.cpus),
+      ...changedFields("node", nodes, before.nodes, after.nodes),
+      ...changedFields("slab", slabs, before.slabs, after.slabs),
+    ],
   };
+}
+
+/** `kind:id:field` for each field of a record that differs from the record with its id before. */
+function changedFields<T extends { id: number }>(
+  kind: string,
+  ids: number[],
+  before: readonly T[],
+  after: readonly T[],
+): string[] {
+  const out: string[] = [];
+  for (const id of ids) {
+    const x = after.find((y) => y.id === id);
+    const b = before.find((y) => y.id === id);
+    if (!x) continue;
+    if (!b) continue;
+    for (const k of Object.keys(x) as (keyof T & string)[])
+      if (JSON.stringify(x[k]) !== JSON.stringify(b[k]))
+        out.push(`${kind}:${x.id}:${k}`);
+  }
+  return out;
 }
 
 /** Objects whose slot view differs, or that appeared or vanished with their slab. */

@@ -9,12 +9,15 @@
  * Read-only over the Machine; chains are walked with a bound so a corrupted (cyclic) freelist
  * cannot hang the view. An object reached twice keeps the first place found, in this order:
  * cpu freelists, page freelists, actor chains, percpu arrays, the deferred list, slots, actors
- * in flight.
+ * in flight; any further owner (a slot or an actor holding it as allocated: a double-alloc, or a
+ * use after free) is listed in its `also`, so the view can show both.
  */
 import type { Machine, ObjRef } from "../engine";
 
-/** One object of a slab, as the view draws it. */
-export type SlotView =
+/** One object of a slab, as the view draws it; `also` names further owners (see above). */
+export type SlotView = SlotPlace & { also?: string[] };
+
+export type SlotPlace =
   /** On its slab's own `page->freelist`. */
   | { kind: "free" }
   /** On CPU `cpu`'s lockless `c->freelist`. */
@@ -71,7 +74,15 @@ export function cpuPartialChain(m: Machine, cpu: number): number[] {
 export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
   const out = new Map<ObjRef, SlotView>();
   const put = (x: ObjRef, v: SlotView) => {
-    if (x >= 0 && !out.has(x)) out.set(x, v);
+    if (x < 0) return;
+    const had = out.get(x);
+    if (!had) out.set(x, v);
+    else if (v.kind === "allocated" && v.owner !== null) {
+      // Held as allocated by a second owner: keep both names.
+      const names = [ownerOf(had), ...(had.also ?? [])];
+      if (!names.includes(v.owner))
+        out.set(x, { ...had, also: [...(had.also ?? []), v.owner] });
+    }
   };
   m.cpuSlab.forEach((c, cpu) => {
     for (const x of chainRefs(m, c.freelist)) put(x, { kind: "cpuFree", cpu });
@@ -104,6 +115,10 @@ export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
     for (const x of a.ownedObjects)
       put(x, { kind: "allocated", owner: a.name, inFlight: true });
   return out;
+}
+
+function ownerOf(v: SlotView): string | null {
+  return v.kind === "allocated" ? v.owner : null;
 }
 
 /** The slot view of one object: allocated to nobody when no place holds it. */
@@ -150,6 +165,11 @@ export function pagePlaces(m: Machine): Map<number, PagePlace> {
 
 /** A place as words, for the slab list, the tooltips and the history. */
 export function describeSlot(v: SlotView, page: number): string {
+  const also = v.also?.length ? `, and allocated to ${v.also.join(", ")}` : "";
+  return describePlace(v, page) + also;
+}
+
+function describePlace(v: SlotView, page: number): string {
   switch (v.kind) {
     case "free":
       return `free on P${page}->freelist`;
@@ -192,6 +212,23 @@ export function describePage(v: PagePlace): string {
 
 /** The place of one object (what objectPlaces would say for it), without mapping every object. */
 export function placeOfObject(m: Machine, x: ObjRef): SlotView {
+  const first = firstPlaceOfObject(m, x);
+  // Further owners, in objectPlaces' order: slots, then actors in flight.
+  const names: (string | null)[] = [ownerOf(first)];
+  const also: string[] = [];
+  const add = (owner: string) => {
+    if (!names.includes(owner)) {
+      names.push(owner);
+      also.push(owner);
+    }
+  };
+  for (const [slot, refs] of Object.entries(m.slots))
+    if (refs.includes(x)) add(slot);
+  for (const a of m.actors) if (a.ownedObjects.includes(x)) add(a.name);
+  return also.length ? { ...first, also } : first;
+}
+
+function firstPlaceOfObject(m: Machine, x: ObjRef): SlotView {
   for (let cpu = 0; cpu < m.cpuSlab.length; cpu++)
     if (chainRefs(m, m.cpuSlab[cpu]!.freelist).includes(x))
       return { kind: "cpuFree", cpu };

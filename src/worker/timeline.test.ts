@@ -184,6 +184,7 @@ describe("Timeline seek", () => {
       objects: [],
       pagePool: false,
       nolock: false,
+      fields: [],
     });
     // Step 30 installs the first slab on CPU 0 (see the default scenario's e2e test).
     let seen = false;
@@ -196,6 +197,11 @@ describe("Timeline seek", () => {
         expect(f.changed.cpus.includes(c.id)).toBe(
           JSON.stringify(before) !== JSON.stringify(c),
         );
+        // Field by field: exactly the CpuView fields that differ are named.
+        for (const k of Object.keys(c) as (keyof typeof c)[])
+          expect(f.changed.fields.includes(`cpu:${c.id}:${k}`)).toBe(
+            JSON.stringify(before[k]) !== JSON.stringify(c[k]),
+          );
       }
       if (f.changed.slabs.length > 0) seen = true;
     }

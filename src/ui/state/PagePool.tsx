@@ -1,6 +1,7 @@
 /**
  * The page allocator's pool: free pages (the next one handed out first) and pages reused by
- * another user, which is how a freed slab page comes back as something else (R1's ABA).
+ * another user, which is how a freed slab page comes back as something else (R1's ABA). Each
+ * chip carries `data-flip` with its page id, so a slab freed to the allocator slides here.
  */
 import { useContext } from "react";
 import type { PagePoolView } from "../../worker/frame";
@@ -21,12 +22,13 @@ export function PagePool({
   const free = [...pool.free].reverse();
   return (
     <section
-      className={changed ? "pool changed" : "pool"}
+      className="pool"
       data-testid="page-pool"
-      aria-label="page pool"
+      data-changed={changed || undefined}
+      aria-label="page allocator"
     >
       <h3>
-        Page pool{" "}
+        Page allocator{" "}
         <span className="totals">
           {pool.free.length} free · {pool.reused.length} reused · {pool.total}{" "}
           pages
@@ -40,6 +42,8 @@ export function PagePool({
             : free.map((p) => (
                 <span
                   key={p}
+                  data-flip={p}
+                  data-owner="pool-free"
                   className={hl.has(p) ? "chip page free hl" : "chip page free"}
                   onMouseEnter={(e) =>
                     onTarget({ kind: "slab", id: p }, e.currentTarget)
@@ -56,6 +60,8 @@ export function PagePool({
             : pool.reused.map((r) => (
                 <span
                   key={r.page}
+                  data-flip={r.page}
+                  data-owner="pool-reused"
                   className={
                     hl.has(r.page) ? "chip page reused hl" : "chip page reused"
                   }

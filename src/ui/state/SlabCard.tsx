@@ -1,7 +1,8 @@
 /**
  * One slab page drawn slot by slot: each object's kind as colour and glyph, `page->freelist`
  * order as arrows above the slots and a CPU's `c->freelist` order below, frozen or not, inuse /
- * objects and where the page is.
+ * objects. The card sits where the slab is (under its CPU or node); a slab on two lists is
+ * drawn in both places, each copy flagged.
  *
  * The slots are drawn on a canvas: at 64 slabs × 16 objects, thousands of SVG nodes cost more
  * than the 16 ms a frame may take. The text stays in the DOM (the head, the canvas's ARIA
@@ -18,19 +19,29 @@ import {
 import type { SlabView } from "../../worker/frame";
 import type { HistoryRef } from "../../worker/protocol";
 import {
-  CELL,
-  COLS,
-  GAP,
   cellAt,
-  traceArrows,
   slabBox,
-  ARC,
+  slotAt,
+  traceArrows,
+  type Geom,
 } from "./slabGeometry";
 import { CANVAS_LOOK, slotLook, slotToken, type SlotLook } from "./slotLook";
 
+export { slotAt } from "./slabGeometry";
+
 export interface SlabCardProps {
   slab: SlabView;
-  changed: boolean;
+  g: Geom;
+  /** Which place of the slab this card is (0: the first; more when it is on several lists). */
+  copy: number;
+  /** The slab is on more than one list: every copy is flagged. */
+  dup: boolean;
+  /** Where this card is drawn: its owner's key (`cpu-0-page`, `node-0-partial`, ...). */
+  owner: string;
+  /** Its position in its owner's list, to anchor pointer arrows (`cpu-0-partial-0`, ...). */
+  at: string;
+  /** Fields of the slab (SlabView names) that the last step changed. */
+  changedFields: string[];
   /** Slot indexes whose place changed in the last step. */
   changedSlots: number[];
   highlighted: boolean;
@@ -45,29 +56,17 @@ export interface SlabCardProps {
   sig: string;
 }
 
-/** The slot under a point of the canvas (CSS pixels), or null between slots. */
-export function slotAt(x: number, y: number, objects: number): number | null {
-  const col = Math.floor((x - GAP) / (CELL + GAP));
-  const row = Math.floor(y / (CELL + 2 * ARC));
-  if (col < 0 || col >= COLS) return null;
-  const i = row * COLS + col;
-  if (i < 0 || i >= objects) return null;
-  const c = cellAt(i);
-  return x >= c.x && x <= c.x + CELL && y >= c.y - ARC && y <= c.y + CELL + ARC
-    ? i
-    : null;
-}
-
 function draw(
   canvas: HTMLCanvasElement,
   s: SlabView,
+  g: Geom,
   changed: Set<number>,
   hl: Set<number>,
   active: number | null,
 ) {
   // No Path2D means no real canvas (jsdom): the DOM still carries every slot.
   if (typeof Path2D === "undefined") return;
-  const box = slabBox(s.objects);
+  const box = slabBox(s.objects, g);
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== box.width * dpr) canvas.width = box.width * dpr;
   if (canvas.height !== box.height * dpr) canvas.height = box.height * dpr;
@@ -76,7 +75,7 @@ function draw(
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, box.width, box.height);
   const text = getComputedStyle(canvas).color || "#000";
-  ctx.lineWidth = 1.3;
+  ctx.lineWidth = Math.max(1.3, g.cell / 14);
   for (const [order, above] of [
     [s.pageOrder, true],
     [s.cpuOrder, false],
@@ -88,14 +87,15 @@ function draw(
     // All curves of one chain in one path and one stroke, the heads in another.
     const heads = new Path2D();
     ctx.beginPath();
-    traceArrows(order, above, ctx, heads);
+    traceArrows(order, above, ctx, heads, g);
     ctx.stroke();
     ctx.fill(heads);
   }
   ctx.setLineDash([]);
+  const C = g.cell;
   s.slots.forEach((v, i) => {
-    const { x, y } = cellAt(i);
-    ctx.drawImage(sprite(slotLook(v), dpr, text), x, y, CELL, CELL);
+    const { x, y } = cellAt(i, g);
+    ctx.drawImage(sprite(slotLook(v), dpr, text, C), x, y, C, C);
     // The outline says what stands out: highlight, then the last step's change, then focus.
     const ring = hl.has(i)
       ? { colour: "#d55e00", width: 3.5 }
@@ -106,7 +106,7 @@ function draw(
           : null;
     if (ring) {
       ctx.beginPath();
-      ctx.roundRect(x + 0.5, y + 0.5, CELL - 1, CELL - 1, 3);
+      ctx.roundRect(x + 0.5, y + 0.5, C - 1, C - 1, 3);
       ctx.strokeStyle = ring.colour;
       ctx.lineWidth = ring.width;
       ctx.stroke();
@@ -120,29 +120,59 @@ function draw(
  */
 const sprites = new Map<string, HTMLCanvasElement>();
 
-function sprite(l: SlotLook, dpr: number, text: string): HTMLCanvasElement {
-  const key = `${l.cls}|${l.glyph}|${dpr}|${text}`;
+function sprite(
+  l: SlotLook,
+  dpr: number,
+  text: string,
+  C: number,
+): HTMLCanvasElement {
+  const key = `${l.cls}|${l.split?.cls ?? ""}|${l.glyph}|${dpr}|${text}|${C}`;
   let c = sprites.get(key);
   if (c) return c;
   c = document.createElement("canvas");
-  c.width = c.height = Math.ceil(CELL * dpr);
+  c.width = c.height = Math.ceil(C * dpr);
   const ctx = c.getContext("2d")!;
   ctx.scale(dpr, dpr);
   const look = CANVAS_LOOK[l.cls] ?? { fill: null, ink: null };
   ctx.beginPath();
-  ctx.roundRect(0.5, 0.5, CELL - 1, CELL - 1, 3);
+  ctx.roundRect(0.5, 0.5, C - 1, C - 1, 3);
   if (look.fill) {
     ctx.fillStyle = look.fill;
     ctx.fill();
   } else ctx.setLineDash([3, 2]);
-  ctx.strokeStyle = "#616161";
-  ctx.lineWidth = 1;
+  if (l.split) {
+    // Two owners: the lower right half in the second owner's colour, a heavy border.
+    const other = CANVAS_LOOK[l.split.cls]?.fill ?? "#0072b2";
+    ctx.save();
+    ctx.clip();
+    ctx.beginPath();
+    ctx.moveTo(C, 0);
+    ctx.lineTo(C, C);
+    ctx.lineTo(0, C);
+    ctx.closePath();
+    ctx.fillStyle = other;
+    ctx.fill();
+    ctx.restore();
+    ctx.beginPath();
+    ctx.roundRect(1, 1, C - 2, C - 2, 3);
+    ctx.setLineDash([]);
+    ctx.strokeStyle = "#d55e00";
+    ctx.lineWidth = 2;
+  } else {
+    ctx.strokeStyle = "#616161";
+    ctx.lineWidth = 1;
+  }
   ctx.stroke();
-  ctx.font = "11px ui-monospace, 'DejaVu Sans Mono', monospace";
+  ctx.font = `${Math.round(C * 0.62)}px ui-monospace, 'DejaVu Sans Mono', monospace`;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  ctx.fillStyle = look.ink ?? text;
-  ctx.fillText(l.glyph, CELL / 2, CELL / 2 + 1);
+  ctx.fillStyle = l.split ? "#000" : (look.ink ?? text);
+  if (l.split) {
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 3;
+    ctx.strokeText(l.glyph, C / 2, C / 2 + 1);
+  }
+  ctx.fillText(l.glyph, C / 2, C / 2 + 1);
   // Slot names are few, but keep the cache bounded all the same.
   if (sprites.size > 512) sprites.clear();
   sprites.set(key, c);
@@ -151,7 +181,8 @@ function sprite(l: SlotLook, dpr: number, text: string): HTMLCanvasElement {
 
 function SlabCardImpl(p: SlabCardProps) {
   const s = p.slab;
-  const box = slabBox(s.objects);
+  const g = p.g;
+  const box = slabBox(s.objects, g);
   const canvas = useRef<HTMLCanvasElement>(null);
   const looks = s.slots.map(slotLook);
   useLayoutEffect(() => {
@@ -159,6 +190,7 @@ function SlabCardImpl(p: SlabCardProps) {
       draw(
         canvas.current,
         p.slab,
+        p.g,
         new Set(p.changedSlots),
         new Set(p.highlightedSlots),
         p.activeSlot,
@@ -169,7 +201,7 @@ function SlabCardImpl(p: SlabCardProps) {
     const c = canvas.current;
     if (c && e.target === c) {
       const r = c.getBoundingClientRect();
-      const i = slotAt(e.clientX - r.left, e.clientY - r.top, s.objects);
+      const i = slotAt(e.clientX - r.left, e.clientY - r.top, s.objects, g);
       if (i !== null) {
         p.onTarget({ kind: "object", id: s.firstObj + i }, c);
         return;
@@ -177,18 +209,28 @@ function SlabCardImpl(p: SlabCardProps) {
     }
     p.onTarget({ kind: "slab", id: s.id }, e.currentTarget);
   };
-  const label = `P${s.id}, ${s.frozen ? "frozen" : "not frozen"}, inuse ${s.inuse} of ${s.objects}, ${s.where}`;
+  const ch = new Set(p.changedFields);
+  const label = `P${s.id}, ${s.frozen ? "frozen" : "not frozen"}, inuse ${s.inuse} of ${s.objects}, ${s.where}${p.dup ? ", on more than one list" : ""}`;
   return (
     <li
       className={[
         "slab",
         s.frozen ? "frozen" : "unfrozen",
-        p.changed && "changed",
+        p.dup && "dup",
         p.highlighted && "hl",
       ]
         .filter(Boolean)
         .join(" ")}
-      data-testid={`slab-${s.id}`}
+      data-testid={
+        p.copy === 0 ? `slab-${s.id}` : `slab-${s.id}-copy-${p.copy}`
+      }
+      data-slab={s.id}
+      data-page={s.id}
+      data-copy={p.copy}
+      data-flip={p.copy === 0 ? s.id : undefined}
+      data-owner={p.owner}
+      data-at={p.at}
+      data-dup={p.dup || undefined}
       data-frozen={s.frozen}
       data-place={s.place.kind}
       data-slots={s.slots.map(slotToken).join(" ")}
@@ -201,18 +243,32 @@ function SlabCardImpl(p: SlabCardProps) {
     >
       <div className="slab-head">
         <strong>P{s.id}</strong>{" "}
-        <span className="badge" data-kind={s.frozen ? "frozen" : "unfrozen"}>
-          {s.frozen ? "❄ frozen" : "not frozen"}
+        <span
+          className={ch.has("frozen") ? "field changed" : "field"}
+          data-kind={s.frozen ? "frozen" : "unfrozen"}
+          title={s.frozen ? "frozen: owned by a CPU" : "not frozen"}
+        >
+          {s.frozen ? "❄" : "○"}
         </span>{" "}
-        <span data-testid={`slab-${s.id}-inuse`}>
+        <span
+          className={ch.has("inuse") ? "field changed" : "field"}
+          data-testid={p.copy === 0 ? `slab-${s.id}-inuse` : undefined}
+          title="inuse / objects"
+        >
           {s.inuse}/{s.objects}
-        </span>{" "}
-        <span className="where">{s.where}</span>
+        </span>
+        {p.dup && (
+          <span className="flag" title="this slab is on more than one list">
+            {" "}
+            ⚠ twice
+          </span>
+        )}
       </div>
       <canvas
         ref={canvas}
         style={{ width: box.width, height: box.height }}
         role="img"
+        title={s.where}
         aria-label={`P${s.id} objects: ${looks.map((l, i) => `#${i} ${l.words}`).join("; ")}`}
       />
     </li>

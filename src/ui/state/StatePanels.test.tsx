@@ -151,4 +151,143 @@ describe("StatePanels", () => {
       );
     }
   });
+
+  it("draws each slab under its owner in list order, with an arrow port per pointer", () => {
+    const r1 = new Timeline(
+      libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
+    );
+    const order = (testId: string) =>
+      [...screen.getByTestId(testId).querySelectorAll("[data-at]")].map((e) =>
+        Number(e.getAttribute("data-page")),
+      );
+    const f108 = r1.frame(108);
+    const { unmount } = render(<StatePanels frame={f108} highlight={null} />);
+    expect(order("node-0-partial-slabs")).toEqual(f108.nodes[0]!.partial);
+    expect(order("node-0-full-slabs")).toEqual(f108.nodes[0]!.full);
+    expect(
+      screen
+        .getByTestId("node-0")
+        .querySelector('[data-port="node-0-partial"]'),
+    ).not.toBeNull();
+    unmount();
+    const f110 = r1.frame(110);
+    render(<StatePanels frame={f110} highlight={null} />);
+    expect(order("cpu-0-page-slabs")).toEqual([0]);
+    expect(screen.getByTestId("slab-0").getAttribute("data-owner")).toBe(
+      "cpu-0-page",
+    );
+    expect(screen.getByTestId("node-0-partial-slabs").textContent).toContain(
+      "empty",
+    );
+    expect(
+      screen.getByTestId("cpu-0").querySelector('[data-port="cpu-0-page"]'),
+    ).not.toBeNull();
+  });
+
+  it("puts the cache's limits beside what they limit", () => {
+    const f = structuredClone(end);
+    f.cache = { objects: 4, cpuPartial: 13, minPartial: 5 };
+    render(<StatePanels frame={f} highlight={null} />);
+    expect(screen.getByTestId("cache-params").textContent).toContain(
+      "4 objects per slab",
+    );
+    expect(screen.getByTestId("cpu-1-partial-totals").textContent).toMatch(
+      /\d+ \/ cpu_partial 13/,
+    );
+    expect(screen.getByTestId("node-0-min-partial").textContent).toContain(
+      "min_partial 5",
+    );
+    // Beside nr_partial, in the same row.
+    expect(
+      screen
+        .getByTestId("node-0-nr-partial-row")
+        .contains(screen.getByTestId("node-0-min-partial")),
+    ).toBe(true);
+  });
+
+  it("outlines the fields the step changed, not the whole panel", () => {
+    let step = -1;
+    for (let i = 1; i <= tl.total && step < 0; i++)
+      if (
+        tl.frame(i).changed.fields.includes("cpu:0:tid") &&
+        !tl.frame(i).changed.fields.includes("cpu:0:page")
+      )
+        step = i;
+    expect(step).toBeGreaterThan(0);
+    render(<StatePanels frame={tl.frame(step)} highlight={null} />);
+    const cpu = screen.getByTestId("cpu-0");
+    expect(cpu.className).not.toMatch(/\bchanged\b/);
+    expect(screen.getByTestId("cpu-0-tid").closest("dd")!.className).toMatch(
+      /\bchanged\b/,
+    );
+    expect(
+      screen.getByTestId("cpu-0-page").closest("dd")!.className,
+    ).not.toMatch(/\bchanged\b/);
+  });
+
+  it("shows both owners of an object owned twice", () => {
+    const f = structuredClone(end);
+    const s = f.slabs[0]!;
+    s.slots[1] = {
+      kind: "allocated",
+      owner: "a",
+      inFlight: false,
+      also: ["b"],
+    };
+    render(<StatePanels frame={f} highlight={null} />);
+    const card = screen.getByTestId("slab-0");
+    expect(card.getAttribute("data-slots")!.split(" ")[1]).toBe(
+      "allocated:a+b",
+    );
+    const label = card.querySelector("canvas")!.getAttribute("aria-label")!;
+    expect(label).toMatch(/#1 owned twice: allocated to a, and allocated to b/);
+  });
+
+  it("draws a slab on two lists in both places, each copy flagged", () => {
+    const f = structuredClone(end);
+    const id = f.cpus[1]!.partial[0]!;
+    f.nodes[0]!.partial = [id, ...f.nodes[0]!.partial];
+    render(<StatePanels frame={f} highlight={null} />);
+    const first = screen.getByTestId(`slab-${id}`);
+    const copy = screen.getByTestId(`slab-${id}-copy-1`);
+    expect(first.getAttribute("data-owner")).toBe("cpu-1-partial");
+    expect(copy.getAttribute("data-owner")).toBe("node-0-partial");
+    expect(first.getAttribute("data-dup")).toBe("true");
+    expect(copy.textContent).toContain("twice");
+  });
+});
+
+describe("the legend", () => {
+  it("draws each slot swatch with the class, colour and glyph the diagram uses", async () => {
+    const { Legend } = await import("../legend");
+    const { CANVAS_LOOK, LEGEND } = await import("./slotLook");
+    // The stylesheet's text, read from disk (the test run does not process CSS).
+    const fsName = "node:fs";
+    const fs = (await import(/* @vite-ignore */ fsName)) as {
+      readFileSync(path: string, enc: "utf8"): string;
+    };
+    const css = fs.readFileSync("src/ui/state/state.css", "utf8");
+    render(<Legend />);
+    const swatches = screen.getAllByTestId("legend-swatch");
+    expect(swatches).toHaveLength(LEGEND.length);
+    const vars = new Map(
+      [...css.matchAll(/--(c-[a-z]+):\s*(#[0-9a-f]+)/g)].map((m) => [
+        m[1],
+        m[2],
+      ]),
+    );
+    swatches.forEach((el, i) => {
+      const look = LEGEND[i]!.look;
+      expect(el.className).toContain(look.cls);
+      expect(el.textContent).toBe(look.glyph);
+      // The CSS colour of the class is the canvas's fill for it.
+      const fill = CANVAS_LOOK[look.cls]!.fill;
+      const rule = new RegExp(
+        `\\.cell-key\\.${look.cls} \\{[^}]*background: var\\(--(c-[a-z]+)\\)`,
+      ).exec(css);
+      if (fill === null) expect(rule).toBeNull();
+      else expect(vars.get(rule![1]!)).toBe(fill);
+      if (look.split) expect(el.className).toMatch(/\bsplit\b/);
+    });
+  });
 });

@@ -1,9 +1,12 @@
 /**
- * Compare mode: the race's schedule on its own kernel and on the fixed one, side by side at one
- * cursor (clamped to each trace). Each side shows its last step, its findings and its state.
+ * Compare mode: the race's schedule on its own kernel and on the fixed one, side by side. The
+ * fixed side follows the cursor by operation (the same operation of the schedule, the same
+ * offset into it; see src/worker/divergence.ts), and a line above says where and why the two
+ * traces first part. Each side shows its last step, its findings and its state.
  */
-import { useAppStore } from "../store/react";
+import { useAppStore, useSession } from "../store/react";
 import type { CompareState } from "../store/panes";
+import "./story/story.css";
 import type { Frame, ScenarioInfo, TimelineSummary } from "../worker/protocol";
 import { FindingsPanel } from "./FindingsPanel";
 import { FrameView } from "./FrameView";
@@ -15,6 +18,7 @@ export function ComparePane({ compare }: { compare: CompareState }) {
   if (!scenario || !summary || !frame) return null;
   return (
     <div className="compare" data-testid="compare">
+      <DivergenceLine compare={compare} at={frame.step} />
       {summary.forks.length > 0 && (
         <p className="compare-note">
           After your fork the left side runs its own schedule; the fixed kernel
@@ -74,5 +78,37 @@ function Side({
       />
       <FrameView frame={frame} />
     </section>
+  );
+}
+
+/** Where and why the traces part, with a way to go there. */
+function DivergenceLine({
+  compare,
+  at,
+}: {
+  compare: CompareState;
+  at: number;
+}) {
+  const session = useSession();
+  const d = compare.divergence;
+  return (
+    <p
+      className="compare-divergence"
+      data-testid="compare-divergence"
+      data-kind={d.kind}
+      role="note"
+    >
+      <b>{d.step === null ? "The traces never part." : "Where they part:"}</b>{" "}
+      <span>{d.text}</span>
+      {d.step !== null && d.step !== at && (
+        <button type="button" onClick={() => void session.seek(d.step!)}>
+          Go to step {d.step}
+        </button>
+      )}
+      <small className="hint">
+        The fixed side follows by operation: the same operation of the schedule,
+        the same number of steps into it.
+      </small>
+    </p>
   );
 }

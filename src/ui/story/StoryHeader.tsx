@@ -54,7 +54,7 @@ export function StoryHeader({ story }: { story: ScenarioStory }) {
       <p className="story-line story-refs">
         {open && (
           <span className="story-ref" data-testid="story-basis-text">
-            <b>Basis:</b> the schedule is {BASIS_TEXT[story.basis]}.{" "}
+            <b>Basis:</b> the schedule is {BASIS_TEXT[story.basis]}.
           </span>
         )}
         <span className="story-ref" data-testid="story-source">

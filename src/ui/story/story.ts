@@ -6,9 +6,9 @@ import type { Frame, ScenarioStory } from "../../worker/protocol";
 
 /** Where the schedule comes from, worded for a reader. */
 export const BASIS_TEXT: Record<ScenarioStory["basis"], string> = {
-  history: "the schedule the thread itself reports",
+  history: "the one the thread itself reports",
   analysis: "an interleaving built from the thread's analysis",
-  outside: "knowledge from outside the thread",
+  outside: "built from knowledge outside the thread",
 };
 
 /** The badge's short form of the basis. */

@@ -94,7 +94,7 @@ for (const size of [
     await page.setViewportSize(size);
     const app = await openRace(page);
     await app.seekTo(20);
-    await app.click("◎ Goal");
+    await app.click("Goal");
     const goal = page.getByTestId("goal");
     await expect(goal).toBeVisible();
     await expect(page.getByTestId("goal-text")).toHaveText(entry.goal!);
@@ -138,7 +138,7 @@ for (const size of [
       .selectOption(`library:${RACE}:fixed`);
     await app.waitIdle();
     await expect(goal).toHaveCount(0);
-    await app.click("◎ Goal");
+    await app.click("Goal");
     await expect(goal).toContainText("on the fixed kernel");
     await app.press("End");
     await expect(verdict).toHaveAttribute("data-verdict", "lose");
@@ -151,7 +151,7 @@ for (const size of [
       contentType: "image/png",
     });
     // The toggle ends goal mode.
-    await app.click("◎ Goal");
+    await app.click("Goal");
     await expect(goal).toHaveCount(0);
   });
 }
@@ -159,7 +159,7 @@ for (const size of [
 test("goal mode is off for a scenario without a goal", async ({ page }) => {
   const app = new AppPage(page);
   await app.goto();
-  await expect(app.button("◎ Goal")).toBeDisabled();
+  await expect(app.button("Goal")).toBeDisabled();
 });
 
 test("compare mode says where and why the traces part, and goes there", async ({
@@ -173,6 +173,7 @@ test("compare mode says where and why the traces part, and goes there", async ({
   await expect(line).toContainText(d.text);
   await expect(line).toHaveAttribute("data-kind", d.kind);
   expect(d.step).not.toBeNull();
+  await app.press("End");
   await app.click(`Go to step ${d.step}`);
   await app.expectStep(d.step!);
   await expect(line.getByRole("button")).toHaveCount(0);

@@ -105,9 +105,8 @@ function DivergenceLine({
           Go to step {d.step}
         </button>
       )}
-      <small className="hint">
-        The fixed side follows by operation: the same operation of the schedule,
-        the same number of steps into it.
+      <small title="The k-th operation of the schedule on one side matches the k-th on the other, at the same number of steps into it">
+        The fixed side is aligned by operation.
       </small>
     </p>
   );

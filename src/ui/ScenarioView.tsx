@@ -25,7 +25,7 @@ import { StatsPanel } from "./StatsPanel";
 import { StepLog } from "./StepLog";
 import { ScenarioEditor } from "./editor/ScenarioEditor";
 import { StoryHeader } from "./story/StoryHeader";
-import { GoalButton, GoalCard } from "./story/Goal";
+import { GoalBar, GoalButton } from "./story/Goal";
 import { ShareBar, ShareProblem } from "./share/ShareBar";
 import { shareStore } from "./share/shareState";
 import { COMMANDS, labelOf } from "./commands";
@@ -91,6 +91,7 @@ function Loaded({ embed }: { embed: boolean }) {
     <>
       <TitleBar info={scenario} embed={embed} />
       <section className="ws-state" aria-label="allocator state">
+        {!embed && <GoalBar />}
         {compare ? (
           <ComparePane compare={compare} />
         ) : (
@@ -302,7 +303,6 @@ function NarrationCard({ frame, embed }: { frame: Frame; embed: boolean }) {
           {frame.stop.message ? ` — ${frame.stop.message}` : ""}.
         </p>
       )}
-      {!embed && <GoalCard />}
       {!embed && <ForkPanel />}
     </section>
   );

@@ -44,6 +44,7 @@ export function GoalButton() {
     <button
       type="button"
       data-command="goal"
+      aria-label="Goal"
       aria-pressed={on}
       disabled={!goalText}
       title={
@@ -53,13 +54,16 @@ export function GoalButton() {
       }
       onClick={() => void toggleGoal(session)}
     >
-      ◎ Goal
+      ◎<span className="goal-button-label"> Goal</span>
     </button>
   );
 }
 
-/** The goal, how to play, and the verdict; shown above who-steps-next while goal mode is on. */
-export function GoalCard() {
+/**
+ * The goal and the verdict, in a strip kept at the top of the state view while goal mode is on
+ * (the who-steps-next buttons stay where they are, beside it).
+ */
+export function GoalBar() {
   const session = useSession();
   const goal = useAppStore((s) => s.panes.goal);
   const text = useAppStore((s) => s.scenario?.story?.goal);
@@ -71,19 +75,21 @@ export function GoalCard() {
   if (!goal || !text) return null;
   return (
     <section
-      className="goal-card"
+      className="goal-bar"
       aria-label="goal"
       data-testid="goal"
       data-verdict={verdict}
     >
-      <h3>Goal{onFixed ? " (on the fixed kernel)" : ""}</h3>
-      <p className="goal-text" data-testid="goal-text">
-        {text}
+      <p className="goal-line">
+        <b>Goal{onFixed ? " (on the fixed kernel)" : ""}:</b>{" "}
+        <span className="goal-text" data-testid="goal-text">
+          {text}
+        </span>
       </p>
       {verdict === "playing" ? (
-        <p className="hint">
-          You are the scheduler: pick who takes each step below (or press its
-          number); → follows the schedule as it stands.
+        <p className="goal-hint">
+          You are the scheduler: pick who takes each step (the buttons under the
+          narration, or its number key); → follows the schedule as it stands.
         </p>
       ) : (
         <div
@@ -92,7 +98,7 @@ export function GoalCard() {
           data-testid="goal-verdict"
           data-verdict={verdict}
         >
-          <span>
+          <span className="goal-verdict-text">
             {verdict === "win"
               ? `You win: ${finding ? `${finding.code}, ${finding.message}` : "a finding appeared"}`
               : "You lose: the trace ended without a finding."}

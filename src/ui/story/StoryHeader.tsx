@@ -62,7 +62,7 @@ export function StoryHeader({ story }: { story: ScenarioStory }) {
         </span>
         {fixedBy && (
           <>
-            {" · "}
+            <span className="story-sep"> · </span>
             <span className="story-ref" data-testid="story-fix">
               <b>Fixed by:</b> {fixedBy}
             </span>

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { AppPage } from "./fixtures/app-page";
 import { raceTimelines } from "./engine";
+import { alignByOperation, operationMarks } from "../src/worker/divergence";
 
 const RACE = "r1-put-cpu-partial-stale-page";
 
@@ -10,6 +11,10 @@ test("compare mode: the race's schedule on its kernel and on the fix, at one cur
   const app = new AppPage(page);
   await app.goto();
   const { buggy, fixed } = raceTimelines(RACE);
+  // The fixed side follows the cursor by operation, not by raw step number.
+  const marks = { buggy: operationMarks(buggy), fixed: operationMarks(fixed) };
+  const aligned = (at: number) =>
+    alignByOperation(at, marks.buggy, marks.fixed, fixed.total);
   const compareButton = app.button("Compare with fix");
   // The default scenario has no fixed kernel to compare with.
   await expect(compareButton).toBeDisabled();
@@ -30,7 +35,7 @@ test("compare mode: the race's schedule on its kernel and on the fix, at one cur
     fixed.session.scenario.kernel.variant,
   );
 
-  // One cursor: the first finding's step on both sides, clamped to the fixed trace.
+  // One cursor: the first finding's step, and the same operation on the fixed side.
   await app.press(".");
   const { step } = await app.position();
   expect(step).toBe(buggy.summary().findings[0]!.cursor);
@@ -44,10 +49,10 @@ test("compare mode: the race's schedule on its kernel and on the fix, at one cur
   };
   for (const t of sideText(buggy, step))
     await expect(page.getByTestId("compare-buggy-step")).toContainText(t);
-  for (const t of sideText(fixed, step))
+  for (const t of sideText(fixed, aligned(step)))
     await expect(page.getByTestId("compare-fixed-step")).toContainText(t);
   const bf = buggy.frame(step);
-  const ff = fixed.frame(step);
+  const ff = fixed.frame(aligned(step));
   await expect(page.getByTestId("compare-buggy-findings")).toContainText(
     bf.findings[0]!.code,
   );
@@ -69,10 +74,11 @@ test("compare mode: the race's schedule on its kernel and on the fix, at one cur
     contentType: "image/png",
   });
 
-  // The end of the race's trace; the fixed side is clamped to its own length.
+  // The end of the race's trace; the fixed side at the matching operation, within its length.
   await app.press("End");
   expect((await app.position()).step).toBe(buggy.total);
-  for (const t of sideText(fixed, buggy.total))
+  expect(aligned(buggy.total)).toBeLessThanOrEqual(fixed.total);
+  for (const t of sideText(fixed, aligned(buggy.total)))
     await expect(page.getByTestId("compare-fixed-step")).toContainText(t);
   // The fix finds nothing on the whole schedule (the library's own claim).
   expect(fixed.summary().findings).toEqual([]);

@@ -59,11 +59,13 @@ for (const size of [
 
     // More shows the whole story, worded for a reader, in a box of its own.
     await app.click("More");
+    await expect(page.getByTestId("story-source")).toBeVisible();
+    await expect(page.getByTestId("story-fix")).toBeVisible();
     await expect(page.getByTestId("story-basis-text")).toHaveText(
       "Basis: the schedule is an interleaving built from the thread's analysis.",
     );
     expect((await header.boundingBox())!.height).toBeLessThanOrEqual(
-      size.height * 0.3 + 1,
+      size.height * 0.25,
     );
     expect((await state.boundingBox())!.y).toBeLessThan(size.height / 2);
     await testInfo.attach(`story header open ${size.width}x${size.height}`, {
@@ -170,13 +172,18 @@ test("compare mode says where and why the traces part, and goes there", async ({
   const { buggy, fixed } = raceTimelines(RACE);
   const d = firstDivergence(buggy, fixed);
   const line = page.getByTestId("compare-divergence");
-  await expect(line).toContainText(d.text);
+  await expect(page.getByTestId("compare-divergence-text")).toHaveText(d.text);
   await expect(line).toHaveAttribute("data-kind", d.kind);
   expect(d.step).not.toBeNull();
   await app.press("End");
   await app.click(`Go to step ${d.step}`);
   await app.expectStep(d.step!);
-  await expect(line.getByRole("button")).toHaveCount(0);
+  await expect(line.getByRole("button", { name: /Go to step/ })).toHaveCount(0);
+  // One line until opened; opened, the whole sentence and how the sides are aligned.
+  await line
+    .getByRole("button", { name: "Show where they part in full" })
+    .click();
+  await expect(line).toContainText("The fixed side is aligned by operation.");
 });
 
 test("export draws every slab card's cells and keeps the SVG small", async ({

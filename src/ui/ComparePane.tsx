@@ -4,6 +4,7 @@
  * offset into it; see src/worker/divergence.ts), and a line above says where and why the two
  * traces first part. Each side shows its last step, its findings and its state.
  */
+import { useState } from "react";
 import { useAppStore, useSession } from "../store/react";
 import type { CompareState } from "../store/panes";
 import "./story/story.css";
@@ -81,7 +82,7 @@ function Side({
   );
 }
 
-/** Where and why the traces part, with a way to go there. */
+/** Where and why the traces part, in one line (the whole sentence on demand), with a way to go there. */
 function DivergenceLine({
   compare,
   at,
@@ -90,24 +91,36 @@ function DivergenceLine({
   at: number;
 }) {
   const session = useSession();
+  const [open, setOpen] = useState(false);
   const d = compare.divergence;
   return (
-    <p
+    <div
       className="compare-divergence"
       data-testid="compare-divergence"
       data-kind={d.kind}
+      data-open={open ? "true" : undefined}
       role="note"
+      title={`${d.text} The fixed side is aligned by operation: the k-th operation of the schedule on one side matches the k-th on the other, at the same number of steps into it.`}
     >
-      <b>{d.step === null ? "The traces never part." : "Where they part:"}</b>{" "}
-      <span>{d.text}</span>
+      <button
+        type="button"
+        className="compare-divergence-toggle"
+        aria-expanded={open}
+        aria-label={open ? "Show less" : "Show where they part in full"}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? "▾" : "▸"}
+      </button>
+      <p>
+        <b>{d.step === null ? "The traces never part:" : "Where they part:"}</b>{" "}
+        <span data-testid="compare-divergence-text">{d.text}</span>
+        {open && <small> The fixed side is aligned by operation.</small>}
+      </p>
       {d.step !== null && d.step !== at && (
         <button type="button" onClick={() => void session.seek(d.step!)}>
           Go to step {d.step}
         </button>
       )}
-      <small title="The k-th operation of the schedule on one side matches the k-th on the other, at the same number of steps into it">
-        The fixed side is aligned by operation.
-      </small>
-    </p>
+    </div>
   );
 }

@@ -58,20 +58,21 @@ function Side({
   frame: Frame;
 }) {
   const e = frame.event;
+  const line = `step ${frame.step} / ${summary.total}${frame.step < summary.total || !frame.stop ? "" : " (end)"} · ${e ? `${e.actor}: ${e.fn} — ${e.line}` : "before the first step"}`;
   return (
     <section
       className="compare-side"
       aria-label={`${name}: ${info.kernel}`}
       data-testid={`compare-${id}`}
     >
-      <h3>
-        {info.kernel} <small>{name}</small>
-      </h3>
-      <p className="event" data-testid={`compare-${id}-step`}>
-        step {frame.step} / {summary.total}
-        {frame.step < summary.total || !frame.stop ? "" : " (end)"} ·{" "}
-        {e ? `${e.actor}: ${e.fn} — ${e.line}` : "before the first step"}
-      </p>
+      <header className="compare-side-head">
+        <h3>
+          {info.kernel} <small>{name}</small>
+        </h3>
+        <p className="event" data-testid={`compare-${id}-step`} title={line}>
+          {line}
+        </p>
+      </header>
       <FindingsPanel
         frame={frame}
         summary={summary}

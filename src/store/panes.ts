@@ -4,14 +4,29 @@
  * and presentation mode. src/store/session.ts fills compare mode; the UI sets the rest.
  */
 import type { StateCreator } from "zustand/vanilla";
-import type { Frame, ScenarioInfo, TimelineSummary } from "../worker/protocol";
+import type {
+  Divergence,
+  Frame,
+  ScenarioInfo,
+  TimelineSummary,
+} from "../worker/protocol";
 import type { AppState } from "./store";
 
 export interface CompareState {
   scenario: ScenarioInfo;
   summary: TimelineSummary;
-  /** The fixed kernel's frame at the shared cursor (clamped to its trace). */
+  /** The fixed kernel's frame at the cursor matched by operation (clamped to its trace). */
   frame: Frame;
+  /** Where and why the two traces first part. */
+  divergence: Divergence;
+}
+
+/** Goal mode: the user schedules a race until a finding appears (win) or the trace ends (lose). */
+export interface GoalState {
+  /** The cursor where the attempt starts, and where "try again" goes back to. */
+  start: number;
+  /** The forks on the undo stack when it started: "try again" undoes the ones made since. */
+  undoDepth: number;
 }
 
 /** What a drawer over the workspace holds; one is open at a time. */
@@ -28,6 +43,8 @@ export interface PanesSlice {
     sideTab: SideTab;
     /** Presentation mode: larger cells and type, high contrast, for a projector. */
     present: boolean;
+    /** Goal mode, on for a race with a goal; null when off. */
+    goal: GoalState | null;
   };
   setHelp(open: boolean): void;
   compareOpened(compare: CompareState | null): void;
@@ -36,6 +53,7 @@ export interface PanesSlice {
   toggleDrawer(drawer: Drawer | null): void;
   setSideTab(tab: SideTab): void;
   setPresent(on: boolean): void;
+  setGoal(goal: GoalState | null): void;
 }
 
 export const panesSlice: StateCreator<
@@ -50,6 +68,7 @@ export const panesSlice: StateCreator<
     drawer: null,
     sideTab: "code",
     present: false,
+    goal: null,
   },
   setHelp: (open) =>
     set((state) => {
@@ -75,5 +94,9 @@ export const panesSlice: StateCreator<
   setPresent: (on) =>
     set((state) => {
       state.panes.present = on;
+    }),
+  setGoal: (goal) =>
+    set((state) => {
+      state.panes.goal = goal;
     }),
 });

@@ -329,6 +329,7 @@ export class Session {
         scenario: r.scenario,
         summary: r.timeline,
         frame: r.frame,
+        divergence: r.divergence,
       });
     });
   }

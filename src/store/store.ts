@@ -179,6 +179,8 @@ const timelineSlice: Slice<TimelineSlice> = (set) => ({
       if (scenario) {
         state.scenario = scenario;
         state.loadErrors = null;
+        // Another scenario: its goal, if any, is a new attempt the user starts.
+        state.panes.goal = null;
       }
       state.timeline.summary = summary;
       state.timeline.frame = frame;

@@ -24,6 +24,8 @@ import { KernelBadges } from "./KernelBadges";
 import { StatsPanel } from "./StatsPanel";
 import { StepLog } from "./StepLog";
 import { ScenarioEditor } from "./editor/ScenarioEditor";
+import { StoryHeader } from "./story/StoryHeader";
+import { GoalBar, GoalButton } from "./story/Goal";
 import { ShareBar, ShareProblem } from "./share/ShareBar";
 import { shareStore } from "./share/shareState";
 import { COMMANDS, labelOf } from "./commands";
@@ -89,6 +91,7 @@ function Loaded({ embed }: { embed: boolean }) {
     <>
       <TitleBar info={scenario} embed={embed} />
       <section className="ws-state" aria-label="allocator state">
+        {!embed && <GoalBar />}
         {compare ? (
           <ComparePane compare={compare} />
         ) : (
@@ -160,6 +163,7 @@ function Toolbar() {
       >
         {compareLabel}
       </button>
+      <GoalButton />
       {drawerButton("share", "Share", "Links, import and export")}
       {drawerButton("editor", "Edit", "Write or change a scenario")}
       {drawerButton("stats", "Stats", "SLUB_STATS counters over the trace")}
@@ -261,18 +265,23 @@ function Alerts() {
 function TitleBar({ info, embed }: { info: ScenarioInfo; embed: boolean }) {
   const total = useAppStore((s) => s.timeline.summary?.total ?? 0);
   return (
-    <div className="ws-title">
-      <h2 data-testid="scenario-title" title={info.title}>
-        {info.title}
-      </h2>
-      {!embed && (
-        <div className="ws-title-meta">
-          <KernelBadges info={info} />
-          <span className="kernel">
-            kernel {info.kernel} · {total} micro-steps
-          </span>
-        </div>
-      )}
+    <div
+      className={info.story && !embed ? "ws-title ws-title-story" : "ws-title"}
+    >
+      <div className="ws-title-row">
+        <h2 data-testid="scenario-title" title={info.title}>
+          {info.title}
+        </h2>
+        {!embed && (
+          <div className="ws-title-meta">
+            <KernelBadges info={info} />
+            <span className="kernel">
+              kernel {info.kernel} · {total} micro-steps
+            </span>
+          </div>
+        )}
+      </div>
+      {info.story && !embed && <StoryHeader story={info.story} />}
     </div>
   );
 }

@@ -1,23 +1,204 @@
 /**
- * Export of what is on screen as an image: the state view region is cloned with every element's
- * computed style written inline, wrapped in an SVG <foreignObject>, and for PNG drawn onto a
- * canvas. It works on any DOM inside the region, so the view can change without this changing.
+ * Export of what is on screen as an image: the state view region is cloned, each element given
+ * inline only the computed styles that differ from what it would get anyway (its tag's default,
+ * or what it inherits from its parent), each canvas replaced by a PNG image of its pixels (a
+ * cloned canvas is blank), and the result wrapped in an SVG <foreignObject>; for PNG it is drawn
+ * onto a canvas. It works on any DOM inside the region, so the view can change without this
+ * changing.
  */
 
 const XHTML = "http://www.w3.org/1999/xhtml";
 
-/** Copies the computed style of every element of `from` onto the same element of `to`. */
-function inlineStyles(from: Element, to: Element): void {
-  const cs = getComputedStyle(from);
-  const style = (to as HTMLElement).style;
-  if (style)
-    for (let i = 0; i < cs.length; i++) {
-      const p = cs.item(i);
-      style.setProperty(p, cs.getPropertyValue(p), cs.getPropertyPriority(p));
-    }
+/** Properties an element inherits from its parent (the ones a view's styles commonly set). */
+const INHERITED = new Set([
+  "color",
+  "cursor",
+  "direction",
+  "font-family",
+  "font-feature-settings",
+  "font-kerning",
+  "font-optical-sizing",
+  "font-size",
+  "font-size-adjust",
+  "font-stretch",
+  "font-style",
+  "font-variant",
+  "font-variant-caps",
+  "font-variant-east-asian",
+  "font-variant-ligatures",
+  "font-variant-numeric",
+  "font-variation-settings",
+  "font-weight",
+  "hyphens",
+  "letter-spacing",
+  "line-height",
+  "list-style-image",
+  "list-style-position",
+  "list-style-type",
+  "orphans",
+  "quotes",
+  "tab-size",
+  "text-align",
+  "text-anchor",
+  "text-indent",
+  "text-rendering",
+  "text-shadow",
+  "text-transform",
+  "visibility",
+  "white-space",
+  "white-space-collapse",
+  "widows",
+  "word-break",
+  "word-spacing",
+  "overflow-wrap",
+  "writing-mode",
+  "fill",
+  "fill-opacity",
+  "fill-rule",
+  "stroke",
+  "stroke-dasharray",
+  "stroke-dashoffset",
+  "stroke-linecap",
+  "stroke-linejoin",
+  "stroke-opacity",
+  "stroke-width",
+  "paint-order",
+  "border-collapse",
+  "border-spacing",
+  "caption-side",
+  "empty-cells",
+  "-webkit-text-fill-color",
+  "-webkit-text-stroke-color",
+  "-webkit-text-stroke-width",
+  "-webkit-border-horizontal-spacing",
+  "-webkit-border-vertical-spacing",
+]);
+
+/** Properties a still image never needs: motion, interaction, and logical twins of physical ones. */
+function irrelevant(p: string): boolean {
+  return (
+    /^(transition|animation|view-transition|scroll-|overscroll|touch-action|pointer-events|user-select|-webkit-user-select|will-change|caret-color|cursor|content-visibility|contain-intrinsic)/.test(
+      p,
+    ) ||
+    /-(block|inline)(-|$)/.test(p) ||
+    /^(inline-size|block-size|inset-|min-inline|max-inline|min-block|max-block)/.test(
+      p,
+    )
+  );
+}
+
+/** A property's value, for style diffs. */
+export type StyleValues = Map<string, string>;
+
+/**
+ * The declarations to write inline on an element so it looks as `own` says: a property goes in
+ * unless the element would get that value anyway: an inherited property when the parent has the
+ * same value (the parent's is then right too; for the root, the bare page's), any other property
+ * when it is the tag's default. Motion, interaction and logical twins of physical properties are
+ * never written.
+ */
+export function styleDiff(
+  own: StyleValues,
+  tagDefault: StyleValues,
+  parent: StyleValues | null,
+  transformed: boolean,
+): string {
+  const out: string[] = [];
+  for (const [p, v] of own) {
+    if (irrelevant(p)) continue;
+    if (
+      !transformed &&
+      (p === "transform-origin" || p === "perspective-origin")
+    )
+      continue;
+    if (INHERITED.has(p)) {
+      if (parent ? parent.get(p) === v : tagDefault.get(p) === v) continue;
+    } else if (tagDefault.get(p) === v) continue;
+    out.push(`${p}:${v}`);
+  }
+  return out.join(";");
+}
+
+function valuesOf(cs: CSSStyleDeclaration): StyleValues {
+  const m: StyleValues = new Map();
+  for (let i = 0; i < cs.length; i++) {
+    const p = cs.item(i);
+    m.set(p, cs.getPropertyValue(p));
+  }
+  return m;
+}
+
+/** Each tag's default computed style, from a bare document with no page stylesheet. */
+class Defaults {
+  private readonly frame: HTMLIFrameElement;
+  private readonly cache = new Map<string, StyleValues>();
+  constructor() {
+    this.frame = document.createElement("iframe");
+    this.frame.setAttribute("aria-hidden", "true");
+    this.frame.style.cssText =
+      "position:fixed;left:-10000px;top:0;width:100px;height:100px;visibility:hidden;border:0";
+    document.body.append(this.frame);
+  }
+  of(el: Element): StyleValues {
+    const key = `${el.namespaceURI}|${el.localName}`;
+    let v = this.cache.get(key);
+    if (v) return v;
+    const doc = this.frame.contentDocument!;
+    const probe = doc.createElementNS(el.namespaceURI ?? XHTML, el.localName);
+    const host =
+      el.namespaceURI === XHTML
+        ? doc.body
+        : doc.body.appendChild(
+            doc.createElementNS("http://www.w3.org/2000/svg", "svg"),
+          );
+    host.append(probe);
+    v = valuesOf(this.frame.contentWindow!.getComputedStyle(probe));
+    if (host === doc.body) probe.remove();
+    else host.remove();
+    this.cache.set(key, v);
+    return v;
+  }
+  dispose(): void {
+    this.frame.remove();
+  }
+}
+
+/**
+ * Writes onto each element of `to` (a clone of `from`) the styles it needs, and puts an image of
+ * each canvas's pixels in place of its blank clone.
+ */
+function inlineStyles(
+  from: Element,
+  to: Element,
+  parent: StyleValues | null,
+  defaults: Defaults,
+): void {
+  const own = valuesOf(getComputedStyle(from));
+  const css = styleDiff(
+    own,
+    defaults.of(from),
+    parent,
+    own.get("transform") !== "none",
+  );
+  let target = to;
+  if (from instanceof HTMLCanvasElement && from.width > 0 && from.height > 0) {
+    const img = document.createElementNS(XHTML, "img") as HTMLImageElement;
+    for (const a of Array.from(to.attributes))
+      if (a.name !== "width" && a.name !== "height")
+        img.setAttribute(a.name, a.value);
+    img.setAttribute("src", from.toDataURL("image/png"));
+    const box = from.getBoundingClientRect();
+    img.setAttribute("width", String(Math.round(box.width)));
+    img.setAttribute("height", String(Math.round(box.height)));
+    to.replaceWith(img);
+    target = img;
+  }
+  if (css) target.setAttribute("style", css);
+  else target.removeAttribute("style");
   const a = from.children;
-  const b = to.children;
-  for (let i = 0; i < a.length && i < b.length; i++) inlineStyles(a[i]!, b[i]!);
+  const b = Array.from(target.children);
+  for (let i = 0; i < a.length && i < b.length; i++)
+    inlineStyles(a[i]!, b[i]!, own, defaults);
 }
 
 export interface SvgImage {
@@ -32,7 +213,13 @@ export function elementToSvg(el: HTMLElement): SvgImage {
   const width = Math.max(1, Math.ceil(rect.width));
   const height = Math.max(1, Math.ceil(rect.height));
   const clone = el.cloneNode(true) as HTMLElement;
-  inlineStyles(el, clone);
+  const defaults = new Defaults();
+  try {
+    // The root gets everything that differs from a bare page, inherited values included.
+    inlineStyles(el, clone, null, defaults);
+  } finally {
+    defaults.dispose();
+  }
   clone.setAttribute("xmlns", XHTML);
   clone.style.margin = "0";
   if (

@@ -3,7 +3,8 @@
  *
  *   npm run --silent sweep -- [first seed] [runs] [max steps]
  *
- * Each seed builds a scenario on a variant (the variants in turn, so each gets runs/N):
+ * `runs` counts runs executed: seeds go on until that many scenarios were valid and ran (a
+ * skipped seed does not count). Each seed builds a scenario on a variant (the variants in turn):
  * `anyScenario(seed)`, a calm one, or a library scenario moved to that variant; checks it
  * against the scenario schema (a library scenario that needs another kernel is skipped as
  * invalid), and runs it under the random schedule of the same seed. Prints the
@@ -37,8 +38,10 @@ const errors = new Map<string, { count: number; seed: number }>();
 let invalid = 0;
 let refused = 0;
 let withFindings = 0;
+let ran = 0;
+let seed = first;
 const t0 = performance.now();
-for (let seed = first; seed < first + runs; seed++) {
+for (; ran < runs; seed++) {
   const variant = names[seed % names.length]!;
   // A third of the seeds draw any scenario, a third a calm one (whose runs go deeper), a third
   // replay a library scenario on the variant (where it applies).
@@ -59,6 +62,7 @@ for (let seed = first; seed < first + runs; seed++) {
     continue;
   }
   perVariant[variant] = (perVariant[variant] ?? 0) + 1;
+  ran++;
   try {
     const r = runSession(start(parsed.scenario), { seed, maxSteps });
     if (r.findings.length > 0) withFindings++;
@@ -84,8 +88,8 @@ const internal = [...errors.values()].reduce((n, e) => n + e.count, 0);
 console.log(
   JSON.stringify(
     {
-      seeds: `${first}..${first + runs - 1}`,
-      ran: runs - invalid,
+      seeds: `${first}..${seed - 1}`,
+      ran,
       invalid,
       refused,
       withFindings,

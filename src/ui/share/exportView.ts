@@ -184,7 +184,7 @@ function inlineStyles(
   if (from instanceof HTMLCanvasElement && from.width > 0 && from.height > 0) {
     const img = document.createElementNS(XHTML, "img") as HTMLImageElement;
     for (const a of Array.from(to.attributes))
-      if (a.name !== "width" && a.name !== "height")
+      if (a.name !== "width" && a.name !== "height" && a.name !== "style")
         img.setAttribute(a.name, a.value);
     img.setAttribute("src", from.toDataURL("image/png"));
     const box = from.getBoundingClientRect();
@@ -193,8 +193,10 @@ function inlineStyles(
     to.replaceWith(img);
     target = img;
   }
-  if (css) target.setAttribute("style", css);
-  else target.removeAttribute("style");
+  // Through CSSOM, not setAttribute: the page's Content-Security-Policy (style-src 'self')
+  // refuses style attributes written as markup, but not styles set through the style object.
+  target.removeAttribute("style");
+  if (css) (target as HTMLElement).style.cssText = css;
   const a = from.children;
   const b = Array.from(target.children);
   for (let i = 0; i < a.length && i < b.length; i++)

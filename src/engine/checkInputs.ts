@@ -1,0 +1,245 @@
+/**
+ * What the after-step checks read (checks.ts), remembered as one flat array of numbers, so that
+ * a step that changed none of it skips the checks: they are a function of this state alone, and
+ * their findings for it are already settled (reported when they appeared, still active).
+ *
+ * The state read: every page's use and, for a slab page, its freelist, counters, partial-chain
+ * link and totals, node, memcg vector and free pointers; every CPU's freelist, cpu slab and
+ * partial chain; every node's lock (held or not) and partial list; every actor's in-flight
+ * holdings; the slots, the percpu arrays and kfree_nolock's deferred list. Each variable-length
+ * list is preceded by its length, so two different states never read as the same sequence.
+ *
+ * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
+ * locals) change none of it; comparing costs a fraction of a full check.
+ */
+import type { Machine } from "./types";
+
+// Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
+const slotCache = new WeakMap<Machine["slots"], number[][]>();
+export function slotLists(m: Machine): number[][] {
+  let lists = slotCache.get(m.slots);
+  if (!lists) {
+    lists = Object.values(m.slots);
+    slotCache.set(m.slots, lists);
+  }
+  return lists;
+}
+
+const NULL = -0.5;
+const UNDEFINED = -0.25;
+const FREE = 0;
+const SLAB = 1;
+const PAGECACHE = 2;
+
+let owner: Machine | null = null;
+let ownerFindings: string[] | null = null;
+let ownerFindingsLength = -1;
+let sh = new Float64Array(4096);
+
+function ref(v: number | null | undefined): number {
+  return v === null ? NULL : v === undefined ? UNDEFINED : v;
+}
+
+let w = 0;
+function put(v: number): void {
+  if (w >= sh.length) {
+    const bigger = new Float64Array(sh.length * 2);
+    bigger.set(sh);
+    sh = bigger;
+  }
+  sh[w++] = v;
+}
+function putList(xs: readonly (number | null)[]): void {
+  put(xs.length);
+  for (let j = 0; j < xs.length; j++) put(ref(xs[j]));
+}
+
+/**
+ * Records the checked state of `m` as a sequence of numbers, in a fixed order. `same` below
+ * reads the same sequence: the two must stay in step (the tests hold them to it).
+ */
+function record(m: Machine): void {
+  w = 0;
+  const pages = m.pages;
+  put(pages.length);
+  put(m.cache.objects);
+  for (let pi = 0; pi < pages.length; pi++) {
+    const p = pages[pi]!;
+    if (p.use !== "slab") {
+      // The checks name a page's use when a list still holds it.
+      put(p.use === "free" ? FREE : PAGECACHE);
+      continue;
+    }
+    put(SLAB);
+    put(ref(p.freelist));
+    put(p.inuse);
+    put(p.objects);
+    put(p.frozen ? 1 : 0);
+    put(ref(p.next));
+    put(p.node);
+    put(p.pages);
+    put(ref(p.objcgs));
+    putList(p.fp);
+  }
+  const cs = m.cpuSlab;
+  put(cs.length);
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    put(ref(x.freelist));
+    put(ref(x.page));
+    put(ref(x.partial));
+  }
+  const nodes = m.nodes;
+  put(nodes.length);
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    put(n.listLock === null ? 0 : 1);
+    put(n.nrPartial);
+    putList(n.partial);
+  }
+  const actors = m.actors;
+  put(actors.length);
+  for (let ai = 0; ai < actors.length; ai++) {
+    const a = actors[ai]!;
+    put(ref(a.ownsCpuSlab));
+    putList(a.ownedChains);
+    putList(a.ownedObjects);
+    putList(a.ownedSlabs);
+  }
+  const slots = slotLists(m);
+  put(slots.length);
+  for (let si = 0; si < slots.length; si++) putList(slots[si]!);
+  const nl = m.nolock;
+  if (nl) putList(nl.deferFreeObjects);
+  else put(NULL);
+  const pca = m.pca;
+  if (pca) {
+    put(pca.length);
+    for (let c = 0; c < pca.length; c++) putList(pca[c]!.objects);
+  } else put(NULL);
+}
+
+/** Whether `xs` is recorded at `i`: the index after it, or -1. */
+function sameList(
+  r: Float64Array,
+  i: number,
+  xs: readonly (number | null)[],
+): number {
+  const n = xs.length;
+  if (r[i++] !== n) return -1;
+  for (let j = 0; j < n; j++) {
+    const v = xs[j];
+    if (r[i++] !== (v === null ? NULL : v === undefined ? UNDEFINED : v))
+      return -1;
+  }
+  return i;
+}
+
+/** Whether the state of `m` is the recorded one (the same sequence as `record`). */
+function same(m: Machine): boolean {
+  const r = sh;
+  let i = 0;
+  const pages = m.pages;
+  if (r[i++] !== pages.length || r[i++] !== m.cache.objects) return false;
+  for (let pi = 0; pi < pages.length; pi++) {
+    const p = pages[pi]!;
+    if (p.use !== "slab") {
+      if (r[i++] !== (p.use === "free" ? FREE : PAGECACHE)) return false;
+      continue;
+    }
+    if (
+      r[i] !== SLAB ||
+      r[i + 1] !== ref(p.freelist) ||
+      r[i + 2] !== p.inuse ||
+      r[i + 3] !== p.objects ||
+      r[i + 4] !== (p.frozen ? 1 : 0) ||
+      r[i + 5] !== ref(p.next) ||
+      r[i + 6] !== p.node ||
+      r[i + 7] !== p.pages ||
+      r[i + 8] !== ref(p.objcgs)
+    )
+      return false;
+    i = sameList(r, i + 9, p.fp);
+    if (i < 0) return false;
+  }
+  const cs = m.cpuSlab;
+  if (r[i++] !== cs.length) return false;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    if (
+      r[i] !== ref(x.freelist) ||
+      r[i + 1] !== ref(x.page) ||
+      r[i + 2] !== ref(x.partial)
+    )
+      return false;
+    i += 3;
+  }
+  const nodes = m.nodes;
+  if (r[i++] !== nodes.length) return false;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (r[i] !== (n.listLock === null ? 0 : 1) || r[i + 1] !== n.nrPartial)
+      return false;
+    i = sameList(r, i + 2, n.partial);
+    if (i < 0) return false;
+  }
+  const actors = m.actors;
+  if (r[i++] !== actors.length) return false;
+  for (let ai = 0; ai < actors.length; ai++) {
+    const a = actors[ai]!;
+    if (r[i++] !== ref(a.ownsCpuSlab)) return false;
+    i = sameList(r, i, a.ownedChains);
+    if (i >= 0) i = sameList(r, i, a.ownedObjects);
+    if (i >= 0) i = sameList(r, i, a.ownedSlabs);
+    if (i < 0) return false;
+  }
+  const slots = slotLists(m);
+  if (r[i++] !== slots.length) return false;
+  for (let si = 0; si < slots.length; si++) {
+    i = sameList(r, i, slots[si]!);
+    if (i < 0) return false;
+  }
+  const nl = m.nolock;
+  if (nl) i = sameList(r, i, nl.deferFreeObjects);
+  else if (r[i++] !== NULL) return false;
+  if (i < 0) return false;
+  const pca = m.pca;
+  if (pca) {
+    if (r[i++] !== pca.length) return false;
+    for (let c = 0; c < pca.length; c++) {
+      i = sameList(r, i, pca[c]!.objects);
+      if (i < 0) return false;
+    }
+    return true;
+  }
+  return r[i] === NULL;
+}
+
+/**
+ * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
+ * records the current state and returns false (the caller then runs the full checks and calls
+ * `settled`).
+ */
+export function checkedStateUnchanged(m: Machine): boolean {
+  if (
+    owner === m &&
+    ownerFindings === m.activeFindings &&
+    ownerFindingsLength === m.activeFindings.length &&
+    same(m)
+  )
+    return true;
+  record(m);
+  return false;
+}
+
+/** The checks have settled the findings of the state just recorded. */
+export function settled(m: Machine): void {
+  owner = m;
+  ownerFindings = m.activeFindings;
+  ownerFindingsLength = m.activeFindings.length;
+}
+
+/** Forgets the recorded state (the next check is a full one). */
+export function forgetCheckedState(): void {
+  owner = null;
+}

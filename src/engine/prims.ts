@@ -528,7 +528,19 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
     return ref.write ? m.locks.memoryChainReaders.length === 0 : true;
   }
   void who;
-  return lockOwners(m, ref).length === 0;
+  // lockOwners(m, ref).length === 0, without building the list (the scheduler asks every step).
+  switch (ref.kind) {
+    case "cpuSlab":
+      return m.cpuSlab[ref.cpu]!.lock === null;
+    case "listLock":
+      return m.nodes[ref.node]!.listLock === null;
+    case "slabMutex":
+      return m.locks.slabMutex === null;
+    case "flushLock":
+      return m.locks.flushLock === null;
+    case "pcpBatchHigh":
+      return m.locks.pcpBatchHighLock === null;
+  }
 }
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {

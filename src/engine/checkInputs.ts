@@ -40,18 +40,26 @@ function ref(v: number | null | undefined): number {
   return v === null ? NULL : v === undefined ? UNDEFINED : v;
 }
 
-let w = 0;
-function put(v: number): void {
-  if (w >= sh.length) {
-    const bigger = new Float64Array(sh.length * 2);
+/** The record with room for `n` more numbers from `i`. */
+function room(i: number, n: number): Float64Array {
+  if (i + n > sh.length) {
+    const bigger = new Float64Array(Math.max(sh.length * 2, i + n + 256));
     bigger.set(sh);
     sh = bigger;
   }
-  sh[w++] = v;
+  return sh;
 }
-function putList(xs: readonly (number | null)[]): void {
-  put(xs.length);
-  for (let j = 0; j < xs.length; j++) put(ref(xs[j]));
+
+/** Records a list, preceded by its length, at `i`; returns the next index. */
+function putList(i: number, xs: readonly (number | null)[]): number {
+  const n = xs.length;
+  const r = room(i, n + 1);
+  r[i++] = n;
+  for (let j = 0; j < n; j++) {
+    const v = xs[j];
+    r[i++] = v === null ? NULL : v === undefined ? UNDEFINED : v;
+  }
+  return i;
 }
 
 /**
@@ -59,64 +67,71 @@ function putList(xs: readonly (number | null)[]): void {
  * reads the same sequence: the two must stay in step (the tests hold them to it).
  */
 function record(m: Machine): void {
-  w = 0;
   const pages = m.pages;
-  put(pages.length);
-  put(m.cache.objects);
+  let r = room(0, 2);
+  r[0] = pages.length;
+  r[1] = m.cache.objects;
+  let i = 2;
   for (let pi = 0; pi < pages.length; pi++) {
     const p = pages[pi]!;
+    r = room(i, 9);
     if (p.use !== "slab") {
       // The checks name a page's use when a list still holds it.
-      put(p.use === "free" ? FREE : PAGECACHE);
+      r[i++] = p.use === "free" ? FREE : PAGECACHE;
       continue;
     }
-    put(SLAB);
-    put(ref(p.freelist));
-    put(p.inuse);
-    put(p.objects);
-    put(p.frozen ? 1 : 0);
-    put(ref(p.next));
-    put(p.node);
-    put(p.pages);
-    put(ref(p.objcgs));
-    putList(p.fp);
+    r[i] = SLAB;
+    r[i + 1] = ref(p.freelist);
+    r[i + 2] = p.inuse;
+    r[i + 3] = p.objects;
+    r[i + 4] = p.frozen ? 1 : 0;
+    r[i + 5] = ref(p.next);
+    r[i + 6] = p.node;
+    r[i + 7] = p.pages;
+    r[i + 8] = ref(p.objcgs);
+    i = putList(i + 9, p.fp);
   }
   const cs = m.cpuSlab;
-  put(cs.length);
+  r = room(i, 2 + 3 * cs.length);
+  r[i++] = cs.length;
   for (let c = 0; c < cs.length; c++) {
     const x = cs[c]!;
-    put(ref(x.freelist));
-    put(ref(x.page));
-    put(ref(x.partial));
+    r[i++] = ref(x.freelist);
+    r[i++] = ref(x.page);
+    r[i++] = ref(x.partial);
   }
   const nodes = m.nodes;
-  put(nodes.length);
+  r[i++] = nodes.length;
   for (let ni = 0; ni < nodes.length; ni++) {
     const n = nodes[ni]!;
-    put(n.listLock === null ? 0 : 1);
-    put(n.nrPartial);
-    putList(n.partial);
+    r = room(i, 2);
+    r[i++] = n.listLock === null ? 0 : 1;
+    r[i++] = n.nrPartial;
+    i = putList(i, n.partial);
   }
   const actors = m.actors;
-  put(actors.length);
+  r = room(i, 1);
+  r[i++] = actors.length;
   for (let ai = 0; ai < actors.length; ai++) {
     const a = actors[ai]!;
-    put(ref(a.ownsCpuSlab));
-    putList(a.ownedChains);
-    putList(a.ownedObjects);
-    putList(a.ownedSlabs);
+    r = room(i, 1);
+    r[i++] = ref(a.ownsCpuSlab);
+    i = putList(i, a.ownedChains);
+    i = putList(i, a.ownedObjects);
+    i = putList(i, a.ownedSlabs);
   }
   const slots = slotLists(m);
-  put(slots.length);
-  for (let si = 0; si < slots.length; si++) putList(slots[si]!);
+  r = room(i, 1);
+  r[i++] = slots.length;
+  for (let si = 0; si < slots.length; si++) i = putList(i, slots[si]!);
   const nl = m.nolock;
-  if (nl) putList(nl.deferFreeObjects);
-  else put(NULL);
+  if (nl) i = putList(i, nl.deferFreeObjects);
+  else room(i, 1)[i++] = NULL;
   const pca = m.pca;
   if (pca) {
-    put(pca.length);
-    for (let c = 0; c < pca.length; c++) putList(pca[c]!.objects);
-  } else put(NULL);
+    room(i, 1)[i++] = pca.length;
+    for (let c = 0; c < pca.length; c++) i = putList(i, pca[c]!.objects);
+  } else room(i, 1)[i] = NULL;
 }
 
 /** Whether `xs` is recorded at `i`: the index after it, or -1. */

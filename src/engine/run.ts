@@ -106,30 +106,34 @@ export class Scheduler {
     // Migrations are possible at almost every point: offer them in one draw out of seven.
     const withMigrations = r.next() >= 0.85;
     scanCpus(m);
-    let migrations = withMigrations;
-    let total = progressing(m, migrations);
-    if (total === 0 && !withMigrations)
-      total = progressing(m, (migrations = true));
+    let total = progressing(m, withMigrations);
+    if (total === 0 && !withMigrations) total = progressing(m, true);
     if (total === 0) return null;
     // The pick among every actor's progressing choices, in actor order (as `enabled` lists them).
     let pick = r.int(total);
-    const actors = m.actors;
-    for (let i = 0; i < actors.length; i++) {
-      const a = actors[i]!;
-      const c = progressCount(m, a, migrations);
-      if (pick < c) return nthChoice(m, a, pick);
+    const n = m.actors.length;
+    for (let i = 0; i < n; i++) {
+      const c = counts[i]!;
+      if (pick < c) return nthChoice(m, m.actors[i]!, pick);
       pick -= c;
     }
     throw new Error("the progressing choices changed while picking one");
   }
 }
 
-/** How many choices make progress, over every actor (after `scanCpus`). */
+/** Progressing choices per actor, from the last `progressing` call. */
+let counts = new Int32Array(64);
+
+/** How many choices make progress, over every actor (after `scanCpus`); fills `counts`. */
 function progressing(m: Machine, migrations: boolean): number {
   let total = 0;
   const actors = m.actors;
-  for (let i = 0; i < actors.length; i++)
-    total += progressCount(m, actors[i]!, migrations);
+  if (counts.length < actors.length) counts = new Int32Array(actors.length * 2);
+  for (let i = 0; i < actors.length; i++) {
+    const c = progressCount(m, actors[i]!, migrations);
+    counts[i] = c;
+    total += c;
+  }
   return total;
 }
 

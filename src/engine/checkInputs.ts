@@ -12,7 +12,7 @@
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
  * locals) change none of it; comparing costs a fraction of a full check.
  */
-import type { Machine } from "./types";
+import type { Actor, Machine } from "./types";
 
 // Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
 const slotCache = new WeakMap<Machine["slots"], number[][]>();
@@ -109,21 +109,6 @@ function record(m: Machine): void {
     r[i++] = n.nrPartial;
     i = putList(i, n.partial);
   }
-  const actors = m.actors;
-  r = room(i, 1);
-  r[i++] = actors.length;
-  for (let ai = 0; ai < actors.length; ai++) {
-    const a = actors[ai]!;
-    r = room(i, 1);
-    r[i++] = ref(a.ownsCpuSlab);
-    i = putList(i, a.ownedChains);
-    i = putList(i, a.ownedObjects);
-    i = putList(i, a.ownedSlabs);
-  }
-  const slots = slotLists(m);
-  r = room(i, 1);
-  r[i++] = slots.length;
-  for (let si = 0; si < slots.length; si++) i = putList(i, slots[si]!);
   const nl = m.nolock;
   if (nl) i = putList(i, nl.deferFreeObjects);
   else room(i, 1)[i++] = NULL;
@@ -198,22 +183,6 @@ function same(m: Machine): boolean {
     i = sameList(r, i + 2, n.partial);
     if (i < 0) return false;
   }
-  const actors = m.actors;
-  if (r[i++] !== actors.length) return false;
-  for (let ai = 0; ai < actors.length; ai++) {
-    const a = actors[ai]!;
-    if (r[i++] !== ref(a.ownsCpuSlab)) return false;
-    i = sameList(r, i, a.ownedChains);
-    if (i >= 0) i = sameList(r, i, a.ownedObjects);
-    if (i >= 0) i = sameList(r, i, a.ownedSlabs);
-    if (i < 0) return false;
-  }
-  const slots = slotLists(m);
-  if (r[i++] !== slots.length) return false;
-  for (let si = 0; si < slots.length; si++) {
-    i = sameList(r, i, slots[si]!);
-    if (i < 0) return false;
-  }
   const nl = m.nolock;
   if (nl) i = sameList(r, i, nl.deferFreeObjects);
   else if (r[i++] !== NULL) return false;
@@ -230,26 +199,119 @@ function same(m: Machine): boolean {
   return r[i] === NULL;
 }
 
+// The actors' holdings and the slots, recorded apart: a step changes only the holdings of the
+// actor that took it (the ownership primitives and the kernel's own writes act on `k.a`), and
+// the slots only where an operation starts or ends (the caller takes or stores its pointers), or
+// inside kmalloc_nolock's re-entry (a BPF program storing its object), which needs `m.nolock`.
+let actorRecs: Float64Array[] = [];
+let slotRec: Float64Array = new Float64Array(256);
+let ownerStep = -1;
+
+function encodeActor(rec: Float64Array | undefined, a: Actor): Float64Array {
+  const need =
+    4 + a.ownedChains.length + a.ownedObjects.length + a.ownedSlabs.length;
+  const r = rec && rec.length >= need ? rec : new Float64Array(need + 8);
+  r[0] = ref(a.ownsCpuSlab);
+  let i = encodeList(r, 1, a.ownedChains);
+  i = encodeList(r, i, a.ownedObjects);
+  encodeList(r, i, a.ownedSlabs);
+  return r;
+}
+
+function sameActor(r: Float64Array | undefined, a: Actor): boolean {
+  if (r === undefined || r[0] !== ref(a.ownsCpuSlab)) return false;
+  let i = sameList(r, 1, a.ownedChains);
+  if (i >= 0) i = sameList(r, i, a.ownedObjects);
+  if (i >= 0) i = sameList(r, i, a.ownedSlabs);
+  return i >= 0;
+}
+
+function encodeSlots(
+  rec: Float64Array,
+  slots: readonly number[][],
+): Float64Array {
+  let need = 1 + slots.length;
+  for (let s = 0; s < slots.length; s++) need += slots[s]!.length;
+  const r = rec.length >= need ? rec : new Float64Array(need * 2);
+  r[0] = slots.length;
+  let i = 1;
+  for (let s = 0; s < slots.length; s++) i = encodeList(r, i, slots[s]!);
+  return r;
+}
+
+function sameSlots(r: Float64Array, slots: readonly number[][]): boolean {
+  if (r[0] !== slots.length) return false;
+  let i = 1;
+  for (let s = 0; s < slots.length; s++) {
+    i = sameList(r, i, slots[s]!);
+    if (i < 0) return false;
+  }
+  return true;
+}
+
+/** Writes a list, preceded by its length, into `r` (which has room); returns the next index. */
+function encodeList(
+  r: Float64Array,
+  i: number,
+  xs: readonly (number | null)[],
+): number {
+  const n = xs.length;
+  r[i++] = n;
+  for (let j = 0; j < n; j++) {
+    const v = xs[j];
+    r[i++] = v === null ? NULL : v === undefined ? UNDEFINED : v;
+  }
+  return i;
+}
+
 /**
  * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
  * records the current state and returns false (the caller then runs the full checks and calls
- * `settled`).
+ * `settled`). `a` took the step just made; `opBoundary`: an operation started or ended in it.
+ * After a step the checks did not see (a machine stepped with the checks off, a copy), every
+ * actor and the slots are compared.
  */
-export function checkedStateUnchanged(m: Machine): boolean {
+export function checkedStateUnchanged(
+  m: Machine,
+  a: Actor,
+  opBoundary: boolean,
+): boolean {
+  const actors = m.actors;
+  const slots = slotLists(m);
   if (
     owner === m &&
     ownerFindings === m.activeFindings &&
     ownerFindingsLength === m.activeFindings.length &&
+    actorRecs.length === actors.length &&
     same(m)
-  )
-    return true;
+  ) {
+    let ok: boolean;
+    if (ownerStep + 1 === m.step && actors[a.id] === a) {
+      ok =
+        sameActor(actorRecs[a.id], a) &&
+        (!(opBoundary || m.nolock !== undefined) || sameSlots(slotRec, slots));
+    } else {
+      ok = sameSlots(slotRec, slots);
+      for (let i = 0; ok && i < actors.length; i++)
+        ok = sameActor(actorRecs[i], actors[i]!);
+    }
+    if (ok) {
+      ownerStep = m.step;
+      return true;
+    }
+  }
   record(m);
+  if (actorRecs.length !== actors.length) actorRecs = [];
+  for (let i = 0; i < actors.length; i++)
+    actorRecs[i] = encodeActor(actorRecs[i], actors[i]!);
+  slotRec = encodeSlots(slotRec, slots);
   return false;
 }
 
 /** The checks have settled the findings of the state just recorded. */
 export function settled(m: Machine): void {
   owner = m;
+  ownerStep = m.step;
   ownerFindings = m.activeFindings;
   ownerFindingsLength = m.activeFindings.length;
 }

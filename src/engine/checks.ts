@@ -167,7 +167,7 @@ function seeSlab(pid: number, where: number): void {
 
 export function runChecks(m: Machine, k: K): void {
   // The findings of an unchanged state are settled already (see checkInputs.ts).
-  if (checkedStateUnchanged(m)) return;
+  if (checkedStateUnchanged(m, k.a, k.ev.opStart || k.ev.opEnd)) return;
   fullChecks(m, k);
   settled(m);
 }

@@ -16,12 +16,17 @@ import type { Actor, Machine } from "./types";
 
 // Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
 const slotCache = new WeakMap<Machine["slots"], number[][]>();
+let lastSlots: Machine["slots"] | null = null;
+let lastLists: number[][] = [];
 export function slotLists(m: Machine): number[][] {
+  if (m.slots === lastSlots) return lastLists;
   let lists = slotCache.get(m.slots);
   if (!lists) {
     lists = Object.values(m.slots);
     slotCache.set(m.slots, lists);
   }
+  lastSlots = m.slots;
+  lastLists = lists;
   return lists;
 }
 

@@ -205,8 +205,11 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   const max = opts.maxSteps ?? 100_000;
   let stopReason: RunResult["stopReason"];
   const stepOpts = { checks: opts.checks ?? true };
+  // An actor that had work at the last look: most steps it still has, which settles `completed`.
+  let busy = 0;
   for (;;) {
-    if (completed(m)) {
+    const b = m.actors[busy];
+    if (!(b !== undefined && hasWork(b)) && completed(m)) {
       stopReason = m.actors.some((a) => a.status === "crashed")
         ? "crashed"
         : "done";
@@ -217,6 +220,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
       break;
     }
     const ch = sched.next(m);
+    if (ch) busy = ch.actor;
     if (!ch) {
       if (stuck(m)) {
         stopReason = "deadlock";

@@ -158,6 +158,10 @@ const VIA_NAME: readonly (Choice["via"] | null)[] = [
 /** Per CPU, for this scan: online with no irq or nmi on it (1), and how a task that is not its current one gets it. */
 let cpuFree = new Uint8Array(8);
 let cpuOther = new Uint8Array(8);
+/** Per CPU, its current task's id (-1: none). */
+let cpuCurrent = new Int32Array(8);
+/** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
+let hardIrqs = true;
 
 /**
  * Fills the per-CPU scratch for `m` as it is now (taskVia's answer for an actor that is not the
@@ -169,9 +173,12 @@ export function scanCpus(m: Machine): void {
   if (cpuFree.length < n) {
     cpuFree = new Uint8Array(n);
     cpuOther = new Uint8Array(n);
+    cpuCurrent = new Int32Array(n);
   }
+  hardIrqs = !m.config.preemptRt;
   for (let i = 0; i < n; i++) {
     const c = cpus[i]!;
+    cpuCurrent[i] = c.current === null ? -1 : c.current;
     if (!c.online || c.irq !== null || c.nmi !== null) {
       cpuFree[i] = 0;
       cpuOther[i] = NONE;
@@ -192,9 +199,9 @@ export function scanCpus(m: Machine): void {
 }
 
 /** taskVia from the scratch. */
-function viaAt(m: Machine, a: Actor, cpu: number): number {
+function viaAt(a: Actor, cpu: number): number {
   if (cpuFree[cpu] === 0) return NONE;
-  return m.cpus[cpu]!.current === a.id ? RUNNING : cpuOther[cpu]!;
+  return cpuCurrent[cpu] === a.id ? RUNNING : cpuOther[cpu]!;
 }
 
 /**
@@ -211,7 +218,8 @@ export function progressCount(
   const w = a.wait;
   if (w && !waitSatisfied(m, w, a.id)) return 0;
   const c = m.cpus[a.cpu]!;
-  if (isHardContext(m, a)) {
+  // isHardContext(m, a), with the config read once per scan.
+  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) {
     if (!c.online) return 0;
     if (a.kind === "nmi")
       return c.nmi === a.id || (c.nmi === null && a.frames.length === 0)
@@ -223,11 +231,11 @@ export function progressCount(
       ? 1
       : 0;
   }
-  let n = viaAt(m, a, a.cpu) !== NONE ? 1 : 0;
+  let n = viaAt(a, a.cpu) !== NONE ? 1 : 0;
   if (migrations && movable(a, c) && !(w && spins(w))) {
     const cpus = m.cpus.length;
     for (let cpu = 0; cpu < cpus; cpu++)
-      if (cpu !== a.cpu && viaAt(m, a, cpu) !== NONE) n++;
+      if (cpu !== a.cpu && viaAt(a, cpu) !== NONE) n++;
   }
   return n;
 }
@@ -255,7 +263,7 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
           : "irq-entry";
     return { actor: a.id, cpu: a.cpu, progress: true, via };
   }
-  const here = viaAt(m, a, a.cpu);
+  const here = viaAt(a, a.cpu);
   if (here !== NONE) {
     if (n === 0)
       return { actor: a.id, cpu: a.cpu, progress: true, via: VIA_NAME[here]! };
@@ -263,7 +271,7 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
   }
   const cpus = m.cpus.length;
   for (let cpu = 0; cpu < cpus; cpu++) {
-    if (cpu === a.cpu || viaAt(m, a, cpu) === NONE) continue;
+    if (cpu === a.cpu || viaAt(a, cpu) === NONE) continue;
     if (n === 0) return { actor: a.id, cpu, progress: true, via: "migrate" };
     n--;
   }

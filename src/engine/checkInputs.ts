@@ -283,6 +283,29 @@ export function checkedStateUnchanged(
 ): boolean {
   const actors = m.actors;
   const slots = slotLists(m);
+  const slotsMayChange = opBoundary || m.nolock !== undefined;
+  // The step that follows the last one checked on this machine: only `a` and maybe the slots.
+  const next =
+    owner === m &&
+    ownerFindings === m.activeFindings &&
+    ownerFindingsLength === m.activeFindings.length &&
+    actorRecs.length === actors.length &&
+    ownerStep + 1 === m.step &&
+    actors[a.id] === a;
+  if (next) {
+    if (
+      same(m) &&
+      sameActor(actorRecs[a.id], a) &&
+      (!slotsMayChange || sameSlots(slotRec, slots))
+    ) {
+      ownerStep = m.step;
+      return true;
+    }
+    record(m);
+    actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
+    if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
+    return false;
+  }
   if (
     owner === m &&
     ownerFindings === m.activeFindings &&
@@ -290,16 +313,9 @@ export function checkedStateUnchanged(
     actorRecs.length === actors.length &&
     same(m)
   ) {
-    let ok: boolean;
-    if (ownerStep + 1 === m.step && actors[a.id] === a) {
-      ok =
-        sameActor(actorRecs[a.id], a) &&
-        (!(opBoundary || m.nolock !== undefined) || sameSlots(slotRec, slots));
-    } else {
-      ok = sameSlots(slotRec, slots);
-      for (let i = 0; ok && i < actors.length; i++)
-        ok = sameActor(actorRecs[i], actors[i]!);
-    }
+    let ok = sameSlots(slotRec, slots);
+    for (let i = 0; ok && i < actors.length; i++)
+      ok = sameActor(actorRecs[i], actors[i]!);
     if (ok) {
       ownerStep = m.step;
       return true;

@@ -7,6 +7,9 @@ import { longScenario } from "./timeline";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
+// Warm up first (as in `npm run bench`, where the engine has run before): compiled code and
+// its feedback are not trace memory.
+new Timeline(longScenario(), { maxSteps: 5_000 });
 gc();
 const heap0 = process.memoryUsage().heapUsed;
 const t0 = performance.now();

@@ -12,6 +12,7 @@
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
  * locals) change none of it; comparing costs a fraction of a full check.
  */
+import { freePointerWrites } from "./prims";
 import type { Actor, Machine } from "./types";
 
 // Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
@@ -37,6 +38,10 @@ const SLAB = 1;
 const PAGECACHE = 2;
 
 let owner: Machine | null = null;
+/** Each slab page's free-pointer array as recorded (a page that is handed out anew gets a new one). */
+const fpRefs: unknown[] = [];
+/** `freePointerWrites.n` at the last look. */
+let lastFpWrites = -1;
 let ownerFindings: string[] | null = null;
 let ownerFindingsLength = -1;
 let sh = new Float64Array(4096);
@@ -94,6 +99,7 @@ function record(m: Machine): void {
     r[i + 6] = p.node;
     r[i + 7] = p.pages;
     r[i + 8] = ref(p.objcgs);
+    fpRefs[pi] = p.fp;
     i = putList(i + 9, p.fp);
   }
   const cs = m.cpuSlab;
@@ -141,7 +147,7 @@ function sameList(
 }
 
 /** Whether the state of `m` is the recorded one (the same sequence as `record`). */
-function same(m: Machine): boolean {
+function same(m: Machine, fpMayChange: boolean): boolean {
   const r = sh;
   let i = 0;
   const pages = m.pages;
@@ -164,8 +170,12 @@ function same(m: Machine): boolean {
       r[i + 8] !== ref(p.objcgs)
     )
       return false;
-    i = sameList(r, i + 9, p.fp);
-    if (i < 0) return false;
+    if (fpMayChange) {
+      i = sameList(r, i + 9, p.fp);
+      if (i < 0) return false;
+    } else if (p.fp !== fpRefs[pi]) return false;
+    // The same array, and nothing wrote into one: skip its recorded contents.
+    else i += 10 + r[i + 9]!;
   }
   const cs = m.cpuSlab;
   if (r[i++] !== cs.length) return false;
@@ -285,6 +295,16 @@ export function checkedStateUnchanged(
   const slots = slotLists(m);
   const slotsMayChange = opBoundary || m.nolock !== undefined;
   // The step that follows the last one checked on this machine: only `a` and maybe the slots.
+  const writes = freePointerWrites.n;
+  // Free pointers change through setFreepointer, where an operation starts or ends (the caller's
+  // data over an allocated object), and in the percpu array, kmalloc_nolock and memcg paths.
+  const fpMayChange =
+    writes !== lastFpWrites ||
+    opBoundary ||
+    m.nolock !== undefined ||
+    m.pca !== undefined ||
+    m.config.memcg;
+  lastFpWrites = writes;
   const next =
     owner === m &&
     ownerFindings === m.activeFindings &&
@@ -294,7 +314,7 @@ export function checkedStateUnchanged(
     actors[a.id] === a;
   if (next) {
     if (
-      same(m) &&
+      same(m, fpMayChange) &&
       sameActor(actorRecs[a.id], a) &&
       (!slotsMayChange || sameSlots(slotRec, slots))
     ) {
@@ -311,7 +331,7 @@ export function checkedStateUnchanged(
     ownerFindings === m.activeFindings &&
     ownerFindingsLength === m.activeFindings.length &&
     actorRecs.length === actors.length &&
-    same(m)
+    same(m, true)
   ) {
     let ok = sameSlots(slotRec, slots);
     for (let i = 0; ok && i < actors.length; i++)

@@ -231,7 +231,14 @@ export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
     "object",
   );
   p.fp[indexOf(m, obj)] = fp;
+  freePointerWrites.n++;
 }
+
+/**
+ * How many times `setFreepointer` has written (the checks compare free pointers only after a
+ * step that may have written one, see checkInputs.ts).
+ */
+export const freePointerWrites = { n: 0 };
 
 /** The counters word of a page as one comparable value (inuse, objects, frozen). */
 export function counters(p: Page): number {

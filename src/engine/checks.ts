@@ -181,15 +181,16 @@ function fullChecks(m: Machine, k: K): void {
   // --- objects ---------------------------------------------------------------------------
   for (const a of m.actors)
     if (a.ownsCpuSlab !== null) handedOver[a.ownsCpuSlab] = 1;
-  // One pass over the page pool: the slab pages are all the later loops need.
+  // One pass over the page pool: the slab pages are all the later loops need. Marking an
+  // allocated object only adds to its count, so the memcg vectors are marked here too.
   const slabs: Page[] = [];
   let expected = 0;
-  for (const p of m.pages) {
+  const pages = m.pages;
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
     if (p.use !== "slab") continue;
     slabs.push(p);
     expected += p.objects;
-  }
-  for (const p of slabs) {
     if (p.freelist !== null)
       pageFree[p.id] = walkChain(
         m,
@@ -199,6 +200,8 @@ function fullChecks(m: Machine, k: K): void {
         null,
         p.id,
       );
+    // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
+    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   }
   for (let c = 0; c < m.cpuSlab.length; c++) {
     const fl = m.cpuSlab[c]!.freelist;
@@ -218,9 +221,6 @@ function fullChecks(m: Machine, k: K): void {
       );
     for (const o of a.ownedObjects) markAllocated(m, o, total);
   }
-  // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
-  for (const p of slabs)
-    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   for (const slot of slotLists(m))
     for (const o of slot) markAllocated(m, o, total);
   // kfree_nolock's deferred llist: the slab still counts these objects until they are drained.

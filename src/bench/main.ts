@@ -57,8 +57,10 @@ if (json) {
     console.log(
       `${String(r.cpus).padStart(4)}  ${String(r.on).padStart(9)}  ${String(r.off).padStart(11)}`,
     );
+  const one = rows.find((r) => r.cpus === 1)!;
+  const eight = rows.find((r) => r.cpus === 8)!;
   console.log(
-    `budget: >= 200000 with checks on at 4 cpus: ${four.on >= 200_000 ? "met" : "NOT met"}`,
+    `budget: >= 1000000 with checks on at 4 cpus: ${four.on >= 1_000_000 ? "met" : "NOT met"}; 8 cpus within 25% of 1 cpu (checks on): ${eight.on >= 0.75 * one.on ? "met" : "NOT met"} (${Math.round((100 * eight.on) / one.on)}%)`,
   );
   console.log("");
   console.log(

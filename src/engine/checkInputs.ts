@@ -1,6 +1,6 @@
 /**
- * What the after-step checks read (checks.ts), remembered as one flat array of numbers, so that
- * a step that changed none of it skips the checks: they are a function of this state alone, and
+ * What the after-step checks read (checks.ts), remembered as flat arrays of numbers, so that a
+ * step that changed none of it skips the checks: they are a function of this state alone, and
  * their findings for it are already settled (reported when they appeared, still active).
  *
  * The state read: every page's use and, for a slab page, its freelist, counters, partial-chain
@@ -10,7 +10,20 @@
  * list is preceded by its length, so two different states never read as the same sequence.
  *
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
- * locals) change none of it; comparing costs a fraction of a full check.
+ * locals) change none of it. On the step right after the last one checked on the same machine,
+ * three parts are compared only where the step could have written them (what writes them, in
+ * the engine and the kernel tables as they are):
+ * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
+ *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
+ * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
+ *   under kmalloc_nolock (a re-entering BPF program stores its object mid-operation);
+ * - the free pointers: after a `setFreepointer` (it counts its writes), at an operation's edge
+ *   (the caller's data over an object), or with the percpu array, kmalloc_nolock or memcg (they
+ *   write USER_DATA directly); otherwise only the identity of each page's array (a page handed
+ *   out anew gets a new one).
+ * Any other step (a copy of a machine, one stepped with the checks off, the first step) compares
+ * everything. A new writer of these parts outside those places must be added here; the
+ * equivalence guard (src/bench/equivalence.test.ts) catches a missed one on the runs it covers.
  */
 import { freePointerWrites } from "./prims";
 import type { Actor, Machine } from "./types";

@@ -10,7 +10,9 @@
  * State findings are reported once when they appear (and again if they reappear later).
  *
  * This runs after every micro-step, so it works on scratch typed arrays and describes places
- * with small integer codes, turning them into text only when something is wrong.
+ * with small integer codes, turning them into text only when something is wrong. Most steps
+ * change nothing it reads (checkInputs.ts tells them apart): their findings are those already
+ * settled, so the full checks run only after a step that changed the checked state.
  */
 import type { K } from "./program";
 import { checkedStateUnchanged, settled, slotLists } from "./checkInputs";

@@ -95,6 +95,16 @@ function record(m: Machine): void {
   r[0] = pages.length;
   r[1] = m.cache.objects;
   let i = 2;
+  // The CPUs first: they change most often, and a comparison stops at the first difference.
+  const cs = m.cpuSlab;
+  r = room(i, 2 + 3 * cs.length);
+  r[i++] = cs.length;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    r[i++] = ref(x.freelist);
+    r[i++] = ref(x.page);
+    r[i++] = ref(x.partial);
+  }
   for (let pi = 0; pi < pages.length; pi++) {
     const p = pages[pi]!;
     r = room(i, 9);
@@ -114,15 +124,6 @@ function record(m: Machine): void {
     r[i + 8] = ref(p.objcgs);
     fpRefs[pi] = p.fp;
     i = putList(i + 9, p.fp);
-  }
-  const cs = m.cpuSlab;
-  r = room(i, 2 + 3 * cs.length);
-  r[i++] = cs.length;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    r[i++] = ref(x.freelist);
-    r[i++] = ref(x.page);
-    r[i++] = ref(x.partial);
   }
   const nodes = m.nodes;
   r[i++] = nodes.length;
@@ -165,6 +166,18 @@ function same(m: Machine, fpMayChange: boolean): boolean {
   let i = 0;
   const pages = m.pages;
   if (r[i++] !== pages.length || r[i++] !== m.cache.objects) return false;
+  const cs = m.cpuSlab;
+  if (r[i++] !== cs.length) return false;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    if (
+      r[i] !== ref(x.freelist) ||
+      r[i + 1] !== ref(x.page) ||
+      r[i + 2] !== ref(x.partial)
+    )
+      return false;
+    i += 3;
+  }
   for (let pi = 0; pi < pages.length; pi++) {
     const p = pages[pi]!;
     if (p.use !== "slab") {
@@ -189,18 +202,6 @@ function same(m: Machine, fpMayChange: boolean): boolean {
     } else if (p.fp !== fpRefs[pi]) return false;
     // The same array, and nothing wrote into one: skip its recorded contents.
     else i += 10 + r[i + 9]!;
-  }
-  const cs = m.cpuSlab;
-  if (r[i++] !== cs.length) return false;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    if (
-      r[i] !== ref(x.freelist) ||
-      r[i + 1] !== ref(x.page) ||
-      r[i + 2] !== ref(x.partial)
-    )
-      return false;
-    i += 3;
   }
   const nodes = m.nodes;
   if (r[i++] !== nodes.length) return false;
@@ -327,8 +328,8 @@ export function checkedStateUnchanged(
     actors[a.id] === a;
   if (next) {
     if (
-      same(m, fpMayChange) &&
       sameActor(actorRecs[a.id], a) &&
+      same(m, fpMayChange) &&
       (!slotsMayChange || sameSlots(slotRec, slots))
     ) {
       ownerStep = m.step;

@@ -10,9 +10,12 @@
  * State findings are reported once when they appear (and again if they reappear later).
  *
  * This runs after every micro-step, so it works on scratch typed arrays and describes places
- * with small integer codes, turning them into text only when something is wrong.
+ * with small integer codes, turning them into text only when something is wrong. Most steps
+ * change nothing it reads (checkInputs.ts tells them apart): their findings are those already
+ * settled, so the full checks run only after a step that changed the checked state.
  */
 import type { K } from "./program";
+import { checkedStateUnchanged, settled, slotLists } from "./checkInputs";
 import { fmtObj, pageOf, report } from "./prims";
 import type { Machine, ObjRef, Page } from "./types";
 import { USER_DATA } from "./types";
@@ -141,17 +144,6 @@ function walkChain(
   return own;
 }
 
-// Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
-const slotCache = new WeakMap<Machine["slots"], number[][]>();
-function slotLists(m: Machine): number[][] {
-  let lists = slotCache.get(m.slots);
-  if (!lists) {
-    lists = Object.values(m.slots);
-    slotCache.set(m.slots, lists);
-  }
-  return lists;
-}
-
 /** Adds `by` to an object's count for this call and returns the new count. */
 function count(o: number, by: number): number {
   if (objStamp[o] !== stamp) {
@@ -176,6 +168,13 @@ function seeSlab(pid: number, where: number): void {
 }
 
 export function runChecks(m: Machine, k: K): void {
+  // The findings of an unchanged state are settled already (see checkInputs.ts).
+  if (checkedStateUnchanged(m, k.a, k.ev.opStart || k.ev.opEnd)) return;
+  fullChecks(m, k);
+  settled(m);
+}
+
+function fullChecks(m: Machine, k: K): void {
   grow(m);
   const problems: string[] = [];
   const objects = m.cache.objects;
@@ -184,15 +183,16 @@ export function runChecks(m: Machine, k: K): void {
   // --- objects ---------------------------------------------------------------------------
   for (const a of m.actors)
     if (a.ownsCpuSlab !== null) handedOver[a.ownsCpuSlab] = 1;
-  // One pass over the page pool: the slab pages are all the later loops need.
+  // One pass over the page pool: the slab pages are all the later loops need. Marking an
+  // allocated object only adds to its count, so the memcg vectors are marked here too.
   const slabs: Page[] = [];
   let expected = 0;
-  for (const p of m.pages) {
+  const pages = m.pages;
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
     if (p.use !== "slab") continue;
     slabs.push(p);
     expected += p.objects;
-  }
-  for (const p of slabs) {
     if (p.freelist !== null)
       pageFree[p.id] = walkChain(
         m,
@@ -202,6 +202,8 @@ export function runChecks(m: Machine, k: K): void {
         null,
         p.id,
       );
+    // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
+    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   }
   for (let c = 0; c < m.cpuSlab.length; c++) {
     const fl = m.cpuSlab[c]!.freelist;
@@ -221,9 +223,6 @@ export function runChecks(m: Machine, k: K): void {
       );
     for (const o of a.ownedObjects) markAllocated(m, o, total);
   }
-  // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
-  for (const p of slabs)
-    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   for (const slot of slotLists(m))
     for (const o of slot) markAllocated(m, o, total);
   // kfree_nolock's deferred llist: the slab still counts these objects until they are drained.

@@ -231,7 +231,14 @@ export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
     "object",
   );
   p.fp[indexOf(m, obj)] = fp;
+  freePointerWrites.n++;
 }
+
+/**
+ * How many times `setFreepointer` has written (the checks compare free pointers only after a
+ * step that may have written one, see checkInputs.ts).
+ */
+export const freePointerWrites = { n: 0 };
 
 /** The counters word of a page as one comparable value (inuse, objects, frozen). */
 export function counters(p: Page): number {
@@ -528,7 +535,19 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
     return ref.write ? m.locks.memoryChainReaders.length === 0 : true;
   }
   void who;
-  return lockOwners(m, ref).length === 0;
+  // lockOwners(m, ref).length === 0, without building the list (the scheduler asks every step).
+  switch (ref.kind) {
+    case "cpuSlab":
+      return m.cpuSlab[ref.cpu]!.lock === null;
+    case "listLock":
+      return m.nodes[ref.node]!.listLock === null;
+    case "slabMutex":
+      return m.locks.slabMutex === null;
+    case "flushLock":
+      return m.locks.flushLock === null;
+    case "pcpBatchHigh":
+      return m.locks.pcpBatchHighLock === null;
+  }
 }
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {

@@ -13,7 +13,14 @@ import type { Variant } from "./program";
 import { actorName, lockName, lockOwners } from "./prims";
 import { rng, type Rng } from "./random";
 import { parseEntry, type Scenario } from "./scenario";
-import { choicesFor, hasWork, stuck } from "./scheduler";
+import {
+  choicesFor,
+  hasWork,
+  nthChoice,
+  progressCount,
+  scanCpus,
+  stuck,
+} from "./scheduler";
 import type { Choice, Finding, Machine, StepEvent } from "./types";
 
 export interface Session {
@@ -81,16 +88,16 @@ export class Scheduler {
   }
 
   private roundRobin(m: Machine): Choice | null {
-    const n = m.actors.length;
+    scanCpus(m);
+    const actors = m.actors;
+    const n = actors.length;
     for (let i = 1; i <= n; i++) {
-      const a = m.actors[(this.rrLast + i) % n]!;
+      const a = actors[(this.rrLast + i) % n]!;
       // Stay on the actor's CPU when it can; migrate only when it cannot (its CPU went offline).
-      let cs = choicesFor(m, a, false).filter((c) => c.progress);
-      if (cs.length === 0)
-        cs = choicesFor(m, a, true).filter((c) => c.progress);
-      if (cs.length === 0) continue;
+      if (progressCount(m, a, false) === 0 && progressCount(m, a, true) === 0)
+        continue;
       this.rrLast = a.id;
-      return cs[0]!;
+      return nthChoice(m, a, 0);
     }
     return null;
   }
@@ -98,18 +105,36 @@ export class Scheduler {
   private randomChoice(m: Machine, r: Rng): Choice | null {
     // Migrations are possible at almost every point: offer them in one draw out of seven.
     const withMigrations = r.next() >= 0.85;
-    let pool = progressing(m, withMigrations);
-    if (pool.length === 0 && !withMigrations) pool = progressing(m, true);
-    if (pool.length === 0) return null;
-    return pool[r.int(pool.length)]!;
+    scanCpus(m);
+    let total = progressing(m, withMigrations);
+    if (total === 0 && !withMigrations) total = progressing(m, true);
+    if (total === 0) return null;
+    // The pick among every actor's progressing choices, in actor order (as `enabled` lists them).
+    let pick = r.int(total);
+    const n = m.actors.length;
+    for (let i = 0; i < n; i++) {
+      const c = counts[i]!;
+      if (pick < c) return nthChoice(m, m.actors[i]!, pick);
+      pick -= c;
+    }
+    throw new Error("the progressing choices changed while picking one");
   }
 }
 
-function progressing(m: Machine, migrations: boolean): Choice[] {
-  const out: Choice[] = [];
-  for (const a of m.actors)
-    for (const c of choicesFor(m, a, migrations)) if (c.progress) out.push(c);
-  return out;
+/** Progressing choices per actor, from the last `progressing` call. */
+let counts = new Int32Array(64);
+
+/** How many choices make progress, over every actor (after `scanCpus`); fills `counts`. */
+function progressing(m: Machine, migrations: boolean): number {
+  let total = 0;
+  const actors = m.actors;
+  if (counts.length < actors.length) counts = new Int32Array(actors.length * 2);
+  for (let i = 0; i < actors.length; i++) {
+    const c = progressCount(m, actors[i]!, migrations);
+    counts[i] = c;
+    total += c;
+  }
+  return total;
 }
 
 /** Describes who waits for whom when nothing can progress. */
@@ -162,7 +187,12 @@ export interface RunResult {
 }
 
 export function completed(m: Machine): boolean {
-  return m.actors.every((a) => !hasWork(a) || a.status !== "ready");
+  const actors = m.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i]!;
+    if (hasWork(a) && a.status === "ready") return false;
+  }
+  return true;
 }
 
 /** Runs a session to its end under the scenario's schedule (or a seeded random one). */
@@ -174,8 +204,12 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   );
   const max = opts.maxSteps ?? 100_000;
   let stopReason: RunResult["stopReason"];
+  const stepOpts = { checks: opts.checks ?? true };
+  // An actor that had work at the last look: most steps it still has, which settles `completed`.
+  let busy = 0;
   for (;;) {
-    if (completed(m)) {
+    const b = m.actors[busy];
+    if (!(b !== undefined && hasWork(b)) && completed(m)) {
       stopReason = m.actors.some((a) => a.status === "crashed")
         ? "crashed"
         : "done";
@@ -186,6 +220,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
       break;
     }
     const ch = sched.next(m);
+    if (ch) busy = ch.actor;
     if (!ch) {
       if (stuck(m)) {
         stopReason = "deadlock";
@@ -201,9 +236,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
       } else stopReason = "schedule-ended";
       break;
     }
-    const ev = applyChoice(m, sess.variant, ch, {
-      checks: opts.checks ?? true,
-    });
+    const ev = applyChoice(m, sess.variant, ch, stepOpts);
     opts.onStep?.(ev, m);
   }
   return {

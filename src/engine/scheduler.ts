@@ -138,6 +138,146 @@ export function choicesFor(m: Machine, a: Actor, migrations = true): Choice[] {
   return out;
 }
 
+// --- Counting and picking without building the lists -------------------------------------------
+//
+// The runner asks every step for the choices that make progress, and picks one: these give the
+// number of an actor's progressing choices and the n-th of them, in exactly the order
+// `choicesFor` lists them, with no array or object built on the way (scratch arrays per CPU).
+
+const NONE = 0;
+const RUNNING = 1;
+const SWITCH = 2;
+const PREEMPT = 3;
+const VIA_NAME: readonly (Choice["via"] | null)[] = [
+  null,
+  "running",
+  "switch",
+  "preempt",
+];
+
+/** Per CPU, for this scan: online with no irq or nmi on it (1), and how a task that is not its current one gets it. */
+let cpuFree = new Uint8Array(8);
+let cpuOther = new Uint8Array(8);
+/** Per CPU, its current task's id (-1: none). */
+let cpuCurrent = new Int32Array(8);
+/** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
+let hardIrqs = true;
+
+/**
+ * Fills the per-CPU scratch for `m` as it is now (taskVia's answer for an actor that is not the
+ * CPU's current task). Must be called before `progressCount` / `nthChoice` on a changed machine.
+ */
+export function scanCpus(m: Machine): void {
+  const cpus = m.cpus;
+  const n = cpus.length;
+  if (cpuFree.length < n) {
+    cpuFree = new Uint8Array(n);
+    cpuOther = new Uint8Array(n);
+    cpuCurrent = new Int32Array(n);
+  }
+  hardIrqs = !m.config.preemptRt;
+  for (let i = 0; i < n; i++) {
+    const c = cpus[i]!;
+    cpuCurrent[i] = c.current === null ? -1 : c.current;
+    if (!c.online || c.irq !== null || c.nmi !== null) {
+      cpuFree[i] = 0;
+      cpuOther[i] = NONE;
+      continue;
+    }
+    cpuFree[i] = 1;
+    if (c.current === null) {
+      cpuOther[i] = SWITCH;
+      continue;
+    }
+    const t = m.actors[c.current]!;
+    cpuOther[i] = !taskYields(m, t)
+      ? NONE
+      : t.frames.length > 0 && t.status === "ready"
+        ? PREEMPT
+        : SWITCH;
+  }
+}
+
+/** taskVia from the scratch. */
+function viaAt(a: Actor, cpu: number): number {
+  if (cpuFree[cpu] === 0) return NONE;
+  return cpuCurrent[cpu] === a.id ? RUNNING : cpuOther[cpu]!;
+}
+
+/**
+ * How many choices `choicesFor(m, a, migrations)` gives that make progress (an actor's choices
+ * all make progress or none does). `scanCpus(m)` must describe `m`.
+ */
+export function progressCount(
+  m: Machine,
+  a: Actor,
+  migrations: boolean,
+): number {
+  if (a.status !== "ready" || (a.frames.length === 0 && a.op >= a.ops.length))
+    return 0;
+  const w = a.wait;
+  if (w && !waitSatisfied(m, w, a.id)) return 0;
+  const c = m.cpus[a.cpu]!;
+  // isHardContext(m, a), with the config read once per scan.
+  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) {
+    if (!c.online) return 0;
+    if (a.kind === "nmi")
+      return c.nmi === a.id || (c.nmi === null && a.frames.length === 0)
+        ? 1
+        : 0;
+    if (c.nmi !== null) return 0;
+    return c.irq === a.id ||
+      (c.irq === null && !c.irqsOff && a.frames.length === 0)
+      ? 1
+      : 0;
+  }
+  let n = viaAt(a, a.cpu) !== NONE ? 1 : 0;
+  if (migrations && movable(a, c) && !(w && spins(w))) {
+    const cpus = m.cpus.length;
+    for (let cpu = 0; cpu < cpus; cpu++)
+      if (cpu !== a.cpu && viaAt(a, cpu) !== NONE) n++;
+  }
+  return n;
+}
+
+function movable(a: Actor, c: Machine["cpus"][number]): boolean {
+  return (
+    !a.pinned &&
+    a.migrateDisable === 0 &&
+    a.preemptCount === 0 &&
+    (c.current !== a.id || a.frames.length === 0 || !c.irqsOff || !c.online)
+  );
+}
+
+/** The `n`-th progressing choice of `a` (0 <= n < progressCount), as `choicesFor` orders them. */
+export function nthChoice(m: Machine, a: Actor, n: number): Choice {
+  const c = m.cpus[a.cpu]!;
+  if (isHardContext(m, a)) {
+    const via: Choice["via"] =
+      a.kind === "nmi"
+        ? c.nmi === a.id
+          ? "running"
+          : "nmi-entry"
+        : c.irq === a.id
+          ? "running"
+          : "irq-entry";
+    return { actor: a.id, cpu: a.cpu, progress: true, via };
+  }
+  const here = viaAt(a, a.cpu);
+  if (here !== NONE) {
+    if (n === 0)
+      return { actor: a.id, cpu: a.cpu, progress: true, via: VIA_NAME[here]! };
+    n--;
+  }
+  const cpus = m.cpus.length;
+  for (let cpu = 0; cpu < cpus; cpu++) {
+    if (cpu === a.cpu || viaAt(a, cpu) === NONE) continue;
+    if (n === 0) return { actor: a.id, cpu, progress: true, via: "migrate" };
+    n--;
+  }
+  throw new Error(`${a.name} has fewer progressing choices than asked`);
+}
+
 export function enabled(m: Machine): Choice[] {
   const out: Choice[] = [];
   for (const a of m.actors) {

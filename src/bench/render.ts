@@ -259,6 +259,8 @@ async function measurePlayback(
         null,
         { timeout: 60_000 },
       );
+    // tsx names inner functions through a `__name` helper that the page does not have.
+    await page.addInitScript("globalThis.__name = (f) => f;");
     await page.goto(`${base}/`);
     await idle();
     await page

@@ -509,6 +509,9 @@ export function StatePanels({
   );
 }
 
+/** The markup last written into each arrow overlay. */
+const drawnArrows = new WeakMap<SVGSVGElement, string>();
+
 /** Draws the pointer arrows into the overlay, in the diagram's coordinates. */
 function drawPointers(
   base: HTMLElement,
@@ -521,14 +524,27 @@ function drawPointers(
   svg.setAttribute("width", String(base.scrollWidth));
   svg.setAttribute("height", String(base.scrollHeight));
   const parts: string[] = [];
+  // One pass over the diagram for every port and card, instead of attribute-selector queries
+  // over the whole tree for each arrow.
+  const ports = new Map<string, HTMLElement>();
+  for (const el of base.querySelectorAll<HTMLElement>("[data-port]"))
+    if (!ports.has(el.dataset.port!)) ports.set(el.dataset.port!, el);
+  const cards = new Map<string, HTMLElement>();
+  const firstCopy = new Map<string, HTMLElement>();
+  for (const el of base.querySelectorAll<HTMLElement>("[data-at]")) {
+    if (!cards.has(el.dataset.at!)) cards.set(el.dataset.at!, el);
+    if (
+      el.dataset.copy === "0" &&
+      el.dataset.slab !== undefined &&
+      !firstCopy.has(el.dataset.slab)
+    )
+      firstCopy.set(el.dataset.slab, el);
+  }
   for (const p of specs) {
-    const port = base.querySelector<HTMLElement>(`[data-port="${p.id}"]`);
+    const port = ports.get(p.id);
     const to =
-      (p.at && base.querySelector<HTMLElement>(`[data-at="${p.at}"]`)) ||
-      (p.slab !== undefined &&
-        base.querySelector<HTMLElement>(
-          `[data-slab="${p.slab}"][data-copy="0"]`,
-        )) ||
+      (p.at && cards.get(p.at)) ||
+      (p.slab !== undefined && firstCopy.get(String(p.slab))) ||
       null;
     if (!port || !to) continue;
     const pr = port.getBoundingClientRect();
@@ -553,5 +569,10 @@ function drawPointers(
       `<g class="${cls}" data-arrow="${p.id}" data-to="${to.dataset.at ?? ""}"${p.slot !== undefined ? ` data-slot="${p.slot}"` : ""}><path class="curve" d="${a.d}"/><path class="head" d="${a.head}"/></g>`,
     );
   }
-  svg.innerHTML = parts.join("");
+  // Unchanged arrows keep their nodes: rebuilding them would invalidate the overlay's layout.
+  const html = parts.join("");
+  if (drawnArrows.get(svg) !== html) {
+    svg.innerHTML = html;
+    drawnArrows.set(svg, html);
+  }
 }

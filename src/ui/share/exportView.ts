@@ -74,9 +74,13 @@ const INHERITED = new Set([
   "-webkit-border-vertical-spacing",
 ]);
 
-/** Properties a still image never needs: motion, interaction, and logical twins of physical ones. */
+/**
+ * Properties a still image never needs: motion, interaction, logical twins of physical ones, and
+ * custom properties (computed values already have every var() resolved).
+ */
 function irrelevant(p: string): boolean {
   return (
+    p.startsWith("--") ||
     /^(transition|animation|view-transition|scroll-|overscroll|touch-action|pointer-events|user-select|-webkit-user-select|will-change|caret-color|cursor|content-visibility|contain-intrinsic)/.test(
       p,
     ) ||

@@ -53,7 +53,9 @@ export default defineConfig({
   forbidOnly: isCI,
   retries: 0,
   workers: isCI ? 2 : undefined,
-  timeout: 30_000,
+  // Tests wait on the idle signal, never on time; the per-test limit only catches a hang. The
+  // longest specs replay several scenarios and take ~20 s on a busy 2-core machine.
+  timeout: 60_000,
   reporter: [
     ["list"],
     ["json", { outputFile: `${root}/node_modules/.tmp/e2e-results.json` }],

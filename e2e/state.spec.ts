@@ -223,16 +223,18 @@ test("hovering and focusing a slab or an object shows its history", async ({
   await expect(history).toHaveCount(0);
 });
 
-test("library scenarios: an offline CPU, RT locks and lost slabs match the engine", async ({
-  page,
-}, testInfo) => {
-  const app = new AppPage(page);
-  await app.goto();
-  for (const id of [
-    "tour-cpu-offline-flush",
-    "r0-1-rt-free-steals-partial",
-    "r18-missing-tid-bump",
-  ]) {
+// One test per scenario: each replays three positions and the end, which takes a while on a busy
+// 2-core machine, and a failure names the scenario.
+for (const id of [
+  "tour-cpu-offline-flush",
+  "r0-1-rt-free-steals-partial",
+  "r18-missing-tid-bump",
+]) {
+  test(`library scenario ${id} (an offline CPU, RT locks, lost slabs) matches the engine`, async ({
+    page,
+  }, testInfo) => {
+    const app = new AppPage(page);
+    await app.goto();
     await page
       .getByRole("combobox", { name: "scenario" })
       .selectOption(`library:${id}`);
@@ -265,8 +267,8 @@ test("library scenarios: an offline CPU, RT locks and lost slabs match the engin
       );
     }
     await shot(page, testInfo, `state-${id}`);
-  }
-});
+  });
+}
 
 test("at 1024 px wide the state view fits without scrolling sideways", async ({
   page,

@@ -52,6 +52,9 @@ export default defineConfig({
   test: {
     // Explicit includes per project, so Vitest never picks up the Playwright specs in e2e/.
     passWithNoTests: true,
+    // A hang guard, not a speed check: on a busy 2-core machine an in-thread engine run under
+    // jsdom can take several seconds (speed is measured by `npm run bench`).
+    testTimeout: 30_000,
     projects: [
       {
         extends: true,

@@ -66,11 +66,11 @@ describe("engine purity lint", () => {
     const code =
       'import { ENGINE_VERSION } from "./version";\nexport const v = ENGINE_VERSION + 1;\n';
     expect(await ruleIds(code)).toEqual([]);
-  }, 20_000);
+  }, 60_000);
 
   it("leaves the rest of the app alone", async () => {
     const code =
       'import { useState } from "react";\nexport const r = [useState, Math.random()];\n';
     expect(await ruleIds(code, "src/ui/__lint_probe__.ts")).toEqual([]);
-  }, 20_000);
+  }, 60_000);
 });

@@ -32,6 +32,8 @@ export { slotAt } from "./slabGeometry";
 export interface SlabCardProps {
   slab: SlabView;
   g: Geom;
+  /** The text colour the cells are drawn with (read once by the diagram, not per card). */
+  ink: string;
   /** Which place of the slab this card is (0: the first; more when it is on several lists). */
   copy: number;
   /** The slab is on more than one list: every copy is flagged. */
@@ -60,6 +62,7 @@ function draw(
   canvas: HTMLCanvasElement,
   s: SlabView,
   g: Geom,
+  text: string,
   changed: Set<number>,
   hl: Set<number>,
   active: number | null,
@@ -74,7 +77,6 @@ function draw(
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, box.width, box.height);
-  const text = getComputedStyle(canvas).color || "#000";
   ctx.lineWidth = Math.max(1.3, g.cell / 14);
   for (const [order, above] of [
     [s.pageOrder, true],
@@ -191,6 +193,7 @@ function SlabCardImpl(p: SlabCardProps) {
         canvas.current,
         p.slab,
         p.g,
+        p.ink,
         new Set(p.changedSlots),
         new Set(p.highlightedSlots),
         p.activeSlot,

@@ -109,15 +109,28 @@ export function pointerSpecs(f: Frame): PointerSpec[] {
   return out;
 }
 
-/** Reads the cell size from `--cell`, again whenever presentation mode or the size changes. */
-function useCellSize(root: React.RefObject<HTMLElement | null>): number {
-  const [cell, setCell] = useState(CELL);
+/**
+ * Reads the cell size from `--cell` and the ink the cells are drawn with, again whenever
+ * presentation mode, the colour scheme or the size changes. Read here, outside the commit: a
+ * style read inside a commit makes the browser resolve styles and layout once more per frame.
+ */
+function useDiagramLook(root: React.RefObject<HTMLElement | null>): {
+  cell: number;
+  ink: string;
+} {
+  const [look, setLook] = useState({ cell: CELL, ink: "#000" });
   useEffect(() => {
     const el = root.current;
     if (!el) return;
     const read = () => {
       const v = parseFloat(getComputedStyle(el).getPropertyValue("--cell"));
-      if (Number.isFinite(v) && v > 0) setCell(v);
+      // The cells inherit their ink from where the cards sit.
+      const ink =
+        getComputedStyle(el.querySelector("canvas") ?? el).color || "#000";
+      setLook((l) => {
+        const cell = Number.isFinite(v) && v > 0 ? v : l.cell;
+        return l.cell === cell && l.ink === ink ? l : { cell, ink };
+      });
     };
     read();
     const mo = new MutationObserver(read);
@@ -129,12 +142,18 @@ function useCellSize(root: React.RefObject<HTMLElement | null>): number {
     const ro =
       typeof ResizeObserver === "function" ? new ResizeObserver(read) : null;
     ro?.observe(el);
+    const dark =
+      typeof matchMedia === "function"
+        ? matchMedia("(prefers-color-scheme: dark)")
+        : null;
+    dark?.addEventListener("change", read);
     return () => {
       mo.disconnect();
       ro?.disconnect();
+      dark?.removeEventListener("change", read);
     };
   }, [root]);
-  return cell;
+  return look;
 }
 
 export function StatePanels({
@@ -152,7 +171,7 @@ export function StatePanels({
   const root = useRef<HTMLDivElement>(null);
   const diagram = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
-  const cell = useCellSize(root);
+  const { cell, ink } = useDiagramLook(root);
   const g = useMemo(() => geom(cell), [cell]);
   const [target, setTarget] = useState<Target | null>(null);
   const [active, setActive] = useState<{ slab: number; slot: number } | null>(
@@ -277,16 +296,14 @@ export function StatePanels({
   const gRef = useRef(g);
   // Arrows again, from the layout as it is now, unless a card is mid-slide (its finish calls
   // this again).
+  // The diagram's size when the arrows were last measured.
+  const measured = useRef({ w: -1, h: -1 });
   const redraw = useCallback(() => {
     const base = diagram.current;
     if (!base || slides.current.some((a) => a.playState === "running")) return;
-    drawPointers(
-      base,
-      svg.current,
-      pointersRef.current,
-      gRef.current,
-      base.getBoundingClientRect(),
-    );
+    const b = base.getBoundingClientRect();
+    measured.current = { w: b.width, h: b.height };
+    drawPointers(base, svg.current, pointersRef.current, gRef.current, b);
   }, []);
   const motionRef = useRef(motion);
   useLayoutEffect(() => {
@@ -299,6 +316,7 @@ export function StatePanels({
     for (const a of slides.current) a.finish();
     slides.current = [];
     const b = base.getBoundingClientRect();
+    measured.current = { w: b.width, h: b.height };
     const now = performance.now();
     // Frames arriving faster than a slide would take (held key, fast play): no sliding.
     const slide =
@@ -340,7 +358,18 @@ export function StatePanels({
   useEffect(() => {
     const base = diagram.current;
     if (!base || typeof ResizeObserver !== "function") return;
-    const ro = new ResizeObserver(redraw);
+    const ro = new ResizeObserver((entries) => {
+      // A size the last commit already measured the arrows at: nothing to redraw.
+      const box = entries[entries.length - 1]?.borderBoxSize?.[0];
+      const m = measured.current;
+      if (
+        box &&
+        Math.abs(box.inlineSize - m.w) < 0.5 &&
+        Math.abs(box.blockSize - m.h) < 0.5
+      )
+        return;
+      redraw();
+    });
     ro.observe(base);
     return () => ro.disconnect();
   }, [redraw]);
@@ -383,7 +412,8 @@ export function StatePanels({
         activeSlot={act}
         onTarget={onTarget}
         onKey={stableKey}
-        sig={`${JSON.stringify(s)}|${g.cell}|${p.copy}|${p.dup}|${p.owner}|${p.at}|${changedFields.join()}|${changedSlots.join()}|${isHl}|${hlSlots.join()}|${act}`}
+        ink={ink}
+        sig={`${JSON.stringify(s)}|${g.cell}|${ink}|${p.copy}|${p.dup}|${p.owner}|${p.at}|${changedFields.join()}|${changedSlots.join()}|${isHl}|${hlSlots.join()}|${act}`}
       />
     );
   };
@@ -521,8 +551,10 @@ function drawPointers(
   b: DOMRect,
 ): void {
   if (!svg) return;
-  svg.setAttribute("width", String(base.scrollWidth));
-  svg.setAttribute("height", String(base.scrollHeight));
+  // Every read comes before the first write: a write between reads would make the browser lay
+  // the page out again for the next read.
+  const width = String(base.scrollWidth);
+  const height = String(base.scrollHeight);
   const parts: string[] = [];
   // One pass over the diagram for every port and card, instead of attribute-selector queries
   // over the whole tree for each arrow.
@@ -569,7 +601,10 @@ function drawPointers(
       `<g class="${cls}" data-arrow="${p.id}" data-to="${to.dataset.at ?? ""}"${p.slot !== undefined ? ` data-slot="${p.slot}"` : ""}><path class="curve" d="${a.d}"/><path class="head" d="${a.head}"/></g>`,
     );
   }
-  // Unchanged arrows keep their nodes: rebuilding them would invalidate the overlay's layout.
+  // Unchanged attributes and arrows are left alone: writing them, even unchanged, invalidates
+  // the overlay's style and layout.
+  if (svg.getAttribute("width") !== width) svg.setAttribute("width", width);
+  if (svg.getAttribute("height") !== height) svg.setAttribute("height", height);
   const html = parts.join("");
   if (drawnArrows.get(svg) !== html) {
     svg.innerHTML = html;

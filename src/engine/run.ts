@@ -12,7 +12,19 @@ import { applyChoice, configOf, load } from "./machine";
 import type { Variant } from "./program";
 import { actorName, lockName, lockOwners } from "./prims";
 import { rng, type Rng } from "./random";
-import { parseEntry, type Scenario } from "./scenario";
+import {
+  anchorStep,
+  ArrivalCounter,
+  NarrationAnchors,
+  type ResolvedNarration,
+} from "./anchor";
+import {
+  anchorText,
+  parseEntry,
+  type Anchor,
+  type ParsedEntry,
+  type Scenario,
+} from "./scenario";
 import {
   choicesFor,
   hasWork,
@@ -21,7 +33,7 @@ import {
   scanCpus,
   stuck,
 } from "./scheduler";
-import type { Choice, Finding, Machine, StepEvent } from "./types";
+import type { Actor, Choice, Finding, Machine, StepEvent } from "./types";
 
 export interface Session {
   scenario: Scenario;
@@ -38,16 +50,35 @@ export function start(s: Scenario, opts: { checks?: boolean } = {}): Session {
 export type Policy =
   { kind: "scripted" } | { kind: "roundRobin" } | { kind: "random"; rng: Rng };
 
-/** Picks the next choice; null when nobody can make progress. */
+/**
+ * Picks the next choice; null when nobody can make progress.
+ *
+ * A counted entry (`A*N`) gives A up to N steps; a step A cannot take there is skipped and
+ * counted in `skipped`. An anchored entry (`A>fn:label#N`) gives A steps until it is at that
+ * point of the code for the N-th time (see anchor.ts; the point it is at when the entry starts
+ * counts, so an entry whose anchor is already reached takes no step). Only A runs meanwhile, so
+ * A must get there by itself. When it cannot, the scripted run stops (`next` answers null) and
+ * `error` says why, naming the entry:
+ * - the variant has no such function or label, or no actor has that name;
+ * - A finishes its operations (or stops at a BUG) without getting there;
+ * - A cannot run (it sleeps on a lock, its CPU is taken by another context...);
+ * - A would only spin: it busy-waits on a lock that nobody else can release while only A runs.
+ *   The step in which A first finds the lock taken is a step like any other and is counted.
+ */
 export class Scheduler {
-  private entries: { actor: string; cpu: number | null; times: number }[] = [];
+  private entries: ParsedEntry[] = [];
   private entryIndex = 0;
   private left = 0;
   private rrLast = -1;
+  /** Arrivals at the current anchored entry's point, created when the entry starts. */
+  private counter: ArrivalCounter | null = null;
   skipped = 0;
+  /** Why an anchored entry could not be followed; the run stops there. */
+  error: string | null = null;
   constructor(
     private readonly s: Scenario,
     private readonly random: Rng | null,
+    private readonly variant: Variant | null = null,
   ) {
     for (const e of s.schedule?.steps ?? []) {
       const p = parseEntry(e);
@@ -57,29 +88,79 @@ export class Scheduler {
     this.left = this.entries[0]?.times ?? 0;
   }
 
+  private advance(): void {
+    this.entryIndex++;
+    this.left = this.entries[this.entryIndex]?.times ?? 0;
+    this.counter = null;
+  }
+
   private scripted(m: Machine): Choice | null | "exhausted" {
     while (this.entryIndex < this.entries.length) {
       const e = this.entries[this.entryIndex]!;
+      if (e.anchor) {
+        const r = this.anchored(m, e, e.anchor);
+        if (r !== "reached") return r;
+        this.advance();
+        continue;
+      }
       if (this.left <= 0) {
-        this.entryIndex++;
-        this.left = this.entries[this.entryIndex]?.times ?? 0;
+        this.advance();
         continue;
       }
       this.left--;
       const a = m.actors.find((x) => x.name === e.actor);
       const cs = a ? choicesFor(m, a) : [];
-      const pick =
-        e.cpu === null
-          ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
-          : cs.find((c) => c.cpu === e.cpu);
+      const pick = pickOn(cs, a, e.cpu);
       if (pick) return pick;
       this.skipped++;
     }
     return "exhausted";
   }
 
+  /** The next step of an anchored entry, "reached" when it is done, null when it cannot go on. */
+  private anchored(
+    m: Machine,
+    e: ParsedEntry,
+    anchor: Anchor,
+  ): Choice | null | "reached" {
+    const text = this.s.schedule!.steps[this.entryIndex]!;
+    const fail = (why: string): null => {
+      this.error = `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`;
+      return null;
+    };
+    const v = this.variant;
+    if (!v) return fail("anchored entries need the kernel variant");
+    const a = m.actors.find((x) => x.name === e.actor);
+    if (!a) return fail(`no actor named ${e.actor}`);
+    if (!this.counter) {
+      const at = anchorStep(v, anchor);
+      if (typeof at === "string") return fail(at);
+      this.counter = new ArrivalCounter(at.fn, at.pc);
+    }
+    this.counter.observe(a, v);
+    if (this.counter.arrivals >= anchor.occurrence) return "reached";
+    const where = `${anchorText(anchor)} (got there ${this.counter.arrivals} of ${anchor.occurrence} times)`;
+    if (!hasWork(a))
+      return fail(
+        a.status === "crashed"
+          ? `${a.name} stopped at a BUG before reaching ${where}`
+          : `${a.name} finished its operations without reaching ${where}`,
+      );
+    const pick = pickOn(choicesFor(m, a), a, e.cpu);
+    if (!pick)
+      return fail(
+        `${a.name} cannot run${e.cpu === null ? "" : ` on cpu ${e.cpu}`} before reaching ${where}: ${actorReport(m, a)}`,
+      );
+    if (!pick.progress)
+      return fail(
+        `${a.name} would spin forever before reaching ${where}: ${actorReport(m, a)}, and only ${a.name} runs in this entry`,
+      );
+    return pick;
+  }
+
   next(m: Machine): Choice | null {
     if (!this.random) {
+      if (this.error !== null) return null;
       const sc = this.scripted(m);
       if (sc !== "exhausted") return sc;
       if ((this.s.schedule?.rest ?? "round-robin") === "stop") return null;
@@ -121,6 +202,17 @@ export class Scheduler {
   }
 }
 
+/** The actor's choice on `cpu` (its own CPU first when null), as counted entries pick. */
+function pickOn(
+  cs: Choice[],
+  a: Actor | undefined,
+  cpu: number | null,
+): Choice | undefined {
+  return cpu === null
+    ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
+    : cs.find((c) => c.cpu === cpu);
+}
+
 /** Progressing choices per actor, from the last `progressing` call. */
 let counts = new Int32Array(64);
 
@@ -140,33 +232,29 @@ function progressing(m: Machine, migrations: boolean): number {
 /** Describes who waits for whom when nothing can progress. */
 export function deadlockReport(m: Machine): string {
   const parts: string[] = [];
-  for (const a of m.actors) {
-    if (!hasWork(a) || !a.wait) continue;
-    const w = a.wait;
-    if (w.kind === "lock")
-      parts.push(
-        `${a.name} waits for ${lockName(w.ref)} held by ${
-          lockOwners(m, w.ref)
-            .map((o) => actorName(m, o))
-            .join(", ") || "nobody"
-        }`,
-      );
-    else if (w.kind === "cpuIdle")
-      parts.push(`${a.name} waits for cpu ${w.cpu} to become idle`);
-    else
-      parts.push(
-        `${a.name} waits for ${actorName(m, w.actor)} to finish its work`,
-      );
-  }
-  for (const a of m.actors) {
-    if (!hasWork(a) || a.wait) continue;
-    const c = m.cpus[a.cpu]!;
-    const top = c.nmi ?? c.irq ?? c.current;
-    parts.push(
-      `${a.name} cannot get cpu ${a.cpu}${c.online ? "" : " (offline)"}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ""}`,
-    );
-  }
+  for (const a of m.actors) if (hasWork(a) && a.wait) parts.push(actorReport(m, a));
+  for (const a of m.actors)
+    if (hasWork(a) && !a.wait) parts.push(actorReport(m, a));
   return parts.length > 0 ? parts.join("; ") : "no context can run";
+}
+
+/** What holds one actor up: the lock, context or CPU it waits for. */
+function actorReport(m: Machine, a: Actor): string {
+  const w = a.wait;
+  if (w) {
+    if (w.kind === "lock")
+      return `${a.name} waits for ${lockName(w.ref)} held by ${
+        lockOwners(m, w.ref)
+          .map((o) => actorName(m, o))
+          .join(", ") || "nobody"
+      }`;
+    if (w.kind === "cpuIdle")
+      return `${a.name} waits for cpu ${w.cpu} to become idle`;
+    return `${a.name} waits for ${actorName(m, w.actor)} to finish its work`;
+  }
+  const c = m.cpus[a.cpu]!;
+  const top = c.nmi ?? c.irq ?? c.current;
+  return `${a.name} cannot get cpu ${a.cpu}${c.online ? "" : " (offline)"}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ""}`;
 }
 
 export interface RunOptions {
@@ -181,8 +269,16 @@ export interface RunResult {
   machine: Machine;
   steps: number;
   completed: boolean;
-  stopReason: "done" | "deadlock" | "schedule-ended" | "step-limit" | "crashed";
+  stopReason:
+    | "done"
+    | "deadlock"
+    | "schedule-ended"
+    /** An anchored schedule entry could not be followed: `scheduleError` says why. */
+    | "schedule-error"
+    | "step-limit"
+    | "crashed";
   skippedEntries: number;
+  scheduleError: string | null;
   findings: Finding[];
 }
 
@@ -201,6 +297,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   const sched = new Scheduler(
     sess.scenario,
     opts.seed === undefined || opts.seed === null ? null : rng(opts.seed),
+    sess.variant,
   );
   const max = opts.maxSteps ?? 100_000;
   let stopReason: RunResult["stopReason"];
@@ -222,7 +319,8 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     const ch = sched.next(m);
     if (ch) busy = ch.actor;
     if (!ch) {
-      if (stuck(m)) {
+      if (sched.error !== null) stopReason = "schedule-error";
+      else if (stuck(m)) {
         stopReason = "deadlock";
         const f: Finding = {
           code: "deadlock",
@@ -245,8 +343,31 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     completed: completed(m),
     stopReason,
     skippedEntries: sched.skipped,
+    scheduleError: sched.error,
     findings: m.findings,
   };
+}
+
+/**
+ * Places a scenario's narration on steps: anchored entries where the scenario's own run (its
+ * schedule, then its `rest`) reaches them. Runs the scenario once (checks off).
+ */
+export function resolveNarration(
+  s: Scenario,
+  opts: { maxSteps?: number } = {},
+): ResolvedNarration {
+  const sess = start(s, { checks: false });
+  const anchors = new NarrationAnchors(s, sess.variant);
+  anchors.observe(sess.machine);
+  if (anchors.pending)
+    runSession(sess, {
+      checks: false,
+      maxSteps: opts.maxSteps,
+      onStep: (_ev, m) => {
+        if (anchors.pending) anchors.observe(m);
+      },
+    });
+  return anchors.result();
 }
 
 /** Sums the per-CPU SLUB_STATS counters. */

@@ -15,10 +15,12 @@ import {
   completed,
   deadlockReport,
   enabled,
+  NarrationAnchors,
   Scheduler,
   start,
   stuck,
   type Finding,
+  type Narration,
   type FindingCode,
   type Machine,
   type Scenario,
@@ -58,6 +60,8 @@ export type StopReason =
   | "done"
   | "deadlock"
   | "schedule-ended"
+  /** An anchored schedule entry could not be followed: `error` says why. */
+  | "schedule-error"
   | "step-limit"
   | "crashed"
   /** The engine threw: the trace ends before the step that failed. */
@@ -128,6 +132,13 @@ export class Timeline {
   /** The variant's functions by index, for the kernel line each step ran (StepLog.fn). */
   private readonly fnNames: string[];
   private readonly fnIds: Map<string, number>;
+  /**
+   * The scenario's narration with every entry on its step (anchored entries placed where the
+   * scenario's own run reaches them), in step order.
+   */
+  readonly narrationEntries: Narration[];
+  /** Anchored narration the scenario's own run never reaches (left out), with why. */
+  readonly narrationMissed: string[] = [];
 
   constructor(scenario: Scenario, opts: TimelineOptions = {}) {
     this.K = opts.keyframeEvery ?? KEYFRAME_EVERY;
@@ -148,9 +159,18 @@ export class Timeline {
       forkedAt: null,
       deadlock: null,
     };
-    const sched = new Scheduler(scenario, null);
-    this.extend(this.trace, m, sched);
+    const sched = new Scheduler(scenario, null, sess.variant);
+    const anchors = scenario.anchoredNarration?.length
+      ? new NarrationAnchors(scenario, sess.variant)
+      : null;
+    anchors?.observe(m);
+    this.extend(this.trace, m, sched, anchors);
     this.trace.skipped = sched.skipped;
+    if (anchors) {
+      const r = anchors.result();
+      this.narrationEntries = r.narration;
+      this.narrationMissed = r.missed.map((x) => x.message);
+    } else this.narrationEntries = scenario.narration ?? [];
   }
 
   get total(): number {
@@ -329,7 +349,7 @@ export class Timeline {
         ...this.session.scenario,
         schedule: { steps: [], rest: "round-robin" },
       };
-      this.extend(t, m, new Scheduler(rest, null));
+      this.extend(t, m, new Scheduler(rest, null, this.session.variant));
     }
     this.undone.push(cur);
     this.trace = t;
@@ -402,7 +422,12 @@ export class Timeline {
   }
 
   /** Runs `sched` from `m` to the end, as runSession does, recording every step. */
-  private extend(t: Trace, m: Machine, sched: Scheduler): void {
+  private extend(
+    t: Trace,
+    m: Machine,
+    sched: Scheduler,
+    anchors: NarrationAnchors | null = null,
+  ): void {
     for (;;) {
       if (completed(m)) {
         t.stop = m.actors.some((a) => a.status === "crashed")
@@ -416,7 +441,10 @@ export class Timeline {
       }
       const ch = sched.next(m);
       if (!ch) {
-        if (stuck(m)) {
+        if (sched.error !== null) {
+          t.stop = "schedule-error";
+          t.error = sched.error;
+        } else if (stuck(m)) {
           t.stop = "deadlock";
           if (!m.findings.some((x) => x.code === "deadlock")) {
             t.deadlock = {
@@ -432,6 +460,7 @@ export class Timeline {
         break;
       }
       if (!this.apply(t, m, ch)) break;
+      if (anchors?.pending) anchors.observe(m);
     }
     t.log.trim();
   }
@@ -455,7 +484,7 @@ export class Timeline {
     if (i > diverged) return null;
     let text: string | null = null;
     let best = -1;
-    for (const n of this.session.scenario.narration ?? []) {
+    for (const n of this.narrationEntries) {
       if (n.step <= i && n.step < diverged && n.step >= best) {
         best = n.step;
         text = n.text;

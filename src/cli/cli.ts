@@ -429,7 +429,6 @@ const STOP: Record<RunResult["stopReason"], string> = {
   done: "done: every actor finished",
   deadlock: "deadlock: nothing can make progress",
   "schedule-ended": "the schedule ended (rest: stop)",
-  "schedule-error": "the schedule could not be followed",
   "step-limit": "the step limit was reached",
   crashed: "an actor crashed",
 };
@@ -463,7 +462,9 @@ function runCommand(o: Options): string {
       completed: r.completed,
       stopReason: r.stopReason,
       skippedEntries: r.skippedEntries,
-      ...(r.scheduleError === null ? {} : { scheduleError: r.scheduleError }),
+      ...(r.scheduleProblems.length === 0
+        ? {}
+        : { scheduleProblems: r.scheduleProblems }),
       findings: r.findings.map(findingJson),
       stats: sortedKeys(total),
       statsPerCpu: m.stats.map(sortedKeys),
@@ -473,8 +474,9 @@ function runCommand(o: Options): string {
     `scenario  ${s.title}`,
     `kernel    ${kernel}`,
     `steps     ${r.steps}`,
-    `stop      ${STOP[r.stopReason]}${r.scheduleError === null ? "" : `: ${r.scheduleError}`}`,
+    `stop      ${STOP[r.stopReason]}`,
     `skipped   ${r.skippedEntries} schedule ${r.skippedEntries === 1 ? "entry" : "entries"}`,
+    ...r.scheduleProblems.map((p) => `  ${p}`),
     `findings  ${r.findings.length === 0 ? "none" : r.findings.length}`,
     ...r.findings.map((f) => `  ${findingLine(f)}`),
   ];

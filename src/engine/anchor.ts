@@ -1,7 +1,9 @@
 /**
- * Points of the code an actor runs to: the anchors of schedule entries (`A>fn:label#N`) and of
- * narration (`{ at: "A>fn:label#N" }`). An anchor names a labelled step of a kernel function (or,
- * without a label, the function's first step); an actor is AT it when that step is the next one
+ * Points of the code an actor runs to: the anchors of schedule entries (`A>fn:label+K#N`) and of
+ * narration (`{ at: "A>fn:label+K#N" }`). An anchor names a labelled step of a kernel function
+ * (without a label, the function's first step; with `+K`, the step K places further down the
+ * function's listing: a place in the code, not K steps of execution); an actor is AT it when
+ * that step is the next one
  * it would execute: its innermost frame is in `fn` at that step, or it has no frame and its next
  * operation enters `fn` (an operation's entry function starts at its first step).
  *
@@ -10,7 +12,7 @@
  */
 import { entryOf } from "./machine";
 import type { Variant } from "./program";
-import { parseNarrationAnchor, type Anchor } from "./scenario";
+import { anchorText, parseNarrationAnchor, type Anchor } from "./scenario";
 import type { Narration, Scenario } from "./scenario";
 import type { Actor, Machine } from "./types";
 
@@ -21,10 +23,12 @@ export function anchorStep(
 ): { fn: string; pc: number } | string {
   const f = v.fns[a.fn];
   if (!f) return `${v.name} has no kernel function ${a.fn}`;
-  if (a.label === null) return { fn: a.fn, pc: 0 };
-  const pc = f.labels[a.label];
-  if (pc === undefined)
+  const base = a.label === null ? 0 : f.labels[a.label];
+  if (base === undefined)
     return `${a.fn} has no label ${a.label} in ${v.name} (labels: ${Object.keys(f.labels).join(", ") || "none"})`;
+  const pc = base + a.offset;
+  if (pc >= f.steps.length)
+    return `${anchorText(a)} is past the end of ${a.fn} in ${v.name} (${f.steps.length} steps)`;
   return { fn: a.fn, pc };
 }
 

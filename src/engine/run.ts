@@ -57,8 +57,10 @@ export type Policy =
  * counted in `skipped`. An anchored entry (`A>fn:label#N`) gives A steps until it is at that
  * point of the code for the N-th time (see anchor.ts; the point it is at when the entry starts
  * counts, so an entry whose anchor is already reached takes no step). Only A runs meanwhile, so
- * A must get there by itself. When it cannot, the scripted run stops (`next` answers null) and
- * `error` says why, naming the entry:
+ * A must get there by itself. When it cannot, the entry ends where A got to, counts as one
+ * skipped entry, and `problems` records why, naming the entry; the schedule goes on with the next
+ * entry (as counted entries replay as far as they apply, so a scenario still replays on a kernel
+ * whose code differs, e.g. its fixed kernel). An entry cannot be followed when:
  * - the variant has no such function or label, or no actor has that name;
  * - A finishes its operations (or stops at a BUG) without getting there;
  * - A cannot run (it sleeps on a lock, its CPU is taken by another context...);
@@ -73,8 +75,8 @@ export class Scheduler {
   /** Arrivals at the current anchored entry's point, created when the entry starts. */
   private counter: ArrivalCounter | null = null;
   skipped = 0;
-  /** Why an anchored entry could not be followed; the run stops there. */
-  error: string | null = null;
+  /** Why anchored entries could not be followed, one message per entry. */
+  readonly problems: string[] = [];
   constructor(
     private readonly s: Scenario,
     private readonly random: Rng | null,
@@ -117,16 +119,19 @@ export class Scheduler {
     return "exhausted";
   }
 
-  /** The next step of an anchored entry, "reached" when it is done, null when it cannot go on. */
+  /** The next step of an anchored entry; "reached" when the entry is over. */
   private anchored(
     m: Machine,
     e: ParsedEntry,
     anchor: Anchor,
-  ): Choice | null | "reached" {
+  ): Choice | "reached" {
     const text = this.s.schedule!.steps[this.entryIndex]!;
-    const fail = (why: string): null => {
-      this.error = `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`;
-      return null;
+    const fail = (why: string): "reached" => {
+      this.problems.push(
+        `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`,
+      );
+      this.skipped++;
+      return "reached";
     };
     const v = this.variant;
     if (!v) return fail("anchored entries need the kernel variant");
@@ -160,7 +165,6 @@ export class Scheduler {
 
   next(m: Machine): Choice | null {
     if (!this.random) {
-      if (this.error !== null) return null;
       const sc = this.scripted(m);
       if (sc !== "exhausted") return sc;
       if ((this.s.schedule?.rest ?? "round-robin") === "stop") return null;
@@ -232,7 +236,8 @@ function progressing(m: Machine, migrations: boolean): number {
 /** Describes who waits for whom when nothing can progress. */
 export function deadlockReport(m: Machine): string {
   const parts: string[] = [];
-  for (const a of m.actors) if (hasWork(a) && a.wait) parts.push(actorReport(m, a));
+  for (const a of m.actors)
+    if (hasWork(a) && a.wait) parts.push(actorReport(m, a));
   for (const a of m.actors)
     if (hasWork(a) && !a.wait) parts.push(actorReport(m, a));
   return parts.length > 0 ? parts.join("; ") : "no context can run";
@@ -269,16 +274,10 @@ export interface RunResult {
   machine: Machine;
   steps: number;
   completed: boolean;
-  stopReason:
-    | "done"
-    | "deadlock"
-    | "schedule-ended"
-    /** An anchored schedule entry could not be followed: `scheduleError` says why. */
-    | "schedule-error"
-    | "step-limit"
-    | "crashed";
+  stopReason: "done" | "deadlock" | "schedule-ended" | "step-limit" | "crashed";
   skippedEntries: number;
-  scheduleError: string | null;
+  /** Anchored schedule entries that could not be followed (each also counts as skipped). */
+  scheduleProblems: string[];
   findings: Finding[];
 }
 
@@ -319,8 +318,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     const ch = sched.next(m);
     if (ch) busy = ch.actor;
     if (!ch) {
-      if (sched.error !== null) stopReason = "schedule-error";
-      else if (stuck(m)) {
+      if (stuck(m)) {
         stopReason = "deadlock";
         const f: Finding = {
           code: "deadlock",
@@ -343,7 +341,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     completed: completed(m),
     stopReason,
     skippedEntries: sched.skipped,
-    scheduleError: sched.error,
+    scheduleProblems: sched.problems,
     findings: m.findings,
   };
 }

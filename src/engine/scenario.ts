@@ -59,8 +59,10 @@ export interface PrepareOp {
  *   `name@C*N`;
  * - `name>fn:label` (run the actor until it is about to execute the step labelled `label` in
  *   kernel function `fn`), `name>fn` (until it is about to execute the first step of `fn`, i.e.
- *   enters it), each with an optional occurrence `#N` (the N-th time it gets there, counting the
- *   point it is at when the entry starts) and an optional CPU: `name@C>fn:label#N`.
+ *   enters it), each with an optional offset `+K` (the step K places further down the listing,
+ *   for a point between labels), an optional occurrence `#N` (the N-th time it gets there,
+ *   counting the point it is at when the entry starts) and an optional CPU:
+ *   `name@C>fn:label+K#N`.
  * After the list, `rest` says what happens: `round-robin` lets every actor with work take turns
  * until all are done, `stop` ends the run. See `Scheduler` (run.ts) for what an anchored entry
  * does when its actor cannot get there.
@@ -78,7 +80,7 @@ export interface Narration {
 
 /**
  * Narration shown from the step where an actor reaches a point of the code, written like an
- * anchored schedule entry without a CPU: `name>fn:label#N` or `name>fn#N`. Counted from step 0 of
+ * anchored schedule entry without a CPU: `name>fn:label+K#N` (see ScenarioSchedule). Counted from step 0 of
  * the scenario's own run (a point the actor is at on step 0 is its first occurrence).
  */
 export interface AnchoredNarration {
@@ -106,11 +108,16 @@ export interface Scenario {
   cursor?: number;
 }
 
-/** A point of the code: a labelled step of a kernel function, or its first step. */
+/**
+ * A point of the code: a labelled step of a kernel function or its first step, or the step
+ * `offset` places further down the function's listing (for a point between two labels).
+ */
 export interface Anchor {
   fn: string;
   /** null: the function's first step (the actor enters it). */
   label: string | null;
+  /** Steps down the listing from the label (or the first step); 0 for the labelled step itself. */
+  offset: number;
   /** Which arrival counts, from 1. */
   occurrence: number;
 }
@@ -125,7 +132,8 @@ export interface ParsedEntry {
 
 const COUNTED = /^([^@*>\s]+)(?:@(\d+))?(?:\*(\d+))?$/;
 const ANCHORED =
-  /^([^@*>\s]+)(?:@(\d+))?>([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?(?:#(\d+))?$/;
+  /^([^@*>\s]+)(?:@(\d+))?>([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?(?:\+(\d+))?(?:#(\d+))?$/;
+const MAX_OFFSET = 10_000;
 const MAX_REPEAT = 1_000_000;
 
 /** Parses one schedule entry; returns an error message for a malformed one. */
@@ -140,32 +148,35 @@ export function parseEntry(e: string): ParsedEntry | string {
   }
   const a = ANCHORED.exec(e);
   if (a) {
-    const occurrence = a[5] === undefined ? 1 : Number(a[5]);
+    const offset = a[5] === undefined ? 0 : Number(a[5]);
+    if (offset > MAX_OFFSET)
+      return `schedule entry "${e}": offset +K out of range (0 to ${MAX_OFFSET})`;
+    const occurrence = a[6] === undefined ? 1 : Number(a[6]);
     if (occurrence < 1 || occurrence > MAX_REPEAT)
       return `schedule entry "${e}": occurrence #N out of range (1 to ${MAX_REPEAT})`;
     return {
       actor: a[1]!,
       cpu: a[2] === undefined ? null : Number(a[2]),
       times: 0,
-      anchor: { fn: a[3]!, label: a[4] ?? null, occurrence },
+      anchor: { fn: a[3]!, label: a[4] ?? null, offset, occurrence },
     };
   }
   return e.includes(">")
-    ? `schedule entry "${e}" is not of the form name>fn:label#N (run the actor to a labelled step of kernel function fn; :label, #N and @CPU after the name optional)`
+    ? `schedule entry "${e}" is not of the form name>fn:label+K#N (run the actor to a labelled step of kernel function fn; :label, +K, #N and @CPU after the name optional)`
     : `schedule entry "${e}" is not of the form name, name*N, name@CPU or name@CPU*N`;
 }
 
-/** Parses a narration anchor (`name>fn:label#N`, no CPU); an error message for a malformed one. */
+/** Parses a narration anchor (`name>fn:label+K#N`, no CPU); an error message for a malformed one. */
 export function parseNarrationAnchor(
   at: string,
 ): { actor: string; anchor: Anchor } | string {
   const p = parseEntry(at);
   if (typeof p === "string" || p.anchor === null || p.cpu !== null)
-    return `narration anchor "${at}" is not of the form name>fn:label#N (:label and #N optional)`;
+    return `narration anchor "${at}" is not of the form name>fn:label+K#N (:label, +K and #N optional)`;
   return { actor: p.actor, anchor: p.anchor };
 }
 
-/** `fn:label#N` or `fn#N` (no #1). */
+/** `fn:label+K#N`, without the parts that have their default (no label, +0, #1). */
 export function anchorText(a: Anchor): string {
-  return `${a.fn}${a.label === null ? "" : `:${a.label}`}${a.occurrence === 1 ? "" : `#${a.occurrence}`}`;
+  return `${a.fn}${a.label === null ? "" : `:${a.label}`}${a.offset === 0 ? "" : `+${a.offset}`}${a.occurrence === 1 ? "" : `#${a.occurrence}`}`;
 }

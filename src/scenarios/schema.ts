@@ -397,8 +397,7 @@ const anchoredNarrationSchema = z
       .max(128)
       .superRefine((e, ctx) => {
         const p = parseNarrationAnchor(e);
-        if (typeof p === "string")
-          ctx.addIssue({ code: "custom", message: p });
+        if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
       })
       .describe(
         "name>fn:label or name>fn, optionally #N: the step where the actor is about to execute that step of fn for the N-th time in the scenario's own run.",

@@ -37,7 +37,6 @@ const STOP: Record<string, string> = {
   done: "every actor has finished",
   deadlock: "nothing can run: a deadlock",
   "schedule-ended": "the schedule ended",
-  "schedule-error": "the schedule could not be followed",
   "step-limit": "the step limit was reached",
   crashed: "an actor hit BUG() and stopped",
   "engine-error": "the engine failed here",

@@ -60,8 +60,6 @@ export type StopReason =
   | "done"
   | "deadlock"
   | "schedule-ended"
-  /** An anchored schedule entry could not be followed: `error` says why. */
-  | "schedule-error"
   | "step-limit"
   | "crashed"
   /** The engine threw: the trace ends before the step that failed. */
@@ -109,6 +107,8 @@ interface Trace {
   stop: StopReason;
   error: string | null;
   skipped: number;
+  /** Anchored schedule entries that could not be followed, with why. */
+  problems: string[];
   /** The step a user's choice took; null for the scenario's own schedule. */
   forkedAt: number | null;
   /** The deadlock finding added once nothing can run (not the effect of any step). */
@@ -156,6 +156,7 @@ export class Timeline {
       stop: "done",
       error: null,
       skipped: 0,
+      problems: [],
       forkedAt: null,
       deadlock: null,
     };
@@ -166,6 +167,7 @@ export class Timeline {
     anchors?.observe(m);
     this.extend(this.trace, m, sched, anchors);
     this.trace.skipped = sched.skipped;
+    this.trace.problems = sched.problems;
     if (anchors) {
       const r = anchors.result();
       this.narrationEntries = r.narration;
@@ -235,7 +237,13 @@ export class Timeline {
       code: actorCode(m, this.ranAt(i)),
       stop:
         i === t.log.length
-          ? { reason: t.stop, message: t.error ?? t.deadlock?.message ?? null }
+          ? {
+              reason: t.stop,
+              message:
+                t.error ??
+                t.deadlock?.message ??
+                (t.problems.length > 0 ? t.problems.join("; ") : null),
+            }
           : null,
     };
   }
@@ -341,6 +349,7 @@ export class Timeline {
       stop: "done",
       error: null,
       skipped: 0,
+      problems: [],
       forkedAt: i,
       deadlock: null,
     };
@@ -441,10 +450,7 @@ export class Timeline {
       }
       const ch = sched.next(m);
       if (!ch) {
-        if (sched.error !== null) {
-          t.stop = "schedule-error";
-          t.error = sched.error;
-        } else if (stuck(m)) {
+        if (stuck(m)) {
           t.stop = "deadlock";
           if (!m.findings.some((x) => x.code === "deadlock")) {
             t.deadlock = {

@@ -119,20 +119,39 @@ export class Scheduler {
     return "exhausted";
   }
 
+  private fail(m: Machine, why: string): "reached" {
+    const text = this.s.schedule!.steps[this.entryIndex]!;
+    this.problems.push(
+      `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`,
+    );
+    this.skipped++;
+    return "reached";
+  }
+
+  /**
+   * The run ended (every actor done, a deadlock, the step limit) during an anchored entry:
+   * reports the entry when its actor did not get there.
+   */
+  end(m: Machine): void {
+    if (this.random) return;
+    const e = this.entries[this.entryIndex];
+    if (!e?.anchor) return;
+    const r = this.anchored(m, e, e.anchor);
+    if (r !== "reached")
+      this.fail(
+        m,
+        `the run ended before ${e.actor} reached ${anchorText(e.anchor)}`,
+      );
+    this.advance();
+  }
+
   /** The next step of an anchored entry; "reached" when the entry is over. */
   private anchored(
     m: Machine,
     e: ParsedEntry,
     anchor: Anchor,
   ): Choice | "reached" {
-    const text = this.s.schedule!.steps[this.entryIndex]!;
-    const fail = (why: string): "reached" => {
-      this.problems.push(
-        `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`,
-      );
-      this.skipped++;
-      return "reached";
-    };
+    const fail = (why: string) => this.fail(m, why);
     const v = this.variant;
     if (!v) return fail("anchored entries need the kernel variant");
     const a = m.actors.find((x) => x.name === e.actor);
@@ -335,6 +354,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     const ev = applyChoice(m, sess.variant, ch, stepOpts);
     opts.onStep?.(ev, m);
   }
+  sched.end(m);
   return {
     machine: m,
     steps: m.step,

@@ -468,6 +468,7 @@ export class Timeline {
       if (!this.apply(t, m, ch)) break;
       if (anchors?.pending) anchors.observe(m);
     }
+    sched.end(m);
     t.log.trim();
   }
 

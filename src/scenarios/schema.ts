@@ -372,7 +372,7 @@ const entrySchema = z
     if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
   })
   .describe(
-    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N; or anchored to code: name>fn:label (run the actor until it is about to execute the step labelled label in kernel function fn), name>fn (until it enters fn), with an optional #N (the N-th time, counting where it is when the entry starts) and @CPU (name@CPU>fn:label#N).",
+    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N; or anchored to code: name>fn:label (run the actor until it is about to execute the step labelled label in kernel function fn) or name>fn (until it enters fn), with an optional +K (the step K places further down fn's listing), #N (the N-th arrival, counting where the actor is when the entry starts) and @CPU (name@CPU>fn:label+K#N).",
   );
 
 const scheduleSchema = z.strictObject({
@@ -400,7 +400,7 @@ const anchoredNarrationSchema = z
         if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
       })
       .describe(
-        "name>fn:label or name>fn, optionally #N: the step where the actor is about to execute that step of fn for the N-th time in the scenario's own run.",
+        "name>fn:label or name>fn, optionally +K and #N (as in schedule entries): the step where the actor arrives there for the N-th time in the scenario's own run.",
       ),
     text: plainText(2000),
   })

@@ -2,10 +2,10 @@
  * Points of the code an actor runs to: the anchors of schedule entries (`A>fn:label+K#N`) and of
  * narration (`{ at: "A>fn:label+K#N" }`). An anchor names a labelled step of a kernel function
  * (without a label, the function's first step; with `+K`, the step K places further down the
- * function's listing: a place in the code, not K steps of execution); an actor is AT it when
- * that step is the next one
- * it would execute: its innermost frame is in `fn` at that step, or it has no frame and its next
- * operation enters `fn` (an operation's entry function starts at its first step).
+ * function's listing: a place in the code, not K steps of execution). An actor is AT it when
+ * that step is the next one it would execute: its innermost frame is in `fn` at that step, or it
+ * has no frame and its next operation enters `fn` (an operation starts at the first step of its
+ * entry function).
  *
  * Occurrences count arrivals: the actor gets to the point from somewhere else, or is there when
  * counting starts. A step that repeats itself (a contended lock's retry) is one arrival.

@@ -226,3 +226,34 @@ test("a bad link never overwrites the editor's draft", async ({ page }) => {
     "My unsaved draft",
   );
 });
+
+test("narration and schedule entries anchored to code, written in the editor", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  await openEditor(app);
+  const editor = page.getByTestId("editor");
+  await editor.getByLabel("title").fill("Anchored");
+  await editor.getByLabel("schedule mode").selectOption("steps");
+  await page
+    .getByRole("textbox", { name: "schedule", exact: true })
+    .fill("A>___slab_alloc:new_slab B");
+  await editor
+    .getByLabel("narration")
+    .fill("0: A starts.\nA>___slab_alloc: A takes the slow path.");
+  await app.click("Apply");
+  await expect(app.title).toHaveText("Anchored");
+  const marks = page
+    .getByTestId("story-row")
+    .getByRole("list", { name: "narration" })
+    .getByRole("button");
+  await expect(marks).toHaveCount(2);
+  await marks.nth(1).click();
+  await app.waitIdle();
+  await expect(page.locator(".narration")).toHaveText("A takes the slow path.");
+  const { step } = await app.position();
+  expect(step).toBeGreaterThan(0);
+  await app.seekTo(step - 1);
+  await expect(page.locator(".narration")).toHaveText("A starts.");
+});

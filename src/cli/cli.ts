@@ -462,6 +462,9 @@ function runCommand(o: Options): string {
       completed: r.completed,
       stopReason: r.stopReason,
       skippedEntries: r.skippedEntries,
+      ...(r.scheduleProblems.length === 0
+        ? {}
+        : { scheduleProblems: r.scheduleProblems }),
       findings: r.findings.map(findingJson),
       stats: sortedKeys(total),
       statsPerCpu: m.stats.map(sortedKeys),
@@ -473,6 +476,7 @@ function runCommand(o: Options): string {
     `steps     ${r.steps}`,
     `stop      ${STOP[r.stopReason]}`,
     `skipped   ${r.skippedEntries} schedule ${r.skippedEntries === 1 ? "entry" : "entries"}`,
+    ...r.scheduleProblems.map((p) => `  ${p}`),
     `findings  ${r.findings.length === 0 ? "none" : r.findings.length}`,
     ...r.findings.map((f) => `  ${findingLine(f)}`),
   ];

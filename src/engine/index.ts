@@ -8,8 +8,24 @@ export type {
   ScenarioCache,
   PrepareOp,
   Narration,
+  AnchoredNarration,
+  Anchor,
+  ParsedEntry,
 } from "./scenario";
-export { SCENARIO_FORMAT, SCENARIO_VERSION, parseEntry } from "./scenario";
+export {
+  SCENARIO_FORMAT,
+  SCENARIO_VERSION,
+  parseEntry,
+  parseNarrationAnchor,
+  anchorText,
+} from "./scenario";
+export {
+  anchorStep,
+  positionOf,
+  ArrivalCounter,
+  NarrationAnchors,
+  type ResolvedNarration,
+} from "./anchor";
 export {
   load,
   step,
@@ -28,6 +44,7 @@ export {
   completed,
   deadlockReport,
   Scheduler,
+  resolveNarration,
   type Session,
   type RunResult,
   type RunOptions,

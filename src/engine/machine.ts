@@ -293,7 +293,7 @@ function prepare(
 }
 
 /** The kernel function an operation enters (an accounted allocation goes through memcg's hook). */
-function entryOf(op: Op, v: Variant): string {
+export function entryOf(op: Op, v: Variant): string {
   if (op.kind === "alloc" && op.account) return "memcg_slab_alloc";
   // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
   if (op.kind === "free" && v.fns["slab_free"]) return "slab_free";

@@ -12,7 +12,19 @@ import { applyChoice, configOf, load } from "./machine";
 import type { Variant } from "./program";
 import { actorName, lockName, lockOwners } from "./prims";
 import { rng, type Rng } from "./random";
-import { parseEntry, type Scenario } from "./scenario";
+import {
+  anchorStep,
+  ArrivalCounter,
+  NarrationAnchors,
+  type ResolvedNarration,
+} from "./anchor";
+import {
+  anchorText,
+  parseEntry,
+  type Anchor,
+  type ParsedEntry,
+  type Scenario,
+} from "./scenario";
 import {
   choicesFor,
   hasWork,
@@ -21,7 +33,7 @@ import {
   scanCpus,
   stuck,
 } from "./scheduler";
-import type { Choice, Finding, Machine, StepEvent } from "./types";
+import type { Actor, Choice, Finding, Machine, StepEvent } from "./types";
 
 export interface Session {
   scenario: Scenario;
@@ -38,16 +50,37 @@ export function start(s: Scenario, opts: { checks?: boolean } = {}): Session {
 export type Policy =
   { kind: "scripted" } | { kind: "roundRobin" } | { kind: "random"; rng: Rng };
 
-/** Picks the next choice; null when nobody can make progress. */
+/**
+ * Picks the next choice; null when nobody can make progress.
+ *
+ * A counted entry (`A*N`) gives A up to N steps; a step A cannot take there is skipped and
+ * counted in `skipped`. An anchored entry (`A>fn:label#N`) gives A steps until it is at that
+ * point of the code for the N-th time (see anchor.ts; the point it is at when the entry starts
+ * counts, so an entry whose anchor is already reached takes no step). Only A runs meanwhile, so
+ * A must get there by itself. When it cannot, the entry ends where A got to, counts as one
+ * skipped entry, and `problems` records why, naming the entry; the schedule goes on with the next
+ * entry (as counted entries replay as far as they apply, so a scenario still replays on a kernel
+ * whose code differs, e.g. its fixed kernel). An entry cannot be followed when:
+ * - the variant has no such function or label, or no actor has that name;
+ * - A finishes its operations (or stops at a BUG) without getting there;
+ * - A cannot run (it sleeps on a lock, its CPU is taken by another context...);
+ * - A would only spin: it busy-waits on a lock that nobody else can release while only A runs.
+ *   The step in which A first finds the lock taken is a step like any other and is counted.
+ */
 export class Scheduler {
-  private entries: { actor: string; cpu: number | null; times: number }[] = [];
+  private entries: ParsedEntry[] = [];
   private entryIndex = 0;
   private left = 0;
   private rrLast = -1;
+  /** Arrivals at the current anchored entry's point, created when the entry starts. */
+  private counter: ArrivalCounter | null = null;
   skipped = 0;
+  /** Why anchored entries could not be followed, one message per entry. */
+  readonly problems: string[] = [];
   constructor(
     private readonly s: Scenario,
     private readonly random: Rng | null,
+    private readonly variant: Variant | null = null,
   ) {
     for (const e of s.schedule?.steps ?? []) {
       const p = parseEntry(e);
@@ -57,25 +90,96 @@ export class Scheduler {
     this.left = this.entries[0]?.times ?? 0;
   }
 
+  private advance(): void {
+    this.entryIndex++;
+    this.left = this.entries[this.entryIndex]?.times ?? 0;
+    this.counter = null;
+  }
+
   private scripted(m: Machine): Choice | null | "exhausted" {
     while (this.entryIndex < this.entries.length) {
       const e = this.entries[this.entryIndex]!;
+      if (e.anchor) {
+        const r = this.anchored(m, e, e.anchor);
+        if (r !== "reached") return r;
+        this.advance();
+        continue;
+      }
       if (this.left <= 0) {
-        this.entryIndex++;
-        this.left = this.entries[this.entryIndex]?.times ?? 0;
+        this.advance();
         continue;
       }
       this.left--;
       const a = m.actors.find((x) => x.name === e.actor);
       const cs = a ? choicesFor(m, a) : [];
-      const pick =
-        e.cpu === null
-          ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
-          : cs.find((c) => c.cpu === e.cpu);
+      const pick = pickOn(cs, a, e.cpu);
       if (pick) return pick;
       this.skipped++;
     }
     return "exhausted";
+  }
+
+  private fail(m: Machine, why: string): "reached" {
+    const text = this.s.schedule!.steps[this.entryIndex]!;
+    this.problems.push(
+      `schedule entry ${this.entryIndex + 1}, "${text}" (step ${m.step}): ${why}`,
+    );
+    this.skipped++;
+    return "reached";
+  }
+
+  /**
+   * The run ended (every actor done, a deadlock, the step limit) during an anchored entry:
+   * reports the entry when its actor did not get there.
+   */
+  end(m: Machine): void {
+    if (this.random) return;
+    const e = this.entries[this.entryIndex];
+    if (!e?.anchor) return;
+    const r = this.anchored(m, e, e.anchor);
+    if (r !== "reached")
+      this.fail(
+        m,
+        `the run ended before ${e.actor} reached ${anchorText(e.anchor)}`,
+      );
+    this.advance();
+  }
+
+  /** The next step of an anchored entry; "reached" when the entry is over. */
+  private anchored(
+    m: Machine,
+    e: ParsedEntry,
+    anchor: Anchor,
+  ): Choice | "reached" {
+    const fail = (why: string) => this.fail(m, why);
+    const v = this.variant;
+    if (!v) return fail("anchored entries need the kernel variant");
+    const a = m.actors.find((x) => x.name === e.actor);
+    if (!a) return fail(`no actor named ${e.actor}`);
+    if (!this.counter) {
+      const at = anchorStep(v, anchor);
+      if (typeof at === "string") return fail(at);
+      this.counter = new ArrivalCounter(at.fn, at.pc);
+    }
+    this.counter.observe(a, v);
+    if (this.counter.arrivals >= anchor.occurrence) return "reached";
+    const where = `${anchorText(anchor)} (got there ${this.counter.arrivals} of ${anchor.occurrence} times)`;
+    if (!hasWork(a))
+      return fail(
+        a.status === "crashed"
+          ? `${a.name} stopped at a BUG before reaching ${where}`
+          : `${a.name} finished its operations without reaching ${where}`,
+      );
+    const pick = pickOn(choicesFor(m, a), a, e.cpu);
+    if (!pick)
+      return fail(
+        `${a.name} cannot run${e.cpu === null ? "" : ` on cpu ${e.cpu}`} before reaching ${where}: ${actorReport(m, a)}`,
+      );
+    if (!pick.progress)
+      return fail(
+        `${a.name} would spin forever before reaching ${where}: ${actorReport(m, a)}, and only ${a.name} runs in this entry`,
+      );
+    return pick;
   }
 
   next(m: Machine): Choice | null {
@@ -121,6 +225,17 @@ export class Scheduler {
   }
 }
 
+/** The actor's choice on `cpu` (its own CPU first when null), as counted entries pick. */
+function pickOn(
+  cs: Choice[],
+  a: Actor | undefined,
+  cpu: number | null,
+): Choice | undefined {
+  return cpu === null
+    ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
+    : cs.find((c) => c.cpu === cpu);
+}
+
 /** Progressing choices per actor, from the last `progressing` call. */
 let counts = new Int32Array(64);
 
@@ -140,33 +255,30 @@ function progressing(m: Machine, migrations: boolean): number {
 /** Describes who waits for whom when nothing can progress. */
 export function deadlockReport(m: Machine): string {
   const parts: string[] = [];
-  for (const a of m.actors) {
-    if (!hasWork(a) || !a.wait) continue;
-    const w = a.wait;
-    if (w.kind === "lock")
-      parts.push(
-        `${a.name} waits for ${lockName(w.ref)} held by ${
-          lockOwners(m, w.ref)
-            .map((o) => actorName(m, o))
-            .join(", ") || "nobody"
-        }`,
-      );
-    else if (w.kind === "cpuIdle")
-      parts.push(`${a.name} waits for cpu ${w.cpu} to become idle`);
-    else
-      parts.push(
-        `${a.name} waits for ${actorName(m, w.actor)} to finish its work`,
-      );
-  }
-  for (const a of m.actors) {
-    if (!hasWork(a) || a.wait) continue;
-    const c = m.cpus[a.cpu]!;
-    const top = c.nmi ?? c.irq ?? c.current;
-    parts.push(
-      `${a.name} cannot get cpu ${a.cpu}${c.online ? "" : " (offline)"}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ""}`,
-    );
-  }
+  for (const a of m.actors)
+    if (hasWork(a) && a.wait) parts.push(actorReport(m, a));
+  for (const a of m.actors)
+    if (hasWork(a) && !a.wait) parts.push(actorReport(m, a));
   return parts.length > 0 ? parts.join("; ") : "no context can run";
+}
+
+/** What holds one actor up: the lock, context or CPU it waits for. */
+function actorReport(m: Machine, a: Actor): string {
+  const w = a.wait;
+  if (w) {
+    if (w.kind === "lock")
+      return `${a.name} waits for ${lockName(w.ref)} held by ${
+        lockOwners(m, w.ref)
+          .map((o) => actorName(m, o))
+          .join(", ") || "nobody"
+      }`;
+    if (w.kind === "cpuIdle")
+      return `${a.name} waits for cpu ${w.cpu} to become idle`;
+    return `${a.name} waits for ${actorName(m, w.actor)} to finish its work`;
+  }
+  const c = m.cpus[a.cpu]!;
+  const top = c.nmi ?? c.irq ?? c.current;
+  return `${a.name} cannot get cpu ${a.cpu}${c.online ? "" : " (offline)"}${top !== null && top !== a.id ? ` from ${actorName(m, top)}` : ""}`;
 }
 
 export interface RunOptions {
@@ -183,6 +295,8 @@ export interface RunResult {
   completed: boolean;
   stopReason: "done" | "deadlock" | "schedule-ended" | "step-limit" | "crashed";
   skippedEntries: number;
+  /** Anchored schedule entries that could not be followed (each also counts as skipped). */
+  scheduleProblems: string[];
   findings: Finding[];
 }
 
@@ -201,6 +315,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   const sched = new Scheduler(
     sess.scenario,
     opts.seed === undefined || opts.seed === null ? null : rng(opts.seed),
+    sess.variant,
   );
   const max = opts.maxSteps ?? 100_000;
   let stopReason: RunResult["stopReason"];
@@ -239,14 +354,38 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     const ev = applyChoice(m, sess.variant, ch, stepOpts);
     opts.onStep?.(ev, m);
   }
+  sched.end(m);
   return {
     machine: m,
     steps: m.step,
     completed: completed(m),
     stopReason,
     skippedEntries: sched.skipped,
+    scheduleProblems: sched.problems,
     findings: m.findings,
   };
+}
+
+/**
+ * Places a scenario's narration on steps: anchored entries where the scenario's own run (its
+ * schedule, then its `rest`) reaches them. Runs the scenario once (checks off).
+ */
+export function resolveNarration(
+  s: Scenario,
+  opts: { maxSteps?: number } = {},
+): ResolvedNarration {
+  const sess = start(s, { checks: false });
+  const anchors = new NarrationAnchors(s, sess.variant);
+  anchors.observe(sess.machine);
+  if (anchors.pending)
+    runSession(sess, {
+      checks: false,
+      maxSteps: opts.maxSteps,
+      onStep: (_ev, m) => {
+        if (anchors.pending) anchors.observe(m);
+      },
+    });
+  return anchors.result();
 }
 
 /** Sums the per-CPU SLUB_STATS counters. */

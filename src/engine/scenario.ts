@@ -54,17 +54,37 @@ export interface PrepareOp {
 }
 
 /**
- * Who takes each micro-step. Each entry is `name`, `name*N` (N steps in a row), `name@C` (run on
- * CPU C, migrating there first) or `name@C*N`. After the list, `rest` says what happens:
- * `round-robin` lets every actor with work take turns until all are done, `stop` ends the run.
+ * Who takes each micro-step. Each entry is either counted or anchored to code:
+ * - `name`, `name*N` (N steps in a row), `name@C` (run on CPU C, migrating there first) or
+ *   `name@C*N`;
+ * - `name>fn:label` (run the actor until it is about to execute the step labelled `label` in
+ *   kernel function `fn`), `name>fn` (until it is about to execute the first step of `fn`, i.e.
+ *   enters it), each with an optional offset `+K` (the step K places further down the listing,
+ *   for a point between labels), an optional occurrence `#N` (the N-th time it gets there,
+ *   counting the point it is at when the entry starts) and an optional CPU:
+ *   `name@C>fn:label+K#N`.
+ * After the list, `rest` says what happens: `round-robin` lets every actor with work take turns
+ * until all are done, `stop` ends the run. See `Scheduler` (run.ts) for what an anchored entry
+ * does when its actor cannot get there.
  */
 export interface ScenarioSchedule {
   steps: string[];
   rest?: "round-robin" | "stop";
 }
 
+/** Narration shown from a step on (until the next one). */
 export interface Narration {
   step: number;
+  text: string;
+}
+
+/**
+ * Narration shown from the step where an actor reaches a point of the code, written like an
+ * anchored schedule entry without a CPU: `name>fn:label+K#N` (see ScenarioSchedule). Counted from step 0 of
+ * the scenario's own run (a point the actor is at on step 0 is its first occurrence).
+ */
+export interface AnchoredNarration {
+  at: string;
   text: string;
 }
 
@@ -78,23 +98,85 @@ export interface Scenario {
   prepare?: PrepareOp[];
   actors: ScenarioActor[];
   schedule?: ScenarioSchedule;
+  /** Narration on steps, in step order. */
   narration?: Narration[];
+  /**
+   * Narration on points of the code, placed on the steps where the scenario's own run reaches
+   * them and merged with `narration` (after its entries on the same step).
+   */
+  anchoredNarration?: AnchoredNarration[];
   cursor?: number;
+}
+
+/**
+ * A point of the code: a labelled step of a kernel function or its first step, or the step
+ * `offset` places further down the function's listing (for a point between two labels).
+ */
+export interface Anchor {
+  fn: string;
+  /** null: the function's first step (the actor enters it). */
+  label: string | null;
+  /** Steps down the listing from the label (or the first step); 0 for the labelled step itself. */
+  offset: number;
+  /** Which arrival counts, from 1. */
+  occurrence: number;
 }
 
 export interface ParsedEntry {
   actor: string;
   cpu: number | null;
+  /** Steps of a counted entry; 0 for an anchored one (it takes as many as it needs). */
   times: number;
+  anchor: Anchor | null;
 }
+
+const COUNTED = /^([^@*>\s]+)(?:@(\d+))?(?:\*(\d+))?$/;
+const ANCHORED =
+  /^([^@*>\s]+)(?:@(\d+))?>([A-Za-z_][A-Za-z0-9_]*)(?::([A-Za-z_][A-Za-z0-9_]*))?(?:\+(\d+))?(?:#(\d+))?$/;
+const MAX_OFFSET = 10_000;
+const MAX_REPEAT = 1_000_000;
 
 /** Parses one schedule entry; returns an error message for a malformed one. */
 export function parseEntry(e: string): ParsedEntry | string {
-  const m = /^([^@*\s]+)(?:@(\d+))?(?:\*(\d+))?$/.exec(e);
-  if (!m)
-    return `schedule entry "${e}" is not of the form name, name*N, name@CPU or name@CPU*N`;
-  const times = m[3] === undefined ? 1 : Number(m[3]);
-  if (times < 1 || times > 1_000_000)
-    return `schedule entry "${e}": repeat count out of range`;
-  return { actor: m[1]!, cpu: m[2] === undefined ? null : Number(m[2]), times };
+  const m = COUNTED.exec(e);
+  if (m) {
+    const times = m[3] === undefined ? 1 : Number(m[3]);
+    if (times < 1 || times > MAX_REPEAT)
+      return `schedule entry "${e}": repeat count out of range`;
+    const cpu = m[2] === undefined ? null : Number(m[2]);
+    return { actor: m[1]!, cpu, times, anchor: null };
+  }
+  const a = ANCHORED.exec(e);
+  if (a) {
+    const offset = a[5] === undefined ? 0 : Number(a[5]);
+    if (offset > MAX_OFFSET)
+      return `schedule entry "${e}": offset +K out of range (0 to ${MAX_OFFSET})`;
+    const occurrence = a[6] === undefined ? 1 : Number(a[6]);
+    if (occurrence < 1 || occurrence > MAX_REPEAT)
+      return `schedule entry "${e}": occurrence #N out of range (1 to ${MAX_REPEAT})`;
+    return {
+      actor: a[1]!,
+      cpu: a[2] === undefined ? null : Number(a[2]),
+      times: 0,
+      anchor: { fn: a[3]!, label: a[4] ?? null, offset, occurrence },
+    };
+  }
+  return e.includes(">")
+    ? `schedule entry "${e}" is not of the form name>fn:label+K#N (run the actor to a labelled step of kernel function fn; :label, +K, #N and @CPU after the name optional)`
+    : `schedule entry "${e}" is not of the form name, name*N, name@CPU or name@CPU*N`;
+}
+
+/** Parses a narration anchor (`name>fn:label+K#N`, no CPU); an error message for a malformed one. */
+export function parseNarrationAnchor(
+  at: string,
+): { actor: string; anchor: Anchor } | string {
+  const p = parseEntry(at);
+  if (typeof p === "string" || p.anchor === null || p.cpu !== null)
+    return `narration anchor "${at}" is not of the form name>fn:label+K#N (:label, +K and #N optional)`;
+  return { actor: p.actor, anchor: p.anchor };
+}
+
+/** `fn:label+K#N`, without the parts that have their default (no label, +0, #1). */
+export function anchorText(a: Anchor): string {
+  return `${a.fn}${a.label === null ? "" : `:${a.label}`}${a.offset === 0 ? "" : `+${a.offset}`}${a.occurrence === 1 ? "" : `#${a.occurrence}`}`;
 }

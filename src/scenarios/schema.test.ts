@@ -258,7 +258,7 @@ describe("parseScenario rejects", () => {
       }),
       [
         "actors[3].name: kworker/N, ipi/N and prepare/N are the kernel's own contexts",
-        "actors[4].name: must not contain @, * or white space (schedule entries name actors)",
+        "actors[4].name: must not contain @, *, > or white space (schedule entries name actors)",
         "actors[5].name: must be at most 32 characters long",
         'actors[2].name: "A" is also the name of actors[0]',
       ],

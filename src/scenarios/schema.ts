@@ -13,11 +13,13 @@ import { z } from "zod";
 import { catalogueEntry, catalogueNames } from "../engine/kernel/catalogue";
 import {
   parseEntry,
+  parseNarrationAnchor,
   SCENARIO_FORMAT,
   SCENARIO_VERSION,
 } from "../engine/scenario";
 import type {
   ActorKind,
+  AnchoredNarration,
   Gfp,
   KernelFix,
   Narration,
@@ -345,8 +347,8 @@ const actorSchema = z.strictObject({
     .min(1)
     .max(32)
     .regex(
-      /^[^@*\s]+$/,
-      "must not contain @, * or white space (schedule entries name actors)",
+      /^[^@*>\s]+$/,
+      "must not contain @, *, > or white space (schedule entries name actors)",
     )
     .refine((n) => !RESERVED_NAME.test(n), {
       message: "kworker/N, ipi/N and prepare/N are the kernel's own contexts",
@@ -364,13 +366,13 @@ const actorSchema = z.strictObject({
 
 const entrySchema = z
   .string()
-  .max(64)
+  .max(128)
   .superRefine((e, ctx) => {
     const p = parseEntry(e);
     if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
   })
   .describe(
-    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N.",
+    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N; or anchored to code: name>fn:label (run the actor until it is about to execute the step labelled label in kernel function fn) or name>fn (until it enters fn), with an optional +K (the step K places further down fn's listing), #N (the N-th arrival, counting where the actor is when the entry starts) and @CPU (name@CPU>fn:label+K#N).",
   );
 
 const scheduleSchema = z.strictObject({
@@ -388,6 +390,24 @@ const narrationSchema = z.strictObject({
   text: plainText(2000),
 });
 
+const anchoredNarrationSchema = z
+  .strictObject({
+    at: z
+      .string()
+      .max(128)
+      .superRefine((e, ctx) => {
+        const p = parseNarrationAnchor(e);
+        if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
+      })
+      .describe(
+        "name>fn:label or name>fn, optionally +K and #N (as in schedule entries): the step where the actor arrives there for the N-th time in the scenario's own run.",
+      ),
+    text: plainText(2000),
+  })
+  .describe(
+    "Narration shown from the step where an actor reaches a point of the code.",
+  );
+
 const scenarioObject = z.strictObject({
   format: z.literal(SCENARIO_FORMAT),
   version: z.literal(SCENARIO_VERSION),
@@ -399,6 +419,7 @@ const scenarioObject = z.strictObject({
   actors: z.array(actorSchema).min(1).max(MAX_ACTORS),
   schedule: scheduleSchema.optional(),
   narration: z.array(narrationSchema).max(10_000).optional(),
+  anchoredNarration: z.array(anchoredNarrationSchema).max(10_000).optional(),
   cursor: count(0, MAX_STEPS)
     .optional()
     .describe("The step the viewer opens on."),
@@ -523,11 +544,20 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
     );
 
   const actorsOk = s.actors.length >= 1 && s.actors.length <= MAX_ACTORS;
-  if (!s.schedule || !cpusOk || !actorsOk) return;
+  if (!cpusOk || !actorsOk) return;
   // Entries may also name the kernel's own contexts, which every machine has: kworker/N, ipi/N.
   const names = new Set(firstByName.keys());
   for (let c = 0; c < cpus; c++) names.add(`kworker/${c}`).add(`ipi/${c}`);
   const known = `actors: ${[...firstByName.keys()].join(", ")}; kernel contexts: kworker/N and ipi/N for each CPU N`;
+  s.anchoredNarration?.forEach((n, i) => {
+    const p = parseNarrationAnchor(n.at);
+    if (typeof p !== "string" && !names.has(p.actor))
+      fail(
+        ["anchoredNarration", i, "at"],
+        `no actor named "${p.actor}" (${known})`,
+      );
+  });
+  if (!s.schedule) return;
   s.schedule.steps.forEach((e, i) => {
     const p = parseEntry(e);
     if (typeof p === "string") return; // reported by the entry schema
@@ -557,6 +587,9 @@ export type SchemaMatchesEngine = [
   Assert<Same<keyof Out<typeof actorSchema>, keyof ScenarioActor>>,
   Assert<Same<keyof Out<typeof prepareSchema>, keyof PrepareOp>>,
   Assert<Same<keyof Out<typeof narrationSchema>, keyof Narration>>,
+  Assert<
+    Same<keyof Out<typeof anchoredNarrationSchema>, keyof AnchoredNarration>
+  >,
   Assert<
     Same<
       keyof Out<typeof scheduleSchema>,

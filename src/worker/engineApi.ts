@@ -29,7 +29,6 @@ import { scenarioAsTaken } from "./takenSchedule";
 import { historyOf, type HistoryCache } from "./history";
 import { Timeline } from "./timeline";
 import { listingsOf, sourcesOf } from "./panes";
-import type { Variant } from "../engine/program";
 
 /**
  * The implementation of EngineApi, the same code in the worker and in the main thread.
@@ -65,7 +64,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
     compareBounds = null;
     const cursor = Math.min(s.cursor ?? 0, timeline.total);
     return {
-      scenario: info(s, cursor, timeline.session.variant, story),
+      scenario: info(s, cursor, timeline, story),
       timeline: timeline.summary(),
       frame: timeline.frame(cursor),
     };
@@ -132,7 +131,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
         scenario: info(
           tl.session.scenario,
           at,
-          tl.session.variant,
+          tl,
           race ? storyOf(race, false) : undefined,
         ),
         timeline: tl.summary(),
@@ -166,7 +165,7 @@ export function createEngineApi(where: EngineLocation): EngineApi {
       );
       return {
         ok: true,
-        scenario: info(s, at, compare.session.variant, storyOf(race, true)),
+        scenario: info(s, at, compare, storyOf(race, true)),
         timeline: summary,
         frame: compare.frame(at),
         divergence: firstDivergence(tl, compare),
@@ -236,9 +235,10 @@ function storyOf(e: LibraryEntry, onFixed: boolean): ScenarioStory {
 function info(
   s: Scenario,
   cursor: number,
-  v: Variant,
+  tl: Timeline,
   story?: ScenarioStory,
 ): ScenarioInfo {
+  const v = tl.session.variant;
   const k = s.kernel;
   return {
     ...(story ? { story } : {}),
@@ -247,7 +247,7 @@ function info(
     kernel: `${k.variant}${k.preemptRt ? " +rt" : ""}`,
     config: configOf(s),
     objectsPerSlab: s.cache.objects,
-    narration: s.narration ?? [],
+    narration: tl.narrationEntries,
     listings: listingsOf(v),
     sources: sourcesOf(v, k.variant),
     layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {

@@ -43,9 +43,11 @@ export function scenarioAsTaken(tl: Timeline): Scenario {
     ...scenario,
     schedule: { steps, rest: "round-robin" },
   };
-  const narration = scenario.narration?.filter((n) => n.step < first);
-  if (narration && narration.length > 0)
+  const narration = tl.narrationEntries.filter((n) => n.step < first);
+  if (narration.length > 0)
     out.narration = [...narration, { step: first + 1, text: "" }];
   else delete out.narration;
+  // Anchored narration is already placed on its steps in `narration`.
+  delete out.anchoredNarration;
   return out;
 }

@@ -15,10 +15,12 @@ import {
   completed,
   deadlockReport,
   enabled,
+  NarrationAnchors,
   Scheduler,
   start,
   stuck,
   type Finding,
+  type Narration,
   type FindingCode,
   type Machine,
   type Scenario,
@@ -105,6 +107,8 @@ interface Trace {
   stop: StopReason;
   error: string | null;
   skipped: number;
+  /** Anchored schedule entries that could not be followed, with why. */
+  problems: string[];
   /** The step a user's choice took; null for the scenario's own schedule. */
   forkedAt: number | null;
   /** The deadlock finding added once nothing can run (not the effect of any step). */
@@ -128,6 +132,13 @@ export class Timeline {
   /** The variant's functions by index, for the kernel line each step ran (StepLog.fn). */
   private readonly fnNames: string[];
   private readonly fnIds: Map<string, number>;
+  /**
+   * The scenario's narration with every entry on its step (anchored entries placed where the
+   * scenario's own run reaches them), in step order.
+   */
+  readonly narrationEntries: Narration[];
+  /** Anchored narration the scenario's own run never reaches (left out), with why. */
+  readonly narrationMissed: string[] = [];
 
   constructor(scenario: Scenario, opts: TimelineOptions = {}) {
     this.K = opts.keyframeEvery ?? KEYFRAME_EVERY;
@@ -145,12 +156,23 @@ export class Timeline {
       stop: "done",
       error: null,
       skipped: 0,
+      problems: [],
       forkedAt: null,
       deadlock: null,
     };
-    const sched = new Scheduler(scenario, null);
-    this.extend(this.trace, m, sched);
+    const sched = new Scheduler(scenario, null, sess.variant);
+    const anchors = scenario.anchoredNarration?.length
+      ? new NarrationAnchors(scenario, sess.variant)
+      : null;
+    anchors?.observe(m);
+    this.extend(this.trace, m, sched, anchors);
     this.trace.skipped = sched.skipped;
+    this.trace.problems = sched.problems;
+    if (anchors) {
+      const r = anchors.result();
+      this.narrationEntries = r.narration;
+      this.narrationMissed = r.missed.map((x) => x.message);
+    } else this.narrationEntries = scenario.narration ?? [];
   }
 
   get total(): number {
@@ -215,7 +237,13 @@ export class Timeline {
       code: actorCode(m, this.ranAt(i)),
       stop:
         i === t.log.length
-          ? { reason: t.stop, message: t.error ?? t.deadlock?.message ?? null }
+          ? {
+              reason: t.stop,
+              message:
+                t.error ??
+                t.deadlock?.message ??
+                (t.problems.length > 0 ? t.problems.join("; ") : null),
+            }
           : null,
     };
   }
@@ -321,6 +349,7 @@ export class Timeline {
       stop: "done",
       error: null,
       skipped: 0,
+      problems: [],
       forkedAt: i,
       deadlock: null,
     };
@@ -329,7 +358,7 @@ export class Timeline {
         ...this.session.scenario,
         schedule: { steps: [], rest: "round-robin" },
       };
-      this.extend(t, m, new Scheduler(rest, null));
+      this.extend(t, m, new Scheduler(rest, null, this.session.variant));
     }
     this.undone.push(cur);
     this.trace = t;
@@ -402,7 +431,12 @@ export class Timeline {
   }
 
   /** Runs `sched` from `m` to the end, as runSession does, recording every step. */
-  private extend(t: Trace, m: Machine, sched: Scheduler): void {
+  private extend(
+    t: Trace,
+    m: Machine,
+    sched: Scheduler,
+    anchors: NarrationAnchors | null = null,
+  ): void {
     for (;;) {
       if (completed(m)) {
         t.stop = m.actors.some((a) => a.status === "crashed")
@@ -432,7 +466,9 @@ export class Timeline {
         break;
       }
       if (!this.apply(t, m, ch)) break;
+      if (anchors?.pending) anchors.observe(m);
     }
+    sched.end(m);
     t.log.trim();
   }
 
@@ -455,7 +491,7 @@ export class Timeline {
     if (i > diverged) return null;
     let text: string | null = null;
     let best = -1;
-    for (const n of this.session.scenario.narration ?? []) {
+    for (const n of this.narrationEntries) {
       if (n.step <= i && n.step < diverged && n.step >= best) {
         best = n.step;
         text = n.text;

@@ -46,7 +46,7 @@ export const defaultScenario: Scenario = {
     },
   ],
   schedule: {
-    steps: ["A*63", "irq*27"],
+    steps: ["A>___slab_alloc:new_objects#2", "irq*27"],
     rest: "round-robin",
   },
   narration: [

@@ -43,7 +43,10 @@ export const r01RtFreeStealsPartial: LibraryEntry = {
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "x" }] },
       { name: "B", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "s" }] },
     ],
-    schedule: { steps: ["A*22", "B*34"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:new_slab+5", "B*34"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

@@ -59,7 +59,7 @@ export const r01bStalePartialDrain: LibraryEntry = {
       { name: "D", kind: "task", cpu: 0, ops: [{ kind: "shrink" }] },
     ],
     schedule: {
-      steps: ["A*22", "B*34", "A*5", "C*13", "D*40"],
+      steps: ["A>___slab_alloc:new_slab+5", "B*34", "A*5", "C*13", "D*40"],
       rest: "round-robin",
     },
     narration: [

@@ -30,7 +30,10 @@ function lostSlab(variant: string, title: string): Scenario {
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "x" }] },
       { name: "B", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "s" }] },
     ],
-    schedule: { steps: ["A*23", "B*13"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:new_slab+6", "B*13"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

@@ -66,7 +66,7 @@ export const r1PutCpuPartialStalePage: LibraryEntry = {
       },
     ],
     schedule: {
-      steps: ["A*10", "irq*36", "B", "A", "B", "irq2*155"],
+      steps: ["A*10", "irq*36", "B>put_page", "A", "B", "irq2*155"],
       rest: "round-robin",
     },
     narration: [

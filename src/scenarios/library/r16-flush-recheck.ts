@@ -35,7 +35,12 @@ export const r16FlushRecheck: LibraryEntry = {
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "y" }] },
     ],
     schedule: {
-      steps: ["F*7", "kworker/0", "A*24", "kworker/0*11"],
+      steps: [
+        "F*7",
+        "kworker/0>flush_slab",
+        "A>___slab_alloc:new_objects+2",
+        "kworker/0*11",
+      ],
       rest: "round-robin",
     },
     narration: [

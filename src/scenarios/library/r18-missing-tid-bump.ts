@@ -34,7 +34,10 @@ export const r18MissingTidBump: LibraryEntry = {
       { name: "B", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "x" }] },
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "y" }] },
     ],
-    schedule: { steps: ["B*5", "A*24", "B"], rest: "round-robin" },
+    schedule: {
+      steps: ["B>do_slab_free:redo+5", "A>___slab_alloc:new_objects+2", "B"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

@@ -41,7 +41,10 @@ export const r3RtLocklessFastpath: LibraryEntry = {
       },
       { name: "B", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "z" }] },
     ],
-    schedule: { steps: ["A*11", "B*6"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:deactivate_slab+3", "B*6"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

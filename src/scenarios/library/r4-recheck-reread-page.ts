@@ -31,7 +31,10 @@ export const r4RecheckRereadPage: LibraryEntry = {
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "y" }] },
       { name: "irq", kind: "irq", cpu: 0, ops: [{ kind: "alloc", slot: "z" }] },
     ],
-    schedule: { steps: ["A*7", "irq*37"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:redo", "irq*37"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

@@ -37,7 +37,10 @@ export const r5PfmemallocVmBugOn: LibraryEntry = {
         ],
       },
     ],
-    schedule: { steps: ["A*7", "irq*47", "A*2"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:redo", "irq*47", "A*2"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

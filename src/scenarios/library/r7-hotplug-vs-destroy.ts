@@ -45,7 +45,7 @@ export const r7HotplugVsDestroy: LibraryEntry = {
     ],
     schedule: {
       steps: [
-        "torture_onoff",
+        "torture_onoff>cpu_down+1",
         "torture_shutdown",
         "torture_onoff*3",
         "torture_shutdown*4",

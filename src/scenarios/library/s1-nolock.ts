@@ -458,7 +458,10 @@ export const s16KprobeIrqOff: LibraryEntry = {
       },
       { name: "irq", kind: "irq", cpu: 0, ops: [{ kind: "free", slot: "a" }] },
     ],
-    schedule: { steps: ["A*11", "irq*7"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>___slab_alloc:redo+2", "irq*7"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

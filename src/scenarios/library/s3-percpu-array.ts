@@ -63,7 +63,10 @@ export const s31IrqFreeLeak: LibraryEntry = {
         ],
       },
     ],
-    schedule: { steps: ["A*3", "irq*44"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>free_to_pca:retry+1", "irq*44"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,
@@ -208,7 +211,10 @@ export const s33RefillMigrates: LibraryEntry = {
     actors: [
       { name: "A", kind: "task", cpu: 0, ops: [{ kind: "alloc", slot: "a" }] },
     ],
-    schedule: { steps: ["A*57", "A@1"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>refill_pca:bulk_alloc+1", "A@1>refill_pca:bulk_alloc+2"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,
@@ -265,7 +271,7 @@ export const s34RtPrefillLeak: LibraryEntry = {
       { name: "L", kind: "task", cpu: 0, ops: [{ kind: "free", slot: "o" }] },
       { name: "H", kind: "task", cpu: 0, ops: [{ kind: "prefill", count: 7 }] },
     ],
-    schedule: { steps: ["L*3", "H*81"], rest: "round-robin" },
+    schedule: { steps: ["L>free_to_pca:retry+1", "H*81"], rest: "round-robin" },
     narration: [
       {
         step: 0,
@@ -352,7 +358,10 @@ export const s35PrefillMigrate: LibraryEntry = {
         ],
       },
     ],
-    schedule: { steps: ["A*60", "A@1"], rest: "round-robin" },
+    schedule: {
+      steps: ["A>slab_alloc_node", "A@1>alloc_from_pca:retry"],
+      rest: "round-robin",
+    },
     narration: [
       {
         step: 0,

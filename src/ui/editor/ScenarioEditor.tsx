@@ -349,7 +349,7 @@ export function ScenarioEditor() {
             <textarea
               aria-label="schedule"
               rows={2}
-              placeholder="A*10 B@1 A"
+              placeholder="A*10 B@1 A>___slab_alloc:new_slab"
               value={draft.steps}
               onChange={(e) => set("steps", e.target.value)}
             />
@@ -363,7 +363,8 @@ export function ScenarioEditor() {
           </p>
         </fieldset>
         <TextField name="narration" rows={3} {...text("narration")}>
-          Narration (one per line, <code>step: text</code>; plain text)
+          Narration (one per line, <code>step: text</code> or{" "}
+          <code>A&gt;fn:label: text</code>; plain text)
         </TextField>
       </div>
       <div className="editor-actions">

@@ -38,6 +38,32 @@ describe("the editor's draft", () => {
     }
   });
 
+  it("edits anchored schedule entries and narration as text, and back", () => {
+    const e = library.find((x) => x.id === "r2-rt-put-cpu-partial-lost-slab")!;
+    const s = {
+      ...e.scenario,
+      anchoredNarration: [
+        { at: "A>___slab_alloc:new_slab+6", text: "A: between read and write" },
+        { at: "B>put_cpu_partial#2", text: "B again: once more" },
+      ],
+    };
+    const d = scenarioToDraft(s);
+    expect(d.steps).toBe("A>___slab_alloc:new_slab+6 B*13");
+    expect(d.narration.split("\n").slice(-2)).toEqual([
+      "A>___slab_alloc:new_slab+6: A: between read and write",
+      "B>put_cpu_partial#2: B again: once more",
+    ]);
+    const r = draftToScenario(d);
+    expect(r.ok && r.scenario.anchoredNarration).toEqual(s.anchoredNarration);
+    expect(r.ok && r.scenario.narration).toEqual(s.narration);
+    expect(r.ok && r.scenario.schedule!.steps).toEqual(s.schedule!.steps);
+    // The schema checks what the form only splits off.
+    const bad = draftToScenario({ ...d, narration: "Z>new_slab: who?" });
+    expect(!bad.ok && bad.errors).toEqual([
+      'anchoredNarration[0].at: no actor named "Z" (actors: A, B; kernel contexts: kworker/N and ipi/N for each CPU N)',
+    ]);
+  });
+
   it("names the field of every problem and keeps going", () => {
     const d = emptyDraft();
     d.actors[0]!.ops = "alloc x, allc y";
@@ -48,7 +74,7 @@ describe("the editor's draft", () => {
     expect(!r.ok && r.errors).toEqual([
       'actors[0].ops: "allc y" is not an operation (alloc, free, allocPageCache, freePageCache, write, kfreeNolock, allocBulk, freeBulk, kmallocNolock, cpuOffline, cpuOnline, prefill, isolateMigratepages, flushAll, shrink, destroy, memoryOffline)',
       'prepare line 1: expected "<cpu>: <operation>"',
-      'narration line 1: expected "<step>: <text>"',
+      'narration line 1: expected "<step>: <text>" or "<actor>><function>:<label>: <text>"',
     ]);
     const bad = { ...emptyDraft(), cpus: "two", title: "<i>x</i>" };
     const r2 = draftToScenario(bad);

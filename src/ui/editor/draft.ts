@@ -5,7 +5,7 @@
  *
  *   alloc a, alloc b atomic, free a keep, flushAll, cpuOffline 1, allocPageCache p
  *
- * The schedule is taken as written (entries such as `A*10 B@1`), generated round-robin, or drawn
+ * The schedule is taken as written (entries such as `A*10 B@1 A>___slab_alloc:new_slab`), generated round-robin, or drawn
  * from a seeded random run, which the engine takes in the worker (randomSchedule there). Pure, no
  * DOM, and no engine: the main thread does not bundle the kernels.
  */
@@ -43,9 +43,16 @@ export interface Draft {
   seed: string;
   /** Schedule entries separated by white space. */
   steps: string;
-  /** One line per narration: `<step>: <text>`. */
+  /**
+   * One line per narration: `<step>: <text>`, or `<anchor>: <text>` for narration anchored to
+   * code (`A>___slab_alloc:new_slab: text`, `A>fn#2: text`; see anchoredNarration).
+   */
   narration: string;
 }
+
+/** A narration line anchored to code: the anchor (checked by the schema), a colon, the text. */
+const NARRATION_ANCHOR =
+  /^([^@*>\s:]+(?:@\d+)?>[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_][A-Za-z0-9_]*)?(?:\+\d+)?(?:#\d+)?)\s*:\s*(.*)$/;
 
 export const emptyDraft = (): Draft => ({
   title: "My scenario",
@@ -275,18 +282,23 @@ export function draftToScenario(d: Draft): DraftResult {
       }
       return [{ cpu: Number(m[1]), op }];
     });
-  const narration = d.narration
-    .split("\n")
-    .map((l, i) => [l.trim(), i] as const)
-    .filter(([l]) => l !== "")
-    .flatMap(([l, i]) => {
-      const m = /^(\d+)\s*:\s*(.*)$/.exec(l);
-      if (!m) {
-        errors.push(`narration line ${i + 1}: expected "<step>: <text>"`);
-        return [];
-      }
-      return [{ step: Number(m[1]), text: m[2]! }];
-    });
+  const narration: { step: number; text: string }[] = [];
+  const anchoredNarration: { at: string; text: string }[] = [];
+  d.narration.split("\n").forEach((line, i) => {
+    const l = line.trim();
+    if (l === "") return;
+    const m = /^(\d+)\s*:\s*(.*)$/.exec(l);
+    if (m) {
+      narration.push({ step: Number(m[1]), text: m[2]! });
+      return;
+    }
+    const a = NARRATION_ANCHOR.exec(l);
+    if (a) anchoredNarration.push({ at: a[1]!, text: a[2]! });
+    else
+      errors.push(
+        `narration line ${i + 1}: expected "<step>: <text>" or "<actor>><function>:<label>: <text>"`,
+      );
+  });
   const more = (text: string, what: string): Record<string, unknown> => {
     if (text.trim() === "") return {};
     try {
@@ -326,6 +338,7 @@ export function draftToScenario(d: Draft): DraftResult {
     ...(prepare.length > 0 ? { prepare } : {}),
     actors,
     ...(narration.length > 0 ? { narration } : {}),
+    ...(anchoredNarration.length > 0 ? { anchoredNarration } : {}),
   };
   if (d.scheduleMode === "steps")
     raw.schedule = {
@@ -373,9 +386,10 @@ export function scenarioToDraft(s: Scenario): Draft {
     scheduleMode: s.schedule ? "steps" : "round-robin",
     seed: "1",
     steps: (s.schedule?.steps ?? []).join(" "),
-    narration: (s.narration ?? [])
-      .map((n) => `${n.step}: ${n.text}`)
-      .join("\n"),
+    narration: [
+      ...(s.narration ?? []).map((n) => `${n.step}: ${n.text}`),
+      ...(s.anchoredNarration ?? []).map((n) => `${n.at}: ${n.text}`),
+    ].join("\n"),
   };
 }
 

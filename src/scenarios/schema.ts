@@ -364,16 +364,19 @@ const actorSchema = z.strictObject({
   ops: z.array(opSchema).max(MAX_OPS_PER_ACTOR),
 });
 
-const entrySchema = z
-  .string()
-  .max(128)
-  .superRefine((e, ctx) => {
-    const p = parseEntry(e);
-    if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
-  })
-  .describe(
-    "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N; or anchored to code: name>fn:label (run the actor until it is about to execute the step labelled label in kernel function fn) or name>fn (until it enters fn), with an optional +K (the step K places further down fn's listing), #N (the N-th arrival, counting where the actor is when the entry starts) and @CPU (name@CPU>fn:label+K#N).",
-  );
+/** A string that `parse` must accept; its error message (a string) becomes the issue. */
+const parsedBy = (parse: (text: string) => unknown) =>
+  z
+    .string()
+    .max(128)
+    .superRefine((text, ctx) => {
+      const p = parse(text);
+      if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
+    });
+
+const entrySchema = parsedBy(parseEntry).describe(
+  "name, name*N (N steps in a row), name@CPU (run on CPU) or name@CPU*N; or anchored to code: name>fn:label (run the actor until it is about to execute the step labelled label in kernel function fn) or name>fn (until it enters fn), with an optional +K (the step K places further down fn's listing), #N (the N-th arrival, counting where the actor is when the entry starts) and @CPU (name@CPU>fn:label+K#N).",
+);
 
 const scheduleSchema = z.strictObject({
   steps: z.array(entrySchema).max(MAX_SCHEDULE_ENTRIES),
@@ -392,16 +395,9 @@ const narrationSchema = z.strictObject({
 
 const anchoredNarrationSchema = z
   .strictObject({
-    at: z
-      .string()
-      .max(128)
-      .superRefine((e, ctx) => {
-        const p = parseNarrationAnchor(e);
-        if (typeof p === "string") ctx.addIssue({ code: "custom", message: p });
-      })
-      .describe(
-        "name>fn:label or name>fn, optionally +K and #N (as in schedule entries): the step where the actor arrives there for the N-th time in the scenario's own run.",
-      ),
+    at: parsedBy(parseNarrationAnchor).describe(
+      "name>fn:label or name>fn, optionally +K and #N (as in schedule entries): the step where the actor arrives there for the N-th time in the scenario's own run.",
+    ),
     text: plainText(2000),
   })
   .describe(

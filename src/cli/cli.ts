@@ -18,8 +18,9 @@ import {
   start,
   StepRefused,
   totalStats,
-  variantInfo,
-  variantNames,
+  isVariantName,
+  VARIANT_NAMES,
+  VARIANTS,
   type Finding,
   type RunResult,
   type Scenario,
@@ -249,9 +250,9 @@ function parseArgs(argv: string[]): Options | "help" {
         `unknown command "${command}": expected run, random, list, variants, encode or decode (see --help)`,
       );
   }
-  if (o.kernel !== undefined && !variantNames().includes(o.kernel))
+  if (o.kernel !== undefined && !isVariantName(o.kernel))
     throw usage(
-      `--kernel: unknown variant "${o.kernel}" (known: ${variantNames().join(", ")})`,
+      `--kernel: unknown variant "${o.kernel}" (known: ${VARIANT_NAMES.join(", ")})`,
     );
   return o;
 }
@@ -636,9 +637,9 @@ function listCommand(o: Options): string {
 }
 
 function variantsCommand(o: Options): string {
-  const variants = variantNames().map((name) => {
-    const info = variantInfo(name)!;
-    return { name, title: info.title, rtCapable: info.rtCapable };
+  const variants = VARIANT_NAMES.map((name) => {
+    const spec = VARIANTS[name];
+    return { name, title: spec.title, rtCapable: spec.rtCapable };
   });
   if (o.json) return `${JSON.stringify(variants)}\n`;
   const width = Math.max(...variants.map((v) => v.name.length));

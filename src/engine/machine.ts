@@ -39,7 +39,7 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { fmtObj, NOTHING } from "./prims";
-import { fixesFor } from "./kernel/catalogue";
+import { fixesFor } from "./variants";
 import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";
 
@@ -296,7 +296,7 @@ function prepare(
 function entryOf(op: Op, v: Variant): string {
   if (op.kind === "alloc" && op.account) return "memcg_slab_alloc";
   // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
-  if (op.kind === "free" && v.fns["slab_free"]) return "slab_free";
+  if (op.kind === "free" && v.spec.features.percpuArray) return "slab_free";
   return ENTRY[op.kind];
 }
 

@@ -9,11 +9,7 @@
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
-import {
-  cpuSlabOrderOf,
-  cpuSlabPairAligned,
-  kmemCacheCpuLayout,
-} from "./layout";
+import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -323,8 +319,9 @@ export function nextTid(m: Machine, tid: number): number {
  */
 export function cmpxchgDoubleCpuFaults(k: K): boolean {
   const m = k.m;
-  if (cpuSlabPairAligned(k.variant.name, m.config)) return false;
-  const layout = kmemCacheCpuLayout(cpuSlabOrderOf(k.variant.name), m.config);
+  const order = k.variant.spec.cpuSlabOrder;
+  if (cpuSlabPairAligned(order, m.config)) return false;
+  const layout = kmemCacheCpuLayout(order, m.config);
   const off = layout.freelistOffset;
   const hex = (n: number) => `0x${n.toString(16)}`;
   if (m.config.debugVm) {

@@ -9,8 +9,13 @@
  */
 import { z } from "zod";
 // Light imports only: this module runs in the main thread too (share links, the editor), where
-// the kernels' function tables are not bundled; the catalogue says what validation needs.
-import { catalogueEntry, catalogueNames } from "../engine/kernel/catalogue";
+// the kernels' function tables are not bundled; the variant specs say what validation needs.
+import {
+  rtCapableVariants,
+  VARIANT_NAMES,
+  VARIANTS,
+  variantsWith,
+} from "../engine/variants";
 import {
   parseEntry,
   SCENARIO_FORMAT,
@@ -229,9 +234,9 @@ const opSchema = z.discriminatedUnion("kind", [
 const kernelSchema = z
   .strictObject({
     variant: z
-      .string()
+      .enum(VARIANT_NAMES)
       .describe(
-        `Kernel variant, by mainline release: ${catalogueNames().join(", ")}.`,
+        `Kernel variant, by mainline release: ${VARIANT_NAMES.join(", ")}.`,
       ),
     preemptRt: z
       .boolean()
@@ -285,15 +290,8 @@ const kernelSchema = z
       .describe("Later fixes applied on top of the release."),
   })
   .superRefine((k, ctx) => {
-    const info = catalogueEntry(k.variant);
-    if (!info) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["variant"],
-        message: `unknown kernel variant "${k.variant}" (known: ${catalogueNames().join(", ")})`,
-      });
-    } else if (k.preemptRt && !info.rtCapable) {
-      const rt = catalogueNames().filter((n) => catalogueEntry(n)?.rtCapable);
+    if (k.preemptRt && !VARIANTS[k.variant].rtCapable) {
+      const rt = rtCapableVariants();
       ctx.addIssue({
         code: "custom",
         path: ["preemptRt"],
@@ -449,17 +447,11 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
   };
 
   // The percpu array cache and the bulk operations exist only in the kernels that model them.
-  const info = catalogueEntry(s.kernel.variant);
-  const pcaKernels = catalogueNames().filter(
-    (n) => catalogueEntry(n)?.percpuArray,
-  );
-  const hasPca = info?.percpuArray ?? false;
-  const pcaOnly = `needs a kernel with the percpu array cache (${pcaKernels.join(", ")})`;
-  if (info && !hasPca && s.cache.percpuArray)
-    fail(["cache", "percpuArray"], pcaOnly);
+  const hasPca = VARIANTS[s.kernel.variant].features.percpuArray;
+  const pcaOnly = `needs a kernel with the percpu array cache (${variantsWith("percpuArray").join(", ")})`;
+  if (!hasPca && s.cache.percpuArray) fail(["cache", "percpuArray"], pcaOnly);
   const checkPcaOp = (op: ScenarioOp, path: Path) => {
     if (
-      info &&
       !hasPca &&
       (op.kind === "allocBulk" ||
         op.kind === "freeBulk" ||

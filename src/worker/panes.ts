@@ -10,7 +10,7 @@
  * being blocked or preempted).
  */
 import {
-  variantInfo,
+  kernelTable,
   type Actor,
   type Machine,
   type StepEvent,
@@ -145,14 +145,14 @@ export interface FnSource {
   lines: (number | null)[];
 }
 
-/** Every function's source for variant table `v` of the catalogue's variant `name`. */
-export function sourcesOf(v: Variant, name: string): Record<string, FnSource> {
-  const src = variantSource(name);
-  const base = src ? variantInfo(src.base)?.fns : undefined;
+/** Every function's source for variant table `v` (as built from its declared variant). */
+export function sourcesOf(v: Variant): Record<string, FnSource> {
+  const src = variantSource(v.base);
+  const base = kernelTable(src.base);
   const out: Record<string, FnSource> = {};
   for (const f of Object.values(v.fns)) {
-    const kernel = !NOT_KERNEL.has(f.name) && src !== null;
-    const unchanged = kernel && src.patch !== null && base?.[f.name] === f;
+    const kernel = !NOT_KERNEL.has(f.name);
+    const unchanged = kernel && src.patch !== null && base[f.name] === f;
     const tag = kernel && (src.patch === null || unchanged) ? src.base : null;
     out[f.name] = {
       tag,

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import type { ActorKind } from "../../engine";
-import { catalogueEntry, catalogueNames } from "../../engine/kernel/catalogue";
+import { isVariantName, VARIANT_NAMES, VARIANTS } from "../../engine/variants";
 import { useSession } from "../../store/react";
 import { shareStore } from "../share/shareState";
 import {
@@ -159,7 +159,8 @@ export function ScenarioEditor() {
     );
   };
 
-  const rtCapable = catalogueEntry(draft.variant)?.rtCapable ?? false;
+  const rtCapable =
+    isVariantName(draft.variant) && VARIANTS[draft.variant].rtCapable;
 
   return (
     <div className="scenario-editor" data-testid="editor">
@@ -179,7 +180,7 @@ export function ScenarioEditor() {
               value={draft.variant}
               onChange={(e) => set("variant", e.target.value)}
             >
-              {catalogueNames().map((v) => (
+              {VARIANT_NAMES.map((v) => (
                 <option key={v} value={v}>
                   {v}
                 </option>

@@ -245,6 +245,41 @@ describe("random", () => {
   });
 });
 
+describe("show", () => {
+  it("lists a variant's functions with their origin and step count", () => {
+    const r = run("show", "v6.15-nolock-v1");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# v6\.15-nolock-v1: kmalloc_nolock/);
+    expect(r.stdout).toMatch(
+      /\nkmalloc_nolock +\d+ steps {2}from the posting\n/,
+    );
+    expect(r.stdout).toMatch(/\ndeactivate_slab +\d+ steps {2}as in v5\.15\n/);
+  });
+
+  it("prints one function's steps: index, label, line and callees", () => {
+    const r = run("show", "v5.15", "__kmem_cache_shutdown");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      "__kmem_cache_shutdown  (mainline v5.15)",
+      "  0        flush_all_cpus_locked(s)  -> flush_all_cpus_locked",
+      "  1  node  for_each_kmem_cache_node(s, node, n): free_partial(s, n)  -> free_partial",
+      "  2        if (n->nr_partial || slabs_node(s, node)) return 1",
+      "",
+    ]);
+  });
+
+  it("refuses an unknown variant or function", () => {
+    expectUsageError(run("show", "v4", "nope"), [
+      'show: v4 has no function "nope" (show v4 lists them)',
+    ]);
+    expectUsageError(run("show", "v9"), [
+      `show: unknown variant "v9" (known: ${VARIANT_NAMES.join(", ")})`,
+    ]);
+    expectUsageError(run("show"), ["show: missing the variant (see variants)"]);
+    expectUsageError(run("show", "v4", "--json"), ["show takes no options"]);
+  });
+});
+
 describe("list and help", () => {
   it("variants prints the kernel variants", () => {
     const r = run("variants");
@@ -473,7 +508,7 @@ describe("invalid input exits with 2 and says why", () => {
     [[], "missing command: run, random, list or variants (see --help)"],
     [
       ["frob"],
-      'unknown command "frob": expected run, random, list, variants, encode or decode (see --help)',
+      'unknown command "frob": expected run, random, list, variants, show, encode or decode (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],

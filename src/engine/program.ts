@@ -47,6 +47,11 @@ export interface StepDef {
    * caller goes next (default: the following step).
    */
   after?: (k: K, value: Value) => Next;
+  /**
+   * Functions the step may call through a name it computes (`call(name)` with a variable):
+   * declared so that its listing names them. Calls by a literal name need no declaration.
+   */
+  calls?: readonly string[];
 }
 
 export interface KernelFn {

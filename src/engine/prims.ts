@@ -10,6 +10,7 @@
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
 import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
+import { hardKind } from "./actorKinds";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -406,8 +407,7 @@ export function inHardirq(k: K): boolean {
 }
 export function isHardContext(m: Machine, a: Actor): boolean {
   // On PREEMPT_RT device interrupts run as threads; only the NMI stays a hard context.
-  if (a.kind === "nmi") return true;
-  return a.kind === "irq" && !m.config.preemptRt;
+  return hardKind(a.kind, m.config.preemptRt);
 }
 export function inAtomic(k: K): boolean {
   return inHardirq(k) || k.a.preemptCount > 0 || cpuOf(k).irqsOff;

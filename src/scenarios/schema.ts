@@ -10,6 +10,8 @@
 import { z } from "zod";
 // Light imports only: this module runs in the main thread too (share links, the editor), where
 // the kernels' function tables are not bundled; the variant specs say what validation needs.
+import { ACTOR_KIND_NAMES } from "../engine/actorKinds";
+import { OP_KINDS } from "../engine/opKinds";
 import {
   rtCapableVariants,
   VARIANT_NAMES,
@@ -53,14 +55,6 @@ export const MAX_STEPS = 1_000_000;
 /** At most this many errors are listed; the rest are counted. */
 export const MAX_ERRORS = 100;
 
-const ACTOR_KINDS = [
-  "task",
-  "irq",
-  "nmi",
-  "kworker",
-  "hotplug",
-  "kcompactd",
-] as const;
 const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
 const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 
@@ -349,7 +343,7 @@ const actorSchema = z.strictObject({
     .refine((n) => !RESERVED_NAME.test(n), {
       message: "kworker/N, ipi/N and prepare/N are the kernel's own contexts",
     }),
-  kind: z.enum(ACTOR_KINDS),
+  kind: z.enum(ACTOR_KIND_NAMES),
   cpu,
   pinned: z
     .boolean()
@@ -451,12 +445,7 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
   const pcaOnly = `needs a kernel with the percpu array cache (${variantsWith("percpuArray").join(", ")})`;
   if (!hasPca && s.cache.percpuArray) fail(["cache", "percpuArray"], pcaOnly);
   const checkPcaOp = (op: ScenarioOp, path: Path) => {
-    if (
-      !hasPca &&
-      (op.kind === "allocBulk" ||
-        op.kind === "freeBulk" ||
-        op.kind === "prefill")
-    )
+    if (!hasPca && OP_KINDS[op.kind].needs === "percpuArray")
       fail([...path, "kind"], `${op.kind} ${pcaOnly}`);
   };
   s.prepare?.forEach((p, i) => checkPcaOp(p.op, ["prepare", i, "op"]));
@@ -540,7 +529,7 @@ type Assert<T extends true> = T;
 type Out<T extends z.ZodType> = z.output<T>;
 /** Fails to compile when a field is added to or removed from one side only. */
 export type SchemaMatchesEngine = [
-  Assert<Same<(typeof ACTOR_KINDS)[number], ActorKind>>,
+  Assert<Same<(typeof ACTOR_KIND_NAMES)[number], ActorKind>>,
   Assert<Same<(typeof GFP_FLAGS)[number], Gfp>>,
   Assert<Same<(typeof KERNEL_FIXES)[number], KernelFix>>,
   Assert<Same<Out<typeof opSchema>["kind"], ScenarioOp["kind"]>>,

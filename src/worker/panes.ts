@@ -15,6 +15,7 @@ import {
   type Machine,
   type StepEvent,
 } from "../engine";
+import { opText } from "../engine/opKinds";
 import type { Variant } from "../engine/program";
 import {
   NOT_KERNEL,
@@ -211,12 +212,6 @@ function waitText(m: Machine, a: Actor): string | null {
   }
 }
 
-function opText(a: Actor): string {
-  const op = a.ops[a.op];
-  if (!op) return "";
-  return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
-}
-
 /**
  * Each actor's position at the cursor: the scenario's actors, and the kernel's while they work.
  * `ranOf` answers the line an actor's last step ran (the timeline keeps it per step).
@@ -243,7 +238,7 @@ export function actorCode(
         kind: a.kind,
         cpu: a.cpu,
         state,
-        op: opText(a),
+        op: opText(a.ops[a.op]),
         stack: a.frames.map((f) => ({ fn: f.fn, pc: f.pc })),
         waiting: waitText(m, a),
         ran: ranOf(a.id),

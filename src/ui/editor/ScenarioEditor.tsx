@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import type { ActorKind } from "../../engine";
+import { ACTOR_KIND_NAMES } from "../../engine/actorKinds";
 import { isVariantName, VARIANT_NAMES, VARIANTS } from "../../engine/variants";
 import { useSession } from "../../store/react";
 import { shareStore } from "../share/shareState";
@@ -14,7 +15,7 @@ import {
   type ScheduleMode,
 } from "./draft";
 
-const KINDS: ActorKind[] = ["task", "irq", "nmi", "kworker", "hotplug"];
+const KINDS: readonly ActorKind[] = ACTOR_KIND_NAMES;
 
 /** The draft's fields edited as text. */
 type TextKey = Exclude<

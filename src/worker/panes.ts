@@ -15,6 +15,7 @@ import {
   type Machine,
   type StepEvent,
 } from "../engine";
+import { lockKind } from "../engine/locks";
 import { opText } from "../engine/opKinds";
 import type { Variant } from "../engine/program";
 import {
@@ -186,21 +187,7 @@ function waitText(m: Machine, a: Actor): string | null {
   if (!w) return null;
   switch (w.kind) {
     case "lock": {
-      const r = w.ref;
-      const what =
-        r.kind === "cpuSlab"
-          ? `cpu_slab->lock of cpu ${r.cpu}`
-          : r.kind === "listLock"
-            ? `n->list_lock of node ${r.node}`
-            : r.kind === "slabMutex"
-              ? "slab_mutex"
-              : r.kind === "flushLock"
-                ? "flush_lock"
-                : r.kind === "cpuHotplug"
-                  ? `cpu_hotplug_lock (${r.write ? "write" : "read"})`
-                  : r.kind === "pcpBatchHigh"
-                    ? "pcp_batch_high_lock"
-                    : `memory_chain.rwsem (${r.write ? "write" : "read"})`;
+      const what = lockKind(w.ref).waitName(w.ref);
       return `${w.spinning ? "spins on" : "sleeps on"} ${what}`;
     }
     case "work":

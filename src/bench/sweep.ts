@@ -15,7 +15,7 @@ import type { Scenario } from "../engine";
 import { library } from "../scenarios/library";
 import type { LibraryEntry } from "../scenarios/library/entry";
 import { parseScenario } from "../scenarios/schema";
-import { catalogueEntry, catalogueNames } from "../engine/kernel/catalogue";
+import { VARIANT_NAMES, VARIANTS, type VariantName } from "../engine/variants";
 import { StepRefused } from "../engine/machine";
 import { runSession, start } from "../engine/run";
 import { anyScenario } from "../engine/test/anyScenario";
@@ -23,12 +23,16 @@ import { anyScenario } from "../engine/test/anyScenario";
 const [first = 1, runs = 10_000, maxSteps = 5_000] = process.argv
   .slice(2)
   .map(Number);
-const names = catalogueNames();
+const names = VARIANT_NAMES;
 
 /** A library scenario moved to another variant (PREEMPT_RT on or off by the seed, where it builds). */
-function onVariant(e: LibraryEntry, variant: string, seed: number): Scenario {
+function onVariant(
+  e: LibraryEntry,
+  variant: VariantName,
+  seed: number,
+): Scenario {
   const k = { ...e.scenario.kernel, variant };
-  if (catalogueEntry(variant)?.rtCapable) k.preemptRt = seed % 4 < 2;
+  if (VARIANTS[variant].rtCapable) k.preemptRt = seed % 4 < 2;
   else delete k.preemptRt;
   return { ...e.scenario, kernel: k };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { afterAll, describe, expect, it } from "vitest";
-import { variantInfo, variantNames } from "../engine";
+import { VARIANT_NAMES, VARIANTS } from "../engine";
 import { main } from "./cli";
 
 const TWO_CPUS = "src/cli/fixtures/two-cpus.json";
@@ -245,6 +245,41 @@ describe("random", () => {
   });
 });
 
+describe("show", () => {
+  it("lists a variant's functions with their origin and step count", () => {
+    const r = run("show", "v6.15-nolock-v1");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# v6\.15-nolock-v1: kmalloc_nolock/);
+    expect(r.stdout).toMatch(
+      /\nkmalloc_nolock +\d+ steps {2}from the posting\n/,
+    );
+    expect(r.stdout).toMatch(/\ndeactivate_slab +\d+ steps {2}as in v5\.15\n/);
+  });
+
+  it("prints one function's steps: index, label, line and callees", () => {
+    const r = run("show", "v5.15", "__kmem_cache_shutdown");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual([
+      "__kmem_cache_shutdown  (mainline v5.15)",
+      "  0        flush_all_cpus_locked(s)  -> flush_all_cpus_locked",
+      "  1  node  for_each_kmem_cache_node(s, node, n): free_partial(s, n)  -> free_partial",
+      "  2        if (n->nr_partial || slabs_node(s, node)) return 1",
+      "",
+    ]);
+  });
+
+  it("refuses an unknown variant or function", () => {
+    expectUsageError(run("show", "v4", "nope"), [
+      'show: v4 has no function "nope" (show v4 lists them)',
+    ]);
+    expectUsageError(run("show", "v9"), [
+      `show: unknown variant "v9" (known: ${VARIANT_NAMES.join(", ")})`,
+    ]);
+    expectUsageError(run("show"), ["show: missing the variant (see variants)"]);
+    expectUsageError(run("show", "v4", "--json"), ["show takes no options"]);
+  });
+});
+
 describe("list and help", () => {
   it("variants prints the kernel variants", () => {
     const r = run("variants");
@@ -442,9 +477,9 @@ describe("invalid input exits with 2 and says why", () => {
 
   it("a kernel flag that makes the scenario invalid", () => {
     expectUsageError(run("run", TWO_CPUS, "--kernel", "v5.14", "--rt"), [
-      `${TWO_CPUS}: kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: ${variantNames()
-        .filter((v) => variantInfo(v)!.rtCapable)
-        .join(", ")})`,
+      `${TWO_CPUS}: kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: ${VARIANT_NAMES.filter(
+        (v) => VARIANTS[v].rtCapable,
+      ).join(", ")})`,
     ]);
   });
 
@@ -473,7 +508,7 @@ describe("invalid input exits with 2 and says why", () => {
     [[], "missing command: run, random, list or variants (see --help)"],
     [
       ["frob"],
-      'unknown command "frob": expected run, random, list, variants, encode or decode (see --help)',
+      'unknown command "frob": expected run, random, list, variants, show, encode or decode (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],
@@ -482,7 +517,7 @@ describe("invalid input exits with 2 and says why", () => {
     [["run", TWO_CPUS, "--kernel"], "--kernel needs a value"],
     [
       ["run", TWO_CPUS, "--kernel", "v6.1"],
-      `--kernel: unknown variant "v6.1" (known: ${variantNames().join(", ")})`,
+      `--kernel: unknown variant "v6.1" (known: ${VARIANT_NAMES.join(", ")})`,
     ],
     [
       ["run", TWO_CPUS, "--fix", "everything"],

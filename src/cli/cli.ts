@@ -18,12 +18,14 @@ import {
   start,
   StepRefused,
   totalStats,
-  variantInfo,
-  variantNames,
+  isVariantName,
+  VARIANT_NAMES,
+  VARIANTS,
   type Finding,
   type RunResult,
   type Scenario,
   type Session,
+  type VariantName,
 } from "../engine";
 import { library, libraryEntry } from "../scenarios/library";
 import {
@@ -33,6 +35,7 @@ import {
 } from "../scenarios/library/entry";
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 import { decodeLink, encodeCommand } from "./share";
+import { showFunction, showVariant } from "./show";
 import { looksLikeShareLink } from "../share/codec";
 
 export interface CliResult {
@@ -49,6 +52,8 @@ Commands:
   random <scenario>         run seeded random schedules of the scenario
   list                      list the library scenarios (a <scenario> is a file or a library id)
   variants                  list the kernel variants
+  show <variant> [function] list a variant's functions, or print one function's steps
+                            (index, label, paraphrased line, mm/slub.c line, callees)
   encode <scenario>         print the share-link fragment (s=1....) of a scenario
   decode <link>             print the scenario a share link carries, as JSON
                             (the link's cursor becomes the scenario's "cursor")
@@ -90,6 +95,8 @@ const MAX_SEED = 0xffff_ffff;
 interface Options {
   command: string;
   file?: string;
+  /** show: the function to print. */
+  fn?: string;
   kernel?: string;
   rt?: boolean;
   cpuPartial?: boolean;
@@ -214,6 +221,20 @@ function parseArgs(argv: string[]): Options | "help" {
       if (runFlags || o.seed !== undefined || o.runs !== undefined)
         throw usage(`${command} takes no options but --json`);
       break;
+    case "show":
+      if (rest.length === 0)
+        throw usage("show: missing the variant (see variants)");
+      if (rest.length > 2)
+        throw usage(`show: unexpected argument "${rest[2]}"`);
+      if (runFlags || o.seed !== undefined || o.runs !== undefined || o.json)
+        throw usage("show takes no options");
+      if (!isVariantName(rest[0]!))
+        throw usage(
+          `show: unknown variant "${rest[0]}" (known: ${VARIANT_NAMES.join(", ")})`,
+        );
+      o.file = rest[0];
+      o.fn = rest[1];
+      break;
     case "encode":
     case "decode":
       if (rest.length !== 1)
@@ -246,12 +267,12 @@ function parseArgs(argv: string[]): Options | "help" {
       break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random, list, variants, encode or decode (see --help)`,
+        `unknown command "${command}": expected run, random, list, variants, show, encode or decode (see --help)`,
       );
   }
-  if (o.kernel !== undefined && !variantNames().includes(o.kernel))
+  if (o.kernel !== undefined && !isVariantName(o.kernel))
     throw usage(
-      `--kernel: unknown variant "${o.kernel}" (known: ${variantNames().join(", ")})`,
+      `--kernel: unknown variant "${o.kernel}" (known: ${VARIANT_NAMES.join(", ")})`,
     );
   return o;
 }
@@ -639,10 +660,21 @@ function listCommand(o: Options): string {
     .join("\n")}\n`;
 }
 
+function showCommand(o: Options): string {
+  const name = o.file as VariantName;
+  if (o.fn === undefined) return showVariant(name);
+  const text = showFunction(name, o.fn);
+  if (text === null)
+    throw usage(
+      `show: ${name} has no function "${o.fn}" (show ${name} lists them)`,
+    );
+  return text;
+}
+
 function variantsCommand(o: Options): string {
-  const variants = variantNames().map((name) => {
-    const info = variantInfo(name)!;
-    return { name, title: info.title, rtCapable: info.rtCapable };
+  const variants = VARIANT_NAMES.map((name) => {
+    const spec = VARIANTS[name];
+    return { name, title: spec.title, rtCapable: spec.rtCapable };
   });
   if (o.json) return `${JSON.stringify(variants)}\n`;
   const width = Math.max(...variants.map((v) => v.name.length));
@@ -671,7 +703,9 @@ export function main(argv: readonly string[]): CliResult {
                     ? listCommand(o)
                     : o.command === "variants"
                       ? variantsCommand(o)
-                      : runCommand(o),
+                      : o.command === "show"
+                        ? showCommand(o)
+                        : runCommand(o),
           };
     return {
       ...out,

@@ -49,17 +49,16 @@ export {
   type RunResult,
   type RunOptions,
 } from "./run";
+export { buildVariant, kernelTable } from "./kernel";
 export {
-  buildVariant,
-  variantNames,
-  variantInfo,
-  registerVariant,
-} from "./kernel";
+  VARIANTS,
+  VARIANT_NAMES,
+  isVariantName,
+  variantSpec,
+  type VariantName,
+  type VariantSpec,
+} from "./variants";
 export { rng, type Rng } from "./random";
 export { fmtObj, pageOf, indexOf } from "./prims";
 export { STAT_ITEMS, sysfsName, type StatItem } from "./stats";
-export {
-  cpuSlabOrderOf,
-  kmemCacheCpuLayout,
-  type CpuSlabLayout,
-} from "./layout";
+export { kmemCacheCpuLayout, type CpuSlabLayout } from "./layout";

@@ -102,41 +102,17 @@ export function kmemCacheCpuLayout(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Which variant has which field order
+// Each variant's field order is declared in variants.ts (its cpuSlabOrder).
 
-const orders = new Map<string, readonly CpuSlabField[]>([
-  ["v5.14", ORDER_V514],
-  ["v5.15", ORDER_V515],
-]);
-
-/** Declares a variant's field order (variants that declare none have v5.15's). */
-export function registerCpuSlabOrder(
-  variant: string,
-  order: readonly CpuSlabField[],
-): void {
-  orders.set(variant, order);
-  aligned.clear();
-}
-
-/** The variant's base name: buildVariant appends `+rt` and `-cpu_partial` to it. */
-function baseName(variantName: string): string {
-  return variantName.replace(/(\+rt)?(-cpu_partial)?$/, "");
-}
-
-export function cpuSlabOrderOf(variantName: string): readonly CpuSlabField[] {
-  return orders.get(baseName(variantName)) ?? ORDER_V515;
-}
-
-/** Whether {freelist, tid} is 16-byte aligned, by variant and config, computed once each. */
-const aligned = new Map<string, boolean[]>();
+/** Whether {freelist, tid} is 16-byte aligned, by field order and config, computed once each. */
+const aligned = new Map<readonly CpuSlabField[], boolean[]>();
 
 export function cpuSlabPairAligned(
-  variantName: string,
+  order: readonly CpuSlabField[],
   cfg: LayoutConfig,
 ): boolean {
-  let table = aligned.get(variantName);
+  let table = aligned.get(order);
   if (!table) {
-    const order = cpuSlabOrderOf(variantName);
     table = [];
     for (let i = 0; i < 8; i++) {
       table.push(
@@ -148,7 +124,7 @@ export function cpuSlabPairAligned(
         }).pairAligned,
       );
     }
-    aligned.set(variantName, table);
+    aligned.set(order, table);
   }
   const i =
     (cfg.preemptRt ? 4 : 0) + (cfg.lockdep ? 2 : 0) + (cfg.lockStat ? 1 : 0);

@@ -39,7 +39,9 @@ import type {
 } from "./types";
 import { USER_DATA } from "./types";
 import { fmtObj, NOTHING } from "./prims";
-import { fixesFor } from "./kernel/catalogue";
+import { fixesFor } from "./variants";
+import { ACTOR_KINDS } from "./actorKinds";
+import { opKind } from "./opKinds";
 import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";
 
@@ -202,7 +204,7 @@ export function load(
         sa.name,
         sa.kind,
         sa.cpu,
-        sa.pinned ?? (sa.kind !== "task" && sa.kind !== "hotplug"),
+        sa.pinned ?? ACTOR_KINDS[sa.kind].pinned,
         false,
         sa.ops.map((o) => ({ ...o })),
       ),
@@ -227,19 +229,10 @@ export function load(
 }
 
 function ensureSlot(m: Machine, o: Op): void {
-  if (
-    o.kind === "alloc" ||
-    o.kind === "free" ||
-    o.kind === "kmallocNolock" ||
-    o.kind === "kfreeNolock" ||
-    o.kind === "allocBulk" ||
-    o.kind === "freeBulk" ||
-    o.kind === "write"
-  )
-    m.slots[o.slot] ??= [];
+  const where = opKind(o).slot;
+  if (where !== null && "slot" in o)
+    (where === "objects" ? m.slots : m.pageSlots)[o.slot] ??= [];
   if (o.kind === "alloc" && o.reenter) m.slots[o.reenter.slot] ??= [];
-  if (o.kind === "allocPageCache" || o.kind === "freePageCache")
-    m.pageSlots[o.slot] ??= [];
 }
 
 /** Runs the prepared operations to completion, one at a time, with nothing interleaved. */
@@ -292,34 +285,10 @@ function prepare(
   for (const f of m.findings) f.step = 0;
 }
 
-/** The kernel function an operation enters (an accounted allocation goes through memcg's hook). */
+/** The kernel function an operation enters (opKinds.ts: an accounted allocation goes through memcg's hook). */
 export function entryOf(op: Op, v: Variant): string {
-  if (op.kind === "alloc" && op.account) return "memcg_slab_alloc";
-  // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
-  if (op.kind === "free" && v.fns["slab_free"]) return "slab_free";
-  return ENTRY[op.kind];
+  return opKind(op).entry(op, v.spec.features);
 }
-
-const ENTRY: Record<Op["kind"], string> = {
-  alloc: "slab_alloc_node",
-  free: "do_slab_free",
-  flushAll: "flush_all",
-  shrink: "kmem_cache_shrink",
-  cpuOffline: "cpu_down",
-  cpuOnline: "cpu_up",
-  allocPageCache: "alloc_pages",
-  freePageCache: "put_page",
-  destroy: "kmem_cache_destroy",
-  memoryOffline: "offline_pages",
-  flushCpuSlabWork: "flush_cpu_slab",
-  kmallocNolock: "kmalloc_nolock",
-  kfreeNolock: "kfree_nolock",
-  isolateMigratepages: "isolate_migratepages_block",
-  allocBulk: "kmem_cache_alloc_bulk",
-  freeBulk: "kmem_cache_free_bulk",
-  prefill: "kmem_cache_prefill_percpu_array",
-  write: "user_write",
-};
 
 /**
  * A slot entry for a pointer the caller kept after freeing it (`free` with `keep`): stored as a
@@ -332,89 +301,85 @@ export function danglingTarget(entry: number): ObjRef {
   return -entry - 2;
 }
 
+type EntryLocals = {
+  [Kind in Op["kind"]]: (
+    k: K,
+    op: Extract<Op, { kind: Kind }>,
+  ) => Locals | string;
+};
+
+const none = (): Locals => ({});
+const onCpu = (_: K, op: { cpu: number }): Locals => ({ cpu: op.cpu });
+const pageSlot = (_: K, op: { slot: string }): Locals => ({ slot: op.slot });
+
+/** What an operation hands to its entry function, by kind (a kind without one does not compile). */
+const ENTRY_LOCALS: EntryLocals = {
+  alloc: (k, op) => ({
+    gfp: op.gfp ?? (isHardContext(k.m, k.a) ? "GFP_ATOMIC" : "GFP_KERNEL"),
+    node: op.node ?? null,
+  }),
+  kmallocNolock: (_, op) => ({ size: op.size, gfp: "GFP_ATOMIC", node: null }),
+  isolateMigratepages: (_, op) => ({ pfn: op.pfn }),
+  free: (k, op) => freeLocals(k, op),
+  kfreeNolock: (k, op) => freeLocals(k, op),
+  cpuOffline: onCpu,
+  cpuOnline: onCpu,
+  allocPageCache: pageSlot,
+  freePageCache: pageSlot,
+  flushCpuSlabWork: (_, op) => ({ requester: op.requester }),
+  flushAll: none,
+  shrink: none,
+  destroy: none,
+  memoryOffline: none,
+  allocBulk: pcaEntryLocals,
+  freeBulk: pcaEntryLocals,
+  prefill: pcaEntryLocals,
+  write: pcaEntryLocals,
+};
+
 /** Locals for an operation's entry function, or a note when the op has nothing to do. */
 function entryLocals(k: K, op: Op): Locals | string {
   const m = k.m;
-  if (m.cache.destroyed && usesCache(op))
+  if (m.cache.destroyed && opKind(op).usesCache)
     return `the cache ${m.cache.name} was destroyed (kmem_cache_destroy): nothing to ${op.kind}`;
-  switch (op.kind) {
-    case "alloc":
-      return {
-        gfp: op.gfp ?? (isHardContext(m, k.a) ? "GFP_ATOMIC" : "GFP_KERNEL"),
-        node: op.node ?? null,
-      };
-    case "kmallocNolock":
-      return { size: op.size, gfp: "GFP_ATOMIC", node: null };
-    case "isolateMigratepages":
-      return { pfn: op.pfn };
-    case "free":
-    case "kfreeNolock": {
-      const slot = m.slots[op.slot] ?? [];
-      const entry = slot[slot.length - 1];
-      if (entry === undefined)
-        return `slot ${op.slot} is empty: nothing to free`;
-      const obj = entry >= 0 ? entry : danglingTarget(entry);
-      // keep: the caller frees the object but keeps its pointer, now dangling.
-      if (op.kind === "free" && op.keep) slot[slot.length - 1] = dangling(obj);
-      else slot.pop();
-      const pid = pageOf(m, obj);
-      const page = m.pages[pid]!;
-      // A free of an object that is already free: the kernel's "double free or corruption".
-      if (page.use !== "slab" || page.fp[indexOf(m, obj)] !== USER_DATA) {
-        report(
-          k,
-          "double-free",
-          doubleFreeMessage(k, "kmem_cache_free", obj),
-          [pid],
-          [obj],
-        );
-      }
-      // Freeing an already free object: the kernel goes on and links it into a freelist
-      // again; it is not "in flight" here, it is already on a freelist.
-      else ownObject(k, obj);
-      // kfree_nolock passes cnt == 0 to do_slab_free to say who is calling.
-      return {
-        page: pid,
-        head: obj,
-        tail: obj,
-        cnt: op.kind === "kfreeNolock" ? 0 : 1,
-      };
-    }
-    case "cpuOffline":
-    case "cpuOnline":
-      return { cpu: op.cpu };
-    case "allocPageCache":
-    case "freePageCache":
-      return { slot: op.slot };
-    case "flushCpuSlabWork":
-      return { requester: op.requester };
-    case "flushAll":
-    case "shrink":
-    case "destroy":
-    case "memoryOffline":
-      return {};
-    case "allocBulk":
-    case "freeBulk":
-    case "prefill":
-    case "write":
-      return pcaEntryLocals(k, op);
-  }
+  return (ENTRY_LOCALS[op.kind] as (k: K, op: Op) => Locals | string)(k, op);
 }
 
-/** Operations on the cache itself, which has no users left once it is destroyed. */
-function usesCache(op: Op): boolean {
-  return (
-    op.kind === "alloc" ||
-    op.kind === "free" ||
-    op.kind === "kmallocNolock" ||
-    op.kind === "kfreeNolock" ||
-    op.kind === "flushAll" ||
-    op.kind === "shrink" ||
-    op.kind === "destroy" ||
-    op.kind === "allocBulk" ||
-    op.kind === "freeBulk" ||
-    op.kind === "prefill"
-  );
+/** kmem_cache_free / kfree_nolock: take the slot's newest pointer and hand it to the free path. */
+function freeLocals(
+  k: K,
+  op: Extract<Op, { kind: "free" | "kfreeNolock" }>,
+): Locals | string {
+  const m = k.m;
+  const slot = m.slots[op.slot] ?? [];
+  const entry = slot[slot.length - 1];
+  if (entry === undefined) return `slot ${op.slot} is empty: nothing to free`;
+  const obj = entry >= 0 ? entry : danglingTarget(entry);
+  // keep: the caller frees the object but keeps its pointer, now dangling.
+  if (op.kind === "free" && op.keep) slot[slot.length - 1] = dangling(obj);
+  else slot.pop();
+  const pid = pageOf(m, obj);
+  const page = m.pages[pid]!;
+  // A free of an object that is already free: the kernel's "double free or corruption".
+  if (page.use !== "slab" || page.fp[indexOf(m, obj)] !== USER_DATA) {
+    report(
+      k,
+      "double-free",
+      doubleFreeMessage(k, "kmem_cache_free", obj),
+      [pid],
+      [obj],
+    );
+  }
+  // Freeing an already free object: the kernel goes on and links it into a freelist
+  // again; it is not "in flight" here, it is already on a freelist.
+  else ownObject(k, obj);
+  // kfree_nolock passes cnt == 0 to do_slab_free to say who is calling.
+  return {
+    page: pid,
+    head: obj,
+    tail: obj,
+    cnt: op.kind === "kfreeNolock" ? 0 : 1,
+  };
 }
 
 /** What the caller does with an operation's result. */

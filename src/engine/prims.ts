@@ -9,11 +9,9 @@
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
-import {
-  cpuSlabOrderOf,
-  cpuSlabPairAligned,
-  kmemCacheCpuLayout,
-} from "./layout";
+import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
+import { hardKind } from "./actorKinds";
+import { LOCK_KINDS, lockKind } from "./locks";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -323,8 +321,9 @@ export function nextTid(m: Machine, tid: number): number {
  */
 export function cmpxchgDoubleCpuFaults(k: K): boolean {
   const m = k.m;
-  if (cpuSlabPairAligned(k.variant.name, m.config)) return false;
-  const layout = kmemCacheCpuLayout(cpuSlabOrderOf(k.variant.name), m.config);
+  const order = k.variant.spec.cpuSlabOrder;
+  if (cpuSlabPairAligned(order, m.config)) return false;
+  const layout = kmemCacheCpuLayout(order, m.config);
   const off = layout.freelistOffset;
   const hex = (n: number) => `0x${n.toString(16)}`;
   if (m.config.debugVm) {
@@ -409,8 +408,7 @@ export function inHardirq(k: K): boolean {
 }
 export function isHardContext(m: Machine, a: Actor): boolean {
   // On PREEMPT_RT device interrupts run as threads; only the NMI stays a hard context.
-  if (a.kind === "nmi") return true;
-  return a.kind === "irq" && !m.config.preemptRt;
+  return hardKind(a.kind, m.config.preemptRt);
 }
 export function inAtomic(k: K): boolean {
   return inHardirq(k) || k.a.preemptCount > 0 || cpuOf(k).irqsOff;
@@ -448,43 +446,11 @@ export function migrateEnable(k: K): void {
 // Locks
 
 export function lockClass(ref: LockRef): LockClass {
-  switch (ref.kind) {
-    case "cpuSlab":
-      return "cpu_slab->lock";
-    case "listLock":
-      return "n->list_lock";
-    case "slabMutex":
-      return "slab_mutex";
-    case "flushLock":
-      return "flush_lock";
-    case "cpuHotplug":
-      return "cpu_hotplug_lock";
-    case "pcpBatchHigh":
-      return "pcp_batch_high_lock";
-    case "memoryChain":
-      return "memory_chain.rwsem";
-  }
+  return LOCK_KINDS[ref.kind].cls;
 }
 
 export function lockName(ref: LockRef): string {
-  switch (ref.kind) {
-    case "cpuSlab":
-      return `cpu_slab->lock (cpu ${ref.cpu})`;
-    case "listLock":
-      return `n->list_lock (node ${ref.node})`;
-    case "slabMutex":
-      return "slab_mutex";
-    case "flushLock":
-      return "flush_lock";
-    case "cpuHotplug":
-      return ref.write ? "cpu_hotplug_lock (write)" : "cpu_hotplug_lock (read)";
-    case "pcpBatchHigh":
-      return "pcp_batch_high_lock";
-    case "memoryChain":
-      return ref.write
-        ? "memory_chain.rwsem (write)"
-        : "memory_chain.rwsem (read)";
-  }
+  return lockKind(ref).name(ref);
 }
 
 function sameLock(a: LockRef, b: LockRef): boolean {
@@ -496,86 +462,17 @@ function sameLock(a: LockRef, b: LockRef): boolean {
 
 /** Current holders of a lock instance (several readers for cpu_hotplug_lock). */
 export function lockOwners(m: Machine, ref: LockRef): number[] {
-  switch (ref.kind) {
-    case "cpuSlab": {
-      const o = m.cpuSlab[ref.cpu]!.lock;
-      return o === null ? [] : [o];
-    }
-    case "listLock": {
-      const o = m.nodes[ref.node]!.listLock;
-      return o === null ? [] : [o];
-    }
-    case "slabMutex":
-      return m.locks.slabMutex === null ? [] : [m.locks.slabMutex];
-    case "flushLock":
-      return m.locks.flushLock === null ? [] : [m.locks.flushLock];
-    case "cpuHotplug": {
-      const w = m.locks.cpuHotplugWriter;
-      return w === null ? [...m.locks.cpuHotplugReaders] : [w];
-    }
-    case "pcpBatchHigh":
-      return m.locks.pcpBatchHighLock === null
-        ? []
-        : [m.locks.pcpBatchHighLock];
-    case "memoryChain": {
-      const w = m.locks.memoryChainWriter;
-      return w === null ? [...m.locks.memoryChainReaders] : [w];
-    }
-  }
+  return lockKind(ref).owners(m, ref);
 }
 
 /** Whether `who` could take the lock now. */
 export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
-  if (ref.kind === "cpuHotplug") {
-    if (m.locks.cpuHotplugWriter !== null) return false;
-    return ref.write ? m.locks.cpuHotplugReaders.length === 0 : true;
-  }
-  if (ref.kind === "memoryChain") {
-    if (m.locks.memoryChainWriter !== null) return false;
-    return ref.write ? m.locks.memoryChainReaders.length === 0 : true;
-  }
   void who;
-  // lockOwners(m, ref).length === 0, without building the list (the scheduler asks every step).
-  switch (ref.kind) {
-    case "cpuSlab":
-      return m.cpuSlab[ref.cpu]!.lock === null;
-    case "listLock":
-      return m.nodes[ref.node]!.listLock === null;
-    case "slabMutex":
-      return m.locks.slabMutex === null;
-    case "flushLock":
-      return m.locks.flushLock === null;
-    case "pcpBatchHigh":
-      return m.locks.pcpBatchHighLock === null;
-  }
+  return lockKind(ref).free(m, ref);
 }
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
-  switch (ref.kind) {
-    case "cpuSlab":
-      m.cpuSlab[ref.cpu]!.lock = who;
-      return;
-    case "listLock":
-      m.nodes[ref.node]!.listLock = who;
-      return;
-    case "slabMutex":
-      m.locks.slabMutex = who;
-      return;
-    case "flushLock":
-      m.locks.flushLock = who;
-      return;
-    case "cpuHotplug":
-      if (ref.write) m.locks.cpuHotplugWriter = who;
-      else if (who !== null) m.locks.cpuHotplugReaders.push(who);
-      return;
-    case "pcpBatchHigh":
-      m.locks.pcpBatchHighLock = who;
-      return;
-    case "memoryChain":
-      if (ref.write) m.locks.memoryChainWriter = who;
-      else if (who !== null) m.locks.memoryChainReaders.push(who);
-      return;
-  }
+  lockKind(ref).setOwner(m, ref, who);
 }
 
 /** A reader-writer lock taken for read: several holders, and lockdep allows read recursion. */
@@ -587,13 +484,7 @@ function isRead(ref: LockRef): boolean {
 
 /** Sleeping locks: never taken in hardirq context, so lockdep's irq-safety rules do not apply. */
 function isSleeping(ref: LockRef): boolean {
-  return (
-    ref.kind === "slabMutex" ||
-    ref.kind === "flushLock" ||
-    ref.kind === "cpuHotplug" ||
-    ref.kind === "pcpBatchHigh" ||
-    ref.kind === "memoryChain"
-  );
+  return LOCK_KINDS[ref.kind].sleeping;
 }
 
 function reaches(

@@ -9,6 +9,7 @@
  * bodies live here in code, so a state never holds a closure.
  */
 import type { Actor, Frame, Locals, Machine, StepEvent, Value } from "./types";
+import type { VariantName, VariantSpec } from "./variants";
 
 export type Next =
   | undefined
@@ -46,6 +47,11 @@ export interface StepDef {
    * caller goes next (default: the following step).
    */
   after?: (k: K, value: Value) => Next;
+  /**
+   * Functions the step may call through a name it computes (`call(name)` with a variable):
+   * declared so that its listing names them. Calls by a literal name need no declaration.
+   */
+  calls?: readonly string[];
 }
 
 export interface KernelFn {
@@ -54,14 +60,17 @@ export interface KernelFn {
   labels: Readonly<Record<string, number>>;
 }
 
-/** A kernel variant: a table of functions, composed by overriding a base table. */
+/** A variant's kernel functions, by name. */
+export type FnTable = Readonly<Record<string, KernelFn>>;
+
+/** A kernel variant as built for one config: its spec and its table of functions. */
 export interface Variant {
+  /** The variant's name with the config's flags (`+rt`, `-cpu_partial`), for display. */
   name: string;
-  /** Short description for the UI and the CLI. */
-  title: string;
-  /** Whether this variant may be built with PREEMPT_RT. */
-  rtCapable: boolean;
-  fns: Readonly<Record<string, KernelFn>>;
+  /** The variant it is built from. */
+  base: VariantName;
+  spec: VariantSpec;
+  fns: FnTable;
 }
 
 export function fn(name: string, steps: StepDef[]): KernelFn {
@@ -76,17 +85,14 @@ export function fn(name: string, steps: StepDef[]): KernelFn {
   return { name, steps, labels };
 }
 
-/** Builds a variant table from a base and the functions it overrides. */
-export function variant(
-  name: string,
-  title: string,
-  rtCapable: boolean,
-  base: Readonly<Record<string, KernelFn>>,
+/** A function table composed by overriding a base table. */
+export function override(
+  base: FnTable,
   overrides: readonly KernelFn[],
-): Variant {
+): FnTable {
   const fns: Record<string, KernelFn> = { ...base };
   for (const f of overrides) fns[f.name] = f;
-  return { name, title, rtCapable, fns };
+  return fns;
 }
 
 export function table(fns: readonly KernelFn[]): Record<string, KernelFn> {

@@ -41,9 +41,15 @@ export interface Session {
   machine: Machine;
 }
 
-export function start(s: Scenario, opts: { checks?: boolean } = {}): Session {
-  const config = configOf(s);
-  const variant = buildVariant(config);
+/**
+ * A session at step 0. `variant` replaces the kernel the scenario names with a table built by the
+ * caller (tests that refine a kernel function and check what moves).
+ */
+export function start(
+  s: Scenario,
+  opts: { checks?: boolean; variant?: Variant } = {},
+): Session {
+  const variant = opts.variant ?? buildVariant(configOf(s));
   return { scenario: s, variant, machine: load(s, variant, opts) };
 }
 

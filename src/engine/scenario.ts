@@ -4,12 +4,13 @@
  * the actors with their operations, the schedule, and narration attached to steps.
  */
 import type { ActorKind, KernelFix, Op } from "./types";
+import type { VariantName } from "./variants";
 
 export const SCENARIO_FORMAT = "slabscope/scenario";
 export const SCENARIO_VERSION = 1;
 
 export interface ScenarioKernel {
-  variant: string;
+  variant: VariantName;
   preemptRt?: boolean;
   cpuPartial?: boolean;
   debugVm?: boolean;

@@ -24,12 +24,11 @@ export const USER_DATA = -1;
  */
 export const LRU_GARBAGE = { pages: 0x7b4c21c8, pobjects: -30592 } as const;
 
-export type KernelName =
-  "v5.14" | "v5.15" | (string & { readonly brand?: "variant" });
+import type { VariantName } from "./variants";
 
 export interface KernelConfig {
   /** Kernel variant by mainline release (or a named intermediate from the race library). */
-  kernel: KernelName;
+  kernel: VariantName;
   /** CONFIG_PREEMPT_RT: spinlocks and local locks become sleeping locks. */
   preemptRt: boolean;
   /** CONFIG_SLUB_CPU_PARTIAL. */

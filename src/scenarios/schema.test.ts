@@ -4,8 +4,8 @@ import {
   runSession,
   start,
   StepRefused,
-  variantInfo,
-  variantNames,
+  VARIANT_NAMES,
+  VARIANTS,
   type Scenario,
 } from "../engine";
 import doubleFreeText from "../cli/fixtures/double-free.json?raw";
@@ -267,7 +267,7 @@ describe("parseScenario rejects", () => {
       "an unknown kernel variant",
       variant((s) => (s.kernel.variant = "v6.1")),
       [
-        `kernel.variant: unknown kernel variant "v6.1" (known: ${variantNames().join(", ")})`,
+        `kernel.variant: expected one of ${VARIANT_NAMES.map((n) => `"${n}"`).join(", ")}, got the string "v6.1"`,
       ],
     ],
     [
@@ -277,9 +277,9 @@ describe("parseScenario rejects", () => {
         s.kernel.preemptRt = true;
       }),
       [
-        `kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: ${variantNames()
-          .filter((n) => variantInfo(n)?.rtCapable)
-          .join(", ")})`,
+        `kernel.preemptRt: v5.14 cannot be built with PREEMPT_RT (variants that can: ${VARIANT_NAMES.filter(
+          (n) => VARIANTS[n].rtCapable,
+        ).join(", ")})`,
       ],
     ],
     [

@@ -9,8 +9,15 @@
  */
 import { z } from "zod";
 // Light imports only: this module runs in the main thread too (share links, the editor), where
-// the kernels' function tables are not bundled; the catalogue says what validation needs.
-import { catalogueEntry, catalogueNames } from "../engine/kernel/catalogue";
+// the kernels' function tables are not bundled; the variant specs say what validation needs.
+import { ACTOR_KIND_NAMES } from "../engine/actorKinds";
+import { OP_KINDS } from "../engine/opKinds";
+import {
+  rtCapableVariants,
+  VARIANT_NAMES,
+  VARIANTS,
+  variantsWith,
+} from "../engine/variants";
 import {
   parseEntry,
   parseNarrationAnchor,
@@ -50,14 +57,6 @@ export const MAX_STEPS = 1_000_000;
 /** At most this many errors are listed; the rest are counted. */
 export const MAX_ERRORS = 100;
 
-const ACTOR_KINDS = [
-  "task",
-  "irq",
-  "nmi",
-  "kworker",
-  "hotplug",
-  "kcompactd",
-] as const;
 const GFP_FLAGS = ["GFP_KERNEL", "GFP_ATOMIC"] as const;
 const KERNEL_FIXES = ["tid-on-deactivation"] as const;
 
@@ -231,9 +230,9 @@ const opSchema = z.discriminatedUnion("kind", [
 const kernelSchema = z
   .strictObject({
     variant: z
-      .string()
+      .enum(VARIANT_NAMES)
       .describe(
-        `Kernel variant, by mainline release: ${catalogueNames().join(", ")}.`,
+        `Kernel variant, by mainline release: ${VARIANT_NAMES.join(", ")}.`,
       ),
     preemptRt: z
       .boolean()
@@ -287,15 +286,8 @@ const kernelSchema = z
       .describe("Later fixes applied on top of the release."),
   })
   .superRefine((k, ctx) => {
-    const info = catalogueEntry(k.variant);
-    if (!info) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["variant"],
-        message: `unknown kernel variant "${k.variant}" (known: ${catalogueNames().join(", ")})`,
-      });
-    } else if (k.preemptRt && !info.rtCapable) {
-      const rt = catalogueNames().filter((n) => catalogueEntry(n)?.rtCapable);
+    if (k.preemptRt && !VARIANTS[k.variant].rtCapable) {
+      const rt = rtCapableVariants();
       ctx.addIssue({
         code: "custom",
         path: ["preemptRt"],
@@ -353,7 +345,7 @@ const actorSchema = z.strictObject({
     .refine((n) => !RESERVED_NAME.test(n), {
       message: "kworker/N, ipi/N and prepare/N are the kernel's own contexts",
     }),
-  kind: z.enum(ACTOR_KINDS),
+  kind: z.enum(ACTOR_KIND_NAMES),
   cpu,
   pinned: z
     .boolean()
@@ -466,22 +458,11 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
   };
 
   // The percpu array cache and the bulk operations exist only in the kernels that model them.
-  const info = catalogueEntry(s.kernel.variant);
-  const pcaKernels = catalogueNames().filter(
-    (n) => catalogueEntry(n)?.percpuArray,
-  );
-  const hasPca = info?.percpuArray ?? false;
-  const pcaOnly = `needs a kernel with the percpu array cache (${pcaKernels.join(", ")})`;
-  if (info && !hasPca && s.cache.percpuArray)
-    fail(["cache", "percpuArray"], pcaOnly);
+  const hasPca = VARIANTS[s.kernel.variant].features.percpuArray;
+  const pcaOnly = `needs a kernel with the percpu array cache (${variantsWith("percpuArray").join(", ")})`;
+  if (!hasPca && s.cache.percpuArray) fail(["cache", "percpuArray"], pcaOnly);
   const checkPcaOp = (op: ScenarioOp, path: Path) => {
-    if (
-      info &&
-      !hasPca &&
-      (op.kind === "allocBulk" ||
-        op.kind === "freeBulk" ||
-        op.kind === "prefill")
-    )
+    if (!hasPca && OP_KINDS[op.kind].needs === "percpuArray")
       fail([...path, "kind"], `${op.kind} ${pcaOnly}`);
   };
   s.prepare?.forEach((p, i) => checkPcaOp(p.op, ["prepare", i, "op"]));
@@ -574,7 +555,7 @@ type Assert<T extends true> = T;
 type Out<T extends z.ZodType> = z.output<T>;
 /** Fails to compile when a field is added to or removed from one side only. */
 export type SchemaMatchesEngine = [
-  Assert<Same<(typeof ACTOR_KINDS)[number], ActorKind>>,
+  Assert<Same<(typeof ACTOR_KIND_NAMES)[number], ActorKind>>,
   Assert<Same<(typeof GFP_FLAGS)[number], Gfp>>,
   Assert<Same<(typeof KERNEL_FIXES)[number], KernelFix>>,
   Assert<Same<Out<typeof opSchema>["kind"], ScenarioOp["kind"]>>,

@@ -9,6 +9,8 @@
  */
 import { memo, useCallback, useMemo } from "react";
 import { useAppStore, useSession } from "../store/react";
+import { ACTOR_KINDS } from "../engine/actorKinds";
+import type { ActorKind } from "../engine/types";
 import type { Frame, TimelineSummary } from "../worker/protocol";
 import { LANE } from "../worker/panes";
 import { actorPalette } from "./palette";
@@ -41,7 +43,7 @@ const STATUS_TEXT: Record<number, string> = {
 export interface LaneActor {
   id: number;
   name: string;
-  kind: string;
+  kind: ActorKind;
   cpu: number;
   colour: string;
   /** Columns of the trace history in each status, for the lane's accessible name. */
@@ -64,11 +66,10 @@ export function laneActors(summary: TimelineSummary): LaneActor[] {
     }
     if (used) rows.push({ ...a, colour: colours[a.id]!, counts });
   }
-  const kindOrder = ["task", "irq", "nmi", "kworker", "hotplug"];
   return rows.sort(
     (x, y) =>
       x.cpu - y.cpu ||
-      kindOrder.indexOf(x.kind) - kindOrder.indexOf(y.kind) ||
+      ACTOR_KINDS[x.kind].laneOrder - ACTOR_KINDS[y.kind].laneOrder ||
       x.id - y.id,
   );
 }

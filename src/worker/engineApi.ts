@@ -4,7 +4,7 @@ import { defaultScenario } from "../scenarios/library/default";
 import { parseScenario } from "../scenarios/schema";
 import {
   configOf,
-  cpuSlabOrderOf,
+  VARIANTS,
   kmemCacheCpuLayout,
   type Scenario,
 } from "../engine";
@@ -249,8 +249,8 @@ function info(
     objectsPerSlab: s.cache.objects,
     narration: tl.narrationEntries,
     listings: listingsOf(v),
-    sources: sourcesOf(v, k.variant),
-    layout: kmemCacheCpuLayout(cpuSlabOrderOf(k.variant), {
+    sources: sourcesOf(v),
+    layout: kmemCacheCpuLayout(VARIANTS[k.variant].cpuSlabOrder, {
       preemptRt: k.preemptRt ?? false,
       lockdep: k.lockdep ?? true,
       lockStat: k.lockStat ?? false,

@@ -24,6 +24,7 @@ import {
 
 export type { PagePlace, SlotView } from "./places";
 import type { ActorCode } from "./panes";
+import { opText } from "../engine/opKinds";
 
 export interface CpuView {
   id: number;
@@ -213,11 +214,6 @@ export interface Frame extends StateView {
 
 function chain(m: Machine, head: number | null): string[] {
   return chainRefs(m, head).map((x) => fmtObj(m, x));
-}
-
-function opText(op: Machine["actors"][number]["ops"][number] | undefined) {
-  if (!op) return "";
-  return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
 }
 
 export function buildView(

@@ -10,11 +10,13 @@
  * being blocked or preempted).
  */
 import {
-  variantInfo,
+  kernelTable,
   type Actor,
   type Machine,
   type StepEvent,
 } from "../engine";
+import { lockKind } from "../engine/locks";
+import { opText } from "../engine/opKinds";
 import type { Variant } from "../engine/program";
 import {
   NOT_KERNEL,
@@ -145,14 +147,14 @@ export interface FnSource {
   lines: (number | null)[];
 }
 
-/** Every function's source for variant table `v` of the catalogue's variant `name`. */
-export function sourcesOf(v: Variant, name: string): Record<string, FnSource> {
-  const src = variantSource(name);
-  const base = src ? variantInfo(src.base)?.fns : undefined;
+/** Every function's source for variant table `v` (as built from its declared variant). */
+export function sourcesOf(v: Variant): Record<string, FnSource> {
+  const src = variantSource(v.base);
+  const base = kernelTable(src.base);
   const out: Record<string, FnSource> = {};
   for (const f of Object.values(v.fns)) {
-    const kernel = !NOT_KERNEL.has(f.name) && src !== null;
-    const unchanged = kernel && src.patch !== null && base?.[f.name] === f;
+    const kernel = !NOT_KERNEL.has(f.name);
+    const unchanged = kernel && src.patch !== null && base[f.name] === f;
     const tag = kernel && (src.patch === null || unchanged) ? src.base : null;
     out[f.name] = {
       tag,
@@ -185,21 +187,7 @@ function waitText(m: Machine, a: Actor): string | null {
   if (!w) return null;
   switch (w.kind) {
     case "lock": {
-      const r = w.ref;
-      const what =
-        r.kind === "cpuSlab"
-          ? `cpu_slab->lock of cpu ${r.cpu}`
-          : r.kind === "listLock"
-            ? `n->list_lock of node ${r.node}`
-            : r.kind === "slabMutex"
-              ? "slab_mutex"
-              : r.kind === "flushLock"
-                ? "flush_lock"
-                : r.kind === "cpuHotplug"
-                  ? `cpu_hotplug_lock (${r.write ? "write" : "read"})`
-                  : r.kind === "pcpBatchHigh"
-                    ? "pcp_batch_high_lock"
-                    : `memory_chain.rwsem (${r.write ? "write" : "read"})`;
+      const what = lockKind(w.ref).waitName(w.ref);
       return `${w.spinning ? "spins on" : "sleeps on"} ${what}`;
     }
     case "work":
@@ -209,12 +197,6 @@ function waitText(m: Machine, a: Actor): string | null {
     case "cpuIdle":
       return `waits until cpu ${w.cpu} is idle`;
   }
-}
-
-function opText(a: Actor): string {
-  const op = a.ops[a.op];
-  if (!op) return "";
-  return "slot" in op ? `${op.kind} ${op.slot}` : op.kind;
 }
 
 /**
@@ -243,7 +225,7 @@ export function actorCode(
         kind: a.kind,
         cpu: a.cpu,
         state,
-        op: opText(a),
+        op: opText(a.ops[a.op]),
         stack: a.frames.map((f) => ({ fn: f.fn, pc: f.pc })),
         waiting: waitText(m, a),
         ran: ranOf(a.id),

@@ -9,6 +9,7 @@
  *
  * Pure (no DOM, no worker APIs): the worker serves it, the tests and the benchmarks call it.
  */
+import type { ActorKind } from "../engine/types";
 import {
   applyChoice,
   choicesFor,
@@ -80,7 +81,7 @@ export interface TimelineSummary {
   /** The engine's message when it threw, else null. */
   error: string | null;
   skippedEntries: number;
-  actors: { id: number; name: string; kind: string; cpu: number }[];
+  actors: { id: number; name: string; kind: ActorKind; cpu: number }[];
   /** The actor id that takes each step (step j leads from cursor j to j + 1). */
   actorOfStep: Uint8Array;
   /** Cursors where an operation starts or has just ended, ascending. */

@@ -12,6 +12,7 @@
  * several copies of a size class; the retry uses the next size class either way), no kmalloc-cg
  * copies, no kmalloc-rcl; KMALLOC_MAX_CACHE_SIZE is 8192 (4 KiB pages).
  */
+import { OP_KINDS } from "../opKinds";
 import type { Scenario } from "../scenario";
 import type { Machine, NolockState, PageRef } from "../types";
 
@@ -30,9 +31,7 @@ export function usesNolock(s: Scenario): boolean {
   return (
     ops.some(
       (o) =>
-        o.kind === "kmallocNolock" ||
-        o.kind === "kfreeNolock" ||
-        o.kind === "isolateMigratepages" ||
+        OP_KINDS[o.kind].needs === "nolock" ||
         (o.kind === "alloc" && o.reenter !== undefined),
     ) || s.actors.some((a) => a.kind === "kcompactd")
   );

@@ -54,8 +54,9 @@ import {
   type K,
   type KernelFn,
   type StepDef,
-  type Variant,
+  type FnTable,
 } from "../program";
+import type { VariantName } from "../variants";
 import { USER_DATA, type Value } from "../types";
 import {
   cpuOf,
@@ -586,48 +587,32 @@ const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
 
 // --- the variants -------------------------------------------------------------------------------
 
-function nolockVariant(name: string, title: string, o: Opts): Variant {
+function nolockFns(o: Opts): FnTable {
   return {
-    name,
-    title,
-    rtCapable: true,
-    fns: {
-      ...v515Fns,
-      ...teardownCpusLocked,
-      ...table([
-        kmallocNolockFn(o),
-        slabAllocSlowProbed,
-        slabAllocWrapperFn(o),
-        getPartialNodeTrylock,
-        newSlabFn(o),
-        kfreeNolock,
-        doSlabFreeFn(o),
-        freeDeferredObjects,
-        isolateMigratepagesBlock,
-      ]),
-    },
+    ...v515Fns,
+    ...teardownCpusLocked,
+    ...table([
+      kmallocNolockFn(o),
+      slabAllocSlowProbed,
+      slabAllocWrapperFn(o),
+      getPartialNodeTrylock,
+      newSlabFn(o),
+      kfreeNolock,
+      doSlabFreeFn(o),
+      freeDeferredObjects,
+      isolateMigratepagesBlock,
+    ]),
   };
 }
 
-export const nolockVariants: Variant[] = [
-  nolockVariant(
-    "v6.15-nolock-noguard",
-    "kmalloc_nolock()/kfree_nolock() v1 without its context checks (analysis): no local_lock_is_locked() tests, no PREEMPT_RT refusal from NMI",
-    { guard: false, frozenPages: false },
-  ),
-  nolockVariant(
-    "v6.15-nolock-v1",
-    "kmalloc_nolock()/kfree_nolock() as reviewed in May 2025 (v1): -EBUSY retry in the next bucket, deferred frees, alloc_pages_nolock + put_page_testzero",
-    { guard: true, frozenPages: false },
-  ),
-  nolockVariant(
-    "v6.15-nolock-v1-irqs",
-    "v1 with Harry Yoo's candidate (an open review item, outside the seed): the locked test in kmalloc_nolock also when irqs are disabled, not only in NMI",
-    { guard: true, frozenPages: false, irqsGuard: true },
-  ),
-  nolockVariant(
-    "v6.15-nolock-v1-frozen",
-    "v1 with the review's fix (as in v2, July 2025): alloc_frozen_pages_nolock, the new slab page is never refcounted",
-    { guard: true, frozenPages: true },
-  ),
-];
+/** The function tables of this file's variants, by name (kernel/index.ts collects them). */
+export const nolockTables = {
+  "v6.15-nolock-noguard": nolockFns({ guard: false, frozenPages: false }),
+  "v6.15-nolock-v1": nolockFns({ guard: true, frozenPages: false }),
+  "v6.15-nolock-v1-irqs": nolockFns({
+    guard: true,
+    frozenPages: false,
+    irqsGuard: true,
+  }),
+  "v6.15-nolock-v1-frozen": nolockFns({ guard: true, frozenPages: true }),
+} satisfies Partial<Record<VariantName, FnTable>>;

@@ -45,9 +45,10 @@ import {
   table,
   type K,
   type KernelFn,
+  type FnTable,
   type StepDef,
-  type Variant,
 } from "../program";
+import type { VariantName } from "../variants";
 import {
   disownObject,
   fmtObj,
@@ -850,32 +851,14 @@ function pcaFns(fixed: boolean): Record<string, KernelFn> {
   };
 }
 
-export const PCA_RFC3 = "v6.7-pca-rfc3";
-export const PCA_FIXED = "v6.7-pca-rfc3-fixed";
+export const PCA_RFC3 = "v6.7-pca-rfc3" satisfies VariantName;
+export const PCA_FIXED = "v6.7-pca-rfc3-fixed" satisfies VariantName;
 
-export const pcaVariants: Variant[] = [
-  {
-    name: PCA_RFC3,
-    title:
-      "the opt-in percpu array cache, RFC v3 as posted (Nov 2023, on v6.7-rc; composed over the v5.15 core)",
-    rtCapable: true,
-    fns: pcaFns(false),
-  },
-  {
-    name: PCA_FIXED,
-    title:
-      "the percpu array cache RFC v3 with the holes found in review closed: free fallback, refill give-back, flush on offline and destroy",
-    rtCapable: true,
-    fns: pcaFns(true),
-  },
-];
-
-/** Whether a kernel variant's table has the percpu array cache. */
-export function hasPercpuArray(
-  fns: Readonly<Record<string, KernelFn>>,
-): boolean {
-  return fns["alloc_from_pca"] !== undefined;
-}
+/** The function tables of this file's variants, by name (kernel/index.ts collects them). */
+export const pcaTables = {
+  [PCA_RFC3]: pcaFns(false),
+  [PCA_FIXED]: pcaFns(true),
+} satisfies Partial<Record<VariantName, FnTable>>;
 
 // --- a write by the cache's user --------------------------------------------------------------
 

@@ -35,11 +35,12 @@ import {
   ref,
   ret,
   RETRY,
-  variant,
+  override,
+  type FnTable,
   type K,
   type StepDef,
-  type Variant,
 } from "../program";
+import type { VariantName } from "../variants";
 import {
   cpuSlab,
   disownSlab,
@@ -339,25 +340,16 @@ const doSlabFreeLockless = fn("do_slab_free", [
   ...freeFastSteps(false),
 ]);
 
-const rt202107 = variant(
-  "rt-2021-07",
-  "PREEMPT_RT tree, July 2021: c->partial under the local lock in ___slab_alloc and the fast paths, but a lockless cmpxchg loop in put_cpu_partial; the asserting pfmemalloc peek",
-  true,
-  v515Fns,
-  [
-    slabAllocSlowFn(pfmemallocPeek.asserting),
-    fn("put_cpu_partial", putCpuPartialSteps("rt-2021-07")),
-    unfreezePartialsFn(false),
-  ],
-);
+const rt202107 = override(v515Fns, [
+  slabAllocSlowFn(pfmemallocPeek.asserting),
+  fn("put_cpu_partial", putCpuPartialSteps("rt-2021-07")),
+  unfreezePartialsFn(false),
+]);
 
-const locklessWhatif = variant(
-  "rt-2021-07-lockless-whatif",
-  "What if (hypothetical, no tree had it): rt-2021-07 with the fast paths left lockless on RT",
-  true,
-  rt202107.fns,
-  [slabAllocNodeLockless, doSlabFreeLockless],
-);
+const locklessWhatif = override(rt202107, [
+  slabAllocNodeLockless,
+  doSlabFreeLockless,
+]);
 
 /** Mike's v2 also wraps the flush work's unfreeze_partials() in the lock. */
 const flushCpuSlabMike = fn("flush_cpu_slab", [
@@ -454,52 +446,32 @@ const slubCpuDeadMike = fn("slub_cpu_dead", [
   },
 ]);
 
-const mikeV2 = variant(
-  "rt-2021-07-mike-v2",
-  "rt-2021-07 with Mike Galbraith's v2: the local lock around unfreeze_partials() only",
-  true,
-  rt202107.fns,
-  [
-    fn("put_cpu_partial", putCpuPartialSteps("mike-v2")),
-    flushCpuSlabMike,
-    unfreezePartialsMike,
-    slubCpuDeadMike,
-  ],
-);
+const mikeV2 = override(rt202107, [
+  fn("put_cpu_partial", putCpuPartialSteps("mike-v2")),
+  flushCpuSlabMike,
+  unfreezePartialsMike,
+  slubCpuDeadMike,
+]);
 
-const vlastimil = variant(
-  "rt-2021-07-vlastimil",
-  "rt-2021-07 with Vlastimil Babka's counter-proposal as posted (whole put_cpu_partial under the lock on RT; a CONFIG_PREMPT_RT typo)",
-  true,
-  rt202107.fns,
-  [
-    fn("put_cpu_partial", putCpuPartialSteps("vlastimil")),
-    unfreezePartialsFn(true),
-  ],
-);
+const vlastimil = override(rt202107, [
+  fn("put_cpu_partial", putCpuPartialSteps("vlastimil")),
+  unfreezePartialsFn(true),
+]);
 
-const bentUpHalf = variant(
-  "rt-2021-07-bent-up-half",
-  "rt-2021-07 with Mike's \"bent up half\" of Vlastimil's patch: the lock only on RT when draining",
-  true,
-  rt202107.fns,
-  [fn("put_cpu_partial", putCpuPartialSteps("bent-up-half"))],
-);
+const bentUpHalf = override(rt202107, [
+  fn("put_cpu_partial", putCpuPartialSteps("bent-up-half")),
+]);
 
-const naive = variant(
-  "rt-2021-07-naive-lock",
-  "rt-2021-07 with the naive fix: on RT all of put_cpu_partial under the local lock, unfreezing (and discarding) included",
-  true,
-  rt202107.fns,
-  [fn("put_cpu_partial", putCpuPartialSteps("naive"))],
-);
+const naive = override(rt202107, [
+  fn("put_cpu_partial", putCpuPartialSteps("naive")),
+]);
 
-/** The variants of this file, registered by kernel/index.ts. */
-export const rt2021Variants: readonly Variant[] = [
-  rt202107,
-  locklessWhatif,
-  mikeV2,
-  vlastimil,
-  bentUpHalf,
-  naive,
-];
+/** The function tables of this file's variants, by name (kernel/index.ts collects them). */
+export const rt2021Tables = {
+  "rt-2021-07": rt202107,
+  "rt-2021-07-lockless-whatif": locklessWhatif,
+  "rt-2021-07-mike-v2": mikeV2,
+  "rt-2021-07-vlastimil": vlastimil,
+  "rt-2021-07-bent-up-half": bentUpHalf,
+  "rt-2021-07-naive-lock": naive,
+} satisfies Partial<Record<VariantName, FnTable>>;

@@ -98,6 +98,7 @@ function kmemCacheShutdown(flavour: TeardownFlavour): KernelFn {
   return fn("__kmem_cache_shutdown", [
     {
       line: `${flush}(s)`,
+      calls: [flush],
       run: (k) => {
         k.L.i = 0;
         return call(flush);

@@ -11,15 +11,13 @@
  *   kmem_cache_destroy, __kmem_cache_shutdown, slab_mem_going_offline_callback
  *                   slab_mutex without cpus_read_lock(), then flush_all() (fixed L5448-5462,
  *                   L5538-5551). R6, R7.
- *   kmem_cache_cpu  `lock` is the first field (patch 35, L3733-3734; fixed by moving it after
+ *   kmem_cache_cpu  (its cpuSlabOrder in variants.ts) `lock` is the first field (patch 35, L3733-3734; fixed by moving it after
  *                   `partial`, L7876-7888): with LOCK_STAT, {freelist, tid} is not 16-byte aligned
  *                   and the fast paths' cmpxchg16b faults. R9.
  * Not modelled: the lockdep_assert_held() form of patch 35 (R10, an annotation).
  */
 import { fn, RETRY, ret, table, type KernelFn, type StepDef } from "../program";
 import { acquire, mutexLock, mutexUnlock, release } from "../prims";
-import { ORDER_LOCK_FIRST, registerCpuSlabOrder } from "../layout";
-import type { VariantInfo } from "./index";
 import { teardownUnlocked } from "./teardown";
 import {
   flushAllCpusLocked,
@@ -73,20 +71,10 @@ const flushAllAsPosted = fn("flush_all", [
   },
 ]);
 
-const v4Fns: Record<string, KernelFn> = {
+export const v4Fns: Record<string, KernelFn> = {
   ...v515Fns,
   ...teardownUnlocked,
   ...table([slabAllocSlowFn(pfmemallocPeek.asserting), flushAllAsPosted]),
 };
 // As posted there is no flush_all_cpus_locked(): nothing may call it.
 delete v4Fns["flush_all_cpus_locked"];
-
-registerCpuSlabOrder("v4", ORDER_LOCK_FIRST);
-
-export const v4Variant: VariantInfo = {
-  name: "v4",
-  title:
-    "the local_lock series v4 as posted (2021-08-05), before the fix-ups in its thread",
-  rtCapable: true,
-  fns: v4Fns,
-};

@@ -5,7 +5,7 @@
  * in src/bench/sweep.ts). Unlike `randomScenario` in helpers.ts, these scenarios may well find bugs: findings
  * are results, only exceptions are failures.
  */
-import { catalogueEntry, catalogueNames } from "../kernel/catalogue";
+import { VARIANT_NAMES, VARIANTS, type VariantName } from "../variants";
 import { rng, type Rng } from "../random";
 import type { PrepareOp, Scenario, ScenarioActor } from "../scenario";
 import type { ActorKind, Op } from "../types";
@@ -92,15 +92,14 @@ function anyOp(
  */
 export function anyScenario(
   seed: number,
-  variant?: string,
+  variant?: VariantName,
   calm = false,
 ): Scenario {
   const r = rng(seed);
-  const names = catalogueNames();
-  const name = variant ?? pick(r, names);
-  const info = catalogueEntry(name)!;
-  const pca = info.percpuArray;
-  const nolock = name.includes("nolock");
+  const name = variant ?? pick(r, VARIANT_NAMES);
+  const info = VARIANTS[name];
+  const pca = info.features.percpuArray;
+  const nolock = info.features.nolock;
   const cpus = 1 + r.int(4);
   const nodes = 1 + r.int(2);
   const pagePool = 6 + r.int(20);

@@ -5,15 +5,15 @@
  * going offline.
  */
 import { describe, expect, it } from "vitest";
-import { buildVariant, variantInfo } from "../kernel";
-import { catalogueEntry } from "../kernel/catalogue";
+import { buildVariant } from "../kernel";
+import { VARIANTS, type VariantName } from "../variants";
 import { getFreepointer, localLock, localUnlock } from "../prims";
 import { runSession, start, type Session } from "../run";
 import type { Scenario } from "../scenario";
 import { LRU_GARBAGE } from "../types";
 import { ctx, finishOp, scenario, session, stepUntil } from "./helpers";
 
-const lines = (variant: string, fnName: string, rt = true): string[] =>
+const lines = (variant: VariantName, fnName: string, rt = true): string[] =>
   buildVariant({
     kernel: variant,
     preemptRt: rt,
@@ -71,14 +71,14 @@ describe("rt-2021-07 is the RT tree as it was", () => {
     expect(rt.some((l) => l.includes("PREEMPT_RT ||"))).toBe(true);
     const whatif = lines("rt-2021-07-lockless-whatif", "slab_alloc_node");
     expect(whatif.some((l) => l.includes("PREEMPT_RT ||"))).toBe(false);
-    expect(variantInfo("rt-2021-07-lockless-whatif")!.title).toMatch(
+    expect(VARIANTS["rt-2021-07-lockless-whatif"].title).toMatch(
       /hypothetical/i,
     );
-    expect(catalogueEntry("rt-2021-07-lockless-whatif")?.rtCapable).toBe(true);
+    expect(VARIANTS["rt-2021-07-lockless-whatif"].rtCapable).toBe(true);
   });
 
   it("an RT allocation with objects on c->freelist still takes __slab_alloc", () => {
-    const run = (variant: string) => {
+    const run = (variant: VariantName) => {
       const s = start(
         scenario({ variant, cpus: 1, preemptRt: true }, [
           {
@@ -100,7 +100,7 @@ describe("rt-2021-07 is the RT tree as it was", () => {
   });
 
   it("its unlocked pfmemalloc peek asserts PageSlab (Clark Williams' VM_BUG_ON); v5.15's does not", () => {
-    const peek = (v: string) =>
+    const peek = (v: VariantName) =>
       lines(v, "___slab_alloc").find((l) => l.includes("pfmemalloc_match"))!;
     for (const v of [
       "rt-2021-07",
@@ -108,7 +108,7 @@ describe("rt-2021-07 is the RT tree as it was", () => {
       "rt-2021-07-vlastimil",
       "rt-2021-07-bent-up-half",
       "rt-2021-07-naive-lock",
-    ])
+    ] as const)
       expect(peek(v)).toMatch(/!pfmemalloc_match\(page/);
     expect(peek("v5.15")).toMatch(/pfmemalloc_match_unsafe/);
   });

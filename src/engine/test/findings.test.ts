@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildVariant, registerVariant, variantInfo } from "../kernel";
-import { applyChoice } from "../machine";
+import { buildVariant } from "../kernel";
+import { applyChoice, configOf, load } from "../machine";
 import { fn, ret } from "../program";
 import {
   acquire,
@@ -11,6 +11,7 @@ import {
   vmBugOn,
 } from "../prims";
 import { runSession, type Session } from "../run";
+import type { Scenario } from "../scenario";
 import { choicesFor } from "../scheduler";
 import type { FindingCode } from "../types";
 import { allocs, frees, scenario, session, ctx } from "./helpers";
@@ -140,56 +141,58 @@ describe("findings from running code", () => {
   });
 
   // Variants are tables: a test can compose a deliberately broken one.
-  const v515 = variantInfo("v5.15")!;
-  registerVariant({
-    name: "test-broken",
-    title: "v5.15 with a slab_alloc_node that leaks preemption and asserts",
-    rtCapable: false,
-    fns: {
-      ...v515.fns,
-      slab_alloc_node: fn("slab_alloc_node", [
-        {
-          line: "preempt_disable(); VM_BUG_ON(1 == 1) when the slot is 'bug'; return NULL",
-          run: (k) => {
-            preemptDisable(k);
-            if (
-              vmBugOn(
-                k,
-                k.a.ops[k.a.op]!.kind === "alloc" &&
-                  (k.a.ops[k.a.op] as { slot: string }).slot === "bug",
-                "1 == 1",
-              )
+  // v5.15 with a slab_alloc_node that leaks preemption and asserts.
+  const brokenSession = (s: Scenario): Session => {
+    const v515 = buildVariant(configOf(s));
+    const variant = {
+      ...v515,
+      name: "test-broken",
+      fns: { ...v515.fns, ...brokenFns },
+    };
+    return { scenario: s, variant, machine: load(s, variant) };
+  };
+  const brokenFns = {
+    slab_alloc_node: fn("slab_alloc_node", [
+      {
+        line: "preempt_disable(); VM_BUG_ON(1 == 1) when the slot is 'bug'; return NULL",
+        run: (k) => {
+          preemptDisable(k);
+          if (
+            vmBugOn(
+              k,
+              k.a.ops[k.a.op]!.kind === "alloc" &&
+                (k.a.ops[k.a.op] as { slot: string }).slot === "bug",
+              "1 == 1",
             )
-              return { kind: "halt" };
-            return ret(null);
-          },
+          )
+            return { kind: "halt" };
+          return ret(null);
         },
-      ]),
-    },
-  });
+      },
+    ]),
+  };
 
   it("reports a preemption count leaked by an operation (preempt-leak)", () => {
-    const s = session(
-      scenario({ variant: "test-broken", cpus: 1 }, [
+    const s = brokenSession(
+      scenario({ cpus: 1 }, [
         { name: "A", kind: "task", cpu: 0, ops: allocs("x", 1) },
       ]),
     );
-    expect(buildVariant(s.machine.config).name).toBe("test-broken");
     runSession(s);
     expect(codes(s)).toEqual(["preempt-leak"]);
     expect(s.machine.findings[0]!.message).toMatch(/preempt count 1/);
   });
 
   it("reports VM_BUG_ON only with CONFIG_DEBUG_VM, and BUG() stops the actor", () => {
-    const off = session(
-      scenario({ variant: "test-broken", cpus: 1 }, [
+    const off = brokenSession(
+      scenario({ cpus: 1 }, [
         { name: "A", kind: "task", cpu: 0, ops: allocs("bug", 1) },
       ]),
     );
     runSession(off);
     expect(codes(off)).not.toContain("vm-bug-on");
-    const on = session(
-      scenario({ variant: "test-broken", cpus: 1, debugVm: true }, [
+    const on = brokenSession(
+      scenario({ cpus: 1, debugVm: true }, [
         { name: "A", kind: "task", cpu: 0, ops: allocs("bug", 1) },
       ]),
     );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  cpuSlabOrderOf,
   cpuSlabPairAligned,
   kmemCacheCpuLayout,
   localLockSize,
@@ -12,6 +11,7 @@ import {
 import { runSession } from "../run";
 import type { FindingCode } from "../types";
 import { scenario, session } from "./helpers";
+import { VARIANTS, type VariantName } from "../variants";
 
 const cfg = (over: Partial<LayoutConfig>): LayoutConfig => ({
   preemptRt: false,
@@ -85,10 +85,9 @@ describe("kmem_cache_cpu layout", () => {
       const c = cfg(over);
       const bad = !c.preemptRt && c.lockStat;
       expect(kmemCacheCpuLayout(ORDER_LOCK_FIRST, c).pairAligned).toBe(!bad);
-      expect(cpuSlabPairAligned("v4", c)).toBe(!bad);
-      expect(cpuSlabPairAligned("v4+rt", c)).toBe(!bad);
-      expect(cpuSlabPairAligned("v5.15", c)).toBe(true);
-      expect(cpuSlabPairAligned("v5.14", c)).toBe(true);
+      expect(cpuSlabPairAligned(VARIANTS.v4.cpuSlabOrder, c)).toBe(!bad);
+      expect(cpuSlabPairAligned(VARIANTS["v5.15"].cpuSlabOrder, c)).toBe(true);
+      expect(cpuSlabPairAligned(VARIANTS["v5.14"].cpuSlabOrder, c)).toBe(true);
     }
   });
 
@@ -103,17 +102,16 @@ describe("kmem_cache_cpu layout", () => {
     expect(l.size).toBe(24);
   });
 
-  it("knows each variant's field order, by its name as built", () => {
-    expect(cpuSlabOrderOf("v4")).toBe(ORDER_LOCK_FIRST);
-    expect(cpuSlabOrderOf("v4+rt-cpu_partial")).toBe(ORDER_LOCK_FIRST);
-    expect(cpuSlabOrderOf("v5.14")).toBe(ORDER_V514);
-    expect(cpuSlabOrderOf("v5.15+rt")).toBe(ORDER_V515);
-    expect(cpuSlabOrderOf("some-other-variant")).toBe(ORDER_V515);
+  it("knows each variant's field order from its declaration", () => {
+    expect(VARIANTS.v4.cpuSlabOrder).toBe(ORDER_LOCK_FIRST);
+    expect(VARIANTS["v5.14"].cpuSlabOrder).toBe(ORDER_V514);
+    expect(VARIANTS["v5.15"].cpuSlabOrder).toBe(ORDER_V515);
+    expect(VARIANTS["v6.7-pca-rfc3"].cpuSlabOrder).toBe(ORDER_V515);
   });
 });
 
 describe("this_cpu_cmpxchg_double on a misaligned pair", () => {
-  const codes = (variant: string, extra: object, free: boolean) => {
+  const codes = (variant: VariantName, extra: object, free: boolean) => {
     const s = session(
       scenario(
         { variant, cpus: 1, lockStat: true, ...extra },

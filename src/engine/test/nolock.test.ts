@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runSession } from "../run";
+import type { VariantName } from "../variants";
 import { nolockScenario } from "./nolockScenario";
 import {
   actor,
@@ -15,7 +16,7 @@ import {
 } from "./helpers";
 
 const V1 = "v6.15-nolock-v1";
-const FROZEN = "v6.15-nolock-v1-frozen";
+const FROZEN: VariantName = "v6.15-nolock-v1-frozen";
 
 /** CPU 0's cpu slab P0 full (four objects in slot "a"), c->freelist NULL. */
 const fullCpuSlab = allocs("a", 4).map((op) => ({ cpu: 0, op }));

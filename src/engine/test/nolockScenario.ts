@@ -2,8 +2,9 @@
 import { rng } from "../random";
 import type { Scenario, ScenarioActor, ScenarioKernel } from "../scenario";
 import type { ActorKind, Op } from "../types";
+import type { VariantName } from "../variants";
 
-const FROZEN = "v6.15-nolock-v1-frozen";
+const FROZEN: VariantName = "v6.15-nolock-v1-frozen";
 
 export function nolockScenario(
   seed: number,

@@ -51,7 +51,7 @@ describe("allocation", () => {
 
 describe("free", () => {
   it("a free to a full slab freezes it and puts it on this cpu partial list", () => {
-    for (const variant of ["v5.14", "v5.15"]) {
+    for (const variant of ["v5.14", "v5.15"] as const) {
       const s = session(
         scenario(
           { variant },
@@ -80,7 +80,7 @@ describe("free", () => {
   });
 
   it("drains the partial list to the node once pobjects exceeds cpu_partial", () => {
-    for (const variant of ["v5.14", "v5.15"]) {
+    for (const variant of ["v5.14", "v5.15"] as const) {
       // Four full slabs on CPU 0 (the fifth is the cpu slab); CPU 1 frees one object of each.
       const prepare = [
         ...["a", "b", "c", "d"].flatMap((slot) => allocs(slot, 4)),

@@ -9,6 +9,7 @@ import {
   session,
   stepUntil,
 } from "./helpers";
+import type { VariantName } from "../variants";
 
 const onCpu = (cpu: number, ops: Op[]) => ops.map((op) => ({ cpu, op }));
 
@@ -96,7 +97,7 @@ describe("flush_all", () => {
 
 describe("CPU hotplug", () => {
   it("slub_cpu_dead flushes the dead CPU's slabs on the hotplug thread", () => {
-    for (const variant of ["v5.14", "v5.15"]) {
+    for (const variant of ["v5.14", "v5.15"] as const) {
       const s = session(
         scenario(
           { variant },
@@ -196,7 +197,7 @@ describe("a stale pointer to a discarded slab (first half of the put_cpu_partial
   // pobjects 2) -> P0; P2 and P3 are full. A frees into P2 and so calls put_cpu_partial; an IRQ
   // frees into P3, whose put_cpu_partial drains the chain and discards the empty P1; a task on
   // CPU 1 takes that page for the page cache; A then reads P1->pobjects.
-  const build = (variant: string) =>
+  const build = (variant: VariantName) =>
     session({
       ...scenario(
         { variant, pagePool: 8 },
@@ -262,7 +263,7 @@ describe("a stale pointer to a discarded slab (first half of the put_cpu_partial
 
 describe("prepared state", () => {
   it("may flush and shrink: the kworkers and IPI handlers they wait for run as part of it", () => {
-    for (const variant of ["v5.14", "v5.15"]) {
+    for (const variant of ["v5.14", "v5.15"] as const) {
       const s = session(
         scenario(
           { variant },

@@ -16,6 +16,7 @@ import {
   stepUntil,
   task,
 } from "./helpers";
+import type { VariantName } from "../variants";
 
 /** A scenario on the RFC (or another pca kernel) with an array of `count` per CPU. */
 function pcaScenario(
@@ -222,7 +223,7 @@ describe("the percpu array cache (RFC v3)", () => {
 
   it("RFC: kmem_cache_alloc_bulk returns objects it has just freed when the slabs fail; the fix returns none", () => {
     // One page: the first allocation refills the array with all 4 objects and takes one.
-    const make = (variant: string) =>
+    const make = (variant: VariantName) =>
       session(
         pcaScenario({ cpus: 1, pagePool: 1, variant }, [
           task("A", 0, [
@@ -274,7 +275,7 @@ describe("the percpu array cache (RFC v3)", () => {
   });
 
   it("an IRQ's free that loses the trylock leaks on the RFC and reaches the slab on the fix", () => {
-    const make = (variant: string) =>
+    const make = (variant: VariantName) =>
       session(
         pcaScenario(
           { cpus: 1, variant },
@@ -296,7 +297,7 @@ describe("the percpu array cache (RFC v3)", () => {
           },
         ),
       );
-    for (const variant of [PCA_RFC3, PCA_FIXED]) {
+    for (const variant of [PCA_RFC3, PCA_FIXED] as const) {
       const s = make(variant);
       stepUntil(s, "A", (ev) => ev.fn === "free_to_pca" && ev.pc === 0);
       const evs = finishOp(s, "irq");

@@ -7,9 +7,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildVariant, variantInfo, variantNames } from "../kernel";
+import { buildVariant } from "../kernel";
+import { VARIANT_NAMES, VARIANTS, type VariantName } from "../variants";
 import { load, StepRefused } from "../machine";
-import { fn, num, ret, variant } from "../program";
+import { fn, num, override, ret } from "../program";
 import { runSession, start } from "../run";
 import type { Scenario } from "../scenario";
 import { anyScenario } from "./anyScenario";
@@ -22,7 +23,8 @@ describe("a NULL pointer dereference is an oops, not an engine error", () => {
     preemptRt: false,
     cpuPartial: true,
   });
-  const broken = variant("null-page", "test", false, base.fns, [
+  const broken = { ...base, name: "null-page" };
+  broken.fns = override(base.fns, [
     fn("slab_alloc_node", [
       {
         line: "page = c->partial",
@@ -104,7 +106,7 @@ describe("CPU offline racing fast-path frees on v5.15", () => {
 
 describe("a prepared cpuOffline", () => {
   const prepared = (
-    name: string,
+    name: VariantName,
     prepare: Scenario["prepare"],
     rt = false,
   ): Scenario =>
@@ -114,7 +116,7 @@ describe("a prepared cpuOffline", () => {
       { prepare },
     );
 
-  it.each(variantNames())(
+  it.each(VARIANT_NAMES)(
     "runs on %s, the preparing context's own CPU included",
     (name) => {
       for (const down of [0, 1]) {
@@ -132,7 +134,7 @@ describe("a prepared cpuOffline", () => {
         expect(r.stopReason).toBe("done");
         expect(r.machine.slots["b"]).toHaveLength(1);
       }
-      if (variantInfo(name)!.rtCapable) {
+      if (VARIANTS[name].rtCapable) {
         const s = prepared(
           name,
           [{ cpu: 1, op: { kind: "cpuOffline", cpu: 1 } }],
@@ -171,7 +173,7 @@ describe("property: no internal error escapes, on any variant", () => {
 
   // Thousands of seeds in batches, one batch per variant: any scenario (every actor kind and
   // operation, prepared operations, every config switch) and a calm one that goes deeper.
-  it.each(variantNames())(
+  it.each(VARIANT_NAMES)(
     "%s",
     (name) => {
       let ran = 0;

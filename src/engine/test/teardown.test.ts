@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { variantInfo } from "../kernel";
+import { kernelTable } from "../kernel";
+import { VARIANTS, type VariantName } from "../variants";
 import { acquire, lockOwners, mutexLock, release } from "../prims";
 import { runSession, type Session } from "../run";
 import type { ScenarioActor, ScenarioKernel } from "../scenario";
@@ -79,7 +80,7 @@ describe("the memory-hotplug locks", () => {
 });
 
 describe("offline_pages (memoryOffline)", () => {
-  function offline(variant: string) {
+  function offline(variant: VariantName) {
     const s = tasks({ variant }, [{ kind: "memoryOffline" }]);
     const seen: string[] = [];
     let maxRecursion = 0;
@@ -156,7 +157,7 @@ describe("offline_pages (memoryOffline)", () => {
 });
 
 describe("kmem_cache_destroy (destroy)", () => {
-  it.each(["v5.14", "v5.15", "v4"])(
+  it.each(["v5.14", "v5.15", "v4"] as const)(
     "%s: flushes every CPU, frees the node's empty slabs, and refuses later operations",
     (variant) => {
       const s = session(
@@ -213,7 +214,7 @@ describe("kmem_cache_destroy (destroy)", () => {
   });
 
   it("the v4 table has no flush_all_cpus_locked and an asserting pfmemalloc check", () => {
-    const v4 = variantInfo("v4")!;
+    const v4 = { ...VARIANTS.v4, fns: kernelTable("v4") };
     expect(v4.rtCapable).toBe(true);
     expect(v4.fns["flush_all_cpus_locked"]).toBeUndefined();
     expect(
@@ -224,7 +225,7 @@ describe("kmem_cache_destroy (destroy)", () => {
       ),
     ).toBe(true);
     expect(v4.fns["flush_all"]!.steps[0]!.line).toBe("mutex_lock(&flush_lock)");
-    expect(variantInfo("v5.15")!.fns["flush_all"]!.steps[0]!.line).toBe(
+    expect(kernelTable("v5.15")["flush_all"]!.steps[0]!.line).toBe(
       "cpus_read_lock()",
     );
   });

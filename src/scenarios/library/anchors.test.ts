@@ -5,22 +5,23 @@
 import { describe, expect, it } from "vitest";
 import {
   parseEntry,
+  configOf,
   positionOf,
-  registerVariant,
   resolveNarration,
   runSession,
   start,
   type Scenario,
 } from "../../engine";
-import { variantInfo } from "../../engine/kernel";
+import { buildVariant } from "../../engine/kernel";
+import type { Variant } from "../../engine/program";
 import { fn } from "../../engine/program";
 import { Timeline } from "../../worker/timeline";
 import { parseScenario } from "../schema";
 import { library, libraryEntry } from "./index";
 
 const race = libraryEntry("r2-rt-put-cpu-partial-lost-slab")!;
-const findingsOf = (s: Scenario) =>
-  runSession(start(s)).findings.map((f) => ({ code: f.code, step: f.step }));
+const findingsOf = (s: Scenario, variant?: Variant) =>
+  runSession(start(s, { variant })).findings.map((f) => ({ code: f.code, step: f.step }));
 const withSteps = (s: Scenario, steps: string[]): Scenario => ({
   ...s,
   schedule: { steps, rest: s.schedule?.rest ?? "round-robin" },
@@ -73,12 +74,11 @@ describe("anchored schedules in the library", () => {
   it("keeps finding the race when an earlier kernel function gains a step; counted steps do not", () => {
     // A refinement of the kernel: slab_alloc_node, which A runs before ___slab_alloc, gains
     // the hooks it calls first, three more micro-steps. Every count after them moves by three.
-    const base = variantInfo("rt-2021-07")!;
+    const base = buildVariant(configOf(race.scenario));
     const orig = base.fns["slab_alloc_node"]!;
-    registerVariant({
+    const refinedKernel: Variant = {
       ...base,
-      name: "test-rt-2021-07-refined",
-      title: "rt-2021-07 with three more micro-steps in slab_alloc_node",
+      name: "rt-2021-07 with three more micro-steps in slab_alloc_node",
       fns: {
         ...base.fns,
         slab_alloc_node: fn("slab_alloc_node", [
@@ -90,30 +90,27 @@ describe("anchored schedules in the library", () => {
           ...orig.steps,
         ]),
       },
-    });
-    const refined = (s: Scenario): Scenario => ({
-      ...s,
-      kernel: { ...s.kernel, variant: "test-rt-2021-07-refined" },
-    });
+    };
     // Anchored: the same race, three steps later.
-    expect(findingsOf(refined(race.scenario))).toEqual([
+    expect(findingsOf(race.scenario, refinedKernel)).toEqual([
       { code: "slab-lost", step: 39 },
     ]);
     // Counted: A stops three steps short, before it has read c->partial, and the race is gone.
     expect(
-      findingsOf(refined(withSteps(race.scenario, ["A*23", "B*13"]))),
+      findingsOf(withSteps(race.scenario, ["A*23", "B*13"]), refinedKernel),
     ).toEqual([]);
     // The count the anchor resolves to on the refined kernel is the new absolute count.
     const sess = start(
-      refined({
+      {
         ...race.scenario,
         schedule: { steps: ["A>___slab_alloc:new_slab+6"], rest: "stop" },
-      }),
+      },
+      { variant: refinedKernel },
     );
     const n = runSession(sess).steps;
     expect(n).toBe(26);
     expect(
-      findingsOf(refined(withSteps(race.scenario, [`A*${n}`, "B*13"]))),
+      findingsOf(withSteps(race.scenario, [`A*${n}`, "B*13"]), refinedKernel),
     ).toEqual([{ code: "slab-lost", step: 39 }]);
   });
 

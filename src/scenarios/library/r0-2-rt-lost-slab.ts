@@ -1,9 +1,9 @@
-import type { Scenario } from "../../engine";
+import type { Scenario, VariantName } from "../../engine";
 import type { LibraryEntry } from "./entry";
 import { alloc, free } from "./prepare";
 
 /** The same state and schedule on a given RT-tree variant: A takes the partial head, B pushes. */
-function lostSlab(variant: string, title: string): Scenario {
+function lostSlab(variant: VariantName, title: string): Scenario {
   return {
     format: "slabscope/scenario",
     version: 1,

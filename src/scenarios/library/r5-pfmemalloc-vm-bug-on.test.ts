@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../schema";
 import { replay } from "./replay";
 import { r5PfmemallocVmBugOn as e } from "./r5-pfmemalloc-vm-bug-on";
+import type { VariantName } from "../../engine";
 
-const run = (variant?: string) =>
+const run = (variant?: VariantName) =>
   replay(e, variant === undefined ? {} : { variant });
 
 describe("R5: pfmemalloc_match() on a freed page", () => {

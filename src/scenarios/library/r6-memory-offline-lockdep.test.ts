@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../schema";
 import { replay } from "./replay";
 import { r6MemoryOfflineLockdep as e } from "./r6-memory-offline-lockdep";
+import type { VariantName } from "../../engine";
 
-const run = (variant?: string) =>
+const run = (variant?: VariantName) =>
   replay(e, variant === undefined ? {} : { variant });
 
 describe("R6: memory offline against flush_all's lock order", () => {

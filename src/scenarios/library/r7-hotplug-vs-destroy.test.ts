@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../schema";
 import { replay } from "./replay";
 import { r7HotplugVsDestroy as e } from "./r7-hotplug-vs-destroy";
+import type { VariantName } from "../../engine";
 
-const run = (variant?: string) =>
+const run = (variant?: VariantName) =>
   replay(e, variant === undefined ? {} : { variant });
 
 describe("R7: CPU hotplug against kmem_cache_destroy", () => {

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import type { ActorKind } from "../../engine";
-import { catalogueEntry, catalogueNames } from "../../engine/kernel/catalogue";
+import { ACTOR_KIND_NAMES } from "../../engine/actorKinds";
+import { isVariantName, VARIANT_NAMES, VARIANTS } from "../../engine/variants";
 import { useSession } from "../../store/react";
 import { shareStore } from "../share/shareState";
 import {
@@ -14,7 +15,7 @@ import {
   type ScheduleMode,
 } from "./draft";
 
-const KINDS: ActorKind[] = ["task", "irq", "nmi", "kworker", "hotplug"];
+const KINDS: readonly ActorKind[] = ACTOR_KIND_NAMES;
 
 /** The draft's fields edited as text. */
 type TextKey = Exclude<
@@ -159,7 +160,8 @@ export function ScenarioEditor() {
     );
   };
 
-  const rtCapable = catalogueEntry(draft.variant)?.rtCapable ?? false;
+  const rtCapable =
+    isVariantName(draft.variant) && VARIANTS[draft.variant].rtCapable;
 
   return (
     <div className="scenario-editor" data-testid="editor">
@@ -179,7 +181,7 @@ export function ScenarioEditor() {
               value={draft.variant}
               onChange={(e) => set("variant", e.target.value)}
             >
-              {catalogueNames().map((v) => (
+              {VARIANT_NAMES.map((v) => (
                 <option key={v} value={v}>
                   {v}
                 </option>

@@ -121,3 +121,34 @@ describe("the editor's draft", () => {
     expect(loadDraft(storage)).toBeNull();
   });
 });
+
+describe("the editor's actor kinds", () => {
+  it("round-trips a kcompactd actor and its compaction scan", () => {
+    const d = emptyDraft();
+    d.variant = "v6.15-nolock-v1";
+    d.actors = [
+      {
+        name: "K",
+        kind: "kcompactd",
+        cpu: "0",
+        pinned: false,
+        ops: "isolateMigratepages 3",
+      },
+      { name: "A", kind: "task", cpu: "1", pinned: false, ops: "alloc x" },
+    ];
+    const r = draftToScenario(d);
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    expect(r.scenario.actors[0]).toMatchObject({
+      name: "K",
+      kind: "kcompactd",
+      ops: [{ kind: "isolateMigratepages", pfn: 3 }],
+    });
+    const back = scenarioToDraft(r.scenario);
+    expect(back.actors[0]).toMatchObject({
+      kind: "kcompactd",
+      ops: "isolateMigratepages 3",
+    });
+    const again = draftToScenario(back);
+    expect(again.ok && again.scenario).toEqual(r.scenario);
+  });
+});

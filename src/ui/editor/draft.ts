@@ -83,37 +83,68 @@ export const emptyDraft = (): Draft => ({
   narration: "",
 });
 
-const SLOT_OPS = [
-  "alloc",
-  "free",
-  "allocPageCache",
-  "freePageCache",
-  "write",
-  "kfreeNolock",
-] as const;
-const COUNT_OPS = ["allocBulk", "freeBulk", "kmallocNolock"] as const;
-const NUMBER_OPS = [
-  "cpuOffline",
-  "cpuOnline",
-  "prefill",
-  "isolateMigratepages",
-];
-const BARE_OPS = ["flushAll", "shrink", "destroy", "memoryOffline"] as const;
-const OP_NAMES = [...SLOT_OPS, ...COUNT_OPS, ...NUMBER_OPS, ...BARE_OPS].join(
-  ", ",
-);
 const isNumber = (t: string | undefined): t is string =>
   t !== undefined && /^\d+$/.test(t);
 
-/** One operation from its text; a message when it is not one. */
-export function parseOp(text: string): ScenarioOp | string {
-  const [kind, ...args] = text.trim().split(/\s+/);
-  const arg = args[0];
-  const flags = new Set(args.slice(1));
-  switch (kind) {
-    case "alloc": {
-      if (!arg) return `"${text.trim()}": alloc needs a slot name`;
-      const op: ScenarioOp = { kind: "alloc", slot: arg };
+/** An operation's words after its kind, and the whole text for messages. */
+interface OpWords {
+  text: string;
+  args: string[];
+}
+
+interface EditorOp<O extends ScenarioOp> {
+  /** The operation from its words; a message when they are not one. */
+  parse: (w: OpWords) => O | string;
+  format: (op: O) => string;
+}
+
+/** The editor's syntax, one entry per operation kind a scenario may hold. */
+type EditorOps = {
+  [K in ScenarioOp["kind"]]: EditorOp<Extract<ScenarioOp, { kind: K }>>;
+};
+
+const slotOp = <
+  K extends "allocPageCache" | "freePageCache" | "write" | "kfreeNolock",
+>(
+  kind: K,
+): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
+  parse: ({ text, args }) =>
+    !args[0] || args.length > 1
+      ? `"${text}": ${kind} takes one slot name`
+      : ({ kind, slot: args[0] } as Extract<ScenarioOp, { kind: K }>),
+  format: (op: { kind: K; slot: string }) => `${op.kind} ${op.slot}`,
+});
+
+const cpuOp = <K extends "cpuOffline" | "cpuOnline">(
+  kind: K,
+): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
+  parse: ({ text, args }) =>
+    !isNumber(args[0]) || args.length > 1
+      ? `"${text}": ${kind} takes one CPU number`
+      : ({ kind, cpu: Number(args[0]) } as Extract<ScenarioOp, { kind: K }>),
+  format: (op: { kind: K; cpu: number }) => `${op.kind} ${op.cpu}`,
+});
+
+const bareOp = <K extends "flushAll" | "shrink" | "destroy" | "memoryOffline">(
+  kind: K,
+): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
+  parse: ({ text, args }) =>
+    args.length > 0
+      ? `"${text}": ${kind} takes nothing`
+      : ({ kind } as Extract<ScenarioOp, { kind: K }>),
+  format: (op: { kind: K }) => op.kind,
+});
+
+const EDITOR_OPS: EditorOps = {
+  alloc: {
+    parse: ({ text, args }) => {
+      const arg = args[0];
+      if (!arg) return `"${text}": alloc needs a slot name`;
+      const flags = new Set(args.slice(1));
+      const op: Extract<ScenarioOp, { kind: "alloc" }> = {
+        kind: "alloc",
+        slot: arg,
+      };
       if (flags.delete("atomic")) op.gfp = "GFP_ATOMIC";
       if (flags.delete("account")) op.account = true;
       for (const f of [...flags]) {
@@ -131,71 +162,11 @@ export function parseOp(text: string): ScenarioOp | string {
         }
       }
       if (flags.size > 0)
-        return `"${text.trim()}": alloc takes atomic, account, node=N and reenter=SLOT:SIZE[@load]`;
+        return `"${text}": alloc takes atomic, account, node=N and reenter=SLOT:SIZE[@load]`;
       return op;
-    }
-    case "free": {
-      if (!arg) return `"${text.trim()}": free needs a slot name`;
-      const keep = flags.delete("keep");
-      if (flags.size > 0) return `"${text.trim()}": free takes only keep`;
-      return keep
-        ? { kind: "free", slot: arg, keep }
-        : { kind: "free", slot: arg };
-    }
-    case "allocPageCache":
-    case "freePageCache":
-    case "write":
-    case "kfreeNolock":
-      if (!arg || args.length > 1)
-        return `"${text.trim()}": ${kind} takes one slot name`;
-      return { kind, slot: arg };
-    case "allocBulk":
-    case "freeBulk":
-    case "kmallocNolock": {
-      const n = args[1];
-      const atomic = kind === "allocBulk" && args[2] === "atomic";
-      if (!arg || !isNumber(n) || args.length > (atomic ? 3 : 2))
-        return kind === "kmallocNolock"
-          ? `"${text.trim()}": kmallocNolock takes a slot name and a size`
-          : `"${text.trim()}": ${kind} takes a slot name and a count${kind === "allocBulk" ? " (then atomic)" : ""}`;
-      if (kind === "kmallocNolock") return { kind, slot: arg, size: Number(n) };
-      if (kind === "freeBulk") return { kind, slot: arg, count: Number(n) };
-      return atomic
-        ? { kind, slot: arg, count: Number(n), gfp: "GFP_ATOMIC" }
-        : { kind, slot: arg, count: Number(n) };
-    }
-    case "prefill": {
-      const atomic = args[1] === "atomic";
-      if (!isNumber(arg) || args.length > (atomic ? 2 : 1))
-        return `"${text.trim()}": prefill takes a count (then atomic)`;
-      return atomic
-        ? { kind, count: Number(arg), gfp: "GFP_ATOMIC" }
-        : { kind, count: Number(arg) };
-    }
-    case "isolateMigratepages":
-      if (!isNumber(arg) || args.length > 1)
-        return `"${text.trim()}": isolateMigratepages takes one page number`;
-      return { kind, pfn: Number(arg) };
-    case "cpuOffline":
-    case "cpuOnline":
-      if (!isNumber(arg) || args.length > 1)
-        return `"${text.trim()}": ${kind} takes one CPU number`;
-      return { kind, cpu: Number(arg) };
-    case "flushAll":
-    case "shrink":
-    case "destroy":
-    case "memoryOffline":
-      if (args.length > 0) return `"${text.trim()}": ${kind} takes nothing`;
-      return { kind };
-    default:
-      return `"${text.trim()}" is not an operation (${OP_NAMES})`;
-  }
-}
-
-export function formatOp(op: Op): string {
-  switch (op.kind) {
-    case "alloc":
-      return [
+    },
+    format: (op) =>
+      [
         "alloc",
         op.slot,
         op.gfp === "GFP_ATOMIC" ? "atomic" : "",
@@ -206,30 +177,100 @@ export function formatOp(op: Op): string {
           : "",
       ]
         .filter(Boolean)
-        .join(" ");
-    case "free":
-      return `free ${op.slot}${op.keep ? " keep" : ""}`;
-    case "allocPageCache":
-    case "freePageCache":
-    case "write":
-    case "kfreeNolock":
-      return `${op.kind} ${op.slot}`;
-    case "allocBulk":
-      return `allocBulk ${op.slot} ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`;
-    case "freeBulk":
-      return `freeBulk ${op.slot} ${op.count}`;
-    case "kmallocNolock":
-      return `kmallocNolock ${op.slot} ${op.size}`;
-    case "prefill":
-      return `prefill ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`;
-    case "isolateMigratepages":
-      return `isolateMigratepages ${op.pfn}`;
-    case "cpuOffline":
-    case "cpuOnline":
-      return `${op.kind} ${op.cpu}`;
-    default:
-      return op.kind;
-  }
+        .join(" "),
+  },
+  free: {
+    parse: ({ text, args }) => {
+      const arg = args[0];
+      if (!arg) return `"${text}": free needs a slot name`;
+      const flags = new Set(args.slice(1));
+      const keep = flags.delete("keep");
+      if (flags.size > 0) return `"${text}": free takes only keep`;
+      return keep
+        ? { kind: "free", slot: arg, keep }
+        : { kind: "free", slot: arg };
+    },
+    format: (op) => `free ${op.slot}${op.keep ? " keep" : ""}`,
+  },
+  allocPageCache: slotOp("allocPageCache"),
+  freePageCache: slotOp("freePageCache"),
+  write: slotOp("write"),
+  kfreeNolock: slotOp("kfreeNolock"),
+  allocBulk: {
+    parse: ({ text, args }) => {
+      const [arg, n] = args;
+      const atomic = args[2] === "atomic";
+      if (!arg || !isNumber(n) || args.length > (atomic ? 3 : 2))
+        return `"${text}": allocBulk takes a slot name and a count (then atomic)`;
+      return atomic
+        ? { kind: "allocBulk", slot: arg, count: Number(n), gfp: "GFP_ATOMIC" }
+        : { kind: "allocBulk", slot: arg, count: Number(n) };
+    },
+    format: (op) =>
+      `allocBulk ${op.slot} ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`,
+  },
+  freeBulk: {
+    parse: ({ text, args }) => {
+      const [arg, n] = args;
+      if (!arg || !isNumber(n) || args.length > 2)
+        return `"${text}": freeBulk takes a slot name and a count`;
+      return { kind: "freeBulk", slot: arg, count: Number(n) };
+    },
+    format: (op) => `freeBulk ${op.slot} ${op.count}`,
+  },
+  kmallocNolock: {
+    parse: ({ text, args }) => {
+      const [arg, n] = args;
+      if (!arg || !isNumber(n) || args.length > 2)
+        return `"${text}": kmallocNolock takes a slot name and a size`;
+      return { kind: "kmallocNolock", slot: arg, size: Number(n) };
+    },
+    format: (op) => `kmallocNolock ${op.slot} ${op.size}`,
+  },
+  cpuOffline: cpuOp("cpuOffline"),
+  cpuOnline: cpuOp("cpuOnline"),
+  prefill: {
+    parse: ({ text, args }) => {
+      const atomic = args[1] === "atomic";
+      if (!isNumber(args[0]) || args.length > (atomic ? 2 : 1))
+        return `"${text}": prefill takes a count (then atomic)`;
+      return atomic
+        ? { kind: "prefill", count: Number(args[0]), gfp: "GFP_ATOMIC" }
+        : { kind: "prefill", count: Number(args[0]) };
+    },
+    format: (op) =>
+      `prefill ${op.count}${op.gfp === "GFP_ATOMIC" ? " atomic" : ""}`,
+  },
+  isolateMigratepages: {
+    parse: ({ text, args }) =>
+      !isNumber(args[0]) || args.length > 1
+        ? `"${text}": isolateMigratepages takes one page number`
+        : { kind: "isolateMigratepages", pfn: Number(args[0]) },
+    format: (op) => `isolateMigratepages ${op.pfn}`,
+  },
+  flushAll: bareOp("flushAll"),
+  shrink: bareOp("shrink"),
+  destroy: bareOp("destroy"),
+  memoryOffline: bareOp("memoryOffline"),
+};
+
+const OP_NAMES = Object.keys(EDITOR_OPS).join(", ");
+
+const isEditorOp = (kind: string): kind is ScenarioOp["kind"] =>
+  Object.hasOwn(EDITOR_OPS, kind);
+
+/** One operation from its text; a message when it is not one. */
+export function parseOp(text: string): ScenarioOp | string {
+  const [kind = "", ...args] = text.trim().split(/\s+/);
+  if (!isEditorOp(kind))
+    return `"${text.trim()}" is not an operation (${OP_NAMES})`;
+  const entry = EDITOR_OPS[kind] as EditorOp<ScenarioOp>;
+  return entry.parse({ text: text.trim(), args });
+}
+
+export function formatOp(op: Op): string {
+  if (!isEditorOp(op.kind)) return op.kind;
+  return (EDITOR_OPS[op.kind] as EditorOp<ScenarioOp>).format(op as ScenarioOp);
 }
 
 const number = (text: string): number | string =>

@@ -23,6 +23,7 @@ import {
   ownObject,
   pageOf,
   report,
+  kernelLog,
 } from "./prims";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
@@ -459,7 +460,9 @@ function finishOp(k: K, value: Value): void {
     report(
       k,
       "preempt-leak",
-      `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
+      kernelLog(
+        `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
+      ),
     );
   }
   if (
@@ -671,7 +674,9 @@ function oops(k: K, v: Variant, e: NullDereference): void {
   report(
     k,
     "oops",
-    `BUG: kernel NULL pointer dereference in ${k.f.fn}: ${e.local} is NULL at "${line}"`,
+    kernelLog(
+      `BUG: kernel NULL pointer dereference in ${k.f.fn}: ${e.local} is NULL at "${line}"`,
+    ),
   );
   a.status = "crashed";
   a.note = `${a.name} oopsed in ${k.f.fn} (NULL pointer dereference) and stopped`;

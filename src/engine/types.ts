@@ -324,13 +324,25 @@ export type FindingCode =
   /** A NULL pointer dereference (`BUG: kernel NULL pointer dereference`): the context oopses and stops. */
   | "oops";
 
+/**
+ * What a finding's message is, set where the finding is made (never read back from its text):
+ * - "log": the kernel's own report line, as it would log it (shown as it is);
+ * - "detail": what the kernel's report for the code says after its header (the view puts the
+ *   code's header in front);
+ * - "model": the model's own report of something the kernel would not log (a silent garbage
+ *   read, a double free without KASAN): shown as it is, never dressed up as a kernel report.
+ */
+export type FindingForm = "log" | "detail" | "model";
+
 export interface Finding {
   code: FindingCode;
   step: number;
   actor: string | null;
+  /** The slab pages and objects it is about (marked in the state view when it is opened). */
   slabs: number[];
   objects: ObjRef[];
   message: string;
+  form: FindingForm;
 }
 
 /** Lockdep: classes seen, dependency edges and irq usage. */

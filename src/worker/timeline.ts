@@ -426,6 +426,7 @@ export class Timeline {
               slabs: [],
               objects: [],
               message: `deadlock: ${deadlockReport(m)}`,
+              form: "detail",
             };
           }
         } else t.stop = "schedule-ended";

@@ -59,6 +59,7 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
+  kernelLog,
 } from "../prims";
 import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
@@ -167,9 +168,11 @@ export function mightSleep(k: K, what: string): void {
     report(
       k,
       "sleep-in-atomic",
-      `BUG: sleeping function called from invalid context: ${what} with ${
-        cpuOf(k).irqsOff ? "irqs disabled" : "preemption disabled"
-      }`,
+      kernelLog(
+        `BUG: sleeping function called from invalid context: ${what} with ${
+          cpuOf(k).irqsOff ? "irqs disabled" : "preemption disabled"
+        }`,
+      ),
       [],
       [],
       `sleep:${k.a.id}:${k.m.step}`,

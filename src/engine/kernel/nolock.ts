@@ -69,6 +69,7 @@ import {
   pageOf,
   report,
   spinLockNode,
+  kernelLog,
 } from "../prims";
 import {
   allocPage,
@@ -574,7 +575,9 @@ const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
         report(
           k,
           "bad-page-state",
-          `BUG: Bad page state in process ${k.a.name}  pfn:${fmtPage(pid)}: put_page() dropped the last reference to a page in use as a slab of ${k.m.cache.name}; it goes back to the page allocator under its users`,
+          kernelLog(
+            `BUG: Bad page state in process ${k.a.name}  pfn:${fmtPage(pid)}: put_page() dropped the last reference to a page in use as a slab of ${k.m.cache.name}; it goes back to the page allocator under its users`,
+          ),
           [pid],
         );
       p.frozen = false;

@@ -58,6 +58,7 @@ import {
   pageOf,
   report,
   stat,
+  kernelLog,
 } from "../prims";
 import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
@@ -901,7 +902,9 @@ export const userWrite = fn("user_write", [
         report(
           k,
           "use-after-free",
-          `BUG: KASAN: slab-use-after-free: write to object ${fmtObj(m, obj)}, freed and ${where}`,
+          kernelLog(
+            `BUG: KASAN: slab-use-after-free: write to object ${fmtObj(m, obj)}, freed and ${where}`,
+          ),
           [pageOf(m, obj)],
           [obj],
         );

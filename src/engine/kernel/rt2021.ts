@@ -54,6 +54,7 @@ import {
   preemptEnable,
   report,
   stat,
+  kernelLog,
 } from "../prims";
 import { chainOf } from "./common";
 import {
@@ -407,7 +408,9 @@ const unfreezePartialsMike = fn(
             report(
               k,
               "vm-bug-on",
-              "WARNING: lockdep_assert_held(&s->cpu_slab->lock) failed in __unfreeze_partials",
+              kernelLog(
+                "WARNING: lockdep_assert_held(&s->cpu_slab->lock) failed in __unfreeze_partials",
+              ),
             );
           localUnlock(k);
           return undefined;

@@ -64,6 +64,7 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
+  kernelLog,
 } from "../prims";
 import {
   allocPage,
@@ -424,7 +425,9 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
           report(
             k,
             "vm-bug-on",
-            `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+            kernelLog(
+              `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+            ),
           );
         }
         const page = c(k).page;
@@ -1482,7 +1485,9 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
         report(
           k,
           "vm-bug-on",
-          `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`,
+          kernelLog(
+            `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`,
+          ),
         );
       }
       if (!mutexLock(k, { kind: "flushLock" })) return RETRY;

@@ -564,6 +564,7 @@ export function applyChoice(
     line: "",
     label: null,
     via: ch.via,
+    outcome: "ran",
     // Most steps add nothing to these: they share one empty array until the first push.
     notes: NOTHING,
     stats: NOTHING,

@@ -23,6 +23,7 @@ import type {
   Finding,
   FindingCode,
   FindingForm,
+  StepOutcome,
   LockClass,
   LockRef,
   Machine,
@@ -137,6 +138,22 @@ export function stat(k: K, item: StatItem): void {
 export function note(k: K, text: string): void {
   if (k.ev.notes === NOTHING) k.ev.notes = [];
   k.ev.notes.push(text);
+}
+
+/** The note each outcome adds (display text). */
+const OUTCOME_NOTE = {
+  spun: "spin",
+  blocked: "block",
+  cmpxchgFailed: "cmpxchg-fail",
+} as const satisfies Record<Exclude<StepOutcome, "ran">, string>;
+
+/**
+ * The step did not get through: it spun, blocked, or lost a cmpxchg (with its note). Spinning
+ * or blocking wins over a failed cmpxchg earlier in the same step.
+ */
+export function stepOutcome(k: K, o: Exclude<StepOutcome, "ran">): void {
+  if (o !== "cmpxchgFailed" || k.ev.outcome === "ran") k.ev.outcome = o;
+  note(k, OUTCOME_NOTE[o]);
 }
 
 /** VM_BUG_ON: live only with CONFIG_DEBUG_VM. Returns true when the actor must stop (BUG()). */
@@ -320,7 +337,7 @@ export function cmpxchgDoubleSlab(
     return true;
   }
   stat(k, "CMPXCHG_DOUBLE_FAIL");
-  note(k, "cmpxchg-fail");
+  stepOutcome(k, "cmpxchgFailed");
   return false;
 }
 
@@ -777,7 +794,7 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
   }
   const owners = lockOwners(m, ref);
   a.wait = { kind: "lock", ref, spinning: mode === "spin" };
-  note(k, mode === "spin" ? "spin" : "block");
+  stepOutcome(k, mode === "spin" ? "spun" : "blocked");
   if (firstTry) {
     if (owners.includes(a.id)) {
       report(

@@ -446,6 +446,13 @@ export interface Choice {
   via: "running" | "switch" | "preempt" | "irq-entry" | "nmi-entry" | "migrate";
 }
 
+/**
+ * What a step came to: it ran its line ("ran"), or it only spun on a lock or a wait ("spun"),
+ * went to sleep on one ("blocked"), or lost a cmpxchg and will retry ("cmpxchgFailed"). Set by
+ * the primitives and kernel steps where it happens; the lanes read it, never the notes.
+ */
+export type StepOutcome = "ran" | "spun" | "blocked" | "cmpxchgFailed";
+
 export interface StepEvent {
   step: number;
   actor: number;
@@ -455,7 +462,9 @@ export interface StepEvent {
   line: string;
   label: string | null;
   via: Choice["via"];
-  /** What happened besides executing the line: 'spin', 'block', 'cmpxchg-fail', 'op-start'... */
+  /** What the step came to (see StepOutcome). */
+  outcome: StepOutcome;
+  /** What happened besides executing the line, as display text: 'spin', 'block', 'cmpxchg-fail'... */
   notes: string[];
   stats: string[];
   findings: Finding[];

@@ -60,6 +60,7 @@ import {
   unpackCounters,
   vmBugOn,
   kernelLog,
+  stepOutcome,
 } from "../prims";
 import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
@@ -741,7 +742,7 @@ const cpuDown = fn("cpu_down", [
       }
       if (!canTakeDown(m, cpu, k.a.id)) {
         k.a.wait = { kind: "cpuIdle", cpu };
-        note(k, "block");
+        stepOutcome(k, "blocked");
         return RETRY;
       }
       k.a.wait = null;

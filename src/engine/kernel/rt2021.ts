@@ -48,13 +48,13 @@ import {
   localUnlock,
   mutexLock,
   mutexUnlock,
-  note,
   ownSlab,
   preemptDisable,
   preemptEnable,
   report,
   stat,
   kernelLog,
+  stepOutcome,
 } from "../prims";
 import { chainOf } from "./common";
 import {
@@ -250,7 +250,7 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
       run: (k) => {
         const here = cpuSlab(k, k.cpu);
         if (here.partial !== ref(k.L, "oldpage")) {
-          note(k, "cmpxchg-fail");
+          stepOutcome(k, "cmpxchgFailed");
           return goto("loop");
         }
         here.partial = num(k.L, "page");
@@ -313,7 +313,7 @@ function unfreezePartialsFn(locked: boolean) {
         const here = cpuSlab(k, k.cpu);
         const p = ref(k.L, "partial");
         if (here.partial !== p) {
-          note(k, "cmpxchg-fail");
+          stepOutcome(k, "cmpxchgFailed");
           return goto("again");
         }
         for (const pid of chainOf(k.m, p)) ownSlab(k, pid);

@@ -65,6 +65,7 @@ import {
   unpackCounters,
   vmBugOn,
   kernelLog,
+  stepOutcome,
 } from "../prims";
 import {
   allocPage,
@@ -227,7 +228,7 @@ export function allocFastSteps(rtTakesSlowPath: boolean): StepDef[] {
           stat(k, "ALLOC_FASTPATH");
           return ret(object);
         }
-        note(k, "cmpxchg-fail");
+        stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");
       },
@@ -931,7 +932,7 @@ export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
           stat(k, "FREE_FASTPATH");
           return ret();
         }
-        note(k, "cmpxchg-fail");
+        stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");
       },
@@ -1530,7 +1531,7 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
       }
       if (k.a.wait === null) mightSleep(k, "flush_work()");
       k.a.wait = { kind: "work", actor, op };
-      note(k, "block");
+      stepOutcome(k, "blocked");
       return RETRY;
     },
   },

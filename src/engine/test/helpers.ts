@@ -158,6 +158,7 @@ export function ctx(s: Session, name: string): K {
     line: "",
     label: null,
     via: "running",
+    outcome: "ran",
     notes: [],
     stats: [],
     findings: [],

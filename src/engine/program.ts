@@ -8,7 +8,15 @@
  * same step (a contended lock). The frame itself (`fn`, `pc`, locals) is plain data; the step
  * bodies live here in code, so a state never holds a closure.
  */
-import type { Actor, Frame, Locals, Machine, StepEvent, Value } from "./types";
+import type {
+  Actor,
+  Frame,
+  HookSite,
+  Locals,
+  Machine,
+  StepEvent,
+  Value,
+} from "./types";
 
 export type Next =
   | undefined
@@ -39,6 +47,8 @@ export interface StepDef {
   label?: string;
   /** The kernel line this step stands for, paraphrased. */
   line: string;
+  /** A tracepoint or kprobe site on this step (see HookSite): found by this, never by the line. */
+  hook?: HookSite;
   run: (k: K) => Next;
   /**
    * For a step that calls: runs when the callee returns, inside the callee's last micro-step.

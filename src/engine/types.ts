@@ -196,6 +196,15 @@ export type ActorKind =
 
 export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
+/**
+ * Where instrumentation can run inside a kernel function, declared on its steps (StepDef.hook):
+ * - "unlock": a tracepoint ahead of a local_unlock_irqrestore() in ___slab_alloc (a fuzzing
+ *   harness's callback there);
+ * - "load": load_freelist's write of c->freelist, a kprobe site between the slow path's read
+ *   and write of the (freelist, tid) pair.
+ */
+export type HookSite = "unlock" | "load";
+
 /** An operation an actor performs (imperative). */
 export type Op =
   | {
@@ -210,7 +219,7 @@ export type Op =
        * first local_unlock_irqrestore (`at: "unlock"`, the default) or before load_freelist
        * writes c->freelist (`at: "load"`).
        */
-      reenter?: { slot: string; size: number; at?: "unlock" | "load" };
+      reenter?: { slot: string; size: number; at?: HookSite };
     }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }

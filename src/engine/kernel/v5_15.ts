@@ -274,6 +274,8 @@ export const slabAllocWrapper = fn("__slab_alloc", [
 function unlockAndGoto(label: string, line: string): StepDef {
   return {
     line,
+    // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+    hook: "unlock",
     run: (k) => {
       localUnlockIrqrestore(k);
       return goto(label);
@@ -323,6 +325,8 @@ export const slowSteps = {
   } satisfies StepDef,
   loadNext: {
     line: "c->freelist = get_freepointer(s, freelist)",
+    // load_freelist's write of c->freelist: a kprobe site between the read and the write.
+    hook: "load",
     run: (k) => {
       const fl = num(k.L, "freelist");
       const next = getFreepointer(k, fl);
@@ -408,6 +412,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         stat(k, "DEACTIVATE_BYPASS");
@@ -451,6 +457,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return ret(k.L.freelist ?? null);
@@ -499,6 +507,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return call("deactivate_slab", {
@@ -556,6 +566,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         stat(k, "CPU_PARTIAL_ALLOC");
@@ -650,6 +662,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     ),
     {
       line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return call("deactivate_slab", {

@@ -751,7 +751,7 @@ const prefillPercpuArray = fn("kmem_cache_prefill_percpu_array", [
 function destroyReportsStranded(base: KernelFn): KernelFn {
   let found = false;
   const steps = base.steps.map((s): StepDef => {
-    if (!s.line.includes("Slab cache still has objects")) return s;
+    if (s.site !== "destroyReport") return s;
     found = true;
     return {
       ...s,
@@ -806,7 +806,7 @@ function shutdownFlushesArrays(base: KernelFn): KernelFn {
 
 /** Fixed: slub_cpu_dead also empties the dead CPU's array. */
 function cpuDeadFlushesArray(base: KernelFn): KernelFn {
-  const at = base.steps.findIndex((s) => s.line.includes("__flush_cpu_slab"));
+  const at = base.steps.findIndex((s) => s.site === "cpuDeadFlush");
   if (at < 0) throw new Error("slub_cpu_dead no longer has the expected shape");
   return fn(base.name, [
     ...base.steps.slice(0, at),

@@ -1551,6 +1551,7 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
   },
   {
     line: "mutex_unlock(&flush_lock)",
+    site: "flushLockUnlock",
     run: (k) => {
       mutexUnlock(k, { kind: "flushLock" });
       return ret();
@@ -1566,6 +1567,7 @@ export const slubCpuDead = fn("slub_cpu_dead", [
   },
   {
     line: "list_for_each_entry(s, &slab_caches, list): __flush_cpu_slab(s, cpu)",
+    site: "cpuDeadFlush",
     run: (k) => call("__flush_cpu_slab", { cpu: num(k.L, "cpu") }),
   },
   {

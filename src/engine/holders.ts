@@ -20,12 +20,14 @@
  *
  * The order of the visit is fixed, and the checks' reports depend on it (the second place of an
  * object or slab reached twice is the one named): objects on page freelists, CPU freelists,
- * actor chains, percpu arrays, the deferred list, slots, actors in flight, memcg vectors; slabs
+ * actor chains, the features' holders (feature.ts: the percpu arrays), the deferred list, slots,
+ * actors in flight, memcg vectors; slabs
  * per CPU (cpu slab, then partial chain), node partial lists, actors in flight.
  *
  * Holders are plain values; those without an owning actor are shared between visits (no
  * allocation per check), so they must not be mutated.
  */
+import { FEATURES } from "./features";
 import type { Actor, Machine, ObjRef } from "./types";
 
 /** A place that holds objects. */
@@ -92,7 +94,6 @@ export interface HolderVisitor {
 const pageFreelistH: ObjectHolder[] = [];
 const cpuFreelistH: ObjectHolder[] = [];
 const actorChainH: ObjectHolder[] = [];
-const pcaArrayH: ObjectHolder[] = [];
 const inFlightH: ObjectHolder[] = [];
 const objcgsH: ObjectHolder[] = [];
 const cpuSlabH: SlabHolder[] = [];
@@ -176,10 +177,10 @@ export function visitObjectHolders(m: Machine, v: HolderVisitor): void {
     const h = at(actorChainH, a.id, actorChain);
     for (let j = 0; j + 1 < ch.length; j += 2) v.chain(h, ch[j]!, ch[j + 1]!);
   }
-  const pca = m.pca;
-  if (pca)
-    for (let c = 0; c < pca.length; c++)
-      v.objects(at(pcaArrayH, c, pcaArray), pca[c]!.objects);
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.objectHolders && f.active(m)) f.objectHolders(m, v);
+  }
   if (m.nolock) v.objects(DEFER_FREE, m.nolock.deferFreeObjects);
   const slots = slotHolders(m);
   for (let i = 0; i < slots.lists.length; i++)
@@ -234,7 +235,6 @@ const actorChain = (actor: number): ObjectHolder => ({
   kind: "actorChain",
   actor,
 });
-const pcaArray = (cpu: number): ObjectHolder => ({ kind: "pcaArray", cpu });
 const inFlight = (actor: number): ObjectHolder => ({ kind: "inFlight", actor });
 const objcgs = (page: number): ObjectHolder => ({ kind: "objcgs", page });
 const cpuSlab = (cpu: number): SlabHolder => ({

@@ -43,6 +43,7 @@ import { fmtObj, NOTHING } from "./prims";
 import { fixesFor } from "./kernel/catalogue";
 import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";
+import { FEATURES } from "./features";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -160,15 +161,8 @@ export function load(
     });
     m.stats.push({});
   }
-  // kmem_cache_setup_percpu_array(s, count): every CPU's array starts empty and unlocked.
-  const pcaCount = s.cache.percpuArray?.count;
-  if (pcaCount !== undefined)
-    m.pca = m.cpus.map(() => ({
-      lock: null,
-      count: pcaCount,
-      used: 0,
-      objects: [],
-    }));
+  // The features' state (feature.ts), e.g. the percpu arrays.
+  for (const f of FEATURES) f.init(m, s);
   for (let n = 0; n < config.nodes; n++)
     m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
   for (let p = 0; p < config.pagePool; p++) {

@@ -6,7 +6,8 @@
  * The state read: every page's use and, for a slab page, its freelist, counters, partial-chain
  * link and totals, node, memcg vector and free pointers; every CPU's freelist, cpu slab and
  * partial chain; every node's lock (held or not) and partial list; every actor's in-flight
- * holdings; the slots, the percpu arrays and kfree_nolock's deferred list. Each variable-length
+ * holdings; the slots, kfree_nolock's deferred list and the features' checked lists (feature.ts:
+ * the percpu arrays). Each variable-length
  * list is preceded by its length, so two different states never read as the same sequence.
  *
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
@@ -18,13 +19,14 @@
  * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
  *   under kmalloc_nolock (a re-entering BPF program stores its object mid-operation);
  * - the free pointers: after a `setFreepointer` (it counts its writes), at an operation's edge
- *   (the caller's data over an object), or with the percpu array, kmalloc_nolock or memcg (they
- *   write USER_DATA directly); otherwise only the identity of each page's array (a page handed
- *   out anew gets a new one).
+ *   (the caller's data over an object), or with a feature that writes them (the percpu array),
+ *   kmalloc_nolock or memcg (they write USER_DATA directly); otherwise only the identity of
+ *   each page's array (a page handed out anew gets a new one).
  * Any other step (a copy of a machine, one stepped with the checks off, the first step) compares
  * everything. A new writer of these parts outside those places must be added here; the
  * equivalence guard (src/bench/equivalence.test.ts) catches a missed one on the runs it covers.
  */
+import { FEATURES } from "./features";
 import { freePointerWrites } from "./prims";
 import type { Actor, Machine } from "./types";
 
@@ -137,11 +139,19 @@ function record(m: Machine): void {
   const nl = m.nolock;
   if (nl) i = putList(i, nl.deferFreeObjects);
   else room(i, 1)[i++] = NULL;
-  const pca = m.pca;
-  if (pca) {
-    room(i, 1)[i++] = pca.length;
-    for (let c = 0; c < pca.length; c++) i = putList(i, pca[c]!.objects);
-  } else room(i, 1)[i] = NULL;
+  // The features' checked lists (feature.ts), e.g. the percpu arrays.
+  for (let fi = 0; fi < FEATURES.length; fi++) {
+    const f = FEATURES[fi]!;
+    const lists = f.checkedLists;
+    if (!lists) continue;
+    if (!f.active(m)) {
+      room(i, 1)[i++] = NULL;
+      continue;
+    }
+    const n = lists.count(m);
+    room(i, 1)[i++] = n;
+    for (let c = 0; c < n; c++) i = putList(i, lists.list(m, c));
+  }
 }
 
 /** Whether `xs` is recorded at `i`: the index after it, or -1. */
@@ -216,16 +226,22 @@ function same(m: Machine, fpMayChange: boolean): boolean {
   if (nl) i = sameList(r, i, nl.deferFreeObjects);
   else if (r[i++] !== NULL) return false;
   if (i < 0) return false;
-  const pca = m.pca;
-  if (pca) {
-    if (r[i++] !== pca.length) return false;
-    for (let c = 0; c < pca.length; c++) {
-      i = sameList(r, i, pca[c]!.objects);
+  for (let fi = 0; fi < FEATURES.length; fi++) {
+    const f = FEATURES[fi]!;
+    const lists = f.checkedLists;
+    if (!lists) continue;
+    if (!f.active(m)) {
+      if (r[i++] !== NULL) return false;
+      continue;
+    }
+    const n = lists.count(m);
+    if (r[i++] !== n) return false;
+    for (let c = 0; c < n; c++) {
+      i = sameList(r, i, lists.list(m, c));
       if (i < 0) return false;
     }
-    return true;
   }
-  return r[i] === NULL;
+  return true;
 }
 
 // The actors' holdings and the slots, recorded apart: a step changes only the holdings of the
@@ -293,6 +309,15 @@ function encodeList(
   return i;
 }
 
+/** Whether an active feature writes free pointers directly (feature.ts). */
+function featuresWriteFreePointers(m: Machine): boolean {
+  for (let fi = 0; fi < FEATURES.length; fi++) {
+    const f = FEATURES[fi]!;
+    if (f.writesFreePointers && f.active(m)) return true;
+  }
+  return false;
+}
+
 /**
  * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
  * records the current state and returns false (the caller then runs the full checks and calls
@@ -311,12 +336,13 @@ export function checkedStateUnchanged(
   // The step that follows the last one checked on this machine: only `a` and maybe the slots.
   const writes = freePointerWrites.n;
   // Free pointers change through setFreepointer, where an operation starts or ends (the caller's
-  // data over an allocated object), and in the percpu array, kmalloc_nolock and memcg paths.
+  // data over an allocated object), and in the features that say so (the percpu array),
+  // kmalloc_nolock and memcg paths.
   const fpMayChange =
     writes !== lastFpWrites ||
     opBoundary ||
     m.nolock !== undefined ||
-    m.pca !== undefined ||
+    featuresWriteFreePointers(m) ||
     m.config.memcg;
   lastFpWrites = writes;
   const next =

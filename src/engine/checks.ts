@@ -9,47 +9,82 @@
  * `list_lock` is free, so a node whose lock is held is checked when it is released.
  * State findings are reported once when they appear (and again if they reappear later).
  *
- * This runs after every micro-step, so it works on scratch typed arrays and describes places
- * with small integer codes, turning them into text only when something is wrong. Most steps
+ * The places come from one enumeration (holders.ts), the same the state view draws from.
+ * This runs after every micro-step, so it counts on scratch typed arrays and turns a holder into
+ * text only when something is wrong; a problem is a typed record (code, message, slabs,
+ * objects) from where it is found to the finding. Most steps
  * change nothing it reads (checkInputs.ts tells them apart): their findings are those already
  * settled, so the full checks run only after a step that changed the checked state.
  */
 import type { K } from "./program";
-import { checkedStateUnchanged, settled, slotLists } from "./checkInputs";
+import { checkedStateUnchanged, settled } from "./checkInputs";
+import {
+  visitObjectHolders,
+  visitSlabHolders,
+  type Holder,
+  type HolderVisitor,
+  type ObjectHolder,
+  type SlabHolder,
+} from "./holders";
 import { fmtObj, pageOf, report } from "./prims";
-import type { Machine, ObjRef, Page } from "./types";
+import type { FindingCode, Machine, ObjRef, Page } from "./types";
 import { USER_DATA } from "./types";
 
-// A place, as a code: kind * PLACE + index.
-const PLACE = 1 << 16;
-const enum Where {
-  PageFreelist = 0,
-  CpuFreelist = 1,
-  ActorChain = 2,
-  CpuSlab = 3,
-  CpuPartial = 4,
-  NodePartial = 5,
-  ActorSlab = 6,
+/** A holder as words, for the findings. */
+function describe(m: Machine, h: Holder): string {
+  switch (h.kind) {
+    case "pageFreelist":
+      return `P${h.page}->freelist`;
+    case "cpuFreelist":
+      return `cpu${h.cpu} c->freelist`;
+    case "actorChain":
+      return `${m.actors[h.actor]?.name ?? "?"}'s detached freelist`;
+    case "pcaArray":
+      return `cpu${h.cpu}'s percpu array`;
+    case "deferFree":
+      return "the deferred free list";
+    case "slot":
+      return `slot ${h.name}`;
+    case "inFlight":
+      return `${m.actors[h.actor]?.name ?? "?"} (objects in flight)`;
+    case "objcgs":
+      return `P${h.page}'s obj_cgroups`;
+    case "cpuSlab":
+      return `cpu${h.cpu}'s cpu slab`;
+    case "cpuPartial":
+      return `cpu${h.cpu}'s partial list`;
+    case "nodePartial":
+      return `node ${h.node} partial list`;
+    case "slabInFlight":
+      return `${m.actors[h.actor]?.name ?? "?"} (in flight)`;
+  }
 }
 
-function describe(m: Machine, code: number): string {
-  const i = code % PLACE;
-  switch (Math.floor(code / PLACE) as Where) {
-    case Where.PageFreelist:
-      return `P${i}->freelist`;
-    case Where.CpuFreelist:
-      return `cpu${i} c->freelist`;
-    case Where.ActorChain:
-      return `${m.actors[i]?.name ?? "?"}'s detached freelist`;
-    case Where.CpuSlab:
-      return `cpu${i}'s cpu slab`;
-    case Where.CpuPartial:
-      return `cpu${i}'s partial list`;
-    case Where.NodePartial:
-      return `node ${i} partial list`;
-    case Where.ActorSlab:
-      return `${m.actors[i]?.name ?? "?"} (in flight)`;
-  }
+/** A state finding found by a check: typed, turned into a report by `settle`. */
+interface Problem {
+  code: FindingCode;
+  message: string;
+  slabs: number[];
+  objects: ObjRef[];
+}
+
+/** A problem about object `x` (its slab is the object's page). */
+function objProblem(
+  m: Machine,
+  code: FindingCode,
+  message: string,
+  x: ObjRef,
+): Problem {
+  return { code, message, slabs: [pageOf(m, x)], objects: [x] };
+}
+
+/** A problem about slab `page`, or about no slab in particular (null). */
+function slabProblem(
+  code: FindingCode,
+  message: string,
+  page: number | null,
+): Problem {
+  return { code, message, slabs: page === null ? [] : [page], objects: [] };
 }
 
 // Scratch space reused between calls (grown on demand). Object counters are valid only where
@@ -64,12 +99,17 @@ const ALLOC = 16;
 let reached = 0;
 let dup = false;
 let slabSeen = new Int32Array(0);
-let slabFirst = new Int32Array(0);
-let slabSecond = new Int32Array(0);
+/** The first and second holder each slab was seen in (valid where `slabSeen` says so). */
+const slabFirst: SlabHolder[] = [];
+const slabSecond: SlabHolder[] = [];
 let pageFree = new Int32Array(0);
 let onNode = new Uint8Array(0);
 let inFlight = new Uint8Array(0);
-let handedOver = new Uint8Array(0);
+/** Nodes whose list_lock is held, as bits (their list invariants are checked on release). */
+let lockedNodes = 0;
+/** The machine and problems of the call in progress (read by the holder visitor). */
+let cur: Machine = null as unknown as Machine;
+let problems: Problem[] = [];
 
 function grow(m: Machine): void {
   const total = m.pages.length * m.cache.objects;
@@ -80,11 +120,10 @@ function grow(m: Machine): void {
   stamp = (stamp + 1) | 0 || 1;
   reached = 0;
   dup = false;
+  lockedNodes = 0;
   const n = m.pages.length;
   if (slabSeen.length < n) {
     slabSeen = new Int32Array(n);
-    slabFirst = new Int32Array(n);
-    slabSecond = new Int32Array(n);
     pageFree = new Int32Array(n);
     onNode = new Uint8Array(n);
     inFlight = new Uint8Array(n);
@@ -94,17 +133,13 @@ function grow(m: Machine): void {
     onNode.fill(0, 0, n);
     inFlight.fill(0, 0, n);
   }
-  if (handedOver.length < m.cpus.length)
-    handedOver = new Uint8Array(m.cpus.length);
-  else handedOver.fill(0, 0, m.cpus.length);
 }
 
 /** Walks a freelist, counting each object; returns how many objects of `ownPage` it held. */
 function walkChain(
   m: Machine,
   head: ObjRef | null,
-  where: number,
-  problems: string[],
+  where: ObjectHolder,
   tail: ObjRef | null,
   ownPage: number,
 ): number {
@@ -115,7 +150,12 @@ function walkChain(
   for (let guard = 0; x !== null && guard <= total; guard++) {
     if (x === USER_DATA || x < 0 || x >= total) {
       problems.push(
-        `freelist-corrupt|${describe(m, where)}: bad pointer ${x}|${x}`,
+        objProblem(
+          m,
+          "freelist-corrupt",
+          `${describe(m, where)}: bad pointer ${x}`,
+          x,
+        ),
       );
       break;
     }
@@ -123,7 +163,12 @@ function walkChain(
     const p = m.pages[pid]!;
     if (p.use !== "slab") {
       problems.push(
-        `freelist-corrupt|${describe(m, where)} leads to ${fmtObj(m, x)} on a page that is not a slab|${x}`,
+        objProblem(
+          m,
+          "freelist-corrupt",
+          `${describe(m, where)} leads to ${fmtObj(m, x)} on a page that is not a slab`,
+          x,
+        ),
       );
       break;
     }
@@ -132,7 +177,12 @@ function walkChain(
     if (n !== FREE) dup = true;
     if ((n & 15) > 1) {
       problems.push(
-        `freelist-corrupt|${fmtObj(m, x)} is on a freelist twice (${describe(m, where)})|${x}`,
+        objProblem(
+          m,
+          "freelist-corrupt",
+          `${fmtObj(m, x)} is on a freelist twice (${describe(m, where)})`,
+          x,
+        ),
       );
       break;
     }
@@ -154,18 +204,99 @@ function count(o: number, by: number): number {
   return (objCount[o] = objCount[o]! + by);
 }
 
-function markAllocated(m: Machine, o: number, total: number): void {
+function markAllocated(m: Machine, o: number): void {
+  const total = m.pages.length * m.cache.objects;
   if (o < 0 || o >= total || m.pages[(o / m.cache.objects) | 0]!.use !== "slab")
     return;
   reached++;
   if (count(o, ALLOC) !== ALLOC) dup = true;
 }
 
-function seeSlab(pid: number, where: number): void {
+function seeSlab(pid: number, where: SlabHolder): void {
   const n = ++slabSeen[pid]!;
   if (n === 1) slabFirst[pid] = where;
   else if (n === 2) slabSecond[pid] = where;
 }
+
+/**
+ * The checks' view of every holder (holders.ts): objects on freelists and allocated ones are
+ * counted, slabs are seen in their places, and the lists are checked on the way.
+ */
+const counter: HolderVisitor = {
+  chain(h, head, tail) {
+    // A CPU whose pointers an actor works on in place: its freelist is the actor's for now.
+    if (head === null || (h.kind === "cpuFreelist" && h.actor !== null)) return;
+    if (h.kind === "pageFreelist")
+      pageFree[h.page] = walkChain(cur, head, h, tail, h.page);
+    else walkChain(cur, head, h, tail, -1);
+  },
+  objects(_, refs) {
+    for (let i = 0; i < refs.length; i++) markAllocated(cur, refs[i]!);
+  },
+  object(_, ref) {
+    markAllocated(cur, ref);
+  },
+  slab(h, page) {
+    if (h.kind === "cpuSlab" && h.actor !== null) return;
+    seeSlab(page, h);
+  },
+  slabChain(h, head) {
+    const m = cur;
+    const who = h.kind === "cpuPartial" ? `cpu${h.cpu}'s` : describe(m, h);
+    let x = head;
+    let length = 0;
+    let intact = true;
+    for (let guard = 0; x !== null && guard < m.pages.length; guard++) {
+      const p = m.pages[x]!;
+      if (p.use !== "slab") {
+        problems.push(
+          slabProblem(
+            "list-corrupt",
+            `${who} partial chain runs into P${x}, which is not a slab`,
+            x,
+          ),
+        );
+        intact = false;
+        break;
+      }
+      seeSlab(x, h);
+      length++;
+      x = p.next;
+    }
+    // The head's `pages` counts the whole chain (its pobjects is only an estimate).
+    const hp = head === null ? undefined : m.pages[head];
+    if (intact && hp && hp.use === "slab" && hp.pages !== length)
+      problems.push(
+        slabProblem(
+          "list-corrupt",
+          `${who} partial list head P${hp.id} says pages=${hp.pages}, but the chain has ${length}`,
+          hp.id,
+        ),
+      );
+  },
+  slabs(h, pages) {
+    if (h.kind === "nodePartial") {
+      const n = cur.nodes[h.node]!;
+      if (n.listLock !== null) lockedNodes |= 1 << n.id;
+      if (n.nrPartial !== pages.length)
+        problems.push(
+          slabProblem(
+            "list-corrupt",
+            `node ${n.id}: nr_partial ${n.nrPartial} but ${pages.length} slabs on n->partial`,
+            null,
+          ),
+        );
+      for (const pid of pages) {
+        seeSlab(pid, h);
+        onNode[pid] = 1;
+      }
+    } else
+      for (const pid of pages) {
+        seeSlab(pid, h);
+        inFlight[pid] = 1;
+      }
+  },
+};
 
 export function runChecks(m: Machine, k: K): void {
   // The findings of an unchanged state are settled already (see checkInputs.ts).
@@ -176,15 +307,11 @@ export function runChecks(m: Machine, k: K): void {
 
 function fullChecks(m: Machine, k: K): void {
   grow(m);
-  const problems: string[] = [];
+  cur = m;
+  problems = [];
   const objects = m.cache.objects;
-  const total = m.pages.length * objects;
 
-  // --- objects ---------------------------------------------------------------------------
-  for (const a of m.actors)
-    if (a.ownsCpuSlab !== null) handedOver[a.ownsCpuSlab] = 1;
-  // One pass over the page pool: the slab pages are all the later loops need. Marking an
-  // allocated object only adds to its count, so the memcg vectors are marked here too.
+  // One pass over the page pool: the slab pages and how many objects they have.
   const slabs: Page[] = [];
   let expected = 0;
   const pages = m.pages;
@@ -193,47 +320,10 @@ function fullChecks(m: Machine, k: K): void {
     if (p.use !== "slab") continue;
     slabs.push(p);
     expected += p.objects;
-    if (p.freelist !== null)
-      pageFree[p.id] = walkChain(
-        m,
-        p.freelist,
-        Where.PageFreelist * PLACE + p.id,
-        problems,
-        null,
-        p.id,
-      );
-    // A slab's obj_cgroups vector (memcg) is an allocated object, held by the page.
-    if (p.objcgs !== null) markAllocated(m, p.objcgs, total);
   }
-  for (let c = 0; c < m.cpuSlab.length; c++) {
-    const fl = m.cpuSlab[c]!.freelist;
-    if (handedOver[c] === 0 && fl !== null)
-      walkChain(m, fl, Where.CpuFreelist * PLACE + c, problems, null, -1);
-  }
-  for (const a of m.actors) {
-    const ch = a.ownedChains;
-    for (let i = 0; i < ch.length; i += 2)
-      walkChain(
-        m,
-        ch[i]!,
-        Where.ActorChain * PLACE + a.id,
-        problems,
-        ch[i + 1]!,
-        -1,
-      );
-    for (const o of a.ownedObjects) markAllocated(m, o, total);
-  }
-  for (const slot of slotLists(m))
-    for (const o of slot) markAllocated(m, o, total);
-  // kfree_nolock's deferred llist: the slab still counts these objects until they are drained.
-  if (m.nolock)
-    for (const o of m.nolock.deferFreeObjects) markAllocated(m, o, total);
-  // Objects cached in a CPU's percpu array are allocated as far as the slabs know; the array
-  // holds them for the cache (kernel/pca.ts).
-  if (m.pca)
-    for (const arr of m.pca)
-      for (const o of arr.objects) markAllocated(m, o, total);
-
+  // --- objects ---------------------------------------------------------------------------
+  // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted.
+  visitObjectHolders(m, counter);
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
   for (const p of dup || reached !== expected ? slabs : []) {
     const base = p.id * objects;
@@ -244,97 +334,93 @@ function fullChecks(m: Machine, k: K): void {
       if (fr + al === 1) continue;
       if (fr + al === 0)
         problems.push(
-          `object-leak|object ${fmtObj(m, o)} is on no freelist and allocated to nobody|${o}`,
+          objProblem(
+            m,
+            "object-leak",
+            `object ${fmtObj(m, o)} is on no freelist and allocated to nobody`,
+            o,
+          ),
         );
       else if (al > 1)
         problems.push(
-          `double-alloc|object ${fmtObj(m, o)} has been handed out twice|${o}`,
+          objProblem(
+            m,
+            "double-alloc",
+            `object ${fmtObj(m, o)} has been handed out twice`,
+            o,
+          ),
         );
       else if (al === 1)
         problems.push(
-          `double-alloc|object ${fmtObj(m, o)} is allocated and also still on a freelist: it will be handed out again|${o}`,
+          objProblem(
+            m,
+            "double-alloc",
+            `object ${fmtObj(m, o)} is allocated and also still on a freelist: it will be handed out again`,
+            o,
+          ),
         );
     }
   }
 
   // --- slabs -----------------------------------------------------------------------------
-  for (let c = 0; c < m.cpuSlab.length; c++) {
-    const cs = m.cpuSlab[c]!;
-    if (cs.page !== null && handedOver[c] === 0)
-      seeSlab(cs.page, Where.CpuSlab * PLACE + c);
-    let x = cs.partial;
-    let length = 0;
-    let intact = true;
-    for (let guard = 0; x !== null && guard < m.pages.length; guard++) {
-      const p = m.pages[x]!;
-      if (p.use !== "slab") {
-        problems.push(
-          `list-corrupt|cpu${c}'s partial chain runs into P${x}, which is not a slab|`,
-        );
-        intact = false;
-        break;
-      }
-      seeSlab(x, Where.CpuPartial * PLACE + c);
-      length++;
-      x = p.next;
-    }
-    // The head's `pages` counts the whole chain (its pobjects is only an estimate).
-    const head = cs.partial === null ? undefined : m.pages[cs.partial];
-    if (intact && head && head.use === "slab" && head.pages !== length)
-      problems.push(
-        `list-corrupt|cpu${c}'s partial list head P${head.id} says pages=${head.pages}, but the chain has ${length}|`,
-      );
-  }
-  let lockedNodes = 0;
-  for (const n of m.nodes) {
-    if (n.listLock !== null) lockedNodes |= 1 << n.id;
-    if (n.nrPartial !== n.partial.length)
-      problems.push(
-        `list-corrupt|node ${n.id}: nr_partial ${n.nrPartial} but ${n.partial.length} slabs on n->partial|`,
-      );
-    for (const pid of n.partial) {
-      seeSlab(pid, Where.NodePartial * PLACE + n.id);
-      onNode[pid] = 1;
-    }
-  }
-  for (const a of m.actors)
-    for (const pid of a.ownedSlabs) {
-      seeSlab(pid, Where.ActorSlab * PLACE + a.id);
-      inFlight[pid] = 1;
-    }
-
+  // Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked.
+  visitSlabHolders(m, counter);
   for (const p of m.pages) {
     const seen = slabSeen[p.id]!;
     if (p.use !== "slab") {
       if (seen > 0)
         problems.push(
-          `list-corrupt|P${p.id} is ${p.use} but still listed as a slab (${describe(m, slabFirst[p.id]!)})|`,
+          slabProblem(
+            "list-corrupt",
+            `P${p.id} is ${p.use} but still listed as a slab (${describe(m, slabFirst[p.id]!)})`,
+            p.id,
+          ),
         );
       continue;
     }
     const nodeLocked = (lockedNodes & (1 << p.node)) !== 0;
     if (seen > 1 && !nodeLocked)
       problems.push(
-        `list-corrupt|slab P${p.id} is in two places: ${describe(m, slabFirst[p.id]!)} and ${describe(m, slabSecond[p.id]!)}|`,
+        slabProblem(
+          "list-corrupt",
+          `slab P${p.id} is in two places: ${describe(m, slabFirst[p.id]!)} and ${describe(m, slabSecond[p.id]!)}`,
+          p.id,
+        ),
       );
     if (p.frozen) {
       if (seen === 0)
         problems.push(
-          `slab-lost|frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again|`,
+          slabProblem(
+            "slab-lost",
+            `frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again`,
+            p.id,
+          ),
         );
       if (onNode[p.id] === 1 && !nodeLocked)
         problems.push(
-          `list-corrupt|frozen slab P${p.id} is on node ${p.node}'s partial list|`,
+          slabProblem(
+            "list-corrupt",
+            `frozen slab P${p.id} is on node ${p.node}'s partial list`,
+            p.id,
+          ),
         );
     } else if (p.inuse < p.objects && seen === 0 && !nodeLocked) {
       problems.push(
-        `slab-lost|slab P${p.id} has free objects but is on no list and owned by no CPU|`,
+        slabProblem(
+          "slab-lost",
+          `slab P${p.id} has free objects but is on no list and owned by no CPU`,
+          p.id,
+        ),
       );
     }
     // inuse counts every object not on page->freelist (a private new slab is exempt).
     if (inFlight[p.id] === 0 && p.inuse !== p.objects - pageFree[p.id]!)
       problems.push(
-        `list-corrupt|slab P${p.id}: inuse ${p.inuse} but ${p.objects - pageFree[p.id]!} objects are off its freelist|`,
+        slabProblem(
+          "list-corrupt",
+          `slab P${p.id}: inuse ${p.inuse} but ${p.objects - pageFree[p.id]!} objects are off its freelist`,
+          p.id,
+        ),
       );
   }
 
@@ -343,19 +429,13 @@ function fullChecks(m: Machine, k: K): void {
 }
 
 /** Reports new problems and forgets the ones that went away. */
-function settle(m: Machine, k: K, problems: string[]): void {
+function settle(m: Machine, k: K, found: Problem[]): void {
   const present = new Set<string>();
-  for (const pr of problems) {
-    const [code, message, obj] = pr.split("|") as [string, string, string];
-    const key = `state:${code}:${message}`;
+  for (const pr of found) {
+    const key = `state:${pr.code}:${pr.message}`;
     present.add(key);
     if (m.activeFindings.includes(key)) continue;
-    const objs = obj === "" || obj === undefined ? [] : [Number(obj)];
-    const slabs =
-      objs.length > 0
-        ? [pageOf(m, objs[0]!)]
-        : [...message.matchAll(/P(\d+)/g)].slice(0, 1).map((x) => Number(x[1]));
-    report(k, code as Parameters<typeof report>[1], message, slabs, objs, key);
+    report(k, pr.code, pr.message, pr.slabs, pr.objects, key);
   }
   if (m.activeFindings.some((f) => f.startsWith("state:") && !present.has(f))) {
     m.activeFindings = m.activeFindings.filter(

@@ -60,5 +60,17 @@ export {
 } from "./variants";
 export { rng, type Rng } from "./random";
 export { fmtObj, pageOf, indexOf } from "./prims";
+export {
+  visitHolders,
+  visitObjectHolders,
+  visitSlabHolders,
+  holdsFree,
+  chainRefs,
+  slabChainPages,
+  type Holder,
+  type ObjectHolder,
+  type SlabHolder,
+  type HolderVisitor,
+} from "./holders";
 export { STAT_ITEMS, sysfsName, type StatItem } from "./stats";
 export { kmemCacheCpuLayout, type CpuSlabLayout } from "./layout";

@@ -23,6 +23,7 @@ import {
   ownObject,
   pageOf,
   report,
+  kernelLog,
 } from "./prims";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
@@ -44,6 +45,7 @@ import { ACTOR_KINDS } from "./actorKinds";
 import { opKind } from "./opKinds";
 import { nolockState, usesNolock } from "./kernel/kmalloc";
 import { pcaEntryLocals } from "./kernel/pcaOps";
+import { FEATURES } from "./features";
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -161,15 +163,8 @@ export function load(
     });
     m.stats.push({});
   }
-  // kmem_cache_setup_percpu_array(s, count): every CPU's array starts empty and unlocked.
-  const pcaCount = s.cache.percpuArray?.count;
-  if (pcaCount !== undefined)
-    m.pca = m.cpus.map(() => ({
-      lock: null,
-      count: pcaCount,
-      used: 0,
-      objects: [],
-    }));
+  // The features' state (feature.ts), e.g. the percpu arrays.
+  for (const f of FEATURES) f.init(m, s);
   for (let n = 0; n < config.nodes; n++)
     m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
   for (let p = 0; p < config.pagePool; p++) {
@@ -424,7 +419,9 @@ function finishOp(k: K, value: Value): void {
     report(
       k,
       "preempt-leak",
-      `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
+      kernelLog(
+        `BUG: ${a.name} returned from ${entryOf(op, k.variant)} with ${leaks.join("; ")}`,
+      ),
     );
   }
   if (
@@ -526,6 +523,7 @@ export function applyChoice(
     line: "",
     label: null,
     via: ch.via,
+    outcome: "ran",
     // Most steps add nothing to these: they share one empty array until the first push.
     notes: NOTHING,
     stats: NOTHING,
@@ -636,7 +634,9 @@ function oops(k: K, v: Variant, e: NullDereference): void {
   report(
     k,
     "oops",
-    `BUG: kernel NULL pointer dereference in ${k.f.fn}: ${e.local} is NULL at "${line}"`,
+    kernelLog(
+      `BUG: kernel NULL pointer dereference in ${k.f.fn}: ${e.local} is NULL at "${line}"`,
+    ),
   );
   a.status = "crashed";
   a.note = `${a.name} oopsed in ${k.f.fn} (NULL pointer dereference) and stopped`;

@@ -20,6 +20,8 @@ import type {
   CpuSlab,
   Finding,
   FindingCode,
+  FindingForm,
+  StepOutcome,
   LockClass,
   LockRef,
   Machine,
@@ -64,22 +66,45 @@ export function actorName(m: Machine, id: number | null): string | null {
  * The message of a double free, as the kernel would give it: KASAN reports it; without KASAN (and
  * without slub_debug, not modelled) the free silently links the object into a freelist again.
  */
-export function doubleFreeMessage(k: K, fnName: string, obj: ObjRef): string {
+export function doubleFreeMessage(
+  k: K,
+  fnName: string,
+  obj: ObjRef,
+): FindingText {
   return k.m.config.kasan
-    ? `BUG: KASAN: double-free or invalid-free in ${fnName}: object ${fmtObj(k.m, obj)}`
-    : `slabscope: ${fnName} frees object ${fmtObj(k.m, obj)}, which is already free (no kernel report without KASAN: the object goes on a freelist a second time)`;
+    ? kernelLog(
+        `BUG: KASAN: double-free or invalid-free in ${fnName}: object ${fmtObj(k.m, obj)}`,
+      )
+    : modelOnly(
+        `slabscope: ${fnName} frees object ${fmtObj(k.m, obj)}, which is already free (no kernel report without KASAN: the object goes on a freelist a second time)`,
+      );
+}
+
+/** A finding's message with its form (see FindingForm); a plain string is a "detail". */
+export type FindingText = string | { text: string; form: FindingForm };
+
+/** The kernel's own report line, as it would log it. */
+export function kernelLog(text: string): FindingText {
+  return { text, form: "log" };
+}
+
+/** The model's own report of something the kernel would not log. */
+export function modelOnly(text: string): FindingText {
+  return { text, form: "model" };
 }
 
 /** Reports a finding at the current step, once per key while it stays present. */
 export function report(
   k: K,
   code: FindingCode,
-  message: string,
+  text: FindingText,
   slabs: number[] = [],
   objects: ObjRef[] = [],
   key: string | null = null,
 ): void {
   const m = k.m;
+  const message = typeof text === "string" ? text : text.text;
+  const form = typeof text === "string" ? "detail" : text.form;
   if (key !== null) {
     if (m.activeFindings.includes(key)) return;
     m.activeFindings.push(key);
@@ -92,6 +117,7 @@ export function report(
     slabs,
     objects,
     message,
+    form,
   };
   m.findings.push(f);
   if (k.ev.findings === NOTHING) k.ev.findings = [];
@@ -112,6 +138,22 @@ export function note(k: K, text: string): void {
   k.ev.notes.push(text);
 }
 
+/** The note each outcome adds (display text). */
+const OUTCOME_NOTE = {
+  spun: "spin",
+  blocked: "block",
+  cmpxchgFailed: "cmpxchg-fail",
+} as const satisfies Record<Exclude<StepOutcome, "ran">, string>;
+
+/**
+ * The step did not get through: it spun, blocked, or lost a cmpxchg (with its note). Spinning
+ * or blocking wins over a failed cmpxchg earlier in the same step.
+ */
+export function stepOutcome(k: K, o: Exclude<StepOutcome, "ran">): void {
+  if (o !== "cmpxchgFailed" || k.ev.outcome === "ran") k.ev.outcome = o;
+  note(k, OUTCOME_NOTE[o]);
+}
+
 /** VM_BUG_ON: live only with CONFIG_DEBUG_VM. Returns true when the actor must stop (BUG()). */
 export function vmBugOn(
   k: K,
@@ -120,7 +162,12 @@ export function vmBugOn(
   slabs: number[] = [],
 ): boolean {
   if (!cond || !k.m.config.debugVm) return false;
-  report(k, "vm-bug-on", `kernel BUG at mm/slub.c: VM_BUG_ON(${what})`, slabs);
+  report(
+    k,
+    "vm-bug-on",
+    kernelLog(`kernel BUG at mm/slub.c: VM_BUG_ON(${what})`),
+    slabs,
+  );
   return true;
 }
 
@@ -152,14 +199,20 @@ export function slabPage(
       k,
       "uaf-slab",
       kasan
-        ? `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${where}`
+        ? kernelLog(
+            `BUG: KASAN: use-after-free in ${k.f.fn}: ${what} of page P${id}, which is ${where}`,
+          )
         : memory === "object"
-          ? `slabscope: ${what} (in ${k.f.fn}) touches the memory of page P${id}, which is ${where} (no kernel report${
-              k.m.config.kasan
-                ? ": KASAN unpoisoned the page when it was reused"
-                : " without KASAN"
-            }; the value is garbage)`
-          : `slabscope: ${what} (in ${k.f.fn}) touches a struct page field of P${id}, which is ${where} (no kernel report: KASAN does not check struct page; a read gets garbage)`,
+          ? modelOnly(
+              `slabscope: ${what} (in ${k.f.fn}) touches the memory of page P${id}, which is ${where} (no kernel report${
+                k.m.config.kasan
+                  ? ": KASAN unpoisoned the page when it was reused"
+                  : " without KASAN"
+              }; the value is garbage)`,
+            )
+          : modelOnly(
+              `slabscope: ${what} (in ${k.f.fn}) touches a struct page field of P${id}, which is ${where} (no kernel report: KASAN does not check struct page; a read gets garbage)`,
+            ),
       [id],
       [],
       `uaf:${k.a.id}:${id}:${p.gen}:${k.f.fn}`,
@@ -282,7 +335,7 @@ export function cmpxchgDoubleSlab(
     return true;
   }
   stat(k, "CMPXCHG_DOUBLE_FAIL");
-  note(k, "cmpxchg-fail");
+  stepOutcome(k, "cmpxchgFailed");
   return false;
 }
 
@@ -330,14 +383,18 @@ export function cmpxchgDoubleCpuFaults(k: K): boolean {
     report(
       k,
       "vm-bug-on",
-      `kernel BUG at include/linux/percpu-defs.h: VM_BUG_ON(&pcp1 % (2 * sizeof(pcp1))) in __pcpu_double_call_return_bool: s->cpu_slab->freelist is at offset ${off} of kmem_cache_cpu`,
+      kernelLog(
+        `kernel BUG at include/linux/percpu-defs.h: VM_BUG_ON(&pcp1 % (2 * sizeof(pcp1))) in __pcpu_double_call_return_bool: s->cpu_slab->freelist is at offset ${off} of kmem_cache_cpu`,
+      ),
     );
     return true;
   }
   report(
     k,
     "cmpxchg16b-misaligned",
-    `general protection fault in ${k.f.fn}: cmpxchg16b ${hex(off)}(%rdi) on s->cpu_slab->{freelist, tid}, which is at offset ${off} of kmem_cache_cpu: not 16-byte aligned`,
+    kernelLog(
+      `general protection fault in ${k.f.fn}: cmpxchg16b ${hex(off)}(%rdi) on s->cpu_slab->{freelist, tid}, which is at offset ${off} of kmem_cache_cpu: not 16-byte aligned`,
+    ),
   );
   return true;
 }
@@ -521,7 +578,9 @@ function lockdepAcquire(k: K, ref: LockRef): void {
       report(
         k,
         "lockdep-recursion",
-        `WARNING: possible recursive locking detected: ${a.name} is trying to acquire ${lockName(ref)} but already holds ${lockName(h.ref)}`,
+        kernelLog(
+          `WARNING: possible recursive locking detected: ${a.name} is trying to acquire ${lockName(ref)} but already holds ${lockName(h.ref)}`,
+        ),
         [],
         [],
         `rec:${a.id}:${cls}:${m.step}`,
@@ -542,7 +601,9 @@ function lockdepAcquire(k: K, ref: LockRef): void {
       report(
         k,
         "lockdep-circular",
-        `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${prev.cls}, but the existing dependency chain already takes ${prev.cls} after ${cls}: ${[...back, cls].join(" -> ")}`,
+        kernelLog(
+          `WARNING: possible circular locking dependency detected: ${a.name} is trying to acquire ${cls} while holding ${prev.cls}, but the existing dependency chain already takes ${prev.cls} after ${cls}: ${[...back, cls].join(" -> ")}`,
+        ),
         [],
         [],
         // One report per cycle, however it is closed.
@@ -562,7 +623,9 @@ function lockdepAcquire(k: K, ref: LockRef): void {
       report(
         k,
         "lockdep-irq-unsafe",
-        `WARNING: inconsistent lock state: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
+        kernelLog(
+          `WARNING: inconsistent lock state: inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: ${cls} is taken in hardirq context and with irqs enabled`,
+        ),
         [],
         [],
         `irqsafe:${cls}`,
@@ -599,13 +662,15 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
       report(
         k,
         "sleep-in-atomic",
-        `BUG: sleeping function called from invalid context: ${a.name} takes ${lockName(ref)} with ${
-          inHardirq(k)
-            ? "in hardirq"
-            : cpuOf(k).irqsOff
-              ? "irqs disabled"
-              : "preemption disabled"
-        }`,
+        kernelLog(
+          `BUG: sleeping function called from invalid context: ${a.name} takes ${lockName(ref)} with ${
+            inHardirq(k)
+              ? "in hardirq"
+              : cpuOf(k).irqsOff
+                ? "irqs disabled"
+                : "preemption disabled"
+          }`,
+        ),
         [],
         [],
         `sleep:${a.id}:${m.step}`,
@@ -620,7 +685,7 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
   }
   const owners = lockOwners(m, ref);
   a.wait = { kind: "lock", ref, spinning: mode === "spin" };
-  note(k, mode === "spin" ? "spin" : "block");
+  stepOutcome(k, mode === "spin" ? "spun" : "blocked");
   if (firstTry) {
     if (owners.includes(a.id)) {
       report(

@@ -8,7 +8,15 @@
  * same step (a contended lock). The frame itself (`fn`, `pc`, locals) is plain data; the step
  * bodies live here in code, so a state never holds a closure.
  */
-import type { Actor, Frame, Locals, Machine, StepEvent, Value } from "./types";
+import type {
+  Actor,
+  Frame,
+  HookSite,
+  Locals,
+  Machine,
+  StepEvent,
+  Value,
+} from "./types";
 import type { VariantName, VariantSpec } from "./variants";
 
 export type Next =
@@ -36,10 +44,26 @@ export interface K {
   variant: Variant;
 }
 
+/**
+ * Steps that variants built on a base function override or splice at, declared where the step
+ * is defined:
+ * - "destroyReport": kmem_cache_destroy's "still has objects" report (the percpu array RFC names
+ *   the objects stranded in the arrays there);
+ * - "cpuDeadFlush": slub_cpu_dead's flush of the dead CPU's slabs (the array fix flushes the
+ *   CPU's array ahead of it);
+ * - "flushLockUnlock": flush_all_cpus_locked's closing unlock of flush_lock (v4 reuses the
+ *   queue-and-wait part before it).
+ */
+export type StepSite = "destroyReport" | "cpuDeadFlush" | "flushLockUnlock";
+
 export interface StepDef {
   label?: string;
   /** The kernel line this step stands for, paraphrased. */
   line: string;
+  /** A tracepoint or kprobe site on this step (see HookSite): found by this, never by the line. */
+  hook?: HookSite;
+  /** A step other variants override or splice at (see StepSite): found by this, never by the line. */
+  site?: StepSite;
   run: (k: K) => Next;
   /**
    * For a step that calls: runs when the callee returns, inside the callee's last micro-step.

@@ -352,6 +352,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
           slabs: [],
           objects: [],
           message: `deadlock: ${deadlockReport(m)}`,
+          form: "detail",
         };
         if (!m.findings.some((x) => x.code === "deadlock")) m.findings.push(f);
       } else stopReason = "schedule-ended";

@@ -195,6 +195,15 @@ export type ActorKind =
 
 export type Gfp = "GFP_KERNEL" | "GFP_ATOMIC";
 
+/**
+ * Where instrumentation can run inside a kernel function, declared on its steps (StepDef.hook):
+ * - "unlock": a tracepoint ahead of a local_unlock_irqrestore() in ___slab_alloc (a fuzzing
+ *   harness's callback there);
+ * - "load": load_freelist's write of c->freelist, a kprobe site between the slow path's read
+ *   and write of the (freelist, tid) pair.
+ */
+export type HookSite = "unlock" | "load";
+
 /** An operation an actor performs (imperative). */
 export type Op =
   | {
@@ -209,7 +218,7 @@ export type Op =
        * first local_unlock_irqrestore (`at: "unlock"`, the default) or before load_freelist
        * writes c->freelist (`at: "load"`).
        */
-      reenter?: { slot: string; size: number; at?: "unlock" | "load" };
+      reenter?: { slot: string; size: number; at?: HookSite };
     }
   | { kind: "free"; slot: string; keep?: boolean }
   | { kind: "flushAll" }
@@ -323,13 +332,25 @@ export type FindingCode =
   /** A NULL pointer dereference (`BUG: kernel NULL pointer dereference`): the context oopses and stops. */
   | "oops";
 
+/**
+ * What a finding's message is, set where the finding is made (never read back from its text):
+ * - "log": the kernel's own report line, as it would log it (shown as it is);
+ * - "detail": what the kernel's report for the code says after its header (the view puts the
+ *   code's header in front);
+ * - "model": the model's own report of something the kernel would not log (a silent garbage
+ *   read, a double free without KASAN): shown as it is, never dressed up as a kernel report.
+ */
+export type FindingForm = "log" | "detail" | "model";
+
 export interface Finding {
   code: FindingCode;
   step: number;
   actor: string | null;
+  /** The slab pages and objects it is about (marked in the state view when it is opened). */
   slabs: number[];
   objects: ObjRef[];
   message: string;
+  form: FindingForm;
 }
 
 /** Lockdep: classes seen, dependency edges and irq usage. */
@@ -433,6 +454,13 @@ export interface Choice {
   via: "running" | "switch" | "preempt" | "irq-entry" | "nmi-entry" | "migrate";
 }
 
+/**
+ * What a step came to: it ran its line ("ran"), or it only spun on a lock or a wait ("spun"),
+ * went to sleep on one ("blocked"), or lost a cmpxchg and will retry ("cmpxchgFailed"). Set by
+ * the primitives and kernel steps where it happens; the lanes read it, never the notes.
+ */
+export type StepOutcome = "ran" | "spun" | "blocked" | "cmpxchgFailed";
+
 export interface StepEvent {
   step: number;
   actor: number;
@@ -442,7 +470,9 @@ export interface StepEvent {
   line: string;
   label: string | null;
   via: Choice["via"];
-  /** What happened besides executing the line: 'spin', 'block', 'cmpxchg-fail', 'op-start'... */
+  /** What the step came to (see StepOutcome). */
+  outcome: StepOutcome;
+  /** What happened besides executing the line, as display text: 'spin', 'block', 'cmpxchg-fail'... */
   notes: string[];
   stats: string[];
   findings: Finding[];

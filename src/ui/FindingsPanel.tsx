@@ -7,8 +7,8 @@ import type { Finding } from "../engine";
 import type { Frame, TimelineSummary } from "../worker/protocol";
 
 /**
- * How the kernel's report would start, for messages that do not already say it (the engine's
- * lockdep and KASAN-like messages do).
+ * How the kernel's report would start, for findings whose message is only the detail (the
+ * engine's lockdep and KASAN-like messages are whole lines: form "log").
  */
 const KERNEL_PREFIX: Record<Finding["code"], string> = {
   "uaf-slab": "BUG: use of a freed slab page",
@@ -31,16 +31,15 @@ const KERNEL_PREFIX: Record<Finding["code"], string> = {
   oops: "BUG: kernel NULL pointer dereference",
 };
 
-const ALREADY = /^(BUG|WARNING|INFO|kernel BUG|general protection)\b/;
-
 /**
- * The model's own report of something the kernel would not log (a silent garbage read, a double
- * free without KASAN): shown as it is, never dressed up as a kernel report.
+ * The finding as the kernel would log it: the kernel's own line as it is, a detail behind the
+ * header of its code, and the model's own report (something the kernel would not log) as it is,
+ * never dressed up as a kernel report. The form is set where the finding is made.
  */
-const MODEL_ONLY = /^slabscope:/;
-
-export function kernelLine(f: Pick<Finding, "code" | "message">): string {
-  if (ALREADY.test(f.message) || MODEL_ONLY.test(f.message)) return f.message;
+export function kernelLine(
+  f: Pick<Finding, "code" | "message" | "form">,
+): string {
+  if (f.form !== "detail") return f.message;
   return `${KERNEL_PREFIX[f.code] ?? f.code}: ${f.message}`;
 }
 

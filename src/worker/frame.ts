@@ -8,6 +8,7 @@ import {
   type Choice,
   type Finding,
   type FindingCode,
+  type StepOutcome,
   type Machine,
   type StepEvent,
 } from "../engine";
@@ -155,6 +156,8 @@ export interface EventView {
   fn: string;
   line: string;
   label: string | null;
+  /** What the step came to (ran, spun, blocked, lost a cmpxchg). */
+  outcome: StepOutcome;
   notes: string[];
   stats: string[];
   findings: FindingCode[];
@@ -383,6 +386,7 @@ export function eventView(m: Machine, ev: StepEvent): EventView {
     fn: ev.fn,
     line: ev.line,
     label: ev.label,
+    outcome: ev.outcome,
     notes: [...ev.notes],
     stats: [...ev.stats],
     findings: ev.findings.map((f) => f.code),

@@ -18,7 +18,7 @@ describe("trace history", () => {
     expect(events).toHaveLength(s.total);
     for (const ev of events) {
       const st = h.lanes[ev.actor * h.columns + ev.step];
-      const spun = ev.notes.includes("spin") || ev.notes.includes("block");
+      const spun = ev.outcome === "spun" || ev.outcome === "blocked";
       expect(st).toBe(spun ? LANE.spun : LANE.ran);
     }
   });
@@ -30,7 +30,7 @@ describe("trace history", () => {
     for (const ev of events) {
       const v = h.steps[ev.step]!;
       expect(h.sites[v & ~STEP_SPUN]).toEqual({ fn: ev.fn, line: ev.line });
-      const spun = ev.notes.includes("spin") || ev.notes.includes("block");
+      const spun = ev.outcome === "spun" || ev.outcome === "blocked";
       expect((v & STEP_SPUN) !== 0).toBe(spun);
     }
     // One entry per distinct line: far fewer than steps.

@@ -261,7 +261,7 @@ export class HistoryRecorder {
   /** After step `ev.step` (which leads to cursor ev.step + 1). */
   step(m: Machine, ev: StepEvent): void {
     const col = Math.floor((ev.step * this.columns) / Math.max(this.total, 1));
-    const spun = ev.notes.includes("spin") || ev.notes.includes("block");
+    const spun = ev.outcome === "spun" || ev.outcome === "blocked";
     if (ev.step < this.steps.length)
       this.steps[ev.step] = this.site(ev.fn, ev.line) | (spun ? STEP_SPUN : 0);
     for (let i = 0; i < this.actors && i < m.actors.length; i++) {

@@ -5,7 +5,15 @@ import type { Scenario } from "../engine";
 import type { Frame } from "./frame";
 import { createEngineApi } from "./engineApi";
 import { historyOf } from "./history";
-import { describePage, describeSlot } from "./places";
+import {
+  describePage,
+  describeSlot,
+  objectPlaces,
+  pagePlaces,
+  placeOfObject,
+  placeOfPage,
+  slotOf,
+} from "./places";
 import { Timeline } from "./timeline";
 
 const scenarios: [string, Scenario][] = [
@@ -220,5 +228,42 @@ describe("history through the engine API", () => {
     expect(after).toEqual(historyOf(tl, ref, tl.total));
     await api.undo();
     expect(await api.history(ref, total)).toEqual(before);
+  });
+});
+
+describe("places of one object or page", () => {
+  it.each([
+    ["r0-3", libraryEntry("r0-3-memcg-recursion")!.scenario],
+    ["s3", libraryEntry("s3-1-pca-irq-free-leak")!.scenario],
+    ["s1", libraryEntry("s1-1-nmi-in-slab-alloc")!.scenario],
+    ["r1", scenarios[1]![1]],
+  ])("%s: agree with the whole-machine places at every step", (_, s) => {
+    for (const { m } of frames(s)) {
+      const objs = objectPlaces(m);
+      const pages = pagePlaces(m);
+      for (const p of m.pages) {
+        expect(placeOfPage(m, p.id)).toEqual(pages.get(p.id));
+        for (let i = 0; i < m.cache.objects; i++) {
+          const x = p.id * m.cache.objects + i;
+          expect(placeOfObject(m, x)).toEqual(slotOf(objs, x));
+        }
+      }
+    }
+  });
+
+  it("a slab's memcg obj_cgroups vector is allocated to that slab, not lost", () => {
+    let seen = 0;
+    for (const { m } of frames(libraryEntry("r0-3-memcg-recursion")!.scenario))
+      for (const p of m.pages)
+        if (p.use === "slab" && p.objcgs !== null) {
+          const v = placeOfObject(m, p.objcgs);
+          expect(v).toEqual({
+            kind: "allocated",
+            owner: `P${p.id}'s obj_cgroups`,
+            inFlight: false,
+          });
+          seen++;
+        }
+    expect(seen).toBeGreaterThan(0);
   });
 });

@@ -6,13 +6,28 @@
  * partial chain, on a node's partial list, full and on no list, held in flight, free in the
  * page pool, or reused by another user of the page allocator.
  *
+ * The holders are the engine's one enumeration (src/engine/holders.ts), the same the checks
+ * count from; a slab's memcg obj_cgroups vector shows as allocated to that slab.
+ *
  * Read-only over the Machine; chains are walked with a bound so a corrupted (cyclic) freelist
  * cannot hang the view. An object reached twice keeps the first place found, in this order:
  * cpu freelists, page freelists, actor chains, percpu arrays, the deferred list, slots, actors
- * in flight; any further owner (a slot or an actor holding it as allocated: a double-alloc, or a
- * use after free) is listed in its `also`, so the view can show both.
+ * in flight, memcg vectors; any further owner (a slot or an actor holding it as allocated: a
+ * double-alloc, or a use after free) is listed in its `also`, so the view can show both.
  */
-import type { Machine, ObjRef } from "../engine";
+import {
+  chainRefs,
+  slabChainPages,
+  visitObjectHolders,
+  visitSlabHolders,
+  type HolderVisitor,
+  type Machine,
+  type ObjectHolder,
+  type ObjRef,
+  type SlabHolder,
+} from "../engine";
+
+export { chainRefs };
 
 /** One object of a slab, as the view draws it; `also` names further owners (see above). */
 export type SlotView = SlotPlace & { also?: string[] };
@@ -44,39 +59,56 @@ export type PagePlace =
   | { kind: "free" }
   | { kind: "reused"; slot: string | null };
 
-/** The refs on a freelist chain from `head`, bounded (a cycle or stray pointer ends it). */
-export function chainRefs(m: Machine, head: number | null): ObjRef[] {
-  const out: ObjRef[] = [];
-  const bound = m.cache.objects * m.pages.length;
-  for (let x = head; x !== null && x >= 0 && out.length <= bound;) {
-    out.push(x);
-    const p = m.pages[Math.floor(x / m.cache.objects)];
-    if (!p || p.use !== "slab") break;
-    x = p.fp[x % m.cache.objects] ?? null;
-  }
-  return out;
-}
-
 /** The pages on CPU `cpu`'s partial chain, head first (bounded). */
 export function cpuPartialChain(m: Machine, cpu: number): number[] {
-  const out: number[] = [];
-  for (
-    let x = m.cpuSlab[cpu]?.partial ?? null;
-    x !== null && out.length < m.pages.length;
-  ) {
-    out.push(x);
-    x = m.pages[x]?.next ?? null;
-  }
-  return out;
+  return slabChainPages(m, m.cpuSlab[cpu]?.partial ?? null);
 }
 
-/** The place of every object of every slab page, by object ref. */
-export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
+/** How the view shows what an object holder holds. */
+function slotViewOf(m: Machine, h: ObjectHolder): SlotView {
+  switch (h.kind) {
+    case "pageFreelist":
+      return { kind: "free" };
+    case "cpuFreelist":
+      return { kind: "cpuFree", cpu: h.cpu };
+    case "actorChain":
+      return { kind: "chain", actor: m.actors[h.actor]?.name ?? "?" };
+    case "pcaArray":
+      return { kind: "pca", cpu: h.cpu };
+    case "deferFree":
+      return { kind: "deferred" };
+    case "slot":
+      return { kind: "allocated", owner: h.name, inFlight: false };
+    case "inFlight":
+      return {
+        kind: "allocated",
+        owner: m.actors[h.actor]?.name ?? "?",
+        inFlight: true,
+      };
+    case "objcgs":
+      return {
+        kind: "allocated",
+        owner: `P${h.page}'s obj_cgroups`,
+        inFlight: false,
+      };
+  }
+}
+
+/**
+ * The places of objects, from every object holder (holders.ts); `only`: just that object's. The
+ * first place found wins, except that a CPU's freelist wins over a page freelist; a further
+ * allocated owner is added to `also`.
+ */
+function collectObjectPlaces(
+  m: Machine,
+  only: ObjRef | null,
+): Map<ObjRef, SlotView> {
   const out = new Map<ObjRef, SlotView>();
   const put = (x: ObjRef, v: SlotView) => {
-    if (x < 0) return;
+    if (x < 0 || (only !== null && x !== only)) return;
     const had = out.get(x);
     if (!had) out.set(x, v);
+    else if (v.kind === "cpuFree" && had.kind === "free") out.set(x, v);
     else if (v.kind === "allocated" && v.owner !== null) {
       // Held as allocated by a second owner: keep both names.
       const names = [ownerOf(had), ...(had.also ?? [])];
@@ -84,37 +116,30 @@ export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
         out.set(x, { ...had, also: [...(had.also ?? []), v.owner] });
     }
   };
-  m.cpuSlab.forEach((c, cpu) => {
-    for (const x of chainRefs(m, c.freelist)) put(x, { kind: "cpuFree", cpu });
-  });
-  for (const p of m.pages) {
-    if (p.use !== "slab") continue;
-    for (const x of chainRefs(m, p.freelist)) put(x, { kind: "free" });
-  }
-  for (const a of m.actors) {
-    const ch = a.ownedChains;
-    for (let i = 0; i + 1 < ch.length; i += 2) {
-      const tail = ch[i + 1]!;
-      for (const x of chainRefs(m, ch[i]!)) {
-        put(x, { kind: "chain", actor: a.name });
-        if (x === tail) break;
-      }
-    }
-  }
-  m.pca?.forEach((arr, cpu) => {
-    for (const x of arr.objects) put(x, { kind: "pca", cpu });
-  });
-  for (const x of m.nolock?.deferFreeObjects ?? [])
-    put(x, { kind: "deferred" });
-  for (const [slot, refs] of Object.entries(m.slots)) {
-    // A pointer kept after free is stored as -(obj + 2): it no longer owns the object.
-    for (const x of refs)
-      if (x >= 0) put(x, { kind: "allocated", owner: slot, inFlight: false });
-  }
-  for (const a of m.actors)
-    for (const x of a.ownedObjects)
-      put(x, { kind: "allocated", owner: a.name, inFlight: true });
+  const visitor: HolderVisitor = {
+    chain(h, head, tail) {
+      const v = slotViewOf(m, h);
+      for (const x of chainRefs(m, head, tail)) put(x, v);
+    },
+    objects(h, refs) {
+      const v = slotViewOf(m, h);
+      // A pointer kept after free is stored as -(obj + 2): it no longer owns the object.
+      for (const x of refs) put(x, v);
+    },
+    object(h, ref) {
+      put(ref, slotViewOf(m, h));
+    },
+    slab() {},
+    slabChain() {},
+    slabs() {},
+  };
+  visitObjectHolders(m, visitor);
   return out;
+}
+
+/** The place of every object of every slab page, by object ref. */
+export function objectPlaces(m: Machine): Map<ObjRef, SlotView> {
+  return collectObjectPlaces(m, null);
 }
 
 function ownerOf(v: SlotView): string | null {
@@ -126,31 +151,57 @@ export function slotOf(places: Map<ObjRef, SlotView>, x: ObjRef): SlotView {
   return places.get(x) ?? { kind: "allocated", owner: null, inFlight: false };
 }
 
-/** The place of every page, by page id. */
-export function pagePlaces(m: Machine): Map<number, PagePlace> {
+/** How the view shows a slab holder. */
+function pagePlaceOf(m: Machine, h: SlabHolder): PagePlace {
+  switch (h.kind) {
+    case "cpuSlab":
+      return { kind: "cpuSlab", cpu: h.cpu };
+    case "cpuPartial":
+      return { kind: "cpuPartial", cpu: h.cpu };
+    case "nodePartial":
+      return { kind: "nodePartial", node: h.node };
+    case "slabInFlight":
+      return { kind: "inFlight", actor: m.actors[h.actor]?.name ?? "?" };
+  }
+}
+
+/**
+ * The places of pages, from every slab holder (holders.ts), then by the page's use; `only`:
+ * just that page's. The first place found wins.
+ */
+function collectPagePlaces(
+  m: Machine,
+  only: number | null,
+): Map<number, PagePlace> {
   const out = new Map<number, PagePlace>();
   const put = (p: number, v: PagePlace) => {
-    if (!out.has(p)) out.set(p, v);
+    if ((only === null || p === only) && !out.has(p)) out.set(p, v);
   };
-  m.cpuSlab.forEach((c, cpu) => {
-    if (c.page !== null) put(c.page, { kind: "cpuSlab", cpu });
-    for (const p of cpuPartialChain(m, cpu))
-      put(p, { kind: "cpuPartial", cpu });
-  });
-  for (const n of m.nodes)
-    for (const p of n.partial) put(p, { kind: "nodePartial", node: n.id });
-  for (const a of m.actors) {
-    for (const p of a.ownedSlabs) put(p, { kind: "inFlight", actor: a.name });
-    if (a.ownsCpuSlab !== null) {
-      const p = m.cpuSlab[a.ownsCpuSlab]?.page;
-      if (p !== null && p !== undefined)
-        put(p, { kind: "inFlight", actor: a.name });
-    }
-  }
+  const visitor: HolderVisitor = {
+    chain() {},
+    objects() {},
+    object() {},
+    slab(h, page) {
+      put(page, pagePlaceOf(m, h));
+    },
+    slabChain(h, head) {
+      const v = pagePlaceOf(m, h);
+      for (const p of slabChainPages(m, head)) put(p, v);
+    },
+    slabs(h, pages) {
+      const v = pagePlaceOf(m, h);
+      for (const p of pages) put(p, v);
+    },
+  };
+  visitSlabHolders(m, visitor);
   const reusedBy = new Map<number, string>();
   for (const [slot, pages] of Object.entries(m.pageSlots))
     for (const p of pages) reusedBy.set(p, slot);
-  for (const p of m.pages) {
+  for (const p of only === null ? m.pages : [m.pages[only]]) {
+    if (!p) {
+      put(only!, { kind: "free" });
+      continue;
+    }
     if (p.use === "free") put(p.id, { kind: "free" });
     else if (p.use === "pagecache")
       put(p.id, { kind: "reused", slot: reusedBy.get(p.id) ?? null });
@@ -161,6 +212,11 @@ export function pagePlaces(m: Machine): Map<number, PagePlace> {
       );
   }
   return out;
+}
+
+/** The place of every page, by page id. */
+export function pagePlaces(m: Machine): Map<number, PagePlace> {
+  return collectPagePlaces(m, null);
 }
 
 /** A place as words, for the slab list, the tooltips and the history. */
@@ -212,69 +268,10 @@ export function describePage(v: PagePlace): string {
 
 /** The place of one object (what objectPlaces would say for it), without mapping every object. */
 export function placeOfObject(m: Machine, x: ObjRef): SlotView {
-  const first = firstPlaceOfObject(m, x);
-  // Further owners, in objectPlaces' order: slots, then actors in flight.
-  const names: (string | null)[] = [ownerOf(first)];
-  const also: string[] = [];
-  const add = (owner: string) => {
-    if (!names.includes(owner)) {
-      names.push(owner);
-      also.push(owner);
-    }
-  };
-  for (const [slot, refs] of Object.entries(m.slots))
-    if (refs.includes(x)) add(slot);
-  for (const a of m.actors) if (a.ownedObjects.includes(x)) add(a.name);
-  return also.length ? { ...first, also } : first;
-}
-
-function firstPlaceOfObject(m: Machine, x: ObjRef): SlotView {
-  for (let cpu = 0; cpu < m.cpuSlab.length; cpu++)
-    if (chainRefs(m, m.cpuSlab[cpu]!.freelist).includes(x))
-      return { kind: "cpuFree", cpu };
-  for (const p of m.pages)
-    if (p.use === "slab" && chainRefs(m, p.freelist).includes(x))
-      return { kind: "free" };
-  for (const a of m.actors) {
-    const ch = a.ownedChains;
-    for (let i = 0; i + 1 < ch.length; i += 2) {
-      for (const y of chainRefs(m, ch[i]!)) {
-        if (y === x) return { kind: "chain", actor: a.name };
-        if (y === ch[i + 1]) break;
-      }
-    }
-  }
-  const pcaCpu = m.pca?.findIndex((arr) => arr.objects.includes(x)) ?? -1;
-  if (pcaCpu >= 0) return { kind: "pca", cpu: pcaCpu };
-  if (m.nolock?.deferFreeObjects.includes(x)) return { kind: "deferred" };
-  for (const [slot, refs] of Object.entries(m.slots))
-    if (refs.includes(x))
-      return { kind: "allocated", owner: slot, inFlight: false };
-  for (const a of m.actors)
-    if (a.ownedObjects.includes(x))
-      return { kind: "allocated", owner: a.name, inFlight: true };
-  return { kind: "allocated", owner: null, inFlight: false };
+  return slotOf(collectObjectPlaces(m, x), x);
 }
 
 /** The place of one page (what pagePlaces would say for it). */
 export function placeOfPage(m: Machine, id: number): PagePlace {
-  for (let cpu = 0; cpu < m.cpuSlab.length; cpu++) {
-    if (m.cpuSlab[cpu]!.page === id) return { kind: "cpuSlab", cpu };
-    if (cpuPartialChain(m, cpu).includes(id))
-      return { kind: "cpuPartial", cpu };
-  }
-  for (const n of m.nodes)
-    if (n.partial.includes(id)) return { kind: "nodePartial", node: n.id };
-  for (const a of m.actors) {
-    if (a.ownedSlabs.includes(id)) return { kind: "inFlight", actor: a.name };
-    if (a.ownsCpuSlab !== null && m.cpuSlab[a.ownsCpuSlab]?.page === id)
-      return { kind: "inFlight", actor: a.name };
-  }
-  const p = m.pages[id];
-  if (!p || p.use === "free") return { kind: "free" };
-  if (p.use === "pagecache") {
-    const slot = Object.entries(m.pageSlots).find(([, ps]) => ps.includes(id));
-    return { kind: "reused", slot: slot ? slot[0] : null };
-  }
-  return p.inuse === p.objects ? { kind: "full" } : { kind: "unlisted" };
+  return collectPagePlaces(m, id).get(id) ?? { kind: "free" };
 }

@@ -461,6 +461,7 @@ export class Timeline {
               slabs: [],
               objects: [],
               message: `deadlock: ${deadlockReport(m)}`,
+              form: "detail",
             };
           }
         } else t.stop = "schedule-ended";

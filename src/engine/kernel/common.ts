@@ -59,6 +59,8 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
+  kernelLog,
+  stepOutcome,
 } from "../prims";
 import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
@@ -167,9 +169,11 @@ export function mightSleep(k: K, what: string): void {
     report(
       k,
       "sleep-in-atomic",
-      `BUG: sleeping function called from invalid context: ${what} with ${
-        cpuOf(k).irqsOff ? "irqs disabled" : "preemption disabled"
-      }`,
+      kernelLog(
+        `BUG: sleeping function called from invalid context: ${what} with ${
+          cpuOf(k).irqsOff ? "irqs disabled" : "preemption disabled"
+        }`,
+      ),
       [],
       [],
       `sleep:${k.a.id}:${k.m.step}`,
@@ -738,7 +742,7 @@ const cpuDown = fn("cpu_down", [
       }
       if (!canTakeDown(m, cpu, k.a.id)) {
         k.a.wait = { kind: "cpuIdle", cpu };
-        note(k, "block");
+        stepOutcome(k, "blocked");
         return RETRY;
       }
       k.a.wait = null;

@@ -70,6 +70,7 @@ import {
   pageOf,
   report,
   spinLockNode,
+  kernelLog,
 } from "../prims";
 import {
   allocPage,
@@ -356,18 +357,12 @@ function newSlabFn(o: Opts): KernelFn {
  * `reenter.at: "load"` the probe sits on load_freelist's write of c->freelist instead, between
  * the slow path's read and write of the (freelist, tid) pair: Harry Yoo's kprobe case (R1-5).
  */
-/** load_freelist's write of c->freelist: a kprobe there sits between the slow path's read and write. */
-const LOAD_LINE = "c->freelist = get_freepointer(s, freelist)";
-
 const slabAllocSlowProbed: KernelFn = (() => {
   const base = v515Fns["___slab_alloc"]!;
   const steps = base.steps.map((sd): StepDef => {
-    const site = /^(\.\.\. )?local_unlock_irqrestore/.test(sd.line)
-      ? "unlock"
-      : sd.line === LOAD_LINE
-        ? "load"
-        : null;
-    if (site === null) return sd;
+    // The steps that declare a hook site (v5_15.ts): the unlocks' tracepoints and load_freelist.
+    const site = sd.hook;
+    if (site === undefined) return sd;
     return {
       ...sd,
       run: (k) => {
@@ -575,7 +570,9 @@ const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
         report(
           k,
           "bad-page-state",
-          `BUG: Bad page state in process ${k.a.name}  pfn:${fmtPage(pid)}: put_page() dropped the last reference to a page in use as a slab of ${k.m.cache.name}; it goes back to the page allocator under its users`,
+          kernelLog(
+            `BUG: Bad page state in process ${k.a.name}  pfn:${fmtPage(pid)}: put_page() dropped the last reference to a page in use as a slab of ${k.m.cache.name}; it goes back to the page allocator under its users`,
+          ),
           [pid],
         );
       p.frozen = false;

@@ -59,6 +59,7 @@ import {
   pageOf,
   report,
   stat,
+  kernelLog,
 } from "../prims";
 import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
@@ -751,7 +752,7 @@ const prefillPercpuArray = fn("kmem_cache_prefill_percpu_array", [
 function destroyReportsStranded(base: KernelFn): KernelFn {
   let found = false;
   const steps = base.steps.map((s): StepDef => {
-    if (!s.line.includes("Slab cache still has objects")) return s;
+    if (s.site !== "destroyReport") return s;
     found = true;
     return {
       ...s,
@@ -806,7 +807,7 @@ function shutdownFlushesArrays(base: KernelFn): KernelFn {
 
 /** Fixed: slub_cpu_dead also empties the dead CPU's array. */
 function cpuDeadFlushesArray(base: KernelFn): KernelFn {
-  const at = base.steps.findIndex((s) => s.line.includes("__flush_cpu_slab"));
+  const at = base.steps.findIndex((s) => s.site === "cpuDeadFlush");
   if (at < 0) throw new Error("slub_cpu_dead no longer has the expected shape");
   return fn(base.name, [
     ...base.steps.slice(0, at),
@@ -884,7 +885,9 @@ export const userWrite = fn("user_write", [
         report(
           k,
           "use-after-free",
-          `BUG: KASAN: slab-use-after-free: write to object ${fmtObj(m, obj)}, freed and ${where}`,
+          kernelLog(
+            `BUG: KASAN: slab-use-after-free: write to object ${fmtObj(m, obj)}, freed and ${where}`,
+          ),
           [pageOf(m, obj)],
           [obj],
         );

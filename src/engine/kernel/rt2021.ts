@@ -49,12 +49,13 @@ import {
   localUnlock,
   mutexLock,
   mutexUnlock,
-  note,
   ownSlab,
   preemptDisable,
   preemptEnable,
   report,
   stat,
+  kernelLog,
+  stepOutcome,
 } from "../prims";
 import { chainOf } from "./common";
 import {
@@ -250,7 +251,7 @@ function putCpuPartialSteps(style: Proposal): StepDef[] {
       run: (k) => {
         const here = cpuSlab(k, k.cpu);
         if (here.partial !== ref(k.L, "oldpage")) {
-          note(k, "cmpxchg-fail");
+          stepOutcome(k, "cmpxchgFailed");
           return goto("loop");
         }
         here.partial = num(k.L, "page");
@@ -313,7 +314,7 @@ function unfreezePartialsFn(locked: boolean) {
         const here = cpuSlab(k, k.cpu);
         const p = ref(k.L, "partial");
         if (here.partial !== p) {
-          note(k, "cmpxchg-fail");
+          stepOutcome(k, "cmpxchgFailed");
           return goto("again");
         }
         for (const pid of chainOf(k.m, p)) ownSlab(k, pid);
@@ -399,7 +400,9 @@ const unfreezePartialsMike = fn(
             report(
               k,
               "vm-bug-on",
-              "WARNING: lockdep_assert_held(&s->cpu_slab->lock) failed in __unfreeze_partials",
+              kernelLog(
+                "WARNING: lockdep_assert_held(&s->cpu_slab->lock) failed in __unfreeze_partials",
+              ),
             );
           localUnlock(k);
           return undefined;

@@ -77,6 +77,7 @@ function kmemCacheDestroy(flavour: TeardownFlavour): KernelFn {
     },
     {
       line: 'if (err) pr_err("Slab cache still has objects"); else list_del(&s->list); mutex_unlock(&slab_mutex)',
+      site: "destroyReport",
       run: (k) => {
         if (k.L.busy === true) {
           note(k, "cache still has objects");

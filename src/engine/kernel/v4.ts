@@ -31,7 +31,7 @@ function queueAndWait(): StepDef[] {
   const steps = flushAllCpusLocked.steps;
   const from = flushAllCpusLocked.labels["queue"];
   const last = steps[steps.length - 1];
-  if (from === undefined || !last?.line.includes("mutex_unlock(&flush_lock)"))
+  if (from === undefined || last?.site !== "flushLockUnlock")
     throw new Error("flush_all_cpus_locked no longer has the expected shape");
   return steps.slice(from, steps.length - 1);
 }

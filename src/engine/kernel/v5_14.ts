@@ -40,7 +40,6 @@ import {
   mutexLock,
   mutexUnlock,
   nextTid,
-  note,
   ownChain,
   ownObject,
   preemptDisable,
@@ -48,6 +47,7 @@ import {
   slabPage,
   stat,
   vmBugOn,
+  stepOutcome,
 } from "../prims";
 import {
   allocPage,
@@ -427,7 +427,7 @@ const putCpuPartial = fn("put_cpu_partial", [
     run: (k) => {
       const here = cpuSlab(k, k.cpu);
       if (here.partial !== ref(k.L, "oldpage")) {
-        note(k, "cmpxchg-fail");
+        stepOutcome(k, "cmpxchgFailed");
         return goto("loop");
       }
       here.partial = num(k.L, "page");
@@ -593,7 +593,7 @@ const flushAll = fn("flush_all", [
         return goto("wait");
       }
       k.a.wait = { kind: "ipi", actor, op };
-      note(k, "spin");
+      stepOutcome(k, "spun");
       return RETRY;
     },
   },

@@ -64,6 +64,8 @@ import {
   stat,
   unpackCounters,
   vmBugOn,
+  kernelLog,
+  stepOutcome,
 } from "../prims";
 import {
   allocPage,
@@ -226,7 +228,7 @@ export function allocFastSteps(rtTakesSlowPath: boolean): StepDef[] {
           stat(k, "ALLOC_FASTPATH");
           return ret(object);
         }
-        note(k, "cmpxchg-fail");
+        stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");
       },
@@ -272,6 +274,8 @@ export const slabAllocWrapper = fn("__slab_alloc", [
 function unlockAndGoto(label: string, line: string): StepDef {
   return {
     line,
+    // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+    hook: "unlock",
     run: (k) => {
       localUnlockIrqrestore(k);
       return goto(label);
@@ -321,6 +325,8 @@ export const slowSteps = {
   } satisfies StepDef,
   loadNext: {
     line: "c->freelist = get_freepointer(s, freelist)",
+    // load_freelist's write of c->freelist: a kprobe site between the read and the write.
+    hook: "load",
     run: (k) => {
       const fl = num(k.L, "freelist");
       const next = getFreepointer(k, fl);
@@ -406,6 +412,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "... local_unlock_irqrestore(); stat(s, DEACTIVATE_BYPASS); goto new_slab; }",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         stat(k, "DEACTIVATE_BYPASS");
@@ -424,7 +432,9 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
           report(
             k,
             "vm-bug-on",
-            `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+            kernelLog(
+              `WARNING: lockdep_assert_held(cpu_slab->lock) failed in ___slab_alloc`,
+            ),
           );
         }
         const page = c(k).page;
@@ -447,6 +457,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); return freelist",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return ret(k.L.freelist ?? null);
@@ -495,6 +507,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); deactivate_slab(s, page, freelist)",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return call("deactivate_slab", {
@@ -552,6 +566,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     },
     {
       line: "local_unlock_irqrestore(&s->cpu_slab->lock, flags); stat(s, CPU_PARTIAL_ALLOC); goto redo",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         stat(k, "CPU_PARTIAL_ALLOC");
@@ -646,6 +662,8 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     ),
     {
       line: "local_unlock_irqrestore(); deactivate_slab(s, flush_page, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_page }",
+      // A tracepoint ahead of the unlock (kernel/nolock.ts re-enters there).
+      hook: "unlock",
       run: (k) => {
         localUnlockIrqrestore(k);
         return call("deactivate_slab", {
@@ -928,7 +946,7 @@ export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
           stat(k, "FREE_FASTPATH");
           return ret();
         }
-        note(k, "cmpxchg-fail");
+        stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");
       },
@@ -1482,7 +1500,9 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
         report(
           k,
           "vm-bug-on",
-          `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`,
+          kernelLog(
+            `WARNING: lockdep_assert_cpus_held() failed in flush_all_cpus_locked`,
+          ),
         );
       }
       if (!mutexLock(k, { kind: "flushLock" })) return RETRY;
@@ -1525,12 +1545,13 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
       }
       if (k.a.wait === null) mightSleep(k, "flush_work()");
       k.a.wait = { kind: "work", actor, op };
-      note(k, "block");
+      stepOutcome(k, "blocked");
       return RETRY;
     },
   },
   {
     line: "mutex_unlock(&flush_lock)",
+    site: "flushLockUnlock",
     run: (k) => {
       mutexUnlock(k, { kind: "flushLock" });
       return ret();
@@ -1546,6 +1567,7 @@ export const slubCpuDead = fn("slub_cpu_dead", [
   },
   {
     line: "list_for_each_entry(s, &slab_caches, list): __flush_cpu_slab(s, cpu)",
+    site: "cpuDeadFlush",
     run: (k) => call("__flush_cpu_slab", { cpu: num(k.L, "cpu") }),
   },
   {

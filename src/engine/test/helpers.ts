@@ -11,7 +11,7 @@ import { choicesFor } from "../scheduler";
 import { stepInPlace } from "../machine";
 import type { K } from "../program";
 import type { ActorKind, Machine, Op, StepEvent } from "../types";
-import { USER_DATA } from "../types";
+import { chainRefs, visitObjectHolders } from "../holders";
 
 export function scenario(
   kernel: Partial<ScenarioKernel>,
@@ -158,6 +158,7 @@ export function ctx(s: Session, name: string): K {
     line: "",
     label: null,
     via: "running",
+    outcome: "ran",
     notes: [],
     stats: [],
     findings: [],
@@ -169,32 +170,24 @@ export function ctx(s: Session, name: string): K {
 }
 
 /**
- * How many places hold each object: slab and cpu freelists, slots, a slab's memcg obj_cgroups
- * vector, the percpu arrays and kfree_nolock's deferred list. Every object of every slab should be
- * in exactly one.
+ * How many places hold each object, over every holder the checks and the view read (holders.ts):
+ * slab and cpu freelists, detached chains, slots, objects in flight, a slab's memcg obj_cgroups
+ * vector, the percpu arrays and kfree_nolock's deferred list. Every object of every slab should
+ * be in exactly one.
  */
 export function objectPlaces(m: Machine): Map<number, number> {
   const seen = new Map<number, number>();
-  const mark = (o: number) => seen.set(o, (seen.get(o) ?? 0) + 1);
-  const walk = (head: number | null) => {
-    for (
-      let x = head, g = 0;
-      x !== null && x !== USER_DATA && g < 10_000;
-      g++
-    ) {
-      mark(x);
-      const p = m.pages[Math.floor(x / m.cache.objects)]!;
-      x = p.fp[x % m.cache.objects] ?? null;
-    }
+  const mark = (o: number) => {
+    if (o >= 0) seen.set(o, (seen.get(o) ?? 0) + 1);
   };
-  for (const p of m.pages) if (p.use === "slab") walk(p.freelist);
-  for (const c of m.cpuSlab) walk(c.freelist);
-  for (const slot of Object.values(m.slots))
-    for (const o of slot) if (o >= 0) mark(o);
-  for (const p of m.pages)
-    if (p.use === "slab" && p.objcgs !== null) mark(p.objcgs);
-  for (const a of m.pca ?? []) for (const o of a.objects) mark(o);
-  for (const o of m.nolock?.deferFreeObjects ?? []) mark(o);
+  visitObjectHolders(m, {
+    chain: (_, head, tail) => chainRefs(m, head, tail).forEach(mark),
+    objects: (_, refs) => refs.forEach(mark),
+    object: (_, ref) => mark(ref),
+    slab() {},
+    slabChain() {},
+    slabs() {},
+  });
   return seen;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runSession } from "../run";
 import type { VariantName } from "../variants";
+import { nolockTables } from "../kernel/nolock";
+import { v515Fns } from "../kernel/v5_15";
 import { nolockScenario } from "./nolockScenario";
 import {
   actor,
@@ -278,5 +280,29 @@ describe("the random nolock scenarios", () => {
       "reenter",
       "scan",
     ]);
+  });
+});
+
+describe("hook sites", () => {
+  const base = v515Fns["___slab_alloc"]!;
+  const probed = nolockTables["v6.15-nolock-v1"]["___slab_alloc"]!;
+
+  it("___slab_alloc declares a tracepoint ahead of each unlock and a kprobe on load_freelist's write", () => {
+    const hooks = base.steps.flatMap((s, i) => (s.hook ? [[i, s.hook]] : []));
+    expect(hooks.filter(([, h]) => h === "load")).toHaveLength(1);
+    expect(hooks.filter(([, h]) => h === "unlock")).toHaveLength(7);
+    for (const [i, h] of hooks)
+      expect(base.steps[i as number]!.line).toMatch(
+        h === "load" ? /^c->freelist = / : /local_unlock_irqrestore/,
+      );
+  });
+
+  it("the nolock variants wrap exactly the steps that declare a hook", () => {
+    expect(probed.steps).toHaveLength(base.steps.length);
+    probed.steps.forEach((s, i) => {
+      const b = base.steps[i]!;
+      expect(s.line).toBe(b.line);
+      expect(s.run === b.run).toBe(b.hook === undefined);
+    });
   });
 });

@@ -1,0 +1,5 @@
+/** Every feature module (feature.ts), in the order the holders and the checked state visit them. */
+import type { Feature } from "../feature";
+import { pcaFeature } from "./pca";
+
+export const FEATURES: readonly Feature[] = [pcaFeature];

@@ -1,0 +1,296 @@
+/**
+ * Where every object and every slab page can be held: one enumeration, read by the after-step
+ * checks (checks.ts: nothing lost, nothing twice, lists agree) and by the state view's places
+ * (src/worker/places.ts). A new place for objects or slabs (a feature's array, a deferred list)
+ * is added here once, and both see it.
+ *
+ * Objects are held
+ * - free, on a freelist linked through the objects' free pointers: a slab's `page->freelist`, a
+ *   CPU's lockless `c->freelist`, or a chain detached from its slab that an actor holds (between
+ *   get_freelist and the store into `c->freelist`);
+ * - as a list: a CPU's percpu array (allocated as far as its slab knows), kfree_nolock's deferred
+ *   list, a named slot (allocated to the scenario's caller; a pointer kept after free is stored
+ *   negative and owns nothing), an actor's objects in flight;
+ * - one by one: a slab's memcg `obj_cgroups` vector, an object of the same cache held by the page.
+ * Slab pages are held as a CPU's cpu slab, on its partial chain (linked by `page->next`), on a
+ * node's partial list, or in flight in an actor.
+ *
+ * A CPU whose `c->page` and `c->freelist` an actor works on in place (`Actor.ownsCpuSlab`)
+ * holds them on that actor's behalf: its two holders carry the actor's id.
+ *
+ * The order of the visit is fixed, and the checks' reports depend on it (the second place of an
+ * object or slab reached twice is the one named): objects on page freelists, CPU freelists,
+ * actor chains, the features' holders (feature.ts: the percpu arrays), the deferred list, slots,
+ * actors in flight, memcg vectors; slabs
+ * per CPU (cpu slab, then partial chain), node partial lists, actors in flight.
+ *
+ * Holders are plain values; those without an owning actor are shared between visits (no
+ * allocation per check), so they must not be mutated.
+ */
+import { FEATURES } from "./features";
+import type { Actor, Machine, ObjRef } from "./types";
+
+/** A place that holds objects. */
+export type ObjectHolder =
+  /** A slab page's own `page->freelist`. */
+  | { kind: "pageFreelist"; page: number }
+  /** A CPU's `c->freelist`; `actor`: the actor working on it in place, if any. */
+  | { kind: "cpuFreelist"; cpu: number; actor: number | null }
+  /** A freelist detached from its slab, held by an actor. */
+  | { kind: "actorChain"; actor: number }
+  /** A CPU's percpu array (`s->cpu_array`, kernel/pca.ts). */
+  | { kind: "pcaArray"; cpu: number }
+  /** kfree_nolock's `s->defer_free_objects` (kernel/nolock.ts). */
+  | { kind: "deferFree" }
+  /** A named slot of the scenario's caller. */
+  | { kind: "slot"; name: string }
+  /** Objects an actor has in flight (being allocated or freed). */
+  | { kind: "inFlight"; actor: number }
+  /** A slab's memcg `obj_cgroups` vector. */
+  | { kind: "objcgs"; page: number };
+
+/** A place that holds slab pages. */
+export type SlabHolder =
+  /** A CPU's `c->page`; `actor`: the actor working on it in place, if any. */
+  | { kind: "cpuSlab"; cpu: number; actor: number | null }
+  /** A CPU's partial chain (`c->partial`, linked by `page->next`). */
+  | { kind: "cpuPartial"; cpu: number }
+  /** A node's `n->partial`. */
+  | { kind: "nodePartial"; node: number }
+  /** Frozen slabs an actor owns in flight. */
+  | { kind: "slabInFlight"; actor: number };
+
+export type Holder = ObjectHolder | SlabHolder;
+
+/** Whether what an object holder holds is free (on a freelist) rather than allocated. */
+export function holdsFree(h: ObjectHolder): boolean {
+  return (
+    h.kind === "pageFreelist" ||
+    h.kind === "cpuFreelist" ||
+    h.kind === "actorChain"
+  );
+}
+
+/** What `visitHolders` hands each holder to. */
+export interface HolderVisitor {
+  /**
+   * Free objects linked from `head` through their free pointers, up to NULL or, when `tail` is
+   * not null, up to `tail` inclusive. The chain is not walked: it may be corrupt.
+   */
+  chain(h: ObjectHolder, head: ObjRef | null, tail: ObjRef | null): void;
+  /** Objects held as a list (a slot's negative entries are dangling pointers: skip them). */
+  objects(h: ObjectHolder, refs: readonly ObjRef[]): void;
+  /** One object. */
+  object(h: ObjectHolder, ref: ObjRef): void;
+  /** One slab page. */
+  slab(h: SlabHolder, page: number): void;
+  /** Slab pages linked from `head` through `page->next` (not walked: it may be corrupt). */
+  slabChain(h: SlabHolder, head: number | null): void;
+  /** Slab pages held as a list. */
+  slabs(h: SlabHolder, pages: readonly number[]): void;
+}
+
+// Shared holder values, by index.
+const pageFreelistH: ObjectHolder[] = [];
+const cpuFreelistH: ObjectHolder[] = [];
+const actorChainH: ObjectHolder[] = [];
+const inFlightH: ObjectHolder[] = [];
+const objcgsH: ObjectHolder[] = [];
+const cpuSlabH: SlabHolder[] = [];
+const cpuPartialH: SlabHolder[] = [];
+const nodePartialH: SlabHolder[] = [];
+const slabInFlightH: SlabHolder[] = [];
+const DEFER_FREE: ObjectHolder = { kind: "deferFree" };
+
+function at<H>(cache: H[], i: number, make: (i: number) => H): H {
+  return cache[i] ?? (cache[i] = make(i));
+}
+
+/** Slot holders and their lists, per slots object (slot names are fixed once a machine is loaded). */
+const slotCache = new WeakMap<
+  Machine["slots"],
+  { holders: ObjectHolder[]; lists: ObjRef[][] }
+>();
+
+function slotHolders(m: Machine): {
+  holders: ObjectHolder[];
+  lists: ObjRef[][];
+} {
+  let s = slotCache.get(m.slots);
+  if (!s) {
+    const names = Object.keys(m.slots);
+    s = {
+      holders: names.map((name) => ({ kind: "slot", name })),
+      lists: names.map((n) => m.slots[n]!),
+    };
+    slotCache.set(m.slots, s);
+  }
+  return s;
+}
+
+/** The actor working on CPU `cpu`'s pointers in place, per CPU (scratch, reused). */
+let ownerOfCpu = new Int32Array(0);
+
+/** Visits every holder of objects and slabs in `m` with what it holds, in the order above. */
+export function visitHolders(m: Machine, v: HolderVisitor): void {
+  visitObjectHolders(m, v);
+  visitSlabHolders(m, v);
+}
+
+/** Notes which actor works on each CPU's pointers in place (`ownerOfCpu`, -1: none). */
+function cpuOwners(m: Machine): void {
+  const cpus = m.cpuSlab.length;
+  if (ownerOfCpu.length < cpus) ownerOfCpu = new Int32Array(cpus);
+  ownerOfCpu.fill(-1, 0, cpus);
+  const actors = m.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const c = actors[i]!.ownsCpuSlab;
+    if (c !== null) ownerOfCpu[c] = i;
+  }
+}
+
+/** Visits the holders of objects only (`chain`, `objects`, `object`), in the order above. */
+export function visitObjectHolders(m: Machine, v: HolderVisitor): void {
+  cpuOwners(m);
+  const cpus = m.cpuSlab.length;
+  const actors = m.actors;
+  const pages = m.pages;
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use === "slab")
+      v.chain(at(pageFreelistH, i, pageFreelist), p.freelist, null);
+  }
+  for (let c = 0; c < cpus; c++) {
+    const o = ownerOfCpu[c]!;
+    v.chain(
+      o < 0
+        ? at(cpuFreelistH, c, cpuFreelist)
+        : { kind: "cpuFreelist", cpu: c, actor: actors[o]!.id },
+      m.cpuSlab[c]!.freelist,
+      null,
+    );
+  }
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i]!;
+    const ch = a.ownedChains;
+    if (ch.length === 0) continue;
+    const h = at(actorChainH, a.id, actorChain);
+    for (let j = 0; j + 1 < ch.length; j += 2) v.chain(h, ch[j]!, ch[j + 1]!);
+  }
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.objectHolders && f.active(m)) f.objectHolders(m, v);
+  }
+  if (m.nolock) v.objects(DEFER_FREE, m.nolock.deferFreeObjects);
+  const slots = slotHolders(m);
+  for (let i = 0; i < slots.lists.length; i++)
+    v.objects(slots.holders[i]!, slots.lists[i]!);
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i]!;
+    if (a.ownedObjects.length > 0)
+      v.objects(at(inFlightH, a.id, inFlight), a.ownedObjects);
+  }
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use === "slab" && p.objcgs !== null)
+      v.object(at(objcgsH, i, objcgs), p.objcgs);
+  }
+}
+
+/** Visits the holders of slab pages only (`slab`, `slabChain`, `slabs`), in the order above. */
+export function visitSlabHolders(m: Machine, v: HolderVisitor): void {
+  cpuOwners(m);
+  const actors = m.actors;
+  for (let c = 0; c < m.cpuSlab.length; c++) {
+    const cs = m.cpuSlab[c]!;
+    const o = ownerOfCpu[c]!;
+    if (cs.page !== null)
+      v.slab(
+        o < 0
+          ? at(cpuSlabH, c, cpuSlab)
+          : { kind: "cpuSlab", cpu: c, actor: actors[o]!.id },
+        cs.page,
+      );
+    v.slabChain(at(cpuPartialH, c, cpuPartial), cs.partial);
+  }
+  for (const n of m.nodes)
+    v.slabs(at(nodePartialH, n.id, nodePartial), n.partial);
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i]!;
+    if (a.ownedSlabs.length > 0)
+      v.slabs(at(slabInFlightH, a.id, slabInFlight), a.ownedSlabs);
+  }
+}
+
+const pageFreelist = (page: number): ObjectHolder => ({
+  kind: "pageFreelist",
+  page,
+});
+const cpuFreelist = (cpu: number): ObjectHolder => ({
+  kind: "cpuFreelist",
+  cpu,
+  actor: null,
+});
+const actorChain = (actor: number): ObjectHolder => ({
+  kind: "actorChain",
+  actor,
+});
+const inFlight = (actor: number): ObjectHolder => ({ kind: "inFlight", actor });
+const objcgs = (page: number): ObjectHolder => ({ kind: "objcgs", page });
+const cpuSlab = (cpu: number): SlabHolder => ({
+  kind: "cpuSlab",
+  cpu,
+  actor: null,
+});
+const cpuPartial = (cpu: number): SlabHolder => ({ kind: "cpuPartial", cpu });
+const nodePartial = (node: number): SlabHolder => ({
+  kind: "nodePartial",
+  node,
+});
+const slabInFlight = (actor: number): SlabHolder => ({
+  kind: "slabInFlight",
+  actor,
+});
+
+/** The refs on a freelist chain from `head`, bounded (a cycle or stray pointer ends it). */
+export function chainRefs(
+  m: Machine,
+  head: ObjRef | null,
+  tail: ObjRef | null = null,
+): ObjRef[] {
+  const out: ObjRef[] = [];
+  const bound = m.cache.objects * m.pages.length;
+  for (let x = head; x !== null && x >= 0 && out.length <= bound;) {
+    out.push(x);
+    if (x === tail) break;
+    const p = m.pages[Math.floor(x / m.cache.objects)];
+    if (!p || p.use !== "slab") break;
+    x = p.fp[x % m.cache.objects] ?? null;
+  }
+  return out;
+}
+
+/** The pages on a chain linked by `page->next` from `head`, head first (bounded). */
+export function slabChainPages(m: Machine, head: number | null): number[] {
+  const out: number[] = [];
+  for (let x = head; x !== null && out.length < m.pages.length;) {
+    out.push(x);
+    x = m.pages[x]?.next ?? null;
+  }
+  return out;
+}
+
+/** The actor a holder names, if any (its owner, or the one working on a CPU's pointers). */
+export function holderActor(m: Machine, h: Holder): Actor | null {
+  switch (h.kind) {
+    case "actorChain":
+    case "inFlight":
+    case "slabInFlight":
+      return m.actors[h.actor] ?? null;
+    case "cpuFreelist":
+    case "cpuSlab":
+      return h.actor === null ? null : (m.actors[h.actor] ?? null);
+    default:
+      return null;
+  }
+}

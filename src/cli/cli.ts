@@ -21,6 +21,7 @@ import {
   variantInfo,
   variantNames,
   type Finding,
+  type FindingCode,
   type RunResult,
   type Scenario,
   type Session,
@@ -34,6 +35,16 @@ import {
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 import { decodeLink, encodeCommand } from "./share";
 import { looksLikeShareLink } from "../share/codec";
+import { FINDING_CODES, isFindingCode } from "../explore/codes";
+import { prepare, type Prepared } from "../explore/search";
+import { counterexample } from "../explore/report";
+import {
+  defaultWorkers,
+  exploreHere,
+  exploreParallel,
+  type SearchOptions,
+  type Timed,
+} from "./explore";
 
 export interface CliResult {
   code: number;
@@ -47,6 +58,8 @@ Commands:
   run <scenario>            run the scenario's schedule and print a summary
                             (a <scenario> is a file, a library id or a share link)
   random <scenario>         run seeded random schedules of the scenario
+  explore <scenario>        search the interleavings of the scenario's operations (its
+                            schedule is ignored) for one that produces a finding
   list                      list the library scenarios (a <scenario> is a file or a library id)
   variants                  list the kernel variants
   encode <scenario>         print the share-link fragment (s=1....) of a scenario
@@ -70,6 +83,13 @@ Run options:
   --runs <K>                random: how many runs
   --json                    print one JSON object instead of text
   --help                    this text
+
+Explore options (explore also takes the kernel options, --no-checks and --max-steps,
+which then bounds each schedule; default 20000):
+  --bound <K>               at most K preemptions (default 3); bounds 0..K run in turn
+  --max-schedules <N>       stop after N schedules
+  --workers <W>             worker threads (default: one per core)
+  --code <code>             only this finding counts (may be repeated; default: any)
 
 Exit codes: 0 success (findings included), 2 invalid input, 1 internal error.
 `;
@@ -101,6 +121,10 @@ interface Options {
   seed?: number;
   runs?: number;
   json: boolean;
+  bound?: number;
+  maxSchedules?: number;
+  workers?: number;
+  codes: FindingCode[];
 }
 
 function parseInteger(
@@ -124,6 +148,7 @@ function parseArgs(argv: string[]): Options | "help" {
     fixes: [],
     checks: true,
     json: false,
+    codes: [],
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -187,6 +212,24 @@ function parseArgs(argv: string[]): Options | "help" {
         noValue();
         o.json = true;
         break;
+      case "--bound":
+        o.bound = parseInteger(flag, value(), 0, 10);
+        break;
+      case "--max-schedules":
+        o.maxSchedules = parseInteger(flag, value(), 1, 1_000_000_000);
+        break;
+      case "--workers":
+        o.workers = parseInteger(flag, value(), 1, 64);
+        break;
+      case "--code": {
+        const code = value();
+        if (!isFindingCode(code))
+          throw usage(
+            `--code: unknown finding code "${code}" (known: ${FINDING_CODES.join(", ")})`,
+          );
+        if (!o.codes.includes(code)) o.codes.push(code);
+        break;
+      }
       default:
         if (arg.startsWith("-") && arg !== "-")
           throw usage(`unknown option ${flag} (see --help)`);
@@ -195,8 +238,19 @@ function parseArgs(argv: string[]): Options | "help" {
   }
   const [command, ...rest] = positional;
   if (command === undefined)
-    throw usage("missing command: run, random, list or variants (see --help)");
+    throw usage(
+      "missing command: run, random, explore, list or variants (see --help)",
+    );
   o.command = command;
+  const exploreFlags =
+    o.bound !== undefined ||
+    o.maxSchedules !== undefined ||
+    o.workers !== undefined ||
+    o.codes.length > 0;
+  if (exploreFlags && command !== "explore")
+    throw usage(
+      `${command}: --bound, --max-schedules, --workers and --code are options of explore`,
+    );
   const runFlags =
     o.kernel !== undefined ||
     o.rt !== undefined ||
@@ -244,9 +298,17 @@ function parseArgs(argv: string[]): Options | "help" {
           `random: the last seed, --seed + --runs - 1, must be at most ${MAX_SEED}`,
         );
       break;
+    case "explore":
+      if (rest.length === 0) throw usage("explore: missing the scenario file");
+      if (rest.length > 1)
+        throw usage(`explore: unexpected argument "${rest[1]}"`);
+      if (o.seed !== undefined || o.runs !== undefined)
+        throw usage("explore: --seed and --runs are options of random");
+      o.file = rest[0];
+      break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random, list, variants, encode or decode (see --help)`,
+        `unknown command "${command}": expected run, random, explore, list, variants, encode or decode (see --help)`,
       );
   }
   if (o.kernel !== undefined && !variantNames().includes(o.kernel))
@@ -647,11 +709,179 @@ function variantsCommand(o: Options): string {
   return `${variants.map(line).join("\n")}\n`;
 }
 
+/** `explore`: the scenario loaded and its initial state prepared once. */
+function prepareExplore(o: Options): { s: Scenario; p: Prepared } {
+  const s = loadScenario(o);
+  try {
+    return { s, p: prepare(s, { checks: o.checks }) };
+  } catch (e) {
+    if (e instanceof StepRefused)
+      throw usage(`${o.file}: the scenario cannot run: ${e.message}`);
+    throw e;
+  }
+}
+
+function searchOptions(o: Options): SearchOptions {
+  return {
+    bound: o.bound ?? 3,
+    maxSchedules: o.maxSchedules,
+    maxSteps: o.maxSteps ?? 20_000,
+    codes: o.codes.length > 0 ? o.codes : null,
+    checks: o.checks,
+  };
+}
+
+const rate = (n: number, seconds: number) =>
+  seconds > 0 ? Math.round(n / seconds) : 0;
+
+/**
+ * What `explore` prints. Exit code 0 (a finding is a result), 1 when some schedule hit an
+ * internal engine error: they are counted, the search goes on, and the summary is printed all
+ * the same.
+ */
+function exploreOutput(
+  o: Options,
+  s: Scenario,
+  p: Prepared,
+  t: Timed,
+): CliResult {
+  const r = t.result;
+  const st = r.stats;
+  const bound = o.bound ?? 3;
+  const c = r.found ? counterexample(p, r.found, { checks: o.checks }) : null;
+  const names = p.initial.actors.map((a) => a.name);
+  const errorSchedule = (e: (typeof r.errors)[number]) =>
+    e.path.map((x) => names[x.actor]!);
+  const code = st.engineErrors > 0 ? 1 : 0;
+  const stderr =
+    st.engineErrors > 0
+      ? `slabscope: ${st.engineErrors} of ${st.schedules} schedules hit an internal error (a bug in slabscope); first: ${r.errors[0]?.message ?? "?"}\n`
+      : "";
+  if (o.json) {
+    const stdout = `${JSON.stringify({
+      scenario: s.title,
+      kernel: p.variant.name,
+      bound,
+      end: r.end,
+      boundReached: st.bound,
+      boundDone: st.boundDone,
+      schedules: st.schedules,
+      pruned: st.pruned,
+      stepLimited: st.stepLimited,
+      steps: st.steps,
+      workers: t.workers,
+      seconds: Number(t.seconds.toFixed(3)),
+      schedulesPerSec: rate(st.schedules, t.seconds),
+      schedulesPerCpuSec: rate(st.schedules, t.cpuSeconds),
+      finding: c && findingJson(c.finding),
+      foundAtBound: c?.bound ?? null,
+      schedule: c?.steps ?? null,
+      switches: c?.switches ?? null,
+      scheduleSteps: c?.stepCount ?? null,
+      foundSchedule: c?.foundSteps ?? null,
+      replays: c?.replays ?? null,
+      link: c ? `#${c.link}` : null,
+      internalErrors: {
+        count: st.engineErrors,
+        first: r.errors.map((e) => ({
+          schedule: scheduleText(errorSchedule(e)),
+          message: e.message,
+        })),
+      },
+    })}\n`;
+    return { code, stdout, stderr };
+  }
+  const out = [
+    `scenario  ${s.title}`,
+    `kernel    ${p.variant.name}`,
+    `explored  ${st.schedules} schedules (${st.pruned} cut at a state already explored), ${st.steps} steps in ${t.seconds.toFixed(2)} s: ${rate(st.schedules, t.seconds)} schedules/s, ${rate(st.schedules, t.cpuSeconds)} per CPU second (${t.workers} ${t.workers === 1 ? "worker" : "workers"})`,
+  ];
+  const done =
+    st.boundDone < 0
+      ? "no bound explored completely"
+      : `bounds 0 to ${st.boundDone} explored completely`;
+  if (c) {
+    out.push(
+      `bound     found at bound ${c.bound} (${done})`,
+      `finding   ${findingLine(c.finding)}`,
+      `schedule  ${c.steps.join(" ")}`,
+      `          ${c.switches} context ${c.switches === 1 ? "switch" : "switches"}, ${c.stepCount} steps (as found: ${c.foundSwitches} switches; shrunk in ${c.shrinkTries} replays)`,
+      `replays   ${c.replays ? `yes: the scenario with this schedule produces ${c.finding.code} at step ${c.finding.step}` : "no: the shrunk schedule did not replay to the finding (a bug in slabscope)"}`,
+      `link      #${c.link}`,
+    );
+  } else if (r.end === "exhausted")
+    out.push(`no finding within bound ${bound} (${st.schedules} schedules)`);
+  else
+    out.push(
+      `no finding: stopped at ${r.end === "max-schedules" ? "the schedule limit" : "a request"} (${st.schedules} schedules) in bound ${st.bound}; ${done}`,
+    );
+  if (st.stepLimited > 0)
+    out.push(
+      `step limit ${st.stepLimited} schedules reached --max-steps (${o.maxSteps ?? 20_000})`,
+    );
+  if (st.engineErrors > 0) {
+    out.push(
+      `internal  ${st.engineErrors} ${st.engineErrors === 1 ? "schedule" : "schedules"} hit an internal error (a bug in slabscope); the search went on`,
+    );
+    for (const e of r.errors)
+      out.push(`  ${scheduleText(errorSchedule(e))}: ${e.message}`);
+  }
+  return { code, stdout: `${out.join("\n")}\n`, stderr };
+}
+
+/** Step names as schedule entries (`name*N`). */
+function scheduleText(names: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < names.length;) {
+    let j = i;
+    while (j < names.length && names[j] === names[i]) j++;
+    out.push(j - i > 1 ? `${names[i]}*${j - i}` : names[i]!);
+    i = j;
+  }
+  return out.join(" ");
+}
+
+function finish(o: Options, out: CliResult): CliResult {
+  const json = o.json || o.command === "decode";
+  return {
+    ...out,
+    stdout: json ? jsonOutput(out.stdout) : textOutput(out.stdout),
+    stderr: textOutput(out.stderr),
+  };
+}
+
+function failure(e: unknown): CliResult {
+  if (e instanceof UsageError)
+    return {
+      code: 2,
+      stdout: "",
+      stderr: textOutput(e.lines.map((l) => `slabscope: ${l}\n`).join("")),
+    };
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return {
+    code: 1,
+    stdout: "",
+    stderr: textOutput(
+      `slabscope: internal error (a bug in slabscope): ${detail}\n`,
+    ),
+  };
+}
+
+/**
+ * The command line in this thread (`explore` runs its search here, whatever --workers says;
+ * `runCli` spreads it over worker threads).
+ */
 export function main(argv: readonly string[]): CliResult {
   try {
     const o = parseArgs([...argv]);
     if (o === "help") return { code: 0, stdout: HELP, stderr: "" };
-    const json = o.json || o.command === "decode";
+    if (o.command === "explore") {
+      const { s, p } = prepareExplore(o);
+      return finish(
+        o,
+        exploreOutput(o, s, p, exploreHere(p, searchOptions(o))),
+      );
+    }
     const out: CliResult =
       o.command === "random"
         ? randomCommand(o)
@@ -669,25 +899,27 @@ export function main(argv: readonly string[]): CliResult {
                       ? variantsCommand(o)
                       : runCommand(o),
           };
-    return {
-      ...out,
-      stdout: json ? jsonOutput(out.stdout) : textOutput(out.stdout),
-      stderr: textOutput(out.stderr),
-    };
+    return finish(o, out);
   } catch (e) {
-    if (e instanceof UsageError)
-      return {
-        code: 2,
-        stdout: "",
-        stderr: textOutput(e.lines.map((l) => `slabscope: ${l}\n`).join("")),
-      };
-    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    return {
-      code: 1,
-      stdout: "",
-      stderr: textOutput(
-        `slabscope: internal error (a bug in slabscope): ${detail}\n`,
-      ),
-    };
+    return failure(e);
+  }
+}
+
+/** The command line as the process runs it: `explore` on `--workers` threads (default: one per core). */
+export async function runCli(argv: readonly string[]): Promise<CliResult> {
+  let o: ReturnType<typeof parseArgs>;
+  try {
+    o = parseArgs([...argv]);
+  } catch (e) {
+    return failure(e);
+  }
+  if (o === "help" || o.command !== "explore") return main(argv);
+  try {
+    const { s, p } = prepareExplore(o);
+    const workers = o.workers ?? defaultWorkers();
+    const t = await exploreParallel(p, searchOptions(o), workers);
+    return finish(o, exploreOutput(o, s, p, t));
+  } catch (e) {
+    return failure(e);
   }
 }

@@ -29,7 +29,8 @@
  * data): each child of a branch point gets its own copy, the last child the original. Between
  * branch points the machine is stepped in place.
  *
- * State pruning. At every branch point the search looks up the pair (state fingerprint, actor
+ * State pruning. At every branch point (and, on a stretch with one way on, where an operation
+ * has just ended while other actors wait) the search looks up the pair (state fingerprint, actor
  * that took the last step) in a visited map that keeps, per pair, the largest preemption budget
  * it was explored with. If the pair was explored with at least the budget left now, the subtree
  * is skipped. Sound because what can happen from a branch point depends only on the machine
@@ -69,6 +70,12 @@ import {
 } from "../engine";
 
 type Variant = Session["variant"];
+
+// Read once: the hot loop calls these millions of times, and a module namespace read per call
+// costs more than the call itself once the modules are compiled to CommonJS (tsx, vitest).
+const choicesOf = choicesFor;
+const hasWorkLeft = hasWork;
+const applyOne = applyChoice;
 import { copyState, fingerprint } from "./state";
 
 /** One step of a schedule: who, on which CPU, and how it got the CPU. */
@@ -206,6 +213,8 @@ class Search {
   };
   readonly errors: EngineErrorReport[] = [];
   found: ExploreFinding | null = null;
+  /** The last step ended an operation. */
+  private opEnded = false;
   private visited = new Map<number, number>();
   private path: PathStep[] = [];
   private subtree = 0;
@@ -236,7 +245,7 @@ class Search {
     this.every = o.progressEvery ?? 1024;
     this.nextProgress = this.every;
     const opts = this.stepOpts;
-    this.apply = o.applyStep ?? ((m, v, ch) => applyChoice(m, v, ch, opts));
+    this.apply = o.applyStep ?? ((m, v, ch) => applyOne(m, v, ch, opts));
   }
 
   run(): ExploreResult {
@@ -285,9 +294,9 @@ class Search {
     const actors = m.actors;
     for (let i = 0; i < actors.length; i++) {
       const a = actors[i]!;
-      if (!hasWork(a)) continue;
+      if (!hasWorkLeft(a)) continue;
       const all = this.allMigrations || !m.cpus[a.cpu]!.online;
-      const cs = choicesFor(m, a, all);
+      const cs = choicesOf(m, a, all);
       for (const c of cs) if (c.progress) out.push(c);
     }
     return out;
@@ -361,6 +370,19 @@ class Search {
           for (const c of cs) if (c.actor !== last) kids.push(c);
         }
         if (kids.length === 1) {
+          // Where an operation just ended, with other actors waiting, is where schedules that
+          // ordered independent work differently meet again: look the state up there too.
+          if (
+            this.opEnded &&
+            cs.length > 1 &&
+            this.pruning &&
+            (this.o.split === undefined || depth > this.splitDepth) &&
+            this.seen(m, last, budget)
+          ) {
+            this.stats.pruned++;
+            this.leaf(depth);
+            return false;
+          }
           if (this.step(m, kids[0]!)) {
             if (this.found) {
               this.leaf(depth);
@@ -379,14 +401,11 @@ class Search {
           if (!mine) return false;
         }
         if (this.pruning && depth >= this.splitDepth) {
-          const key = fingerprint(m, last + 1);
-          const seen = this.visited.get(key);
-          if (seen !== undefined && seen >= budget) {
+          if (this.seen(m, last, budget)) {
             this.stats.pruned++;
             this.leaf(depth);
             return false;
           }
-          this.visited.set(key, budget);
         }
         const here = this.path.length;
         for (let i = 0; i < kids.length; i++) {
@@ -410,6 +429,15 @@ class Search {
     }
   }
 
+  /** Whether (state, last actor) was explored with at least `budget`; records it if not. */
+  private seen(m: Machine, last: number, budget: number): boolean {
+    const key = fingerprint(m, last + 1);
+    const seen = this.visited.get(key);
+    if (seen !== undefined && seen >= budget) return true;
+    this.visited.set(key, budget);
+    return false;
+  }
+
   /**
    * Takes one step on `m`. Returns true when the schedule ends here: a finding that counts (then
    * `found` is set), or an engine error (counted).
@@ -419,7 +447,7 @@ class Search {
     const before = m.findings.length;
     this.stats.steps++;
     try {
-      this.apply(m, this.p.variant, ch);
+      this.opEnded = this.apply(m, this.p.variant, ch).opEnd;
     } catch (e) {
       this.stats.engineErrors++;
       if (this.errors.length < MAX_ERRORS_KEPT)

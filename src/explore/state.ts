@@ -54,6 +54,21 @@ function mixString(s: string): void {
   for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
 }
 
+/** Each key's hash, computed once (the same few dozen keys come back in every state). */
+const keyHashes = new Map<string, number>();
+
+function keyHash(k: string): number {
+  let x = keyHashes.get(k);
+  if (x === undefined) {
+    x = 0x1505;
+    for (let i = 0; i < k.length; i++) x = Math.imul(x ^ k.charCodeAt(i), 33);
+    x = (x ^ k.length) | 0;
+    // Local-variable names and slot names are open-ended: keep the table small.
+    if (keyHashes.size < 4096) keyHashes.set(k, x);
+  }
+  return x;
+}
+
 function walk(v: unknown, skip: Set<string> | null): void {
   if (v === null) return mix(1);
   switch (typeof v) {
@@ -85,7 +100,7 @@ function walk(v: unknown, skip: Set<string> | null): void {
     if (skip !== null && skip.has(k)) continue;
     const x = o[k];
     if (x === undefined) continue;
-    mixString(k);
+    mix(keyHash(k));
     walk(x, null);
   }
   mix(0x63);

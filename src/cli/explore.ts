@@ -12,6 +12,7 @@ import {
   type ExploreStats,
   type Prepared,
 } from "../explore/search";
+import { asResult, merge } from "../explore/merge";
 import type { WorkerInput, WorkerMessage } from "./exploreWorker";
 
 export interface Timed {
@@ -66,50 +67,6 @@ function spawn(input: WorkerInput): Worker {
   const api = import.meta.resolve("tsx/esm/api");
   const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(code, { eval: true, workerData: input });
-}
-
-/** Adds up the workers' results. */
-export function merge(results: ExploreResult[]): ExploreResult {
-  const stats: ExploreStats = {
-    schedules: 0,
-    pruned: 0,
-    stepLimited: 0,
-    steps: 0,
-    copies: 0,
-    engineErrors: 0,
-    bound: 0,
-    boundDone: Number.POSITIVE_INFINITY,
-  };
-  for (const r of results) {
-    const s = r.stats;
-    stats.schedules += s.schedules;
-    stats.pruned += s.pruned;
-    stats.stepLimited += s.stepLimited;
-    stats.steps += s.steps;
-    stats.copies += s.copies;
-    stats.engineErrors += s.engineErrors;
-    stats.bound = Math.max(stats.bound, s.bound);
-    stats.boundDone = Math.min(stats.boundDone, s.boundDone);
-  }
-  if (results.length === 0) stats.boundDone = -1;
-  let found: ExploreResult["found"] = null;
-  for (const r of results)
-    if (r.found && (found === null || r.found.bound < found.bound))
-      found = r.found;
-  const ends = results.map((r) => r.end);
-  const end: ExploreResult["end"] = found
-    ? "found"
-    : ends.includes("max-schedules")
-      ? "max-schedules"
-      : ends.includes("stopped")
-        ? "stopped"
-        : "exhausted";
-  return {
-    stats,
-    found,
-    end,
-    errors: results.flatMap((r) => r.errors).slice(0, 5),
-  };
 }
 
 /** The search across `workers` threads; stops them all at the first finding. */
@@ -169,10 +126,3 @@ export async function exploreParallel(
     cpuSeconds: cpuNow() - c0,
   };
 }
-
-const asResult = (stats: ExploreStats): ExploreResult => ({
-  stats,
-  found: null,
-  end: "stopped",
-  errors: [],
-});

@@ -23,14 +23,18 @@ function copy(v: unknown): unknown {
   if (Array.isArray(v)) {
     const n = v.length;
     const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) out[i] = copy(v[i]);
+    for (let i = 0; i < n; i++) {
+      const x: unknown = v[i];
+      out[i] = x === null || typeof x !== "object" ? x : copy(x);
+    }
     return out;
   }
   const out: Record<string, unknown> = {};
   const src = v as Record<string, unknown>;
   for (const k in src) {
     const x = src[k];
-    if (x !== undefined) out[k] = copy(x);
+    if (x === undefined) continue;
+    out[k] = x === null || typeof x !== "object" ? x : copy(x);
   }
   return out;
 }

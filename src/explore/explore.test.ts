@@ -128,6 +128,14 @@ describe("search", () => {
       sum += r.stats.schedules;
     }
     expect(sum).toBe(whole.stats.schedules);
+    // With pruning too: some share finds the race, at the bound the whole search finds it.
+    const buggy = prepare(entry("s1-4-compaction-frozen-page").scenario);
+    const all = explore(buggy, { bound: 3 });
+    const shares = [0, 1, 2].map((index) =>
+      explore(buggy, { bound: 3, split: { index, count: 3, depth: 3 } }),
+    );
+    const bounds = shares.flatMap((r) => (r.found ? [r.found.bound] : []));
+    expect(Math.min(...bounds)).toBe(all.found!.bound);
   });
 
   it("stops at the schedule limit and says how far it got", () => {

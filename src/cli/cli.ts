@@ -794,7 +794,7 @@ function exploreOutput(
   const out = [
     `scenario  ${s.title}`,
     `kernel    ${p.variant.name}`,
-    `explored  ${st.schedules} schedules (${st.pruned} cut at a state already explored), ${st.steps} steps in ${t.seconds.toFixed(2)} s: ${rate(st.schedules, t.seconds)} schedules/s, ${rate(st.schedules, t.cpuSeconds)} per CPU second (${t.workers} ${t.workers === 1 ? "worker" : "workers"})`,
+    `explored  ${st.schedules} ${st.schedules === 1 ? "schedule" : "schedules"} (${st.pruned} cut at a state already explored), ${st.steps} steps in ${t.seconds.toFixed(2)} s: ${rate(st.schedules, t.seconds)} schedules/s, ${rate(st.schedules, t.cpuSeconds)} per CPU second (${t.workers} ${t.workers === 1 ? "worker" : "workers"})`,
   ];
   const done =
     st.boundDone < 0

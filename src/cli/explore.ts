@@ -14,6 +14,17 @@ import {
 } from "../explore/search";
 import { asResult, merge } from "../explore/merge";
 import type { WorkerInput, WorkerMessage } from "./exploreWorker";
+import type { Scenario } from "../engine";
+import { counterexample } from "../explore/report";
+import { findingJson, findingLine, type CliResult } from "./cli";
+
+/** The options of `explore` its output depends on. */
+export interface OutputOptions {
+  json: boolean;
+  bound?: number;
+  maxSteps?: number;
+  checks: boolean;
+}
 
 export interface Timed {
   result: ExploreResult;
@@ -125,4 +136,114 @@ export async function exploreParallel(
     seconds: (performance.now() - t0) / 1000,
     cpuSeconds: cpuNow() - c0,
   };
+}
+
+const rate = (n: number, seconds: number) =>
+  seconds > 0 ? Math.round(n / seconds) : 0;
+
+/**
+ * What `explore` prints. Exit code 0 (a finding is a result), 1 when some schedule hit an
+ * internal engine error: they are counted, the search goes on, and the summary is printed all
+ * the same.
+ */
+export function exploreOutput(
+  o: OutputOptions,
+  s: Scenario,
+  p: Prepared,
+  t: Timed,
+): CliResult {
+  const r = t.result;
+  const st = r.stats;
+  const bound = o.bound ?? 3;
+  const c = r.found ? counterexample(p, r.found, { checks: o.checks }) : null;
+  const names = p.initial.actors.map((a) => a.name);
+  const errorSchedule = (e: (typeof r.errors)[number]) =>
+    e.path.map((x) => names[x.actor]!);
+  const code = st.engineErrors > 0 ? 1 : 0;
+  const stderr =
+    st.engineErrors > 0
+      ? `slabscope: ${st.engineErrors} of ${st.schedules} schedules hit an internal error (a bug in slabscope); first: ${r.errors[0]?.message ?? "?"}\n`
+      : "";
+  if (o.json) {
+    const stdout = `${JSON.stringify({
+      scenario: s.title,
+      kernel: p.variant.name,
+      bound,
+      end: r.end,
+      boundReached: st.bound,
+      boundDone: st.boundDone,
+      schedules: st.schedules,
+      pruned: st.pruned,
+      stepLimited: st.stepLimited,
+      steps: st.steps,
+      workers: t.workers,
+      seconds: Number(t.seconds.toFixed(3)),
+      schedulesPerSec: rate(st.schedules, t.seconds),
+      schedulesPerCpuSec: rate(st.schedules, t.cpuSeconds),
+      finding: c && findingJson(c.finding),
+      foundAtBound: c?.bound ?? null,
+      schedule: c?.steps ?? null,
+      switches: c?.switches ?? null,
+      scheduleSteps: c?.stepCount ?? null,
+      foundSchedule: c?.foundSteps ?? null,
+      replays: c?.replays ?? null,
+      link: c ? `#${c.link}` : null,
+      internalErrors: {
+        count: st.engineErrors,
+        first: r.errors.map((e) => ({
+          schedule: scheduleText(errorSchedule(e)),
+          message: e.message,
+        })),
+      },
+    })}\n`;
+    return { code, stdout, stderr };
+  }
+  const out = [
+    `scenario  ${s.title}`,
+    `kernel    ${p.variant.name}`,
+    `explored  ${st.schedules} ${st.schedules === 1 ? "schedule" : "schedules"} (${st.pruned} cut at a state already explored), ${st.steps} steps in ${t.seconds.toFixed(2)} s: ${rate(st.schedules, t.seconds)} schedules/s, ${rate(st.schedules, t.cpuSeconds)} per CPU second (${t.workers} ${t.workers === 1 ? "worker" : "workers"})`,
+  ];
+  const done =
+    st.boundDone < 0
+      ? "no bound explored completely"
+      : `bounds 0 to ${st.boundDone} explored completely`;
+  if (c) {
+    out.push(
+      `bound     found at bound ${c.bound} (${done})`,
+      `finding   ${findingLine(c.finding)}`,
+      `schedule  ${c.steps.join(" ")}`,
+      `          ${c.switches} context ${c.switches === 1 ? "switch" : "switches"}, ${c.stepCount} steps (as found: ${c.foundSwitches} switches; shrunk in ${c.shrinkTries} replays)`,
+      `replays   ${c.replays ? `yes: the scenario with this schedule produces ${c.finding.code} at step ${c.finding.step}` : "no: the shrunk schedule did not replay to the finding (a bug in slabscope)"}`,
+      `link      #${c.link}`,
+    );
+  } else if (r.end === "exhausted")
+    out.push(`no finding within bound ${bound} (${st.schedules} schedules)`);
+  else
+    out.push(
+      `no finding: stopped at ${r.end === "max-schedules" ? "the schedule limit" : "a request"} (${st.schedules} schedules) in bound ${st.bound}; ${done}`,
+    );
+  if (st.stepLimited > 0)
+    out.push(
+      `step limit ${st.stepLimited} schedules reached --max-steps (${o.maxSteps ?? 20_000})`,
+    );
+  if (st.engineErrors > 0) {
+    out.push(
+      `internal  ${st.engineErrors} ${st.engineErrors === 1 ? "schedule" : "schedules"} hit an internal error (a bug in slabscope); the search went on`,
+    );
+    for (const e of r.errors)
+      out.push(`  ${scheduleText(errorSchedule(e))}: ${e.message}`);
+  }
+  return { code, stdout: `${out.join("\n")}\n`, stderr };
+}
+
+/** Step names as schedule entries (`name*N`). */
+function scheduleText(names: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < names.length;) {
+    let j = i;
+    while (j < names.length && names[j] === names[i]) j++;
+    out.push(j - i > 1 ? `${names[i]}*${j - i}` : names[i]!);
+    i = j;
+  }
+  return out.join(" ");
 }

@@ -362,12 +362,12 @@ class Search {
               lastGoesOn = true;
               break;
             }
-        let kids: Choice[];
-        if (!lastGoesOn) kids = cs;
-        else if (budget === 0) kids = cs.filter((c) => c.actor === last);
-        else {
-          kids = cs.filter((c) => c.actor === last);
-          for (const c of cs) if (c.actor !== last) kids.push(c);
+        let kids: Choice[] = cs;
+        if (lastGoesOn && (budget === 0 || cs[0]!.actor !== last)) {
+          kids = [];
+          for (const c of cs) if (c.actor === last) kids.push(c);
+          if (budget > 0)
+            for (const c of cs) if (c.actor !== last) kids.push(c);
         }
         if (kids.length === 1) {
           // Where an operation just ended, with other actors waiting, is where schedules that

@@ -110,6 +110,28 @@ export default defineConfig([
     },
   },
   {
+    // The race explorer's search follows the engine's rules: the same scenario and options
+    // always walk the same schedules (the callers time it).
+    files: ["src/explore/**/*.ts"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        ...["performance", "setTimeout", "setInterval", "Date"].map((name) => ({
+          name,
+          message: `${determinism} Time must not enter the search.`,
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "Math",
+          property: "random",
+          message: `${determinism} The search is systematic, not random.`,
+        },
+      ],
+    },
+  },
+  {
     // The engine runs in the worker. The main thread imports only its types and the light
     // modules (scenario format, variant catalogue), so the kernels are not bundled twice there.
     files: [

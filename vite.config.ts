@@ -65,6 +65,7 @@ export default defineConfig({
             "src/engine/**/*.test.ts",
             "src/scenarios/**/*.test.ts",
             "src/share/**/*.test.ts",
+            "src/explore/**/*.test.ts",
             "src/cli/**/*.test.ts",
             "src/bench/**/*.test.ts",
             "src/*.test.ts",

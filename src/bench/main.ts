@@ -5,11 +5,13 @@
  * Timeline: seek time, frame size and trace memory (./timeline.ts).
  * Render: one frame of the state view in Chromium, and the app's gzipped JavaScript
  * (./render.ts); `--no-render` leaves it out.
+ * Explorer: schedules per second and time-to-find (./explore.ts); `--no-explore` leaves it out.
  */
 import { benchEngine } from "./engine";
 import { benchShare, SHARE_ORIGIN } from "./share";
 import { benchRender, type RenderBench } from "./render";
 import { benchTimeline } from "./timeline";
+import { benchExplore, printExplore, type ExploreBench } from "./explore";
 
 const json = process.argv.includes("--json");
 const rows = benchEngine([1, 2, 4, 8]);
@@ -25,6 +27,9 @@ if (!process.argv.includes("--no-render")) {
     rbError = e instanceof Error ? e.message : String(e);
   }
 }
+const ex: ExploreBench | null = process.argv.includes("--no-explore")
+  ? null
+  : await benchExplore();
 const renderSkipped = rbError ?? rb?.skipped ?? (rb ? null : "--no-render");
 if (json) {
   const out: Record<string, unknown> = {
@@ -46,6 +51,15 @@ if (json) {
     "bundle.jsGzKB": rb?.jsGzKB ?? null,
     "bundle.entryGzKB": rb?.entryGzKB ?? null,
     "bundle.loadedGzKB": rb?.loadedGzKB ?? null,
+    "explore.r1SchedulesPerSec1": ex?.throughput[0]?.schedulesPerSec ?? null,
+    "explore.r1SchedulesPerCpuSec1":
+      ex?.throughput[0]?.schedulesPerCpuSec ?? null,
+    "explore.r1SchedulesPerSecAll":
+      ex?.throughput.at(-1)?.schedulesPerSec ?? null,
+    "explore.findSecondsMax": ex
+      ? Math.max(...ex.find.map((f) => (f.code ? f.seconds : Infinity)))
+      : null,
+    "explore.detail": ex,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 } else {
@@ -105,4 +119,8 @@ if (json) {
       `the app playing R1 at 120 steps/s shows ${r.playbackStepsPerSec} steps/s`,
     );
   } else console.log(`render: skipped (${renderSkipped})`);
+  if (ex) {
+    console.log("");
+    printExplore(ex);
+  }
 }

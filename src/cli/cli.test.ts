@@ -505,10 +505,13 @@ describe("invalid input exits with 2 and says why", () => {
   });
 
   it.each([
-    [[], "missing command: run, random, list or variants (see --help)"],
+    [
+      [],
+      "missing command: run, random, explore, list or variants (see --help)",
+    ],
     [
       ["frob"],
-      'unknown command "frob": expected run, random, list, variants, show, encode or decode (see --help)',
+      'unknown command "frob": expected run, random, explore, list, variants, show, encode or decode (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],

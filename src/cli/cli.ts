@@ -22,6 +22,7 @@ import {
   VARIANT_NAMES,
   VARIANTS,
   type Finding,
+  type FindingCode,
   type RunResult,
   type Scenario,
   type Session,
@@ -37,6 +38,15 @@ import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 import { decodeLink, encodeCommand } from "./share";
 import { showFunction, showVariant } from "./show";
 import { looksLikeShareLink } from "../share/codec";
+import { FINDING_CODES, isFindingCode } from "../explore/codes";
+import { prepare, type Prepared } from "../explore/search";
+import {
+  defaultWorkers,
+  exploreHere,
+  exploreOutput,
+  exploreParallel,
+  type SearchOptions,
+} from "./explore";
 
 export interface CliResult {
   code: number;
@@ -50,6 +60,8 @@ Commands:
   run <scenario>            run the scenario's schedule and print a summary
                             (a <scenario> is a file, a library id or a share link)
   random <scenario>         run seeded random schedules of the scenario
+  explore <scenario>        search the interleavings of the scenario's operations (its
+                            schedule is ignored) for one that produces a finding
   list                      list the library scenarios (a <scenario> is a file or a library id)
   variants                  list the kernel variants
   show <variant> [function] list a variant's functions, or print one function's steps
@@ -75,6 +87,13 @@ Run options:
   --runs <K>                random: how many runs
   --json                    print one JSON object instead of text
   --help                    this text
+
+Explore options (explore also takes the kernel options, --no-checks and --max-steps,
+which then bounds each schedule; default 20000):
+  --bound <K>               at most K preemptions (default 3); bounds 0..K run in turn
+  --max-schedules <N>       stop after N schedules
+  --workers <W>             worker threads (default: one per core)
+  --code <code>             only this finding counts (may be repeated; default: any)
 
 Exit codes: 0 success (findings included), 2 invalid input, 1 internal error.
 `;
@@ -108,6 +127,10 @@ interface Options {
   seed?: number;
   runs?: number;
   json: boolean;
+  bound?: number;
+  maxSchedules?: number;
+  workers?: number;
+  codes: FindingCode[];
 }
 
 function parseInteger(
@@ -131,6 +154,7 @@ function parseArgs(argv: string[]): Options | "help" {
     fixes: [],
     checks: true,
     json: false,
+    codes: [],
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -194,6 +218,24 @@ function parseArgs(argv: string[]): Options | "help" {
         noValue();
         o.json = true;
         break;
+      case "--bound":
+        o.bound = parseInteger(flag, value(), 0, 10);
+        break;
+      case "--max-schedules":
+        o.maxSchedules = parseInteger(flag, value(), 1, 1_000_000_000);
+        break;
+      case "--workers":
+        o.workers = parseInteger(flag, value(), 1, 64);
+        break;
+      case "--code": {
+        const code = value();
+        if (!isFindingCode(code))
+          throw usage(
+            `--code: unknown finding code "${code}" (known: ${FINDING_CODES.join(", ")})`,
+          );
+        if (!o.codes.includes(code)) o.codes.push(code);
+        break;
+      }
       default:
         if (arg.startsWith("-") && arg !== "-")
           throw usage(`unknown option ${flag} (see --help)`);
@@ -202,8 +244,19 @@ function parseArgs(argv: string[]): Options | "help" {
   }
   const [command, ...rest] = positional;
   if (command === undefined)
-    throw usage("missing command: run, random, list or variants (see --help)");
+    throw usage(
+      "missing command: run, random, explore, list or variants (see --help)",
+    );
   o.command = command;
+  const exploreFlags =
+    o.bound !== undefined ||
+    o.maxSchedules !== undefined ||
+    o.workers !== undefined ||
+    o.codes.length > 0;
+  if (exploreFlags && command !== "explore")
+    throw usage(
+      `${command}: --bound, --max-schedules, --workers and --code are options of explore`,
+    );
   const runFlags =
     o.kernel !== undefined ||
     o.rt !== undefined ||
@@ -265,9 +318,17 @@ function parseArgs(argv: string[]): Options | "help" {
           `random: the last seed, --seed + --runs - 1, must be at most ${MAX_SEED}`,
         );
       break;
+    case "explore":
+      if (rest.length === 0) throw usage("explore: missing the scenario file");
+      if (rest.length > 1)
+        throw usage(`explore: unexpected argument "${rest[1]}"`);
+      if (o.seed !== undefined || o.runs !== undefined)
+        throw usage("explore: --seed and --runs are options of random");
+      o.file = rest[0];
+      break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random, list, variants, show, encode or decode (see --help)`,
+        `unknown command "${command}": expected run, random, explore, list, variants, show, encode or decode (see --help)`,
       );
   }
   if (o.kernel !== undefined && !isVariantName(o.kernel))
@@ -434,7 +495,7 @@ function sortedKeys(r: Record<string, number>): Record<string, number> {
   return out;
 }
 
-const findingJson = (f: Finding) => ({
+export const findingJson = (f: Finding) => ({
   code: f.code,
   step: f.step,
   actor: f.actor,
@@ -443,7 +504,7 @@ const findingJson = (f: Finding) => ({
   objects: f.objects,
 });
 
-const findingLine = (f: Finding) =>
+export const findingLine = (f: Finding) =>
   `step ${f.step}  ${f.code}  ${f.actor ?? "-"}: ${f.message}`;
 
 const STOP: Record<RunResult["stopReason"], string> = {
@@ -683,11 +744,69 @@ function variantsCommand(o: Options): string {
   return `${variants.map(line).join("\n")}\n`;
 }
 
+/** `explore`: the scenario loaded and its initial state prepared once. */
+function prepareExplore(o: Options): { s: Scenario; p: Prepared } {
+  const s = loadScenario(o);
+  try {
+    return { s, p: prepare(s, { checks: o.checks }) };
+  } catch (e) {
+    if (e instanceof StepRefused)
+      throw usage(`${o.file}: the scenario cannot run: ${e.message}`);
+    throw e;
+  }
+}
+
+function searchOptions(o: Options): SearchOptions {
+  return {
+    bound: o.bound ?? 3,
+    maxSchedules: o.maxSchedules,
+    maxSteps: o.maxSteps ?? 20_000,
+    codes: o.codes.length > 0 ? o.codes : null,
+    checks: o.checks,
+  };
+}
+
+function finish(o: Options, out: CliResult): CliResult {
+  const json = o.json || o.command === "decode";
+  return {
+    ...out,
+    stdout: json ? jsonOutput(out.stdout) : textOutput(out.stdout),
+    stderr: textOutput(out.stderr),
+  };
+}
+
+function failure(e: unknown): CliResult {
+  if (e instanceof UsageError)
+    return {
+      code: 2,
+      stdout: "",
+      stderr: textOutput(e.lines.map((l) => `slabscope: ${l}\n`).join("")),
+    };
+  const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return {
+    code: 1,
+    stdout: "",
+    stderr: textOutput(
+      `slabscope: internal error (a bug in slabscope): ${detail}\n`,
+    ),
+  };
+}
+
+/**
+ * The command line in this thread (`explore` runs its search here, whatever --workers says;
+ * `runCli` spreads it over worker threads).
+ */
 export function main(argv: readonly string[]): CliResult {
   try {
     const o = parseArgs([...argv]);
     if (o === "help") return { code: 0, stdout: HELP, stderr: "" };
-    const json = o.json || o.command === "decode";
+    if (o.command === "explore") {
+      const { s, p } = prepareExplore(o);
+      return finish(
+        o,
+        exploreOutput(o, s, p, exploreHere(p, searchOptions(o))),
+      );
+    }
     const out: CliResult =
       o.command === "random"
         ? randomCommand(o)
@@ -707,25 +826,27 @@ export function main(argv: readonly string[]): CliResult {
                         ? showCommand(o)
                         : runCommand(o),
           };
-    return {
-      ...out,
-      stdout: json ? jsonOutput(out.stdout) : textOutput(out.stdout),
-      stderr: textOutput(out.stderr),
-    };
+    return finish(o, out);
   } catch (e) {
-    if (e instanceof UsageError)
-      return {
-        code: 2,
-        stdout: "",
-        stderr: textOutput(e.lines.map((l) => `slabscope: ${l}\n`).join("")),
-      };
-    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    return {
-      code: 1,
-      stdout: "",
-      stderr: textOutput(
-        `slabscope: internal error (a bug in slabscope): ${detail}\n`,
-      ),
-    };
+    return failure(e);
+  }
+}
+
+/** The command line as the process runs it: `explore` on `--workers` threads (default: one per core). */
+export async function runCli(argv: readonly string[]): Promise<CliResult> {
+  let o: ReturnType<typeof parseArgs>;
+  try {
+    o = parseArgs([...argv]);
+  } catch (e) {
+    return failure(e);
+  }
+  if (o === "help" || o.command !== "explore") return main(argv);
+  try {
+    const { s, p } = prepareExplore(o);
+    const workers = o.workers ?? defaultWorkers();
+    const t = await exploreParallel(p, searchOptions(o), workers);
+    return finish(o, exploreOutput(o, s, p, t));
+  } catch (e) {
+    return failure(e);
   }
 }

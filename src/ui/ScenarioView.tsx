@@ -24,6 +24,7 @@ import { KernelBadges } from "./KernelBadges";
 import { StatsPanel } from "./StatsPanel";
 import { StepLog } from "./StepLog";
 import { ScenarioEditor } from "./editor/ScenarioEditor";
+import { ExplorePanel } from "./explore/ExplorePanel";
 import { StoryHeader } from "./story/StoryHeader";
 import { GoalBar, GoalButton } from "./story/Goal";
 import { ShareBar, ShareProblem } from "./share/ShareBar";
@@ -167,6 +168,11 @@ function Toolbar() {
       {drawerButton("share", "Share", "Links, import and export")}
       {drawerButton("editor", "Edit", "Write or change a scenario")}
       {drawerButton("stats", "Stats", "SLUB_STATS counters over the trace")}
+      {drawerButton(
+        "explore",
+        "Explore",
+        "Search the interleavings of the scenario's operations for a finding",
+      )}
       {drawerButton(
         "details",
         "Details",
@@ -399,6 +405,7 @@ function Drawers() {
     editor: "Edit a scenario",
     stats: "SLUB_STATS",
     details: "Kernel and engine",
+    explore: "Explore interleavings",
   };
   const panel = (d: Drawer, body: ReactNode) => (
     <section
@@ -427,6 +434,7 @@ function Drawers() {
       {panel("editor", <ScenarioEditor />)}
       {panel("stats", drawer === "stats" ? <StatsPanel /> : null)}
       {panel("details", <DetailsPanel />)}
+      {panel("explore", <ExplorePanel />)}
     </>
   );
 }

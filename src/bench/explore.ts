@@ -1,0 +1,124 @@
+/**
+ * The race explorer's throughput and time-to-find (`npm run bench`, or alone:
+ * `npx tsx src/bench/explore.ts [--json]`).
+ *
+ * Throughput: schedules per second on R1 on its fixed kernel, where the search has to walk the
+ * whole tree up to bound 3 (about 80,000 schedules), with one worker and with one per core; per
+ * wall-clock second and per CPU second of the process (the machine may be shared: CPU time is
+ * what the search itself used). Time-to-find: from the operations alone to the shrunk schedule,
+ * for R1, S0.1 (r0-1-rt-free-steals-partial) and S1.1 (s1-1-nmi-in-slab-alloc), on their buggy
+ * kernels, bound 3, one worker and all workers.
+ * Budgets: >= 20,000 schedules/s per core on R1; every library race found in under 60 s.
+ */
+import { counterexample } from "../explore/report";
+import { prepare } from "../explore/search";
+import { libraryEntry } from "../scenarios/library";
+import { onFixedKernel } from "../scenarios/library/entry";
+import { defaultWorkers, exploreParallel } from "../cli/explore";
+
+export interface ExploreThroughput {
+  workers: number;
+  schedules: number;
+  seconds: number;
+  schedulesPerSec: number;
+  schedulesPerCpuSec: number;
+}
+
+export interface ExploreFind {
+  id: string;
+  workers: number;
+  /** Search and shrink, wall clock. */
+  seconds: number;
+  schedules: number;
+  bound: number | null;
+  code: string | null;
+  schedule: string[] | null;
+}
+
+export interface ExploreBench {
+  throughput: ExploreThroughput[];
+  find: ExploreFind[];
+  cores: number;
+}
+
+export const FIND_IDS = [
+  "r1-put-cpu-partial-stale-page",
+  "r0-1-rt-free-steals-partial",
+  "s1-1-nmi-in-slab-alloc",
+] as const;
+
+async function throughput(workers: number): Promise<ExploreThroughput> {
+  const e = libraryEntry("r1-put-cpu-partial-stale-page")!;
+  const p = prepare(onFixedKernel(e));
+  const t = await exploreParallel(p, { bound: 3 }, workers);
+  const s = t.result.stats.schedules;
+  return {
+    workers,
+    schedules: s,
+    seconds: Number(t.seconds.toFixed(2)),
+    schedulesPerSec: Math.round(s / t.seconds),
+    schedulesPerCpuSec: Math.round(s / t.cpuSeconds),
+  };
+}
+
+async function find(id: string, workers: number): Promise<ExploreFind> {
+  const e = libraryEntry(id)!;
+  const t0 = performance.now();
+  const p = prepare(e.scenario);
+  const codes = [...new Set(e.expect.map((x) => x.code))];
+  const t = await exploreParallel(p, { bound: 3, codes }, workers);
+  const found = t.result.found;
+  const c = found ? counterexample(p, found) : null;
+  return {
+    id,
+    workers,
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(2)),
+    schedules: t.result.stats.schedules,
+    bound: found?.bound ?? null,
+    code: c?.finding.code ?? null,
+    schedule: c?.steps ?? null,
+  };
+}
+
+export async function benchExplore(): Promise<ExploreBench> {
+  const cores = defaultWorkers();
+  const counts = cores > 1 ? [1, cores] : [1];
+  const out: ExploreBench = { throughput: [], find: [], cores };
+  // Warm up the engine and the search before timing anything.
+  await find(FIND_IDS[0], 1);
+  for (const w of counts) out.throughput.push(await throughput(w));
+  for (const id of FIND_IDS)
+    for (const w of counts) out.find.push(await find(id, w));
+  return out;
+}
+
+export function printExplore(b: ExploreBench): void {
+  console.log(
+    "explorer: R1 on its fixed kernel, every schedule up to bound 3 (no finding)",
+  );
+  console.log("workers  schedules  seconds  schedules/s  per CPU second");
+  for (const r of b.throughput)
+    console.log(
+      `${String(r.workers).padStart(7)}  ${String(r.schedules).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.schedulesPerSec).padStart(11)}  ${String(r.schedulesPerCpuSec).padStart(14)}`,
+    );
+  const one = b.throughput[0]!;
+  console.log(
+    `budget: >= 20000 schedules/s per core on R1: ${one.schedulesPerCpuSec >= 20_000 ? "met" : "NOT met"} (${one.schedulesPerCpuSec} per CPU second)`,
+  );
+  console.log("explorer time-to-find (buggy kernel, bound 3, search + shrink)");
+  for (const f of b.find)
+    console.log(
+      `  ${f.id.padEnd(32)} ${String(f.workers).padStart(2)} ${f.workers === 1 ? "worker " : "workers"} ${f.seconds.toFixed(2).padStart(6)} s  ${String(f.schedules).padStart(7)} schedules  ${f.code ?? "NOT FOUND"}${f.bound === null ? "" : ` at bound ${f.bound}`}  ${f.schedule?.join(" ") ?? ""}`,
+    );
+  const worst = Math.max(...b.find.map((f) => (f.code ? f.seconds : Infinity)));
+  console.log(
+    `budget: found in under 60 s: ${worst < 60 ? "met" : "NOT met"} (slowest ${worst} s)`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const b = await benchExplore();
+  if (process.argv.includes("--json"))
+    process.stdout.write(`${JSON.stringify(b)}\n`);
+  else printExplore(b);
+}

@@ -1,0 +1,249 @@
+/**
+ * `explore <scenario>`: runs the race explorer (src/explore) in this thread or across worker
+ * threads, and prints what it found. The initial state is prepared once, here, and handed to the
+ * workers; each explores its share of the tree and the main thread adds up their counts.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import {
+  explore,
+  type ExploreOptions,
+  type ExploreResult,
+  type ExploreStats,
+  type Prepared,
+} from "../explore/search";
+import { asResult, merge } from "../explore/merge";
+import type { WorkerInput, WorkerMessage } from "./exploreWorker";
+import type { Scenario } from "../engine";
+import { counterexample } from "../explore/report";
+import { findingJson, findingLine, type CliResult } from "./cli";
+
+/** The options of `explore` its output depends on. */
+export interface OutputOptions {
+  json: boolean;
+  bound?: number;
+  maxSteps?: number;
+  checks: boolean;
+}
+
+export interface Timed {
+  result: ExploreResult;
+  workers: number;
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** CPU seconds of the whole process (every thread). */
+  cpuSeconds: number;
+}
+
+export type SearchOptions = Omit<
+  ExploreOptions,
+  "onProgress" | "applyStep" | "split"
+>;
+
+/** The subtrees below this many branch points are shared out among the workers. */
+export const SPLIT_DEPTH = 3;
+
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism(), 16));
+}
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** The search in this thread. */
+export function exploreHere(p: Prepared, o: SearchOptions): Timed {
+  const t0 = performance.now();
+  const c0 = cpuNow();
+  const result = explore(p, o);
+  return {
+    result,
+    workers: 1,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpuNow() - c0,
+  };
+}
+
+function spawn(input: WorkerInput): Worker {
+  const url = new URL(
+    import.meta.url.endsWith(".ts")
+      ? "./exploreWorker.ts"
+      : "./exploreWorker.js",
+    import.meta.url,
+  );
+  if (!url.pathname.endsWith(".ts"))
+    return new Worker(url, { workerData: input });
+  // Run from the sources (tsx): the worker registers the TypeScript loader before it starts.
+  const api = import.meta.resolve("tsx/esm/api");
+  const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true, workerData: input });
+}
+
+/** The search across `workers` threads; stops them all at the first finding. */
+export async function exploreParallel(
+  p: Prepared,
+  o: SearchOptions,
+  workers: number,
+  onProgress?: (s: ExploreStats) => void,
+): Promise<Timed> {
+  if (workers <= 1) return exploreHere(p, o);
+  const t0 = performance.now();
+  const c0 = cpuNow();
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  const latest: ExploreStats[] = [];
+  const perWorker =
+    o.maxSchedules === undefined
+      ? undefined
+      : Math.max(1, Math.ceil(o.maxSchedules / workers));
+  const results = await Promise.all(
+    Array.from(
+      { length: workers },
+      (_, index) =>
+        new Promise<ExploreResult>((resolve, reject) => {
+          const w = spawn({
+            scenario: p.scenario,
+            initial: p.initial,
+            initialFindings: p.initialFindings,
+            options: { ...o, maxSchedules: perWorker },
+            split: { index, count: workers, depth: SPLIT_DEPTH },
+            stop,
+          });
+          w.on("message", (msg: WorkerMessage) => {
+            if (msg.kind === "progress") {
+              latest[index] = msg.stats;
+              onProgress?.(
+                merge(latest.filter((x) => x !== undefined).map(asResult))
+                  .stats,
+              );
+              return;
+            }
+            if (msg.result.found) Atomics.store(flag, 0, 1);
+            resolve(msg.result);
+            void w.terminate();
+          });
+          w.on("error", (e) => {
+            Atomics.store(flag, 0, 1);
+            reject(e);
+          });
+        }),
+    ),
+  );
+  return {
+    result: merge(results),
+    workers,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpuNow() - c0,
+  };
+}
+
+const rate = (n: number, seconds: number) =>
+  seconds > 0 ? Math.round(n / seconds) : 0;
+
+/**
+ * What `explore` prints. Exit code 0 (a finding is a result), 1 when some schedule hit an
+ * internal engine error: they are counted, the search goes on, and the summary is printed all
+ * the same.
+ */
+export function exploreOutput(
+  o: OutputOptions,
+  s: Scenario,
+  p: Prepared,
+  t: Timed,
+): CliResult {
+  const r = t.result;
+  const st = r.stats;
+  const bound = o.bound ?? 3;
+  const c = r.found ? counterexample(p, r.found, { checks: o.checks }) : null;
+  const names = p.initial.actors.map((a) => a.name);
+  const errorSchedule = (e: (typeof r.errors)[number]) =>
+    e.path.map((x) => names[x.actor]!);
+  const code = st.engineErrors > 0 ? 1 : 0;
+  const stderr =
+    st.engineErrors > 0
+      ? `slabscope: ${st.engineErrors} of ${st.schedules} schedules hit an internal error (a bug in slabscope); first: ${r.errors[0]?.message ?? "?"}\n`
+      : "";
+  if (o.json) {
+    const stdout = `${JSON.stringify({
+      scenario: s.title,
+      kernel: p.variant.name,
+      bound,
+      end: r.end,
+      boundReached: st.bound,
+      boundDone: st.boundDone,
+      schedules: st.schedules,
+      pruned: st.pruned,
+      stepLimited: st.stepLimited,
+      steps: st.steps,
+      workers: t.workers,
+      seconds: Number(t.seconds.toFixed(3)),
+      schedulesPerSec: rate(st.schedules, t.seconds),
+      schedulesPerCpuSec: rate(st.schedules, t.cpuSeconds),
+      finding: c && findingJson(c.finding),
+      foundAtBound: c?.bound ?? null,
+      schedule: c?.steps ?? null,
+      switches: c?.switches ?? null,
+      scheduleSteps: c?.stepCount ?? null,
+      foundSchedule: c?.foundSteps ?? null,
+      replays: c?.replays ?? null,
+      link: c ? `#${c.link}` : null,
+      internalErrors: {
+        count: st.engineErrors,
+        first: r.errors.map((e) => ({
+          schedule: scheduleText(errorSchedule(e)),
+          message: e.message,
+        })),
+      },
+    })}\n`;
+    return { code, stdout, stderr };
+  }
+  const out = [
+    `scenario  ${s.title}`,
+    `kernel    ${p.variant.name}`,
+    `explored  ${st.schedules} ${st.schedules === 1 ? "schedule" : "schedules"} (${st.pruned} cut at a state already explored), ${st.steps} steps in ${t.seconds.toFixed(2)} s: ${rate(st.schedules, t.seconds)} schedules/s, ${rate(st.schedules, t.cpuSeconds)} per CPU second (${t.workers} ${t.workers === 1 ? "worker" : "workers"})`,
+  ];
+  const done =
+    st.boundDone < 0
+      ? "no bound explored completely"
+      : `bounds 0 to ${st.boundDone} explored completely`;
+  if (c) {
+    out.push(
+      `bound     found at bound ${c.bound} (${done})`,
+      `finding   ${findingLine(c.finding)}`,
+      `schedule  ${c.steps.join(" ")}`,
+      `          ${c.switches} context ${c.switches === 1 ? "switch" : "switches"}, ${c.stepCount} steps (as found: ${c.foundSwitches} switches; shrunk in ${c.shrinkTries} replays)`,
+      `replays   ${c.replays ? `yes: the scenario with this schedule produces ${c.finding.code} at step ${c.finding.step}` : "no: the shrunk schedule did not replay to the finding (a bug in slabscope)"}`,
+      `link      #${c.link}`,
+    );
+  } else if (r.end === "exhausted")
+    out.push(`no finding within bound ${bound} (${st.schedules} schedules)`);
+  else
+    out.push(
+      `no finding: stopped at ${r.end === "max-schedules" ? "the schedule limit" : "a request"} (${st.schedules} schedules) in bound ${st.bound}; ${done}`,
+    );
+  if (st.stepLimited > 0)
+    out.push(
+      `step limit ${st.stepLimited} schedules reached --max-steps (${o.maxSteps ?? 20_000})`,
+    );
+  if (st.engineErrors > 0) {
+    out.push(
+      `internal  ${st.engineErrors} ${st.engineErrors === 1 ? "schedule" : "schedules"} hit an internal error (a bug in slabscope); the search went on`,
+    );
+    for (const e of r.errors)
+      out.push(`  ${scheduleText(errorSchedule(e))}: ${e.message}`);
+  }
+  return { code, stdout: `${out.join("\n")}\n`, stderr };
+}
+
+/** Step names as schedule entries (`name*N`). */
+function scheduleText(names: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < names.length;) {
+    let j = i;
+    while (j < names.length && names[j] === names[i]) j++;
+    out.push(j - i > 1 ? `${names[i]}*${j - i}` : names[i]!);
+    i = j;
+  }
+  return out.join(" ");
+}

@@ -1,0 +1,50 @@
+/**
+ * A worker thread of `explore --workers W`: explores its share of the search tree (see
+ * src/explore/search.ts, `split`) from the initial state the main thread prepared, posts its
+ * progress now and then, and stops when the main thread raises the shared stop flag.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  explore,
+  prepareFrom,
+  type ExploreOptions,
+  type ExploreResult,
+  type ExploreStats,
+} from "../explore/search";
+import type { Machine, Scenario } from "../engine";
+
+export interface WorkerInput {
+  scenario: Scenario;
+  initial: Machine;
+  initialFindings: number;
+  options: Omit<ExploreOptions, "onProgress" | "applyStep" | "split">;
+  split: { index: number; count: number; depth: number };
+  /** Int32Array over it: [0] != 0 asks every worker to stop. */
+  stop: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { kind: "progress"; stats: ExploreStats }
+  | { kind: "done"; result: ExploreResult };
+
+const input = workerData as WorkerInput;
+const stop = new Int32Array(input.stop);
+const p = prepareFrom(input.scenario, input.initial, input.initialFindings);
+let lastPost = 0;
+const result = explore(p, {
+  ...input.options,
+  split: input.split,
+  progressEvery: 64,
+  onProgress: (stats) => {
+    const now = performance.now();
+    if (now - lastPost >= 100) {
+      lastPost = now;
+      parentPort!.postMessage({
+        kind: "progress",
+        stats,
+      } satisfies WorkerMessage);
+    }
+    return Atomics.load(stop, 0) !== 0;
+  },
+});
+parentPort!.postMessage({ kind: "done", result } satisfies WorkerMessage);

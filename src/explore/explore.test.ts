@@ -1,0 +1,193 @@
+/**
+ * The explorer, from a library race's actors and operations alone (its schedule removed): it
+ * finds the race's finding on the buggy kernel within bound 3, the schedule it writes out
+ * replays to the same finding, and on the fixed kernel it finds nothing within the same bound.
+ */
+import { describe, expect, it } from "vitest";
+import { applyChoice, type FindingCode } from "../engine";
+import { libraryEntry } from "../scenarios/library";
+import { onFixedKernel, type LibraryEntry } from "../scenarios/library/entry";
+import { counterexample } from "./report";
+import { explore, prepare, scheduleOf, switchesOf } from "./search";
+import { replay } from "./shrink";
+import { parseScenario } from "../scenarios/schema";
+
+const entry = (id: string): LibraryEntry => {
+  const e = libraryEntry(id);
+  if (!e) throw new Error(`no library entry ${id}`);
+  return e;
+};
+const codesOf = (e: LibraryEntry): FindingCode[] => [
+  ...new Set(e.expect.map((x) => x.code)),
+];
+
+/**
+ * Races whose fixed kernel is explored completely to bound 3 in a few seconds (all but
+ * r0-1b-stale-partial-drain and s1-5-kfree-nolock-defer: four and five actors on one CPU, left
+ * to the bench and the CLI).
+ */
+const RACES = [
+  "r1-put-cpu-partial-stale-page",
+  "r5-pfmemalloc-vm-bug-on",
+  "r6-memory-offline-lockdep",
+  "r7-hotplug-vs-destroy",
+  "r9-cmpxchg16b-alignment",
+  "r18-missing-tid-bump",
+  "r0-1-rt-free-steals-partial",
+  "r2-rt-put-cpu-partial-lost-slab",
+  "r0-2-mike-v2-still-loses-slab",
+  "r3-rt-lockless-fastpath",
+  "r0-3-memcg-recursion",
+  "r0-5-vlastimil-typo",
+  "r0-6-bent-up-half-irq",
+  "s1-1-nmi-in-slab-alloc",
+  "s1-2-rt-tracepoint-reentry",
+  "s1-3-rt-nmi-caller",
+  "s1-4-compaction-frozen-page",
+  "s1-6-kprobe-irqs-off",
+  "s3-1-pca-irq-free-leak",
+  "s3-2-pca-offline-destroy",
+  "s3-4-rt-prefill-trylock-leak",
+  "s3-alloc-bulk-returns-freed",
+];
+
+describe("explore a library race from its operations alone", () => {
+  for (const id of RACES) {
+    it(`${id}: found on the buggy kernel within bound 3, replays; none on the fixed kernel`, () => {
+      const e = entry(id);
+      const p = prepare(e.scenario);
+      expect(p.scenario.schedule).toBeUndefined();
+      const r = explore(p, { bound: 3, codes: codesOf(e) });
+      expect(r.end).toBe("found");
+      expect(r.found!.bound).toBeLessThanOrEqual(3);
+      expect(codesOf(e)).toContain(r.found!.finding.code);
+      expect(r.stats.engineErrors).toBe(0);
+
+      const c = counterexample(p, r.found!);
+      expect(c.replays).toBe(true);
+      expect(c.finding.code).toBe(r.found!.finding.code);
+      expect(c.switches).toBeLessThanOrEqual(c.foundSwitches);
+      // The written-out scenario is valid and replays from scratch to the same finding.
+      const parsed = parseScenario(JSON.parse(JSON.stringify(c.scenario)));
+      expect(parsed.ok).toBe(true);
+      const again = replay(p, c.steps, [c.finding.code], { fresh: true });
+      expect(again.finding?.code).toBe(c.finding.code);
+      expect(again.finding?.step).toBe(c.finding.step);
+      expect(c.scenario.cursor).toBe(c.finding.step + 1);
+      expect(c.link).toMatch(/^s=1\./);
+
+      const fixed = explore(prepare(onFixedKernel(e)), { bound: 3 });
+      expect(fixed.found).toBeNull();
+      expect(fixed.end).toBe("exhausted");
+      expect(fixed.stats.boundDone).toBe(3);
+    }, 120_000);
+  }
+});
+
+describe("search", () => {
+  it("finds R1 with fewer preemptions than its library schedule needs, and the path is a real schedule", () => {
+    const e = entry("r1-put-cpu-partial-stale-page");
+    const p = prepare(e.scenario);
+    const r = explore(p, { bound: 3 });
+    expect(r.found!.finding.code).toBe("uaf-slab");
+    expect(r.found!.bound).toBe(1);
+    const steps = scheduleOf(p.initial, r.found!.path);
+    expect(steps).toEqual(["A*10", "irq*36", "A"]);
+    expect(switchesOf(r.found!.path)).toBe(2);
+  });
+
+  it("is deterministic: the same schedules in the same order", () => {
+    const p = prepare(entry("r18-missing-tid-bump").scenario);
+    const a = explore(p, { bound: 3 });
+    const b = explore(p, { bound: 3 });
+    expect(b.stats).toEqual(a.stats);
+    expect(b.found).toEqual(a.found);
+  });
+
+  it("bound 0 runs each actor to the end before the next (no preemption)", () => {
+    const p = prepare(entry("r18-missing-tid-bump").scenario);
+    const r = explore(p, { bound: 0 });
+    expect(r.found).toBeNull();
+    expect(r.end).toBe("exhausted");
+    expect(r.stats.boundDone).toBe(0);
+    // Two tasks on one CPU: A then B, or B then A.
+    expect(r.stats.schedules).toBe(2);
+  });
+
+  it("pruning changes the work, not the answer", () => {
+    for (const id of ["r18-missing-tid-bump", "s1-6-kprobe-irqs-off"]) {
+      const e = entry(id);
+      const with_ = explore(prepare(onFixedKernel(e)), { bound: 2 });
+      const without = explore(prepare(onFixedKernel(e)), {
+        bound: 2,
+        pruning: false,
+      });
+      expect(with_.found).toBeNull();
+      expect(without.found).toBeNull();
+      expect(with_.stats.steps).toBeLessThanOrEqual(without.stats.steps);
+      const b1 = explore(prepare(e.scenario), { bound: 3 });
+      const b2 = explore(prepare(e.scenario), { bound: 3, pruning: false });
+      expect(b1.found!.bound).toBe(b2.found!.bound);
+    }
+  });
+
+  it("split among workers: the shares add up to the whole tree and each is explored completely", () => {
+    const e = entry("r18-missing-tid-bump");
+    const p = prepare(onFixedKernel(e));
+    const whole = explore(p, { bound: 3, pruning: false });
+    let sum = 0;
+    for (let index = 0; index < 3; index++) {
+      const r = explore(p, {
+        bound: 3,
+        pruning: false,
+        split: { index, count: 3, depth: 2 },
+      });
+      expect(r.end).toBe("exhausted");
+      sum += r.stats.schedules;
+    }
+    expect(sum).toBe(whole.stats.schedules);
+    // With pruning too: some share finds the race, at the bound the whole search finds it.
+    const buggy = prepare(entry("s1-4-compaction-frozen-page").scenario);
+    const all = explore(buggy, { bound: 3 });
+    const shares = [0, 1, 2].map((index) =>
+      explore(buggy, { bound: 3, split: { index, count: 3, depth: 3 } }),
+    );
+    const bounds = shares.flatMap((r) => (r.found ? [r.found.bound] : []));
+    expect(Math.min(...bounds)).toBe(all.found!.bound);
+  });
+
+  it("stops at the schedule limit and says how far it got", () => {
+    const p = prepare(onFixedKernel(entry("r1-put-cpu-partial-stale-page")));
+    const r = explore(p, { bound: 3, maxSchedules: 50 });
+    expect(r.end).toBe("max-schedules");
+    expect(r.stats.schedules).toBe(50);
+    expect(r.found).toBeNull();
+  });
+
+  it("an engine error ends its schedule only: counted, reported with its schedule, the search goes on", () => {
+    const e = entry("r5-pfmemalloc-vm-bug-on");
+    const p = prepare(e.scenario);
+    const irq = p.initial.actors.findIndex((a) => a.name === "irq");
+    let thrown = 0;
+    const r = explore(p, {
+      bound: 3,
+      applyStep: (m, v, ch) => {
+        // The interrupt's very first step breaks on the schedules where it enters at step 3.
+        if (ch.actor === irq && m.step === 3) {
+          thrown++;
+          throw new Error("model invariant broken (testing)");
+        }
+        return applyChoice(m, v, ch);
+      },
+    });
+    expect(thrown).toBeGreaterThan(0);
+    expect(r.stats.engineErrors).toBe(thrown);
+    expect(r.errors[0]!.message).toBe("model invariant broken (testing)");
+    const last = r.errors[0]!.path.at(-1)!;
+    expect(last.actor).toBe(irq);
+    expect(r.errors[0]!.path).toHaveLength(4);
+    // The search went on past the failing schedules and found the race.
+    expect(r.end).toBe("found");
+    expect(r.found!.finding.code).toBe("vm-bug-on");
+  });
+});

@@ -21,7 +21,10 @@ import { library, libraryEntry } from "./index";
 
 const race = libraryEntry("r2-rt-put-cpu-partial-lost-slab")!;
 const findingsOf = (s: Scenario, variant?: Variant) =>
-  runSession(start(s, { variant })).findings.map((f) => ({ code: f.code, step: f.step }));
+  runSession(start(s, { variant })).findings.map((f) => ({
+    code: f.code,
+    step: f.step,
+  }));
 const withSteps = (s: Scenario, steps: string[]): Scenario => ({
   ...s,
   schedule: { steps, rest: s.schedule?.rest ?? "round-robin" },

@@ -42,6 +42,7 @@ export {
   runSession,
   totalStats,
   completed,
+  deadlockFinding,
   deadlockReport,
   Scheduler,
   resolveNarration,

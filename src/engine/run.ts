@@ -259,6 +259,19 @@ function progressing(m: Machine, migrations: boolean): number {
 }
 
 /** Describes who waits for whom when nothing can progress. */
+/** The finding a run ends with when nobody can make progress and some actor still has work. */
+export function deadlockFinding(m: Machine): Finding {
+  return {
+    code: "deadlock",
+    step: m.step,
+    actor: null,
+    slabs: [],
+    objects: [],
+    message: `deadlock: ${deadlockReport(m)}`,
+    form: "detail",
+  };
+}
+
 export function deadlockReport(m: Machine): string {
   const parts: string[] = [];
   for (const a of m.actors)
@@ -345,15 +358,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
     if (!ch) {
       if (stuck(m)) {
         stopReason = "deadlock";
-        const f: Finding = {
-          code: "deadlock",
-          step: m.step,
-          actor: null,
-          slabs: [],
-          objects: [],
-          message: `deadlock: ${deadlockReport(m)}`,
-          form: "detail",
-        };
+        const f = deadlockFinding(m);
         if (!m.findings.some((x) => x.code === "deadlock")) m.findings.push(f);
       } else stopReason = "schedule-ended";
       break;

@@ -1,16 +1,11 @@
 /** Adding up the results of several searches that shared out one tree (split). */
-import type { ExploreResult, ExploreStats } from "./search";
+import { emptyStats, type ExploreResult, type ExploreStats } from "./search";
 
 /** Adds up the workers' results. */
 export function merge(results: ExploreResult[]): ExploreResult {
+  // boundDone is the least any worker finished.
   const stats: ExploreStats = {
-    schedules: 0,
-    pruned: 0,
-    stepLimited: 0,
-    steps: 0,
-    copies: 0,
-    engineErrors: 0,
-    bound: 0,
+    ...emptyStats(),
     boundDone: Number.POSITIVE_INFINITY,
   };
   for (const r of results) {

@@ -56,7 +56,7 @@ import {
   buildVariant,
   choicesFor,
   configOf,
-  deadlockReport,
+  deadlockFinding,
   hasWork,
   start,
   stuck,
@@ -200,8 +200,9 @@ class Stop {
 }
 
 /** The search over one prepared scenario; `run()` does the iterative bounds. */
-class Search {
-  readonly stats: ExploreStats = {
+/** Counters at zero; `boundDone` is -1 until a bound is finished. */
+export function emptyStats(): ExploreStats {
+  return {
     schedules: 0,
     pruned: 0,
     stepLimited: 0,
@@ -211,6 +212,10 @@ class Search {
     bound: 0,
     boundDone: -1,
   };
+}
+
+class Search {
+  readonly stats: ExploreStats = emptyStats();
   readonly errors: EngineErrorReport[] = [];
   found: ExploreFinding | null = null;
   /** The last step ended an operation. */
@@ -332,16 +337,7 @@ class Search {
         const cs = this.choices(m);
         if (cs.length === 0) {
           if (stuck(m)) {
-            const f: Finding = {
-              code: "deadlock",
-              step: m.step,
-              actor: null,
-              slabs: [],
-              objects: [],
-              message: `deadlock: ${deadlockReport(m)}`,
-              // Nobody can make progress: the model's observation, not a line the kernel logs.
-              form: "model",
-            };
+            const f = deadlockFinding(m);
             if (this.codes === null || this.codes.has("deadlock")) {
               this.found = {
                 finding: f,

@@ -14,7 +14,7 @@ import {
   applyChoice,
   choicesFor,
   completed,
-  deadlockReport,
+  deadlockFinding,
   enabled,
   NarrationAnchors,
   Scheduler,
@@ -454,15 +454,7 @@ export class Timeline {
         if (stuck(m)) {
           t.stop = "deadlock";
           if (!m.findings.some((x) => x.code === "deadlock")) {
-            t.deadlock = {
-              code: "deadlock",
-              step: m.step,
-              actor: null,
-              slabs: [],
-              objects: [],
-              message: `deadlock: ${deadlockReport(m)}`,
-              form: "detail",
-            };
+            t.deadlock = deadlockFinding(m);
           }
         } else t.stop = "schedule-ended";
         break;

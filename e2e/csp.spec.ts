@@ -51,10 +51,7 @@ test("the built app ships a strict policy and runs under it without a violation"
   await expect(app.engineStatus).toHaveText(
     /^engine v\d+ — answered by worker$/,
   );
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   await app.press("End");
   await expect(app.findings).toContainText("uaf-slab");
   for (const drawer of ["details", "stats", "editor", "share"] as const) {

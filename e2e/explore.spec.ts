@@ -10,10 +10,7 @@ test("explores R1 in workers and opens the counterexample at the finding", async
 }) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   await app.openDrawer("explore");
   const drawer = page.locator("#drawer-explore");
   await drawer.getByRole("button", { name: "▶ Explore" }).click();

@@ -328,10 +328,7 @@ test("the narration marks seek to their steps and tell that step's story", async
 }) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   const { buggy: tl } = raceTimelines("r1-put-cpu-partial-stale-page");
   const story = tl.session.scenario.narration!;
   const marks = page
@@ -365,10 +362,7 @@ test("at 1024 px wide nothing needs sideways scrolling, compare mode included", 
       return g.document.documentElement.scrollWidth - g.innerWidth;
     });
   expect(await overflow()).toBeLessThanOrEqual(0);
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   await app.press("c");
   await app.press(".");
   await expect(page.getByTestId("compare")).toBeVisible();

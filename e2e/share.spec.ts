@@ -26,10 +26,7 @@ test("a copied link opens on the same step, timeline and state in a fresh browse
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r16-flush-recheck");
-  await app.waitIdle();
+  await app.openLibrary("r16-flush-recheck");
   // Fork the timeline: someone other than the scheduled actor takes step 10.
   await app.clickLane(10);
   const other = page.locator('[data-testid^="fork-"]:not(.scheduled)');
@@ -127,10 +124,7 @@ test("a bad link after a good one stays on the good scenario", async ({
 }) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   await app.clickLane(20);
   await app.openDrawer("share");
   await app.button("Copy link").click();

@@ -161,10 +161,7 @@ test("a reused slab page shows in the page pool (R1 on v5.14)", async ({
 }, testInfo) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   const tl = new Timeline(
     libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
   );
@@ -276,10 +273,7 @@ test("at 1024 px wide the state view fits without scrolling sideways", async ({
   await page.setViewportSize({ width: 1024, height: 800 });
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r0-1b-stale-partial-drain");
-  await app.waitIdle();
+  await app.openLibrary("r0-1b-stale-partial-drain");
   await app.press("End");
   const tl = new Timeline(libraryEntry("r0-1b-stale-partial-drain")!.scenario);
   await expectState(page, tl.frame(tl.total));
@@ -300,10 +294,7 @@ test("a slab taken from the node's partial list shows under the CPU, with c->pag
 }, testInfo) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   const tl = new Timeline(
     libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
   );
@@ -391,10 +382,7 @@ for (const [w, h] of [
     await page.setViewportSize({ width: w, height: h });
     const app = new AppPage(page);
     await app.goto();
-    await page
-      .getByRole("combobox", { name: "scenario" })
-      .selectOption("library:r1-put-cpu-partial-stale-page");
-    await app.waitIdle();
+    await app.openLibrary("r1-put-cpu-partial-stale-page");
     const tl = new Timeline(
       libraryEntry("r1-put-cpu-partial-stale-page")!.scenario,
     );

@@ -146,10 +146,7 @@ test("n and p move between the narration entries; story marks are buttons that s
 }) => {
   const app = new AppPage(page);
   await app.goto();
-  await page
-    .getByRole("combobox", { name: "scenario" })
-    .selectOption("library:r1-put-cpu-partial-stale-page");
-  await app.waitIdle();
+  await app.openLibrary("r1-put-cpu-partial-stale-page");
   // The picker keeps the focus; the keys are for the page.
   await page.getByTestId("timeline-lane").focus();
   const { buggy: tl } = raceTimelines("r1-put-cpu-partial-stale-page");

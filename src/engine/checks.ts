@@ -18,6 +18,8 @@
  */
 import type { K } from "./program";
 import { checkedStateUnchanged, settled } from "./checkInputs";
+import type { FoundProblem } from "./feature";
+import { FEATURES } from "./features";
 import {
   visitObjectHolders,
   visitSlabHolders,
@@ -67,6 +69,11 @@ interface Problem {
   slabs: number[];
   objects: ObjRef[];
 }
+
+/** A feature's problem (feature.ts `check`), into the problems of the call in progress. */
+const found: FoundProblem = (code, message, slabs, objects) => {
+  problems.push({ code, message, slabs, objects });
+};
 
 /** A problem about object `x` (its slab is the object's page). */
 function objProblem(
@@ -422,6 +429,12 @@ function fullChecks(m: Machine, k: K): void {
           p.id,
         ),
       );
+  }
+
+  // --- the features' invariants (feature.ts) -----------------------------------------------
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.check && f.active(m)) f.check(m, found);
   }
 
   if (problems.length > 0 || m.activeFindings.length > 0)

@@ -100,7 +100,6 @@ const cpuSlabH: SlabHolder[] = [];
 const cpuPartialH: SlabHolder[] = [];
 const nodePartialH: SlabHolder[] = [];
 const slabInFlightH: SlabHolder[] = [];
-const DEFER_FREE: ObjectHolder = { kind: "deferFree" };
 
 function at<H>(cache: H[], i: number, make: (i: number) => H): H {
   return cache[i] ?? (cache[i] = make(i));
@@ -181,7 +180,6 @@ export function visitObjectHolders(m: Machine, v: HolderVisitor): void {
     const f = FEATURES[i]!;
     if (f.objectHolders && f.active(m)) f.objectHolders(m, v);
   }
-  if (m.nolock) v.objects(DEFER_FREE, m.nolock.deferFreeObjects);
   const slots = slotHolders(m);
   for (let i = 0; i < slots.lists.length; i++)
     v.objects(slots.holders[i]!, slots.lists[i]!);

@@ -10,7 +10,7 @@
  * machine stays plain JSON). Its holders must be named in the holder union (holders.ts), so the
  * checks and the view describe them; what the feature adds is where they are and what they hold.
  */
-import type { HolderVisitor } from "./holders";
+import type { HolderVisitor } from "./holderTypes";
 import type { K } from "./program";
 import type { Scenario } from "./scenario";
 import type { StatItem } from "./stats";

@@ -5,7 +5,7 @@
  * page refcounts the nolock page path and the scanner race on.
  */
 import type { FeatureModule } from "../feature";
-import type { ObjectHolder } from "../holders";
+import type { ObjectHolder } from "../holderTypes";
 import { KMALLOC_SIZES } from "../kernel/kmalloc";
 import { OP_KINDS } from "../opKinds";
 import type { Scenario } from "../scenario";

@@ -4,7 +4,7 @@
  * each holding objects that count as allocated as far as their slabs know.
  */
 import type { FeatureModule } from "../feature";
-import type { ObjectHolder } from "../holders";
+import type { ObjectHolder } from "../holderTypes";
 import type { Machine } from "../types";
 import { pcaEntryLocals, type PcaOpKind } from "./pcaOps";
 

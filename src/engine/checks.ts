@@ -27,7 +27,7 @@ import {
   type SlabHolder,
 } from "./holders";
 import { fmtObj, pageOf, report } from "./prims";
-import type { FindingCode, Machine, ObjRef, Page } from "./types";
+import type { FindingCode, Machine, ObjRef } from "./types";
 import { USER_DATA } from "./types";
 
 /** A holder as words, for the findings. */
@@ -109,7 +109,7 @@ let inFlight = new Uint8Array(0);
 let lockedNodes = 0;
 /** The machine and problems of the call in progress (read by the holder visitor). */
 let cur: Machine = null as unknown as Machine;
-let problems: Problem[] = [];
+const problems: Problem[] = [];
 
 function grow(m: Machine): void {
   const total = m.pages.length * m.cache.objects;
@@ -320,24 +320,25 @@ export function runChecks(m: Machine, k: K): void {
 function fullChecks(m: Machine, k: K): void {
   grow(m);
   cur = m;
-  problems = [];
+  // Reused: a step's problems are settled before the next step's checks start.
+  problems.length = 0;
   const objects = m.cache.objects;
 
   // One pass over the page pool: the slab pages and how many objects they have.
-  const slabs: Page[] = [];
   let expected = 0;
   const pages = m.pages;
   for (let i = 0; i < pages.length; i++) {
     const p = pages[i]!;
     if (p.use !== "slab") continue;
-    slabs.push(p);
     expected += p.objects;
   }
   // --- objects ---------------------------------------------------------------------------
   // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted.
   visitObjectHolders(m, counter);
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
-  for (const p of dup || reached !== expected ? slabs : []) {
+  for (let i = 0; (dup || reached !== expected) && i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use !== "slab") continue;
     const base = p.id * objects;
     for (let o = base; o < base + p.objects; o++) {
       const n = count(o, 0);

@@ -93,21 +93,28 @@ function putList(i: number, xs: readonly (number | null)[]): number {
  */
 function record(m: Machine): void {
   const pages = m.pages;
-  let r = room(0, 2);
-  r[0] = pages.length;
-  r[1] = m.cache.objects;
-  let i = 2;
-  // The CPUs first: they change most often, and a comparison stops at the first difference.
-  const cs = m.cpuSlab;
-  r = room(i, 2 + 3 * cs.length);
-  r[i++] = cs.length;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    r[i++] = ref(x.freelist);
-    r[i++] = ref(x.page);
-    r[i++] = ref(x.partial);
+  const from = diffPage;
+  diffPage = -1;
+  let r: Float64Array;
+  let i = diffAt;
+  // What comes before the first difference `same` found is recorded already.
+  if (from < 0) {
+    r = room(0, 2);
+    r[0] = pages.length;
+    r[1] = m.cache.objects;
+    i = 2;
+    // The CPUs first: they change most often, and a comparison stops at the first difference.
+    const cs = m.cpuSlab;
+    r = room(i, 2 + 3 * cs.length);
+    r[i++] = cs.length;
+    for (let c = 0; c < cs.length; c++) {
+      const x = cs[c]!;
+      r[i++] = ref(x.freelist);
+      r[i++] = ref(x.page);
+      r[i++] = ref(x.partial);
+    }
   }
-  for (let pi = 0; pi < pages.length; pi++) {
+  for (let pi = from < 0 ? 0 : from; pi < pages.length; pi++) {
     const p = pages[pi]!;
     r = room(i, 9);
     if (p.use !== "slab") {
@@ -128,6 +135,7 @@ function record(m: Machine): void {
     i = putList(i + 9, p.fp);
   }
   const nodes = m.nodes;
+  r = room(i, 1);
   r[i++] = nodes.length;
   for (let ni = 0; ni < nodes.length; ni++) {
     const n = nodes[ni]!;
@@ -170,10 +178,19 @@ function sameList(
   return i;
 }
 
+/**
+ * Where `same` last found a difference: the first page that differs (the page count when the
+ * pages all agree) and its index in the record; -1 when the difference comes before the pages
+ * (or `same` did not run). The record up to there stands, so `record` resumes from it.
+ */
+let diffPage = -1;
+let diffAt = 0;
+
 /** Whether the state of `m` is the recorded one (the same sequence as `record`). */
 function same(m: Machine, fpMayChange: boolean): boolean {
   const r = sh;
   let i = 0;
+  diffPage = -1;
   const pages = m.pages;
   if (r[i++] !== pages.length || r[i++] !== m.cache.objects) return false;
   const cs = m.cpuSlab;
@@ -190,6 +207,8 @@ function same(m: Machine, fpMayChange: boolean): boolean {
   }
   for (let pi = 0; pi < pages.length; pi++) {
     const p = pages[pi]!;
+    diffPage = pi;
+    diffAt = i;
     if (p.use !== "slab") {
       if (r[i++] !== (p.use === "free" ? FREE : PAGECACHE)) return false;
       continue;
@@ -209,10 +228,14 @@ function same(m: Machine, fpMayChange: boolean): boolean {
     if (fpMayChange) {
       i = sameList(r, i + 9, p.fp);
       if (i < 0) return false;
+      // The same contents: a new array of them is the one to expect from now on.
+      fpRefs[pi] = p.fp;
     } else if (p.fp !== fpRefs[pi]) return false;
     // The same array, and nothing wrote into one: skip its recorded contents.
     else i += 10 + r[i + 9]!;
   }
+  diffPage = pages.length;
+  diffAt = i;
   const nodes = m.nodes;
   if (r[i++] !== nodes.length) return false;
   for (let ni = 0; ni < nodes.length; ni++) {
@@ -332,6 +355,7 @@ export function checkedStateUnchanged(
 ): boolean {
   const actors = m.actors;
   const slots = slotLists(m);
+  diffPage = -1;
   const slotsMayChange = opBoundary || m.nolock !== undefined;
   // The step that follows the last one checked on this machine: only `a` and maybe the slots.
   const writes = freePointerWrites.n;

@@ -18,6 +18,8 @@
  */
 import type { K } from "./program";
 import { checkedStateUnchanged, settled } from "./checkInputs";
+import type { FoundProblem } from "./feature";
+import { FEATURES } from "./features";
 import {
   visitObjectHolders,
   visitSlabHolders,
@@ -27,7 +29,7 @@ import {
   type SlabHolder,
 } from "./holders";
 import { fmtObj, pageOf, report } from "./prims";
-import type { FindingCode, Machine, ObjRef, Page } from "./types";
+import type { FindingCode, Machine, ObjRef } from "./types";
 import { USER_DATA } from "./types";
 
 /** A holder as words, for the findings. */
@@ -67,6 +69,11 @@ interface Problem {
   slabs: number[];
   objects: ObjRef[];
 }
+
+/** A feature's problem (feature.ts `check`), into the problems of the call in progress. */
+const found: FoundProblem = (code, message, slabs, objects) => {
+  problems.push({ code, message, slabs, objects });
+};
 
 /** A problem about object `x` (its slab is the object's page). */
 function objProblem(
@@ -109,7 +116,7 @@ let inFlight = new Uint8Array(0);
 let lockedNodes = 0;
 /** The machine and problems of the call in progress (read by the holder visitor). */
 let cur: Machine = null as unknown as Machine;
-let problems: Problem[] = [];
+const problems: Problem[] = [];
 
 function grow(m: Machine): void {
   const total = m.pages.length * m.cache.objects;
@@ -144,8 +151,14 @@ function walkChain(
   ownPage: number,
 ): number {
   const objects = m.cache.objects;
-  const total = m.pages.length * objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  // The counters in locals for the walk (module variables cost more in this loop).
+  const st = stamp;
+  const os = objStamp;
+  const oc = objCount;
   let own = 0;
+  let n = 0;
   let x = head;
   for (let guard = 0; x !== null && guard <= total; guard++) {
     if (x === USER_DATA || x < 0 || x >= total) {
@@ -160,7 +173,7 @@ function walkChain(
       break;
     }
     const pid = (x / objects) | 0;
-    const p = m.pages[pid]!;
+    const p = pages[pid]!;
     if (p.use !== "slab") {
       problems.push(
         objProblem(
@@ -172,10 +185,15 @@ function walkChain(
       );
       break;
     }
-    const n = count(x, FREE);
-    reached++;
-    if (n !== FREE) dup = true;
-    if ((n & 15) > 1) {
+    // count(x, FREE), inlined.
+    let c = FREE;
+    if (os[x] !== st) {
+      os[x] = st;
+      oc[x] = FREE;
+    } else c = oc[x] = oc[x]! + FREE;
+    n++;
+    if (c !== FREE) dup = true;
+    if ((c & 15) > 1) {
       problems.push(
         objProblem(
           m,
@@ -188,9 +206,10 @@ function walkChain(
     }
     if (pid === ownPage) own++;
     if (x === tail) break;
-    const w = p.fp[x % objects];
+    const w = p.fp[x - pid * objects];
     x = w === undefined ? null : w;
   }
+  reached += n;
   return own;
 }
 
@@ -308,24 +327,25 @@ export function runChecks(m: Machine, k: K): void {
 function fullChecks(m: Machine, k: K): void {
   grow(m);
   cur = m;
-  problems = [];
+  // Reused: a step's problems are settled before the next step's checks start.
+  problems.length = 0;
   const objects = m.cache.objects;
 
   // One pass over the page pool: the slab pages and how many objects they have.
-  const slabs: Page[] = [];
   let expected = 0;
   const pages = m.pages;
   for (let i = 0; i < pages.length; i++) {
     const p = pages[i]!;
     if (p.use !== "slab") continue;
-    slabs.push(p);
     expected += p.objects;
   }
   // --- objects ---------------------------------------------------------------------------
   // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted.
   visitObjectHolders(m, counter);
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
-  for (const p of dup || reached !== expected ? slabs : []) {
+  for (let i = 0; (dup || reached !== expected) && i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use !== "slab") continue;
     const base = p.id * objects;
     for (let o = base; o < base + p.objects; o++) {
       const n = count(o, 0);
@@ -422,6 +442,12 @@ function fullChecks(m: Machine, k: K): void {
           p.id,
         ),
       );
+  }
+
+  // --- the features' invariants (feature.ts) -----------------------------------------------
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.check && f.active(m)) f.check(m, found);
   }
 
   if (problems.length > 0 || m.activeFindings.length > 0)

@@ -28,39 +28,20 @@
  * allocation per check), so they must not be mutated.
  */
 import { FEATURES } from "./features";
+import type {
+  Holder,
+  HolderVisitor,
+  ObjectHolder,
+  SlabHolder,
+} from "./holderTypes";
 import type { Actor, Machine, ObjRef } from "./types";
 
-/** A place that holds objects. */
-export type ObjectHolder =
-  /** A slab page's own `page->freelist`. */
-  | { kind: "pageFreelist"; page: number }
-  /** A CPU's `c->freelist`; `actor`: the actor working on it in place, if any. */
-  | { kind: "cpuFreelist"; cpu: number; actor: number | null }
-  /** A freelist detached from its slab, held by an actor. */
-  | { kind: "actorChain"; actor: number }
-  /** A CPU's percpu array (`s->cpu_array`, kernel/pca.ts). */
-  | { kind: "pcaArray"; cpu: number }
-  /** kfree_nolock's `s->defer_free_objects` (kernel/nolock.ts). */
-  | { kind: "deferFree" }
-  /** A named slot of the scenario's caller. */
-  | { kind: "slot"; name: string }
-  /** Objects an actor has in flight (being allocated or freed). */
-  | { kind: "inFlight"; actor: number }
-  /** A slab's memcg `obj_cgroups` vector. */
-  | { kind: "objcgs"; page: number };
-
-/** A place that holds slab pages. */
-export type SlabHolder =
-  /** A CPU's `c->page`; `actor`: the actor working on it in place, if any. */
-  | { kind: "cpuSlab"; cpu: number; actor: number | null }
-  /** A CPU's partial chain (`c->partial`, linked by `page->next`). */
-  | { kind: "cpuPartial"; cpu: number }
-  /** A node's `n->partial`. */
-  | { kind: "nodePartial"; node: number }
-  /** Frozen slabs an actor owns in flight. */
-  | { kind: "slabInFlight"; actor: number };
-
-export type Holder = ObjectHolder | SlabHolder;
+export type {
+  Holder,
+  HolderVisitor,
+  ObjectHolder,
+  SlabHolder,
+} from "./holderTypes";
 
 /** Whether what an object holder holds is free (on a freelist) rather than allocated. */
 export function holdsFree(h: ObjectHolder): boolean {
@@ -69,25 +50,6 @@ export function holdsFree(h: ObjectHolder): boolean {
     h.kind === "cpuFreelist" ||
     h.kind === "actorChain"
   );
-}
-
-/** What `visitHolders` hands each holder to. */
-export interface HolderVisitor {
-  /**
-   * Free objects linked from `head` through their free pointers, up to NULL or, when `tail` is
-   * not null, up to `tail` inclusive. The chain is not walked: it may be corrupt.
-   */
-  chain(h: ObjectHolder, head: ObjRef | null, tail: ObjRef | null): void;
-  /** Objects held as a list (a slot's negative entries are dangling pointers: skip them). */
-  objects(h: ObjectHolder, refs: readonly ObjRef[]): void;
-  /** One object. */
-  object(h: ObjectHolder, ref: ObjRef): void;
-  /** One slab page. */
-  slab(h: SlabHolder, page: number): void;
-  /** Slab pages linked from `head` through `page->next` (not walked: it may be corrupt). */
-  slabChain(h: SlabHolder, head: number | null): void;
-  /** Slab pages held as a list. */
-  slabs(h: SlabHolder, pages: readonly number[]): void;
 }
 
 // Shared holder values, by index.
@@ -100,7 +62,6 @@ const cpuSlabH: SlabHolder[] = [];
 const cpuPartialH: SlabHolder[] = [];
 const nodePartialH: SlabHolder[] = [];
 const slabInFlightH: SlabHolder[] = [];
-const DEFER_FREE: ObjectHolder = { kind: "deferFree" };
 
 function at<H>(cache: H[], i: number, make: (i: number) => H): H {
   return cache[i] ?? (cache[i] = make(i));
@@ -181,7 +142,6 @@ export function visitObjectHolders(m: Machine, v: HolderVisitor): void {
     const f = FEATURES[i]!;
     if (f.objectHolders && f.active(m)) f.objectHolders(m, v);
   }
-  if (m.nolock) v.objects(DEFER_FREE, m.nolock.deferFreeObjects);
   const slots = slotHolders(m);
   for (let i = 0; i < slots.lists.length; i++)
     v.objects(slots.holders[i]!, slots.lists[i]!);

@@ -3,32 +3,18 @@
  *
  * `step(machine, choice)` is pure (it clones); `stepInPlace` mutates a machine the caller owns,
  * which is what the trace and the benchmarks use. A step refused by `enabled` throws.
- * Operations map to kernel entry points: alloc -> slab_alloc_node, free -> do_slab_free
- * (kmem_cache_free -> slab_free), flushAll -> flush_all, shrink -> kmem_cache_shrink,
- * cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up, destroy -> kmem_cache_destroy,
- * memoryOffline -> offline_pages (memory hot-remove), kmallocNolock -> kmalloc_nolock,
- * kfreeNolock -> kfree_nolock, isolateMigratepages -> isolate_migratepages_block (kernel/nolock.ts);
- * with the percpu array cache (kernel/pca.ts)
- * free -> slab_free, allocBulk / freeBulk -> kmem_cache_alloc_bulk / kmem_cache_free_bulk,
- * prefill -> kmem_cache_prefill_percpu_array; write -> user_write (the caller's own store through
- * a pointer, for KASAN and slub_debug).
+ * Operations map to kernel entry points through opKinds.ts: alloc -> slab_alloc_node,
+ * free -> do_slab_free (slab_free where the variant has one), flushAll -> flush_all, shrink ->
+ * kmem_cache_shrink, cpuOffline / cpuOnline -> the hotplug thread's cpu_down / cpu_up,
+ * destroy -> kmem_cache_destroy, memoryOffline -> offline_pages (memory hot-remove). The
+ * features' operations (features/) hand their own locals to their entry functions.
  */
 import { runChecks } from "./checks";
 import { NullDereference, type K, type Next, type Variant } from "./program";
-import {
-  disownObject,
-  doubleFreeMessage,
-  indexOf,
-  isHardContext,
-  ownObject,
-  pageOf,
-  report,
-  kernelLog,
-} from "./prims";
+import { isHardContext, report, kernelLog } from "./prims";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
 import type {
-  ObjRef,
   Actor,
   Choice,
   KernelConfig,
@@ -38,14 +24,20 @@ import type {
   StepEvent,
   Value,
 } from "./types";
-import { USER_DATA } from "./types";
 import { fmtObj, NOTHING } from "./prims";
 import { fixesFor } from "./variants";
 import { ACTOR_KINDS } from "./actorKinds";
 import { opKind } from "./opKinds";
-import { nolockState, usesNolock } from "./kernel/kmalloc";
-import { pcaEntryLocals } from "./kernel/pcaOps";
-import { FEATURES } from "./features";
+import type { EntryLocals, OpFinish } from "./feature";
+import {
+  FEATURE_ENTRY_LOCALS,
+  FEATURE_FINISH,
+  FEATURES,
+  type FeatureOpKind,
+} from "./features";
+import { dangling, danglingTarget, freeLocals, storeAllocation } from "./slots";
+
+export { dangling, danglingTarget };
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */
@@ -214,7 +206,6 @@ export function load(
       newActor(m.actors.length, `ipi/${i}`, "irq", i, true, true, []),
     );
   for (const a of m.actors) for (const o of a.ops) ensureSlot(m, o);
-  if (usesNolock(s)) m.nolock = nolockState(s);
 
   // Every slot exists from the start (the checks rely on the set of slots being fixed).
   for (const p of s.prepare ?? []) ensureSlot(m, p.op);
@@ -285,38 +276,17 @@ export function entryOf(op: Op, v: Variant): string {
   return opKind(op).entry(op, v.spec.features);
 }
 
-/**
- * A slot entry for a pointer the caller kept after freeing it (`free` with `keep`): stored as a
- * negative number so that the checks do not count it as an allocated object.
- */
-export function dangling(obj: ObjRef): number {
-  return -(obj + 2);
-}
-export function danglingTarget(entry: number): ObjRef {
-  return -entry - 2;
-}
-
-type EntryLocals = {
-  [Kind in Op["kind"]]: (
-    k: K,
-    op: Extract<Op, { kind: Kind }>,
-  ) => Locals | string;
-};
-
 const none = (): Locals => ({});
 const onCpu = (_: K, op: { cpu: number }): Locals => ({ cpu: op.cpu });
 const pageSlot = (_: K, op: { slot: string }): Locals => ({ slot: op.slot });
 
-/** What an operation hands to its entry function, by kind (a kind without one does not compile). */
-const ENTRY_LOCALS: EntryLocals = {
+/** What a core operation hands to its entry function, by kind (the features' are in features/). */
+const CORE_ENTRY_LOCALS: EntryLocals<Exclude<Op["kind"], FeatureOpKind>> = {
   alloc: (k, op) => ({
     gfp: op.gfp ?? (isHardContext(k.m, k.a) ? "GFP_ATOMIC" : "GFP_KERNEL"),
     node: op.node ?? null,
   }),
-  kmallocNolock: (_, op) => ({ size: op.size, gfp: "GFP_ATOMIC", node: null }),
-  isolateMigratepages: (_, op) => ({ pfn: op.pfn }),
-  free: (k, op) => freeLocals(k, op),
-  kfreeNolock: (k, op) => freeLocals(k, op),
+  free: (k, op) => freeLocals(k, op, "kmem_cache_free", 1),
   cpuOffline: onCpu,
   cpuOnline: onCpu,
   allocPageCache: pageSlot,
@@ -326,10 +296,18 @@ const ENTRY_LOCALS: EntryLocals = {
   shrink: none,
   destroy: none,
   memoryOffline: none,
-  allocBulk: pcaEntryLocals,
-  freeBulk: pcaEntryLocals,
-  prefill: pcaEntryLocals,
-  write: pcaEntryLocals,
+};
+
+/** What every operation hands to its entry function (a kind without one does not compile). */
+const ENTRY_LOCALS: EntryLocals<Op["kind"]> = {
+  ...CORE_ENTRY_LOCALS,
+  ...FEATURE_ENTRY_LOCALS,
+};
+
+/** What the caller does with an operation's result, by kind (none: nothing). */
+const OP_FINISH: OpFinish<Op["kind"]> = {
+  alloc: (k, op, value) => storeAllocation(k, op.slot, value),
+  ...FEATURE_FINISH,
 };
 
 /** Locals for an operation's entry function, or a note when the op has nothing to do. */
@@ -340,63 +318,16 @@ function entryLocals(k: K, op: Op): Locals | string {
   return (ENTRY_LOCALS[op.kind] as (k: K, op: Op) => Locals | string)(k, op);
 }
 
-/** kmem_cache_free / kfree_nolock: take the slot's newest pointer and hand it to the free path. */
-function freeLocals(
-  k: K,
-  op: Extract<Op, { kind: "free" | "kfreeNolock" }>,
-): Locals | string {
-  const m = k.m;
-  const slot = m.slots[op.slot] ?? [];
-  const entry = slot[slot.length - 1];
-  if (entry === undefined) return `slot ${op.slot} is empty: nothing to free`;
-  const obj = entry >= 0 ? entry : danglingTarget(entry);
-  // keep: the caller frees the object but keeps its pointer, now dangling.
-  if (op.kind === "free" && op.keep) slot[slot.length - 1] = dangling(obj);
-  else slot.pop();
-  const pid = pageOf(m, obj);
-  const page = m.pages[pid]!;
-  // A free of an object that is already free: the kernel's "double free or corruption".
-  if (page.use !== "slab" || page.fp[indexOf(m, obj)] !== USER_DATA) {
-    report(
-      k,
-      "double-free",
-      doubleFreeMessage(k, "kmem_cache_free", obj),
-      [pid],
-      [obj],
-    );
-  }
-  // Freeing an already free object: the kernel goes on and links it into a freelist
-  // again; it is not "in flight" here, it is already on a freelist.
-  else ownObject(k, obj);
-  // kfree_nolock passes cnt == 0 to do_slab_free to say who is calling.
-  return {
-    page: pid,
-    head: obj,
-    tail: obj,
-    cnt: op.kind === "kfreeNolock" ? 0 : 1,
-  };
-}
-
 /** What the caller does with an operation's result. */
 function finishOp(k: K, value: Value): void {
   const m = k.m;
   const a = k.a;
   const op = a.ops[a.op]!;
-  if (op.kind === "alloc" || op.kind === "kmallocNolock") {
-    if (typeof value === "number") {
-      m.slots[op.slot]!.push(value);
-      disownObject(k, value);
-      // The caller now writes its data into the object, over where the free pointer was.
-      const p = m.pages[pageOf(m, value)]!;
-      if (p.use === "slab") p.fp[indexOf(m, value)] = USER_DATA;
-    } else if (typeof value === "string") {
-      // kmalloc_nolock served from a bucket that is not modelled object by object.
-      a.note = `${op.slot}: ${value}`;
-    } else {
-      // Keep a more precise reason given during the operation (no page, a destroyed cache).
-      a.note ??= `allocation for ${op.slot} failed`;
-    }
-  }
+  (OP_FINISH[op.kind] as ((k: K, op: Op, v: Value) => void) | undefined)?.(
+    k,
+    op,
+    value,
+  );
   k.ev.opEnd = true;
   a.op++;
   const cpu = m.cpus[a.cpu]!;

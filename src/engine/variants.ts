@@ -44,6 +44,9 @@ export interface VariantFeatures {
   readonly nolock: boolean;
 }
 
+/** A mechanism's key (feature.ts): its module, view and panel are records over these. */
+export type FeatureName = keyof VariantFeatures;
+
 export interface VariantSpec {
   /** Short description for the UI and the CLI. */
   readonly title: string;

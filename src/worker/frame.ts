@@ -2,6 +2,10 @@
  * Frames: what the UI draws for one step, built from the engine's machine in the worker.
  * Plain data, small (ids, short strings), so it posts cheaply.
  */
+export type { NolockView } from "./features/nolock";
+export type { PcaView } from "./features/pca";
+import { nolockView, type NolockView } from "./features/nolock";
+import { pcaView, type PcaView } from "./features/pca";
 import {
   fmtObj,
   totalStats,
@@ -47,35 +51,6 @@ export interface CpuView {
   migrateDisable: number;
   /** This CPU's percpu array cache (RFC v3), when the cache opted in. */
   pca: PcaView | null;
-}
-
-/** `struct slub_percpu_array`: its trylocked lock's holder, `used` of `count`, the objects. */
-export interface PcaView {
-  lock: string | null;
-  count: number;
-  used: number;
-  /** Bottom first: the next allocation pops the last. */
-  objects: string[];
-  refs: number[];
-}
-
-/** What kmalloc_nolock() / kfree_nolock() add (May 2025 series), when a scenario uses them. */
-export interface NolockView {
-  /** The kmalloc size classes; `modelled` is the scenario's cache, drawn object by object. */
-  buckets: {
-    name: string;
-    size: number;
-    modelled: boolean;
-    allocated: number;
-  }[];
-  /** `s->defer_free_objects`, newest (the llist head) first. */
-  deferred: string[];
-  deferredRefs: number[];
-  cmpxchgDouble: boolean;
-  /** The CPU that last wrote the deferred list's cache line, and per CPU how often it took it. */
-  deferLine: { cpu: number | null; transfers: number[] };
-  /** `page->_refcount` of the pages the nolock page path and the compaction scanner touched. */
-  pageRefs: { page: number; refcount: number }[];
 }
 
 export interface SlabView {
@@ -336,43 +311,6 @@ export function buildView(
         waiting: a.wait ? a.wait.kind : null,
       })),
     stats: totalStats(m),
-  };
-}
-
-function pcaView(
-  m: Machine,
-  cpu: number,
-  name: (id: number | null) => string | null,
-): PcaView | null {
-  const arr = m.pca?.[cpu];
-  if (!arr) return null;
-  return {
-    lock: name(arr.lock),
-    count: arr.count,
-    used: arr.used,
-    objects: arr.objects.map((x) => fmtObj(m, x)),
-    refs: [...arr.objects],
-  };
-}
-
-function nolockView(m: Machine): NolockView | null {
-  const n = m.nolock;
-  if (!n) return null;
-  return {
-    buckets: n.buckets.map((b) => ({
-      name: b.name,
-      size: b.size,
-      modelled: b.modelled,
-      allocated: b.allocated,
-    })),
-    deferred: n.deferFreeObjects.map((x) => fmtObj(m, x)),
-    deferredRefs: [...n.deferFreeObjects],
-    cmpxchgDouble: n.cmpxchgDouble,
-    deferLine: { cpu: n.deferLine.cpu, transfers: [...n.deferLine.transfers] },
-    // An entry of an earlier life of the page (its `gen`) no longer says anything.
-    pageRefs: n.pageRefs
-      .filter((r) => m.pages[r.page]?.gen === r.gen)
-      .map((r) => ({ page: r.page, refcount: r.refcount })),
   };
 }
 

@@ -1,5 +1,33 @@
-/** Every feature module (feature.ts), in the order the holders and the checked state visit them. */
-import type { Feature } from "../feature";
-import { pcaFeature } from "./pca";
+/**
+ * Every feature module (feature.ts), keyed by its name: a feature without a module does not
+ * compile. `FEATURES` is the order the holders and the checked state visit them.
+ */
+import type { EntryLocals, Feature, OpFinish } from "../feature";
+import type { FeatureName } from "../variants";
+import { nolockFeature, type NolockOpKind } from "./nolock";
+import { pcaFeature, type PcaOpKind } from "./pca";
 
-export const FEATURES: readonly Feature[] = [pcaFeature];
+/** The operations the features add; machine.ts handles the others. */
+export type FeatureOpKind = PcaOpKind | NolockOpKind;
+
+export const FEATURE_MODULES = {
+  percpuArray: pcaFeature,
+  nolock: nolockFeature,
+} as const satisfies Record<FeatureName, Feature>;
+
+export const FEATURES: readonly Feature[] = [
+  FEATURE_MODULES.percpuArray,
+  FEATURE_MODULES.nolock,
+];
+
+/** What the features' operations hand to their entry functions (machine.ts). */
+export const FEATURE_ENTRY_LOCALS: EntryLocals<FeatureOpKind> = {
+  ...pcaFeature.entryLocals,
+  ...nolockFeature.entryLocals,
+};
+
+/** What the caller does with the features' operations' results. */
+export const FEATURE_FINISH: OpFinish<FeatureOpKind> = {
+  ...pcaFeature.finish,
+  ...nolockFeature.finish,
+};

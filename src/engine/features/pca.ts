@@ -3,9 +3,12 @@
  * `struct slub_percpu_array` per CPU when the cache set one up (kmem_cache_setup_percpu_array),
  * each holding objects that count as allocated as far as their slabs know.
  */
-import type { Feature } from "../feature";
-import type { ObjectHolder } from "../holders";
+import type { FeatureModule } from "../feature";
+import type { ObjectHolder } from "../holderTypes";
 import type { Machine } from "../types";
+import { pcaEntryLocals, type PcaOpKind } from "./pcaOps";
+
+export type { PcaOpKind } from "./pcaOps";
 
 /** Holder values, one per CPU, shared between visits. */
 const arrayHolders: ObjectHolder[] = [];
@@ -14,8 +17,9 @@ function arrayHolder(cpu: number): ObjectHolder {
   return (arrayHolders[cpu] ??= { kind: "pcaArray", cpu });
 }
 
-export const pcaFeature: Feature = {
-  name: "percpu array",
+export const pcaFeature: FeatureModule<PcaOpKind> = {
+  name: "percpuArray",
+  title: "percpu array",
   init(m, s) {
     // kmem_cache_setup_percpu_array(s, count): every CPU's array starts empty and unlocked.
     const count = s.cache.percpuArray?.count;
@@ -24,6 +28,12 @@ export const pcaFeature: Feature = {
   },
   active: (m) => m.pca !== undefined,
   ops: ["allocBulk", "freeBulk", "prefill", "write"],
+  entryLocals: {
+    allocBulk: pcaEntryLocals,
+    freeBulk: pcaEntryLocals,
+    prefill: pcaEntryLocals,
+    write: pcaEntryLocals,
+  },
   objectHolders(m, v) {
     const pca = m.pca!;
     for (let c = 0; c < pca.length; c++)

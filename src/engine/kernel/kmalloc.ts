@@ -2,6 +2,7 @@
  * The kmalloc size classes and the state kmalloc_nolock() adds, as plain data (mm/slab_common.c
  * kmalloc_slab(), kmalloc_caches[]; mm/slub.c s->defer_free_objects; page->_refcount).
  *
+ * The state itself is set up by its feature module (features/nolock.ts).
  * The smallest faithful design for several buckets: the machine models one cache in full (its
  * slabs, per-CPU state and locks), and that cache is one kmalloc bucket. The other buckets exist
  * as size classes that kmalloc_nolock() can pick and retry in; they are never locked by anyone in
@@ -12,8 +13,6 @@
  * several copies of a size class; the retry uses the next size class either way), no kmalloc-cg
  * copies, no kmalloc-rcl; KMALLOC_MAX_CACHE_SIZE is 8192 (4 KiB pages).
  */
-import { OP_KINDS } from "../opKinds";
-import type { Scenario } from "../scenario";
 import type { Machine, NolockState, PageRef } from "../types";
 
 /** kmalloc_info[] sizes with 4 KiB pages (KMALLOC_MIN_SIZE 8). */
@@ -21,45 +20,6 @@ export const KMALLOC_SIZES = [
   8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 ] as const;
 export const KMALLOC_MAX_CACHE_SIZE = 8192;
-
-/** Whether a scenario uses kmalloc_nolock, kfree_nolock or the compaction scanner. */
-export function usesNolock(s: Scenario): boolean {
-  const ops = [
-    ...s.actors.flatMap((a) => a.ops),
-    ...(s.prepare ?? []).map((p) => p.op),
-  ];
-  return (
-    ops.some(
-      (o) =>
-        OP_KINDS[o.kind].needs === "nolock" ||
-        (o.kind === "alloc" && o.reenter !== undefined),
-    ) || s.actors.some((a) => a.kind === "kcompactd")
-  );
-}
-
-/** The nolock state at load: the size classes with the machine's cache as one of them. */
-export function nolockState(s: Scenario): NolockState {
-  const own = s.cache.objectSize ?? 64;
-  const sizes = [...new Set<number>([...KMALLOC_SIZES, own])].sort(
-    (a, b) => a - b,
-  );
-  return {
-    buckets: sizes.map((size) => ({
-      name:
-        size === own ? (s.cache.name ?? `kmalloc-${size}`) : `kmalloc-${size}`,
-      size,
-      modelled: size === own,
-      allocated: 0,
-    })),
-    deferFreeObjects: [],
-    cmpxchgDouble: s.cache.cmpxchgDouble ?? true,
-    pageRefs: [],
-    deferLine: {
-      cpu: null,
-      transfers: Array.from({ length: s.kernel.cpus }, () => 0),
-    },
-  };
-}
 
 /** kmalloc_slab(size): index of the smallest bucket that fits, or -1 above the largest. */
 export function kmallocSlab(st: NolockState, size: number): number {

@@ -13,7 +13,7 @@ const withArray: Scenario = {
 
 describe("feature modules", () => {
   it("the percpu array is a feature: its state, ops, holders and stats", () => {
-    const pca = FEATURES.find((f) => f.name === "percpu array")!;
+    const pca = FEATURES.find((f) => f.name === "percpuArray")!;
     expect(pca.ops).toEqual(["allocBulk", "freeBulk", "prefill", "write"]);
     for (const st of pca.stats ?? []) expect(STAT_ITEMS).toContain(st);
     const m = session(withArray).machine;

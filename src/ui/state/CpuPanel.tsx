@@ -8,7 +8,8 @@
  * the cached objects, top (the next one popped) last.
  */
 import type { ReactNode } from "react";
-import type { CpuView, PcaView } from "../../worker/frame";
+import type { CpuView } from "../../worker/frame";
+import { FEATURE_PANEL_LIST } from "../features";
 import { Chain, PageChip } from "./chips";
 import { cpuMark } from "./slotLook";
 
@@ -206,15 +207,19 @@ export function CpuPanel({
           >
             <PartialMeter pobjects={c.partialObjects} limit={cpuPartial} />
           </Field>
-          {c.pca && (
-            <Field
-              name="array cache"
-              testId={`cpu-${c.id}-pca`}
-              changed={fields.has("pca")}
-            >
-              <PcaRow pca={c.pca} hl={highlight.objects} />
-            </Field>
-          )}
+          {FEATURE_PANEL_LIST.map(({ name, cpu }) => {
+            const body = cpu?.render(c, highlight.objects);
+            return body ? (
+              <Field
+                key={name}
+                name={cpu!.title}
+                testId={`cpu-${c.id}-${cpu!.field}`}
+                changed={fields.has(cpu!.field)}
+              >
+                {body}
+              </Field>
+            ) : null;
+          })}
         </dl>
         <div className="lane" aria-label={`slabs CPU ${c.id} owns`}>
           {children}
@@ -244,35 +249,5 @@ function PartialMeter({
       />{" "}
       {pobjects === null ? "none" : n} / cpu_partial {limit}
     </span>
-  );
-}
-
-/** One slub_percpu_array: a fill meter (`used` / `count`), the lock, then the objects. */
-function PcaRow({ pca, hl }: { pca: PcaView; hl: Set<number> }) {
-  return (
-    <>
-      <span className="pca-fill" data-testid="pca-fill">
-        <meter
-          min={0}
-          max={pca.count}
-          value={pca.used}
-          aria-label={`array cache: ${pca.used} of ${pca.count} used`}
-        />{" "}
-        used {pca.used} / count {pca.count}
-      </span>{" "}
-      <span className="badge" data-kind={pca.lock ? "lock" : "idle"}>
-        {pca.lock ? `■ locked by ${pca.lock}` : "unlocked"}
-      </span>
-      <div className="pca-objects">
-        {pca.objects.length === 0 ? (
-          "empty"
-        ) : (
-          <>
-            <Chain items={pca.objects} refs={pca.refs} hl={hl} sep=" | " />
-            <span className="totals"> ← top</span>
-          </>
-        )}
-      </div>
-    </>
   );
 }

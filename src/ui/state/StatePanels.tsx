@@ -13,6 +13,7 @@
  * two side by side in narrow columns.
  */
 import {
+  Fragment,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -22,6 +23,7 @@ import {
   type KeyboardEvent,
 } from "react";
 import type { Frame, SlabView } from "../../worker/frame";
+import { FEATURE_PANEL_LIST } from "../features";
 import type { HistoryRef, HistoryReply } from "../../worker/protocol";
 import type { Highlight } from "../../store/store";
 import { TargetContext } from "./chips";
@@ -29,7 +31,6 @@ import { CpuPanel } from "./CpuPanel";
 import { HistoryPopover } from "./HistoryPopover";
 import { reducedMotion, SLIDE_MS, track } from "./motion";
 import { NodePanel } from "./NodePanel";
-import { NolockPanel } from "./NolockPanel";
 import { PagePool } from "./PagePool";
 import { placeSlabs, type Placed } from "./placement";
 import { SlabCard } from "./SlabCard";
@@ -515,13 +516,12 @@ export function StatePanels({
               changed={ch.pagePool}
               hl={hl.slabs}
             />
-            {frame.nolock && (
-              <NolockPanel
-                nolock={frame.nolock}
-                cpus={frame.cpus}
-                changed={ch.nolock}
-                hl={hl.objects}
-              />
+            {FEATURE_PANEL_LIST.map(({ name, state }) =>
+              state ? (
+                <Fragment key={name}>
+                  {state({ frame, changed: ch, hl: hl.objects })}
+                </Fragment>
+              ) : null,
             )}
           </div>
           <svg className="state-arrows" ref={svg} aria-hidden="true" />

@@ -6,7 +6,7 @@
  * nolock page path and the compaction scanner race on.
  */
 import type { CpuView, NolockView } from "../../worker/frame";
-import { Chain } from "./chips";
+import { Chain } from "../state/chips";
 
 export function NolockPanel({
   nolock: n,

@@ -16,10 +16,9 @@ import {
 import type { Gfp, Locals, Op, ObjRef } from "../types";
 import { USER_DATA } from "../types";
 
-type PcaOp = Extract<
-  Op,
-  { kind: "allocBulk" | "freeBulk" | "prefill" | "write" }
->;
+/** The percpu array cache's operations. */
+export type PcaOpKind = "allocBulk" | "freeBulk" | "prefill" | "write";
+type PcaOp = Extract<Op, { kind: PcaOpKind }>;
 
 /** Entry locals for a bulk or prefill operation, or a note when there is nothing to do. */
 export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {

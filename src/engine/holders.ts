@@ -47,7 +47,13 @@ export type ObjectHolder =
   /** Objects an actor has in flight (being allocated or freed). */
   | { kind: "inFlight"; actor: number }
   /** A slab's memcg `obj_cgroups` vector. */
-  | { kind: "objcgs"; page: number };
+  | { kind: "objcgs"; page: number }
+  /** A CPU's main or spare sheaf (kernel/v7_0.ts). */
+  | { kind: "sheaf"; cpu: number; which: "main" | "spare" }
+  /** The full sheaves in a node's barn. */
+  | { kind: "barn"; node: number }
+  /** A sheaf an actor holds detached (refilling or flushing it). */
+  | { kind: "sheafInFlight"; actor: number };
 
 /** A place that holds slab pages. */
 export type SlabHolder =
@@ -286,6 +292,7 @@ export function holderActor(m: Machine, h: Holder): Actor | null {
     case "actorChain":
     case "inFlight":
     case "slabInFlight":
+    case "sheafInFlight":
       return m.actors[h.actor] ?? null;
     case "cpuFreelist":
     case "cpuSlab":

@@ -42,6 +42,11 @@ export interface VariantFeatures {
   readonly percpuArray: boolean;
   /** kmalloc_nolock() / kfree_nolock() and the compaction scanner's visit of a page. */
   readonly nolock: boolean;
+  /**
+   * Percpu sheaves for every cache and no kmem_cache_cpu (v7.0): alloc_from_pcs / free_to_pcs,
+   * the node barns, a slow path that takes objects straight from slabs.
+   */
+  readonly sheaves?: boolean;
 }
 
 export interface VariantSpec {

@@ -208,6 +208,21 @@ export const VARIANTS = {
     PCA_RFC3,
     { features: PCA, baseFixes: SINCE_2022 },
   ),
+  "v7.0": onV515(
+    "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",
+    {
+      base: "v5.15",
+      patch: {
+        title:
+          "[PATCH v3 00/21] slab: replace cpu (partial) slabs with sheaves",
+        url: lore("slab: replace cpu (partial) slabs with sheaves"),
+      },
+    },
+    {
+      features: { percpuArray: false, nolock: false, sheaves: true },
+      baseFixes: SINCE_2022,
+    },
+  ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;
 
 export type VariantName = keyof typeof VARIANTS;

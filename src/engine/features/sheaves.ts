@@ -69,7 +69,11 @@ export const sheavesFeature: Feature = {
       maxEmpty: BARN_MAX,
       sheaves: [],
       pcs: [],
-      barns: m.nodes.map(() => ({ lock: null, full: [], empty: [] })),
+      barns: Array.from({ length: m.config.nodes }, () => ({
+        lock: null,
+        full: [],
+        empty: [],
+      })),
     };
     for (let c = 0; c < m.cpus.length; c++)
       st.pcs.push({ lock: null, main: newSheaf(st, null).id, spare: null });

@@ -144,6 +144,35 @@ export interface StateView {
   stats: Record<string, number>;
   pagePool: PagePoolView;
   nolock: NolockView | null;
+  /** The percpu sheaves and node barns (v7.0), on a kernel that has them. */
+  sheaves?: SheavesView | null;
+}
+
+/** One `struct slab_sheaf`: its id and its objects, bottom first (the top is popped next). */
+export interface SheafView {
+  id: number;
+  objects: string[];
+  refs: number[];
+}
+
+/** `s->cpu_sheaves` of every CPU, the node barns and the sheaves actors hold detached. */
+export interface SheavesView {
+  capacity: number;
+  maxFull: number;
+  maxEmpty: number;
+  cpus: {
+    cpu: number;
+    lock: string | null;
+    main: SheafView;
+    spare: SheafView | null;
+  }[];
+  barns: {
+    node: number;
+    lock: string | null;
+    full: SheafView[];
+    empty: SheafView[];
+  }[];
+  held: { actor: string; sheaf: SheafView }[];
 }
 
 /** The micro-step that led to the frame's state (step `step` of the trace, 0-based). */
@@ -188,6 +217,8 @@ export interface Changed {
   pagePool: boolean;
   /** kmalloc_nolock's state changed (buckets, deferred list, page refcounts). */
   nolock: boolean;
+  /** The sheaves or barns changed. */
+  sheaves?: boolean;
   /**
    * The fields that changed, so the view outlines just those: `cpu:<id>:<field>`,
    * `node:<id>:<field>` and `slab:<id>:<field>`, with the field names of CpuView, NodeView and
@@ -320,6 +351,7 @@ export function buildView(
         }),
     },
     nolock: nolockView(m),
+    sheaves: sheavesView(m, name),
     actors: m.actors
       .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
       .map((a) => ({
@@ -352,6 +384,38 @@ function pcaView(
     used: arr.used,
     objects: arr.objects.map((x) => fmtObj(m, x)),
     refs: [...arr.objects],
+  };
+}
+
+function sheavesView(
+  m: Machine,
+  name: (id: number | null) => string | null,
+): SheavesView | null {
+  const st = m.sheaves;
+  if (!st) return null;
+  const view = (id: number): SheafView => {
+    const objs = st.sheaves[id]!.objects;
+    return { id, objects: objs.map((x) => fmtObj(m, x)), refs: [...objs] };
+  };
+  return {
+    capacity: st.capacity,
+    maxFull: st.maxFull,
+    maxEmpty: st.maxEmpty,
+    cpus: st.pcs.map((p, cpu) => ({
+      cpu,
+      lock: name(p.lock),
+      main: view(p.main),
+      spare: p.spare === null ? null : view(p.spare),
+    })),
+    barns: st.barns.map((b, node) => ({
+      node,
+      lock: name(b.lock),
+      full: b.full.map(view),
+      empty: b.empty.map(view),
+    })),
+    held: st.sheaves
+      .filter((sh) => sh.owner !== null)
+      .map((sh) => ({ actor: name(sh.owner) ?? "?", sheaf: view(sh.id) })),
   };
 }
 
@@ -436,6 +500,7 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
     pagePool:
       JSON.stringify(before.pagePool) !== JSON.stringify(after.pagePool),
     nolock: JSON.stringify(before.nolock) !== JSON.stringify(after.nolock),
+    sheaves: JSON.stringify(before.sheaves) !== JSON.stringify(after.sheaves),
     fields: [
       ...changedFields("cpu", cpus, before.cpus, after.cpus),
       ...changedFields("node", nodes, before.nodes, after.nodes),

@@ -30,6 +30,7 @@ import { HistoryPopover } from "./HistoryPopover";
 import { reducedMotion, SLIDE_MS, track } from "./motion";
 import { NodePanel } from "./NodePanel";
 import { NolockPanel } from "./NolockPanel";
+import { SheavesPanel } from "./SheavesPanel";
 import { PagePool } from "./PagePool";
 import { placeSlabs, type Placed } from "./placement";
 import { SlabCard } from "./SlabCard";
@@ -520,6 +521,13 @@ export function StatePanels({
                 nolock={frame.nolock}
                 cpus={frame.cpus}
                 changed={ch.nolock}
+                hl={hl.objects}
+              />
+            )}
+            {frame.sheaves && (
+              <SheavesPanel
+                sheaves={frame.sheaves}
+                changed={ch.sheaves ?? false}
                 hl={hl.objects}
               />
             )}

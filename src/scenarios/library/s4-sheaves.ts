@@ -101,4 +101,59 @@ export const s4SheavesTour: LibraryEntry = {
   expect: [],
 };
 
-export const sheavesScenarios: readonly LibraryEntry[] = [s4SheavesTour];
+export const s4RefillMigrates: LibraryEntry = {
+  id: "s4-sheaves-refill-migrates",
+  kind: "tour",
+  summary:
+    "A task refills a sheaf with CPU 0's lock dropped and migrates to CPU 1 meanwhile. It takes the lock again on CPU 1, re-reads that CPU's sheaves and puts the refilled sheaf where there is room there (CPU 1's main still has objects, so it becomes CPU 1's spare); then it allocates from CPU 1's main. Nothing is lost or held twice.",
+  source: {
+    seed: "outside: mm/slub.c of v7.0, __pcs_replace_empty_main (its comment: on success the lock is held, possibly on another CPU than at the call)",
+    basis: "analysis",
+  },
+  scenario: {
+    ...base,
+    title: "v7.0 sheaves: migration while a refill runs with the lock dropped",
+    description:
+      "Two CPUs on one node. CPU 1's main sheaf was filled by an earlier allocation there. Task A on CPU 0 finds its main empty and refills a new sheaf with the lock dropped; it is migrated to CPU 1 before it takes the lock again.",
+    kernel: { variant: "v7.0", cpus: 2 },
+    cache: { objects: 4, cpuPartial: 8, minPartial: 1 },
+    prepare: [{ cpu: 1, op: alloc("w") }],
+    actors: [{ name: "A", kind: "task", cpu: 0, ops: [alloc("x")] }],
+    schedule: {
+      steps: ["A>refill_sheaf", "A@1>alloc_from_pcs:pop"],
+      rest: "round-robin",
+    },
+    narration: [
+      {
+        step: 0,
+        text: "CPU 1's main sheaf holds 3 objects (its first allocation refilled it with a new slab's 4). CPU 0's main is empty. Task A allocates on CPU 0.",
+      },
+      {
+        step: 7,
+        text: "No spare, no full sheaf in the barn: A drops CPU 0's lock to refill a new sheaf itself. It is no longer pinned to CPU 0.",
+      },
+      {
+        step: 9,
+        text: "A is migrated to CPU 1 while it fills the detached sheaf from a new slab. The sheaf is A's alone: it is on no CPU and in no barn.",
+      },
+      {
+        step: 16,
+        text: "local_lock() now takes CPU 1's lock, and this_cpu_ptr() gives CPU 1's sheaves: the code cannot assume it is back where it started.",
+      },
+      {
+        step: 17,
+        text: "CPU 1's main is not empty, and it has no spare: the refilled sheaf becomes CPU 1's spare. Had both been taken, it would have gone into the barn A looked up before dropping the lock.",
+      },
+      {
+        step: 18,
+        text: "A pops its object from CPU 1's main. CPU 0 keeps its empty main; no object is lost or held twice.",
+      },
+    ],
+  },
+  expect: [],
+};
+
+export const sheavesScenarios: readonly LibraryEntry[] = [
+  s4SheavesTour,
+  s4RefillMigrates,
+];

@@ -10,6 +10,7 @@ import {
   session,
   task,
 } from "./helpers";
+import { newSheaf } from "../features/sheaves";
 
 const V70: Partial<ScenarioKernel> = { variant: "v7.0" };
 const alloc = (slot: string): Op => ({ kind: "alloc", slot });
@@ -69,6 +70,25 @@ describe("v7.0: percpu sheaves for every cache", () => {
     expect(r.findings).toEqual([]);
     expect(r.machine.cache.destroyed).toBe(true);
     expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
+  });
+});
+
+describe("the checks and the holders know the sheaves", () => {
+  it("report an object held both by a slot and by a CPU's spare sheaf", () => {
+    const s = session(
+      scenario({ ...V70, cpus: 1 }, [task("A", 0, [alloc("y")])], {
+        prepare: [{ cpu: 0, op: alloc("x") }],
+      }),
+    );
+    const m = s.machine;
+    const st = m.sheaves!;
+    const obj = m.slots["x"]![0]!;
+    const spare = newSheaf(st, null);
+    spare.objects.push(obj);
+    st.pcs[0]!.spare = spare.id;
+    const r = runSession(s);
+    const f = r.findings.find((x) => x.objects.includes(obj));
+    expect(f?.code).toBe("double-alloc");
   });
 });
 

@@ -45,6 +45,12 @@ function describe(m: Machine, h: Holder): string {
       return `cpu${h.cpu}'s percpu array`;
     case "deferFree":
       return "the deferred free list";
+    case "sheaf":
+      return `cpu${h.cpu}'s ${h.which} sheaf`;
+    case "barn":
+      return `node ${h.node}'s barn`;
+    case "sheafInFlight":
+      return `${m.actors[h.actor]?.name ?? "?"}'s detached sheaf`;
     case "slot":
       return `slot ${h.name}`;
     case "inFlight":

@@ -21,7 +21,13 @@ export type ObjectHolder =
   /** Objects an actor has in flight (being allocated or freed). */
   | { kind: "inFlight"; actor: number }
   /** A slab's memcg `obj_cgroups` vector. */
-  | { kind: "objcgs"; page: number };
+  | { kind: "objcgs"; page: number }
+  /** A CPU's main or spare sheaf (kernel/v7_0.ts). */
+  | { kind: "sheaf"; cpu: number; which: "main" | "spare" }
+  /** The sheaves in a node's barn. */
+  | { kind: "barn"; node: number }
+  /** A sheaf an actor holds detached (refilling or flushing it). */
+  | { kind: "sheafInFlight"; actor: number };
 
 /** A place that holds slab pages. */
 export type SlabHolder =

@@ -246,6 +246,7 @@ export function holderActor(m: Machine, h: Holder): Actor | null {
     case "actorChain":
     case "inFlight":
     case "slabInFlight":
+    case "sheafInFlight":
       return m.actors[h.actor] ?? null;
     case "cpuFreelist":
     case "cpuSlab":

@@ -117,6 +117,28 @@ export const LOCK_KINDS: LockTable = {
     },
     sleeping: true,
   },
+  pcsLock: {
+    cls: "cpu_sheaves->lock",
+    name: (r) => `cpu_sheaves->lock (cpu ${r.cpu})`,
+    waitName: (r) => `cpu_sheaves->lock of cpu ${r.cpu}`,
+    owners: (m, r) => one(m.sheaves!.pcs[r.cpu]!.lock),
+    free: (m, r) => m.sheaves!.pcs[r.cpu]!.lock === null,
+    setOwner: (m, r, who) => {
+      m.sheaves!.pcs[r.cpu]!.lock = who;
+    },
+    sleeping: false,
+  },
+  barnLock: {
+    cls: "barn->lock",
+    name: (r) => `barn->lock (node ${r.node})`,
+    waitName: (r) => `barn->lock of node ${r.node}`,
+    owners: (m, r) => one(m.sheaves!.barns[r.node]!.lock),
+    free: (m, r) => m.sheaves!.barns[r.node]!.lock === null,
+    setOwner: (m, r, who) => {
+      m.sheaves!.barns[r.node]!.lock = who;
+    },
+    sleeping: false,
+  },
 };
 
 /** The entry of `ref`'s kind, typed by the ref. */

@@ -42,7 +42,8 @@ export const OP_KINDS: OpTable = {
   },
   // Kernels with the percpu array cache free through slab_free(), which picks array or slab.
   free: {
-    entry: (_, f) => (f.percpuArray ? "slab_free" : "do_slab_free"),
+    entry: (_, f) =>
+      f.percpuArray || f.sheaves ? "slab_free" : "do_slab_free",
     slot: "objects",
     usesCache: true,
     needs: null,

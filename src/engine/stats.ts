@@ -36,6 +36,16 @@ export const STAT_ITEMS = [
   "FREE_PCA",
   "PCA_REFILL",
   "PCA_FLUSH",
+  // Percpu sheaves (v7.0, kernel/v7_0.ts): the items 7.0 adds. ALLOC_FASTPATH and FREE_FASTPATH
+  // count sheaf hits there, FREE_SLOWPATH only user frees that miss the sheaf.
+  "SHEAF_FLUSH",
+  "SHEAF_REFILL",
+  "SHEAF_ALLOC",
+  "SHEAF_FREE",
+  "BARN_GET",
+  "BARN_GET_FAIL",
+  "BARN_PUT",
+  "BARN_PUT_FAIL",
 ] as const;
 
 export type StatItem = (typeof STAT_ITEMS)[number];

@@ -158,7 +158,9 @@ export type LockClass =
   | "flush_lock"
   | "cpu_hotplug_lock"
   | "pcp_batch_high_lock"
-  | "memory_chain.rwsem";
+  | "memory_chain.rwsem"
+  | "cpu_sheaves->lock"
+  | "barn->lock";
 
 /** A concrete lock instance. */
 export type LockRef =
@@ -170,7 +172,11 @@ export type LockRef =
   /** mm/page_alloc.c: serialises changes to the per-cpu page lists' batch sizes (a mutex). */
   | { kind: "pcpBatchHigh" }
   /** drivers/base/memory.c: the memory hotplug notifier chain's rwsem. */
-  | { kind: "memoryChain"; write: boolean };
+  | { kind: "memoryChain"; write: boolean }
+  /** `s->cpu_sheaves->lock` (v7.0, kernel/v7_0.ts): a local_trylock_t per CPU. */
+  | { kind: "pcsLock"; cpu: number }
+  /** A node barn's `lock` (v7.0): a spinlock taken irqsave. */
+  | { kind: "barnLock"; node: number };
 
 export interface GlobalLocks {
   slabMutex: number | null;
@@ -404,6 +410,8 @@ export interface Machine {
   step: number;
   /** kmalloc_nolock / kfree_nolock state (kernel/nolock.ts), present when a scenario uses them. */
   nolock?: NolockState;
+  /** The percpu sheaves and the node barns (kernel/v7_0.ts), present on a kernel with sheaves. */
+  sheaves?: SheavesState;
 }
 
 /**
@@ -478,4 +486,50 @@ export interface StepEvent {
   findings: Finding[];
   opStart: boolean;
   opEnd: boolean;
+}
+
+/**
+ * `struct slab_sheaf`: a stack of object pointers (`objects[size - 1]` is the top). Objects in a
+ * sheaf count as allocated as far as their slabs know. A sheaf is attached to a CPU (main or
+ * spare), listed in a barn, held by an actor (`owner`, e.g. while it is refilled with the CPU's
+ * lock dropped), or freed.
+ */
+export interface Sheaf {
+  id: number;
+  objects: ObjRef[];
+  /** The actor holding it detached, if any. */
+  owner: number | null;
+  /** kfree()d (free_empty_sheaf): its id is never reused. */
+  freed: boolean;
+}
+
+/** `struct slub_percpu_sheaves`, one per CPU. */
+export interface PercpuSheaves {
+  /** `local_trylock_t lock`: its holder's actor id. */
+  lock: number | null;
+  /** `main`: a sheaf id, never NULL while the lock is free. */
+  main: number;
+  /** `spare`: empty or full, or NULL. */
+  spare: number | null;
+}
+
+/** `struct node_barn`, one per node. */
+export interface NodeBarn {
+  lock: number | null;
+  /** `sheaves_full` / `sheaves_empty` (their lengths are nr_full / nr_empty). */
+  full: number[];
+  empty: number[];
+}
+
+/** What the sheaves add to the machine (kernel/v7_0.ts). */
+export interface SheavesState {
+  /** `s->sheaf_capacity`. */
+  capacity: number;
+  /** MAX_FULL_SHEAVES / MAX_EMPTY_SHEAVES, scaled to the model's size. */
+  maxFull: number;
+  maxEmpty: number;
+  /** Every sheaf ever allocated, by id. */
+  sheaves: Sheaf[];
+  pcs: PercpuSheaves[];
+  barns: NodeBarn[];
 }

@@ -15,6 +15,9 @@ describe("the variant declarations", () => {
         fns["alloc_from_pca"] !== undefined,
       );
       expect(features.nolock, name).toBe(fns["kmalloc_nolock"] !== undefined);
+      expect(features.sheaves ?? false, name).toBe(
+        fns["alloc_from_pcs"] !== undefined,
+      );
     }
   });
 

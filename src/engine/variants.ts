@@ -42,6 +42,11 @@ export interface VariantFeatures {
   readonly percpuArray: boolean;
   /** kmalloc_nolock() / kfree_nolock() and the compaction scanner's visit of a page. */
   readonly nolock: boolean;
+  /**
+   * Percpu sheaves for every cache and no kmem_cache_cpu (v7.0): alloc_from_pcs / free_to_pcs,
+   * the node barns, a slow path that takes objects straight from slabs.
+   */
+  readonly sheaves: boolean;
 }
 
 /** A mechanism's key (feature.ts): its module, view and panel are records over these. */
@@ -60,9 +65,21 @@ export interface VariantSpec {
   readonly source: VariantSource;
 }
 
-const NONE: VariantFeatures = { percpuArray: false, nolock: false };
-const NOLOCK: VariantFeatures = { percpuArray: false, nolock: true };
-const PCA: VariantFeatures = { percpuArray: true, nolock: false };
+const NONE: VariantFeatures = {
+  percpuArray: false,
+  nolock: false,
+  sheaves: false,
+};
+const NOLOCK: VariantFeatures = {
+  percpuArray: false,
+  nolock: true,
+  sheaves: false,
+};
+const PCA: VariantFeatures = {
+  percpuArray: true,
+  nolock: false,
+  sheaves: false,
+};
 
 /** The 2022 tid bump in deactivate_slab (merged for v5.19 and stable): every 6.x base has it. */
 const SINCE_2022: readonly KernelFix[] = ["tid-on-deactivation"];
@@ -205,6 +222,21 @@ export const VARIANTS = {
     "the percpu array cache RFC v3 with the holes found in review closed: free fallback, refill give-back, flush on offline and destroy",
     PCA_RFC3,
     { features: PCA, baseFixes: SINCE_2022 },
+  ),
+  "v7.0": onV515(
+    "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",
+    {
+      base: "v5.15",
+      patch: {
+        title:
+          "[PATCH v3 00/21] slab: replace cpu (partial) slabs with sheaves",
+        url: lore("slab: replace cpu (partial) slabs with sheaves"),
+      },
+    },
+    {
+      features: { percpuArray: false, nolock: false, sheaves: true },
+      baseFixes: SINCE_2022,
+    },
   ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;
 

@@ -4,8 +4,10 @@
  */
 export type { NolockView } from "./features/nolock";
 export type { PcaView } from "./features/pca";
+export type { SheafView, SheavesView } from "./features/sheaves";
 import { nolockView, type NolockView } from "./features/nolock";
 import { pcaView, type PcaView } from "./features/pca";
+import { sheavesView, type SheavesView } from "./features/sheaves";
 import {
   fmtObj,
   totalStats,
@@ -119,6 +121,8 @@ export interface StateView {
   stats: Record<string, number>;
   pagePool: PagePoolView;
   nolock: NolockView | null;
+  /** The percpu sheaves and node barns (v7.0), on a kernel that has them. */
+  sheaves: SheavesView | null;
 }
 
 /** The micro-step that led to the frame's state (step `step` of the trace, 0-based). */
@@ -163,6 +167,8 @@ export interface Changed {
   pagePool: boolean;
   /** kmalloc_nolock's state changed (buckets, deferred list, page refcounts). */
   nolock: boolean;
+  /** The sheaves or barns changed. */
+  sheaves: boolean;
   /**
    * The fields that changed, so the view outlines just those: `cpu:<id>:<field>`,
    * `node:<id>:<field>` and `slab:<id>:<field>`, with the field names of CpuView, NodeView and
@@ -295,6 +301,7 @@ export function buildView(
         }),
     },
     nolock: nolockView(m),
+    sheaves: sheavesView(m, name),
     actors: m.actors
       .filter((a) => !a.system || a.frames.length > 0 || a.op < a.ops.length)
       .map((a) => ({
@@ -360,6 +367,7 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
       objects: [],
       pagePool: false,
       nolock: false,
+      sheaves: false,
       fields: [],
     };
   const cpus = changedIds(before.cpus, after.cpus, (c) => c.id) as number[];
@@ -374,6 +382,7 @@ export function diffViews(before: StateView | null, after: StateView): Changed {
     pagePool:
       JSON.stringify(before.pagePool) !== JSON.stringify(after.pagePool),
     nolock: JSON.stringify(before.nolock) !== JSON.stringify(after.nolock),
+    sheaves: JSON.stringify(before.sheaves) !== JSON.stringify(after.sheaves),
     fields: [
       ...changedFields("cpu", cpus, before.cpus, after.cpus),
       ...changedFields("node", nodes, before.nodes, after.nodes),

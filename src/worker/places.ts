@@ -43,6 +43,8 @@ export type SlotPlace =
   | { kind: "pca"; cpu: number }
   /** On kfree_nolock's deferred list (`s->defer_free_objects`), waiting for the next drain. */
   | { kind: "deferred" }
+  /** In a percpu sheaf (v7.0): `where` names it (a CPU's main or spare, a barn, an actor). */
+  | { kind: "sheaf"; tag: string; where: string }
   /** Allocated: `owner` is the slot holding it, or the actor it is in flight in; null if lost. */
   | { kind: "allocated"; owner: string | null; inFlight: boolean };
 
@@ -91,6 +93,26 @@ function slotViewOf(m: Machine, h: ObjectHolder): SlotView {
         owner: `P${h.page}'s obj_cgroups`,
         inFlight: false,
       };
+    case "sheaf":
+      return {
+        kind: "sheaf",
+        tag: `${h.which}:${h.cpu}`,
+        where: `cpu ${h.cpu}'s ${h.which} sheaf`,
+      };
+    case "barn":
+      return {
+        kind: "sheaf",
+        tag: `barn:${h.node}`,
+        where: `a full sheaf in node ${h.node}'s barn`,
+      };
+    case "sheafInFlight": {
+      const who = m.actors[h.actor]?.name ?? "?";
+      return {
+        kind: "sheaf",
+        tag: `held:${who}`,
+        where: `a sheaf ${who} holds`,
+      };
+    }
   }
 }
 
@@ -237,6 +259,8 @@ function describePlace(v: SlotView, page: number): string {
       return `cached in cpu ${v.cpu}'s percpu array`;
     case "deferred":
       return "on kfree_nolock's deferred list";
+    case "sheaf":
+      return `cached in ${v.where}`;
     case "allocated":
       if (v.owner === null) return "allocated, held by nobody";
       return v.inFlight

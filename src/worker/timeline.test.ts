@@ -184,6 +184,7 @@ describe("Timeline seek", () => {
       objects: [],
       pagePool: false,
       nolock: false,
+      sheaves: false,
       fields: [],
     });
     // Step 30 installs the first slab on CPU 0 (see the default scenario's e2e test).

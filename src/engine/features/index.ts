@@ -6,6 +6,7 @@ import type { EntryLocals, Feature, OpFinish } from "../feature";
 import type { FeatureName } from "../variants";
 import { nolockFeature, type NolockOpKind } from "./nolock";
 import { pcaFeature, type PcaOpKind } from "./pca";
+import { sheavesFeature } from "./sheaves";
 
 /** The operations the features add; machine.ts handles the others. */
 export type FeatureOpKind = PcaOpKind | NolockOpKind;
@@ -13,11 +14,13 @@ export type FeatureOpKind = PcaOpKind | NolockOpKind;
 export const FEATURE_MODULES = {
   percpuArray: pcaFeature,
   nolock: nolockFeature,
+  sheaves: sheavesFeature,
 } as const satisfies Record<FeatureName, Feature>;
 
 export const FEATURES: readonly Feature[] = [
   FEATURE_MODULES.percpuArray,
   FEATURE_MODULES.nolock,
+  FEATURE_MODULES.sheaves,
 ];
 
 /** What the features' operations hand to their entry functions (machine.ts). */

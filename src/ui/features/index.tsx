@@ -8,6 +8,7 @@ import type { FeatureName } from "../../engine/variants";
 import type { Changed, CpuView, Frame } from "../../worker/frame";
 import { NolockPanel } from "./nolock";
 import { PcaRow } from "./pca";
+import { SheavesPanel } from "./sheaves";
 
 export interface FeaturePanel {
   /** A row in each CPU's panel: its label, the CpuView field it shows (for `changed` and the test id). */
@@ -35,6 +36,16 @@ export const FEATURE_PANELS: Record<FeatureName, FeaturePanel> = {
           nolock={frame.nolock}
           cpus={frame.cpus}
           changed={changed.nolock}
+          hl={hl}
+        />
+      ),
+  },
+  sheaves: {
+    state: ({ frame, changed, hl }) =>
+      frame.sheaves && (
+        <SheavesPanel
+          sheaves={frame.sheaves}
+          changed={changed.sheaves}
           hl={hl}
         />
       ),

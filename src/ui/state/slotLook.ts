@@ -68,6 +68,13 @@ function single(v: SlotView): SlotLook {
         words: `cached in cpu ${v.cpu}'s percpu array`,
         split: null,
       };
+    case "sheaf":
+      return {
+        cls: "slot-pca",
+        glyph: "▤",
+        words: `cached in ${v.where}`,
+        split: null,
+      };
     case "deferred":
       return {
         cls: "slot-deferred",
@@ -133,6 +140,8 @@ export function slotToken(v: SlotView): string {
       return `pca:${v.cpu}${also}`;
     case "deferred":
       return "deferred" + also;
+    case "sheaf":
+      return `sheaf:${v.tag}${also}`;
     case "allocated":
       return `${v.inFlight ? "inFlight" : "allocated"}:${v.owner ?? ""}${also}`;
   }

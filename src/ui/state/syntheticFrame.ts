@@ -139,6 +139,7 @@ export function syntheticFrame(
       reused: [],
     },
     nolock: null,
+    sheaves: null,
     changed: {
       cpus: [step % cpus],
       slabs: changed,
@@ -147,6 +148,7 @@ export function syntheticFrame(
       objects: changed.slice(0, 2).map((id) => id * objects + (step % objects)),
       pagePool: false,
       nolock: false,
+      sheaves: false,
       fields: changed.map((id) => `slab:${id}:slots`),
     },
     enabled: [],

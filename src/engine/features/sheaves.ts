@@ -1,0 +1,132 @@
+/**
+ * The percpu sheaves and node barns (v7.0, kernel/v7_0.ts) as a feature: `Machine.sheaves`, set
+ * up on a kernel that has them (every cache has sheaves there). Each CPU has a main and a spare
+ * sheaf under a local trylock; each node has a barn of full and empty sheaves. Objects in a
+ * sheaf count as allocated as far as their slabs know, as in the percpu array.
+ */
+import type { FeatureModule } from "../feature";
+import type { ObjectHolder } from "../holderTypes";
+import type { Machine, Sheaf, SheavesState } from "../types";
+import { VARIANTS } from "../variants";
+
+/**
+ * The barn limits. The kernel's MAX_FULL_SHEAVES and MAX_EMPTY_SHEAVES are 10; the model's
+ * machines have a few slabs, so its barns hold at most 2 of each.
+ */
+export const BARN_MAX = 2;
+
+/**
+ * calculate_sheaf_capacity(): the kernel halves what the cpu partial lists used to hold, as
+ * there are two sheaves per CPU. The model does the same with the cache's `cpuPartial`
+ * (default: two slabs' worth, so a sheaf holds a slab's worth of objects).
+ */
+export function sheafCapacity(m: Machine): number {
+  const cp = m.cache.cpuPartial > 0 ? m.cache.cpuPartial : 2 * m.cache.objects;
+  return Math.max(1, Math.floor(cp / 2));
+}
+
+/** A new, empty sheaf (alloc_empty_sheaf). */
+export function newSheaf(st: SheavesState, owner: number | null): Sheaf {
+  const sh: Sheaf = { id: st.sheaves.length, objects: [], owner, freed: false };
+  st.sheaves.push(sh);
+  return sh;
+}
+
+const mainH: ObjectHolder[] = [];
+const spareH: ObjectHolder[] = [];
+const barnH: ObjectHolder[] = [];
+const ownerH: ObjectHolder[] = [];
+
+/** The placement list the checks record (scratch, reused). */
+const placement: number[] = [];
+
+function placementList(st: SheavesState): number[] {
+  let i = 0;
+  for (const p of st.pcs) {
+    placement[i++] = p.main;
+    placement[i++] = p.spare ?? -1;
+  }
+  for (const b of st.barns) {
+    placement[i++] = b.full.length;
+    for (const id of b.full) placement[i++] = id;
+    placement[i++] = b.empty.length;
+    for (const id of b.empty) placement[i++] = id;
+  }
+  for (const sh of st.sheaves) placement[i++] = sh.owner ?? -1;
+  placement.length = i;
+  return placement;
+}
+
+export const sheavesFeature: FeatureModule<never> = {
+  name: "sheaves",
+  title: "percpu sheaves",
+  init(m) {
+    // init_percpu_sheaves() and init_kmem_cache_nodes(): an empty main sheaf per CPU, no spare,
+    // an empty barn per node.
+    if (!VARIANTS[m.config.kernel].features.sheaves) return;
+    const st: SheavesState = {
+      capacity: sheafCapacity(m),
+      maxFull: BARN_MAX,
+      maxEmpty: BARN_MAX,
+      sheaves: [],
+      pcs: [],
+      barns: Array.from({ length: m.config.nodes }, () => ({
+        lock: null,
+        full: [],
+        empty: [],
+      })),
+    };
+    for (let c = 0; c < m.cpus.length; c++)
+      st.pcs.push({ lock: null, main: newSheaf(st, null).id, spare: null });
+    m.sheaves = st;
+  },
+  active: (m) => m.sheaves !== undefined,
+  ops: [],
+  entryLocals: {},
+  objectHolders(m, v) {
+    const st = m.sheaves!;
+    for (let c = 0; c < st.pcs.length; c++) {
+      const p = st.pcs[c]!;
+      v.objects(
+        (mainH[c] ??= { kind: "sheaf", cpu: c, which: "main" }),
+        st.sheaves[p.main]!.objects,
+      );
+      if (p.spare !== null)
+        v.objects(
+          (spareH[c] ??= { kind: "sheaf", cpu: c, which: "spare" }),
+          st.sheaves[p.spare]!.objects,
+        );
+    }
+    for (let n = 0; n < st.barns.length; n++) {
+      const h = (barnH[n] ??= { kind: "barn", node: n });
+      for (const id of st.barns[n]!.full) v.objects(h, st.sheaves[id]!.objects);
+      for (const id of st.barns[n]!.empty)
+        v.objects(h, st.sheaves[id]!.objects);
+    }
+    for (const sh of st.sheaves)
+      if (sh.owner !== null)
+        v.objects(
+          (ownerH[sh.owner] ??= { kind: "sheafInFlight", actor: sh.owner }),
+          sh.objects,
+        );
+  },
+  checkedLists: {
+    count: (m: Machine) => m.sheaves!.sheaves.length + 1,
+    list: (m: Machine, i: number) => {
+      const st = m.sheaves!;
+      return i < st.sheaves.length ? st.sheaves[i]!.objects : placementList(st);
+    },
+  },
+  // Objects pushed into a sheaf keep the caller's data over their free pointer.
+  writesFreePointers: true,
+  stats: [
+    "SHEAF_FLUSH",
+    "SHEAF_REFILL",
+    "SHEAF_ALLOC",
+    "SHEAF_FREE",
+    "BARN_GET",
+    "BARN_GET_FAIL",
+    "BARN_PUT",
+    "BARN_PUT_FAIL",
+  ],
+};

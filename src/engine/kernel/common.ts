@@ -138,6 +138,7 @@ export function freeToPageAllocator(m: Machine, pid: number): void {
   const p = m.pages[pid]!;
   p.use = "free";
   p.freelist = null;
+  if (p.nodePartial !== undefined) p.nodePartial = false;
   p.next = m.freePages[m.freePages.length - 1] ?? null;
   p.pages = LRU_GARBAGE.pages;
   p.pobjects = LRU_GARBAGE.pobjects;

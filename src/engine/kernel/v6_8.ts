@@ -937,7 +937,7 @@ const slabFree = fn("__slab_free", [
         if (num(k.L, "newInuse") === 0)
           note(
             k,
-            `P${num(k.L, "page")} is empty but off the node list: it stays on a CPU's partial list`,
+            `P${num(k.L, "page")} is empty but off the node list: it stays with the CPU that holds it (its partial list)`,
           );
         return ret();
       }

@@ -24,6 +24,7 @@ import { r9Cmpxchg16bAlignment } from "./r9-cmpxchg16b-alignment";
 import { tours } from "./tours";
 import { nolockScenarios } from "./s1-nolock";
 import { pcaScenarios } from "./s3-percpu-array";
+import { v68Scenarios } from "./s4-v68";
 
 export type { LibraryEntry } from "./entry";
 
@@ -47,6 +48,7 @@ export const library: readonly LibraryEntry[] = [
   r06BentUpHalfIrq,
   ...nolockScenarios,
   ...pcaScenarios,
+  ...v68Scenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

@@ -121,10 +121,14 @@ export function cpuPartialSlabs(k: K): number {
 }
 
 /** Takes the cpu slab off `c` (locked): c->slab and c->freelist cleared, tid bumped. */
-function detachCpuSlab(slabVar: string, freelistVar: string): StepDef[] {
+function detachCpuSlab(
+  slabVar: string,
+  freelistVar: string,
+  names = "freelist = c->freelist; slab = c->slab",
+): StepDef[] {
   return [
     {
-      line: `${freelistVar} = c->freelist; ${slabVar} = c->slab`,
+      line: names,
       run: (k) => {
         const cs = c(k);
         k.L[freelistVar] = cs.freelist;
@@ -567,7 +571,11 @@ const slabAllocSlow = fn("___slab_alloc", [
     line: "if (unlikely(c->slab)) {  (installed by someone while we were unlocked)",
     run: (k) => (c(k).page === null ? goto("install") : undefined),
   },
-  ...detachCpuSlab("flushSlab", "flushFreelist"),
+  ...detachCpuSlab(
+    "flushSlab",
+    "flushFreelist",
+    "flush_freelist = c->freelist; flush_slab = c->slab",
+  ),
   {
     line: "local_unlock_irqrestore(); deactivate_slab(s, flush_slab, flush_freelist); stat(s, CPUSLAB_FLUSH); goto retry_load_slab }",
     hook: "unlock",
@@ -1298,9 +1306,17 @@ const flushCpuSlabWork = fn("flush_cpu_slab", [
   },
 ]);
 
-/** Without CONFIG_SLUB_CPU_PARTIAL these compile to nothing (buildVariant stubs put_cpu_partial). */
+/**
+ * The 6.8 table: the shared glue (discard_slab, get_partial, shrink, hotplug, memcg, page cache)
+ * without 5.15's acquire_slab, the teardown paths of 5.15, and the functions above. Without
+ * CONFIG_SLUB_CPU_PARTIAL, buildVariant stubs put_cpu_partial.
+ */
+const v68Common = Object.fromEntries(
+  Object.entries(commonFns).filter(([name]) => name !== "acquire_slab"),
+);
+
 export const v68Fns: Record<string, KernelFn> = {
-  ...commonFns,
+  ...v68Common,
   ...teardownCpusLocked,
   ...table([
     slabAllocNode,

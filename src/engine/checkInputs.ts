@@ -126,7 +126,8 @@ function record(m: Machine): void {
     r[i + 1] = ref(p.freelist);
     r[i + 2] = p.inuse;
     r[i + 3] = p.objects;
-    r[i + 4] = p.frozen ? 1 : 0;
+    // frozen, and v6.8's on-node-list flag (checks.ts holds it against the node lists).
+    r[i + 4] = (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0);
     r[i + 5] = ref(p.next);
     r[i + 6] = p.node;
     r[i + 7] = p.pages;
@@ -218,7 +219,7 @@ function same(m: Machine, fpMayChange: boolean): boolean {
       r[i + 1] !== ref(p.freelist) ||
       r[i + 2] !== p.inuse ||
       r[i + 3] !== p.objects ||
-      r[i + 4] !== (p.frozen ? 1 : 0) ||
+      r[i + 4] !== (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) ||
       r[i + 5] !== ref(p.next) ||
       r[i + 6] !== p.node ||
       r[i + 7] !== p.pages ||

@@ -29,6 +29,7 @@ import {
   type SlabHolder,
 } from "./holders";
 import { fmtObj, pageOf, report } from "./prims";
+import { variantSpec } from "./variants";
 import type { FindingCode, Machine, ObjRef } from "./types";
 import { USER_DATA } from "./types";
 
@@ -391,6 +392,8 @@ function fullChecks(m: Machine, k: K): void {
   // --- slabs -----------------------------------------------------------------------------
   // Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked.
   visitSlabHolders(m, counter);
+  const unfrozenPartials =
+    variantSpec(m.config.kernel).unfrozenPartials === true;
   for (const p of m.pages) {
     const seen = slabSeen[p.id]!;
     if (p.use !== "slab") {
@@ -438,6 +441,32 @@ function fullChecks(m: Machine, k: K): void {
           p.id,
         ),
       );
+    }
+    // v6.8: the on-node-list flag agrees with the node list, and a cpu partial slab is unfrozen.
+    if (unfrozenPartials && !nodeLocked) {
+      const listed = onNode[p.id] === 1;
+      if (listed !== (p.nodePartial === true))
+        problems.push(
+          slabProblem(
+            "list-corrupt",
+            listed
+              ? `slab P${p.id} is on node ${p.node}'s partial list without its on-node-list flag`
+              : `slab P${p.id} has the on-node-list flag but is not on node ${p.node}'s partial list`,
+            p.id,
+          ),
+        );
+      if (
+        p.frozen &&
+        ((seen > 0 && slabFirst[p.id]?.kind === "cpuPartial") ||
+          (seen > 1 && slabSecond[p.id]?.kind === "cpuPartial"))
+      )
+        problems.push(
+          slabProblem(
+            "list-corrupt",
+            `frozen slab P${p.id} is on a CPU's partial list: only the cpu slab is frozen`,
+            p.id,
+          ),
+        );
     }
     // inuse counts every object not on page->freelist (a private new slab is exempt).
     if (inFlight[p.id] === 0 && p.inuse !== p.objects - pageFree[p.id]!)

@@ -139,6 +139,11 @@ export interface Page {
   fp: Word[];
   /** `page->obj_cgroups` (memcg): the vector object allocated for this slab, if any. */
   objcgs: ObjRef | null;
+  /**
+   * v6.8: PG_workingset as "on its node's partial list" (slab_test_node_partial), set and cleared
+   * with the list under list_lock. Absent for variants that do not track it.
+   */
+  nodePartial?: boolean;
 }
 
 /** `struct kmem_cache_node`. */

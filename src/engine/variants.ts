@@ -15,7 +15,7 @@ import type { CpuSlabField } from "./layout";
 import type { KernelFix } from "./types";
 
 /** Mainline releases the engine models, as source browsers name their tags. */
-export type MainlineTag = "v5.14" | "v5.15";
+export type MainlineTag = "v5.14" | "v5.15" | "v6.8";
 
 /** The posting a variant that never shipped is built from. */
 export interface PatchSource {
@@ -63,6 +63,16 @@ export interface VariantSpec {
   /** The field order of `struct kmem_cache_cpu` (layout.ts lays it out). */
   readonly cpuSlabOrder: readonly CpuSlabField[];
   readonly source: VariantSource;
+  /**
+   * What the era's code calls a slab (`struct page` and `c->page` until `struct slab`, v5.17);
+   * the view labels read it. Default "page".
+   */
+  readonly slabStruct?: "page" | "slab";
+  /**
+   * Cpu partial slabs stay unfrozen and node-list membership is a slab flag (v6.8, "slub: Delay
+   * freezing of CPU partial slabs"); the checks hold the flag against the lists.
+   */
+  readonly unfrozenPartials?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -223,6 +233,17 @@ export const VARIANTS = {
     PCA_RFC3,
     { features: PCA, baseFixes: SINCE_2022 },
   ),
+  "v6.8": {
+    title:
+      "mainline v6.8: struct slab, cpu partial slabs left unfrozen (only the cpu slab is frozen), node-list membership as a slab flag",
+    rtCapable: true,
+    features: NONE,
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: { base: "v6.8", patch: null },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+  },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",
     {

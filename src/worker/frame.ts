@@ -32,6 +32,7 @@ import {
 export type { PagePlace, SlotView } from "./places";
 import type { ActorCode } from "./panes";
 import { opText } from "../engine/opKinds";
+import { variantSpec } from "../engine/variants";
 
 export interface CpuView {
   id: number;
@@ -72,6 +73,8 @@ export interface SlabView {
   /** A CPU's `c->freelist` order over this slab's slots, when it points into it. */
   cpuOrder: number[];
   place: PagePlace;
+  /** v6.8: the on-node-partial-list flag (PG_workingset); absent where the kernel has none. */
+  nodePartial?: boolean;
 }
 
 export interface NodeView {
@@ -109,6 +112,8 @@ export interface CacheView {
   cpuPartial: number;
   /** `s->min_partial`: a node keeps at least this many partial slabs instead of freeing them. */
   minPartial: number;
+  /** "slab" when the kernel's code says `struct slab` / `c->slab` (v6.8); absent: `c->page`. */
+  slabStruct?: "slab";
 }
 
 /** The state at one step, as the UI shows it. */
@@ -224,6 +229,9 @@ export function buildView(
       objects: m.cache.objects,
       cpuPartial: m.cache.cpuPartial,
       minPartial: m.cache.minPartial,
+      ...(variantSpec(m.config.kernel).slabStruct === "slab"
+        ? { slabStruct: "slab" as const }
+        : {}),
     },
     cpus: m.cpus.map((c, i) => {
       const cs = m.cpuSlab[i]!;
@@ -285,6 +293,9 @@ export function buildView(
           pageOrder: order(chainRefs(m, p.freelist), p.id),
           cpuOrder: onCpu ? order(onCpu, p.id) : [],
           place,
+          ...(p.nodePartial === undefined
+            ? {}
+            : { nodePartial: p.nodePartial }),
         };
       }),
     pagePool: {

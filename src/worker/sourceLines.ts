@@ -57,6 +57,7 @@ export type LineTable = Readonly<
 export const SLUB_LINES: Readonly<Record<MainlineTag, LineTable>> = {
   "v5.14": {},
   "v5.15": {},
+  "v6.8": {},
 };
 
 /** Functions of the model that are not kernel functions (no link). */

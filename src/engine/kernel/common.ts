@@ -138,6 +138,7 @@ export function freeToPageAllocator(m: Machine, pid: number): void {
   const p = m.pages[pid]!;
   p.use = "free";
   p.freelist = null;
+  if (p.nodePartial !== undefined) p.nodePartial = false;
   p.next = m.freePages[m.freePages.length - 1] ?? null;
   p.pages = LRU_GARBAGE.pages;
   p.pobjects = LRU_GARBAGE.pobjects;
@@ -193,6 +194,13 @@ function removePartial(k: K, node: number, pid: number): void {
   const i = n.partial.indexOf(pid);
   if (i >= 0) n.partial.splice(i, 1);
   n.nrPartial--;
+  clearNodePartial(k.m, pid);
+}
+
+/** remove_partial's flag clear, for variants that track list membership with a slab flag. */
+function clearNodePartial(m: Machine, pid: number): void {
+  const p = m.pages[pid]!;
+  if (p.nodePartial !== undefined) p.nodePartial = false;
 }
 
 export const listOps = { addPartial, removePartial };
@@ -679,7 +687,10 @@ const doShrink = fn("__kmem_cache_do_shrink", [
         if (free === p.objects) discard.push(pid);
         else keep.push({ pid, free });
       }
-      for (const pid of discard) ownSlab(k, pid);
+      for (const pid of discard) {
+        ownSlab(k, pid);
+        clearNodePartial(m, pid);
+      }
       // Fullest first: slabs with fewer free objects move to the head.
       keep.sort((a, b) => a.free - b.free);
       n.partial = keep.map((x) => x.pid);

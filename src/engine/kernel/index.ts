@@ -15,6 +15,7 @@ import { v4Fns } from "./v4";
 import { nolockTables } from "./nolock";
 import { pcaTables, userWrite } from "./pca";
 import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
+import { v68Fns } from "./v6_8";
 import { v70Tables } from "./v7_0";
 
 // The RT-tree intermediates take the teardown paths in their v5.15 form (a simplification: their
@@ -34,6 +35,7 @@ export const KERNEL_TABLES: Readonly<Record<VariantName, FnTable>> = {
   v4: v4Fns,
   ...nolockTables,
   ...pcaTables,
+  "v6.8": v68Fns,
   ...v70Tables,
 };
 

@@ -24,6 +24,7 @@ import { r9Cmpxchg16bAlignment } from "./r9-cmpxchg16b-alignment";
 import { tours } from "./tours";
 import { nolockScenarios } from "./s1-nolock";
 import { pcaScenarios } from "./s3-percpu-array";
+import { v68Scenarios } from "./s4-v68";
 import { sheavesScenarios } from "./s4-sheaves";
 
 export type { LibraryEntry } from "./entry";
@@ -48,6 +49,7 @@ export const library: readonly LibraryEntry[] = [
   r06BentUpHalfIrq,
   ...nolockScenarios,
   ...pcaScenarios,
+  ...v68Scenarios,
   ...sheavesScenarios,
 ];
 

@@ -61,6 +61,7 @@ export function CpuPanel({
   highlight,
   slabIds,
   cpuPartial,
+  slabName = "page",
   children,
 }: {
   cpu: CpuView;
@@ -71,6 +72,8 @@ export function CpuPanel({
   slabIds: Set<number>;
   /** The cache's `cpu_partial`. */
   cpuPartial: number;
+  /** What the kernel calls the cpu slab field: `c->page`, or `c->slab` from v6.8's view. */
+  slabName?: "page" | "slab";
   children?: ReactNode;
 }) {
   const pageStale = c.page !== null && !slabIds.has(c.page);
@@ -144,7 +147,7 @@ export function CpuPanel({
             {c.tid}
           </Field>
           <Field
-            name="c->page"
+            name={`c->${slabName}`}
             testId={`cpu-${c.id}-page`}
             changed={fields.has("page")}
             port={c.page === null ? undefined : `cpu-${c.id}-page`}

@@ -213,7 +213,7 @@ function SlabCardImpl(p: SlabCardProps) {
     p.onTarget({ kind: "slab", id: s.id }, e.currentTarget);
   };
   const ch = new Set(p.changedFields);
-  const label = `P${s.id}, ${s.frozen ? "frozen" : "not frozen"}, inuse ${s.inuse} of ${s.objects}, ${s.where}${p.dup ? ", on more than one list" : ""}`;
+  const label = `P${s.id}, ${s.frozen ? "frozen" : "not frozen"}, inuse ${s.inuse} of ${s.objects}${s.nodePartial === undefined ? "" : s.nodePartial ? ", on-node-list flag set" : ", on-node-list flag clear"}, ${s.where}${p.dup ? ", on more than one list" : ""}`;
   return (
     <li
       className={[
@@ -253,6 +253,24 @@ function SlabCardImpl(p: SlabCardProps) {
         >
           {s.frozen ? "❄" : "○"}
         </span>{" "}
+        {s.nodePartial !== undefined && (
+          <>
+            <span
+              className={ch.has("nodePartial") ? "field changed" : "field"}
+              data-testid={
+                p.copy === 0 ? `slab-${s.id}-node-partial` : undefined
+              }
+              data-kind={s.nodePartial ? "node-partial" : "off-node"}
+              title={
+                s.nodePartial
+                  ? "on-node-list flag set (PG_workingset): on its node's partial list"
+                  : "on-node-list flag clear: not on its node's partial list"
+              }
+            >
+              {s.nodePartial ? "N" : "·"}
+            </span>{" "}
+          </>
+        )}
         <span
           className={ch.has("inuse") ? "field changed" : "field"}
           data-testid={p.copy === 0 ? `slab-${s.id}-inuse` : undefined}

@@ -461,9 +461,10 @@ export function StatePanels({
                 highlight={hl}
                 slabIds={slabIds}
                 cpuPartial={cache.cpuPartial}
+                slabName={cache.slabStruct ?? "page"}
               >
                 {group(
-                  "c->page",
+                  `c->${cache.slabStruct ?? "page"}`,
                   `cpu-${c.id}-page-slabs`,
                   placement.cpuPage.get(c.id)
                     ? [placement.cpuPage.get(c.id)!]

@@ -91,6 +91,29 @@ async function expectAllOnScreen(app: AppPage, moment: string) {
   parts.push(line);
   for (const [name, locator] of parts)
     expect(await onScreen(locator), `${moment}: ${name}`).toBe(true);
+  // The toolbar's controls sit side by side inside the window: none slides under another.
+  expect(
+    await page.evaluate(() => {
+      const items = [
+        ...document.querySelectorAll(
+          ".ws-toolbar > button, .ws-toolbar .picker > *",
+        ),
+      ].map((e) => ({ name: e.textContent, r: e.getBoundingClientRect() }));
+      for (const [i, a] of items.entries()) {
+        if (a.r.right > innerWidth + 1) return `${a.name} runs off the window`;
+        for (const b of items.slice(i + 1))
+          if (
+            a.r.left < b.r.right - 1 &&
+            b.r.left < a.r.right - 1 &&
+            a.r.top < b.r.bottom - 1 &&
+            b.r.top < a.r.bottom - 1
+          )
+            return `${a.name} overlaps ${b.name}`;
+      }
+      return true;
+    }),
+    `${moment}: the toolbar`,
+  ).toBe(true);
   expect(
     await page.evaluate(
       () =>

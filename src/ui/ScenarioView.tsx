@@ -148,10 +148,11 @@ function Toolbar() {
         data-command="undo"
         title={`${undoCmd.title} (${undoCmd.keyHelp})`}
         aria-keyshortcuts={undoCmd.keys.join(" ")}
+        aria-label="↶ Undo fork"
         disabled={!undoEnabled}
         onClick={() => undoCmd.run(session)}
       >
-        ↶ Undo fork
+        ↶<span className="ws-wide-label"> Undo fork</span>
       </button>
       <button
         type="button"
@@ -159,10 +160,17 @@ function Toolbar() {
         title={`${compareCmd.title} (${compareCmd.keyHelp})`}
         aria-keyshortcuts={compareCmd.keys.join(" ")}
         aria-pressed={compareLabel === "Close compare"}
+        aria-label={compareLabel}
         disabled={!compareEnabled}
         onClick={() => compareCmd.run(session)}
       >
-        {compareLabel}
+        {compareLabel === "Compare with fix" ? (
+          <>
+            Compare<span className="ws-wide-label"> with fix</span>
+          </>
+        ) : (
+          compareLabel
+        )}
       </button>
       <GoalButton />
       {drawerButton("share", "Share", "Links, import and export")}

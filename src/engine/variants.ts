@@ -73,6 +73,11 @@ export interface VariantSpec {
    * freezing of CPU partial slabs"); the checks hold the flag against the lists.
    */
   readonly unfrozenPartials?: boolean;
+  /**
+   * No `struct kmem_cache_cpu` at all (v7.0: "slab: remove struct kmem_cache_cpu"): no cpu slab,
+   * no cpu partial list, no tid. The view leaves those fields out instead of showing them empty.
+   */
+  readonly noCpuSlab?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -257,6 +262,8 @@ export const VARIANTS = {
     {
       features: { percpuArray: false, nolock: false, sheaves: true },
       baseFixes: SINCE_2022,
+      slabStruct: "slab",
+      noCpuSlab: true,
     },
   ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;

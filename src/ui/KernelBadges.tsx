@@ -1,7 +1,8 @@
 /** The kernel and its configuration as badges: variant, PREEMPT_RT, per-CPU partial lists, CPUs, debug options, fixes. */
+import { variantSpec } from "../engine/variants";
 import type { ScenarioInfo } from "../worker/protocol";
 
-export function KernelBadges({ info }: { info: ScenarioInfo }) {
+export function KernelBadges({ info }: { info: Pick<ScenarioInfo, "config"> }) {
   const k = info.config;
   const badges: { label: string; on: boolean; title: string }[] = [
     { label: k.kernel, on: true, title: "kernel variant" },
@@ -10,11 +11,16 @@ export function KernelBadges({ info }: { info: ScenarioInfo }) {
       on: k.preemptRt,
       title: "CONFIG_PREEMPT_RT: spinlocks and local locks sleep",
     },
-    {
-      label: k.cpuPartial ? "SLUB_CPU_PARTIAL" : "no cpu partial",
-      on: k.cpuPartial,
-      title: "CONFIG_SLUB_CPU_PARTIAL: per-CPU partial lists",
-    },
+    // A kernel without kmem_cache_cpu has no cpu partial lists to configure.
+    ...(variantSpec(k.kernel).noCpuSlab
+      ? []
+      : [
+          {
+            label: k.cpuPartial ? "SLUB_CPU_PARTIAL" : "no cpu partial",
+            on: k.cpuPartial,
+            title: "CONFIG_SLUB_CPU_PARTIAL: per-CPU partial lists",
+          },
+        ]),
     { label: `${k.cpus} CPUs`, on: true, title: "CPUs" },
     ...(k.nodes > 1
       ? [{ label: `${k.nodes} nodes`, on: true, title: "NUMA nodes" }]

@@ -6,6 +6,7 @@
  * never push it away. Embed links get a 16:9 cut of it: the state, the narration and a compact
  * scrubber.
  */
+import { variantSpec } from "../engine/variants";
 import { useEffect, type ReactNode } from "react";
 import { useStore } from "zustand";
 import { MAX_SCENARIO_BYTES } from "../scenarios/schema";
@@ -458,7 +459,14 @@ function DetailsPanel() {
       {scenario && (
         <>
           <p>{scenario.description}</p>
-          <CpuSlabLayoutLine layout={scenario.layout} />
+          {variantSpec(scenario.config.kernel).noCpuSlab ? (
+            <p className="kernel" data-testid="layout">
+              no struct kmem_cache_cpu in this kernel: the per-CPU state is the
+              sheaves
+            </p>
+          ) : (
+            <CpuSlabLayoutLine layout={scenario.layout} />
+          )}
         </>
       )}
     </div>

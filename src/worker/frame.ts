@@ -114,6 +114,8 @@ export interface CacheView {
   minPartial: number;
   /** "slab" when the kernel's code says `struct slab` / `c->slab` (v6.8); absent: `c->page`. */
   slabStruct?: "slab";
+  /** The kernel has no `struct kmem_cache_cpu` (v7.0): no cpu slab, cpu partial list or tid. */
+  noCpuSlab?: true;
 }
 
 /** The state at one step, as the UI shows it. */
@@ -231,6 +233,9 @@ export function buildView(
       minPartial: m.cache.minPartial,
       ...(variantSpec(m.config.kernel).slabStruct === "slab"
         ? { slabStruct: "slab" as const }
+        : {}),
+      ...(variantSpec(m.config.kernel).noCpuSlab
+        ? { noCpuSlab: true as const }
         : {}),
     },
     cpus: m.cpus.map((c, i) => {

@@ -62,6 +62,7 @@ export function CpuPanel({
   slabIds,
   cpuPartial,
   slabName = "page",
+  cpuSlab = true,
   children,
 }: {
   cpu: CpuView;
@@ -74,6 +75,8 @@ export function CpuPanel({
   cpuPartial: number;
   /** What the kernel calls the cpu slab field: `c->page`, or `c->slab` from v6.8's view. */
   slabName?: "page" | "slab";
+  /** The kernel has `struct kmem_cache_cpu` (all but v7.0): its fields are drawn. */
+  cpuSlab?: boolean;
   children?: ReactNode;
 }) {
   const pageStale = c.page !== null && !slabIds.has(c.page);
@@ -110,9 +113,12 @@ export function CpuPanel({
               ✕ offline
             </span>
           )}
-          <span className="badge" data-kind={c.lock ? "lock" : "idle"}>
-            {c.lock ? `■ lock: ${c.lock}` : "lock free"}
-          </span>
+          {/* Without kmem_cache_cpu there is no cpu_slab lock: the sheaves show theirs. */}
+          {(cpuSlab || c.lock) && (
+            <span className="badge" data-kind={c.lock ? "lock" : "idle"}>
+              {c.lock ? `■ lock: ${c.lock}` : "lock free"}
+            </span>
+          )}
           {c.irqsOff && (
             <span className="badge" data-kind="irqs-off">
               ⊘ irqs off
@@ -139,77 +145,81 @@ export function CpuPanel({
           >
             {c.context.join(" ← ") || "idle"}
           </Field>
-          <Field
-            name="tid"
-            testId={`cpu-${c.id}-tid`}
-            changed={fields.has("tid")}
-          >
-            {c.tid}
-          </Field>
-          <Field
-            name={`c->${slabName}`}
-            testId={`cpu-${c.id}-page`}
-            changed={fields.has("page")}
-            port={c.page === null ? undefined : `cpu-${c.id}-page`}
-            stale={pageStale}
-          >
-            {c.page === null ? (
-              "NULL"
-            ) : (
-              <PageChip
-                id={c.page}
-                hl={highlight.slabs.has(c.page)}
+          {cpuSlab && (
+            <>
+              <Field
+                name="tid"
+                testId={`cpu-${c.id}-tid`}
+                changed={fields.has("tid")}
+              >
+                {c.tid}
+              </Field>
+              <Field
+                name={`c->${slabName}`}
+                testId={`cpu-${c.id}-page`}
+                changed={fields.has("page")}
+                port={c.page === null ? undefined : `cpu-${c.id}-page`}
                 stale={pageStale}
-              />
-            )}
-          </Field>
-          <Field
-            name="c->freelist"
-            testId={`cpu-${c.id}-freelist`}
-            changed={fields.has("freelist")}
-            port={c.freelist.length ? `cpu-${c.id}-freelist` : undefined}
-          >
-            <Chain
-              items={c.freelist}
-              refs={c.freelistRefs}
-              hl={highlight.objects}
-            />
-          </Field>
-          <Field
-            name="c->partial"
-            testId={`cpu-${c.id}-partial`}
-            port={c.partial.length ? `cpu-${c.id}-partial` : undefined}
-            stale={partialStale}
-            after={
-              c.partialPages !== null && (
-                <span
-                  className="limit"
-                  data-testid={`cpu-${c.id}-partial-pages`}
-                  title="pages: slabs on the chain, kept in its head"
-                >
-                  pages {c.partialPages}
-                </span>
-              )
-            }
-            changed={fields.has("partial") || fields.has("partialPages")}
-          >
-            {c.partial.length === 0 ? (
-              "NULL"
-            ) : (
-              <PageChip
-                id={c.partial[0]!}
-                hl={highlight.slabs.has(c.partial[0]!)}
+              >
+                {c.page === null ? (
+                  "NULL"
+                ) : (
+                  <PageChip
+                    id={c.page}
+                    hl={highlight.slabs.has(c.page)}
+                    stale={pageStale}
+                  />
+                )}
+              </Field>
+              <Field
+                name="c->freelist"
+                testId={`cpu-${c.id}-freelist`}
+                changed={fields.has("freelist")}
+                port={c.freelist.length ? `cpu-${c.id}-freelist` : undefined}
+              >
+                <Chain
+                  items={c.freelist}
+                  refs={c.freelistRefs}
+                  hl={highlight.objects}
+                />
+              </Field>
+              <Field
+                name="c->partial"
+                testId={`cpu-${c.id}-partial`}
+                port={c.partial.length ? `cpu-${c.id}-partial` : undefined}
                 stale={partialStale}
-              />
-            )}
-          </Field>
-          <Field
-            name="pobjects"
-            testId={`cpu-${c.id}-partial-totals`}
-            changed={fields.has("partialObjects")}
-          >
-            <PartialMeter pobjects={c.partialObjects} limit={cpuPartial} />
-          </Field>
+                after={
+                  c.partialPages !== null && (
+                    <span
+                      className="limit"
+                      data-testid={`cpu-${c.id}-partial-pages`}
+                      title="pages: slabs on the chain, kept in its head"
+                    >
+                      pages {c.partialPages}
+                    </span>
+                  )
+                }
+                changed={fields.has("partial") || fields.has("partialPages")}
+              >
+                {c.partial.length === 0 ? (
+                  "NULL"
+                ) : (
+                  <PageChip
+                    id={c.partial[0]!}
+                    hl={highlight.slabs.has(c.partial[0]!)}
+                    stale={partialStale}
+                  />
+                )}
+              </Field>
+              <Field
+                name="pobjects"
+                testId={`cpu-${c.id}-partial-totals`}
+                changed={fields.has("partialObjects")}
+              >
+                <PartialMeter pobjects={c.partialObjects} limit={cpuPartial} />
+              </Field>
+            </>
+          )}
           {FEATURE_PANEL_LIST.map(({ name, cpu }) => {
             const body = cpu?.render(c, highlight.objects);
             return body ? (

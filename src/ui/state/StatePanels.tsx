@@ -448,7 +448,12 @@ export function StatePanels({
             <span title="oo_objects(s->oo)">
               <strong>{cache.objects}</strong> objects per slab
             </span>{" "}
-            · <span>cpu_partial {cache.cpuPartial}</span> ·{" "}
+            ·{" "}
+            {!cache.noCpuSlab && (
+              <>
+                <span>cpu_partial {cache.cpuPartial}</span> ·{" "}
+              </>
+            )}
             <span>min_partial {cache.minPartial}</span> ·{" "}
             <span className="totals">{frame.slabs.length} slab pages</span>
           </p>
@@ -462,21 +467,24 @@ export function StatePanels({
                 slabIds={slabIds}
                 cpuPartial={cache.cpuPartial}
                 slabName={cache.slabStruct ?? "page"}
+                cpuSlab={!cache.noCpuSlab}
               >
-                {group(
-                  `c->${cache.slabStruct ?? "page"}`,
-                  `cpu-${c.id}-page-slabs`,
-                  placement.cpuPage.get(c.id)
-                    ? [placement.cpuPage.get(c.id)!]
-                    : [],
-                  "no cpu slab",
-                )}
-                {group(
-                  "c->partial",
-                  `cpu-${c.id}-partial-slabs`,
-                  placement.cpuPartial.get(c.id) ?? [],
-                  "no partial slabs",
-                )}
+                {!cache.noCpuSlab &&
+                  group(
+                    `c->${cache.slabStruct ?? "page"}`,
+                    `cpu-${c.id}-page-slabs`,
+                    placement.cpuPage.get(c.id)
+                      ? [placement.cpuPage.get(c.id)!]
+                      : [],
+                    "no cpu slab",
+                  )}
+                {!cache.noCpuSlab &&
+                  group(
+                    "c->partial",
+                    `cpu-${c.id}-partial-slabs`,
+                    placement.cpuPartial.get(c.id) ?? [],
+                    "no partial slabs",
+                  )}
               </CpuPanel>
             ))}
           </div>

@@ -53,6 +53,22 @@ export const TERMS: { term: string; text: string }[] = [
     text: "The node's spinlock over its partial list.",
   },
   {
+    term: "c->slab, node-partial flag (6.8)",
+    text: "From v5.17 the slab is struct slab and the cpu slab c->slab. From v6.8 only the cpu slab is frozen: slabs on c->partial stay unfrozen, and a flag on the slab says whether it is on the node's list.",
+  },
+  {
+    term: "sheaf (6.18, 7.0)",
+    text: "A per-CPU array of object pointers, used as a stack: allocations pop from the CPU's main sheaf, frees push onto it, under a local_trylock and with no cmpxchg. The spare sheaf is swapped in when main runs empty or full.",
+  },
+  {
+    term: "barn (6.18, 7.0)",
+    text: "Each node's store of full and empty sheaves, under its own spinlock: a CPU trades an empty main for a full sheaf there (or a full one for an empty one) before touching any slab.",
+  },
+  {
+    term: "no kmem_cache_cpu (7.0)",
+    text: "v7.0 removed the cpu slab, the cpu partial list and tid: a CPU holds only sheaves, and the slow path takes objects straight from a node partial slab or a new slab.",
+  },
+  {
     term: "micro-step",
     text: "One shared read or write, one cmpxchg, or one lock, irq, preempt or migrate operation: the places where the kernel can be interrupted.",
   },

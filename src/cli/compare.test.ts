@@ -4,12 +4,14 @@ import {
   averagesByKind,
   compareEras,
   COST_METRICS,
+  eraScenario,
   REPLAY_SCHEDULE,
   runEra,
   type EraComparison,
   type OpCost,
 } from "../engine/cost";
 import { main } from "./cli";
+import { parseScenario } from "../scenarios/schema";
 import { runSession, start } from "../engine/run";
 import {
   mainlineEras,
@@ -193,5 +195,37 @@ describe("cli compare", () => {
       ["run", "tour-fast-path", "--variants", "v5.15"],
       "run: --variants is an option of compare",
     );
+  });
+});
+
+describe("an era's replay as a scenario", () => {
+  it("runs on the timeline exactly as it ran in the comparison", () => {
+    for (const id of [
+      "s4-sheaves-tour",
+      "r16-flush-recheck",
+      "tour-drain-on-overflow",
+    ]) {
+      const s = scenario(id);
+      for (const v of mainlineEras()) {
+        const r = runEra(s, v);
+        if (r.kind !== "ran") continue;
+        const sc = eraScenario(s, r);
+        expect(sc.kernel.variant).toBe(v);
+        const parsed = parseScenario(JSON.parse(JSON.stringify(sc)));
+        expect(parsed.ok, `${id} on ${v}`).toBe(true);
+        let listLock = 0;
+        let cmpxchg = 0;
+        const res = runSession(start(sc), {
+          onStep: (ev) => {
+            listLock += ev.cost?.listLock ?? 0;
+            cmpxchg += (ev.cost?.cpuCmpxchg ?? 0) + (ev.cost?.slabCmpxchg ?? 0);
+          },
+        });
+        expect(res.skippedEntries, `${id} on ${v}`).toBe(0);
+        expect(res.steps).toBe(r.steps);
+        expect(listLock).toBe(r.totals.listLock);
+        expect(cmpxchg).toBe(r.totals.cpuCmpxchg + r.totals.slabCmpxchg);
+      }
+    }
   });
 });

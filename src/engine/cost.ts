@@ -131,6 +131,8 @@ export function runEra(
     return o;
   };
   let keys = m.pages.map(structKey);
+  // The choices made, run-length encoded as counted schedule entries (`name@cpu*n`).
+  const taken: { entry: string; n: number }[] = [];
   let stop: Extract<EraRun, { kind: "ran" }>["stop"];
   for (;;) {
     if (m.actors.every((a) => !hasWork(a))) {
@@ -148,6 +150,10 @@ export function runEra(
     }
     const a = m.actors[ch.actor]!;
     const o = costOf(a.id, a.op);
+    const entry = `${a.name}@${ch.cpu}`;
+    const last = taken[taken.length - 1];
+    if (last?.entry === entry) last.n++;
+    else taken.push({ entry, n: 1 });
     const ev = applyChoice(m, v, ch, { checks: true });
     o.counts.steps++;
     addCost(o.counts, ev.cost);
@@ -173,6 +179,7 @@ export function runEra(
     findings: m.findings.map((f) => f.code),
     ops: list,
     totals,
+    schedule: taken.map((t) => (t.n === 1 ? t.entry : `${t.entry}*${t.n}`)),
   };
 }
 
@@ -185,6 +192,20 @@ function addCost(c: CostCounts, s: StepCost | undefined): void {
   c.listLock += s.listLock;
   c.barnLock += s.barnLock;
   c.trylockFail += s.trylockFail;
+}
+
+/**
+ * The scenario on the era with the replay's own schedule written out (counted entries), so that
+ * it opens on the timeline exactly as it ran here.
+ */
+export function eraScenario(
+  s: Scenario,
+  run: Extract<EraRun, { kind: "ran" }>,
+): Scenario {
+  return {
+    ...onEra(s, run.variant),
+    schedule: { steps: run.schedule, rest: "stop" },
+  };
 }
 
 /** The scenario's operations on every era asked for (default: every mainline release). */

@@ -64,6 +64,8 @@ export type EraRun =
       findings: string[];
       ops: OpCost[];
       totals: CostCounts;
+      /** The run's choices as counted schedule entries (`name@cpu*n`): see `eraScenario`. */
+      schedule: string[];
     }
   | { kind: "skipped"; variant: VariantName; reason: string };
 

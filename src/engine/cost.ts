@@ -29,6 +29,7 @@ import type { Scenario } from "./scenario";
 import { choicesFor, hasWork } from "./scheduler";
 import {
   COST_METRICS,
+  onEra,
   REPLAY_SCHEDULE,
   zeroCounts,
   type CostCounts,
@@ -58,19 +59,6 @@ export function cannotRun(s: Scenario, variant: VariantName): string | null {
       return `${variant} has no ${op.kind} (it needs ${needs})`;
   }
   return null;
-}
-
-/** The scenario on another kernel, with no schedule (see the header) and no narration. */
-export function onEra(s: Scenario, variant: VariantName): Scenario {
-  const out: Scenario = {
-    ...s,
-    kernel: { ...s.kernel, variant },
-    schedule: { steps: [], rest: "round-robin" },
-  };
-  delete out.narration;
-  delete out.anchoredNarration;
-  delete out.cursor;
-  return out;
 }
 
 /** The serial policy's next choice (see the header); null when nobody can make progress. */
@@ -192,20 +180,6 @@ function addCost(c: CostCounts, s: StepCost | undefined): void {
   c.listLock += s.listLock;
   c.barnLock += s.barnLock;
   c.trylockFail += s.trylockFail;
-}
-
-/**
- * The scenario on the era with the replay's own schedule written out (counted entries), so that
- * it opens on the timeline exactly as it ran here.
- */
-export function eraScenario(
-  s: Scenario,
-  run: Extract<EraRun, { kind: "ran" }>,
-): Scenario {
-  return {
-    ...onEra(s, run.variant),
-    schedule: { steps: run.schedule, rest: "stop" },
-  };
 }
 
 /** The scenario's operations on every era asked for (default: every mainline release). */

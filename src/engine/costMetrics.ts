@@ -3,6 +3,7 @@
  * result's shape, and the table both the CLI and the app show. Data only, main-thread safe (no
  * kernel tables).
  */
+import type { Scenario } from "./scenario";
 import type { Op } from "./types";
 import type { VariantName } from "./variants";
 
@@ -101,11 +102,15 @@ export function averagesByKind(
 
 /** One row of the comparison table: a label and one cell per era (columns in `eras` order). */
 export interface CompareRow {
+  /** A metric's name, or `ops`, `stop`, `findings`. */
+  key: string;
   label: string;
   cells: string[];
 }
 
 export interface CompareSection {
+  /** `run`, `perOp`, `kind-<op kind>` or `totals`. */
+  key: string;
   title: string;
   rows: CompareRow[];
 }
@@ -126,6 +131,7 @@ export function compareSections(c: EraComparison): CompareSection[] {
     c.eras.map((r) => (r.kind === "ran" ? f(r) : "-"));
   const metricRows = (f: (r: Ran, k: CostMetric) => string) =>
     COST_METRICS.map((k) => ({
+      key: k,
       label: COST_LABELS[k],
       cells: cell((r) => f(r, k)),
     }));
@@ -138,26 +144,35 @@ export function compareSections(c: EraComparison): CompareSection[] {
   );
   return [
     {
+      key: "run",
       title: "run",
       rows: [
         {
+          key: "ops",
           label: "operations run",
           cells: cell((r) => String(r.ops.length)),
         },
-        { label: "stop", cells: cell((r) => r.stop) },
-        { label: "findings", cells: cell((r) => String(r.findings.length)) },
+        { key: "stop", label: "stop", cells: cell((r) => r.stop) },
+        {
+          key: "findings",
+          label: "findings",
+          cells: cell((r) => String(r.findings.length)),
+        },
       ],
     },
     {
+      key: "perOp",
       title: "per operation (average over all)",
       rows: metricRows((r, k) =>
         fmtCount(r.ops.length === 0 ? 0 : r.totals[k] / r.ops.length),
       ),
     },
     ...kinds.map((kind) => ({
+      key: `kind-${kind}`,
       title: `per ${kind} (average)`,
       rows: [
         {
+          key: "ops",
           label: "operations",
           cells: cell((r) =>
             String(byKind.get(r.variant)?.get(kind)?.ops ?? 0),
@@ -169,6 +184,37 @@ export function compareSections(c: EraComparison): CompareSection[] {
         }),
       ],
     })),
-    { title: "totals", rows: metricRows((r, k) => String(r.totals[k])) },
+    {
+      key: "totals",
+      title: "totals",
+      rows: metricRows((r, k) => String(r.totals[k])),
+    },
   ];
+}
+
+/** The scenario on another kernel, with no schedule (see the header) and no narration. */
+export function onEra(s: Scenario, variant: VariantName): Scenario {
+  const out: Scenario = {
+    ...s,
+    kernel: { ...s.kernel, variant },
+    schedule: { steps: [], rest: "round-robin" },
+  };
+  delete out.narration;
+  delete out.anchoredNarration;
+  delete out.cursor;
+  return out;
+}
+
+/**
+ * The scenario on the era with the replay's own schedule written out (counted entries), so that
+ * it opens on the timeline exactly as it ran here.
+ */
+export function eraScenario(
+  s: Scenario,
+  run: Extract<EraRun, { kind: "ran" }>,
+): Scenario {
+  return {
+    ...onEra(s, run.variant),
+    schedule: { steps: run.schedule, rest: "stop" },
+  };
 }

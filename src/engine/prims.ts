@@ -5,7 +5,9 @@
  * plus the lockdep checks made at acquire time (kernel/locking/lockdep.c, much simplified:
  * one class per lock kind; a new dependency only on the lock taken last, like lockdep's `prev`;
  * one report per cycle; hardirq usage only; rwsem readers may recurse), and the alignment rule
- * of this_cpu_cmpxchg_double on kmem_cache_cpu (x86_64 cmpxchg16b, see layout.ts).
+ * of this_cpu_cmpxchg_double on kmem_cache_cpu (x86_64 cmpxchg16b, see layout.ts). They also
+ * record each step's cost (StepCost: cmpxchg_double, list_lock, failed trylocks, slabs touched)
+ * for the era comparison (cost.ts); the cost never feeds back into a step.
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */

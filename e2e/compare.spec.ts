@@ -2,6 +2,8 @@ import { expect, test } from "@playwright/test";
 import { AppPage } from "./fixtures/app-page";
 import { raceTimelines } from "./engine";
 import { alignByOperation, operationMarks } from "../src/worker/divergence";
+import { compareEras } from "../src/engine/cost";
+import { libraryEntry } from "../src/scenarios/library";
 
 const RACE = "r1-put-cpu-partial-stale-page";
 
@@ -90,4 +92,52 @@ test("compare mode: the race's schedule on its kernel and on the fix, at one cur
   await app.press("c");
   await expect(compare).toHaveCount(0);
   await expect(app.findings).toBeVisible();
+});
+
+/**
+ * The Compare eras drawer: the sheaves tour's operations on every mainline era, counted in a
+ * worker; the table shows the engine's own numbers for each era, and one era opens on the
+ * timeline with the replay's schedule.
+ */
+test("compare eras: the same workload's cost on every mainline era, and one era opened", async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.goto();
+  const id = "s4-sheaves-tour";
+  await app.openLibrary(id);
+  await app.openDrawer("eras");
+  const drawer = page.locator("#drawer-eras");
+  const want = compareEras(libraryEntry(id)!.scenario);
+  await expect(drawer.getByTestId("eras-table")).toBeVisible();
+  await expect(drawer.getByTestId("eras-schedule")).toContainText("serial");
+  for (const r of want.eras) {
+    expect(r.kind, r.variant).toBe("ran");
+    if (r.kind !== "ran") continue;
+    for (const k of [
+      "steps",
+      "cpuCmpxchg",
+      "slabCmpxchg",
+      "listLock",
+      "slabs",
+    ] as const)
+      await expect(
+        drawer.getByTestId(`eras-totals-${k}-${r.variant}`),
+      ).toHaveText(String(r.totals[k]));
+  }
+  // Sheaves: no this_cpu_cmpxchg_double on an allocation; the cpu slab eras have one.
+  await expect(
+    drawer.getByTestId("eras-kind-alloc-cpuCmpxchg-v7.0"),
+  ).toHaveText("0");
+  await expect(
+    drawer.getByTestId("eras-kind-alloc-cpuCmpxchg-v5.15"),
+  ).not.toHaveText("0");
+
+  const v7 = want.eras.find((r) => r.variant === "v7.0")!;
+  await drawer
+    .getByRole("button", { name: "open the scenario on v7.0" })
+    .click();
+  await app.waitIdle();
+  await expect(drawer).toBeHidden();
+  expect((await app.position()).total).toBe(v7.kind === "ran" ? v7.steps : -1);
 });

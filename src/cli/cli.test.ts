@@ -511,7 +511,7 @@ describe("invalid input exits with 2 and says why", () => {
     ],
     [
       ["frob"],
-      'unknown command "frob": expected run, random, explore, list, variants, show, encode or decode (see --help)',
+      'unknown command "frob": expected run, random, explore, compare, list, variants, show, encode or decode (see --help)',
     ],
     [["run"], "run: missing the scenario file"],
     [["run", TWO_CPUS, "other.json"], 'run: unexpected argument "other.json"'],

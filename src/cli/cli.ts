@@ -36,6 +36,9 @@ import {
 } from "../scenarios/library/entry";
 import { MAX_SCENARIO_BYTES, parseScenario } from "../scenarios/schema";
 import { decodeLink, encodeCommand } from "./share";
+import { compareEras, type EraComparison } from "../engine/cost";
+import { mainlineEras } from "../engine/variants";
+import { compareJson, compareText } from "./compare";
 import { showFunction, showVariant } from "./show";
 import { looksLikeShareLink } from "../share/codec";
 import { FINDING_CODES, isFindingCode } from "../explore/codes";
@@ -62,6 +65,11 @@ Commands:
   random <scenario>         run seeded random schedules of the scenario
   explore <scenario>        search the interleavings of the scenario's operations (its
                             schedule is ignored) for one that produces a finding
+  compare <scenario>        replay the scenario's operations on every mainline era and
+                            print what each operation costs there (micro-steps,
+                            cmpxchg_double, list_lock, failed trylocks, slabs touched);
+                            each actor runs its operations to completion in turn
+                            (the scenario's own schedule is not used)
   list                      list the library scenarios (a <scenario> is a file or a library id)
   variants                  list the kernel variants
   show <variant> [function] list a variant's functions, or print one function's steps
@@ -86,6 +94,7 @@ Run options:
   --seed <N>                random: the first seed (runs use N, N+1, ...)
   --runs <K>                random: how many runs
   --json                    print one JSON object instead of text
+  --variants <a,b,...>      compare: these variants instead of the mainline eras
   --help                    this text
 
 Explore options (explore also takes the kernel options, --no-checks and --max-steps,
@@ -131,6 +140,8 @@ interface Options {
   maxSchedules?: number;
   workers?: number;
   codes: FindingCode[];
+  /** compare: the variants to compare (default: the mainline eras). */
+  variants?: VariantName[];
 }
 
 function parseInteger(
@@ -218,6 +229,20 @@ function parseArgs(argv: string[]): Options | "help" {
         noValue();
         o.json = true;
         break;
+      case "--variants": {
+        const names = value()
+          .split(",")
+          .map((n) => n.trim())
+          .filter((n) => n !== "");
+        if (names.length === 0) throw usage("--variants: no variant named");
+        for (const n of names)
+          if (!isVariantName(n))
+            throw usage(
+              `--variants: unknown variant "${n}" (known: ${VARIANT_NAMES.join(", ")})`,
+            );
+        o.variants = [...new Set(names as VariantName[])];
+        break;
+      }
       case "--bound":
         o.bound = parseInteger(flag, value(), 0, 10);
         break;
@@ -318,6 +343,18 @@ function parseArgs(argv: string[]): Options | "help" {
           `random: the last seed, --seed + --runs - 1, must be at most ${MAX_SEED}`,
         );
       break;
+    case "compare":
+      if (rest.length === 0) throw usage("compare: missing the scenario file");
+      if (rest.length > 1)
+        throw usage(`compare: unexpected argument "${rest[1]}"`);
+      if (o.seed !== undefined || o.runs !== undefined)
+        throw usage("compare: --seed and --runs are options of random");
+      if (o.kernel !== undefined || o.fixed)
+        throw usage(
+          "compare: it runs every era; name them with --variants, not --kernel or --fixed",
+        );
+      o.file = rest[0];
+      break;
     case "explore":
       if (rest.length === 0) throw usage("explore: missing the scenario file");
       if (rest.length > 1)
@@ -328,9 +365,11 @@ function parseArgs(argv: string[]): Options | "help" {
       break;
     default:
       throw usage(
-        `unknown command "${command}": expected run, random, explore, list, variants, show, encode or decode (see --help)`,
+        `unknown command "${command}": expected run, random, explore, compare, list, variants, show, encode or decode (see --help)`,
       );
   }
+  if (o.variants !== undefined && command !== "compare")
+    throw usage(`${command}: --variants is an option of compare`);
   if (o.kernel !== undefined && !isVariantName(o.kernel))
     throw usage(
       `--kernel: unknown variant "${o.kernel}" (known: ${VARIANT_NAMES.join(", ")})`,
@@ -744,6 +783,22 @@ function variantsCommand(o: Options): string {
   return `${variants.map(line).join("\n")}\n`;
 }
 
+/** `compare`: the scenario's operations on every era (see src/engine/cost.ts). */
+function compareCommand(o: Options): string {
+  const s = loadScenario(o);
+  let c: EraComparison;
+  try {
+    c = compareEras(s, o.variants ?? mainlineEras(), {
+      maxSteps: o.maxSteps,
+    });
+  } catch (e) {
+    if (e instanceof StepRefused)
+      throw usage(`${o.file}: the scenario cannot run: ${e.message}`);
+    throw e;
+  }
+  return o.json ? compareJson(c) : compareText(c);
+}
+
 /** `explore`: the scenario loaded and its initial state prepared once. */
 function prepareExplore(o: Options): { s: Scenario; p: Prepared } {
   const s = loadScenario(o);
@@ -824,7 +879,9 @@ export function main(argv: readonly string[]): CliResult {
                       ? variantsCommand(o)
                       : o.command === "show"
                         ? showCommand(o)
-                        : runCommand(o),
+                        : o.command === "compare"
+                          ? compareCommand(o)
+                          : runCommand(o),
           };
     return finish(o, out);
   } catch (e) {

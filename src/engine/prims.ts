@@ -5,7 +5,9 @@
  * plus the lockdep checks made at acquire time (kernel/locking/lockdep.c, much simplified:
  * one class per lock kind; a new dependency only on the lock taken last, like lockdep's `prev`;
  * one report per cycle; hardirq usage only; rwsem readers may recurse), and the alignment rule
- * of this_cpu_cmpxchg_double on kmem_cache_cpu (x86_64 cmpxchg16b, see layout.ts).
+ * of this_cpu_cmpxchg_double on kmem_cache_cpu (x86_64 cmpxchg16b, see layout.ts). They also
+ * record each step's cost (StepCost: cmpxchg_double, list_lock, failed trylocks, slabs touched)
+ * for the era comparison (cost.ts); the cost never feeds back into a step.
  *
  * Each primitive is part of exactly one micro-step; none of them steps on its own.
  */
@@ -21,6 +23,7 @@ import type {
   Finding,
   FindingCode,
   FindingForm,
+  StepCost,
   StepOutcome,
   LockClass,
   LockRef,
@@ -138,6 +141,38 @@ export function note(k: K, text: string): void {
   k.ev.notes.push(text);
 }
 
+/** The step's cost record (StepCost), created on its first entry. */
+function cost(k: K): StepCost {
+  return (k.ev.cost ??= {
+    cpuCmpxchg: 0,
+    cpuCmpxchgFail: 0,
+    slabCmpxchg: 0,
+    slabCmpxchgFail: 0,
+    listLock: 0,
+    barnLock: 0,
+    trylockFail: 0,
+    slabs: [],
+  });
+}
+
+/** The step touched slab `pid` (its struct or its objects' memory). */
+function touch(k: K, pid: number): void {
+  const c = cost(k);
+  if (!c.slabs.includes(pid)) c.slabs.push(pid);
+}
+
+/** Counts a this_cpu_cmpxchg_double on `{c->freelist, c->tid}` (written inline in the fast paths). */
+export function countCpuCmpxchg(k: K, ok: boolean): void {
+  const c = cost(k);
+  if (ok) c.cpuCmpxchg++;
+  else c.cpuCmpxchgFail++;
+}
+
+/** Counts a failed local_trylock / spin_trylock (the caller notes it as before). */
+export function countTrylockFail(k: K): void {
+  cost(k).trylockFail++;
+}
+
 /** The note each outcome adds (display text). */
 const OUTCOME_NOTE = {
   spun: "spin",
@@ -191,6 +226,7 @@ export function slabPage(
 ): Page {
   const p = k.m.pages[id];
   if (!p) throw new Error(`no page ${id}`);
+  touch(k, id);
   if (p.use !== "slab") {
     const where =
       p.use === "free" ? "back in the page allocator" : "reused as page cache";
@@ -255,6 +291,7 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
     slabPage(k, pid, `read free pointer of ${fmtObj(m, obj)}`, "object");
     return null;
   }
+  touch(k, pid);
   const w: Word = p.fp[indexOf(m, obj)] ?? null;
   if (w === USER_DATA) {
     if (safe) return null;
@@ -332,8 +369,10 @@ export function cmpxchgDoubleSlab(
     const c = unpackCounters(newCounters);
     p.inuse = c.inuse;
     p.frozen = c.frozen;
+    cost(k).slabCmpxchg++;
     return true;
   }
+  cost(k).slabCmpxchgFail++;
   stat(k, "CMPXCHG_DOUBLE_FAIL");
   stepOutcome(k, "cmpxchgFailed");
   return false;
@@ -681,6 +720,8 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
     setOwner(m, ref, a.id);
     a.held.push({ cls: lockClass(ref), ref });
     a.wait = null;
+    if (ref.kind === "listLock") cost(k).listLock++;
+    else if (ref.kind === "barnLock") cost(k).barnLock++;
     return true;
   }
   const owners = lockOwners(m, ref);

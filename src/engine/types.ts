@@ -491,6 +491,33 @@ export interface StepEvent {
   findings: Finding[];
   opStart: boolean;
   opEnd: boolean;
+  /**
+   * What the step cost in shared-structure operations (see StepCost), absent when it did none.
+   * Counted for comparisons between eras (cost.ts); not display text and not part of what a
+   * step is (the equivalence digests and the trace views leave it out).
+   */
+  cost?: StepCost;
+}
+
+/**
+ * Operations a step made that the eras' cover letters count. Recorded by the primitives where
+ * they happen (prims.ts), never by the kernel steps themselves, except the cmpxchg of
+ * `kmem_cache_cpu` and the trylocks, which are written inline in the step programs.
+ */
+export interface StepCost {
+  /** this_cpu_cmpxchg_double on {c->freelist, c->tid}: succeeded, failed. */
+  cpuCmpxchg: number;
+  cpuCmpxchgFail: number;
+  /** cmpxchg_double on a slab's {freelist, counters}: succeeded, failed. */
+  slabCmpxchg: number;
+  slabCmpxchgFail: number;
+  /** `n->list_lock` and (v7.0) `barn->lock` taken. */
+  listLock: number;
+  barnLock: number;
+  /** local_trylock / spin_trylock that failed (the sheaves' lock, the percpu array, list_lock). */
+  trylockFail: number;
+  /** Slabs whose struct or object memory the step read or wrote through the accessors. */
+  slabs: number[];
 }
 
 /**

@@ -78,6 +78,12 @@ export interface VariantSpec {
    * no cpu partial list, no tid. The view leaves those fields out instead of showing them empty.
    */
   readonly noCpuSlab?: boolean;
+  /**
+   * The mainline release this variant is when its code is modelled on another release's (v7.0:
+   * the sheaves series over the v5.15 core). A variant whose source has no patch is the release
+   * of its `source.base` without this. See `mainlineEras`.
+   */
+  readonly release?: `v${number}.${number}`;
 }
 
 const NONE: VariantFeatures = {
@@ -264,6 +270,7 @@ export const VARIANTS = {
       baseFixes: SINCE_2022,
       slabStruct: "slab",
       noCpuSlab: true,
+      release: "v7.0",
     },
   ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;
@@ -287,6 +294,39 @@ export function variantSpec(name: VariantName): VariantSpec {
 /** The variants that have a feature. */
 export function variantsWith(feature: keyof VariantFeatures): VariantName[] {
   return VARIANT_NAMES.filter((n) => VARIANTS[n].features[feature]);
+}
+
+/** The mainline release a variant is (`v6.8`), or null for a posting, a tree or a what-if. */
+export function mainlineRelease(name: VariantName): string | null {
+  const spec: VariantSpec = VARIANTS[name];
+  return spec.release ?? (spec.source.patch === null ? spec.source.base : null);
+}
+
+/** `v6.18` as [6, 18], for ordering releases. */
+function releaseOrder(tag: string): number[] {
+  return tag
+    .slice(1)
+    .split(".")
+    .map((x) => Number(x));
+}
+
+/**
+ * The eras: every variant that is a mainline release, oldest first. Read from the declarations
+ * (a new release is an era as soon as it is declared), never from a list of names.
+ */
+export function mainlineEras(): VariantName[] {
+  const tagged = VARIANT_NAMES.flatMap((n) => {
+    const tag = mainlineRelease(n);
+    return tag === null ? [] : [{ n, order: releaseOrder(tag) }];
+  });
+  tagged.sort((a, b) => {
+    for (let i = 0; i < Math.max(a.order.length, b.order.length); i++) {
+      const d = (a.order[i] ?? 0) - (b.order[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return tagged.map((t) => t.n);
 }
 
 /** The variants that may be built with PREEMPT_RT. */

@@ -30,7 +30,8 @@ export interface GoalState {
 }
 
 /** What a drawer over the workspace holds; one is open at a time. */
-export type Drawer = "share" | "editor" | "stats" | "details" | "explore";
+export type Drawer =
+  "share" | "editor" | "stats" | "details" | "explore" | "eras";
 
 /** The side column's tabs (tabs under the state on narrow screens; stacked on wide ones). */
 export type SideTab = "code" | "findings" | "steps";

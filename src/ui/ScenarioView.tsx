@@ -25,6 +25,7 @@ import { KernelBadges } from "./KernelBadges";
 import { StatsPanel } from "./StatsPanel";
 import { StepLog } from "./StepLog";
 import { ScenarioEditor } from "./editor/ScenarioEditor";
+import { ErasPanel } from "./eras/ErasPanel";
 import { ExplorePanel } from "./explore/ExplorePanel";
 import { StoryHeader } from "./story/StoryHeader";
 import { GoalBar, GoalButton } from "./story/Goal";
@@ -181,6 +182,11 @@ function Toolbar() {
         "explore",
         "Explore",
         "Search the interleavings of the scenario's operations for a finding",
+      )}
+      {drawerButton(
+        "eras",
+        "Eras",
+        "Compare eras: the scenario's operations on every mainline release, and what each costs (cmpxchg, list_lock, slabs touched)",
       )}
       {drawerButton(
         "details",
@@ -415,6 +421,7 @@ function Drawers() {
     stats: "SLUB_STATS",
     details: "Kernel and engine",
     explore: "Explore interleavings",
+    eras: "Compare eras",
   };
   const panel = (d: Drawer, body: ReactNode) => (
     <section
@@ -444,6 +451,7 @@ function Drawers() {
       {panel("stats", drawer === "stats" ? <StatsPanel /> : null)}
       {panel("details", <DetailsPanel />)}
       {panel("explore", <ExplorePanel />)}
+      {panel("eras", drawer === "eras" ? <ErasPanel /> : null)}
     </>
   );
 }

@@ -71,6 +71,7 @@ import {
   report,
   spinLockNode,
   kernelLog,
+  countTrylockFail,
 } from "../prims";
 import {
   allocPage,
@@ -302,6 +303,7 @@ const getPartialNodeTrylock: KernelFn = (() => {
           !lockAvailable(k.m, { kind: "listLock", node }, k.a.id)
         ) {
           note(k, "trylock failed");
+          countTrylockFail(k);
           return ret([null, null]);
         }
         return spinLockNode(k, node, true) ? undefined : RETRY;

@@ -60,6 +60,7 @@ import {
   report,
   stat,
   kernelLog,
+  countTrylockFail,
 } from "../prims";
 import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
@@ -127,6 +128,7 @@ function trylock(k: K): boolean {
   if (arr.lock !== null) {
     unpin(k);
     note(k, "trylock-fail");
+    countTrylockFail(k);
     return false;
   }
   arr.lock = k.a.id;

@@ -66,6 +66,7 @@ import {
   vmBugOn,
   kernelLog,
   stepOutcome,
+  countCpuCmpxchg,
 } from "../prims";
 import {
   allocPage,
@@ -225,9 +226,11 @@ export function allocFastSteps(rtTakesSlowPath: boolean): StepDef[] {
           here.freelist = ref(k.L, "next");
           here.tid = nextTid(k.m, here.tid);
           ownObject(k, object);
+          countCpuCmpxchg(k, true);
           stat(k, "ALLOC_FASTPATH");
           return ret(object);
         }
+        countCpuCmpxchg(k, false);
         stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");
@@ -943,9 +946,11 @@ export function freeFastSteps(rtTakesLock: boolean): StepDef[] {
           here.freelist = num(k.L, "head");
           here.tid = nextTid(k.m, here.tid);
           disownObject(k, num(k.L, "head"));
+          countCpuCmpxchg(k, true);
           stat(k, "FREE_FASTPATH");
           return ret();
         }
+        countCpuCmpxchg(k, false);
         stepOutcome(k, "cmpxchgFailed");
         stat(k, "CMPXCHG_DOUBLE_CPU_FAIL");
         return goto("redo");

@@ -87,6 +87,7 @@ import {
   unpackCounters,
   mutexLock,
   mutexUnlock,
+  countTrylockFail,
 } from "../prims";
 import { lockKind } from "../locks";
 import { newSheaf } from "../features/sheaves";
@@ -142,6 +143,7 @@ function pcsTrylock(k: K): boolean {
   if (!lockAvailable(k.m, r, k.a.id)) {
     unpinTask(k);
     note(k, "trylock-fail");
+    countTrylockFail(k);
     return false;
   }
   lockKind(r).setOwner(k.m, r, k.a.id);

@@ -9,7 +9,7 @@
  * destroy -> kmem_cache_destroy, memoryOffline -> offline_pages (memory hot-remove). The
  * features' operations (features/) hand their own locals to their entry functions.
  */
-import { runChecks } from "./checks";
+import { runChecks as runChecksImport } from "./checks";
 import { NullDereference, type K, type Next, type Variant } from "./program";
 import { isHardContext, report, kernelLog } from "./prims";
 import type { Scenario } from "./scenario";
@@ -38,6 +38,10 @@ import {
 import { dangling, danglingTarget, freeLocals, storeAllocation } from "./slots";
 
 export { dangling, danglingTarget };
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const runChecks = runChecksImport;
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */

@@ -14,8 +14,16 @@
  * its CPU only where it sleeps or reschedules, so most same-CPU task interleavings shown here
  * could not happen there (interrupts, and everything between CPUs, still can).
  */
-import { isHardContext, lockAvailable } from "./prims";
+import {
+  isHardContext as isHardContextImport,
+  lockAvailable as lockAvailableImport,
+} from "./prims";
 import type { Actor, Choice, Machine, Wait } from "./types";
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const isHardContext = isHardContextImport;
+const lockAvailable = lockAvailableImport;
 
 /** A waiter that busy-waits (and so keeps its CPU) rather than sleeping. */
 export function spins(w: Wait): boolean {

@@ -26,9 +26,14 @@
  * everything. A new writer of these parts outside those places must be added here; the
  * equivalence guard (src/bench/equivalence.test.ts) catches a missed one on the runs it covers.
  */
-import { FEATURES } from "./features";
-import { freePointerWrites } from "./prims";
+import { FEATURES as FEATURES_IMPORT } from "./features";
+import { freePointerWrites as freePointerWritesImport } from "./prims";
 import type { Actor, Machine } from "./types";
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every read of an imported binding is a getter
+// call, which costs more than the read itself on this per-step path.
+const freePointerWrites = freePointerWritesImport;
+const FEATURES = FEATURES_IMPORT;
 
 // Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
 const slotCache = new WeakMap<Machine["slots"], number[][]>();

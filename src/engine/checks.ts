@@ -17,12 +17,15 @@
  * settled, so the full checks run only after a step that changed the checked state.
  */
 import type { K } from "./program";
-import { checkedStateUnchanged, settled } from "./checkInputs";
-import type { FoundProblem } from "./feature";
-import { FEATURES } from "./features";
 import {
-  visitObjectHolders,
-  visitSlabHolders,
+  checkedStateUnchanged as checkedStateUnchangedImport,
+  settled as settledImport,
+} from "./checkInputs";
+import type { FoundProblem } from "./feature";
+import { FEATURES as FEATURES_IMPORT } from "./features";
+import {
+  visitObjectHolders as visitObjectHoldersImport,
+  visitSlabHolders as visitSlabHoldersImport,
   type Holder,
   type HolderVisitor,
   type ObjectHolder,
@@ -31,7 +34,16 @@ import {
 import { fmtObj, pageOf, report } from "./prims";
 import { variantSpec } from "./variants";
 import type { FindingCode, Machine, ObjRef } from "./types";
-import { USER_DATA } from "./types";
+import { USER_DATA as USER_DATA_IMPORT } from "./types";
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const checkedStateUnchanged = checkedStateUnchangedImport;
+const settled = settledImport;
+const visitObjectHolders = visitObjectHoldersImport;
+const visitSlabHolders = visitSlabHoldersImport;
+const USER_DATA = USER_DATA_IMPORT;
+const FEATURES = FEATURES_IMPORT;
 
 /** A holder as words, for the findings. */
 function describe(m: Machine, h: Holder): string {

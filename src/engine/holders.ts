@@ -27,7 +27,7 @@
  * Holders are plain values; those without an owning actor are shared between visits (no
  * allocation per check), so they must not be mutated.
  */
-import { FEATURES } from "./features";
+import { FEATURES as FEATURES_IMPORT } from "./features";
 import type {
   Holder,
   HolderVisitor,
@@ -51,6 +51,10 @@ export function holdsFree(h: ObjectHolder): boolean {
     h.kind === "actorChain"
   );
 }
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every read of an imported binding is a getter
+// call, which costs more than the read itself on this per-step path.
+const FEATURES = FEATURES_IMPORT;
 
 // Shared holder values, by index.
 const pageFreelistH: ObjectHolder[] = [];

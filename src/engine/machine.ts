@@ -9,9 +9,13 @@
  * destroy -> kmem_cache_destroy, memoryOffline -> offline_pages (memory hot-remove). The
  * features' operations (features/) hand their own locals to their entry functions.
  */
-import { runChecks } from "./checks";
+import { runChecks as runChecksImport } from "./checks";
 import { NullDereference, type K, type Next, type Variant } from "./program";
-import { isHardContext, report, kernelLog } from "./prims";
+import {
+  isHardContext as isHardContextImport,
+  report,
+  kernelLog,
+} from "./prims";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
 import type {
@@ -24,10 +28,10 @@ import type {
   StepEvent,
   Value,
 } from "./types";
-import { fmtObj, NOTHING } from "./prims";
+import { fmtObj, NOTHING as NOTHING_IMPORT } from "./prims";
 import { fixesFor } from "./variants";
 import { ACTOR_KINDS } from "./actorKinds";
-import { opKind } from "./opKinds";
+import { opKind as opKindImport } from "./opKinds";
 import type { EntryLocals, OpFinish } from "./feature";
 import {
   FEATURE_ENTRY_LOCALS,
@@ -38,6 +42,13 @@ import {
 import { dangling, danglingTarget, freeLocals, storeAllocation } from "./slots";
 
 export { dangling, danglingTarget };
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const runChecks = runChecksImport;
+const isHardContext = isHardContextImport;
+const NOTHING = NOTHING_IMPORT;
+const opKind = opKindImport;
 
 export class StepRefused extends Error {}
 /** The model itself broke a rule it relies on: always a bug in the engine, never in the scenario. */

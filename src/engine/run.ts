@@ -27,13 +27,21 @@ import {
 } from "./scenario";
 import {
   choicesFor,
-  hasWork,
-  nthChoice,
-  progressCount,
-  scanCpus,
+  hasWork as hasWorkImport,
+  nthChoice as nthChoiceImport,
+  progressCount as progressCountImport,
+  scanCpus as scanCpusImport,
   stuck,
 } from "./scheduler";
 import type { Actor, Choice, Finding, Machine, StepEvent } from "./types";
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const hasWork = hasWorkImport;
+const nthChoice = nthChoiceImport;
+const progressCount = progressCountImport;
+const scanCpus = scanCpusImport;
+const applyOne = applyChoice;
 
 export interface Session {
   scenario: Scenario;
@@ -363,7 +371,7 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
       } else stopReason = "schedule-ended";
       break;
     }
-    const ev = applyChoice(m, sess.variant, ch, stepOpts);
+    const ev = applyOne(m, sess.variant, ch, stepOpts);
     opts.onStep?.(ev, m);
   }
   sched.end(m);

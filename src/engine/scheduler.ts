@@ -14,8 +14,16 @@
  * its CPU only where it sleeps or reschedules, so most same-CPU task interleavings shown here
  * could not happen there (interrupts, and everything between CPUs, still can).
  */
-import { isHardContext, lockAvailable } from "./prims";
+import {
+  isHardContext as isHardContextImport,
+  lockAvailable as lockAvailableImport,
+} from "./prims";
 import type { Actor, Choice, Machine, Wait } from "./types";
+
+// Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
+// getter call, which costs more than the call itself on this per-step path.
+const isHardContext = isHardContextImport;
+const lockAvailable = lockAvailableImport;
 
 /** A waiter that busy-waits (and so keeps its CPU) rather than sleeping. */
 export function spins(w: Wait): boolean {
@@ -162,6 +170,13 @@ let cpuOther = new Uint8Array(8);
 let cpuCurrent = new Int32Array(8);
 /** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
 let hardIrqs = true;
+/** CPUs a task that is not their current one could take now (`cpuOther` not NONE), for this scan. */
+let otherTargets = 0;
+/**
+ * Some CPU's current task has another CPU as its own (`a.cpu`): then a task may be current on a
+ * CPU other than its own, and migrations are counted CPU by CPU.
+ */
+let stray = false;
 
 /**
  * Fills the per-CPU scratch for `m` as it is now (taskVia's answer for an actor that is not the
@@ -176,9 +191,13 @@ export function scanCpus(m: Machine): void {
     cpuCurrent = new Int32Array(n);
   }
   hardIrqs = !m.config.preemptRt;
+  let targets = 0;
+  let strayCurrent = false;
   for (let i = 0; i < n; i++) {
     const c = cpus[i]!;
     cpuCurrent[i] = c.current === null ? -1 : c.current;
+    if (c.current !== null && m.actors[c.current]!.cpu !== i)
+      strayCurrent = true;
     if (!c.online || c.irq !== null || c.nmi !== null) {
       cpuFree[i] = 0;
       cpuOther[i] = NONE;
@@ -187,15 +206,20 @@ export function scanCpus(m: Machine): void {
     cpuFree[i] = 1;
     if (c.current === null) {
       cpuOther[i] = SWITCH;
+      targets++;
       continue;
     }
     const t = m.actors[c.current]!;
-    cpuOther[i] = !taskYields(m, t)
+    const other = !taskYields(m, t)
       ? NONE
       : t.frames.length > 0 && t.status === "ready"
         ? PREEMPT
         : SWITCH;
+    cpuOther[i] = other;
+    if (other !== NONE) targets++;
   }
+  otherTargets = targets;
+  stray = strayCurrent;
 }
 
 /** taskVia from the scratch. */
@@ -233,9 +257,14 @@ export function progressCount(
   }
   let n = viaAt(a, a.cpu) !== NONE ? 1 : 0;
   if (migrations && movable(a, c) && !(w && spins(w))) {
-    const cpus = m.cpus.length;
-    for (let cpu = 0; cpu < cpus; cpu++)
-      if (cpu !== a.cpu && viaAt(a, cpu) !== NONE) n++;
+    // Unless a task is current away from its own CPU, `a` is current on no other CPU, so
+    // viaAt(a, cpu) there is cpuOther: the CPUs counted in the scan, less `a`'s own.
+    if (!stray) n += otherTargets - (cpuOther[a.cpu] !== NONE ? 1 : 0);
+    else {
+      const cpus = m.cpus.length;
+      for (let cpu = 0; cpu < cpus; cpu++)
+        if (cpu !== a.cpu && viaAt(a, cpu) !== NONE) n++;
+    }
   }
   return n;
 }

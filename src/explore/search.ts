@@ -76,7 +76,7 @@ type Variant = Session["variant"];
 const choicesOf = choicesFor;
 const hasWorkLeft = hasWork;
 const applyOne = applyChoice;
-import { copyState, fingerprint } from "./state";
+import { copyMachine, fingerprint } from "./state";
 
 /** One step of a schedule: who, on which CPU, and how it got the CPU. */
 export interface PathStep {
@@ -261,7 +261,7 @@ class Search {
         this.visited = new Map();
         this.subtree = 0;
         this.path = [];
-        if (this.dfs(copyState(this.p.initial), -1, b, 0)) {
+        if (this.dfs(copyMachine(this.p.initial), -1, b, 0)) {
           end = "found";
           break;
         }
@@ -409,7 +409,7 @@ class Search {
         for (let i = 0; i < kids.length; i++) {
           const ch = kids[i]!;
           const own = i === kids.length - 1;
-          const mm = own ? m : copyState(m);
+          const mm = own ? m : copyMachine(m);
           if (!own) this.stats.copies++;
           const cost = lastGoesOn && ch.actor !== last ? 1 : 0;
           const ended = this.step(mm, ch);

@@ -11,7 +11,7 @@
  * its first finding that counts, and which state-based findings are already reported is in
  * `activeFindings`, which is kept) and the actors' notes.
  */
-import type { Machine } from "../engine";
+import type { Actor, Cpu, Frame, Machine, Page } from "../engine";
 
 /** A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null). */
 export function copyState<T>(v: T): T {
@@ -39,10 +39,183 @@ function copy(v: unknown): unknown {
   return out;
 }
 
+/**
+ * Every field of a page, an actor and a CPU, in the order the engine creates them (optional ones
+ * last). The machine's copy and fingerprint below handle these objects field by field, which is
+ * several times faster than walking their keys; the tests (state.test.ts) hold every state the
+ * library reaches to these lists, so a new field must be added here.
+ */
+export const PAGE_FIELDS = [
+  "id",
+  "use",
+  "gen",
+  "node",
+  "pfmemalloc",
+  "freelist",
+  "inuse",
+  "objects",
+  "frozen",
+  "next",
+  "pages",
+  "pobjects",
+  "fp",
+  "objcgs",
+  "nodePartial",
+] as const satisfies readonly (keyof Page)[];
+export const ACTOR_FIELDS = [
+  "id",
+  "name",
+  "kind",
+  "cpu",
+  "pinned",
+  "system",
+  "ops",
+  "op",
+  "frames",
+  "preemptCount",
+  "migrateDisable",
+  "wait",
+  "held",
+  "ownedChains",
+  "ownedObjects",
+  "ownedSlabs",
+  "ownsCpuSlab",
+  "status",
+  "note",
+  "unboundFrom",
+] as const satisfies readonly (keyof Actor)[];
+export const CPU_FIELDS = [
+  "id",
+  "node",
+  "online",
+  "irqsOff",
+  "current",
+  "irq",
+  "nmi",
+] as const satisfies readonly (keyof Cpu)[];
+
+function copyPage(p: Page): Page {
+  const out: Page = {
+    id: p.id,
+    use: p.use,
+    gen: p.gen,
+    node: p.node,
+    pfmemalloc: p.pfmemalloc,
+    freelist: p.freelist,
+    inuse: p.inuse,
+    objects: p.objects,
+    frozen: p.frozen,
+    next: p.next,
+    pages: p.pages,
+    pobjects: p.pobjects,
+    fp: p.fp.slice(),
+    objcgs: p.objcgs,
+  };
+  if (p.nodePartial !== undefined) out.nodePartial = p.nodePartial;
+  return out;
+}
+
+function copyFrames(fs: readonly Frame[]): Frame[] {
+  const n = fs.length;
+  const out = new Array<Frame>(n);
+  for (let i = 0; i < n; i++) {
+    const f = fs[i]!;
+    out[i] = { fn: f.fn, pc: f.pc, L: copy(f.L) as Frame["L"] };
+  }
+  return out;
+}
+
+function copyActor(a: Actor): Actor {
+  const out: Actor = {
+    id: a.id,
+    name: a.name,
+    kind: a.kind,
+    cpu: a.cpu,
+    pinned: a.pinned,
+    system: a.system,
+    // The operations are never changed once queued (a kworker's list only grows): share them.
+    ops: a.ops.slice(),
+    op: a.op,
+    frames: a.frames.length === 0 ? [] : copyFrames(a.frames),
+    preemptCount: a.preemptCount,
+    migrateDisable: a.migrateDisable,
+    wait: a.wait === null ? null : (copy(a.wait) as Actor["wait"]),
+    held: a.held.length === 0 ? [] : (copy(a.held) as Actor["held"]),
+    ownedChains: a.ownedChains.slice(),
+    ownedObjects: a.ownedObjects.slice(),
+    ownedSlabs: a.ownedSlabs.slice(),
+    ownsCpuSlab: a.ownsCpuSlab,
+    status: a.status,
+    note: a.note,
+  };
+  if (a.unboundFrom !== undefined) out.unboundFrom = a.unboundFrom;
+  return out;
+}
+
+function copyCpu(c: Cpu): Cpu {
+  return {
+    id: c.id,
+    node: c.node,
+    online: c.online,
+    irqsOff: c.irqsOff,
+    current: c.current,
+    irq: c.irq,
+    nmi: c.nmi,
+  };
+}
+
+/**
+ * A copy of a machine for the search: the same as `copyState` (and so as the JSON round trip),
+ * except that what the engine never changes in place is shared rather than copied: the kernel
+ * config, the findings reported so far (the list is copied, the findings are not) and the
+ * actors' operations (each list is copied, the operations are not).
+ */
+export function copyMachine(m: Machine): Machine {
+  const out: Record<string, unknown> = {};
+  const src = m as unknown as Record<string, unknown>;
+  for (const k in src) {
+    const x = src[k];
+    if (x === undefined) continue;
+    switch (k) {
+      case "config":
+        out[k] = x;
+        break;
+      case "findings":
+        out[k] = (x as unknown[]).slice();
+        break;
+      case "pages": {
+        const ps = x as Page[];
+        const n = ps.length;
+        const o = new Array<Page>(n);
+        for (let i = 0; i < n; i++) o[i] = copyPage(ps[i]!);
+        out[k] = o;
+        break;
+      }
+      case "actors": {
+        const as = x as Actor[];
+        const n = as.length;
+        const o = new Array<Actor>(n);
+        for (let i = 0; i < n; i++) o[i] = copyActor(as[i]!);
+        out[k] = o;
+        break;
+      }
+      case "cpus": {
+        const cs = x as Cpu[];
+        const n = cs.length;
+        const o = new Array<Cpu>(n);
+        for (let i = 0; i < n; i++) o[i] = copyCpu(cs[i]!);
+        out[k] = o;
+        break;
+      }
+      default:
+        out[k] = x === null || typeof x !== "object" ? x : copy(x);
+    }
+  }
+  return out as unknown as Machine;
+}
+
 /** Top-level machine fields that are history or display only. */
 const SKIP_MACHINE = new Set(["step", "stats", "findings", "config"]);
-/** Actor fields that are display only, or never change. */
-const SKIP_ACTOR = new Set(["note", "name", "kind", "system"]);
 
 let h1 = 0;
 let h2 = 0;
@@ -56,6 +229,37 @@ function mix(x: number): void {
 function mixString(s: string): void {
   mix(0x5f3759df ^ s.length);
   for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+}
+
+/**
+ * Each short string value's two 32-bit hashes, computed once: the same few names come back in
+ * every state (a page's use, an actor's status, function names in the frames, operation kinds,
+ * slot names, lock classes). Two words per string keep the fingerprint's 2^-53 collision bound.
+ */
+const stringHashes = new Map<string, number>();
+const stringHashes2 = new Map<string, number>();
+
+function mixValueString(s: string): void {
+  let x = stringHashes.get(s);
+  let y: number;
+  if (x === undefined) {
+    x = 0x2f1b3c5d ^ s.length;
+    y = 0x6b43a9b5 ^ s.length;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      x = Math.imul(x ^ c, 0x01000193);
+      y = Math.imul(y ^ c, 0x5bd1e995);
+      y ^= y >>> 15;
+    }
+    // Long or open-ended strings: keep the table small.
+    if (stringHashes.size < 4096 && s.length <= 64) {
+      stringHashes.set(s, x);
+      stringHashes2.set(s, y);
+    }
+  } else y = stringHashes2.get(s)!;
+  mix(0x5f3759df);
+  mix(x);
+  mix(y);
 }
 
 /** Each key's hash, computed once (the same few dozen keys come back in every state). */
@@ -85,7 +289,7 @@ function walk(v: unknown, skip: Set<string> | null): void {
     case "boolean":
       return mix(v ? 3 : 5);
     case "string":
-      return mixString(v);
+      return mixValueString(v);
     case "undefined":
       return mix(7);
     case "object":
@@ -110,6 +314,89 @@ function walk(v: unknown, skip: Set<string> | null): void {
   mix(0x63);
 }
 
+/** A field that is not a small integer, null or a boolean: walked as the generic walk does. */
+function field(x: unknown): void {
+  if (x === null) mix(1);
+  else if (typeof x === "number" && (x | 0) === x) mix(x ^ 0x2c1b3c6d);
+  else if (typeof x === "boolean") mix(x ? 3 : 5);
+  else walk(x, null);
+}
+
+/** An array of small integers (free pointers, owned objects), or anything else. */
+function ints(xs: readonly unknown[]): void {
+  mix(0x51 ^ xs.length);
+  for (let i = 0; i < xs.length; i++) field(xs[i]);
+  mix(0x53);
+}
+
+/** A page, field by field (PAGE_FIELDS; an optional field is tagged when present). */
+function hashPage(p: Page): void {
+  mix(0x65);
+  field(p.id);
+  mixValueString(p.use);
+  field(p.gen);
+  field(p.node);
+  field(p.pfmemalloc);
+  field(p.freelist);
+  field(p.inuse);
+  field(p.objects);
+  field(p.frozen);
+  field(p.next);
+  field(p.pages);
+  field(p.pobjects);
+  ints(p.fp);
+  field(p.objcgs);
+  if (p.nodePartial !== undefined) {
+    mix(0x67);
+    field(p.nodePartial);
+  }
+  mix(0x63);
+}
+
+/** An actor, field by field, leaving out what is display only or never changes (note, name, kind, system). */
+function hashActor(a: Actor): void {
+  mix(0x69);
+  field(a.id);
+  field(a.cpu);
+  field(a.pinned);
+  walk(a.ops, null);
+  field(a.op);
+  const fs = a.frames;
+  mix(0x51 ^ fs.length);
+  for (let i = 0; i < fs.length; i++) {
+    const f = fs[i]!;
+    mixValueString(f.fn);
+    field(f.pc);
+    walk(f.L, null);
+  }
+  field(a.preemptCount);
+  field(a.migrateDisable);
+  field(a.wait);
+  walk(a.held, null);
+  ints(a.ownedChains);
+  ints(a.ownedObjects);
+  ints(a.ownedSlabs);
+  field(a.ownsCpuSlab);
+  mixValueString(a.status);
+  if (a.unboundFrom !== undefined) {
+    mix(0x6b);
+    field(a.unboundFrom);
+  }
+  mix(0x63);
+}
+
+function hashCpu(c: Cpu): void {
+  mix(0x6d);
+  field(c.id);
+  field(c.node);
+  field(c.online);
+  field(c.irqsOff);
+  field(c.current);
+  field(c.irq);
+  field(c.nmi);
+  mix(0x63);
+}
+
 /**
  * The state's fingerprint (`salt` is mixed in first: the search adds who took the last step): a whole number below 2^53. Equal states (built the same way) give
  * equal fingerprints; different states collide with a probability of about 2^-53 per pair.
@@ -123,7 +410,21 @@ export function fingerprint(m: Machine, salt = 0): number {
     if (SKIP_MACHINE.has(k)) continue;
     if (k === "actors") {
       mixString(k);
-      for (const a of m.actors) walk(a, SKIP_ACTOR);
+      for (const a of m.actors) hashActor(a);
+      continue;
+    }
+    if (k === "pages") {
+      mixString(k);
+      const ps = m.pages;
+      mix(0x51 ^ ps.length);
+      for (let i = 0; i < ps.length; i++) hashPage(ps[i]!);
+      continue;
+    }
+    if (k === "cpus") {
+      mixString(k);
+      const cs = m.cpus;
+      mix(0x51 ^ cs.length);
+      for (let i = 0; i < cs.length; i++) hashCpu(cs[i]!);
       continue;
     }
     const x = o[k];

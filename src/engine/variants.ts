@@ -259,6 +259,21 @@ export const VARIANTS = {
       baseFixes: SINCE_2022,
     },
   ),
+  "v7.0-flush-lock": onV515(
+    "v7.0 with the sheaf flush fix (Feb 2026, Cc stable): the flush work takes each CPU's sheaves lock with local_lock, not local_trylock, so on PREEMPT_RT it waits for a preempted holder instead of leaving the main sheaf unflushed",
+    {
+      base: "v5.15",
+      patch: {
+        title:
+          "[PATCH] slab: distinguish lock and trylock for sheaf_flush_main()",
+        url: lore("slab: distinguish lock and trylock for sheaf_flush_main()"),
+      },
+    },
+    {
+      features: { percpuArray: false, nolock: false, sheaves: true },
+      baseFixes: SINCE_2022,
+    },
+  ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;
 
 export type VariantName = keyof typeof VARIANTS;

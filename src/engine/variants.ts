@@ -73,6 +73,12 @@ export interface VariantSpec {
    * freezing of CPU partial slabs"); the checks hold the flag against the lists.
    */
   readonly unfrozenPartials?: boolean;
+  /**
+   * Its table models the slab_lock() fallback of slab_update_freelist for caches without
+   * __CMPXCHG_DOUBLE (scenario `cache.cmpxchgDouble: false`); elsewhere that switch only
+   * concerns kmalloc_nolock().
+   */
+  readonly slabLockFallback?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -243,6 +249,25 @@ export const VARIANTS = {
     source: { base: "v6.8", patch: null },
     slabStruct: "slab",
     unfrozenPartials: true,
+    slabLockFallback: true,
+  },
+  "v6.8-next-2023-11": {
+    title:
+      "v6.8's delayed freezing as in linux-next, Nov 2023 (series v5, before its fix-up): the on-node-list flag set and cleared with non-atomic bit operations, slab_unlock a plain store",
+    rtCapable: true,
+    features: NONE,
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.8",
+      patch: {
+        title: "[PATCH v5 6/9] slub: Delay freezing of partial slabs",
+        url: lore("slub: Delay freezing of partial slabs"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
   },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",

@@ -35,14 +35,16 @@
  *   bits of the word (`pgLocked`, `nodePartial`). As merged, both the flag and slab_unlock use
  *   atomic bit operations. `v68NextFns` is the series as it was in linux-next (Nov 2023), before
  *   "mm/slub: try to fix hangs without cmpxchg64/128": slab_unlock is __bit_spin_unlock, a load
- *   and a plain store of the word (two steps), and get_partial_node clears the flag with
- *   __clear_bit, likewise a load and a store; another CPU's update between the two is lost.
+ *   and a plain store of the word (two steps); get_partial_node clears the flag with __clear_bit
+ *   and deactivate_slab sets it with __set_bit, each likewise a load and a store: another CPU's
+ *   update between the two is lost.
  * Simplified as in the 5.15 core: no debug caches, no kfence, no bulk operations; the walk of
  * deactivate_slab's detached freelist is one step; pfmemalloc never mismatches. Teardown, shrink
  * and hotplug glue are those of 5.15. Without __CMPXCHG_DOUBLE the cpu freelist fast path is
  * still the cmpxchg on {freelist, tid}; get_freelist (irqs already off in the kernel) takes the
- * same irq-saving slow form; in the linux-next table only get_partial_node's flag clear is split
- * into its load and store (add_partial's set and the other removals stay one step).
+ * same irq-saving slow form; in the linux-next table only get_partial_node's clear and
+ * deactivate_slab's set are split into their load and store (the flag updates of __put_partials
+ * and __slab_free stay one step).
  */
 import {
   call,
@@ -969,117 +971,145 @@ function nextPartial(k: K): number | undefined {
  * deactivate_slab(s, slab, freelist): splice the detached cpu freelist back and unfreeze with one
  * cmpxchg, then (no lock held during the cmpxchg) discard, list or leave the slab.
  */
-const deactivateSlab = fn("deactivate_slab", [
-  {
-    line: "n = get_node(s, slab_nid(slab)); if (slab->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      const p = slabPage(k, pid, "deactivate_slab");
-      k.L.n = pageNode(k, pid);
-      k.L.tail = p.freelist !== null;
-      if (p.freelist !== null) stat(k, "DEACTIVATE_REMOTE_FREES");
-      return undefined;
+function deactivateSlabFn(atomicFlags: boolean): KernelFn {
+  return fn("deactivate_slab", [
+    {
+      line: "n = get_node(s, slab_nid(slab)); if (slab->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }",
+      run: (k) => {
+        const pid = num(k.L, "page");
+        const p = slabPage(k, pid, "deactivate_slab");
+        k.L.n = pageNode(k, pid);
+        k.L.tail = p.freelist !== null;
+        if (p.freelist !== null) stat(k, "DEACTIVATE_REMOTE_FREES");
+        return undefined;
+      },
     },
-  },
-  {
-    line: "stage one: walk the detached freelist, count free_delta, remember freelist_tail",
-    run: (k) => {
-      let x = ref(k.L, "freelist");
-      let delta = 0;
-      let tailObj: number | null = null;
-      const limit = k.m.cache.objects + 1;
-      while (x !== null && delta < limit) {
-        const nx = getFreepointer(k, x);
-        tailObj = x;
-        delta++;
-        x = nx;
-      }
-      k.L.freeDelta = delta;
-      k.L.freelistTail = tailObj;
-      return undefined;
+    {
+      line: "stage one: walk the detached freelist, count free_delta, remember freelist_tail",
+      run: (k) => {
+        let x = ref(k.L, "freelist");
+        let delta = 0;
+        let tailObj: number | null = null;
+        const limit = k.m.cache.objects + 1;
+        while (x !== null && delta < limit) {
+          const nx = getFreepointer(k, x);
+          tailObj = x;
+          delta++;
+          x = nx;
+        }
+        k.L.freeDelta = delta;
+        k.L.freelistTail = tailObj;
+        return undefined;
+      },
     },
-  },
-  readSlabWords({
-    label: "redo",
-    line: "stage two: old.freelist = READ_ONCE(slab->freelist); old.counters = READ_ONCE(slab->counters); VM_BUG_ON(!old.frozen)",
-    who: "deactivate_slab",
-    freelist: "oldFreelist",
-    counters: "oldCounters",
-    expectFrozen: true,
-  }),
-  {
-    line: "new.frozen = 0; if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } else new.freelist = old.freelist",
-    run: (k) => {
-      const old = unpackCounters(num(k.L, "oldCounters"));
-      const tailObj = ref(k.L, "freelistTail");
-      const nw = { ...old, frozen: false };
-      if (tailObj !== null) {
-        nw.inuse -= num(k.L, "freeDelta");
-        setFreepointer(k, tailObj, ref(k.L, "oldFreelist"));
-        k.L.newFreelist = ref(k.L, "freelist");
-      } else k.L.newFreelist = ref(k.L, "oldFreelist");
-      k.L.newInuse = nw.inuse;
-      k.L.newCounters = packCounters(nw);
-      return undefined;
-    },
-  },
-  updateFreelistStep({
-    line: "if (!slab_update_freelist(slab: old -> new)) goto redo",
-    who: "deactivate_slab",
-    args: (k) => ({
-      page: num(k.L, "page"),
-      oldFreelist: ref(k.L, "oldFreelist"),
-      oldCounters: num(k.L, "oldCounters"),
-      newFreelist: ref(k.L, "newFreelist"),
-      newCounters: num(k.L, "newCounters"),
-      xfer: "disownChain",
-      xferRef: ref(k.L, "freelist"),
-      xferSlab: false,
+    readSlabWords({
+      label: "redo",
+      line: "stage two: old.freelist = READ_ONCE(slab->freelist); old.counters = READ_ONCE(slab->counters); VM_BUG_ON(!old.frozen)",
+      who: "deactivate_slab",
+      freelist: "oldFreelist",
+      counters: "oldCounters",
+      expectFrozen: true,
     }),
-    done: (_k, ok) => (ok ? undefined : goto("redo")),
-  }),
-  {
-    line: "stage three: if (!new.inuse && n->nr_partial >= s->min_partial) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, slab); stat(s, FREE_SLAB); }",
-    run: (k) => {
-      const n = k.m.nodes[num(k.L, "n")]!;
-      if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
-        stat(k, "DEACTIVATE_EMPTY");
-        return call("discard_slab", { page: num(k.L, "page") });
-      }
-      if (ref(k.L, "newFreelist") !== null) return goto("add");
-      // Full: on no list (SLUB keeps no full list without debugging).
-      disownSlab(k, num(k.L, "page"));
-      stat(k, "DEACTIVATE_FULL");
-      return ret();
+    {
+      line: "new.frozen = 0; if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } else new.freelist = old.freelist",
+      run: (k) => {
+        const old = unpackCounters(num(k.L, "oldCounters"));
+        const tailObj = ref(k.L, "freelistTail");
+        const nw = { ...old, frozen: false };
+        if (tailObj !== null) {
+          nw.inuse -= num(k.L, "freeDelta");
+          setFreepointer(k, tailObj, ref(k.L, "oldFreelist"));
+          k.L.newFreelist = ref(k.L, "freelist");
+        } else k.L.newFreelist = ref(k.L, "oldFreelist");
+        k.L.newInuse = nw.inuse;
+        k.L.newCounters = packCounters(nw);
+        return undefined;
+      },
     },
-    after: (k) => {
-      stat(k, "FREE_SLAB");
-      return ret();
+    updateFreelistStep({
+      line: "if (!slab_update_freelist(slab: old -> new)) goto redo",
+      who: "deactivate_slab",
+      args: (k) => ({
+        page: num(k.L, "page"),
+        oldFreelist: ref(k.L, "oldFreelist"),
+        oldCounters: num(k.L, "oldCounters"),
+        newFreelist: ref(k.L, "newFreelist"),
+        newCounters: num(k.L, "newCounters"),
+        xfer: "disownChain",
+        xferRef: ref(k.L, "freelist"),
+        xferSlab: false,
+      }),
+      done: (_k, ok) => (ok ? undefined : goto("redo")),
+    }),
+    {
+      line: "stage three: if (!new.inuse && n->nr_partial >= s->min_partial) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, slab); stat(s, FREE_SLAB); }",
+      run: (k) => {
+        const n = k.m.nodes[num(k.L, "n")]!;
+        if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
+          stat(k, "DEACTIVATE_EMPTY");
+          return call("discard_slab", { page: num(k.L, "page") });
+        }
+        if (ref(k.L, "newFreelist") !== null) return goto("add");
+        // Full: on no list (SLUB keeps no full list without debugging).
+        disownSlab(k, num(k.L, "page"));
+        stat(k, "DEACTIVATE_FULL");
+        return ret();
+      },
+      after: (k) => {
+        stat(k, "FREE_SLAB");
+        return ret();
+      },
     },
-  },
-  {
-    label: "add",
-    line: "else if (new.freelist) { spin_lock_irqsave(&n->list_lock, flags);",
-    run: (k) => (spinLockNode(k, num(k.L, "n"), true) ? undefined : RETRY),
-  },
-  {
-    line: "add_partial(n, slab, tail)  (sets the on-node-list flag)",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
-      disownSlab(k, pid);
-      return undefined;
+    {
+      label: "add",
+      line: "else if (new.freelist) { spin_lock_irqsave(&n->list_lock, flags);",
+      run: (k) => (spinLockNode(k, num(k.L, "n"), true) ? undefined : RETRY),
     },
-  },
-  {
-    line: "spin_unlock_irqrestore(&n->list_lock, flags); stat(s, tail); }  else stat(s, DEACTIVATE_FULL)",
-    run: (k) => {
-      spinUnlockNode(k, num(k.L, "n"), true);
-      stat(k, k.L.tail === true ? "DEACTIVATE_TO_TAIL" : "DEACTIVATE_TO_HEAD");
-      return ret();
+    ...(atomicFlags
+      ? [
+          {
+            line: "add_partial(n, slab, tail)  (sets the on-node-list flag)",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
+              disownSlab(k, pid);
+              return undefined;
+            },
+          },
+        ]
+      : [
+          {
+            line: "add_partial(n, slab, tail): list_add; __set_bit(PG_workingset): old = slab->flags",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              listOps.addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
+              k.L.word = readFlags(k, pid);
+              return undefined;
+            },
+          },
+          {
+            line: "slab->flags = old | PG_workingset  (non-atomic: a plain store of the whole word)",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              writeFlags(k, pid, num(k.L, "word") | PG_WORKINGSET);
+              disownSlab(k, pid);
+              return undefined;
+            },
+          },
+        ]),
+    {
+      line: "spin_unlock_irqrestore(&n->list_lock, flags); stat(s, tail); }  else stat(s, DEACTIVATE_FULL)",
+      run: (k) => {
+        spinUnlockNode(k, num(k.L, "n"), true);
+        stat(
+          k,
+          k.L.tail === true ? "DEACTIVATE_TO_TAIL" : "DEACTIVATE_TO_HEAD",
+        );
+        return ret();
+      },
     },
-  },
-]);
+  ]);
+}
 
 // --- free -------------------------------------------------------------------------------------
 
@@ -1594,7 +1624,6 @@ export const v68Fns: Record<string, KernelFn> = {
     getFreelist,
     freezeSlab,
     newSlab,
-    deactivateSlab,
     doSlabFree,
     slabFree,
     putCpuPartial,
@@ -1608,7 +1637,11 @@ export const v68Fns: Record<string, KernelFn> = {
     flushAllCpusLocked,
     slubCpuDead,
   ]),
-  ...table([getPartialNodeFn(true), updateFreelistSlow(true)]),
+  ...table([
+    getPartialNodeFn(true),
+    updateFreelistSlow(true),
+    deactivateSlabFn(true),
+  ]),
 };
 
 /**
@@ -1619,5 +1652,9 @@ export const v68Fns: Record<string, KernelFn> = {
  */
 export const v68NextFns: Record<string, KernelFn> = {
   ...v68Fns,
-  ...table([getPartialNodeFn(false), updateFreelistSlow(false)]),
+  ...table([
+    getPartialNodeFn(false),
+    updateFreelistSlow(false),
+    deactivateSlabFn(false),
+  ]),
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Scenario } from "../../engine";
 import { replay } from "./replay";
 import { v68SlabLockLostUpdate as e } from "./s4-v68-slab-lock";
 
@@ -46,6 +47,51 @@ describe("v6.8 in linux-next without cmpxchg_double: lost update on the slab's f
     expect(p.pgLocked).toBe(false);
     expect(p.nodePartial).toBe(true);
     expect(r.machine.nodes[0]!.partial).not.toContain(0);
+  });
+
+  it("deactivate_slab's non-atomic set of the flag loses a slab_unlock the same way", () => {
+    const scenario: Scenario = {
+      ...e.scenario,
+      prepare: [
+        { cpu: 0, op: { kind: "alloc", slot: "a" } },
+        { cpu: 0, op: { kind: "alloc", slot: "a" } },
+      ],
+      actors: [
+        {
+          name: "A",
+          kind: "task",
+          cpu: 1,
+          ops: [
+            { kind: "free", slot: "a" },
+            { kind: "free", slot: "a" },
+          ],
+        },
+        { name: "B", kind: "task", cpu: 0, ops: [{ kind: "flushAll" }] },
+      ],
+      schedule: {
+        steps: [
+          "B>flush_all_cpus_locked:wait",
+          "kworker/0>deactivate_slab:add+1",
+          "A>__update_freelist_slow:unlock",
+          "kworker/0*1",
+          "A*2",
+          "kworker/0*1",
+        ],
+        rest: "round-robin",
+      },
+    };
+    const { r, at } = replay({ ...e, scenario });
+    expect(r.scheduleProblems).toEqual([]);
+    expect(at(38)).toMatchObject({ name: "kworker/0", fn: "deactivate_slab" });
+    expect(at(38).notes.join(" ")).toMatch(/lost update.*PG_locked/);
+    expect(r.findings.map((f) => f.code)).toEqual(["deadlock"]);
+    expect(r.findings[0]!.message).toMatch(
+      /A waits for slab_lock \(P0\) held by nobody/,
+    );
+    // On v6.8 as merged the same schedule runs clean.
+    const fixed = replay({ ...e, scenario }, e.fixed);
+    expect(fixed.r.findings).toEqual([]);
+    expect(fixed.r.stopReason).toBe("done");
   });
 
   it("with cmpxchg_double the same frees and allocations never take slab_lock", () => {

@@ -139,6 +139,23 @@ export const LOCK_KINDS: LockTable = {
     },
     sleeping: false,
   },
+  slabLock: {
+    cls: "slab_lock",
+    name: (r) => `slab_lock (P${r.page})`,
+    waitName: (r) => `slab_lock of P${r.page}`,
+    owners: (m, r) => {
+      const p = m.pages[r.page]!;
+      return p.pgLocked === true ? one(p.slabLockOwner ?? null) : [];
+    },
+    // The bit, not the owner: a PG_locked bit left set by a lost update is held by nobody.
+    free: (m, r) => m.pages[r.page]!.pgLocked !== true,
+    setOwner: (m, r, who) => {
+      const p = m.pages[r.page]!;
+      p.pgLocked = who !== null;
+      p.slabLockOwner = who;
+    },
+    sleeping: false,
+  },
 };
 
 /** The entry of `ref`'s kind, typed by the ref. */

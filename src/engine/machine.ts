@@ -122,6 +122,9 @@ export function load(
       objects: s.cache.objects,
       cpuPartial: cpuPartialObjs,
       minPartial: s.cache.minPartial ?? 1,
+      ...(s.cache.cmpxchgDouble === false && v.spec.slabLockFallback === true
+        ? { slabLock: true as const }
+        : {}),
     },
     cpus: [],
     cpuSlab: [],

@@ -83,6 +83,12 @@ export interface KmemCache {
   minPartial: number;
   /** Set once kmem_cache_destroy has torn the cache down: later operations on it are refused. */
   destroyed?: boolean;
+  /**
+   * No __CMPXCHG_DOUBLE in `s->flags` (scenario `cache.cmpxchgDouble: false`) on a variant that
+   * models the slab_lock() fallback (`VariantSpec.slabLockFallback`): slab_update_freelist takes
+   * the slab's bit spinlock. Absent otherwise.
+   */
+  slabLock?: true;
 }
 
 /** `struct kmem_cache_cpu`, one per CPU. */
@@ -144,6 +150,13 @@ export interface Page {
    * with the list under list_lock. Absent for variants that do not track it.
    */
   nodePartial?: boolean;
+  /**
+   * PG_locked in the same flags word: slab_lock(), the bit spinlock of caches without
+   * __CMPXCHG_DOUBLE (v6.8 tables). Absent until a slab_lock() touches the slab.
+   */
+  pgLocked?: boolean;
+  /** Who took slab_lock() (for display and reports); a bit left set by a lost update has none. */
+  slabLockOwner?: number | null;
 }
 
 /** `struct kmem_cache_node`. */
@@ -165,7 +178,8 @@ export type LockClass =
   | "pcp_batch_high_lock"
   | "memory_chain.rwsem"
   | "cpu_sheaves->lock"
-  | "barn->lock";
+  | "barn->lock"
+  | "slab_lock";
 
 /** A concrete lock instance. */
 export type LockRef =
@@ -181,7 +195,9 @@ export type LockRef =
   /** `s->cpu_sheaves->lock` (v7.0, kernel/v7_0.ts): a local_trylock_t per CPU. */
   | { kind: "pcsLock"; cpu: number }
   /** A node barn's `lock` (v7.0): a spinlock taken irqsave. */
-  | { kind: "barnLock"; node: number };
+  | { kind: "barnLock"; node: number }
+  /** slab_lock(): bit_spin_lock(PG_locked) in the slab's flags word (no lockdep class in the kernel). */
+  | { kind: "slabLock"; page: number };
 
 export interface GlobalLocks {
   slabMutex: number | null;

@@ -84,6 +84,12 @@ export interface VariantSpec {
    * of its `source.base` without this. See `mainlineEras`.
    */
   readonly release?: `v${number}.${number}`;
+  /**
+   * Its table models the slab_lock() fallback of slab_update_freelist for caches without
+   * __CMPXCHG_DOUBLE (scenario `cache.cmpxchgDouble: false`); elsewhere that switch only
+   * concerns kmalloc_nolock().
+   */
+  readonly slabLockFallback?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -254,6 +260,25 @@ export const VARIANTS = {
     source: { base: "v6.8", patch: null },
     slabStruct: "slab",
     unfrozenPartials: true,
+    slabLockFallback: true,
+  },
+  "v6.8-next-2023-11": {
+    title:
+      "v6.8's delayed freezing as in linux-next, Nov 2023 (series v5, before its fix-up): the on-node-list flag set and cleared with non-atomic bit operations, slab_unlock a plain store",
+    rtCapable: true,
+    features: NONE,
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.8",
+      patch: {
+        title: "[PATCH v5 6/9] slub: Delay freezing of partial slabs",
+        url: lore("slub: Delay freezing of partial slabs"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
   },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",
@@ -271,6 +296,23 @@ export const VARIANTS = {
       slabStruct: "slab",
       noCpuSlab: true,
       release: "v7.0",
+    },
+  ),
+  "v7.0-flush-lock": onV515(
+    "v7.0 with the sheaf flush fix (Feb 2026, Cc stable): the flush work takes each CPU's sheaves lock with local_lock, not local_trylock, so on PREEMPT_RT it waits for a preempted holder instead of leaving the main sheaf unflushed",
+    {
+      base: "v5.15",
+      patch: {
+        title:
+          "[PATCH] slab: distinguish lock and trylock for sheaf_flush_main()",
+        url: lore("slab: distinguish lock and trylock for sheaf_flush_main()"),
+      },
+    },
+    {
+      features: { percpuArray: false, nolock: false, sheaves: true },
+      baseFixes: SINCE_2022,
+      slabStruct: "slab",
+      noCpuSlab: true,
     },
   ),
 } as const satisfies Readonly<Record<string, VariantSpec>>;

@@ -61,6 +61,8 @@ export const PAGE_FIELDS = [
   "fp",
   "objcgs",
   "nodePartial",
+  "pgLocked",
+  "slabLockOwner",
 ] as const satisfies readonly (keyof Page)[];
 export const ACTOR_FIELDS = [
   "id",
@@ -112,6 +114,8 @@ function copyPage(p: Page): Page {
     objcgs: p.objcgs,
   };
   if (p.nodePartial !== undefined) out.nodePartial = p.nodePartial;
+  if (p.pgLocked !== undefined) out.pgLocked = p.pgLocked;
+  if (p.slabLockOwner !== undefined) out.slabLockOwner = p.slabLockOwner;
   return out;
 }
 
@@ -349,6 +353,15 @@ function hashPage(p: Page): void {
   if (p.nodePartial !== undefined) {
     mix(0x67);
     field(p.nodePartial);
+  }
+  // The slab_lock() bit and its owner (v6.8 without cmpxchg_double).
+  if (p.pgLocked !== undefined) {
+    mix(0x6b);
+    field(p.pgLocked);
+  }
+  if (p.slabLockOwner !== undefined) {
+    mix(0x6d);
+    field(p.slabLockOwner);
   }
   mix(0x63);
 }

@@ -317,7 +317,7 @@ const cacheSchema = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it.",
+      "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it, and on the v6.8 kernels slab_update_freelist() falls back to slab_lock(), the slab's bit spinlock.",
     ),
   percpuArray: z
     .strictObject({

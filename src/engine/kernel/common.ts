@@ -189,12 +189,18 @@ function addPartial(k: K, node: number, pid: number, tail: boolean): void {
   else n.partial.unshift(pid);
 }
 
-function removePartial(k: K, node: number, pid: number): void {
+/** `keepFlag`: unlink only, the caller clears the flag itself (a non-atomic clear in two steps). */
+function removePartial(
+  k: K,
+  node: number,
+  pid: number,
+  keepFlag = false,
+): void {
   const n = k.m.nodes[node]!;
   const i = n.partial.indexOf(pid);
   if (i >= 0) n.partial.splice(i, 1);
   n.nrPartial--;
-  clearNodePartial(k.m, pid);
+  if (!keepFlag) clearNodePartial(k.m, pid);
 }
 
 /** remove_partial's flag clear, for variants that track list membership with a slab flag. */

@@ -29,9 +29,22 @@
  * - deactivate_slab unfreezes with one cmpxchg and only afterwards takes list_lock to list the
  *   slab (5.15 took list_lock before its cmpxchg): a free that sees it unfrozen and off the node
  *   list takes no list action, so the late add is safe.
- * Simplified as in the 5.15 core: no debug caches, no kfence, cmpxchg_double always available
- * (no slab_lock fallback), no bulk operations; the walk of deactivate_slab's detached freelist is
- * one step; pfmemalloc never mismatches. Teardown, shrink and hotplug glue are those of 5.15.
+ * - slab_update_freelist without __CMPXCHG_DOUBLE (scenario `cache.cmpxchgDouble: false`):
+ *   __update_freelist_slow with irqs off under slab_lock(), a bit spinlock (PG_locked) in the
+ *   slab's flags word, the same word that holds the on-node-list flag. The model keeps those two
+ *   bits of the word (`pgLocked`, `nodePartial`). As merged, both the flag and slab_unlock use
+ *   atomic bit operations. `v68NextFns` is the series as it was in linux-next (Nov 2023), before
+ *   "mm/slub: try to fix hangs without cmpxchg64/128": slab_unlock is __bit_spin_unlock, a load
+ *   and a plain store of the word (two steps); get_partial_node clears the flag with __clear_bit
+ *   and deactivate_slab sets it with __set_bit, each likewise a load and a store: another CPU's
+ *   update between the two is lost.
+ * Simplified as in the 5.15 core: no debug caches, no kfence, no bulk operations; the walk of
+ * deactivate_slab's detached freelist is one step; pfmemalloc never mismatches. Teardown, shrink
+ * and hotplug glue are those of 5.15. Without __CMPXCHG_DOUBLE the cpu freelist fast path is
+ * still the cmpxchg on {freelist, tid}; get_freelist (irqs already off in the kernel) takes the
+ * same irq-saving slow form; in the linux-next table only get_partial_node's clear and
+ * deactivate_slab's set are split into their load and store (the flag updates of __put_partials
+ * and __slab_free stay one step).
  */
 import {
   call,
@@ -45,6 +58,7 @@ import {
   HALT,
   type K,
   type KernelFn,
+  type Next,
   type StepDef,
 } from "../program";
 import {
@@ -56,7 +70,10 @@ import {
   fmtObj,
   getFreepointer,
   holds,
+  irqRestore,
+  irqSave,
   kernelLog,
+  lockAvailable,
   localLockIrqsave,
   localUnlockIrqrestore,
   nextTid,
@@ -65,15 +82,21 @@ import {
   ownObject,
   ownSlab,
   packCounters,
+  preemptDisable,
+  preemptEnable,
+  release,
   report,
   setFreepointer,
   slabPage,
   spinLockNode,
   spinUnlockNode,
   stat,
+  stepOutcome,
   unpackCounters,
   vmBugOn,
 } from "../prims";
+import { lockKind } from "../locks";
+import type { LockRef, ObjRef } from "../types";
 import {
   allocPage,
   chainOf,
@@ -158,6 +181,212 @@ function detachCpuSlab(
   ];
 }
 
+// --- slab_update_freelist and its slab_lock() fallback --------------------------------------------
+
+/** The two bits of the slab's flags word the model keeps: PG_locked and PG_workingset. */
+const PG_LOCKED = 1;
+const PG_WORKINGSET = 2;
+
+function readFlags(k: K, pid: number): number {
+  const p = k.m.pages[pid]!;
+  return (
+    (p.pgLocked === true ? PG_LOCKED : 0) |
+    (p.nodePartial === true ? PG_WORKINGSET : 0)
+  );
+}
+
+/**
+ * A plain store of the whole flags word (the write half of a non-atomic read-modify-write): any
+ * bit another CPU changed since the read goes back to what was read. Notes a lost update.
+ */
+function writeFlags(k: K, pid: number, word: number): void {
+  const p = k.m.pages[pid]!;
+  const locked = (word & PG_LOCKED) !== 0;
+  if (locked !== (p.pgLocked === true)) {
+    p.pgLocked = locked;
+    note(
+      k,
+      locked
+        ? `lost update: the store puts back PG_locked of P${pid}, which its holder had cleared; nobody holds slab_lock now`
+        : `lost update: the store clears PG_locked of P${pid} under its holder`,
+    );
+  }
+  const onList = (word & PG_WORKINGSET) !== 0;
+  if (onList !== (p.nodePartial === true)) p.nodePartial = onList;
+}
+
+const slabLockRef = (k: K): LockRef => ({
+  kind: "slabLock",
+  page: num(k.L, "page"),
+});
+
+/** bit_spin_lock(PG_locked): preempt_disable, then test_and_set_bit_lock until it was clear. */
+function slabLock(k: K): boolean {
+  const r = slabLockRef(k);
+  if (!k.a.wait) preemptDisable(k);
+  if (lockAvailable(k.m, r, k.a.id)) {
+    lockKind(r).setOwner(k.m, r, k.a.id);
+    k.a.held.push({ cls: "slab_lock", ref: r });
+    k.a.wait = null;
+    return true;
+  }
+  k.a.wait = { kind: "lock", ref: r, spinning: true };
+  stepOutcome(k, "spun");
+  return false;
+}
+
+/** slab_unlock(): `word` is the word a non-atomic unlock read (null: an atomic bit clear). */
+function slabUnlock(k: K, word: number | null): void {
+  const pid = num(k.L, "page");
+  release(k, slabLockRef(k));
+  if (word !== null) writeFlags(k, pid, word & ~PG_LOCKED);
+  preemptEnable(k);
+}
+
+/**
+ * __update_freelist_slow() inside slab_update_freelist(), for a cache without __CMPXCHG_DOUBLE:
+ * irqs off, the slab's bit spinlock, compare and write both words, unlock. `atomicUnlock`:
+ * bit_spin_unlock() (an atomic bit clear, as merged); otherwise __bit_spin_unlock(), a load and a
+ * plain store of the whole word (the series in linux-next).
+ */
+function updateFreelistSlow(atomicUnlock: boolean): KernelFn {
+  const unlock: StepDef[] = atomicUnlock
+    ? [
+        {
+          label: "unlock",
+          line: "slab_unlock(slab): bit_spin_unlock(PG_locked, &slab->__page_flags)  (an atomic bit clear); preempt_enable()",
+          run: (k) => {
+            slabUnlock(k, null);
+            return undefined;
+          },
+        },
+      ]
+    : [
+        {
+          label: "unlock",
+          line: "slab_unlock(slab): __bit_spin_unlock(PG_locked, &slab->__page_flags): old = READ_ONCE(slab->__page_flags)",
+          run: (k) => {
+            k.L.word = readFlags(k, num(k.L, "page"));
+            return undefined;
+          },
+        },
+        {
+          line: "old &= ~PG_locked; store old with release semantics; preempt_enable()  (a plain store of the whole word)",
+          run: (k) => {
+            slabUnlock(k, num(k.L, "word"));
+            return undefined;
+          },
+        },
+      ];
+  return fn("__update_freelist_slow", [
+    {
+      line: "slab_update_freelist() without __CMPXCHG_DOUBLE: local_irq_save(flags)",
+      run: (k) => {
+        irqSave(k, "sflags");
+        return undefined;
+      },
+    },
+    {
+      label: "lock",
+      line: "slab_lock(slab): bit_spin_lock(PG_locked, &slab->__page_flags)  (spins while the bit is set)",
+      run: (k) => (slabLock(k) ? undefined : RETRY),
+    },
+    {
+      line: "if (slab->freelist == freelist_old && slab->counters == counters_old) { slab->freelist = freelist_new; slab->counters = counters_new; ret = true; }",
+      run: (k) => {
+        k.L.ok = cmpxchgDoubleSlab(
+          k,
+          num(k.L, "page"),
+          ref(k.L, "oldFreelist"),
+          num(k.L, "oldCounters"),
+          ref(k.L, "newFreelist"),
+          num(k.L, "newCounters"),
+          String(k.L.who),
+        );
+        if (k.L.ok)
+          applyXfer(k, {
+            page: num(k.L, "page"),
+            oldFreelist: ref(k.L, "oldFreelist"),
+            oldCounters: num(k.L, "oldCounters"),
+            newFreelist: ref(k.L, "newFreelist"),
+            newCounters: num(k.L, "newCounters"),
+            xfer: k.L.xfer as Xfer,
+            xferRef: ref(k.L, "xferRef"),
+            xferSlab: k.L.xferSlab === true,
+          });
+        return undefined;
+      },
+    },
+    ...unlock,
+    {
+      line: "local_irq_restore(flags); return ret",
+      run: (k) => {
+        irqRestore(k, "sflags");
+        return ret(k.L.ok === true);
+      },
+    },
+  ]);
+}
+
+/**
+ * What a successful update hands over, in the same micro-step as the write: the taken freelist
+ * to the caller (`ownChain`), or the caller's objects to the slab (`disownChain`, `disownObject`).
+ */
+type Xfer = "ownChain" | "disownChain" | "disownObject";
+
+interface FreelistUpdate {
+  page: number;
+  oldFreelist: ObjRef | null;
+  oldCounters: number;
+  newFreelist: ObjRef | null;
+  newCounters: number;
+  xfer: Xfer;
+  xferRef: ObjRef | null;
+  /** The caller also takes the slab (a free into a full slab, on its way to put_cpu_partial). */
+  xferSlab: boolean;
+}
+
+function applyXfer(k: K, u: FreelistUpdate): void {
+  if (u.xfer === "ownChain") ownChain(k, u.xferRef);
+  else if (u.xfer === "disownChain") disownChain(k, u.xferRef);
+  else disownObject(k, u.xferRef!);
+  if (u.xferSlab) ownSlab(k, u.page);
+}
+
+/**
+ * A step that calls slab_update_freelist(): the double-word cmpxchg in the step itself, or, for a
+ * cache without __CMPXCHG_DOUBLE, a call into __update_freelist_slow. `done` gets the result.
+ */
+function updateFreelistStep(def: {
+  label?: string;
+  line: string;
+  who: string;
+  args: (k: K) => FreelistUpdate;
+  done: (k: K, ok: boolean) => Next;
+}): StepDef {
+  return {
+    ...(def.label === undefined ? {} : { label: def.label }),
+    line: def.line,
+    run: (k) => {
+      const u = def.args(k);
+      if (k.m.cache.slabLock === true)
+        return call("__update_freelist_slow", { ...u, who: def.who });
+      const ok = cmpxchgDoubleSlab(
+        k,
+        u.page,
+        u.oldFreelist,
+        u.oldCounters,
+        u.newFreelist,
+        u.newCounters,
+        def.who,
+      );
+      if (ok) applyXfer(k, u);
+      return def.done(k, ok);
+    },
+    after: (k, v) => def.done(k, v === true),
+  };
+}
+
 // --- allocation -------------------------------------------------------------------------------
 
 /** slab_alloc_node() -> __slab_alloc_node(): the lockless fast path (RT goes to the slow path). */
@@ -195,24 +424,29 @@ const getFreelist = fn("get_freelist", [
     expectFrozen: true,
     assertion: "!new.frozen",
   }),
-  {
+  updateFreelistStep({
     line: "__slab_update_freelist(slab: freelist, counters -> NULL, {inuse = objects, frozen = freelist != NULL})",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      const freelist = ref(k.L, "freelist");
+    who: "get_freelist",
+    args: (k) => {
       const old = num(k.L, "counters");
       const cn = unpackCounters(old);
-      const nw = packCounters({
-        inuse: cn.objects,
-        objects: cn.objects,
-        frozen: freelist !== null,
-      });
-      if (!cmpxchgDoubleSlab(k, pid, freelist, old, null, nw, "get_freelist"))
-        return goto("retry");
-      ownChain(k, freelist);
-      return ret(freelist);
+      return {
+        page: num(k.L, "page"),
+        oldFreelist: ref(k.L, "freelist"),
+        oldCounters: old,
+        newFreelist: null,
+        newCounters: packCounters({
+          inuse: cn.objects,
+          objects: cn.objects,
+          frozen: ref(k.L, "freelist") !== null,
+        }),
+        xfer: "ownChain",
+        xferRef: ref(k.L, "freelist"),
+        xferSlab: false,
+      };
     },
-  },
+    done: (k, ok) => (ok ? ret(ref(k.L, "freelist")) : goto("retry")),
+  }),
 ]);
 
 /** freeze_slab(): one cmpxchg takes a partial slab's whole freelist and freezes it. */
@@ -225,24 +459,29 @@ const freezeSlab = fn("freeze_slab", [
     counters: "counters",
     expectFrozen: false,
   }),
-  {
+  updateFreelistStep({
     line: "slab_update_freelist(slab: freelist, counters -> NULL, {inuse = objects, frozen = 1})  (retry on failure)",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      const freelist = ref(k.L, "freelist");
+    who: "freeze_slab",
+    args: (k) => {
       const old = num(k.L, "counters");
       const cn = unpackCounters(old);
-      const nw = packCounters({
-        inuse: cn.objects,
-        objects: cn.objects,
-        frozen: true,
-      });
-      if (!cmpxchgDoubleSlab(k, pid, freelist, old, null, nw, "freeze_slab"))
-        return goto("retry");
-      ownChain(k, freelist);
-      return ret(freelist);
+      return {
+        page: num(k.L, "page"),
+        oldFreelist: ref(k.L, "freelist"),
+        oldCounters: old,
+        newFreelist: null,
+        newCounters: packCounters({
+          inuse: cn.objects,
+          objects: cn.objects,
+          frozen: true,
+        }),
+        xfer: "ownChain",
+        xferRef: ref(k.L, "freelist"),
+        xferSlab: false,
+      };
     },
-  },
+    done: (k, ok) => (ok ? ret(ref(k.L, "freelist")) : goto("retry")),
+  }),
 ]);
 
 const slabAllocSlow = fn("___slab_alloc", [
@@ -623,198 +862,254 @@ const newSlab = fn("new_slab", [
  * flag): the first is returned, further ones go to this CPU's partial list unfrozen, until more
  * than half of cpu_partial_slabs are gathered. Returns [slab, slab] (get_partial's convention).
  */
-const getPartialNode = fn("get_partial_node", [
-  {
-    line: "if (!n || !n->nr_partial) return NULL  (racy check)",
-    run: (k) => {
-      k.L.partial = null;
-      k.L.partialSlabs = 0;
-      k.L.i = 0;
-      return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
-        ? ret([null, null])
-        : undefined;
+function getPartialNodeFn(atomicFlags: boolean): KernelFn {
+  return fn("get_partial_node", [
+    {
+      line: "if (!n || !n->nr_partial) return NULL  (racy check)",
+      run: (k) => {
+        k.L.partial = null;
+        k.L.partialSlabs = 0;
+        k.L.i = 0;
+        return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
+          ? ret([null, null])
+          : undefined;
+      },
     },
-  },
-  {
-    line: "spin_lock_irqsave(&n->list_lock, flags)",
-    run: (k) => (spinLockNode(k, num(k.L, "node"), true) ? undefined : RETRY),
-  },
-  {
-    label: "next",
-    line: "list_for_each_entry_safe(slab, slab2, &n->partial, slab_list): if (!pfmemalloc_match(slab, pc->flags)) continue; remove_partial(n, slab)",
-    run: (k) => {
-      const n = k.m.nodes[num(k.L, "node")]!;
-      let i = num(k.L, "i");
-      while (
-        i < n.partial.length &&
-        !pfmemallocMatch(k, n.partial[i]!, false).ok
-      )
-        i++;
-      k.L.i = i;
-      const pid = n.partial[i];
-      if (pid === undefined) return goto("unlock");
-      k.L.page = pid;
-      removePartial(k, n.id, pid);
-      ownSlab(k, pid);
-      return undefined;
+    {
+      line: "spin_lock_irqsave(&n->list_lock, flags)",
+      run: (k) => (spinLockNode(k, num(k.L, "node"), true) ? undefined : RETRY),
     },
-  },
-  {
-    line: "if (!partial) { partial = slab; stat(s, ALLOC_FROM_PARTIAL); } else { put_cpu_partial(s, slab, 0); stat(s, CPU_PARTIAL_NODE); partial_slabs++; }",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      if (k.L.partial === null) {
-        k.L.partial = pid;
-        stat(k, "ALLOC_FROM_PARTIAL");
-        return goto("enough");
-      }
-      return call("put_cpu_partial", { page: pid, drain: false });
+    ...(atomicFlags
+      ? [
+          {
+            label: "next",
+            line: "list_for_each_entry_safe(slab, slab2, &n->partial, slab_list): if (!pfmemalloc_match(slab, pc->flags)) continue; remove_partial(n, slab)",
+            run: (k: K) => {
+              const pid = nextPartial(k);
+              if (pid === undefined) return goto("unlock");
+              removePartial(k, num(k.L, "node"), pid);
+              ownSlab(k, pid);
+              return undefined;
+            },
+          },
+        ]
+      : [
+          {
+            label: "next",
+            line: "list_for_each_entry_safe(...): if (!pfmemalloc_match(slab, pc->flags)) continue; remove_partial(n, slab): list_del; __clear_bit(PG_workingset): old = slab->flags",
+            run: (k: K) => {
+              const pid = nextPartial(k);
+              if (pid === undefined) return goto("unlock");
+              listOps.removePartial(k, num(k.L, "node"), pid, true);
+              ownSlab(k, pid);
+              k.L.word = readFlags(k, pid);
+              return undefined;
+            },
+          },
+          {
+            line: "slab->flags = old & ~PG_workingset  (non-atomic: a plain store of the whole word)",
+            run: (k: K) => {
+              writeFlags(
+                k,
+                num(k.L, "page"),
+                num(k.L, "word") & ~PG_WORKINGSET,
+              );
+              return undefined;
+            },
+          },
+        ]),
+    {
+      line: "if (!partial) { partial = slab; stat(s, ALLOC_FROM_PARTIAL); } else { put_cpu_partial(s, slab, 0); stat(s, CPU_PARTIAL_NODE); partial_slabs++; }",
+      run: (k) => {
+        const pid = num(k.L, "page");
+        if (k.L.partial === null) {
+          k.L.partial = pid;
+          stat(k, "ALLOC_FROM_PARTIAL");
+          return goto("enough");
+        }
+        return call("put_cpu_partial", { page: pid, drain: false });
+      },
+      after: (k) => {
+        stat(k, "CPU_PARTIAL_NODE");
+        k.L.partialSlabs = num(k.L, "partialSlabs") + 1;
+        return undefined;
+      },
     },
-    after: (k) => {
-      stat(k, "CPU_PARTIAL_NODE");
-      k.L.partialSlabs = num(k.L, "partialSlabs") + 1;
-      return undefined;
+    {
+      label: "enough",
+      line: "if (!kmem_cache_has_cpu_partial(s) || partial_slabs > s->cpu_partial_slabs / 2) break",
+      run: (k) =>
+        !hasCpuPartial(k.m) || num(k.L, "partialSlabs") > cpuPartialSlabs(k) / 2
+          ? undefined
+          : goto("next"),
     },
-  },
-  {
-    label: "enough",
-    line: "if (!kmem_cache_has_cpu_partial(s) || partial_slabs > s->cpu_partial_slabs / 2) break",
-    run: (k) =>
-      !hasCpuPartial(k.m) || num(k.L, "partialSlabs") > cpuPartialSlabs(k) / 2
-        ? undefined
-        : goto("next"),
-  },
-  {
-    label: "unlock",
-    line: "spin_unlock_irqrestore(&n->list_lock, flags); return partial",
-    run: (k) => {
-      spinUnlockNode(k, num(k.L, "node"), true);
-      const slab = ref(k.L, "partial");
-      return ret([slab, slab]);
+    {
+      label: "unlock",
+      line: "spin_unlock_irqrestore(&n->list_lock, flags); return partial",
+      run: (k) => {
+        spinUnlockNode(k, num(k.L, "node"), true);
+        const slab = ref(k.L, "partial");
+        return ret([slab, slab]);
+      },
     },
-  },
-]);
+  ]);
+}
+
+/** The next slab of the node list that get_partial_node may take (`page`), from index `i` on. */
+function nextPartial(k: K): number | undefined {
+  const n = k.m.nodes[num(k.L, "node")]!;
+  let i = num(k.L, "i");
+  while (i < n.partial.length && !pfmemallocMatch(k, n.partial[i]!, false).ok)
+    i++;
+  k.L.i = i;
+  const pid = n.partial[i];
+  if (pid !== undefined) k.L.page = pid;
+  return pid;
+}
 
 /**
  * deactivate_slab(s, slab, freelist): splice the detached cpu freelist back and unfreeze with one
  * cmpxchg, then (no lock held during the cmpxchg) discard, list or leave the slab.
  */
-const deactivateSlab = fn("deactivate_slab", [
-  {
-    line: "n = get_node(s, slab_nid(slab)); if (slab->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      const p = slabPage(k, pid, "deactivate_slab");
-      k.L.n = pageNode(k, pid);
-      k.L.tail = p.freelist !== null;
-      if (p.freelist !== null) stat(k, "DEACTIVATE_REMOTE_FREES");
-      return undefined;
+function deactivateSlabFn(atomicFlags: boolean): KernelFn {
+  return fn("deactivate_slab", [
+    {
+      line: "n = get_node(s, slab_nid(slab)); if (slab->freelist) { stat(s, DEACTIVATE_REMOTE_FREES); tail = DEACTIVATE_TO_TAIL; }",
+      run: (k) => {
+        const pid = num(k.L, "page");
+        const p = slabPage(k, pid, "deactivate_slab");
+        k.L.n = pageNode(k, pid);
+        k.L.tail = p.freelist !== null;
+        if (p.freelist !== null) stat(k, "DEACTIVATE_REMOTE_FREES");
+        return undefined;
+      },
     },
-  },
-  {
-    line: "stage one: walk the detached freelist, count free_delta, remember freelist_tail",
-    run: (k) => {
-      let x = ref(k.L, "freelist");
-      let delta = 0;
-      let tailObj: number | null = null;
-      const limit = k.m.cache.objects + 1;
-      while (x !== null && delta < limit) {
-        const nx = getFreepointer(k, x);
-        tailObj = x;
-        delta++;
-        x = nx;
-      }
-      k.L.freeDelta = delta;
-      k.L.freelistTail = tailObj;
-      return undefined;
+    {
+      line: "stage one: walk the detached freelist, count free_delta, remember freelist_tail",
+      run: (k) => {
+        let x = ref(k.L, "freelist");
+        let delta = 0;
+        let tailObj: number | null = null;
+        const limit = k.m.cache.objects + 1;
+        while (x !== null && delta < limit) {
+          const nx = getFreepointer(k, x);
+          tailObj = x;
+          delta++;
+          x = nx;
+        }
+        k.L.freeDelta = delta;
+        k.L.freelistTail = tailObj;
+        return undefined;
+      },
     },
-  },
-  readSlabWords({
-    label: "redo",
-    line: "stage two: old.freelist = READ_ONCE(slab->freelist); old.counters = READ_ONCE(slab->counters); VM_BUG_ON(!old.frozen)",
-    who: "deactivate_slab",
-    freelist: "oldFreelist",
-    counters: "oldCounters",
-    expectFrozen: true,
-  }),
-  {
-    line: "new.frozen = 0; if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } else new.freelist = old.freelist",
-    run: (k) => {
-      const old = unpackCounters(num(k.L, "oldCounters"));
-      const tailObj = ref(k.L, "freelistTail");
-      const nw = { ...old, frozen: false };
-      if (tailObj !== null) {
-        nw.inuse -= num(k.L, "freeDelta");
-        setFreepointer(k, tailObj, ref(k.L, "oldFreelist"));
-        k.L.newFreelist = ref(k.L, "freelist");
-      } else k.L.newFreelist = ref(k.L, "oldFreelist");
-      k.L.newInuse = nw.inuse;
-      k.L.newCounters = packCounters(nw);
-      return undefined;
+    readSlabWords({
+      label: "redo",
+      line: "stage two: old.freelist = READ_ONCE(slab->freelist); old.counters = READ_ONCE(slab->counters); VM_BUG_ON(!old.frozen)",
+      who: "deactivate_slab",
+      freelist: "oldFreelist",
+      counters: "oldCounters",
+      expectFrozen: true,
+    }),
+    {
+      line: "new.frozen = 0; if (freelist_tail) { new.inuse -= free_delta; set_freepointer(s, freelist_tail, old.freelist); new.freelist = freelist; } else new.freelist = old.freelist",
+      run: (k) => {
+        const old = unpackCounters(num(k.L, "oldCounters"));
+        const tailObj = ref(k.L, "freelistTail");
+        const nw = { ...old, frozen: false };
+        if (tailObj !== null) {
+          nw.inuse -= num(k.L, "freeDelta");
+          setFreepointer(k, tailObj, ref(k.L, "oldFreelist"));
+          k.L.newFreelist = ref(k.L, "freelist");
+        } else k.L.newFreelist = ref(k.L, "oldFreelist");
+        k.L.newInuse = nw.inuse;
+        k.L.newCounters = packCounters(nw);
+        return undefined;
+      },
     },
-  },
-  {
-    line: "if (!slab_update_freelist(slab: old -> new)) goto redo",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      if (
-        !cmpxchgDoubleSlab(
+    updateFreelistStep({
+      line: "if (!slab_update_freelist(slab: old -> new)) goto redo",
+      who: "deactivate_slab",
+      args: (k) => ({
+        page: num(k.L, "page"),
+        oldFreelist: ref(k.L, "oldFreelist"),
+        oldCounters: num(k.L, "oldCounters"),
+        newFreelist: ref(k.L, "newFreelist"),
+        newCounters: num(k.L, "newCounters"),
+        xfer: "disownChain",
+        xferRef: ref(k.L, "freelist"),
+        xferSlab: false,
+      }),
+      done: (_k, ok) => (ok ? undefined : goto("redo")),
+    }),
+    {
+      line: "stage three: if (!new.inuse && n->nr_partial >= s->min_partial) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, slab); stat(s, FREE_SLAB); }",
+      run: (k) => {
+        const n = k.m.nodes[num(k.L, "n")]!;
+        if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
+          stat(k, "DEACTIVATE_EMPTY");
+          return call("discard_slab", { page: num(k.L, "page") });
+        }
+        if (ref(k.L, "newFreelist") !== null) return goto("add");
+        // Full: on no list (SLUB keeps no full list without debugging).
+        disownSlab(k, num(k.L, "page"));
+        stat(k, "DEACTIVATE_FULL");
+        return ret();
+      },
+      after: (k) => {
+        stat(k, "FREE_SLAB");
+        return ret();
+      },
+    },
+    {
+      label: "add",
+      line: "else if (new.freelist) { spin_lock_irqsave(&n->list_lock, flags);",
+      run: (k) => (spinLockNode(k, num(k.L, "n"), true) ? undefined : RETRY),
+    },
+    ...(atomicFlags
+      ? [
+          {
+            line: "add_partial(n, slab, tail)  (sets the on-node-list flag)",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
+              disownSlab(k, pid);
+              return undefined;
+            },
+          },
+        ]
+      : [
+          {
+            line: "add_partial(n, slab, tail): list_add; __set_bit(PG_workingset): old = slab->flags",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              listOps.addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
+              k.L.word = readFlags(k, pid);
+              return undefined;
+            },
+          },
+          {
+            line: "slab->flags = old | PG_workingset  (non-atomic: a plain store of the whole word)",
+            run: (k: K) => {
+              const pid = num(k.L, "page");
+              writeFlags(k, pid, num(k.L, "word") | PG_WORKINGSET);
+              disownSlab(k, pid);
+              return undefined;
+            },
+          },
+        ]),
+    {
+      line: "spin_unlock_irqrestore(&n->list_lock, flags); stat(s, tail); }  else stat(s, DEACTIVATE_FULL)",
+      run: (k) => {
+        spinUnlockNode(k, num(k.L, "n"), true);
+        stat(
           k,
-          pid,
-          ref(k.L, "oldFreelist"),
-          num(k.L, "oldCounters"),
-          ref(k.L, "newFreelist"),
-          num(k.L, "newCounters"),
-          "deactivate_slab",
-        )
-      )
-        return goto("redo");
-      disownChain(k, ref(k.L, "freelist"));
-      return undefined;
+          k.L.tail === true ? "DEACTIVATE_TO_TAIL" : "DEACTIVATE_TO_HEAD",
+        );
+        return ret();
+      },
     },
-  },
-  {
-    line: "stage three: if (!new.inuse && n->nr_partial >= s->min_partial) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, slab); stat(s, FREE_SLAB); }",
-    run: (k) => {
-      const n = k.m.nodes[num(k.L, "n")]!;
-      if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
-        stat(k, "DEACTIVATE_EMPTY");
-        return call("discard_slab", { page: num(k.L, "page") });
-      }
-      if (ref(k.L, "newFreelist") !== null) return goto("add");
-      // Full: on no list (SLUB keeps no full list without debugging).
-      disownSlab(k, num(k.L, "page"));
-      stat(k, "DEACTIVATE_FULL");
-      return ret();
-    },
-    after: (k) => {
-      stat(k, "FREE_SLAB");
-      return ret();
-    },
-  },
-  {
-    label: "add",
-    line: "else if (new.freelist) { spin_lock_irqsave(&n->list_lock, flags);",
-    run: (k) => (spinLockNode(k, num(k.L, "n"), true) ? undefined : RETRY),
-  },
-  {
-    line: "add_partial(n, slab, tail)  (sets the on-node-list flag)",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      addPartial(k, num(k.L, "n"), pid, k.L.tail === true);
-      disownSlab(k, pid);
-      return undefined;
-    },
-  },
-  {
-    line: "spin_unlock_irqrestore(&n->list_lock, flags); stat(s, tail); }  else stat(s, DEACTIVATE_FULL)",
-    run: (k) => {
-      spinUnlockNode(k, num(k.L, "n"), true);
-      stat(k, k.L.tail === true ? "DEACTIVATE_TO_TAIL" : "DEACTIVATE_TO_HEAD");
-      return ret();
-    },
-  },
-]);
+  ]);
+}
 
 // --- free -------------------------------------------------------------------------------------
 
@@ -888,35 +1183,39 @@ const slabFree = fn("__slab_free", [
       return undefined;
     },
   },
-  {
+  updateFreelistStep({
     label: "cmpxchg",
     line: "} while (!slab_update_freelist(slab: prior, counters -> head, new.counters))",
-    run: (k) => {
-      const pid = num(k.L, "page");
-      const ok = cmpxchgDoubleSlab(
-        k,
-        pid,
-        ref(k.L, "prior"),
-        num(k.L, "counters"),
-        num(k.L, "head"),
-        num(k.L, "newCounters"),
-        "__slab_free",
-      );
+    who: "__slab_free",
+    args: (k) => ({
+      page: num(k.L, "page"),
+      oldFreelist: ref(k.L, "prior"),
+      oldCounters: num(k.L, "counters"),
+      newFreelist: num(k.L, "head"),
+      newCounters: num(k.L, "newCounters"),
+      xfer: "disownObject",
+      xferRef: num(k.L, "head"),
+      xferSlab:
+        k.L.n === null &&
+        k.L.wasFrozen !== true &&
+        hasCpuPartial(k.m) &&
+        ref(k.L, "prior") === null,
+    }),
+    done: (k, ok) => {
       if (!ok) return k.L.n !== null ? goto("unlock_redo") : goto("redo");
-      disownObject(k, num(k.L, "head"));
       if (k.L.n !== null) return goto("locked");
       if (k.L.wasFrozen === true) {
         stat(k, "FREE_FROZEN");
         return ret();
       }
+      // Was full, now has one free object: unfrozen, on no list until put_cpu_partial links it
+      // (the update above handed the slab to this context).
       if (hasCpuPartial(k.m) && ref(k.L, "prior") === null) {
-        // Was full, now has one free object: unfrozen, on no list until put_cpu_partial links it.
-        ownSlab(k, pid);
         return goto("to_cpu_partial");
       }
       return ret();
     },
-  },
+  }),
   {
     label: "to_cpu_partial",
     line: "if (likely(!n)) { ... else if (kmem_cache_has_cpu_partial(s) && !prior) { put_cpu_partial(s, slab, 1); stat(s, CPU_PARTIAL_FREE); } return; }",
@@ -1324,9 +1623,7 @@ export const v68Fns: Record<string, KernelFn> = {
     slabAllocSlow,
     getFreelist,
     freezeSlab,
-    getPartialNode,
     newSlab,
-    deactivateSlab,
     doSlabFree,
     slabFree,
     putCpuPartial,
@@ -1339,5 +1636,25 @@ export const v68Fns: Record<string, KernelFn> = {
     flushAll,
     flushAllCpusLocked,
     slubCpuDead,
+  ]),
+  ...table([
+    getPartialNodeFn(true),
+    updateFreelistSlow(true),
+    deactivateSlabFn(true),
+  ]),
+};
+
+/**
+ * The series as it was in linux-next (Nov 2023), before "mm/slub: try to fix hangs without
+ * cmpxchg64/128" was folded in: the on-node-list flag set and cleared with non-atomic bit
+ * operations (the model splits get_partial_node's clear into its load and its store), and
+ * slab_unlock() by __bit_spin_unlock(), a load and a plain store of the same word.
+ */
+export const v68NextFns: Record<string, KernelFn> = {
+  ...v68Fns,
+  ...table([
+    getPartialNodeFn(false),
+    updateFreelistSlow(false),
+    deactivateSlabFn(false),
   ]),
 };

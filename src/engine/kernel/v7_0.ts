@@ -35,6 +35,11 @@
  *   slab that a refill has isolated (not full and not on the node list).
  * - flushes: a work item per CPU (flush_all, shrink, destroy) flushes its spare and main to
  *   slabs; slub_cpu_dead flushes a dead CPU's sheaves; cache destroy shrinks the barns too.
+ *   As posted, sheaf_flush_main takes each batch under local_trylock and gives up when it fails,
+ *   which on PREEMPT_RT happens when a preempted task on that CPU holds the lock: destroy then
+ *   leaves the main sheaf's objects behind (kmem_cache_destroy names them). The variant
+ *   `v7.0-flush-lock` has the fix ("slab: distinguish lock and trylock for sheaf_flush_main()"):
+ *   the flush work takes local_lock.
  *
  * Simplified: refill_sheaf isolates partial slabs under list_lock and takes from each only the
  * objects that fit the sheaf with one cmpxchg (the kernel takes whole freelists and gives the
@@ -64,6 +69,7 @@ import {
   counters,
   disownObject,
   disownSlab,
+  fmtObj,
   getFreepointer,
   indexOf,
   irqRestore,
@@ -79,6 +85,7 @@ import {
   preemptDisable,
   preemptEnable,
   release,
+  report,
   setFreepointer,
   slabPage,
   spinLockNode,
@@ -1143,6 +1150,32 @@ const sheafFlushMain = fn("sheaf_flush_main", [
   freeBatch("free", (k) => (num(k.L, "remaining") > 0 ? goto("next") : ret())),
 ]);
 
+/**
+ * sheaf_flush_main() as fixed by "slab: distinguish lock and trylock for sheaf_flush_main()"
+ * (Vlastimil Babka, February 2026, Cc stable; Fixes the opt-in sheaves of 6.18): the flush work
+ * must not give up, so each batch is taken under local_lock(), which waits for (on RT: sleeps on)
+ * a holder instead of failing. The trylock form survives as sheaf_try_flush_main() for
+ * __pcs_replace_full_main, which the model does not route through here (it flushes the spare).
+ */
+const sheafFlushMainLocked = fn("sheaf_flush_main", [
+  {
+    label: "next",
+    line: "do { local_lock(&s->cpu_sheaves->lock); __sheaf_flush_main_batch(s): batch = min(main->size, PCS_BATCH_MAX); main->size -= batch; copy them out",
+    run: (k) => {
+      if (!pcsLock(k)) return RETRY;
+      const sh = sheaf(k, pcs(k).main);
+      const n = Math.min(sh.objects.length, PCS_BATCH_MAX);
+      const batch = sh.objects.splice(sh.objects.length - n, n);
+      for (const o of batch) ownObject(k, o);
+      k.L.batch = batch;
+      k.L.remaining = sh.objects.length;
+      return undefined;
+    },
+  },
+  sheafFlushMain.steps[1]!,
+  freeBatch("free", (k) => (num(k.L, "remaining") > 0 ? goto("next") : ret())),
+]);
+
 /** pcs_flush_all(): the flush work on a CPU, spare then main. */
 const pcsFlushAll = fn("flush_cpu_slab", [
   {
@@ -1339,11 +1372,56 @@ for (const gone of [
 ])
   delete common[gone];
 
+/**
+ * kmem_cache_destroy() of the shared teardown, with its "still has objects" report naming the
+ * objects left in CPUs' main sheaves: a flush that gave up on a CPU (its trylock failed, on RT a
+ * preempted task held the lock) leaves them there, and the cache with them.
+ */
+function destroyReportsSheaves(base: KernelFn): KernelFn {
+  let found = false;
+  const steps = base.steps.map((s): StepDef => {
+    if (s.site !== "destroyReport") return s;
+    found = true;
+    return {
+      ...s,
+      run: (k) => {
+        const left = st(k).pcs.flatMap((p, cpu) =>
+          sheaf(k, p.main).objects.map((o) => ({ o, cpu })),
+        );
+        if (k.L.busy === true && left.length > 0) {
+          const cpus = [...new Set(left.map((x) => x.cpu))];
+          report(
+            k,
+            "object-leak",
+            `kmem_cache_destroy ${k.m.cache.name}: Slab cache still has objects: ${left.length} of them (${left
+              .slice(0, 4)
+              .map((x) => fmtObj(k.m, x.o))
+              .join(
+                ", ",
+              )}${left.length > 4 ? ", ..." : ""}) were left in the main sheaf of cpu ${cpus.join(", ")}, which the flush did not empty; the cache and its sheaves are never freed`,
+            [...new Set(left.map((x) => pageOf(k.m, x.o)))],
+            left.map((x) => x.o),
+          );
+        }
+        return s.run(k);
+      },
+    };
+  });
+  if (!found)
+    throw new Error("kmem_cache_destroy no longer has the expected shape");
+  return fn(base.name, steps);
+}
+
+const kmemCacheDestroy = destroyReportsSheaves(
+  teardownCpusLocked["kmem_cache_destroy"]!,
+);
+
 const v70: FnTable = {
   ...common,
   ...teardownCpusLocked,
   ...table([flushAll]),
   ...table([
+    kmemCacheDestroy,
     slabAllocNode,
     allocFromPcs,
     pcsReplaceEmptyMain,
@@ -1364,6 +1442,13 @@ const v70: FnTable = {
   ] satisfies KernelFn[]),
 };
 
+/** v7.0 with the flush fix: the flush work locks each CPU's sheaves instead of trying. */
+const v70FlushLock: FnTable = {
+  ...v70,
+  ...table([sheafFlushMainLocked] satisfies KernelFn[]),
+};
+
 export const v70Tables = {
   "v7.0": v70,
+  "v7.0-flush-lock": v70FlushLock,
 } satisfies Partial<Record<VariantName, FnTable>>;

@@ -95,6 +95,7 @@ describe("the checks and the holders know the sheaves", () => {
 describe.each([
   { variant: "v7.0" },
   { variant: "v7.0", preemptRt: true },
+  { variant: "v7.0-flush-lock", preemptRt: true },
 ] as Partial<ScenarioKernel>[])("random schedules on %o", (kernel) => {
   it("never produce a finding; every object is in exactly one place; the sheaves are unlocked and within capacity", () => {
     const seen = new Map<string, number>();

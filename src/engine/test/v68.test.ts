@@ -43,3 +43,33 @@ describe.each(KERNELS)(
     });
   },
 );
+
+/** Without __CMPXCHG_DOUBLE: every freelist update takes slab_lock(), and no bit is ever lost. */
+describe.each([
+  { variant: "v6.8" },
+  { variant: "v6.8", preemptRt: true },
+  { variant: "v6.8", cpuPartial: false },
+] as Partial<ScenarioKernel>[])(
+  "v6.8 without cmpxchg_double, random scenarios and schedules on %o",
+  (kernel) => {
+    it("never produce a finding; every slab lock is released with its holder", () => {
+      assertRandomRuns(
+        (seed) => {
+          const s = randomScenario(seed, kernel);
+          return { ...s, cache: { ...s.cache, cmpxchgDouble: false } };
+        },
+        {
+          runs: { numRuns: 60, seed: 20261206 },
+          check: (m) => {
+            expect(m.cache.slabLock).toBe(true);
+            for (const p of m.pages)
+              if (p.pgLocked === true)
+                expect(
+                  m.actors[p.slabLockOwner!]!.frames.length,
+                ).toBeGreaterThan(0);
+          },
+        },
+      );
+    });
+  },
+);

@@ -25,7 +25,9 @@ import { tours } from "./tours";
 import { nolockScenarios } from "./s1-nolock";
 import { pcaScenarios } from "./s3-percpu-array";
 import { v68Scenarios } from "./s4-v68";
+import { v68SlabLockScenarios } from "./s4-v68-slab-lock";
 import { sheavesScenarios } from "./s4-sheaves";
+import { rtFlushScenarios } from "./s4-sheaves-rt-flush";
 
 export type { LibraryEntry } from "./entry";
 
@@ -50,7 +52,9 @@ export const library: readonly LibraryEntry[] = [
   ...nolockScenarios,
   ...pcaScenarios,
   ...v68Scenarios,
+  ...v68SlabLockScenarios,
   ...sheavesScenarios,
+  ...rtFlushScenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

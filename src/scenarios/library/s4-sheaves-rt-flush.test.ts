@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { replay } from "./replay";
+import { s4RtFlushMainTrylock as e } from "./s4-sheaves-rt-flush";
+
+describe("v7.0 on PREEMPT_RT: cache destroy vs a task holding the sheaves lock", () => {
+  it("the flush's trylock fails and destroy leaves the main sheaf's objects behind", () => {
+    const { r, at } = replay(e);
+    expect(r.findings.map((f) => ({ code: f.code, step: f.step }))).toEqual(
+      e.expect,
+    );
+    expect(at(15)).toMatchObject({
+      name: "kworker/0",
+      fn: "sheaf_flush_main",
+    });
+    expect(at(15).notes).toContain("trylock-fail");
+    expect(r.findings[0]!.message).toMatch(
+      /main sheaf of cpu 0, which the flush did not empty/,
+    );
+    expect(r.findings[0]!.objects).toHaveLength(4);
+    expect(r.machine.cache.destroyed).toBeFalsy();
+  });
+
+  it("without PREEMPT_RT the same schedule cannot take the lock from under the flush", () => {
+    const { r } = replay(e, { preemptRt: false });
+    expect(r.findings).toEqual([]);
+    expect(r.machine.cache.destroyed).toBe(true);
+  });
+
+  it("with the fix the flush waits for T and empties main: the cache goes away", () => {
+    const { r, at } = replay(e, e.fixed);
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(15)).toMatchObject({ name: "kworker/0", outcome: "blocked" });
+    expect(r.machine.cache.destroyed).toBe(true);
+    for (const p of r.machine.sheaves!.pcs)
+      expect(r.machine.sheaves!.sheaves[p.main]!.objects).toEqual([]);
+  });
+});

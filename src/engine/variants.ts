@@ -15,7 +15,7 @@ import type { CpuSlabField } from "./layout";
 import type { KernelFix } from "./types";
 
 /** Mainline releases the engine models, as source browsers name their tags. */
-export type MainlineTag = "v5.14" | "v5.15" | "v6.8";
+export type MainlineTag = "v5.14" | "v5.15" | "v6.8" | "v6.18";
 
 /** The posting a variant that never shipped is built from. */
 export interface PatchSource {
@@ -43,8 +43,9 @@ export interface VariantFeatures {
   /** kmalloc_nolock() / kfree_nolock() and the compaction scanner's visit of a page. */
   readonly nolock: boolean;
   /**
-   * Percpu sheaves for every cache and no kmem_cache_cpu (v7.0): alloc_from_pcs / free_to_pcs,
-   * the node barns, a slow path that takes objects straight from slabs.
+   * Percpu sheaves (alloc_from_pcs / free_to_pcs, the node barns): for every cache and with no
+   * kmem_cache_cpu (v7.0), or for the caches that opt in, over kmem_cache_cpu (v6.18, see
+   * `VariantSpec.sheavesOptIn`).
    */
   readonly sheaves: boolean;
 }
@@ -73,6 +74,12 @@ export interface VariantSpec {
    * freezing of CPU partial slabs"); the checks hold the flag against the lists.
    */
   readonly unfrozenPartials?: boolean;
+  /**
+   * Sheaves only for a cache that asks for them (`kmem_cache_args.sheaf_capacity`, the
+   * scenario's `cache.sheafCapacity`), layered over the full kmem_cache_cpu path (v6.18). Without
+   * it a kernel with the `sheaves` feature gives every cache sheaves (v7.0).
+   */
+  readonly sheavesOptIn?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -243,6 +250,18 @@ export const VARIANTS = {
     source: { base: "v6.8", patch: null },
     slabStruct: "slab",
     unfrozenPartials: true,
+  },
+  "v6.18": {
+    title:
+      "mainline v6.18: opt-in percpu sheaves (sheaf_capacity) and node barns over the 6.8 kmem_cache_cpu path",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: false, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: { base: "v6.18", patch: null },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    sheavesOptIn: true,
   },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",

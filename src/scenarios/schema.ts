@@ -16,6 +16,7 @@ import {
   rtCapableVariants,
   VARIANT_NAMES,
   VARIANTS,
+  variantSpec,
   variantsWith,
 } from "../engine/variants";
 import {
@@ -319,6 +320,11 @@ const cacheSchema = z.strictObject({
     .describe(
       "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it.",
     ),
+  sheafCapacity: count(0, 64)
+    .optional()
+    .describe(
+      "kmem_cache_args.sheaf_capacity: opt in to percpu sheaves of this many objects (kernels with opt-in sheaves; default 0: none).",
+    ),
   percpuArray: z
     .strictObject({
       count: count(2, PCA_MAX).describe("Objects each CPU's array holds."),
@@ -456,6 +462,17 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
       );
   };
+
+  // A sheaf capacity is a request only the kernels with opt-in sheaves understand.
+  const optIn = variantSpec(s.kernel.variant);
+  if (
+    (s.cache.sheafCapacity ?? 0) > 0 &&
+    !(optIn.features.sheaves && optIn.sheavesOptIn === true)
+  )
+    fail(
+      ["cache", "sheafCapacity"],
+      `needs a kernel whose caches opt in to sheaves (${VARIANT_NAMES.filter((n) => variantSpec(n).sheavesOptIn === true).join(", ")})`,
+    );
 
   // The percpu array cache and the bulk operations exist only in the kernels that model them.
   const hasPca = VARIANTS[s.kernel.variant].features.percpuArray;

@@ -1,13 +1,14 @@
 /**
- * The percpu sheaves and node barns (v7.0, kernel/v7_0.ts) as a feature: `Machine.sheaves`, set
- * up on a kernel that has them (every cache has sheaves there). Each CPU has a main and a spare
+ * The percpu sheaves and node barns (v7.0, kernel/v7_0.ts; v6.18, kernel/v6_18.ts) as a feature:
+ * `Machine.sheaves`, set up on a kernel that has them: for every cache on 7.0, for a cache that
+ * opted in with a sheaf capacity on 6.18 (absent otherwise: `s->cpu_sheaves` is NULL). Each CPU has a main and a spare
  * sheaf under a local trylock; each node has a barn of full and empty sheaves. Objects in a
  * sheaf count as allocated as far as their slabs know, as in the percpu array.
  */
 import type { FeatureModule } from "../feature";
 import type { ObjectHolder } from "../holderTypes";
 import type { Machine, Sheaf, SheavesState } from "../types";
-import { VARIANTS } from "../variants";
+import { variantSpec } from "../variants";
 
 /**
  * The barn limits. The kernel's MAX_FULL_SHEAVES and MAX_EMPTY_SHEAVES are 10; the model's
@@ -60,12 +61,18 @@ function placementList(st: SheavesState): number[] {
 export const sheavesFeature: FeatureModule<never> = {
   name: "sheaves",
   title: "percpu sheaves",
-  init(m) {
+  init(m, s) {
     // init_percpu_sheaves() and init_kmem_cache_nodes(): an empty main sheaf per CPU, no spare,
     // an empty barn per node.
-    if (!VARIANTS[m.config.kernel].features.sheaves) return;
+    const spec = variantSpec(m.config.kernel);
+    if (!spec.features.sheaves) return;
+    // v6.18: only a cache created with kmem_cache_args.sheaf_capacity has s->cpu_sheaves.
+    const capacity = spec.sheavesOptIn
+      ? (s.cache.sheafCapacity ?? 0)
+      : sheafCapacity(m);
+    if (capacity === 0) return;
     const st: SheavesState = {
-      capacity: sheafCapacity(m),
+      capacity,
       maxFull: BARN_MAX,
       maxEmpty: BARN_MAX,
       sheaves: [],

@@ -26,6 +26,7 @@ import { nolockScenarios } from "./s1-nolock";
 import { pcaScenarios } from "./s3-percpu-array";
 import { v68Scenarios } from "./s4-v68";
 import { sheavesScenarios } from "./s4-sheaves";
+import { v618Scenarios } from "./s5-v618";
 
 export type { LibraryEntry } from "./entry";
 
@@ -51,6 +52,7 @@ export const library: readonly LibraryEntry[] = [
   ...pcaScenarios,
   ...v68Scenarios,
   ...sheavesScenarios,
+  ...v618Scenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScenarioKernel } from "../scenario";
-import type { Scenario } from "../types";
+import type { Scenario, ScenarioKernel } from "../scenario";
 import { assertRandomRuns, randomScenario } from "./helpers";
 
 /** A random scenario whose cache opted in to sheaves (2 or 3 objects each, from the seed). */

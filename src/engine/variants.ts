@@ -80,6 +80,8 @@ export interface VariantSpec {
    * it a kernel with the `sheaves` feature gives every cache sheaves (v7.0).
    */
   readonly sheavesOptIn?: boolean;
+  /** kfree_rcu() batches into a per-CPU rcu_free sheaf; kvfree_rcu_barrier() (v6.18). */
+  readonly kfreeRcuSheaf?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -262,6 +264,29 @@ export const VARIANTS = {
     slabStruct: "slab",
     unfrozenPartials: true,
     sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
+  "v6.18-rcu-sheaf-v8": {
+    title:
+      "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: false, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title:
+          "[PATCH v8 04/23] slab: add sheaf support for batching kfree_rcu() operations",
+        url: lore(
+          "slab: add sheaf support for batching kfree_rcu() operations",
+        ),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
   },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",

@@ -8,6 +8,7 @@
 import type { FeatureModule } from "../feature";
 import type { ObjectHolder } from "../holderTypes";
 import type { Machine, Sheaf, SheavesState } from "../types";
+import { freeLocals } from "../slots";
 import { variantSpec } from "../variants";
 
 /**
@@ -54,11 +55,24 @@ function placementList(st: SheavesState): number[] {
     for (const id of b.empty) placement[i++] = id;
   }
   for (const sh of st.sheaves) placement[i++] = sh.owner ?? -1;
+  if (st.rcu) {
+    for (const id of st.rcu.free) placement[i++] = id ?? -1;
+    placement[i++] = st.rcu.pending.length;
+    for (const id of st.rcu.pending) placement[i++] = id;
+    placement[i++] = st.rcu.queued.length;
+    for (const o of st.rcu.queued) placement[i++] = o;
+  }
   placement.length = i;
   return placement;
 }
 
-export const sheavesFeature: FeatureModule<never> = {
+/** The operations of the kfree_rcu() sheaves (v6.18). */
+export type SheavesOpKind = "kfreeRcu" | "kvfreeRcuBarrier" | "rcuGracePeriod";
+
+const rcuH: ObjectHolder[] = [];
+const pendingH: ObjectHolder = { kind: "rcuPending" };
+
+export const sheavesFeature: FeatureModule<SheavesOpKind> = {
   name: "sheaves",
   title: "percpu sheaves",
   init(m, s) {
@@ -85,11 +99,24 @@ export const sheavesFeature: FeatureModule<never> = {
     };
     for (let c = 0; c < m.cpus.length; c++)
       st.pcs.push({ lock: null, main: newSheaf(st, null).id, spare: null });
+    if (spec.kfreeRcuSheaf === true)
+      st.rcu = { free: m.cpus.map(() => null), pending: [], queued: [] };
     m.sheaves = st;
   },
   active: (m) => m.sheaves !== undefined,
-  ops: [],
-  entryLocals: {},
+  ops: ["kfreeRcu", "kvfreeRcuBarrier", "rcuGracePeriod"],
+  entryLocals: {
+    kfreeRcu: (k, op) => freeLocals(k, op, "kfree_rcu", 1),
+    kvfreeRcuBarrier: () => ({}),
+    rcuGracePeriod: () => ({}),
+  },
+  finish: {
+    // The object is RCU-freed from here on: kvfree_rcu_barrier() must see it freed.
+    kfreeRcu: (k, _op, v) => {
+      const rcu = k.m.sheaves?.rcu;
+      if (rcu && typeof v === "number") rcu.queued.push(v);
+    },
+  },
   objectHolders(m, v) {
     const st = m.sheaves!;
     for (let c = 0; c < st.pcs.length; c++) {
@@ -109,6 +136,18 @@ export const sheavesFeature: FeatureModule<never> = {
       for (const id of st.barns[n]!.full) v.objects(h, st.sheaves[id]!.objects);
       for (const id of st.barns[n]!.empty)
         v.objects(h, st.sheaves[id]!.objects);
+    }
+    if (st.rcu) {
+      for (let c = 0; c < st.rcu.free.length; c++) {
+        const id = st.rcu.free[c];
+        if (id !== null && id !== undefined)
+          v.objects(
+            (rcuH[c] ??= { kind: "rcuSheaf", cpu: c }),
+            st.sheaves[id]!.objects,
+          );
+      }
+      for (const id of st.rcu.pending)
+        v.objects(pendingH, st.sheaves[id]!.objects);
     }
     for (const sh of st.sheaves)
       if (sh.owner !== null)
@@ -135,5 +174,7 @@ export const sheavesFeature: FeatureModule<never> = {
     "BARN_GET_FAIL",
     "BARN_PUT",
     "BARN_PUT_FAIL",
+    "FREE_RCU_SHEAF",
+    "FREE_RCU_SHEAF_FAIL",
   ],
 };

@@ -131,4 +131,115 @@ export const v618Tour: LibraryEntry = {
   expect: [],
 };
 
-export const v618Scenarios: readonly LibraryEntry[] = [v618Tour];
+export const v618RcuSheafBarrier: LibraryEntry = {
+  id: "v618-rcu-sheaf-barrier",
+  kind: "race",
+  summary:
+    "Task A kfree_rcu()s two objects on CPU 0; the second fills the CPU's rcu_free sheaf, which is detached to be handed to call_rcu(). In the v8 posting __kfree_rcu_sheaf() drops the CPU's lock first, and A is preempted right there. kvfree_rcu_barrier() on CPU 1 runs flush_rcu_sheaf on CPU 0 (nothing left in rcu_free), then rcu_barrier() (nothing queued yet), and returns: the first object, whose kfree_rcu() had returned long before, is still waiting for RCU. As merged, call_rcu() comes before the unlock, so the flush work cannot run on CPU 0 until the sheaf is queued.",
+  source: {
+    seed: 'outside: the review of "[PATCH v8 04/23] slab: add sheaf support for batching kfree_rcu() operations" (September 2025); mm/slub.c of v6.18, __kfree_rcu_sheaf and flush_all_rcu_sheaves',
+    fix: "v6.18 as merged: call_rcu() of the full sheaf before local_unlock() (its comment: a racing flush_all_rcu_sheaves() must not miss it)",
+    basis: "analysis",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18 kfree_rcu sheaf (v8): kvfree_rcu_barrier() misses a sheaf between unlock and call_rcu()",
+    description:
+      "Two CPUs; the cache opted in to sheaves of 2 objects. A, a task on CPU 0, kfree_rcu()s its two objects; B, on CPU 1, calls kvfree_rcu_barrier(), as kmem_cache_destroy() callers do before destroying a cache whose objects were freed with kfree_rcu().",
+    kernel: { variant: "v6.18-rcu-sheaf-v8", cpus: 2 },
+    cache: { objects: 4, sheafCapacity: 2, minPartial: 1 },
+    prepare: [
+      { cpu: 0, op: alloc("a") },
+      { cpu: 0, op: alloc("a") },
+    ],
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [
+          { kind: "kfreeRcu", slot: "a" },
+          { kind: "kfreeRcu", slot: "a" },
+        ],
+      },
+      { name: "B", kind: "task", cpu: 1, ops: [{ kind: "kvfreeRcuBarrier" }] },
+    ],
+    schedule: {
+      steps: [
+        "A>__kfree_rcu_sheaf:call_rcu#2",
+        "B>flush_all_rcu_sheaves:wait",
+        "kworker/0*2",
+        "kworker/1*2",
+        "B>kvfree_rcu_barrier:done",
+        "B",
+      ],
+      rest: "round-robin",
+    },
+    narration: [
+      {
+        step: 0,
+        text: "A kfree_rcu()s its first object. The cache has sheaves, so kvfree_call_rcu() tries __kfree_rcu_sheaf(): under CPU 0's sheaves lock the object goes into pcs->rcu_free (a new sheaf: there is no empty spare).",
+      },
+      {
+        step: 5,
+        text: "The rcu_free sheaf holds 1 of 2: nothing to hand to RCU yet. kfree_rcu() returns: from now on the caller may rely on kvfree_rcu_barrier() to wait for this object.",
+      },
+      {
+        step: 9,
+        text: "The second object fills the sheaf: pcs->rcu_free = NULL, and the full sheaf is A's to hand to call_rcu().",
+      },
+      {
+        step: 10,
+        text: "v8: local_unlock() comes first. On !RT that re-enables preemption, and A is preempted here, the sheaf in its hands, call_rcu() not yet made.",
+      },
+      {
+        step: 11,
+        text: "B calls kvfree_rcu_barrier(): flush_all_rcu_sheaves() queues flush_rcu_sheaf on every online CPU, without looking whether they have a sheaf.",
+      },
+      {
+        step: 17,
+        text: "The work runs on CPU 0 (A is preempted, the lock is free): pcs->rcu_free is NULL. The comment in flush_all_rcu_sheaves() counts on this lock to know a racing __kfree_rcu_sheaf() has made its call_rcu(); here it has not.",
+      },
+      {
+        step: 26,
+        text: "rcu_barrier() waits for the callbacks queued so far: there are none. A's sheaf is not queued.",
+      },
+      {
+        step: 28,
+        text: "kvfree_rcu_barrier() returns with the first object still waiting for RCU, in the sheaf A holds. A kmem_cache_destroy() now would find objects remaining and leak the slab.",
+      },
+      {
+        step: 29,
+        text: "Only now does A call call_rcu(): too late for the barrier.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "impossible",
+  goal: "Preempt A after its second kfree_rcu() has filled the sheaf and dropped the lock, before call_rcu(), and let B's kvfree_rcu_barrier() run to its end",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v6.18 as merged, __kfree_rcu_sheaf() hands a full sheaf to call_rcu() before it drops the CPU's sheaves lock.",
+    },
+    {
+      step: 9,
+      text: "A stops before its call_rcu() with the lock held and preemption disabled: the flush work cannot run on CPU 0 before A is done.",
+    },
+    {
+      step: 18,
+      text: "B's flush_work() waits for CPU 0's flush_rcu_sheaf, which waits for A: the schedule's entries for it are refused.",
+    },
+    {
+      step: 19,
+      text: "A makes its call_rcu() and unlocks; the work then finds rcu_free NULL, but the sheaf is already queued, and rcu_barrier() runs its callback: both objects are back in their slab when the barrier returns.",
+    },
+  ],
+  expect: [{ code: "object-leak", step: 28 }],
+};
+
+export const v618Scenarios: readonly LibraryEntry[] = [
+  v618Tour,
+  v618RcuSheafBarrier,
+];

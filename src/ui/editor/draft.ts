@@ -107,7 +107,8 @@ type EditorOps = {
 };
 
 const slotOp = <
-  K extends "allocPageCache" | "freePageCache" | "write" | "kfreeNolock",
+  K extends
+    "allocPageCache" | "freePageCache" | "write" | "kfreeNolock" | "kfreeRcu",
 >(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
@@ -128,7 +129,15 @@ const cpuOp = <K extends "cpuOffline" | "cpuOnline">(
   format: (op: { kind: K; cpu: number }) => `${op.kind} ${op.cpu}`,
 });
 
-const bareOp = <K extends "flushAll" | "shrink" | "destroy" | "memoryOffline">(
+const bareOp = <
+  K extends
+    | "flushAll"
+    | "shrink"
+    | "destroy"
+    | "memoryOffline"
+    | "kvfreeRcuBarrier"
+    | "rcuGracePeriod",
+>(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
   parse: ({ text, args }) =>
@@ -199,6 +208,9 @@ const EDITOR_OPS: EditorOps = {
   freePageCache: slotOp("freePageCache"),
   write: slotOp("write"),
   kfreeNolock: slotOp("kfreeNolock"),
+  kfreeRcu: slotOp("kfreeRcu"),
+  kvfreeRcuBarrier: bareOp("kvfreeRcuBarrier"),
+  rcuGracePeriod: bareOp("rcuGracePeriod"),
   allocBulk: {
     parse: ({ text, args }) => {
       const [arg, n] = args;

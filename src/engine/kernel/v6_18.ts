@@ -54,7 +54,10 @@
  * always flushes the objects to their slabs (the kernel puts a full sheaf into the barn when it
  * has room); the rcu_free sheaf is never taken from the barn, and alloc_empty_sheaf runs without
  * dropping the lock; the fallback when the sheaf path fails (kfree_rcu's own batching) is a
- * one-object callback; kfree_rcu of a cache without sheaves is not modelled; no cpus_read_lock / slab_mutex in flush_all_rcu_sheaves beyond the
+ * one-object callback; kfree_rcu of a cache without sheaves is not modelled; pcs_flush_all() and
+ * __pcs_flush_all_cpu() do not hand `rcu_free` to call_rcu() as 6.18's do (a CPU's partly
+ * filled rcu_free sheaf waits for kvfree_rcu_barrier(); the random properties draw no kfree_rcu);
+ * no cpus_read_lock / slab_mutex in flush_all_rcu_sheaves beyond the
  * flush_lock.
  */
 import {

@@ -64,6 +64,10 @@ function describe(m: Machine, h: Holder): string {
       return `node ${h.node}'s barn`;
     case "sheafInFlight":
       return `${m.actors[h.actor]?.name ?? "?"}'s detached sheaf`;
+    case "rcuSheaf":
+      return `cpu${h.cpu}'s rcu_free sheaf`;
+    case "rcuPending":
+      return "a sheaf waiting for an RCU grace period";
     case "slot":
       return `slot ${h.name}`;
     case "inFlight":

@@ -27,7 +27,11 @@ export type ObjectHolder =
   /** The sheaves in a node's barn. */
   | { kind: "barn"; node: number }
   /** A sheaf an actor holds detached (refilling or flushing it). */
-  | { kind: "sheafInFlight"; actor: number };
+  | { kind: "sheafInFlight"; actor: number }
+  /** A CPU's `pcs->rcu_free` sheaf, filled by kfree_rcu() (kernel/v6_18.ts). */
+  | { kind: "rcuSheaf"; cpu: number }
+  /** Sheaves handed to call_rcu(), waiting for a grace period. */
+  | { kind: "rcuPending" };
 
 /** A place that holds slab pages. */
 export type SlabHolder =

@@ -106,10 +106,32 @@ export const OP_KINDS: OpTable = {
     text: bare,
   },
   flushCpuSlabWork: {
-    entry: fixed("flush_cpu_slab"),
+    entry: (op) =>
+      op.work === "rcuSheaf" ? "flush_rcu_sheaf" : "flush_cpu_slab",
     slot: null,
     usesCache: false,
     needs: null,
+    text: bare,
+  },
+  kfreeRcu: {
+    entry: fixed("kvfree_call_rcu"),
+    slot: "objects",
+    usesCache: true,
+    needs: "sheaves",
+    text: slotText,
+  },
+  kvfreeRcuBarrier: {
+    entry: fixed("kvfree_rcu_barrier"),
+    slot: null,
+    usesCache: true,
+    needs: "sheaves",
+    text: bare,
+  },
+  rcuGracePeriod: {
+    entry: fixed("rcu_do_batch"),
+    slot: null,
+    usesCache: false,
+    needs: "sheaves",
     text: bare,
   },
   kmallocNolock: {

@@ -36,6 +36,11 @@ export interface ScenarioCache {
   minPartial?: number;
   /** `__CMPXCHG_DOUBLE` in s->flags (default true); kmalloc_nolock() needs it. */
   cmpxchgDouble?: boolean;
+  /**
+   * kmem_cache_args.sheaf_capacity: opt in to percpu sheaves of this many objects, on a kernel
+   * whose sheaves are opt-in (v6.18, kernel/v6_18.ts). Absent or 0: no sheaves.
+   */
+  sheafCapacity?: number;
   /** kmem_cache_setup_percpu_array(s, count): opt in to the percpu array cache (kernel/pca.ts). */
   percpuArray?: { count: number };
 }

@@ -46,6 +46,9 @@ export const STAT_ITEMS = [
   "BARN_GET_FAIL",
   "BARN_PUT",
   "BARN_PUT_FAIL",
+  // kfree_rcu() sheaves (v6.18, kernel/v6_18.ts).
+  "FREE_RCU_SHEAF",
+  "FREE_RCU_SHEAF_FAIL",
 ] as const;
 
 export type StatItem = (typeof STAT_ITEMS)[number];

@@ -267,7 +267,18 @@ export type Op =
   /** The caller writes through the slot's newest pointer (after `free` with `keep`: a use-after-free). */
   | { kind: "write"; slot: string }
   /** Queued by the kernel itself: a flush work item (v5.15) or IPI (v5.14). */
-  | { kind: "flushCpuSlabWork"; requester: number }
+  | {
+      kind: "flushCpuSlabWork";
+      requester: number;
+      /** The work function: flush_cpu_slab (absent) or flush_rcu_sheaf (v6.18). */
+      work?: "rcuSheaf";
+    }
+  /** kfree_rcu() of the slot's newest object (v6.18: the rcu_free sheaf, kernel/v6_18.ts). */
+  | { kind: "kfreeRcu"; slot: string }
+  /** kvfree_rcu_barrier(): flush_all_rcu_sheaves() and rcu_barrier(). */
+  | { kind: "kvfreeRcuBarrier" }
+  /** An RCU grace period ends: the callbacks queued so far run (rcu_do_batch), in this context. */
+  | { kind: "rcuGracePeriod" }
   /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */
   | { kind: "kmallocNolock"; slot: string; size: number }
   /** kfree_nolock() of the slot's newest object. */
@@ -580,4 +591,16 @@ export interface SheavesState {
   sheaves: Sheaf[];
   pcs: PercpuSheaves[];
   barns: NodeBarn[];
+  /** The kfree_rcu() sheaves (v6.18, kernel/v6_18.ts), on a kernel that models them. */
+  rcu?: RcuSheaves;
+}
+
+/** kfree_rcu() batching in sheaves (v6.18): `pcs->rcu_free` and the queued RCU callbacks. */
+export interface RcuSheaves {
+  /** `pcs->rcu_free` of each CPU: the sheaf kfree_rcu() fills, or NULL. */
+  free: (number | null)[];
+  /** Sheaves handed to call_rcu(), oldest first: their callbacks wait for a grace period. */
+  pending: number[];
+  /** Objects whose kfree_rcu() has returned and that no callback has freed yet. */
+  queued: ObjRef[];
 }

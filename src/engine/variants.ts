@@ -15,7 +15,7 @@ import type { CpuSlabField } from "./layout";
 import type { KernelFix } from "./types";
 
 /** Mainline releases the engine models, as source browsers name their tags. */
-export type MainlineTag = "v5.14" | "v5.15" | "v6.8";
+export type MainlineTag = "v5.14" | "v5.15" | "v6.8" | "v6.18";
 
 /** The posting a variant that never shipped is built from. */
 export interface PatchSource {
@@ -43,8 +43,9 @@ export interface VariantFeatures {
   /** kmalloc_nolock() / kfree_nolock() and the compaction scanner's visit of a page. */
   readonly nolock: boolean;
   /**
-   * Percpu sheaves for every cache and no kmem_cache_cpu (v7.0): alloc_from_pcs / free_to_pcs,
-   * the node barns, a slow path that takes objects straight from slabs.
+   * Percpu sheaves (alloc_from_pcs / free_to_pcs, the node barns): for every cache and with no
+   * kmem_cache_cpu (v7.0), or for the caches that opt in, over kmem_cache_cpu (v6.18, see
+   * `VariantSpec.sheavesOptIn`).
    */
   readonly sheaves: boolean;
 }
@@ -90,6 +91,14 @@ export interface VariantSpec {
    * concerns kmalloc_nolock().
    */
   readonly slabLockFallback?: boolean;
+  /**
+   * Sheaves only for a cache that asks for them (`kmem_cache_args.sheaf_capacity`, the
+   * scenario's `cache.sheafCapacity`), layered over the full kmem_cache_cpu path (v6.18). Without
+   * it a kernel with the `sheaves` feature gives every cache sheaves (v7.0).
+   */
+  readonly sheavesOptIn?: boolean;
+  /** kfree_rcu() batches into a per-CPU rcu_free sheaf; kvfree_rcu_barrier() (v6.18). */
+  readonly kfreeRcuSheaf?: boolean;
 }
 
 const NONE: VariantFeatures = {
@@ -279,6 +288,41 @@ export const VARIANTS = {
     slabStruct: "slab",
     unfrozenPartials: true,
     slabLockFallback: true,
+  },
+  "v6.18": {
+    title:
+      "mainline v6.18: opt-in percpu sheaves (sheaf_capacity) and node barns over the 6.8 kmem_cache_cpu path",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: false, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: { base: "v6.18", patch: null },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
+  "v6.18-rcu-sheaf-v8": {
+    title:
+      "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: false, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title:
+          "[PATCH v8 04/23] slab: add sheaf support for batching kfree_rcu() operations",
+        url: lore(
+          "slab: add sheaf support for batching kfree_rcu() operations",
+        ),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
   },
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",

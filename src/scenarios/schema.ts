@@ -16,6 +16,7 @@ import {
   rtCapableVariants,
   VARIANT_NAMES,
   VARIANTS,
+  variantSpec,
   variantsWith,
 } from "../engine/variants";
 import {
@@ -183,6 +184,21 @@ const opSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("kfreeNolock"), slot })
     .describe("kfree_nolock of the slot's newest object."),
   z
+    .strictObject({ kind: z.literal("kfreeRcu"), slot })
+    .describe(
+      "kfree_rcu of the slot's newest object (v6.18: batched in the CPU's rcu_free sheaf).",
+    ),
+  z
+    .strictObject({ kind: z.literal("kvfreeRcuBarrier") })
+    .describe(
+      "kvfree_rcu_barrier: flush_all_rcu_sheaves, then rcu_barrier; every object whose kfree_rcu returned before it must be freed when it returns.",
+    ),
+  z
+    .strictObject({ kind: z.literal("rcuGracePeriod") })
+    .describe(
+      "An RCU grace period ends: the callbacks queued so far (rcu_free_sheaf) run in this context.",
+    ),
+  z
     .strictObject({
       kind: z.literal("isolateMigratepages"),
       pfn: count(0, 255).describe(
@@ -318,6 +334,11 @@ const cacheSchema = z.strictObject({
     .optional()
     .describe(
       "__CMPXCHG_DOUBLE in s->flags (default true): kmalloc_nolock() returns NULL without it, and on the v6.8 kernels slab_update_freelist() falls back to slab_lock(), the slab's bit spinlock.",
+    ),
+  sheafCapacity: count(0, 64)
+    .optional()
+    .describe(
+      "kmem_cache_args.sheaf_capacity: opt in to percpu sheaves of this many objects (kernels with opt-in sheaves; default 0: none).",
     ),
   percpuArray: z
     .strictObject({
@@ -456,6 +477,36 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
       );
   };
+
+  // A sheaf capacity is a request only the kernels with opt-in sheaves understand.
+  const optIn = variantSpec(s.kernel.variant);
+  if (
+    (s.cache.sheafCapacity ?? 0) > 0 &&
+    !(optIn.features.sheaves && optIn.sheavesOptIn === true)
+  )
+    fail(
+      ["cache", "sheafCapacity"],
+      `needs a kernel whose caches opt in to sheaves (${VARIANT_NAMES.filter((n) => variantSpec(n).sheavesOptIn === true).join(", ")})`,
+    );
+
+  // The kfree_rcu sheaves exist only in the kernels that model them.
+  const noRcuSheaves =
+    variantSpec(s.kernel.variant).kfreeRcuSheaf !== true
+      ? `needs a kernel with kfree_rcu sheaves (${VARIANT_NAMES.filter((n) => variantSpec(n).kfreeRcuSheaf === true).join(", ")})`
+      : (s.cache.sheafCapacity ?? 0) === 0
+        ? "needs a cache with sheaves (cache.sheafCapacity): kfree_rcu of a cache without them is not modelled"
+        : null;
+  if (noRcuSheaves !== null) {
+    const rcuOnly = noRcuSheaves;
+    const checkRcuOp = (op: ScenarioOp, path: Path) => {
+      if (OP_KINDS[op.kind].needs === "sheaves")
+        fail([...path, "kind"], `${op.kind} ${rcuOnly}`);
+    };
+    s.prepare?.forEach((p, i) => checkRcuOp(p.op, ["prepare", i, "op"]));
+    s.actors.forEach((a, i) =>
+      a.ops.forEach((op, j) => checkRcuOp(op, ["actors", i, "ops", j])),
+    );
+  }
 
   // The percpu array cache and the bulk operations exist only in the kernels that model them.
   const hasPca = VARIANTS[s.kernel.variant].features.percpuArray;

@@ -113,6 +113,18 @@ function slotViewOf(m: Machine, h: ObjectHolder): SlotView {
         where: `a sheaf ${who} holds`,
       };
     }
+    case "rcuSheaf":
+      return {
+        kind: "sheaf",
+        tag: `rcu_free:${h.cpu}`,
+        where: `cpu ${h.cpu}'s rcu_free sheaf (kfree_rcu)`,
+      };
+    case "rcuPending":
+      return {
+        kind: "sheaf",
+        tag: "rcu",
+        where: "a sheaf waiting for an RCU grace period",
+      };
   }
 }
 

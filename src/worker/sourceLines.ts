@@ -58,6 +58,7 @@ export const SLUB_LINES: Readonly<Record<MainlineTag, LineTable>> = {
   "v5.14": {},
   "v5.15": {},
   "v6.8": {},
+  "v6.18": {},
 };
 
 /** Functions of the model that are not kernel functions (no link). */

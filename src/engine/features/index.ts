@@ -6,10 +6,10 @@ import type { EntryLocals, Feature, OpFinish } from "../feature";
 import type { FeatureName } from "../variants";
 import { nolockFeature, type NolockOpKind } from "./nolock";
 import { pcaFeature, type PcaOpKind } from "./pca";
-import { sheavesFeature } from "./sheaves";
+import { sheavesFeature, type SheavesOpKind } from "./sheaves";
 
 /** The operations the features add; machine.ts handles the others. */
-export type FeatureOpKind = PcaOpKind | NolockOpKind;
+export type FeatureOpKind = PcaOpKind | NolockOpKind | SheavesOpKind;
 
 export const FEATURE_MODULES = {
   percpuArray: pcaFeature,
@@ -27,10 +27,12 @@ export const FEATURES: readonly Feature[] = [
 export const FEATURE_ENTRY_LOCALS: EntryLocals<FeatureOpKind> = {
   ...pcaFeature.entryLocals,
   ...nolockFeature.entryLocals,
+  ...sheavesFeature.entryLocals,
 };
 
 /** What the caller does with the features' operations' results. */
 export const FEATURE_FINISH: OpFinish<FeatureOpKind> = {
   ...pcaFeature.finish,
   ...nolockFeature.finish,
+  ...sheavesFeature.finish,
 };

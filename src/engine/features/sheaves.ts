@@ -1,13 +1,15 @@
 /**
- * The percpu sheaves and node barns (v7.0, kernel/v7_0.ts) as a feature: `Machine.sheaves`, set
- * up on a kernel that has them (every cache has sheaves there). Each CPU has a main and a spare
+ * The percpu sheaves and node barns (v7.0, kernel/v7_0.ts; v6.18, kernel/v6_18.ts) as a feature:
+ * `Machine.sheaves`, set up on a kernel that has them: for every cache on 7.0, for a cache that
+ * opted in with a sheaf capacity on 6.18 (absent otherwise: `s->cpu_sheaves` is NULL). Each CPU has a main and a spare
  * sheaf under a local trylock; each node has a barn of full and empty sheaves. Objects in a
  * sheaf count as allocated as far as their slabs know, as in the percpu array.
  */
 import type { FeatureModule } from "../feature";
 import type { ObjectHolder } from "../holderTypes";
 import type { Machine, Sheaf, SheavesState } from "../types";
-import { VARIANTS } from "../variants";
+import { freeLocals } from "../slots";
+import { variantSpec } from "../variants";
 
 /**
  * The barn limits. The kernel's MAX_FULL_SHEAVES and MAX_EMPTY_SHEAVES are 10; the model's
@@ -53,19 +55,38 @@ function placementList(st: SheavesState): number[] {
     for (const id of b.empty) placement[i++] = id;
   }
   for (const sh of st.sheaves) placement[i++] = sh.owner ?? -1;
+  if (st.rcu) {
+    for (const id of st.rcu.free) placement[i++] = id ?? -1;
+    placement[i++] = st.rcu.pending.length;
+    for (const id of st.rcu.pending) placement[i++] = id;
+    placement[i++] = st.rcu.queued.length;
+    for (const o of st.rcu.queued) placement[i++] = o;
+  }
   placement.length = i;
   return placement;
 }
 
-export const sheavesFeature: FeatureModule<never> = {
+/** The operations of the kfree_rcu() sheaves (v6.18). */
+export type SheavesOpKind = "kfreeRcu" | "kvfreeRcuBarrier" | "rcuGracePeriod";
+
+const rcuH: ObjectHolder[] = [];
+const pendingH: ObjectHolder = { kind: "rcuPending" };
+
+export const sheavesFeature: FeatureModule<SheavesOpKind> = {
   name: "sheaves",
   title: "percpu sheaves",
-  init(m) {
+  init(m, s) {
     // init_percpu_sheaves() and init_kmem_cache_nodes(): an empty main sheaf per CPU, no spare,
     // an empty barn per node.
-    if (!VARIANTS[m.config.kernel].features.sheaves) return;
+    const spec = variantSpec(m.config.kernel);
+    if (!spec.features.sheaves) return;
+    // v6.18: only a cache created with kmem_cache_args.sheaf_capacity has s->cpu_sheaves.
+    const capacity = spec.sheavesOptIn
+      ? (s.cache.sheafCapacity ?? 0)
+      : sheafCapacity(m);
+    if (capacity === 0) return;
     const st: SheavesState = {
-      capacity: sheafCapacity(m),
+      capacity,
       maxFull: BARN_MAX,
       maxEmpty: BARN_MAX,
       sheaves: [],
@@ -78,11 +99,24 @@ export const sheavesFeature: FeatureModule<never> = {
     };
     for (let c = 0; c < m.cpus.length; c++)
       st.pcs.push({ lock: null, main: newSheaf(st, null).id, spare: null });
+    if (spec.kfreeRcuSheaf === true)
+      st.rcu = { free: m.cpus.map(() => null), pending: [], queued: [] };
     m.sheaves = st;
   },
   active: (m) => m.sheaves !== undefined,
-  ops: [],
-  entryLocals: {},
+  ops: ["kfreeRcu", "kvfreeRcuBarrier", "rcuGracePeriod"],
+  entryLocals: {
+    kfreeRcu: (k, op) => freeLocals(k, op, "kfree_rcu", 1),
+    kvfreeRcuBarrier: () => ({}),
+    rcuGracePeriod: () => ({}),
+  },
+  finish: {
+    // The object is RCU-freed from here on: kvfree_rcu_barrier() must see it freed.
+    kfreeRcu: (k, _op, v) => {
+      const rcu = k.m.sheaves?.rcu;
+      if (rcu && typeof v === "number") rcu.queued.push(v);
+    },
+  },
   objectHolders(m, v) {
     const st = m.sheaves!;
     for (let c = 0; c < st.pcs.length; c++) {
@@ -102,6 +136,18 @@ export const sheavesFeature: FeatureModule<never> = {
       for (const id of st.barns[n]!.full) v.objects(h, st.sheaves[id]!.objects);
       for (const id of st.barns[n]!.empty)
         v.objects(h, st.sheaves[id]!.objects);
+    }
+    if (st.rcu) {
+      for (let c = 0; c < st.rcu.free.length; c++) {
+        const id = st.rcu.free[c];
+        if (id !== null && id !== undefined)
+          v.objects(
+            (rcuH[c] ??= { kind: "rcuSheaf", cpu: c }),
+            st.sheaves[id]!.objects,
+          );
+      }
+      for (const id of st.rcu.pending)
+        v.objects(pendingH, st.sheaves[id]!.objects);
     }
     for (const sh of st.sheaves)
       if (sh.owner !== null)
@@ -128,5 +174,7 @@ export const sheavesFeature: FeatureModule<never> = {
     "BARN_GET_FAIL",
     "BARN_PUT",
     "BARN_PUT_FAIL",
+    "FREE_RCU_SHEAF",
+    "FREE_RCU_SHEAF_FAIL",
   ],
 };

@@ -16,6 +16,7 @@ import { nolockTables } from "./nolock";
 import { pcaTables, userWrite } from "./pca";
 import { putCpuPartialStub, unfreezeStub, v515Fns } from "./v5_15";
 import { v68Fns, v68NextFns } from "./v6_8";
+import { v618Tables } from "./v6_18";
 import { v70Tables } from "./v7_0";
 
 // The RT-tree intermediates take the teardown paths in their v5.15 form (a simplification: their
@@ -37,6 +38,7 @@ export const KERNEL_TABLES: Readonly<Record<VariantName, FnTable>> = {
   ...pcaTables,
   "v6.8": v68Fns,
   "v6.8-next-2023-11": v68NextFns,
+  ...v618Tables,
   ...v70Tables,
 };
 

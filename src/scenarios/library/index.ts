@@ -28,6 +28,7 @@ import { v68Scenarios } from "./s4-v68";
 import { v68SlabLockScenarios } from "./s4-v68-slab-lock";
 import { sheavesScenarios } from "./s4-sheaves";
 import { rtFlushScenarios } from "./s4-sheaves-rt-flush";
+import { v618Scenarios } from "./s5-v618";
 
 export type { LibraryEntry } from "./entry";
 
@@ -55,6 +56,7 @@ export const library: readonly LibraryEntry[] = [
   ...v68SlabLockScenarios,
   ...sheavesScenarios,
   ...rtFlushScenarios,
+  ...v618Scenarios,
 ];
 
 export function libraryEntry(id: string): LibraryEntry | undefined {

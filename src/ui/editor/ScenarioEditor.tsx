@@ -236,6 +236,14 @@ export function ScenarioEditor() {
           >
             min_partial
           </TextField>{" "}
+          <TextField
+            name="sheaf_capacity"
+            size={4}
+            placeholder="none"
+            {...text("sheafCapacity")}
+          >
+            sheaf_capacity
+          </TextField>{" "}
           <TextField name="cache options" size={30} {...text("cacheMore")}>
             more (JSON: name, objectSize)
           </TextField>

@@ -31,6 +31,8 @@ export interface Draft {
   cpuPartial: boolean;
   objects: string;
   cacheCpuPartial: string;
+  /** kmem_cache_args.sheaf_capacity (kernels with opt-in sheaves); empty: none. */
+  sheafCapacity: string;
   minPartial: string;
   /** The other kernel fields as a JSON object (debugVm, lockdep, memcg, nodes, pagePool, fixes...). */
   kernelMore: string;
@@ -63,6 +65,7 @@ export const emptyDraft = (): Draft => ({
   cpuPartial: true,
   objects: "4",
   cacheCpuPartial: "",
+  sheafCapacity: "",
   minPartial: "",
   kernelMore: "{}",
   cacheMore: "{}",
@@ -104,7 +107,8 @@ type EditorOps = {
 };
 
 const slotOp = <
-  K extends "allocPageCache" | "freePageCache" | "write" | "kfreeNolock",
+  K extends
+    "allocPageCache" | "freePageCache" | "write" | "kfreeNolock" | "kfreeRcu",
 >(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
@@ -125,7 +129,15 @@ const cpuOp = <K extends "cpuOffline" | "cpuOnline">(
   format: (op: { kind: K; cpu: number }) => `${op.kind} ${op.cpu}`,
 });
 
-const bareOp = <K extends "flushAll" | "shrink" | "destroy" | "memoryOffline">(
+const bareOp = <
+  K extends
+    | "flushAll"
+    | "shrink"
+    | "destroy"
+    | "memoryOffline"
+    | "kvfreeRcuBarrier"
+    | "rcuGracePeriod",
+>(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
   parse: ({ text, args }) =>
@@ -196,6 +208,9 @@ const EDITOR_OPS: EditorOps = {
   freePageCache: slotOp("freePageCache"),
   write: slotOp("write"),
   kfreeNolock: slotOp("kfreeNolock"),
+  kfreeRcu: slotOp("kfreeRcu"),
+  kvfreeRcuBarrier: bareOp("kvfreeRcuBarrier"),
+  rcuGracePeriod: bareOp("rcuGracePeriod"),
   allocBulk: {
     parse: ({ text, args }) => {
       const [arg, n] = args;
@@ -375,6 +390,9 @@ export function draftToScenario(d: Draft): DraftResult {
         ? { cpuPartial: number(d.cacheCpuPartial) }
         : {}),
       ...(d.minPartial.trim() ? { minPartial: number(d.minPartial) } : {}),
+      ...(d.sheafCapacity.trim()
+        ? { sheafCapacity: number(d.sheafCapacity) }
+        : {}),
     },
     ...(prepare.length > 0 ? { prepare } : {}),
     actors,
@@ -408,11 +426,13 @@ export function scenarioToDraft(s: Scenario): Draft {
       s.cache.cpuPartial === undefined ? "" : String(s.cache.cpuPartial),
     minPartial:
       s.cache.minPartial === undefined ? "" : String(s.cache.minPartial),
+    sheafCapacity:
+      s.cache.sheafCapacity === undefined ? "" : String(s.cache.sheafCapacity),
     kernelMore: JSON.stringify(
       rest(s.kernel, ["variant", "cpus", "preemptRt", "cpuPartial"]),
     ),
     cacheMore: JSON.stringify(
-      rest(s.cache, ["objects", "cpuPartial", "minPartial"]),
+      rest(s.cache, ["objects", "cpuPartial", "minPartial", "sheafCapacity"]),
     ),
     actors: s.actors.map((a) => ({
       name: a.name,

@@ -1,0 +1,656 @@
+/**
+ * SLUB of mainline v6.18: opt-in percpu sheaves over the kmem_cache_cpu of 6.8. Follows the
+ * series "SLUB percpu sheaves" (Vlastimil Babka, v8 of September 2025, merged for 6.18: "slab:
+ * add opt-in caching layer of percpu sheaves", "slab: add sheaf support for batching
+ * kfree_rcu() operations", "slab: sheaf prefilling for guaranteed allocations", "slab:
+ * determine barn status racily outside of lock") on top of "slub: Delay freezing of CPU partial
+ * slabs" (6.8).
+ *
+ * Data structures (digest):
+ * - `struct kmem_cache_cpu` as in 6.8: `freelist` + `tid`, the frozen cpu slab `c->slab`, the
+ *   unfrozen cpu partial list `c->partial`, under `s->cpu_slab->lock`.
+ * - a cache that passed `kmem_cache_args.sheaf_capacity` also has `s->cpu_sheaves`: per CPU a
+ *   local_trylock_t, a `main` sheaf and a `spare` (empty, full or NULL); per node a `node_barn`
+ *   of full and empty sheaves under its spinlock. Other caches have neither.
+ *
+ * Paths:
+ * - slab_alloc_node: when the cache has sheaves, alloc_from_pcs first (the sheaf functions of
+ *   kernel/v7_0.ts: trylock, pop from main, __pcs_replace_empty_main swapping with the spare or a
+ *   barn sheaf, or refilling with the lock dropped). When that gives NULL (trylock failed, a
+ *   remote node asked for, no blocking allowed), __slab_alloc_node: the 6.8 lockless c->freelist
+ *   fast path and ___slab_alloc with the cpu slab, cpu partial list and node partial list.
+ * - refill_sheaf: __kmem_cache_alloc_bulk, i.e. the kmem_cache_cpu path once per object.
+ * - slab_free: when the cache has sheaves and the object is of the local node, free_to_pcs
+ *   (push on main, __pcs_replace_full_main, flushing the spare with the lock dropped); a remote
+ *   object or a failed trylock goes to do_slab_free (the 6.8 fast path onto the cpu slab, or
+ *   __slab_free with its cpu partial and node list work).
+ * - flushes: the flush work does pcs_flush_all and then the 6.8 flush of the cpu slab and cpu
+ *   partial list; flush_all_cpus_locked queues it where has_cpu_slab() or has_pcs_used();
+ *   slub_cpu_dead flushes the dead CPU's kmem_cache_cpu and then its sheaves;
+ *   __kmem_cache_shutdown shrinks the barns before freeing the node partial lists.
+ *
+ * Simplified: the sheaf functions are those of kernel/v7_0.ts (7.0's "keep empty main sheaf as
+ * spare" is in __pcs_replace_empty_main; 6.18 gives an empty main to the barn), and their stat
+ * items keep 7.0's names (ALLOC_FASTPATH / FREE_FASTPATH where 6.18 counts ALLOC_PCS /
+ * FREE_PCS); refill_sheaf takes one object at a time through __slab_alloc_node (the kernel's
+ * bulk loop takes c->freelist under the local lock and calls ___slab_alloc when it runs dry);
+ * sheaf flushes free each object through __slab_free (the kernel builds detached freelists and
+ * may use the cpu slab's fast path); no kfree_rcu sheaf, no prefill API, no
+ * strict_numa, no per-node check of the popped object; what 6.8 simplifies. Not modelled: the
+ * prefill / return sheaf API and the rcu sheaves on caches without sheaves.
+ *
+ * kfree_rcu() sheaves ("slab: add sheaf support for batching kfree_rcu() operations"):
+ * kvfree_call_rcu() of an object of a cache with sheaves goes to __kfree_rcu_sheaf(): under the
+ * CPU's trylock, the object is pushed onto `pcs->rcu_free` (taken from an empty spare, or newly
+ * allocated); a sheaf that becomes full is detached and handed to call_rcu(), whose callback
+ * rcu_free_sheaf() frees its objects after a grace period. kvfree_rcu_barrier() runs
+ * flush_all_rcu_sheaves() (a flush_rcu_sheaf work item on every online CPU hands each
+ * `rcu_free` to call_rcu(), under the CPU's lock) and then rcu_barrier(). As merged, a full
+ * sheaf is handed to call_rcu() before the lock is dropped, so that a flush_rcu_sheaf() that
+ * got the lock knows the call_rcu() was made; the v8 posting dropped the lock first (variant
+ * v6.18-rcu-sheaf-v8), leaving a window in which the barrier misses the sheaf.
+ * Simplified there: a grace period is the `rcuGracePeriod` operation, and rcu_barrier() runs the
+ * callbacks queued so far in its caller's context (no RCU kthread, no softirq); rcu_free_sheaf
+ * always flushes the objects to their slabs (the kernel puts a full sheaf into the barn when it
+ * has room); the rcu_free sheaf is never taken from the barn, and alloc_empty_sheaf runs without
+ * dropping the lock; the fallback when the sheaf path fails (kfree_rcu's own batching) is a
+ * one-object callback; kfree_rcu of a cache without sheaves is not modelled; pcs_flush_all() and
+ * __pcs_flush_all_cpu() do not hand `rcu_free` to call_rcu() as 6.18's do (a CPU's partly
+ * filled rcu_free sheaf waits for kvfree_rcu_barrier(); the random properties draw no kfree_rcu);
+ * no cpus_read_lock / slab_mutex in flush_all_rcu_sheaves beyond the
+ * flush_lock.
+ */
+import {
+  call,
+  fn,
+  goto,
+  num,
+  ret,
+  RETRY,
+  table,
+  type FnTable,
+  type K,
+  type StepDef,
+} from "../program";
+import {
+  acquire,
+  disownObject,
+  fmtObj,
+  indexOf,
+  lockAvailable,
+  migrateDisable,
+  modelOnly,
+  mutexLock,
+  mutexUnlock,
+  note,
+  pageOf,
+  preemptDisable,
+  release,
+  report,
+  stat,
+} from "../prims";
+import { lockKind } from "../locks";
+import { newSheaf } from "../features/sheaves";
+import { USER_DATA, type LockRef, type RcuSheaves, type Sheaf } from "../types";
+import type { VariantName } from "../variants";
+import { pageNode } from "./common";
+import {
+  flushAll,
+  flushAllCpusLocked,
+  hasCpuSlab,
+  pinTask,
+  unpinTask,
+} from "./v5_15";
+import { v68Fns } from "./v6_8";
+import { v70Tables } from "./v7_0";
+
+const v70 = v70Tables["v7.0"];
+
+/** A function of another table under another name (the kernel renamed or split it). */
+function renamed(from: FnTable, name: string, as: string) {
+  return fn(as, [...from[name]!.steps]);
+}
+
+/** `s->cpu_sheaves`: the cache opted in to sheaves. */
+function hasSheaves(k: K): boolean {
+  return k.m.sheaves !== undefined;
+}
+
+function localNode(k: K): number {
+  return k.m.cpus[k.cpu]!.node;
+}
+
+function sheaf(k: K, id: number): Sheaf {
+  return k.m.sheaves!.sheaves[id]!;
+}
+
+/** Puts an object the actor holds into a sheaf: the slab sees it as allocated. */
+function pushObject(k: K, sh: Sheaf, o: number): void {
+  sh.objects.push(o);
+  disownObject(k, o);
+  k.m.pages[pageOf(k.m, o)]!.fp[indexOf(k.m, o)] = USER_DATA;
+}
+
+/** has_pcs_used(): an unlocked look at another CPU's sheaves. */
+function hasPcsUsed(k: K, cpu: number): boolean {
+  const st = k.m.sheaves;
+  if (st === undefined) return false;
+  const p = st.pcs[cpu]!;
+  return p.spare !== null || st.sheaves[p.main]!.objects.length > 0;
+}
+
+// --- allocation -------------------------------------------------------------------------------
+
+/** slab_alloc_node(): the sheaves when the cache has them, then the kmem_cache_cpu path. */
+const slabAllocNode = fn("slab_alloc_node", [
+  {
+    line: "if (s->cpu_sheaves) object = alloc_from_pcs(s, gfpflags, node)",
+    run: (k) =>
+      hasSheaves(k)
+        ? call("alloc_from_pcs", {
+            gfp: k.L.gfp ?? null,
+            node: k.L.node ?? null,
+          })
+        : undefined,
+    after: (_k, v) => (typeof v === "number" ? ret(v) : undefined),
+  },
+  {
+    line: "if (!object) object = __slab_alloc_node(s, gfpflags, node, addr, orig_size)",
+    run: (k) =>
+      call("__slab_alloc_node", {
+        gfp: k.L.gfp ?? null,
+        node: k.L.node ?? null,
+      }),
+    after: (_k, v) => ret(v),
+  },
+]);
+
+/**
+ * refill_sheaf(): __kmem_cache_alloc_bulk(s, gfp, to_fill, objects) over the kmem_cache_cpu
+ * path, one object at a time; the sheaf is held by the actor, the CPU's sheaves are unlocked.
+ */
+const refillSheaf = fn("refill_sheaf", [
+  {
+    label: "next",
+    line: "to_fill = s->sheaf_capacity - sheaf->size; __kmem_cache_alloc_bulk(s, gfp, to_fill, &sheaf->objects[sheaf->size]): next object",
+    run: (k) => {
+      k.L.filled ??= 0;
+      const sh = sheaf(k, k.L.sheaf as number);
+      if (sh.objects.length >= k.m.sheaves!.capacity) return goto("done");
+      return call("__slab_alloc_node", { gfp: "GFP_KERNEL", node: null });
+    },
+    after: (k, v) => {
+      if (typeof v !== "number") return goto("done");
+      pushObject(k, sheaf(k, k.L.sheaf as number), v);
+      k.L.filled = (k.L.filled as number) + 1;
+      return goto("next");
+    },
+  },
+  {
+    label: "done",
+    line: "sheaf->size += filled; stat_add(s, SHEAF_REFILL, filled); return filled ? 0 : -ENOMEM",
+    run: (k) => {
+      const filled = (k.L.filled as number | undefined) ?? 0;
+      for (let i = 0; i < filled; i++) stat(k, "SHEAF_REFILL");
+      return ret(filled);
+    },
+  },
+]);
+
+// --- free -------------------------------------------------------------------------------------
+
+/** slab_free(): a local object to the sheaves when the cache has them, else do_slab_free. */
+const slabFree = fn("slab_free", [
+  {
+    line: "if (s->cpu_sheaves && slab_nid(slab) == numa_mem_id() && free_to_pcs(s, object)) return",
+    run: (k) =>
+      hasSheaves(k) && pageNode(k, k.L.page as number) === localNode(k)
+        ? call("free_to_pcs", { object: k.L.head as number })
+        : undefined,
+    after: (_k, v) => (v === true ? ret() : undefined),
+  },
+  {
+    line: "do_slab_free(s, slab, object, object, 1, addr)",
+    run: (k) =>
+      call("do_slab_free", {
+        page: k.L.page as number,
+        head: k.L.head as number,
+        tail: k.L.tail as number,
+        cnt: 1,
+      }),
+    after: () => ret(),
+  },
+]);
+
+// --- flushing ---------------------------------------------------------------------------------
+
+/** flush_cpu_slab(): the work item; the sheaves first, then the 6.8 cpu slab and partials. */
+const flushCpuSlabWork = fn("flush_cpu_slab", [
+  {
+    line: "if (s->cpu_sheaves) pcs_flush_all(s)",
+    run: (k) => (hasSheaves(k) ? call("pcs_flush_all") : undefined),
+  },
+  ...v68Fns["flush_cpu_slab"]!.steps,
+]);
+
+/** flush_all_cpus_locked(): queue the work where has_cpu_slab() or has_pcs_used(). */
+const flushAllCpusLockedBoth = fn("flush_all_cpus_locked", [
+  flushAllCpusLocked.steps[0]!,
+  {
+    label: "queue",
+    line: "for_each_online_cpu(cpu): if (!has_cpu_slab(cpu, s) && !has_pcs_used(cpu, s)) skip; else queue_work_on(cpu, flushwq, &sfw->work)",
+    run: (k) => {
+      const m = k.m;
+      let cpu = k.L.cpu as number;
+      while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
+      if (cpu >= m.cpus.length) return goto("wait");
+      k.L.cpu = cpu + 1;
+      if (!hasCpuSlab(k, cpu) && !hasPcsUsed(k, cpu)) return goto("queue");
+      const w = m.actors.find(
+        (a) =>
+          a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
+      )!;
+      w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
+      (k.L.queued as number[]).push(w.id, w.ops.length - 1);
+      return goto("queue");
+    },
+  },
+  ...flushAllCpusLocked.steps.slice(2),
+]);
+
+/** slub_cpu_dead(): the dead CPU's kmem_cache_cpu, then its sheaves. */
+const slubCpuDead = fn("slub_cpu_dead", [
+  v68Fns["slub_cpu_dead"]!.steps[0]!,
+  v68Fns["slub_cpu_dead"]!.steps[1]!,
+  {
+    line: "if (s->cpu_sheaves) __pcs_flush_all_cpu(s, cpu)",
+    run: (k) =>
+      hasSheaves(k)
+        ? call("__pcs_flush_all_cpu", { cpu: k.L.cpu as number })
+        : undefined,
+  },
+  ...v68Fns["slub_cpu_dead"]!.steps.slice(2),
+]);
+
+/** barn_shrink(), for the caches that have barns (`if (n->barn)`). */
+const barnShrink = fn("barn_shrink", [
+  {
+    line: "if (!n->barn) return  (the cache has no sheaves)",
+    run: (k) => (hasSheaves(k) ? undefined : ret()),
+  },
+  ...v70["barn_shrink"]!.steps,
+]);
+
+// --- kfree_rcu sheaves -----------------------------------------------------------------------
+
+function rcu(k: K): RcuSheaves {
+  return k.m.sheaves!.rcu!;
+}
+const pcsRef = (cpu: number): LockRef => ({ kind: "pcsLock", cpu });
+
+/** local_trylock(&s->cpu_sheaves->lock), as in kernel/v7_0.ts. */
+function pcsTrylock(k: K): boolean {
+  pinTask(k);
+  const r = pcsRef(k.cpu);
+  if (!lockAvailable(k.m, r, k.a.id)) {
+    unpinTask(k);
+    note(k, "trylock-fail");
+    return false;
+  }
+  lockKind(r).setOwner(k.m, r, k.a.id);
+  k.a.held.push({ cls: "cpu_sheaves->lock", ref: r });
+  k.L.pcs = k.cpu;
+  return true;
+}
+
+/** local_lock(&s->cpu_sheaves->lock). */
+function pcsLock(k: K): boolean {
+  const r = pcsRef(k.cpu);
+  if (k.m.config.preemptRt) {
+    if (!k.a.wait) migrateDisable(k);
+    if (!acquire(k, r, "sleep")) return false;
+  } else {
+    if (!k.a.wait) preemptDisable(k);
+    if (!acquire(k, r, "spin")) return false;
+  }
+  k.L.pcs = k.cpu;
+  return true;
+}
+
+function pcsUnlock(k: K): void {
+  release(k, pcsRef(num(k.L, "pcs")));
+  unpinTask(k);
+}
+
+/** call_rcu(&sheaf->rcu_head, ...): the callback is queued; the sheaf is nobody's to touch. */
+function callRcu(k: K, id: number): void {
+  sheaf(k, id).owner = null;
+  rcu(k).pending.push(id);
+}
+
+/** kvfree_call_rcu(): the sheaf path for a cache with sheaves, else kfree_rcu's own batching. */
+const kvfreeCallRcu = fn("kvfree_call_rcu", [
+  {
+    line: "if (s->cpu_sheaves && __kfree_rcu_sheaf(s, obj)) return",
+    run: (k) =>
+      hasSheaves(k)
+        ? call("__kfree_rcu_sheaf", { object: num(k.L, "head") })
+        : undefined,
+    after: (k, v) => (v === true ? ret(num(k.L, "head")) : undefined),
+  },
+  {
+    line: "kfree_rcu's own batching (kvfree_rcu_bulk): the object waits for a grace period on its own",
+    run: (k) => {
+      const o = num(k.L, "head");
+      const sh = newSheaf(k.m.sheaves!, k.a.id);
+      pushObject(k, sh, o);
+      callRcu(k, sh.id);
+      return ret(o);
+    },
+  },
+]);
+
+/** The end of __kfree_rcu_sheaf() as merged: call_rcu() of a full sheaf before the unlock. */
+const CALL_RCU_THEN_UNLOCK: StepDef[] = [
+  {
+    label: "call_rcu",
+    line: "if (rcu_sheaf) call_rcu(&rcu_sheaf->rcu_head, rcu_free_sheaf)  (before local_unlock: a racing flush_all_rcu_sheaves() must not miss it)",
+    run: (k) => {
+      const id = k.L.rcuSheaf as number | null;
+      if (id !== null) callRcu(k, id);
+      return undefined;
+    },
+  },
+  {
+    line: "local_unlock(&s->cpu_sheaves->lock); stat(s, FREE_RCU_SHEAF); return true",
+    run: (k) => {
+      pcsUnlock(k);
+      stat(k, "FREE_RCU_SHEAF");
+      return ret(true);
+    },
+  },
+];
+
+/** The end as posted in v8: the lock is dropped first, then call_rcu(). */
+const UNLOCK_THEN_CALL_RCU: StepDef[] = [
+  {
+    line: "local_unlock(&s->cpu_sheaves->lock)",
+    run: (k) => {
+      pcsUnlock(k);
+      return undefined;
+    },
+  },
+  {
+    label: "call_rcu",
+    line: "if (rcu_sheaf) call_rcu(&rcu_sheaf->rcu_head, rcu_free_sheaf); stat(s, FREE_RCU_SHEAF); return true",
+    run: (k) => {
+      const id = k.L.rcuSheaf as number | null;
+      if (id !== null) callRcu(k, id);
+      stat(k, "FREE_RCU_SHEAF");
+      return ret(true);
+    },
+  },
+];
+
+function kfreeRcuSheaf(end: StepDef[]) {
+  return fn("__kfree_rcu_sheaf", [
+    {
+      line: "if (!local_trylock(&s->cpu_sheaves->lock)) goto fail; pcs = this_cpu_ptr(s->cpu_sheaves)",
+      run: (k) => {
+        if (pcsTrylock(k)) return undefined;
+        stat(k, "FREE_RCU_SHEAF_FAIL");
+        return ret(false);
+      },
+    },
+    {
+      line: "if (!pcs->rcu_free) { if (pcs->spare && !pcs->spare->size) { rcu_free = spare; spare = NULL } else rcu_free = alloc_empty_sheaf(s, GFP_NOWAIT) }",
+      run: (k) => {
+        const cpu = num(k.L, "pcs");
+        const r = rcu(k);
+        if (r.free[cpu] !== null) return undefined;
+        const p = k.m.sheaves!.pcs[cpu]!;
+        if (p.spare !== null && sheaf(k, p.spare).objects.length === 0) {
+          r.free[cpu] = p.spare;
+          p.spare = null;
+        } else {
+          r.free[cpu] = newSheaf(k.m.sheaves!, null).id;
+          stat(k, "SHEAF_ALLOC");
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "rcu_sheaf = pcs->rcu_free; rcu_sheaf->objects[rcu_sheaf->size++] = obj; if (size == s->sheaf_capacity) pcs->rcu_free = NULL; else rcu_sheaf = NULL",
+      run: (k) => {
+        const cpu = num(k.L, "pcs");
+        const r = rcu(k);
+        const id = r.free[cpu]!;
+        const sh = sheaf(k, id);
+        pushObject(k, sh, num(k.L, "object"));
+        k.L.rcuSheaf = null;
+        if (sh.objects.length >= k.m.sheaves!.capacity) {
+          r.free[cpu] = null;
+          // Detached: this context holds it until call_rcu().
+          sh.owner = k.a.id;
+          k.L.rcuSheaf = id;
+        }
+        return undefined;
+      },
+    },
+    ...end,
+  ]);
+}
+
+/** rcu_free_sheaf(): after the grace period, the sheaf's objects go back to their slabs. */
+const rcuFreeSheaf = fn("rcu_free_sheaf", [
+  {
+    line: "rcu_free_sheaf(head): sheaf = container_of(head, ...); the objects are freed from here on",
+    run: (k) => {
+      const r = rcu(k);
+      const sh = sheaf(k, num(k.L, "sheaf"));
+      sh.owner = k.a.id;
+      r.queued = r.queued.filter((o) => !sh.objects.includes(o));
+      return call("sheaf_flush_unused", { sheaf: sh.id });
+    },
+  },
+  {
+    line: "free_empty_sheaf(s, sheaf)",
+    run: (k) => {
+      const sh = sheaf(k, num(k.L, "sheaf"));
+      sh.owner = null;
+      sh.freed = true;
+      stat(k, "SHEAF_FREE");
+      return ret();
+    },
+  },
+]);
+
+/** rcu_do_batch(): the callbacks queued so far run, oldest first. */
+function runCallbacks(
+  label: string,
+  done: (k: K) => ReturnType<StepDef["run"]>,
+): StepDef {
+  return {
+    label,
+    line: "for each callback queued before: rcu_free_sheaf(&sheaf->rcu_head)",
+    run: (k) => {
+      const left = num(k.L, "left");
+      const id = rcu(k).pending[0];
+      if (left <= 0 || id === undefined) return done(k);
+      rcu(k).pending.shift();
+      // Off the callback list and into the callback's hands.
+      sheaf(k, id).owner = k.a.id;
+      k.L.left = left - 1;
+      return call("rcu_free_sheaf", { sheaf: id });
+    },
+    after: () => goto(label),
+  };
+}
+
+const rcuDoBatch = fn("rcu_do_batch", [
+  {
+    line: "a grace period has ended: the callbacks queued so far are ready",
+    run: (k) => {
+      if (!hasSheaves(k)) return ret();
+      k.L.left = rcu(k).pending.length;
+      return undefined;
+    },
+  },
+  runCallbacks("next", () => ret()),
+]);
+
+/** flush_rcu_sheaf(): the work item: the CPU's rcu_free sheaf to call_rcu(), whatever its size. */
+const flushRcuSheaf = fn("flush_rcu_sheaf", [
+  {
+    line: "local_lock(&s->cpu_sheaves->lock); rcu_free = pcs->rcu_free; pcs->rcu_free = NULL; local_unlock(&s->cpu_sheaves->lock)",
+    run: (k) => {
+      if (!pcsLock(k)) return RETRY;
+      const r = rcu(k);
+      const id = r.free[k.cpu] ?? null;
+      r.free[k.cpu] = null;
+      if (id !== null) sheaf(k, id).owner = k.a.id;
+      k.L.rcuSheaf = id;
+      pcsUnlock(k);
+      return undefined;
+    },
+  },
+  {
+    line: "if (rcu_free) call_rcu(&rcu_free->rcu_head, rcu_free_sheaf_nobarn)",
+    run: (k) => {
+      const id = k.L.rcuSheaf as number | null;
+      if (id !== null) callRcu(k, id);
+      return ret();
+    },
+  },
+]);
+
+/** flush_all_rcu_sheaves(): the flush_rcu_sheaf work on every online CPU, then wait for it. */
+const flushAllRcuSheaves = fn("flush_all_rcu_sheaves", [
+  flushAll.steps[0]!,
+  {
+    line: "mutex_lock(&flush_lock)",
+    run: (k) => {
+      if (!mutexLock(k, { kind: "flushLock" })) return RETRY;
+      k.L.cpu = 0;
+      k.L.queued = [];
+      return undefined;
+    },
+  },
+  {
+    label: "queue",
+    line: "for_each_online_cpu(cpu): INIT_WORK(&sfw->work, flush_rcu_sheaf); queue_work_on(cpu, flushwq, &sfw->work)  (no check: a racing __kfree_rcu_sheaf may just have taken it)",
+    run: (k) => {
+      const m = k.m;
+      let cpu = num(k.L, "cpu");
+      while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
+      if (cpu >= m.cpus.length) return goto("wait");
+      k.L.cpu = cpu + 1;
+      const w = m.actors.find(
+        (a) =>
+          a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
+      )!;
+      w.ops.push({
+        kind: "flushCpuSlabWork",
+        requester: k.a.id,
+        work: "rcuSheaf",
+      });
+      (k.L.queued as number[]).push(w.id, w.ops.length - 1);
+      return goto("queue");
+    },
+  },
+  ...flushAllCpusLocked.steps.slice(2, 3),
+  {
+    line: "mutex_unlock(&flush_lock)",
+    run: (k) => {
+      mutexUnlock(k, { kind: "flushLock" });
+      return undefined;
+    },
+  },
+  { ...flushAll.steps[2]! },
+]);
+
+/** kvfree_rcu_barrier(): every object kfree_rcu()'d before it returns is freed when it returns. */
+const kvfreeRcuBarrier = fn("kvfree_rcu_barrier", [
+  {
+    line: "kvfree_rcu_barrier(): (the objects whose kfree_rcu() has returned must be freed by its end)",
+    run: (k) => {
+      k.L.expect = hasSheaves(k) ? [...rcu(k).queued] : [];
+      return hasSheaves(k) ? call("flush_all_rcu_sheaves") : undefined;
+    },
+  },
+  {
+    line: "rcu_barrier(): wait for every callback queued so far",
+    run: (k) => {
+      k.L.left = hasSheaves(k) ? rcu(k).pending.length : 0;
+      return undefined;
+    },
+  },
+  runCallbacks("cb", () => undefined),
+  {
+    label: "done",
+    line: "return  (every sheaf kfree_rcu() filled before the call has been freed)",
+    run: (k) => {
+      if (!hasSheaves(k)) return ret();
+      const q = rcu(k).queued;
+      const missed = (k.L.expect as number[]).filter((o) => q.includes(o));
+      if (missed.length > 0)
+        report(
+          k,
+          "object-leak",
+          modelOnly(
+            `slabscope: kvfree_rcu_barrier() returned, but ${missed.map((o) => fmtObj(k.m, o)).join(", ")}, kfree_rcu()'d before it, ${missed.length === 1 ? "is" : "are"} still waiting for RCU: a sheaf handed to call_rcu() after the barrier's flush and rcu_barrier() (kmem_cache_destroy() would now find objects remaining)`,
+          ),
+          missed.map((o) => pageOf(k.m, o)),
+          missed,
+        );
+      return ret();
+    },
+  },
+]);
+
+const rcuFns = table([
+  kvfreeCallRcu,
+  rcuFreeSheaf,
+  rcuDoBatch,
+  flushRcuSheaf,
+  flushAllRcuSheaves,
+  kvfreeRcuBarrier,
+]);
+
+const v618: FnTable = {
+  ...v68Fns,
+  ...table([
+    renamed(v68Fns, "slab_alloc_node", "__slab_alloc_node"),
+    slabAllocNode,
+    refillSheaf,
+    slabFree,
+    flushCpuSlabWork,
+    renamed(v70, "flush_cpu_slab", "pcs_flush_all"),
+    flushAllCpusLockedBoth,
+    slubCpuDead,
+    barnShrink,
+  ]),
+  // The sheaf functions of 7.0, unchanged (see the header for what differs).
+  ...Object.fromEntries(
+    [
+      "alloc_from_pcs",
+      "__pcs_replace_empty_main",
+      "free_to_pcs",
+      "__pcs_replace_full_main",
+      "sheaf_flush_unused",
+      "sheaf_flush_main",
+      "__pcs_flush_all_cpu",
+      "__kmem_cache_shutdown",
+    ].map((name) => [name, v70[name]!]),
+  ),
+  ...rcuFns,
+  ...table([kfreeRcuSheaf(CALL_RCU_THEN_UNLOCK)]),
+};
+
+export const v618Tables = {
+  "v6.18": v618,
+  "v6.18-rcu-sheaf-v8": {
+    ...v618,
+    ...table([kfreeRcuSheaf(UNLOCK_THEN_CALL_RCU)]),
+  },
+} satisfies Partial<Record<VariantName, FnTable>>;

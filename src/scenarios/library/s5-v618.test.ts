@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { replay } from "./replay";
+import { onFixedKernel } from "./entry";
+import { v618RcuSheafBarrier, v618Tour } from "./s5-v618";
+
+describe("v6.18 tour", () => {
+  it("refills a sheaf through the cpu slab, and an interrupt that fails the trylock uses the cpu slab", () => {
+    const { r, at, events } = replay(v618Tour);
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(r.skippedEntries).toBe(0);
+    // The refill goes through the kmem_cache_cpu path: a new cpu slab, then its freelist.
+    expect(at(10)).toMatchObject({ name: "A", fn: "refill_sheaf" });
+    expect(at(28)).toMatchObject({ name: "A", fn: "___slab_alloc" });
+    expect(at(28).stats).toContain("alloc_slab");
+    expect(at(44)).toMatchObject({ name: "A", fn: "__slab_alloc_node" });
+    // The interrupt cannot take the sheaves' lock and falls to the cpu slab.
+    expect(at(59)).toMatchObject({ name: "I", fn: "alloc_from_pcs" });
+    expect(at(59).notes).toContain("trylock-fail");
+    expect(at(60).fn).toBe("slab_alloc_node");
+    expect(at(66)).toMatchObject({ name: "I", fn: "__slab_alloc_node" });
+    expect(at(68).notes).toContain("trylock-fail");
+    expect(at(75)).toMatchObject({ name: "I", fn: "do_slab_free" });
+    expect(at(76)).toMatchObject({ name: "A", label: "pop" });
+    // The flush work empties the sheaves, then the cpu slab.
+    expect(at(133)).toMatchObject({ fn: "flush_cpu_slab" });
+    expect(at(135).fn).toBe("pcs_flush_all");
+    expect(at(164)).toMatchObject({ fn: "flush_cpu_slab" });
+    expect(events.some((e) => e.fn === "deactivate_slab")).toBe(true);
+    const m = r.machine;
+    expect(m.pages.every((p) => p.use !== "slab")).toBe(true);
+    const st = m.sheaves!;
+    expect(st.sheaves[st.pcs[0]!.main]!.objects).toEqual([]);
+    expect(st.pcs[0]!.spare).toBeNull();
+  });
+
+  it("a cache without a sheaf capacity has no sheaves and takes the 6.8 paths", () => {
+    const { r, events } = replay({
+      ...v618Tour,
+      scenario: {
+        ...v618Tour.scenario,
+        cache: { objects: 4, minPartial: 1 },
+        schedule: undefined,
+      },
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.machine.sheaves).toBeUndefined();
+    expect(events.some((e) => e.fn === "alloc_from_pcs")).toBe(false);
+    expect(events.some((e) => e.fn === "free_to_pcs")).toBe(false);
+    expect(events.some((e) => e.fn === "__slab_alloc_node")).toBe(true);
+  });
+});
+
+describe("v6.18 kfree_rcu sheaf: kvfree_rcu_barrier vs a sheaf between unlock and call_rcu", () => {
+  it("v8: the barrier returns with an object still waiting for RCU", () => {
+    const { r, at } = replay(v618RcuSheafBarrier);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([
+      ["object-leak", 28],
+    ]);
+    expect(r.skippedEntries).toBe(0);
+    expect(at(10)).toMatchObject({ name: "A", fn: "__kfree_rcu_sheaf" });
+    expect(at(10).line).toMatch(/^local_unlock/);
+    expect(at(17)).toMatchObject({ name: "kworker/0", fn: "flush_rcu_sheaf" });
+    expect(at(28)).toMatchObject({ name: "B", label: "done" });
+    expect(at(29)).toMatchObject({ name: "A", label: "call_rcu" });
+    // The missed sheaf is queued at the end, its objects accounted for (no other finding).
+    const rcu = r.machine.sheaves!.rcu!;
+    expect(rcu.pending).toHaveLength(1);
+    expect(rcu.queued).toHaveLength(2);
+  });
+
+  it("v6.18: call_rcu before the unlock; the barrier frees both objects", () => {
+    const { r } = replay({
+      ...v618RcuSheafBarrier,
+      scenario: onFixedKernel(v618RcuSheafBarrier),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(r.skippedEntries).toBeGreaterThan(0);
+    const rcu = r.machine.sheaves!.rcu!;
+    expect(rcu.pending).toEqual([]);
+    expect(rcu.queued).toEqual([]);
+    expect(r.machine.slots["a"] ?? []).toEqual([]);
+  });
+
+  it("a grace period frees what kfree_rcu queued", () => {
+    for (const cache of [
+      { objects: 4, sheafCapacity: 2 },
+      { objects: 4, sheafCapacity: 3 },
+    ]) {
+      const { r } = replay({
+        ...v618Tour,
+        scenario: {
+          ...v618Tour.scenario,
+          cache,
+          schedule: undefined,
+          prepare: [0, 1, 2].map(() => ({
+            cpu: 0,
+            op: { kind: "alloc", slot: "a" } as const,
+          })),
+          actors: [
+            {
+              name: "A",
+              kind: "task",
+              cpu: 0,
+              ops: [
+                { kind: "kfreeRcu", slot: "a" },
+                { kind: "kfreeRcu", slot: "a" },
+                { kind: "kfreeRcu", slot: "a" },
+                { kind: "rcuGracePeriod" },
+                { kind: "kvfreeRcuBarrier" },
+                { kind: "destroy" },
+              ],
+            },
+          ],
+        },
+      });
+      expect(r.findings).toEqual([]);
+      expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
+    }
+  });
+});

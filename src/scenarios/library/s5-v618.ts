@@ -1,0 +1,245 @@
+import type { Op, Scenario } from "../../engine";
+import type { LibraryEntry } from "./entry";
+
+/**
+ * v6.18 ("SLUB percpu sheaves", Vlastimil Babka, merged for 6.18): a cache that opts in with a
+ * sheaf capacity gets percpu sheaves and node barns in front of the 6.8 kmem_cache_cpu path,
+ * which stays underneath: the refill of a sheaf and every allocation the sheaves cannot serve
+ * go through the cpu slab.
+ */
+
+const base = {
+  format: "slabscope/scenario",
+  version: 1,
+} as const satisfies Pick<Scenario, "format" | "version">;
+
+const alloc = (slot: string): Op => ({ kind: "alloc", slot });
+const free = (slot: string): Op => ({ kind: "free", slot });
+
+export const v618Tour: LibraryEntry = {
+  id: "v618-tour",
+  kind: "tour",
+  summary:
+    "One alloc/free burst walked through 6.18: the cache opted in to sheaves of 2 objects. The first allocation finds an empty main sheaf and refills it, with the CPU's sheaves unlocked, through the old kmem_cache_cpu path (a new cpu slab, then its lockless freelist). An interrupt that allocates while the task holds the sheaves' lock fails the trylock and falls through to the cpu slab's fast path. Frees push onto main until it is full; a flush empties the sheaves and then the cpu slab.",
+  source: {
+    seed: "outside: mm/slub.c of v6.18 (slab_alloc_node, alloc_from_pcs, __pcs_replace_empty_main, refill_sheaf, slab_free, free_to_pcs, flush_cpu_slab)",
+    basis: "outside",
+  },
+  scenario: {
+    ...base,
+    title: "Tour (v6.18): opt-in sheaves over the cpu slab",
+    description:
+      "One CPU. The cache was created with sheaf_capacity 2 (4 objects per slab). Task A allocates three objects and frees them, then shrinks the cache; an interrupt allocates and frees one object while A holds the sheaves' lock.",
+    kernel: { variant: "v6.18", cpus: 1 },
+    cache: { objects: 4, sheafCapacity: 2, minPartial: 1 },
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [
+          alloc("x"),
+          alloc("x"),
+          alloc("x"),
+          free("x"),
+          free("x"),
+          free("x"),
+          { kind: "shrink" },
+        ],
+      },
+      { name: "I", kind: "irq", cpu: 0, ops: [alloc("y"), free("y")] },
+    ],
+    schedule: {
+      steps: ["A>alloc_from_pcs:pop#2", "I*19"],
+      rest: "round-robin",
+    },
+    narration: [
+      {
+        step: 0,
+        text: "This cache asked for sheaves (kmem_cache_args.sheaf_capacity = 2), so s->cpu_sheaves is set and slab_alloc_node tries alloc_from_pcs first. A cache without a sheaf capacity would go straight to the 6.8 path below. CPU 0's main sheaf is empty, the barn too.",
+      },
+      {
+        step: 6,
+        text: "main is empty, no spare, no full sheaf in the barn (BARN_GET_FAIL). A GFP_KERNEL caller may block, so it will refill a sheaf itself.",
+      },
+      {
+        step: 7,
+        text: "The sheaves' lock is dropped for the refill: from here to the relock the task could be preempted or migrated.",
+      },
+      {
+        step: 10,
+        text: "refill_sheaf is __kmem_cache_alloc_bulk in 6.18: the kmem_cache_cpu path underneath. This CPU has no cpu slab yet, so the first object takes ___slab_alloc.",
+      },
+      {
+        step: 28,
+        text: "A new slab becomes the frozen cpu slab, as in 6.8; its first object goes to the sheaf, the rest stays on c->freelist.",
+      },
+      {
+        step: 44,
+        text: "The second object comes off c->freelist by the lockless fast path (the tid cmpxchg). The sheaf now holds 2: full.",
+      },
+      {
+        step: 49,
+        text: "local_lock() again, this_cpu_ptr() re-read. main is still empty: it becomes the spare, the refilled sheaf becomes main.",
+      },
+      {
+        step: 56,
+        text: "A's second allocation holds CPU 0's sheaves lock (trylock succeeded; main has an object) and is about to pop.",
+      },
+      {
+        step: 57,
+        text: "An interrupt on CPU 0 allocates. Its local_trylock() of the sheaves fails: the lock's owner is the task it interrupted.",
+      },
+      {
+        step: 60,
+        text: "alloc_from_pcs returned NULL, so slab_alloc_node goes below the sheaves: __slab_alloc_node, the 6.8 fast path on the cpu slab's c->freelist, which the irq can use safely (the tid cmpxchg).",
+      },
+      {
+        step: 68,
+        text: "Its free fails the trylock the same way and goes to do_slab_free: the object's slab is the cpu slab, so it is pushed back onto c->freelist.",
+      },
+      {
+        step: 76,
+        text: "A pops its object from main. Its third allocation (step 79 on) finds main empty; the empty spare becomes the sheaf to refill, this time entirely from c->freelist.",
+      },
+      {
+        step: 111,
+        text: "Frees: slab_free sees a local object and s->cpu_sheaves, so free_to_pcs pushes onto main.",
+      },
+      {
+        step: 120,
+        text: "main is full: __pcs_replace_full_main swaps it with the spare, which has room.",
+      },
+      {
+        step: 132,
+        text: "kmem_cache_shrink: flush_all_cpus_locked queues the flush work where has_cpu_slab() or has_pcs_used() — this CPU has both.",
+      },
+      {
+        step: 133,
+        text: "flush_cpu_slab of 6.18: pcs_flush_all first (the spare, then main, back to their slab through __slab_free; the slab is the frozen cpu slab, so no list work)...",
+      },
+      {
+        step: 164,
+        text: "...then the 6.8 flush: the cpu slab is deactivated (unfrozen, then put on the node list) and the cpu partial list is put back.",
+      },
+      {
+        step: 189,
+        text: "The shrink finds the slab empty on the node list and discards it. Every object went through the sheaves or the cpu slab and came back: nothing is lost.",
+      },
+    ],
+  },
+  expect: [],
+};
+
+export const v618RcuSheafBarrier: LibraryEntry = {
+  id: "v618-rcu-sheaf-barrier",
+  kind: "race",
+  summary:
+    "Task A kfree_rcu()s two objects on CPU 0; the second fills the CPU's rcu_free sheaf, which is detached to be handed to call_rcu(). In the v8 posting __kfree_rcu_sheaf() drops the CPU's lock first, and A is preempted right there. kvfree_rcu_barrier() on CPU 1 runs flush_rcu_sheaf on CPU 0 (nothing left in rcu_free), then rcu_barrier() (nothing queued yet), and returns: the first object, whose kfree_rcu() had returned long before, is still waiting for RCU. As merged, call_rcu() comes before the unlock, so the flush work cannot run on CPU 0 until the sheaf is queued.",
+  source: {
+    seed: 'outside: the review of "[PATCH v8 04/23] slab: add sheaf support for batching kfree_rcu() operations" (September 2025); mm/slub.c of v6.18, __kfree_rcu_sheaf and flush_all_rcu_sheaves',
+    fix: "v6.18 as merged: call_rcu() of the full sheaf before local_unlock() (its comment: a racing flush_all_rcu_sheaves() must not miss it)",
+    basis: "analysis",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18 kfree_rcu sheaf (v8): kvfree_rcu_barrier() misses a sheaf between unlock and call_rcu()",
+    description:
+      "Two CPUs; the cache opted in to sheaves of 2 objects. A, a task on CPU 0, kfree_rcu()s its two objects; B, on CPU 1, calls kvfree_rcu_barrier(), as kmem_cache_destroy() callers do before destroying a cache whose objects were freed with kfree_rcu().",
+    kernel: { variant: "v6.18-rcu-sheaf-v8", cpus: 2 },
+    cache: { objects: 4, sheafCapacity: 2, minPartial: 1 },
+    prepare: [
+      { cpu: 0, op: alloc("a") },
+      { cpu: 0, op: alloc("a") },
+    ],
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 0,
+        ops: [
+          { kind: "kfreeRcu", slot: "a" },
+          { kind: "kfreeRcu", slot: "a" },
+        ],
+      },
+      { name: "B", kind: "task", cpu: 1, ops: [{ kind: "kvfreeRcuBarrier" }] },
+    ],
+    schedule: {
+      steps: [
+        "A>__kfree_rcu_sheaf:call_rcu#2",
+        "B>flush_all_rcu_sheaves:wait",
+        "kworker/0*2",
+        "kworker/1*2",
+        "B>kvfree_rcu_barrier:done",
+        "B",
+      ],
+      rest: "round-robin",
+    },
+    narration: [
+      {
+        step: 0,
+        text: "A kfree_rcu()s its first object. The cache has sheaves, so kvfree_call_rcu() tries __kfree_rcu_sheaf(): under CPU 0's sheaves lock the object goes into pcs->rcu_free (a new sheaf: there is no empty spare).",
+      },
+      {
+        step: 5,
+        text: "The rcu_free sheaf holds 1 of 2: nothing to hand to RCU yet. kfree_rcu() returns: from now on the caller may rely on kvfree_rcu_barrier() to wait for this object.",
+      },
+      {
+        step: 9,
+        text: "The second object fills the sheaf: pcs->rcu_free = NULL, and the full sheaf is A's to hand to call_rcu().",
+      },
+      {
+        step: 10,
+        text: "v8: local_unlock() comes first. On !RT that re-enables preemption, and A is preempted here, the sheaf in its hands, call_rcu() not yet made.",
+      },
+      {
+        step: 11,
+        text: "B calls kvfree_rcu_barrier(): flush_all_rcu_sheaves() queues flush_rcu_sheaf on every online CPU, without looking whether they have a sheaf.",
+      },
+      {
+        step: 17,
+        text: "The work runs on CPU 0 (A is preempted, the lock is free): pcs->rcu_free is NULL. The comment in flush_all_rcu_sheaves() counts on this lock to know a racing __kfree_rcu_sheaf() has made its call_rcu(); here it has not.",
+      },
+      {
+        step: 26,
+        text: "rcu_barrier() waits for the callbacks queued so far: there are none. A's sheaf is not queued.",
+      },
+      {
+        step: 28,
+        text: "kvfree_rcu_barrier() returns with the first object still waiting for RCU, in the sheaf A holds. A kmem_cache_destroy() now would find objects remaining and leak the slab.",
+      },
+      {
+        step: 29,
+        text: "Only now does A call call_rcu(): too late for the barrier.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "impossible",
+  goal: "Preempt A after its second kfree_rcu() has filled the sheaf and dropped the lock, before call_rcu(), and let B's kvfree_rcu_barrier() run to its end",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "On v6.18 as merged, __kfree_rcu_sheaf() hands a full sheaf to call_rcu() before it drops the CPU's sheaves lock.",
+    },
+    {
+      step: 9,
+      text: "A stops before its call_rcu() with the lock held and preemption disabled: the flush work cannot run on CPU 0 before A is done.",
+    },
+    {
+      step: 18,
+      text: "B's flush_work() waits for CPU 0's flush_rcu_sheaf, which waits for A: the schedule's entries for it are refused.",
+    },
+    {
+      step: 19,
+      text: "A makes its call_rcu() and unlocks; the work then finds rcu_free NULL, but the sheaf is already queued, and rcu_barrier() runs its callback: both objects are back in their slab when the barrier returns.",
+    },
+  ],
+  expect: [{ code: "object-leak", step: 28 }],
+};
+
+export const v618Scenarios: readonly LibraryEntry[] = [
+  v618Tour,
+  v618RcuSheafBarrier,
+];

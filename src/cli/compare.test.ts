@@ -41,6 +41,10 @@ describe("mainline eras", () => {
 describe("the cost of each operation on every era", () => {
   it("counts the fast paths' this_cpu_cmpxchg_double, which the sheaves have not", () => {
     const c = compareEras(scenario("tour-fast-path"));
+    // v6.18's column runs the cache with sheaves (opt-in there), and says so.
+    expect(c.notes).toEqual([
+      "v6.18: sheaves are opt-in there; the cache opts in with sheaf_capacity 4",
+    ]);
     for (const r of c.eras) {
       expect(r.kind).toBe("ran");
       if (r.kind !== "ran") continue;

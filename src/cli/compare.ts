@@ -32,6 +32,7 @@ export function compareText(c: EraComparison): string {
     `scenario  ${c.title}`,
     `eras      ${c.eras.map((r) => r.variant).join(", ")}`,
     `schedule  ${c.schedule}`,
+    ...c.notes,
     ...skipped,
     "",
     ...lines.flatMap((l, i) => (breaks.includes(i) && i > 1 ? ["", l] : [l])),

@@ -29,6 +29,7 @@ import type { Scenario } from "./scenario";
 import { choicesFor, hasWork } from "./scheduler";
 import {
   COST_METRICS,
+  eraCache,
   onEra,
   REPLAY_SCHEDULE,
   zeroCounts,
@@ -188,9 +189,18 @@ export function compareEras(
   variants: readonly VariantName[] = mainlineEras(),
   opts: { maxSteps?: number } = {},
 ): EraComparison {
+  const notes = variants.flatMap((v) => {
+    const cap = eraCache(s, v).sheafCapacity;
+    return cap !== s.cache.sheafCapacity
+      ? [
+          `${v}: sheaves are opt-in there; the cache opts in with sheaf_capacity ${cap}`,
+        ]
+      : [];
+  });
   return {
     title: s.title,
     schedule: REPLAY_SCHEDULE,
     eras: variants.map((v) => runEra(s, v, opts)),
+    notes,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Scenario } from "./scenario";
 import type { Op } from "./types";
-import type { VariantName } from "./variants";
+import { variantSpec, type VariantName } from "./variants";
 
 /** What is counted per operation, in the order the tables show it. */
 export const COST_METRICS = [
@@ -74,6 +74,8 @@ export interface EraComparison {
   title: string;
   schedule: typeof REPLAY_SCHEDULE;
   eras: EraRun[];
+  /** What an era changed in the scenario to run it (eraCache), one line each. */
+  notes: string[];
 }
 
 export function zeroCounts(): CostCounts {
@@ -192,10 +194,30 @@ export function compareSections(c: EraComparison): CompareSection[] {
   ];
 }
 
+/**
+ * The cache as an era runs it. Where sheaves are opt-in (v6.18) a cache that did not ask for
+ * them gets them, with the capacity v7.0 would give it (half of `cpu_partial`, see
+ * features/sheaves.ts `sheafCapacity`): otherwise that era's column would only repeat v6.8's.
+ */
+export function eraCache(s: Scenario, variant: VariantName): Scenario["cache"] {
+  if (!variantSpec(variant).sheavesOptIn || (s.cache.sheafCapacity ?? 0) > 0)
+    return s.cache;
+  const cpuPartial =
+    (s.kernel.cpuPartial ?? true)
+      ? (s.cache.cpuPartial ?? 2 * s.cache.objects)
+      : 0;
+  const cp = cpuPartial > 0 ? cpuPartial : 2 * s.cache.objects;
+  return {
+    ...s.cache,
+    sheafCapacity: Math.min(64, Math.max(1, Math.floor(cp / 2))),
+  };
+}
+
 /** The scenario on another kernel, with no schedule (see the header) and no narration. */
 export function onEra(s: Scenario, variant: VariantName): Scenario {
   const out: Scenario = {
     ...s,
+    cache: eraCache(s, variant),
     kernel: { ...s.kernel, variant },
     schedule: { steps: [], rest: "round-robin" },
   };

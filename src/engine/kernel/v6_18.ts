@@ -73,36 +73,30 @@ import {
   type StepDef,
 } from "../program";
 import {
-  acquire,
-  disownObject,
   fmtObj,
-  indexOf,
-  lockAvailable,
-  migrateDisable,
   modelOnly,
   mutexLock,
   mutexUnlock,
-  note,
   pageOf,
-  preemptDisable,
-  release,
   report,
   stat,
 } from "../prims";
-import { lockKind } from "../locks";
 import { newSheaf } from "../features/sheaves";
-import { USER_DATA, type LockRef, type RcuSheaves, type Sheaf } from "../types";
+import type { RcuSheaves } from "../types";
 import type { VariantName } from "../variants";
 import { pageNode } from "./common";
-import {
-  flushAll,
-  flushAllCpusLocked,
-  hasCpuSlab,
-  pinTask,
-  unpinTask,
-} from "./v5_15";
+import { flushAll, flushAllCpusLocked, hasCpuSlab } from "./v5_15";
 import { v68Fns } from "./v6_8";
-import { v70Tables } from "./v7_0";
+import {
+  hasPcsUsed,
+  localNode,
+  pcsLock,
+  pcsTrylock,
+  pcsUnlock,
+  pushObject,
+  sheaf,
+  v70Tables,
+} from "./v7_0";
 
 const v70 = v70Tables["v7.0"];
 
@@ -114,29 +108,6 @@ function renamed(from: FnTable, name: string, as: string) {
 /** `s->cpu_sheaves`: the cache opted in to sheaves. */
 function hasSheaves(k: K): boolean {
   return k.m.sheaves !== undefined;
-}
-
-function localNode(k: K): number {
-  return k.m.cpus[k.cpu]!.node;
-}
-
-function sheaf(k: K, id: number): Sheaf {
-  return k.m.sheaves!.sheaves[id]!;
-}
-
-/** Puts an object the actor holds into a sheaf: the slab sees it as allocated. */
-function pushObject(k: K, sh: Sheaf, o: number): void {
-  sh.objects.push(o);
-  disownObject(k, o);
-  k.m.pages[pageOf(k.m, o)]!.fp[indexOf(k.m, o)] = USER_DATA;
-}
-
-/** has_pcs_used(): an unlocked look at another CPU's sheaves. */
-function hasPcsUsed(k: K, cpu: number): boolean {
-  const st = k.m.sheaves;
-  if (st === undefined) return false;
-  const p = st.pcs[cpu]!;
-  return p.spare !== null || st.sheaves[p.main]!.objects.length > 0;
 }
 
 // --- allocation -------------------------------------------------------------------------------
@@ -286,42 +257,6 @@ const barnShrink = fn("barn_shrink", [
 function rcu(k: K): RcuSheaves {
   return k.m.sheaves!.rcu!;
 }
-const pcsRef = (cpu: number): LockRef => ({ kind: "pcsLock", cpu });
-
-/** local_trylock(&s->cpu_sheaves->lock), as in kernel/v7_0.ts. */
-function pcsTrylock(k: K): boolean {
-  pinTask(k);
-  const r = pcsRef(k.cpu);
-  if (!lockAvailable(k.m, r, k.a.id)) {
-    unpinTask(k);
-    note(k, "trylock-fail");
-    return false;
-  }
-  lockKind(r).setOwner(k.m, r, k.a.id);
-  k.a.held.push({ cls: "cpu_sheaves->lock", ref: r });
-  k.L.pcs = k.cpu;
-  return true;
-}
-
-/** local_lock(&s->cpu_sheaves->lock). */
-function pcsLock(k: K): boolean {
-  const r = pcsRef(k.cpu);
-  if (k.m.config.preemptRt) {
-    if (!k.a.wait) migrateDisable(k);
-    if (!acquire(k, r, "sleep")) return false;
-  } else {
-    if (!k.a.wait) preemptDisable(k);
-    if (!acquire(k, r, "spin")) return false;
-  }
-  k.L.pcs = k.cpu;
-  return true;
-}
-
-function pcsUnlock(k: K): void {
-  release(k, pcsRef(num(k.L, "pcs")));
-  unpinTask(k);
-}
-
 /** call_rcu(&sheaf->rcu_head, ...): the callback is queued; the sheaf is nobody's to touch. */
 function callRcu(k: K, id: number): void {
   sheaf(k, id).owner = null;

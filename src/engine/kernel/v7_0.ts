@@ -123,7 +123,7 @@ import { flushAll, flushAllCpusLocked, pinTask, unpinTask } from "./v5_15";
 function st(k: K): SheavesState {
   return k.m.sheaves!;
 }
-function sheaf(k: K, id: number): Sheaf {
+export function sheaf(k: K, id: number): Sheaf {
   return st(k).sheaves[id]!;
 }
 /** The sheaves of the CPU this frame locked (`pcs` local). */
@@ -134,17 +134,17 @@ function barn(k: K, node: number): NodeBarn {
   return st(k).barns[node]!;
 }
 /** numa_mem_id(): the node of the CPU the context runs on. */
-function localNode(k: K): number {
+export function localNode(k: K): number {
   return k.m.cpus[k.cpu]!.node;
 }
-const pcsRef = (cpu: number): LockRef => ({ kind: "pcsLock", cpu });
+export const pcsRef = (cpu: number): LockRef => ({ kind: "pcsLock", cpu });
 const barnRef = (node: number): LockRef => ({ kind: "barnLock", node });
 
 /**
  * local_trylock(&s->cpu_sheaves->lock): !RT disables preemption, RT disables migration; fails
  * when the lock is held (an interrupted context on !RT, a preempted task on RT).
  */
-function pcsTrylock(k: K): boolean {
+export function pcsTrylock(k: K): boolean {
   pinTask(k);
   const r = pcsRef(k.cpu);
   if (!lockAvailable(k.m, r, k.a.id)) {
@@ -160,7 +160,7 @@ function pcsTrylock(k: K): boolean {
 }
 
 /** local_lock(&s->cpu_sheaves->lock): waits for the lock (RT: sleeps on it). */
-function pcsLock(k: K): boolean {
+export function pcsLock(k: K): boolean {
   const r = pcsRef(k.cpu);
   if (k.m.config.preemptRt) {
     if (!k.a.wait) migrateDisable(k);
@@ -174,7 +174,7 @@ function pcsLock(k: K): boolean {
 }
 
 /** local_unlock(&s->cpu_sheaves->lock). */
-function pcsUnlock(k: K): void {
+export function pcsUnlock(k: K): void {
   release(k, pcsRef(num(k.L, "pcs")));
   unpinTask(k);
 }
@@ -217,7 +217,7 @@ function takeAll(k: K, sh: Sheaf): number[] {
 }
 
 /** Puts an object the actor holds into a sheaf: the slab sees it as allocated. */
-function pushObject(k: K, sh: Sheaf, o: number): void {
+export function pushObject(k: K, sh: Sheaf, o: number): void {
   sh.objects.push(o);
   disownObject(k, o);
   k.m.pages[pageOf(k.m, o)]!.fp[indexOf(k.m, o)] = USER_DATA;
@@ -1213,10 +1213,12 @@ const pcsFlushAll = fn("flush_cpu_slab", [
   },
 ]);
 
-/** has_pcs_used(): an unlocked look at another CPU's sheaves. */
-function hasPcsUsed(k: K, cpu: number): boolean {
-  const p = st(k).pcs[cpu]!;
-  return p.spare !== null || sheaf(k, p.main).objects.length > 0;
+/** has_pcs_used(): an unlocked look at another CPU's sheaves (none: a cache without them). */
+export function hasPcsUsed(k: K, cpu: number): boolean {
+  const st = k.m.sheaves;
+  if (st === undefined) return false;
+  const p = st.pcs[cpu]!;
+  return p.spare !== null || st.sheaves[p.main]!.objects.length > 0;
 }
 
 /** flush_all_cpus_locked() with has_pcs_used() in place of has_cpu_slab(). */

@@ -65,7 +65,7 @@ import {
 import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
 import { USER_DATA } from "../types";
-import { teardownCpusLocked } from "./teardown";
+import { destroyReportsStranded, teardownCpusLocked } from "./teardown";
 import {
   pinTask,
   slabAllocNode,
@@ -751,42 +751,15 @@ const prefillPercpuArray = fn("kmem_cache_prefill_percpu_array", [
 // --- teardown -----------------------------------------------------------------------------------
 
 /** RFC: kmem_cache_destroy's "still has objects" names the objects stranded in the arrays. */
-function destroyReportsStranded(base: KernelFn): KernelFn {
-  let found = false;
-  const steps = base.steps.map((s): StepDef => {
-    if (s.site !== "destroyReport") return s;
-    found = true;
-    return {
-      ...s,
-      run: (k) => {
-        const cached = (k.m.pca ?? []).flatMap((a, cpu) =>
-          a.objects.map((o) => ({ o, cpu })),
-        );
-        if (k.L.busy === true && cached.length > 0) {
-          const where = (k.m.pca ?? [])
-            .map((a, cpu) => (a.used > 0 ? `cpu${cpu}: ${a.used}` : ""))
-            .filter((x) => x !== "")
-            .join(", ");
-          report(
-            k,
-            "object-leak",
-            `kmem_cache_destroy ${k.m.cache.name}: Slab cache still has objects: ${cached.length} of them (${cached
-              .slice(0, 4)
-              .map((x) => fmtObj(k.m, x.o))
-              .join(
-                ", ",
-              )}${cached.length > 4 ? ", ..." : ""}) sit in percpu arrays that nothing flushes (${where}); s->cpu_array is never freed`,
-            [...new Set(cached.map((x) => pageOf(k.m, x.o)))],
-            cached.map((x) => x.o),
-          );
-        }
-        return s.run(k);
-      },
-    };
-  });
-  if (!found)
-    throw new Error("kmem_cache_destroy no longer has the expected shape");
-  return fn(base.name, steps);
+function destroyReportsArrays(base: KernelFn): KernelFn {
+  return destroyReportsStranded(base, (k) => ({
+    objects: (k.m.pca ?? []).flatMap((a) => a.objects),
+    where: () =>
+      `sit in percpu arrays that nothing flushes (${(k.m.pca ?? [])
+        .map((a, cpu) => (a.used > 0 ? `cpu${cpu}: ${a.used}` : ""))
+        .filter((x) => x !== "")
+        .join(", ")}); s->cpu_array is never freed`,
+  }));
 }
 
 /** Fixed: __kmem_cache_shutdown empties every CPU's array before looking for objects. */
@@ -849,7 +822,7 @@ function pcaFns(fixed: boolean): Record<string, KernelFn> {
             shutdownFlushesArrays(base["__kmem_cache_shutdown"]!),
             cpuDeadFlushesArray(slubCpuDead),
           ]
-        : [destroyReportsStranded(base["kmem_cache_destroy"]!)]),
+        : [destroyReportsArrays(base["kmem_cache_destroy"]!)]),
     ]),
   };
 }

@@ -25,16 +25,20 @@ import {
   ret,
   RETRY,
   table,
+  type K,
   type KernelFn,
   type StepDef,
 } from "../program";
 import {
   acquire,
+  fmtObj,
   mutexLock,
   mutexUnlock,
   note,
   ownSlab,
+  pageOf,
   release,
+  report,
   slabPage,
   spinLockNode,
   spinUnlockNode,
@@ -270,3 +274,40 @@ function teardownFns(flavour: TeardownFlavour): Record<string, KernelFn> {
 export const teardownUnlocked = teardownFns("unlocked");
 /** v5.15. */
 export const teardownCpusLocked = teardownFns("cpusLocked");
+
+/**
+ * kmem_cache_destroy whose "Slab cache still has objects" also names the objects a per-CPU cache
+ * still holds (a percpu array, a main sheaf) when the cache is busy: `stranded` lists them and
+ * ends the message with where they sit. Used by the mechanisms whose flush can miss objects.
+ */
+export function destroyReportsStranded(
+  base: KernelFn,
+  stranded: (k: K) => { objects: number[]; where: () => string },
+): KernelFn {
+  let found = false;
+  const steps = base.steps.map((s): StepDef => {
+    if (s.site !== "destroyReport") return s;
+    found = true;
+    return {
+      ...s,
+      run: (k) => {
+        const left = stranded(k);
+        const objs = left.objects;
+        if (k.L.busy === true && objs.length > 0) {
+          const first = objs.slice(0, 4).map((o) => fmtObj(k.m, o));
+          report(
+            k,
+            "object-leak",
+            `kmem_cache_destroy ${k.m.cache.name}: Slab cache still has objects: ${objs.length} of them (${first.join(", ")}${objs.length > 4 ? ", ..." : ""}) ${left.where()}`,
+            [...new Set(objs.map((o) => pageOf(k.m, o)))],
+            objs,
+          );
+        }
+        return s.run(k);
+      },
+    };
+  });
+  if (!found)
+    throw new Error("kmem_cache_destroy no longer has the expected shape");
+  return fn(base.name, steps);
+}

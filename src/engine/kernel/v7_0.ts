@@ -69,7 +69,6 @@ import {
   counters,
   disownObject,
   disownSlab,
-  fmtObj,
   getFreepointer,
   indexOf,
   irqRestore,
@@ -85,7 +84,6 @@ import {
   preemptDisable,
   preemptEnable,
   release,
-  report,
   setFreepointer,
   slabPage,
   spinLockNode,
@@ -115,7 +113,7 @@ import {
   mightSleep,
   pageNode,
 } from "./common";
-import { teardownCpusLocked } from "./teardown";
+import { destroyReportsStranded, teardownCpusLocked } from "./teardown";
 import { flushAll, flushAllCpusLocked, pinTask, unpinTask } from "./v5_15";
 
 // --- helpers ----------------------------------------------------------------------------------
@@ -1379,43 +1377,18 @@ for (const gone of [
  * objects left in CPUs' main sheaves: a flush that gave up on a CPU (its trylock failed, on RT a
  * preempted task held the lock) leaves them there, and the cache with them.
  */
-function destroyReportsSheaves(base: KernelFn): KernelFn {
-  let found = false;
-  const steps = base.steps.map((s): StepDef => {
-    if (s.site !== "destroyReport") return s;
-    found = true;
-    return {
-      ...s,
-      run: (k) => {
-        const left = st(k).pcs.flatMap((p, cpu) =>
-          sheaf(k, p.main).objects.map((o) => ({ o, cpu })),
-        );
-        if (k.L.busy === true && left.length > 0) {
-          const cpus = [...new Set(left.map((x) => x.cpu))];
-          report(
-            k,
-            "object-leak",
-            `kmem_cache_destroy ${k.m.cache.name}: Slab cache still has objects: ${left.length} of them (${left
-              .slice(0, 4)
-              .map((x) => fmtObj(k.m, x.o))
-              .join(
-                ", ",
-              )}${left.length > 4 ? ", ..." : ""}) were left in the main sheaf of cpu ${cpus.join(", ")}, which the flush did not empty; the cache and its sheaves are never freed`,
-            [...new Set(left.map((x) => pageOf(k.m, x.o)))],
-            left.map((x) => x.o),
-          );
-        }
-        return s.run(k);
-      },
-    };
-  });
-  if (!found)
-    throw new Error("kmem_cache_destroy no longer has the expected shape");
-  return fn(base.name, steps);
-}
-
-const kmemCacheDestroy = destroyReportsSheaves(
+const kmemCacheDestroy = destroyReportsStranded(
   teardownCpusLocked["kmem_cache_destroy"]!,
+  (k) => {
+    const left = st(k).pcs.flatMap((p, cpu) =>
+      sheaf(k, p.main).objects.map((o) => ({ o, cpu })),
+    );
+    return {
+      objects: left.map((x) => x.o),
+      where: () =>
+        `were left in the main sheaf of cpu ${[...new Set(left.map((x) => x.cpu))].join(", ")}, which the flush did not empty; the cache and its sheaves are never freed`,
+    };
+  },
 );
 
 const v70: FnTable = {

@@ -243,3 +243,17 @@ export function assertRandomRuns(
     opts.runs,
   );
 }
+
+/**
+ * The sheaves at rest, once every actor has finished: no CPU's sheaves or barn locked, every
+ * main sheaf within the capacity, and no sheaf held by an actor.
+ */
+export function expectSheavesAtRest(m: Machine): void {
+  const st = m.sheaves!;
+  for (const p of st.pcs) {
+    expect(p.lock).toBeNull();
+    expect(st.sheaves[p.main]!.objects.length).toBeLessThanOrEqual(st.capacity);
+  }
+  for (const b of st.barns) expect(b.lock).toBeNull();
+  for (const sh of st.sheaves) expect(sh.owner).toBeNull();
+}

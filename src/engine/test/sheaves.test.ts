@@ -9,6 +9,7 @@ import {
   scenario,
   session,
   task,
+  expectSheavesAtRest,
 } from "./helpers";
 import { newSheaf } from "../features/sheaves";
 
@@ -106,17 +107,7 @@ describe.each([
         for (const st of ev.stats) count(st);
         for (const n of ev.notes) count(n);
       },
-      check: (m) => {
-        const st = m.sheaves!;
-        for (const p of st.pcs) {
-          expect(p.lock).toBeNull();
-          expect(st.sheaves[p.main]!.objects.length).toBeLessThanOrEqual(
-            st.capacity,
-          );
-        }
-        for (const b of st.barns) expect(b.lock).toBeNull();
-        for (const sh of st.sheaves) expect(sh.owner).toBeNull();
-      },
+      check: expectSheavesAtRest,
     });
     for (const x of ["alloc_fastpath", "free_fastpath", "sheaf_refill"])
       expect([x, seen.get(x) ?? 0]).not.toEqual([x, 0]);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Scenario, ScenarioKernel } from "../scenario";
-import { assertRandomRuns, randomScenario } from "./helpers";
+import {
+  assertRandomRuns,
+  expectSheavesAtRest,
+  randomScenario,
+} from "./helpers";
 
 /** A random scenario whose cache opted in to sheaves (2 or 3 objects each, from the seed). */
 function withSheaves(seed: number, kernel: Partial<ScenarioKernel>): Scenario {
@@ -21,17 +25,7 @@ describe.each([
         for (const st of ev.stats) count(st);
         for (const n of ev.notes) count(n);
       },
-      check: (m) => {
-        const st = m.sheaves!;
-        for (const p of st.pcs) {
-          expect(p.lock).toBeNull();
-          expect(st.sheaves[p.main]!.objects.length).toBeLessThanOrEqual(
-            st.capacity,
-          );
-        }
-        for (const b of st.barns) expect(b.lock).toBeNull();
-        for (const sh of st.sheaves) expect(sh.owner).toBeNull();
-      },
+      check: expectSheavesAtRest,
     });
     // Both layers are used: the sheaves, and the cpu slab under them.
     for (const x of [

@@ -3,6 +3,7 @@
  * result's shape, and the table both the CLI and the app show. Data only, main-thread safe (no
  * kernel tables).
  */
+import { cpuPartialObjects, sheafCapacityFor } from "./cacheSize";
 import type { Scenario } from "./scenario";
 import type { Op } from "./types";
 import { variantSpec, type VariantName } from "./variants";
@@ -202,15 +203,9 @@ export function compareSections(c: EraComparison): CompareSection[] {
 export function eraCache(s: Scenario, variant: VariantName): Scenario["cache"] {
   if (!variantSpec(variant).sheavesOptIn || (s.cache.sheafCapacity ?? 0) > 0)
     return s.cache;
-  const cpuPartial =
-    (s.kernel.cpuPartial ?? true)
-      ? (s.cache.cpuPartial ?? 2 * s.cache.objects)
-      : 0;
-  const cp = cpuPartial > 0 ? cpuPartial : 2 * s.cache.objects;
-  return {
-    ...s.cache,
-    sheafCapacity: Math.min(64, Math.max(1, Math.floor(cp / 2))),
-  };
+  // The schema's limit on sheafCapacity is 64.
+  const cap = sheafCapacityFor(cpuPartialObjects(s), s.cache.objects);
+  return { ...s.cache, sheafCapacity: Math.min(64, cap) };
 }
 
 /** The scenario on another kernel, with no schedule (see the header) and no narration. */

@@ -16,6 +16,7 @@ import {
   report,
   kernelLog,
 } from "./prims";
+import { cpuPartialObjects } from "./cacheSize";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
 import type {
@@ -111,9 +112,7 @@ export function load(
   opts: { checks?: boolean } = {},
 ): Machine {
   const config = configOf(s);
-  const cpuPartialObjs = config.cpuPartial
-    ? (s.cache.cpuPartial ?? 2 * s.cache.objects)
-    : 0;
+  const cpuPartialObjs = cpuPartialObjects(s);
   const m: Machine = {
     config,
     cache: {

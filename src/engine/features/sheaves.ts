@@ -5,6 +5,7 @@
  * sheaf under a local trylock; each node has a barn of full and empty sheaves. Objects in a
  * sheaf count as allocated as far as their slabs know, as in the percpu array.
  */
+import { sheafCapacityFor } from "../cacheSize";
 import type { FeatureModule } from "../feature";
 import type { ObjectHolder } from "../holderTypes";
 import type { Machine, Sheaf, SheavesState } from "../types";
@@ -17,14 +18,9 @@ import { variantSpec } from "../variants";
  */
 export const BARN_MAX = 2;
 
-/**
- * calculate_sheaf_capacity(): the kernel halves what the cpu partial lists used to hold, as
- * there are two sheaves per CPU. The model does the same with the cache's `cpuPartial`
- * (default: two slabs' worth, so a sheaf holds a slab's worth of objects).
- */
+/** calculate_sheaf_capacity() for the machine's cache (cacheSize.ts). */
 export function sheafCapacity(m: Machine): number {
-  const cp = m.cache.cpuPartial > 0 ? m.cache.cpuPartial : 2 * m.cache.objects;
-  return Math.max(1, Math.floor(cp / 2));
+  return sheafCapacityFor(m.cache.cpuPartial, m.cache.objects);
 }
 
 /** A new, empty sheaf (alloc_empty_sheaf). */

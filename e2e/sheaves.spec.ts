@@ -49,6 +49,17 @@ test("the v7.0 tour draws the sheaves and the barn as the engine has them", asyn
   await app.waitIdle();
   await expect(app.title).toHaveText(/^Tour: v7.0 sheaves/);
   await expectSheaves(page, tl.frame(0));
+  // v7.0 has no kmem_cache_cpu: the CPU panel draws none of its fields, and no badge or cache
+  // line speaks of cpu partial lists.
+  expect(tl.frame(0).cache.noCpuSlab).toBe(true);
+  for (const gone of ["tid", "c->freelist", "c->partial", "pobjects"])
+    await expect(page.getByTestId("cpu-0")).not.toContainText(gone);
+  await expect(page.getByTestId("badges")).not.toContainText(
+    "SLUB_CPU_PARTIAL",
+  );
+  await expect(page.getByTestId("cache-params")).not.toContainText(
+    "cpu_partial",
+  );
   // During the refill, with CPU 0's lock dropped, A holds the sheaf it fills.
   await app.seekTo(14);
   expect(tl.frame(14).sheaves!.held).toHaveLength(1);

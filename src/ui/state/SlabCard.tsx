@@ -117,23 +117,27 @@ function draw(
 }
 
 /**
- * Each kind of cell (colour, glyph) is drawn once into a small canvas and copied from there:
- * drawing text is the slow part of a canvas frame, and a slab has few distinct cells.
+ * Each kind of cell (colour, glyph) is drawn once and copied from there: drawing text is the
+ * slow part of a canvas frame, and a slab has few distinct cells. The copy source is an
+ * ImageBitmap where the browser has OffscreenCanvas: copying from a canvas element makes
+ * Chromium snapshot that canvas on every drawImage, which cost about as much as the rest of
+ * the drawing together at 64 slabs × 16 objects.
  */
-const sprites = new Map<string, HTMLCanvasElement>();
+type Sprite = HTMLCanvasElement | ImageBitmap;
+const sprites = new Map<string, Sprite>();
 
-function sprite(
-  l: SlotLook,
-  dpr: number,
-  text: string,
-  C: number,
-): HTMLCanvasElement {
+function sprite(l: SlotLook, dpr: number, text: string, C: number): Sprite {
   const key = `${l.cls}|${l.split?.cls ?? ""}|${l.glyph}|${dpr}|${text}|${C}`;
-  let c = sprites.get(key);
-  if (c) return c;
-  c = document.createElement("canvas");
-  c.width = c.height = Math.ceil(C * dpr);
-  const ctx = c.getContext("2d")!;
+  const cached = sprites.get(key);
+  if (cached) return cached;
+  const side = Math.ceil(C * dpr);
+  const off =
+    typeof OffscreenCanvas === "undefined"
+      ? null
+      : new OffscreenCanvas(side, side);
+  const el = off ? null : document.createElement("canvas");
+  if (el) el.width = el.height = side;
+  const ctx = (off?.getContext("2d") ?? el!.getContext("2d"))!;
   ctx.scale(dpr, dpr);
   const look = CANVAS_LOOK[l.cls] ?? { fill: null, ink: null };
   ctx.beginPath();
@@ -175,8 +179,13 @@ function sprite(
     ctx.strokeText(l.glyph, C / 2, C / 2 + 1);
   }
   ctx.fillText(l.glyph, C / 2, C / 2 + 1);
+  const c: Sprite = off ? off.transferToImageBitmap() : el!;
   // Slot names are few, but keep the cache bounded all the same.
-  if (sprites.size > 512) sprites.clear();
+  if (sprites.size > 512) {
+    for (const old of sprites.values())
+      if (!(old instanceof HTMLCanvasElement)) old.close();
+    sprites.clear();
+  }
   sprites.set(key, c);
   return c;
 }

@@ -190,6 +190,12 @@ function sprite(l: SlotLook, dpr: number, text: string, C: number): Sprite {
   return c;
 }
 
+/** The head's length in characters, with room for the wider glyphs (❄, ⚠). */
+function headChars(s: SlabView, dup: boolean): number {
+  const text = `P${s.id} ❄ ${s.nodePartial === undefined ? "" : "N "}${s.objects}/${s.objects}${dup ? " ⚠ twice" : ""}`;
+  return text.length + 2;
+}
+
 function SlabCardImpl(p: SlabCardProps) {
   const s = p.slab;
   const g = p.g;
@@ -253,7 +259,10 @@ function SlabCardImpl(p: SlabCardProps) {
       onKeyDown={(e) => p.onKey(e, s)}
       onMouseMove={onMove}
     >
-      <div className="slab-head">
+      <div
+        className="slab-head"
+        style={{ width: `max(${box.width}px, ${headChars(s, p.dup)}ch)` }}
+      >
         <strong>P{s.id}</strong>{" "}
         <span
           className={ch.has("frozen") ? "field changed" : "field"}

@@ -74,6 +74,12 @@ export class Session {
   private seekLoop: Promise<void> | null = null;
   private recovering: Promise<void> | null = null;
   private playTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Where playback started counting: the step and the time. Each tick aims at the step this
+   * clock says is due, so a slow frame makes the next one jump further instead of making the
+   * whole playback slower than the chosen speed.
+   */
+  private playClock: { step: number; at: number } | null = null;
   private unsubscribe = () => {};
 
   constructor({ client, store, testing = false }: SessionOptions) {
@@ -173,7 +179,10 @@ export class Session {
     if (this.state.timeline.playing || !this.state.timeline.summary) return;
     this.state.setPlaying(true);
     const restart = this.state.timeline.cursor >= this.total;
-    void (restart ? this.seek(0) : Promise.resolve()).then(() => this.tick());
+    void (restart ? this.seek(0) : Promise.resolve()).then(() => {
+      this.playClock = null;
+      this.tick();
+    });
   }
 
   pause(): void {
@@ -189,6 +198,8 @@ export class Session {
 
   setSpeed(speed: Speed): void {
     this.state.setSpeed(speed);
+    // The new speed counts from here.
+    this.playClock = null;
   }
 
   private tick(): void {
@@ -200,7 +211,19 @@ export class Session {
     const stride = Math.max(1, Math.round(speed / 60));
     const interval = (1000 * stride) / speed;
     const t0 = performance.now();
-    void this.seek(cursor + stride).then(() => {
+    const clock =
+      this.playClock && this.playClock.step <= cursor
+        ? this.playClock
+        : (this.playClock = { step: cursor, at: t0 });
+    // The step the clock says is due, at least one stride on; never more than a second's worth
+    // ahead of the cursor (after the tab slept, playback resumes rather than leaps).
+    const due = clock.step + Math.floor(((t0 - clock.at) * speed) / 1000);
+    const to = Math.min(
+      this.total,
+      Math.max(cursor + stride, Math.min(due, cursor + speed)),
+    );
+    if (due > cursor + speed) this.playClock = { step: to, at: t0 };
+    void this.seek(to).then(() => {
       if (!this.state.timeline.playing) return;
       const wait = Math.max(0, interval - (performance.now() - t0));
       this.playTimer = setTimeout(() => this.tick(), wait);

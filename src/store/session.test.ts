@@ -312,6 +312,28 @@ describe("Session", () => {
     expect(state().frame?.step).toBe(state().summary!.total);
     expect(state().pending).toBe(0);
   });
+  it("keeps the chosen speed when a frame is slow: the next seek jumps to the step that is due", async () => {
+    const fake = heldSeekClient();
+    const { session, state } = await open(fake.client);
+    session.setSpeed(30);
+    fake.asked.length = 0;
+    fake.hold(true);
+    session.play();
+    await settle();
+    // The first seek (one step on) takes 400 ms at least: 12 steps are due by then.
+    expect(fake.asked).toEqual([1]);
+    const t0 = performance.now();
+    while (performance.now() - t0 < 400)
+      await new Promise((r) => setTimeout(r, 20));
+    fake.hold(false);
+    fake.release();
+    await expect.poll(() => fake.asked.length).toBeGreaterThan(1);
+    expect(fake.asked[1]).toBeGreaterThanOrEqual(12);
+    // Never more than a second's worth at once.
+    expect(fake.asked[1]).toBeLessThanOrEqual(1 + 30);
+    session.pause();
+    expect(state().playing).toBe(false);
+  });
   it("drops a finding's highlight when another trace is shown (load, fork, undo)", async () => {
     const { session, store } = await open();
     const mark = { slabs: [1], objects: [3] };

@@ -61,6 +61,7 @@ export interface SlabCardProps {
 function draw(
   canvas: HTMLCanvasElement,
   s: SlabView,
+  looks: readonly SlotLook[],
   g: Geom,
   text: string,
   changed: Set<number>,
@@ -95,9 +96,10 @@ function draw(
   }
   ctx.setLineDash([]);
   const C = g.cell;
-  s.slots.forEach((v, i) => {
+  const drawn = spritesFor(dpr, text, C);
+  looks.forEach((look, i) => {
     const { x, y } = cellAt(i, g);
-    ctx.drawImage(sprite(slotLook(v), dpr, text, C), x, y, C, C);
+    ctx.drawImage(sprite(look, drawn, dpr, text, C), x, y, C, C);
     // The outline says what stands out: highlight, then the last step's change, then focus.
     const ring = hl.has(i)
       ? { colour: "#d55e00", width: 3.5 }
@@ -124,10 +126,38 @@ function draw(
  * the drawing together at 64 slabs × 16 objects.
  */
 type Sprite = HTMLCanvasElement | ImageBitmap;
-const sprites = new Map<string, Sprite>();
+/** Sprites by pixel ratio, ink and cell size, then by look. */
+const spriteSets = new Map<string, Map<string, Sprite>>();
 
-function sprite(l: SlotLook, dpr: number, text: string, C: number): Sprite {
-  const key = `${l.cls}|${l.split?.cls ?? ""}|${l.glyph}|${dpr}|${text}|${C}`;
+function spritesFor(dpr: number, text: string, C: number): Map<string, Sprite> {
+  const key = `${dpr}|${text}|${C}`;
+  let set = spriteSets.get(key);
+  if (!set) {
+    // Sizes and inks change only with zoom, presentation mode or the theme: keep a few.
+    if (spriteSets.size > 8) {
+      for (const old of spriteSets.values()) closeAll(old);
+      spriteSets.clear();
+    }
+    set = new Map();
+    spriteSets.set(key, set);
+  }
+  return set;
+}
+
+function closeAll(set: Map<string, Sprite>): void {
+  for (const old of set.values())
+    if (!(old instanceof HTMLCanvasElement)) old.close();
+  set.clear();
+}
+
+function sprite(
+  l: SlotLook,
+  sprites: Map<string, Sprite>,
+  dpr: number,
+  text: string,
+  C: number,
+): Sprite {
+  const key = l.split ? `${l.cls}|${l.split.cls}|${l.glyph}` : l.cls + l.glyph;
   const cached = sprites.get(key);
   if (cached) return cached;
   const side = Math.ceil(C * dpr);
@@ -181,11 +211,7 @@ function sprite(l: SlotLook, dpr: number, text: string, C: number): Sprite {
   ctx.fillText(l.glyph, C / 2, C / 2 + 1);
   const c: Sprite = off ? off.transferToImageBitmap() : el!;
   // Slot names are few, but keep the cache bounded all the same.
-  if (sprites.size > 512) {
-    for (const old of sprites.values())
-      if (!(old instanceof HTMLCanvasElement)) old.close();
-    sprites.clear();
-  }
+  if (sprites.size > 512) closeAll(sprites);
   sprites.set(key, c);
   return c;
 }
@@ -207,6 +233,7 @@ function SlabCardImpl(p: SlabCardProps) {
       draw(
         canvas.current,
         p.slab,
+        looks,
         p.g,
         p.ink,
         new Set(p.changedSlots),

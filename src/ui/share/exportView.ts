@@ -7,6 +7,8 @@
  * changing.
  */
 
+import { drawPending } from "../state/lazyDraw";
+
 const XHTML = "http://www.w3.org/1999/xhtml";
 
 /** Properties an element inherits from its parent (the ones a view's styles commonly set). */
@@ -218,6 +220,8 @@ export function elementToSvg(el: HTMLElement): SvgImage {
   const rect = el.getBoundingClientRect();
   const width = Math.max(1, Math.ceil(rect.width));
   const height = Math.max(1, Math.ceil(rect.height));
+  // Slab cards off screen may not have drawn the current step yet.
+  drawPending();
   const clone = el.cloneNode(true) as HTMLElement;
   const defaults = new Defaults();
   try {

@@ -7,10 +7,12 @@
  * The slots are drawn on a canvas: at 64 slabs × 16 objects, thousands of SVG nodes cost more
  * than the 16 ms a frame may take. The text stays in the DOM (the head, the canvas's ARIA
  * label, and `data-slots` for tests), and the card is memoised on a signature string, so during
- * playback only the slabs a step touched re-render and redraw.
+ * playback only the slabs a step touched re-render and redraw; a card off screen redraws when
+ * it scrolls into view (lazyDraw.ts).
  */
 import {
   memo,
+  useEffect,
   useLayoutEffect,
   useRef,
   type KeyboardEvent,
@@ -25,6 +27,7 @@ import {
   traceArrows,
   type Geom,
 } from "./slabGeometry";
+import { drawWhenVisible, forget } from "./lazyDraw";
 import { CANVAS_LOOK, slotLook, slotToken, type SlotLook } from "./slotLook";
 
 export { slotAt } from "./slabGeometry";
@@ -229,18 +232,27 @@ function SlabCardImpl(p: SlabCardProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const looks = s.slots.map(slotLook);
   useLayoutEffect(() => {
-    if (canvas.current)
-      draw(
-        canvas.current,
-        p.slab,
-        looks,
-        p.g,
-        p.ink,
-        new Set(p.changedSlots),
-        new Set(p.highlightedSlots),
-        p.activeSlot,
+    const c = canvas.current;
+    if (c)
+      drawWhenVisible(c, () =>
+        draw(
+          c,
+          p.slab,
+          looks,
+          p.g,
+          p.ink,
+          new Set(p.changedSlots),
+          new Set(p.highlightedSlots),
+          p.activeSlot,
+        ),
       );
   });
+  useEffect(() => {
+    const c = canvas.current;
+    return () => {
+      if (c) forget(c);
+    };
+  }, []);
   // One listener per card: an object under the pointer, else the slab itself.
   const onMove = (e: MouseEvent<HTMLElement>) => {
     const c = canvas.current;

@@ -62,6 +62,25 @@ const SLAB = 1;
 const PAGECACHE = 2;
 
 let owner: Machine | null = null;
+/** Counts `settled` calls: names the settled state a record (and the checks' caches) stand for. */
+let settleSerial = 0;
+
+/**
+ * Which pages may differ from the last settled state, for the checks' own caches (checks.ts):
+ * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
+ * comparison was made against (-1: none, every page may differ); `only` the pages that may
+ * differ from it (null: every page). Valid until the next step starts.
+ */
+export const changedPages = {
+  base: -1,
+  only: null as typeof stepPages | null,
+};
+
+/** The serial of the last settled state (see `changedPages`). */
+export function settledSerial(): number {
+  return settleSerial;
+}
+
 let ownerFindings: string[] | null = null;
 let ownerFindingsLength = -1;
 
@@ -400,6 +419,8 @@ export function checkedStateUnchanged(
       ownerStep = m.step;
       return true;
     }
+    changedPages.base = settleSerial;
+    changedPages.only = only;
     record(m, only);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
@@ -420,6 +441,8 @@ export function checkedStateUnchanged(
       return true;
     }
   }
+  changedPages.base = -1;
+  changedPages.only = null;
   record(m, null);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)
@@ -430,6 +453,7 @@ export function checkedStateUnchanged(
 
 /** The checks have settled the findings of the state just recorded. */
 export function settled(m: Machine): void {
+  settleSerial++;
   owner = m;
   ownerStep = m.step;
   ownerFindings = m.activeFindings;

@@ -29,6 +29,7 @@ import {
 import type { FoundProblem } from "./feature";
 import { FEATURES as FEATURES_IMPORT } from "./features";
 import {
+  slotObjectLists as slotObjectListsImport,
   visitObjectHolders as visitObjectHoldersImport,
   visitSlabHolders as visitSlabHoldersImport,
   type Holder,
@@ -49,6 +50,7 @@ const settledSerial = settledSerialImport;
 const changedPages = changedPagesImport;
 const visitObjectHolders = visitObjectHoldersImport;
 const visitSlabHolders = visitSlabHoldersImport;
+const slotObjectLists = slotObjectListsImport;
 const USER_DATA = USER_DATA_IMPORT;
 const FEATURES = FEATURES_IMPORT;
 
@@ -384,11 +386,18 @@ let pfLen = new Int32Array(0);
 let pfBad = new Uint8Array(0);
 let pfBadCount = 0;
 let pfTotal = 0;
+/** Per page: a slab with a memcg vector (as last walked), and how many. */
+let pfCg = new Uint8Array(0);
+let pfCgCount = 0;
 
 /** Walks page `i`'s freelist into the cache (its entries must be clear). */
 function pfWalk(m: Machine, i: number): void {
   const p = m.pages[i]!;
   if (p.use !== "slab") return;
+  if (p.objcgs !== null) {
+    pfCg[i] = 1;
+    pfCgCount++;
+  }
   const objects = m.cache.objects;
   const base = i * objects;
   const fp = p.fp;
@@ -416,6 +425,10 @@ function pfClear(m: Machine, i: number): void {
   inFree.fill(0, i * objects, (i + 1) * objects);
   pfTotal -= pfLen[i]!;
   pfLen[i] = 0;
+  if (pfCg[i] === 1) {
+    pfCg[i] = 0;
+    pfCgCount--;
+  }
   if (pfBad[i] === 1) {
     pfBad[i] = 0;
     pfBadCount--;
@@ -449,11 +462,14 @@ function pfUpdate(m: Machine): void {
   if (pfLen.length !== n) {
     pfLen = new Int32Array(n);
     pfBad = new Uint8Array(n);
+    pfCg = new Uint8Array(n);
   } else {
     pfLen.fill(0);
     pfBad.fill(0);
+    pfCg.fill(0);
   }
   pfBadCount = 0;
+  pfCgCount = 0;
   pfTotal = 0;
   for (let i = 0; i < n; i++) pfWalk(m, i);
 }
@@ -473,54 +489,112 @@ function quickReach(o: number): void {
   }
 }
 
+/** A chain a holder other than a slab's freelist holds, as `counter.chain` walks it. */
+function quickChain(m: Machine, head: ObjRef, tail: ObjRef | null): void {
+  const objects = m.cache.objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  let x: ObjRef | null = head;
+  for (let guard = 0; x !== null && guard <= total; guard++) {
+    if (x === USER_DATA || x < 0 || x >= total) {
+      unsure = true;
+      return;
+    }
+    const pid: number = (x / objects) | 0;
+    const p: Page = pages[pid]!;
+    if (p.use !== "slab") {
+      unsure = true;
+      return;
+    }
+    quickReach(x);
+    if (unsure || x === tail) return;
+    const w: ObjRef | null | undefined = p.fp[x - pid * objects];
+    x = w === undefined ? null : w;
+  }
+  // Still going after every object: a cycle (the full walk reports it).
+  if (x !== null) unsure = true;
+}
+
+/** Allocated objects, as `markAllocated` counts them (a pointer to no slab object counts for nothing). */
+function quickList(m: Machine, refs: readonly ObjRef[]): void {
+  const objects = m.cache.objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  for (let i = 0; i < refs.length; i++) {
+    const o = refs[i]!;
+    if (o < 0 || o >= total || pages[(o / objects) | 0]!.use !== "slab")
+      continue;
+    quickReach(o);
+  }
+}
+
+/** The features' holders (feature.ts) reach the quick check through this visitor. */
 const quick: HolderVisitor = {
   chain(h, head, tail) {
-    // Slabs' freelists are cached (not visited); the rest as `counter.chain` takes them.
     if (head === null || (h.kind === "cpuFreelist" && h.actor !== null)) return;
-    const m = cur;
-    const objects = m.cache.objects;
-    const pages = m.pages;
-    const total = pages.length * objects;
-    let x: ObjRef | null = head;
-    for (let guard = 0; x !== null && guard <= total; guard++) {
-      if (x === USER_DATA || x < 0 || x >= total) {
-        unsure = true;
-        return;
-      }
-      const pid: number = (x / objects) | 0;
-      const p: Page = pages[pid]!;
-      if (p.use !== "slab") {
-        unsure = true;
-        return;
-      }
-      quickReach(x);
-      if (unsure) return;
-      if (x === tail) return;
-      const w: ObjRef | null | undefined = p.fp[x - pid * objects];
-      x = w === undefined ? null : w;
-    }
-    // Still going after every object: a cycle (the full walk reports it).
-    if (x !== null) unsure = true;
+    quickChain(cur, head, tail);
   },
   objects(_, refs) {
-    for (let i = 0; i < refs.length; i++) this.object(_, refs[i]!);
+    quickList(cur, refs);
   },
   object(_, o) {
-    // As `markAllocated`: a pointer to no slab object counts for nothing.
-    const m = cur;
-    const total = m.pages.length * m.cache.objects;
-    if (
-      o < 0 ||
-      o >= total ||
-      m.pages[(o / m.cache.objects) | 0]!.use !== "slab"
-    )
-      return;
-    quickReach(o);
+    one[0] = o;
+    quickList(cur, one);
   },
   slab() {},
   slabChain() {},
   slabs() {},
 };
+const one: ObjRef[] = [0];
+/** Per CPU: an actor works on its pointers in place (scratch). */
+let ownedCpu = new Uint8Array(8);
+
+/**
+ * Every holder of objects but the slabs' own freelists, as `visitObjectHolders` lists them
+ * (holders.ts), for the quick check: the order does not matter to it, only that each holder is
+ * reached.
+ */
+function quickHolders(m: Machine): void {
+  const actors = m.actors;
+  const cs = m.cpuSlab;
+  // A CPU whose pointers an actor works on in place: its freelist is the actor's for now.
+  if (ownedCpu.length < cs.length) ownedCpu = new Uint8Array(cs.length);
+  ownedCpu.fill(0, 0, cs.length);
+  for (let i = 0; i < actors.length; i++) {
+    const c = actors[i]!.ownsCpuSlab;
+    if (c !== null) ownedCpu[c] = 1;
+  }
+  for (let c = 0; c < cs.length; c++) {
+    const head = cs[c]!.freelist;
+    if (head !== null && ownedCpu[c] === 0) quickChain(m, head, null);
+  }
+  for (let i = 0; i < actors.length; i++) {
+    const ch = actors[i]!.ownedChains;
+    for (let j = 0; j + 1 < ch.length; j += 2) {
+      const head = ch[j]!;
+      if (head !== null) quickChain(m, head, ch[j + 1]!);
+    }
+  }
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.objectHolders && f.active(m)) f.objectHolders(m, quick);
+  }
+  const slots = slotObjectLists(m);
+  for (let i = 0; i < slots.length; i++) quickList(m, slots[i]!);
+  for (let i = 0; i < actors.length; i++) {
+    const own = actors[i]!.ownedObjects;
+    if (own.length > 0) quickList(m, own);
+  }
+  // memcg vectors: the walks above noted the slabs that have one.
+  const pages = m.pages;
+  for (let i = 0; pfCgCount > 0 && i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use === "slab" && p.objcgs !== null) {
+      one[0] = p.objcgs;
+      quickList(m, one);
+    }
+  }
+}
 
 /**
  * Whether the full object checks would find nothing (see above); fills `pageFree` when so.
@@ -537,7 +611,7 @@ function quickObjects(m: Machine, expected: number): boolean {
   qs = (qs + 1) | 0 || 1;
   qReached = 0;
   unsure = false;
-  visitObjectHolders(m, quick, false);
+  quickHolders(m);
   if (unsure || pfTotal + qReached !== expected) return false;
   const pages = m.pages;
   for (let i = 0; i < pages.length; i++)

@@ -93,6 +93,11 @@ function slotHolders(m: Machine): {
   return s;
 }
 
+/** The slots' lists, in the order the visit takes them (the same arrays it visits). */
+export function slotObjectLists(m: Machine): readonly ObjRef[][] {
+  return slotHolders(m).lists;
+}
+
 /** The actor working on CPU `cpu`'s pointers in place, per CPU (scratch, reused). */
 let ownerOfCpu = new Int32Array(0);
 

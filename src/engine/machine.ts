@@ -33,6 +33,7 @@ import {
   beginStepPages as beginStepPagesImport,
   fmtObj,
   NOTHING as NOTHING_IMPORT,
+  stepPages as stepPagesImport,
 } from "./prims";
 import { fixesFor } from "./variants";
 import { ACTOR_KINDS } from "./actorKinds";
@@ -54,6 +55,7 @@ const runChecks = runChecksImport;
 const isHardContext = isHardContextImport;
 const NOTHING = NOTHING_IMPORT;
 const beginStepPages = beginStepPagesImport;
+const stepPages = stepPagesImport;
 const opKind = opKindImport;
 
 export class StepRefused extends Error {}
@@ -438,8 +440,10 @@ export function applyChoice(
   opts: StepOptions = {},
 ): StepEvent {
   const a = m.actors[ch.actor]!;
-  // The pages this step reaches are listed from here (the checks compare only those).
-  beginStepPages(m);
+  // The pages this step reaches are listed from here (the checks compare only those); a step
+  // without the checks keeps no list.
+  if (opts.checks !== false) beginStepPages(m);
+  else stepPages.all = true;
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;
   switch (ch.via) {

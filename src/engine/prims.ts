@@ -297,9 +297,9 @@ export function beginStepPages(m: Machine): void {
 /** `m.pages[pid]` for step code: the page is listed as reached by the step. */
 export function pageAt(m: Machine, pid: number): Page | undefined {
   const p = m.pages[pid];
-  if (p !== undefined) {
-    const sp = stepPages;
-    if (sp.mark[pid] !== 1 && !sp.all) {
+  const sp = stepPages;
+  if (p !== undefined && !sp.all) {
+    if (sp.mark[pid] !== 1) {
       if (sp.m !== m || pid >= sp.mark.length) sp.all = true;
       else {
         sp.mark[pid] = 1;

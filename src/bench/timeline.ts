@@ -126,6 +126,9 @@ export async function benchTimeline(): Promise<TimelineBench> {
   const gc = getGc();
   const sc = longScenario();
 
+  // Warm up first (as traceMemory.ts does): the timeline's compiled code and its feedback are
+  // not trace memory, and this is the first timeline the bench builds.
+  new Timeline(sc, { maxSteps: 5_000 });
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();

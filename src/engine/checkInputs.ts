@@ -7,32 +7,36 @@
  * link and totals, node, memcg vector and free pointers; every CPU's freelist, cpu slab and
  * partial chain; every node's lock (held or not) and partial list; every actor's in-flight
  * holdings; the slots, kfree_nolock's deferred list and the features' checked lists (feature.ts:
- * the percpu arrays). Each variable-length
- * list is preceded by its length, so two different states never read as the same sequence.
+ * the percpu arrays). Each variable-length list is preceded by its length, so two different
+ * states never read as the same sequence. Each page has a record of its own.
  *
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
  * locals) change none of it. On the step right after the last one checked on the same machine,
  * three parts are compared only where the step could have written them (what writes them, in
  * the engine and the kernel tables as they are):
+ * - the pages: only those the step reached (prims.ts `stepPages`: step code reaches a page only
+ *   through `pageAt`, `slabPage` or the free-pointer primitives, which list it; a step that
+ *   walks the pool lists them all). A page the step did not reach is as it was recorded. Step
+ *   code that indexed `m.pages` directly would break this: src/bench/stepPages.test.ts reads
+ *   the engine's sources and fails on one;
  * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
  *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
  * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
- *   under kmalloc_nolock (a re-entering BPF program stores its object mid-operation);
- * - the free pointers: after a `setFreepointer` (it counts its writes), at an operation's edge
- *   (the caller's data over an object), or with a feature that writes them (the percpu array),
- *   kmalloc_nolock or memcg (they write USER_DATA directly); otherwise only the identity of
- *   each page's array (a page handed out anew gets a new one).
- * Any other step (a copy of a machine, one stepped with the checks off, the first step) compares
- * everything. A new writer of these parts outside those places must be added here; the
- * equivalence guard (src/bench/equivalence.test.ts) catches a missed one on the runs it covers.
+ *   under kmalloc_nolock (a re-entering BPF program stores its object mid-operation).
+ * The CPUs, the nodes and the tail lists are small and compared on every step. Any other step
+ * (a copy of a machine, one stepped with the checks off, the first step) compares everything.
+ * A machine changed between steps by anything but a step must not be checked on the fast path:
+ * `forgetCheckedState` makes the next check a full one. A new writer of these parts outside those
+ * places must be added here; the equivalence guard (src/bench/equivalence.test.ts) catches a
+ * missed one on the runs it covers.
  */
 import { FEATURES as FEATURES_IMPORT } from "./features";
-import { freePointerWrites as freePointerWritesImport } from "./prims";
-import type { Actor, Machine } from "./types";
+import { stepPages as stepPagesImport } from "./prims";
+import type { Actor, Machine, Page } from "./types";
 
 // Read once: under CommonJS (tsx, vitest, the CLI) every read of an imported binding is a getter
 // call, which costs more than the read itself on this per-step path.
-const freePointerWrites = freePointerWritesImport;
+const stepPages = stepPagesImport;
 const FEATURES = FEATURES_IMPORT;
 
 // Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
@@ -58,94 +62,150 @@ const SLAB = 1;
 const PAGECACHE = 2;
 
 let owner: Machine | null = null;
-/** Each slab page's free-pointer array as recorded (a page that is handed out anew gets a new one). */
-const fpRefs: unknown[] = [];
-/** `freePointerWrites.n` at the last look. */
-let lastFpWrites = -1;
+/** Counts `settled` calls: names the settled state a record (and the checks' caches) stand for. */
+let settleSerial = 0;
+
+/**
+ * Which pages may differ from the last settled state, for the checks' own caches (checks.ts):
+ * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
+ * comparison was made against (-1: none, every page may differ); `only` the pages that may
+ * differ from it (null: every page). Valid until the next step starts.
+ */
+export const changedPages = {
+  base: -1,
+  only: null as typeof stepPages | null,
+};
+
+/** The serial of the last settled state (see `changedPages`). */
+export function settledSerial(): number {
+  return settleSerial;
+}
+
 let ownerFindings: string[] | null = null;
 let ownerFindingsLength = -1;
-let sh = new Float64Array(4096);
 
 function ref(v: number | null | undefined): number {
   return v === null ? NULL : v === undefined ? UNDEFINED : v;
 }
 
-/** The record with room for `n` more numbers from `i`. */
-function room(i: number, n: number): Float64Array {
-  if (i + n > sh.length) {
-    const bigger = new Float64Array(Math.max(sh.length * 2, i + n + 256));
-    bigger.set(sh);
-    sh = bigger;
+// The record, in three parts: the head (the page count, the object count and the CPUs), one
+// record per page, and the tail (the nodes, kmalloc_nolock's deferred list and the features'
+// checked lists). Each page has its own record so that after a step only the pages it reached
+// (prims.ts `stepPages`) are compared and re-recorded.
+let head = new Float64Array(64);
+const pageRecs: Float64Array[] = [];
+let tail = new Float64Array(256);
+
+function recordHead(m: Machine): void {
+  const cs = m.cpuSlab;
+  const need = 3 + 3 * cs.length;
+  if (head.length < need) head = new Float64Array(need * 2);
+  const r = head;
+  r[0] = m.pages.length;
+  r[1] = m.cache.objects;
+  r[2] = cs.length;
+  let i = 3;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    r[i++] = ref(x.freelist);
+    r[i++] = ref(x.page);
+    r[i++] = ref(x.partial);
   }
-  return sh;
 }
 
-/** Records a list, preceded by its length, at `i`; returns the next index. */
+function sameHead(m: Machine): boolean {
+  const r = head;
+  const cs = m.cpuSlab;
+  if (r[0] !== m.pages.length || r[1] !== m.cache.objects || r[2] !== cs.length)
+    return false;
+  let i = 3;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    if (
+      r[i] !== ref(x.freelist) ||
+      r[i + 1] !== ref(x.page) ||
+      r[i + 2] !== ref(x.partial)
+    )
+      return false;
+    i += 3;
+  }
+  return true;
+}
+
+function recordPage(pi: number, p: Page): void {
+  if (p.use !== "slab") {
+    // The checks name a page's use when a list still holds it.
+    let r = pageRecs[pi];
+    if (r === undefined) r = pageRecs[pi] = new Float64Array(16);
+    r[0] = p.use === "free" ? FREE : PAGECACHE;
+    return;
+  }
+  const fp = p.fp;
+  const n = fp.length;
+  let r = pageRecs[pi];
+  if (r === undefined || r.length < 10 + n)
+    r = pageRecs[pi] = new Float64Array(16 + n);
+  r[0] = SLAB;
+  r[1] = ref(p.freelist);
+  r[2] = p.inuse;
+  r[3] = p.objects;
+  // frozen, and v6.8's on-node-list flag (checks.ts holds it against the node lists).
+  r[4] = (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0);
+  r[5] = ref(p.next);
+  r[6] = p.node;
+  r[7] = p.pages;
+  r[8] = ref(p.objcgs);
+  r[9] = n;
+  for (let j = 0; j < n; j++) r[10 + j] = ref(fp[j]);
+}
+
+function samePage(pi: number, p: Page): boolean {
+  const r = pageRecs[pi];
+  if (r === undefined) return false;
+  if (p.use !== "slab") return r[0] === (p.use === "free" ? FREE : PAGECACHE);
+  if (
+    r[0] !== SLAB ||
+    r[1] !== ref(p.freelist) ||
+    r[2] !== p.inuse ||
+    r[3] !== p.objects ||
+    r[4] !== (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) ||
+    r[5] !== ref(p.next) ||
+    r[6] !== p.node ||
+    r[7] !== p.pages ||
+    r[8] !== ref(p.objcgs)
+  )
+    return false;
+  const fp = p.fp;
+  const n = fp.length;
+  if (r[9] !== n) return false;
+  for (let j = 0; j < n; j++) if (r[10 + j] !== ref(fp[j])) return false;
+  return true;
+}
+
+/** The tail record with room for `n` more numbers from `i`. */
+function room(i: number, n: number): Float64Array {
+  if (i + n > tail.length) {
+    const bigger = new Float64Array(Math.max(tail.length * 2, i + n + 256));
+    bigger.set(tail);
+    tail = bigger;
+  }
+  return tail;
+}
+
+/** Records a list, preceded by its length, at `i` of the tail; returns the next index. */
 function putList(i: number, xs: readonly (number | null)[]): number {
   const n = xs.length;
   const r = room(i, n + 1);
-  r[i++] = n;
-  for (let j = 0; j < n; j++) {
-    const v = xs[j];
-    r[i++] = v === null ? NULL : v === undefined ? UNDEFINED : v;
-  }
-  return i;
+  return encodeList(r, i, xs);
 }
 
-/**
- * Records the checked state of `m` as a sequence of numbers, in a fixed order. `same` below
- * reads the same sequence: the two must stay in step (the tests hold them to it).
- */
-function record(m: Machine): void {
-  const pages = m.pages;
-  const from = diffPage;
-  diffPage = -1;
-  let r: Float64Array;
-  let i = diffAt;
-  // What comes before the first difference `same` found is recorded already.
-  if (from < 0) {
-    r = room(0, 2);
-    r[0] = pages.length;
-    r[1] = m.cache.objects;
-    i = 2;
-    // The CPUs first: they change most often, and a comparison stops at the first difference.
-    const cs = m.cpuSlab;
-    r = room(i, 2 + 3 * cs.length);
-    r[i++] = cs.length;
-    for (let c = 0; c < cs.length; c++) {
-      const x = cs[c]!;
-      r[i++] = ref(x.freelist);
-      r[i++] = ref(x.page);
-      r[i++] = ref(x.partial);
-    }
-  }
-  for (let pi = from < 0 ? 0 : from; pi < pages.length; pi++) {
-    const p = pages[pi]!;
-    r = room(i, 9);
-    if (p.use !== "slab") {
-      // The checks name a page's use when a list still holds it.
-      r[i++] = p.use === "free" ? FREE : PAGECACHE;
-      continue;
-    }
-    r[i] = SLAB;
-    r[i + 1] = ref(p.freelist);
-    r[i + 2] = p.inuse;
-    r[i + 3] = p.objects;
-    // frozen, and v6.8's on-node-list flag (checks.ts holds it against the node lists).
-    r[i + 4] = (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0);
-    r[i + 5] = ref(p.next);
-    r[i + 6] = p.node;
-    r[i + 7] = p.pages;
-    r[i + 8] = ref(p.objcgs);
-    fpRefs[pi] = p.fp;
-    i = putList(i + 9, p.fp);
-  }
+function recordTail(m: Machine): void {
   const nodes = m.nodes;
-  r = room(i, 1);
-  r[i++] = nodes.length;
+  let i = 0;
+  room(i, 1)[i++] = nodes.length;
   for (let ni = 0; ni < nodes.length; ni++) {
     const n = nodes[ni]!;
-    r = room(i, 2);
+    const r = room(i, 2);
     r[i++] = n.listLock === null ? 0 : 1;
     r[i++] = n.nrPartial;
     i = putList(i, n.partial);
@@ -168,80 +228,9 @@ function record(m: Machine): void {
   }
 }
 
-/** Whether `xs` is recorded at `i`: the index after it, or -1. */
-function sameList(
-  r: Float64Array,
-  i: number,
-  xs: readonly (number | null)[],
-): number {
-  const n = xs.length;
-  if (r[i++] !== n) return -1;
-  for (let j = 0; j < n; j++) {
-    const v = xs[j];
-    if (r[i++] !== (v === null ? NULL : v === undefined ? UNDEFINED : v))
-      return -1;
-  }
-  return i;
-}
-
-/**
- * Where `same` last found a difference: the first page that differs (the page count when the
- * pages all agree) and its index in the record; -1 when the difference comes before the pages
- * (or `same` did not run). The record up to there stands, so `record` resumes from it.
- */
-let diffPage = -1;
-let diffAt = 0;
-
-/** Whether the state of `m` is the recorded one (the same sequence as `record`). */
-function same(m: Machine, fpMayChange: boolean): boolean {
-  const r = sh;
+function sameTail(m: Machine): boolean {
+  const r = tail;
   let i = 0;
-  diffPage = -1;
-  const pages = m.pages;
-  if (r[i++] !== pages.length || r[i++] !== m.cache.objects) return false;
-  const cs = m.cpuSlab;
-  if (r[i++] !== cs.length) return false;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    if (
-      r[i] !== ref(x.freelist) ||
-      r[i + 1] !== ref(x.page) ||
-      r[i + 2] !== ref(x.partial)
-    )
-      return false;
-    i += 3;
-  }
-  for (let pi = 0; pi < pages.length; pi++) {
-    const p = pages[pi]!;
-    diffPage = pi;
-    diffAt = i;
-    if (p.use !== "slab") {
-      if (r[i++] !== (p.use === "free" ? FREE : PAGECACHE)) return false;
-      continue;
-    }
-    if (
-      r[i] !== SLAB ||
-      r[i + 1] !== ref(p.freelist) ||
-      r[i + 2] !== p.inuse ||
-      r[i + 3] !== p.objects ||
-      r[i + 4] !== (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) ||
-      r[i + 5] !== ref(p.next) ||
-      r[i + 6] !== p.node ||
-      r[i + 7] !== p.pages ||
-      r[i + 8] !== ref(p.objcgs)
-    )
-      return false;
-    if (fpMayChange) {
-      i = sameList(r, i + 9, p.fp);
-      if (i < 0) return false;
-      // The same contents: a new array of them is the one to expect from now on.
-      fpRefs[pi] = p.fp;
-    } else if (p.fp !== fpRefs[pi]) return false;
-    // The same array, and nothing wrote into one: skip its recorded contents.
-    else i += 10 + r[i + 9]!;
-  }
-  diffPage = pages.length;
-  diffAt = i;
   const nodes = m.nodes;
   if (r[i++] !== nodes.length) return false;
   for (let ni = 0; ni < nodes.length; ni++) {
@@ -271,6 +260,63 @@ function same(m: Machine, fpMayChange: boolean): boolean {
     }
   }
   return true;
+}
+
+/** Whether `xs` is recorded at `i` of `r`: the index after it, or -1. */
+function sameList(
+  r: Float64Array,
+  i: number,
+  xs: readonly (number | null)[],
+): number {
+  const n = xs.length;
+  if (i + n >= r.length || r[i++] !== n) return -1;
+  for (let j = 0; j < n; j++) {
+    const v = xs[j];
+    if (r[i++] !== (v === null ? NULL : v === undefined ? UNDEFINED : v))
+      return -1;
+  }
+  return i;
+}
+
+/**
+ * Whether the state of `m` is the recorded one: every page (`only` null) or only the pages
+ * listed in `only` (the others known unchanged).
+ */
+function same(m: Machine, only: typeof stepPages | null): boolean {
+  if (!sameHead(m)) return false;
+  const pages = m.pages;
+  if (only === null) {
+    for (let pi = 0; pi < pages.length; pi++)
+      if (!samePage(pi, pages[pi]!)) return false;
+  } else {
+    const ids = only.ids;
+    for (let j = 0; j < only.n; j++) {
+      const pi = ids[j]!;
+      if (!samePage(pi, pages[pi]!)) return false;
+    }
+  }
+  return sameTail(m);
+}
+
+/** Records the checked state of `m`: every page (`only` null) or only the pages in `only`. */
+function record(m: Machine, only: typeof stepPages | null): void {
+  // Until `settled`, the record is of no machine's settled state.
+  owner = null;
+  const pages = m.pages;
+  // A page count that changed is recorded in full.
+  if (only !== null && head[0] !== pages.length) only = null;
+  recordHead(m);
+  if (only === null) {
+    if (pageRecs.length > pages.length) pageRecs.length = pages.length;
+    for (let pi = 0; pi < pages.length; pi++) recordPage(pi, pages[pi]!);
+  } else {
+    const ids = only.ids;
+    for (let j = 0; j < only.n; j++) {
+      const pi = ids[j]!;
+      recordPage(pi, pages[pi]!);
+    }
+  }
+  recordTail(m);
 }
 
 // The actors' holdings and the slots, recorded apart: a step changes only the holdings of the
@@ -338,21 +384,12 @@ function encodeList(
   return i;
 }
 
-/** Whether an active feature writes free pointers directly (feature.ts). */
-function featuresWriteFreePointers(m: Machine): boolean {
-  for (let fi = 0; fi < FEATURES.length; fi++) {
-    const f = FEATURES[fi]!;
-    if (f.writesFreePointers && f.active(m)) return true;
-  }
-  return false;
-}
-
 /**
  * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
  * records the current state and returns false (the caller then runs the full checks and calls
  * `settled`). `a` took the step just made; `opBoundary`: an operation started or ended in it.
  * After a step the checks did not see (a machine stepped with the checks off, a copy), every
- * actor and the slots are compared.
+ * page, every actor and the slots are compared.
  */
 export function checkedStateUnchanged(
   m: Machine,
@@ -361,20 +398,7 @@ export function checkedStateUnchanged(
 ): boolean {
   const actors = m.actors;
   const slots = slotLists(m);
-  diffPage = -1;
   const slotsMayChange = opBoundary || m.nolock !== undefined;
-  // The step that follows the last one checked on this machine: only `a` and maybe the slots.
-  const writes = freePointerWrites.n;
-  // Free pointers change through setFreepointer, where an operation starts or ends (the caller's
-  // data over an allocated object), and in the features that say so (the percpu array),
-  // kmalloc_nolock and memcg paths.
-  const fpMayChange =
-    writes !== lastFpWrites ||
-    opBoundary ||
-    m.nolock !== undefined ||
-    featuresWriteFreePointers(m) ||
-    m.config.memcg;
-  lastFpWrites = writes;
   const next =
     owner === m &&
     ownerFindings === m.activeFindings &&
@@ -383,15 +407,21 @@ export function checkedStateUnchanged(
     ownerStep + 1 === m.step &&
     actors[a.id] === a;
   if (next) {
+    // The step that follows the last one checked on this machine: only `a`, maybe the slots,
+    // and the pages the step reached (all of them when it did not keep the list).
+    const sp = stepPages;
+    const only = sp.m === m && sp.step + 1 === m.step && !sp.all ? sp : null;
     if (
       sameActor(actorRecs[a.id], a) &&
-      same(m, fpMayChange) &&
+      same(m, only) &&
       (!slotsMayChange || sameSlots(slotRec, slots))
     ) {
       ownerStep = m.step;
       return true;
     }
-    record(m);
+    changedPages.base = settleSerial;
+    changedPages.only = only;
+    record(m, only);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
     return false;
@@ -401,7 +431,7 @@ export function checkedStateUnchanged(
     ownerFindings === m.activeFindings &&
     ownerFindingsLength === m.activeFindings.length &&
     actorRecs.length === actors.length &&
-    same(m, true)
+    same(m, null)
   ) {
     let ok = sameSlots(slotRec, slots);
     for (let i = 0; ok && i < actors.length; i++)
@@ -411,7 +441,9 @@ export function checkedStateUnchanged(
       return true;
     }
   }
-  record(m);
+  changedPages.base = -1;
+  changedPages.only = null;
+  record(m, null);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)
     actorRecs[i] = encodeActor(actorRecs[i], actors[i]!);
@@ -421,6 +453,7 @@ export function checkedStateUnchanged(
 
 /** The checks have settled the findings of the state just recorded. */
 export function settled(m: Machine): void {
+  settleSerial++;
   owner = m;
   ownerStep = m.step;
   ownerFindings = m.activeFindings;

@@ -14,16 +14,22 @@
  * text only when something is wrong; a problem is a typed record (code, message, slabs,
  * objects) from where it is found to the finding. Most steps
  * change nothing it reads (checkInputs.ts tells them apart): their findings are those already
- * settled, so the full checks run only after a step that changed the checked state.
+ * settled, so the full checks run only after a step that changed the checked state. Even then
+ * the slabs' own freelists are walked again only on the pages the step reached: the rest are
+ * kept from the last check, and a quick object check (`quickObjects`) stands in for the full
+ * one only when it proves the full one would report nothing (see there).
  */
 import type { K } from "./program";
 import {
+  changedPages as changedPagesImport,
   checkedStateUnchanged as checkedStateUnchangedImport,
   settled as settledImport,
+  settledSerial as settledSerialImport,
 } from "./checkInputs";
 import type { FoundProblem } from "./feature";
 import { FEATURES as FEATURES_IMPORT } from "./features";
 import {
+  slotObjectLists as slotObjectListsImport,
   visitObjectHolders as visitObjectHoldersImport,
   visitSlabHolders as visitSlabHoldersImport,
   type Holder,
@@ -33,15 +39,18 @@ import {
 } from "./holders";
 import { fmtObj, pageOf, report } from "./prims";
 import { variantSpec } from "./variants";
-import type { FindingCode, Machine, ObjRef } from "./types";
+import type { FindingCode, Machine, ObjRef, Page } from "./types";
 import { USER_DATA as USER_DATA_IMPORT } from "./types";
 
 // Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
 // getter call, which costs more than the call itself on this per-step path.
 const checkedStateUnchanged = checkedStateUnchangedImport;
 const settled = settledImport;
+const settledSerial = settledSerialImport;
+const changedPages = changedPagesImport;
 const visitObjectHolders = visitObjectHoldersImport;
 const visitSlabHolders = visitSlabHoldersImport;
+const slotObjectLists = slotObjectListsImport;
 const USER_DATA = USER_DATA_IMPORT;
 const FEATURES = FEATURES_IMPORT;
 
@@ -345,6 +354,269 @@ export function runChecks(m: Machine, k: K): void {
   if (checkedStateUnchanged(m, k.a, k.ev.opStart || k.ev.opEnd)) return;
   fullChecks(m, k);
   settled(m);
+  // The page freelists cached in `pf*` are those of the state just settled.
+  pfOwner = m;
+  pfSerial = settledSerial();
+}
+
+// --- The page freelists, kept from check to check ----------------------------------------------
+//
+// Walking every slab's `page->freelist` is most of the object checks' cost, and a step changes
+// at most the few pages it reached (checkInputs.ts `changedPages`). So each slab's freelist is
+// kept as it was last walked: the objects on it (`inFree`), how many (`pfLen`), and whether the
+// walk was clean (`pfBad`: it left its own page, met a bad pointer or an object twice). Only the
+// pages that may have changed since the last settled state are walked again.
+//
+// The quick object check (`quickObjects`) then decides only one thing: that the full object
+// checks would find no problem at all. It holds when every slab's freelist walked clean, the
+// other holders' objects (CPU freelists, actor chains, the features' holders, the slots, objects
+// in flight, memcg vectors) are each reached once and on no slab's freelist, and as many
+// objects are reached as the slabs have. With a clean walk every object on a page's freelist is
+// that page's own, reached once: the full walk would count the same objects (so the same
+// `pageFree`) and find the same total, so it would report nothing either. Anything else (a bad
+// pointer, an object reached twice, a count that does not add up) runs the full object checks,
+// which name the problems in their own order. The slab checks always run in full.
+
+let pfOwner: Machine | null = null;
+let pfSerial = -1;
+/** Per object: on its own slab's freelist (as last walked). */
+let inFree = new Uint8Array(0);
+/** Per page: objects on its freelist (0 for a page that is not a slab), and whether the walk was not clean. */
+let pfLen = new Int32Array(0);
+let pfBad = new Uint8Array(0);
+let pfBadCount = 0;
+let pfTotal = 0;
+/** Per page: a slab with a memcg vector (as last walked), and how many. */
+let pfCg = new Uint8Array(0);
+let pfCgCount = 0;
+
+/** Walks page `i`'s freelist into the cache (its entries must be clear). */
+function pfWalk(m: Machine, i: number): void {
+  const p = m.pages[i]!;
+  if (p.use !== "slab") return;
+  if (p.objcgs !== null) {
+    pfCg[i] = 1;
+    pfCgCount++;
+  }
+  const objects = m.cache.objects;
+  const base = i * objects;
+  const fp = p.fp;
+  let len = 0;
+  let x = p.freelist;
+  while (x !== null) {
+    // A pointer off the page (another page, user data, out of range) or a repeat: not clean.
+    if (x < base || x >= base + objects || inFree[x] === 1) {
+      pfBad[i] = 1;
+      pfBadCount++;
+      break;
+    }
+    inFree[x] = 1;
+    len++;
+    const w = fp[x - base];
+    x = w === undefined ? null : w;
+  }
+  pfLen[i] = len;
+  pfTotal += len;
+}
+
+/** Clears page `i`'s entries in the cache. */
+function pfClear(m: Machine, i: number): void {
+  const objects = m.cache.objects;
+  inFree.fill(0, i * objects, (i + 1) * objects);
+  pfTotal -= pfLen[i]!;
+  pfLen[i] = 0;
+  if (pfCg[i] === 1) {
+    pfCg[i] = 0;
+    pfCgCount--;
+  }
+  if (pfBad[i] === 1) {
+    pfBad[i] = 0;
+    pfBadCount--;
+  }
+}
+
+/** Brings the cache to the state of `m`: the changed pages, or every page. */
+function pfUpdate(m: Machine): void {
+  const n = m.pages.length;
+  const total = n * m.cache.objects;
+  const ch = changedPages;
+  if (
+    pfOwner === m &&
+    ch.base === pfSerial &&
+    ch.only !== null &&
+    inFree.length === total &&
+    pfLen.length === n
+  ) {
+    const ids = ch.only.ids;
+    for (let j = 0; j < ch.only.n; j++) {
+      const i = ids[j]!;
+      pfClear(m, i);
+      pfWalk(m, i);
+    }
+    return;
+  }
+  // Another machine, a state not settled here, or the pages not listed: every page.
+  pfOwner = null;
+  if (inFree.length !== total) inFree = new Uint8Array(total);
+  else inFree.fill(0);
+  if (pfLen.length !== n) {
+    pfLen = new Int32Array(n);
+    pfBad = new Uint8Array(n);
+    pfCg = new Uint8Array(n);
+  } else {
+    pfLen.fill(0);
+    pfBad.fill(0);
+    pfCg.fill(0);
+  }
+  pfBadCount = 0;
+  pfCgCount = 0;
+  pfTotal = 0;
+  for (let i = 0; i < n; i++) pfWalk(m, i);
+}
+
+// The quick check's own stamps (the full checks' counters stay untouched).
+let qStamp = new Int32Array(0);
+let qs = 0;
+let qReached = 0;
+let unsure = false;
+
+/** An object a holder other than a slab's freelist reaches (free or allocated). */
+function quickReach(o: number): void {
+  if (inFree[o] === 1 || qStamp[o] === qs) unsure = true;
+  else {
+    qStamp[o] = qs;
+    qReached++;
+  }
+}
+
+/** A chain a holder other than a slab's freelist holds, as `counter.chain` walks it. */
+function quickChain(m: Machine, head: ObjRef, tail: ObjRef | null): void {
+  const objects = m.cache.objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  let x: ObjRef | null = head;
+  for (let guard = 0; x !== null && guard <= total; guard++) {
+    if (x === USER_DATA || x < 0 || x >= total) {
+      unsure = true;
+      return;
+    }
+    const pid: number = (x / objects) | 0;
+    const p: Page = pages[pid]!;
+    if (p.use !== "slab") {
+      unsure = true;
+      return;
+    }
+    quickReach(x);
+    if (unsure || x === tail) return;
+    const w: ObjRef | null | undefined = p.fp[x - pid * objects];
+    x = w === undefined ? null : w;
+  }
+  // Still going after every object: a cycle (the full walk reports it).
+  if (x !== null) unsure = true;
+}
+
+/** Allocated objects, as `markAllocated` counts them (a pointer to no slab object counts for nothing). */
+function quickList(m: Machine, refs: readonly ObjRef[]): void {
+  const objects = m.cache.objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  for (let i = 0; i < refs.length; i++) {
+    const o = refs[i]!;
+    if (o < 0 || o >= total || pages[(o / objects) | 0]!.use !== "slab")
+      continue;
+    quickReach(o);
+  }
+}
+
+/** The features' holders (feature.ts) reach the quick check through this visitor. */
+const quick: HolderVisitor = {
+  chain(h, head, tail) {
+    if (head === null || (h.kind === "cpuFreelist" && h.actor !== null)) return;
+    quickChain(cur, head, tail);
+  },
+  objects(_, refs) {
+    quickList(cur, refs);
+  },
+  object(_, o) {
+    one[0] = o;
+    quickList(cur, one);
+  },
+  slab() {},
+  slabChain() {},
+  slabs() {},
+};
+const one: ObjRef[] = [0];
+/** Per CPU: an actor works on its pointers in place (scratch). */
+let ownedCpu = new Uint8Array(8);
+
+/**
+ * Every holder of objects but the slabs' own freelists, as `visitObjectHolders` lists them
+ * (holders.ts), for the quick check: the order does not matter to it, only that each holder is
+ * reached.
+ */
+function quickHolders(m: Machine): void {
+  const actors = m.actors;
+  const cs = m.cpuSlab;
+  // A CPU whose pointers an actor works on in place: its freelist is the actor's for now.
+  if (ownedCpu.length < cs.length) ownedCpu = new Uint8Array(cs.length);
+  ownedCpu.fill(0, 0, cs.length);
+  for (let i = 0; i < actors.length; i++) {
+    const c = actors[i]!.ownsCpuSlab;
+    if (c !== null) ownedCpu[c] = 1;
+  }
+  for (let c = 0; c < cs.length; c++) {
+    const head = cs[c]!.freelist;
+    if (head !== null && ownedCpu[c] === 0) quickChain(m, head, null);
+  }
+  for (let i = 0; i < actors.length; i++) {
+    const ch = actors[i]!.ownedChains;
+    for (let j = 0; j + 1 < ch.length; j += 2) {
+      const head = ch[j]!;
+      if (head !== null) quickChain(m, head, ch[j + 1]!);
+    }
+  }
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.objectHolders && f.active(m)) f.objectHolders(m, quick);
+  }
+  const slots = slotObjectLists(m);
+  for (let i = 0; i < slots.length; i++) quickList(m, slots[i]!);
+  for (let i = 0; i < actors.length; i++) {
+    const own = actors[i]!.ownedObjects;
+    if (own.length > 0) quickList(m, own);
+  }
+  // memcg vectors: the walks above noted the slabs that have one.
+  const pages = m.pages;
+  for (let i = 0; pfCgCount > 0 && i < pages.length; i++) {
+    const p = pages[i]!;
+    if (p.use === "slab" && p.objcgs !== null) {
+      one[0] = p.objcgs;
+      quickList(m, one);
+    }
+  }
+}
+
+/**
+ * Whether the full object checks would find nothing (see above); fills `pageFree` when so.
+ * `expected`: the objects of every slab.
+ */
+function quickObjects(m: Machine, expected: number): boolean {
+  pfUpdate(m);
+  if (pfBadCount > 0) return false;
+  const total = m.pages.length * m.cache.objects;
+  if (qStamp.length < total) {
+    qStamp = new Int32Array(total);
+    qs = 0;
+  }
+  qs = (qs + 1) | 0 || 1;
+  qReached = 0;
+  unsure = false;
+  quickHolders(m);
+  if (unsure || pfTotal + qReached !== expected) return false;
+  const pages = m.pages;
+  for (let i = 0; i < pages.length; i++)
+    if (pages[i]!.use === "slab") pageFree[i] = pfLen[i]!;
+  return true;
 }
 
 function fullChecks(m: Machine, k: K): void {
@@ -363,10 +635,16 @@ function fullChecks(m: Machine, k: K): void {
     expected += p.objects;
   }
   // --- objects ---------------------------------------------------------------------------
-  // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted.
-  visitObjectHolders(m, counter);
+  // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted;
+  // unless the quick check (above) shows the full one would find nothing.
+  const objectsClean = quickObjects(m, expected);
+  if (!objectsClean) visitObjectHolders(m, counter);
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
-  for (let i = 0; (dup || reached !== expected) && i < pages.length; i++) {
+  for (
+    let i = 0;
+    !objectsClean && (dup || reached !== expected) && i < pages.length;
+    i++
+  ) {
     const p = pages[i]!;
     if (p.use !== "slab") continue;
     const base = p.id * objects;

@@ -72,7 +72,11 @@ export interface Feature {
    * the core state.
    */
   check?(m: Machine, found: FoundProblem): void;
-  /** Whether its paths write objects' free pointers directly (not through setFreepointer). */
+  /**
+   * Whether its paths write objects' free pointers directly (not through setFreepointer). Kept
+   * as a declaration: the checks now compare the free pointers of every page a step reached
+   * (prims.ts `pageAt`), so such writes must reach their page through `pageAt`.
+   */
   writesFreePointers?: boolean;
   /** Its SLUB_STATS items (stats.ts lists them in the kernel's order). */
   stats?: readonly StatItem[];

@@ -93,6 +93,11 @@ function slotHolders(m: Machine): {
   return s;
 }
 
+/** The slots' lists, in the order the visit takes them (the same arrays it visits). */
+export function slotObjectLists(m: Machine): readonly ObjRef[][] {
+  return slotHolders(m).lists;
+}
+
 /** The actor working on CPU `cpu`'s pointers in place, per CPU (scratch, reused). */
 let ownerOfCpu = new Int32Array(0);
 
@@ -114,13 +119,20 @@ function cpuOwners(m: Machine): void {
   }
 }
 
-/** Visits the holders of objects only (`chain`, `objects`, `object`), in the order above. */
-export function visitObjectHolders(m: Machine, v: HolderVisitor): void {
+/**
+ * Visits the holders of objects only (`chain`, `objects`, `object`), in the order above.
+ * `pageFreelists` false leaves out the slabs' own freelists (the checks keep those apart).
+ */
+export function visitObjectHolders(
+  m: Machine,
+  v: HolderVisitor,
+  pageFreelists = true,
+): void {
   cpuOwners(m);
   const cpus = m.cpuSlab.length;
   const actors = m.actors;
   const pages = m.pages;
-  for (let i = 0; i < pages.length; i++) {
+  for (let i = 0; pageFreelists && i < pages.length; i++) {
     const p = pages[i]!;
     if (p.use === "slab")
       v.chain(at(pageFreelistH, i, pageFreelist), p.freelist, null);

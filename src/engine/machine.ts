@@ -29,7 +29,12 @@ import type {
   StepEvent,
   Value,
 } from "./types";
-import { fmtObj, NOTHING as NOTHING_IMPORT } from "./prims";
+import {
+  beginStepPages as beginStepPagesImport,
+  fmtObj,
+  NOTHING as NOTHING_IMPORT,
+  stepPages as stepPagesImport,
+} from "./prims";
 import { fixesFor } from "./variants";
 import { ACTOR_KINDS } from "./actorKinds";
 import { opKind as opKindImport } from "./opKinds";
@@ -49,6 +54,8 @@ export { dangling, danglingTarget };
 const runChecks = runChecksImport;
 const isHardContext = isHardContextImport;
 const NOTHING = NOTHING_IMPORT;
+const beginStepPages = beginStepPagesImport;
+const stepPages = stepPagesImport;
 const opKind = opKindImport;
 
 export class StepRefused extends Error {}
@@ -433,6 +440,10 @@ export function applyChoice(
   opts: StepOptions = {},
 ): StepEvent {
   const a = m.actors[ch.actor]!;
+  // The pages this step reaches are listed from here (the checks compare only those); a step
+  // without the checks keeps no list.
+  if (opts.checks !== false) beginStepPages(m);
+  else stepPages.all = true;
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;
   switch (ch.via) {

@@ -224,7 +224,7 @@ export function slabPage(
   what: string,
   memory: "struct page" | "object" = "struct page",
 ): Page {
-  const p = k.m.pages[id];
+  const p = pageAt(k.m, id);
   if (!p) throw new Error(`no page ${id}`);
   touch(k, id);
   if (p.use !== "slab") {
@@ -257,6 +257,64 @@ export function slabPage(
   return p;
 }
 
+/**
+ * The pages the step in progress may have written: every page a step reaches goes through
+ * `pageAt` (or `slabPage` and the free-pointer primitives, which call it), so a page not listed
+ * here is as the step found it. The after-step checks (checkInputs.ts) compare only these pages
+ * with their record. `applyChoice` starts the list for each step (`beginStepPages`); a step that
+ * reaches the pages another way (walking the whole pool) calls `allPagesReached`. Code that
+ * reads or writes `m.pages[...]` directly inside a step would be missed: the engine's tests hold
+ * the step code to these helpers (test/stepPages.test.ts).
+ */
+export const stepPages = {
+  /** The machine and step (its number before the step) the list is for. */
+  m: null as Machine | null,
+  step: -1,
+  /** Every page may have changed (the list is not kept). */
+  all: true,
+  n: 0,
+  ids: new Int32Array(64),
+  mark: new Uint8Array(64),
+};
+
+/** Starts the list of pages reached for the step `m` is about to take. */
+export function beginStepPages(m: Machine): void {
+  const sp = stepPages;
+  const ids = sp.ids;
+  const mark = sp.mark;
+  for (let i = 0; i < sp.n; i++) mark[ids[i]!] = 0;
+  sp.n = 0;
+  sp.all = false;
+  sp.m = m;
+  sp.step = m.step;
+  const n = m.pages.length;
+  if (mark.length < n) {
+    sp.mark = new Uint8Array(n * 2);
+    sp.ids = new Int32Array(n * 2);
+  }
+}
+
+/** `m.pages[pid]` for step code: the page is listed as reached by the step. */
+export function pageAt(m: Machine, pid: number): Page | undefined {
+  const p = m.pages[pid];
+  const sp = stepPages;
+  if (p !== undefined && !sp.all) {
+    if (sp.mark[pid] !== 1) {
+      if (sp.m !== m || pid >= sp.mark.length) sp.all = true;
+      else {
+        sp.mark[pid] = 1;
+        sp.ids[sp.n++] = pid;
+      }
+    }
+  }
+  return p;
+}
+
+/** The step reached every page (a walk of the whole pool). */
+export function allPagesReached(): void {
+  stepPages.all = true;
+}
+
 /** `page->pages` / `page->pobjects`: on a non-slab page these are halves of `lru.prev`. */
 export function partialTotals(
   k: K,
@@ -271,7 +329,7 @@ export function partialTotals(
 export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
   const m = k.m;
   const pid = pageOf(m, obj);
-  const p = m.pages[pid];
+  const p = pageAt(m, pid);
   if (!p || obj < 0) {
     report(
       k,
@@ -323,8 +381,8 @@ export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
 }
 
 /**
- * How many times `setFreepointer` has written (the checks compare free pointers only after a
- * step that may have written one, see checkInputs.ts).
+ * How many times `setFreepointer` has written (a count for tests and tools; the checks go by
+ * the pages a step reached, `stepPages`).
  */
 export const freePointerWrites = { n: 0 };
 
@@ -457,7 +515,7 @@ export function ownChain(k: K, head: ObjRef | null): void {
   const m = k.m;
   let x: ObjRef = head;
   for (let guard = 0; guard <= m.cache.objects; guard++) {
-    const p = m.pages[pageOf(m, x)];
+    const p = pageAt(m, pageOf(m, x));
     const nx = p && p.use === "slab" ? p.fp[indexOf(m, x)] : null;
     if (
       nx === null ||

@@ -10,6 +10,7 @@ import {
   ownObject,
   pageOf,
   report,
+  pageAt,
 } from "./prims";
 import type { Locals, ObjRef, Value } from "./types";
 import { USER_DATA } from "./types";
@@ -44,7 +45,7 @@ export function freeLocals(
   if (op.keep) slot[slot.length - 1] = dangling(obj);
   else slot.pop();
   const pid = pageOf(m, obj);
-  const page = m.pages[pid]!;
+  const page = pageAt(m, pid)!;
   // A free of an object that is already free: the kernel's "double free or corruption".
   if (page.use !== "slab" || page.fp[indexOf(m, obj)] !== USER_DATA) {
     report(k, "double-free", doubleFreeMessage(k, fn, obj), [pid], [obj]);
@@ -63,7 +64,7 @@ export function storeAllocation(k: K, slot: string, value: Value): void {
     m.slots[slot]!.push(value);
     disownObject(k, value);
     // The caller now writes its data into the object, over where the free pointer was.
-    const p = m.pages[pageOf(m, value)]!;
+    const p = pageAt(m, pageOf(m, value))!;
     if (p.use === "slab") p.fp[indexOf(m, value)] = USER_DATA;
   } else if (typeof value === "string") {
     // Served from somewhere not modelled object by object (another kmalloc bucket).

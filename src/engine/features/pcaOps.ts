@@ -12,6 +12,7 @@ import {
   ownObject,
   pageOf,
   report,
+  pageAt,
 } from "../prims";
 import type { Gfp, Locals, Op, ObjRef } from "../types";
 import { USER_DATA } from "../types";
@@ -49,7 +50,7 @@ export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
         // A kept (dangling) pointer, see machine.ts dangling(): the object was freed already.
         const obj = entry >= 0 ? entry : -entry - 2;
         const pid = pageOf(m, obj);
-        const page = m.pages[pid]!;
+        const page = pageAt(m, pid)!;
         if (
           entry < 0 ||
           page.use !== "slab" ||

@@ -61,6 +61,7 @@ import {
   vmBugOn,
   kernelLog,
   stepOutcome,
+  pageAt,
 } from "../prims";
 import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
@@ -78,7 +79,7 @@ export function slubCpuPartial(m: Machine): number {
 
 /** page_to_nid(page): the node is part of page->flags, readable even after the page is freed. */
 export function pageNode(k: K, pid: number): number {
-  return k.m.pages[pid]!.node;
+  return pageAt(k.m, pid)!.node;
 }
 
 /** node_match(page, node). */
@@ -92,7 +93,7 @@ export function pfmemallocMatch(
   pid: number,
   checkSlab: boolean,
 ): { ok: boolean; bug: boolean } {
-  const p = k.m.pages[pid]!;
+  const p = pageAt(k.m, pid)!;
   // PageSlabPfmemalloc() asserts PageSlab first: VM_BUG_ON_PAGE(!PageSlab(page)).
   const bug =
     checkSlab &&
@@ -113,14 +114,14 @@ export function allocPage(
   // The most recently freed page (of the requested node, when one is asked for).
   let i = m.freePages.length - 1;
   if (node !== null)
-    while (i >= 0 && m.pages[m.freePages[i]!]!.node !== node) i--;
+    while (i >= 0 && pageAt(m, m.freePages[i]!)!.node !== node) i--;
   if (i < 0) i = m.freePages.length - 1;
   if (i < 0) return null;
   const pid = m.freePages.splice(i, 1)[0]!;
   // list_del(&page->lru): the page above it on the free list now links to the one below.
   const above = m.freePages[i];
-  if (above !== undefined) m.pages[above]!.next = m.freePages[i - 1] ?? null;
-  const p = m.pages[pid]!;
+  if (above !== undefined) pageAt(m, above)!.next = m.freePages[i - 1] ?? null;
+  const p = pageAt(m, pid)!;
   p.gen++;
   return pid;
 }
@@ -135,7 +136,7 @@ export function allocPage(
  * per-CPU data, not a struct page); the model writes NULL there.
  */
 export function freeToPageAllocator(m: Machine, pid: number): void {
-  const p = m.pages[pid]!;
+  const p = pageAt(m, pid)!;
   p.use = "free";
   p.freelist = null;
   if (p.nodePartial !== undefined) p.nodePartial = false;
@@ -148,7 +149,7 @@ export function freeToPageAllocator(m: Machine, pid: number): void {
 /** allocate_slab(): a fresh frozen slab with the whole freelist on page->freelist (5.14: inuse = objects). */
 export function makeSlab(k: K, pid: number): void {
   const m = k.m;
-  const p = m.pages[pid]!;
+  const p = pageAt(m, pid)!;
   const n = m.cache.objects;
   p.use = "slab";
   p.objects = n;
@@ -205,7 +206,7 @@ function removePartial(
 
 /** remove_partial's flag clear, for variants that track list membership with a slab flag. */
 function clearNodePartial(m: Machine, pid: number): void {
-  const p = m.pages[pid]!;
+  const p = pageAt(m, pid)!;
   if (p.nodePartial !== undefined) p.nodePartial = false;
 }
 
@@ -216,7 +217,7 @@ export function chainOf(m: Machine, head: number | null): number[] {
   const out: number[] = [];
   let x = head;
   while (x !== null && out.length <= m.pages.length) {
-    const p = m.pages[x];
+    const p = pageAt(m, x);
     if (!p || p.use !== "slab") break;
     out.push(x);
     x = p.next;
@@ -285,7 +286,7 @@ const discardSlab = fn("discard_slab", [
     line: "discard_slab(s, page): if (page->obj_cgroups) kfree(page->obj_cgroups); else __ClearPageSlab(page); __free_pages(page)",
     run: (k) => {
       const pid = num(k.L, "page");
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       const vec = p.objcgs;
       if (vec === null) {
         freeSlabPage(k, pid);
@@ -344,7 +345,7 @@ const memcgSlabAlloc = fn("memcg_slab_alloc", [
       const vec = num(k.L, "vec");
       const p = slabPage(k, num(k.L, "page"), "memcg_alloc_page_obj_cgroups");
       // The vector is in use from now on: its free pointer is gone.
-      const vp = k.m.pages[pageOf(k.m, vec)]!;
+      const vp = pageAt(k.m, pageOf(k.m, vec))!;
       if (vp.use === "slab") vp.fp[indexOf(k.m, vec)] = USER_DATA;
       if (p.objcgs !== null) {
         return call("do_slab_free", {
@@ -843,7 +844,7 @@ const allocPages = fn("alloc_pages", [
         k.a.note = "the page allocator has no free page";
         return ret();
       }
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       p.use = "pagecache";
       p.objcgs = null;
       // Page cache uses the same struct page words (mapping, index, lru) for its own fields.
@@ -877,7 +878,7 @@ const putPage = fn("put_page", [
 
 export function describePage(m: Machine, pid: number | null): string {
   if (pid === null) return "NULL";
-  const p = m.pages[pid]!;
+  const p = pageAt(m, pid)!;
   return `${fmtPage(pid)}(${p.use}${p.frozen ? ", frozen" : ""})`;
 }
 

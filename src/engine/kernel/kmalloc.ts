@@ -13,6 +13,7 @@
  * several copies of a size class; the retry uses the next size class either way), no kmalloc-cg
  * copies, no kmalloc-rcl; KMALLOC_MAX_CACHE_SIZE is 8192 (4 KiB pages).
  */
+import { pageAt } from "../prims";
 import type { Machine, NolockState, PageRef } from "../types";
 
 /** kmalloc_info[] sizes with 4 KiB pages (KMALLOC_MIN_SIZE 8). */
@@ -32,7 +33,7 @@ export function kmallocSlab(st: NolockState, size: number): number {
  * path and a free page hold none (the 2025 slab allocates its pages frozen).
  */
 export function pageRefcount(m: Machine, pid: number): number {
-  const p = m.pages[pid]!;
+  const p = pageAt(m, pid)!;
   const r = findRef(m, pid);
   if (r) return r.refcount;
   return p.use === "pagecache" ? 1 : 0;
@@ -45,7 +46,7 @@ export function setPageRefcount(
 ): void {
   const st = m.nolock;
   if (!st) return;
-  const gen = m.pages[pid]!.gen;
+  const gen = pageAt(m, pid)!.gen;
   const r = findRef(m, pid);
   if (r) r.refcount = refcount;
   else st.pageRefs.push({ page: pid, gen, refcount });
@@ -55,7 +56,7 @@ export function setPageRefcount(
 function findRef(m: Machine, pid: number): PageRef | undefined {
   const st = m.nolock;
   if (!st) return undefined;
-  const gen = m.pages[pid]!.gen;
+  const gen = pageAt(m, pid)!.gen;
   const stale = st.pageRefs.findIndex((r) => r.page === pid && r.gen !== gen);
   if (stale >= 0) st.pageRefs.splice(stale, 1);
   return st.pageRefs.find((r) => r.page === pid && r.gen === gen);

@@ -72,6 +72,7 @@ import {
   spinLockNode,
   kernelLog,
   countTrylockFail,
+  pageAt,
 } from "../prims";
 import {
   allocPage,
@@ -410,7 +411,7 @@ function storeReentry(k: K, slot: string, v: Value): void {
   if (typeof v === "number") {
     k.m.slots[slot]!.push(v);
     disownObject(k, v);
-    const p = k.m.pages[pageOf(k.m, v)]!;
+    const p = pageAt(k.m, pageOf(k.m, v))!;
     if (p.use === "slab") p.fp[indexOf(k.m, v)] = USER_DATA;
   } else if (typeof v === "string") k.a.note = `${slot}: ${v}`;
   else k.a.note = `${slot}: kmalloc_nolock() returned NULL`;
@@ -566,7 +567,7 @@ const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
       const rc = pageRefcount(k.m, pid) - 1;
       setPageRefcount(k.m, pid, Math.max(0, rc));
       if (rc > 0) return ret();
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       if (k.m.freePages.includes(pid)) return ret();
       if (p.use === "slab")
         report(

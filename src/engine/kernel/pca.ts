@@ -61,6 +61,7 @@ import {
   stat,
   kernelLog,
   countTrylockFail,
+  pageAt,
 } from "../prims";
 import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
@@ -156,7 +157,7 @@ function push(k: K, arr: PercpuArray, objs: readonly ObjRef[]): void {
   for (const o of objs) {
     arr.objects.push(o);
     disownObject(k, o);
-    m.pages[pageOf(m, o)]!.fp[indexOf(m, o)] = USER_DATA;
+    pageAt(m, pageOf(m, o))!.fp[indexOf(m, o)] = USER_DATA;
   }
   arr.used = arr.objects.length;
 }
@@ -662,7 +663,7 @@ function kmemCacheAllocBulkFn(fixed: boolean): KernelFn {
           // object the RFC already gave back stays on its freelist, and in the caller's hands.
           if (k.a.ownedObjects.includes(o)) {
             disownObject(k, o);
-            m.pages[pageOf(m, o)]!.fp[indexOf(m, o)] = USER_DATA;
+            pageAt(m, pageOf(m, o))!.fp[indexOf(m, o)] = USER_DATA;
           }
         }
         if (all.length < num(k.L, "size"))

@@ -48,6 +48,7 @@ import {
   stat,
   vmBugOn,
   stepOutcome,
+  pageAt,
 } from "../prims";
 import {
   allocPage,
@@ -187,7 +188,7 @@ const slabAllocSlow = fn("___slab_alloc", [
     line: "VM_BUG_ON(!c->page->frozen)",
     run: (k) => {
       const page = c(k).page;
-      const frozen = page !== null && k.m.pages[page]!.frozen;
+      const frozen = page !== null && pageAt(k.m, page)!.frozen;
       return vmBugOn(
         k,
         !frozen,
@@ -320,7 +321,7 @@ const newSlabObjects = fn("new_slab_objects", [
   {
     line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (no other reference yet)",
     run: (k) => {
-      const p = k.m.pages[num(k.L, "page")]!;
+      const p = pageAt(k.m, num(k.L, "page"))!;
       k.L.freelist = p.freelist;
       ownChain(k, p.freelist);
       p.freelist = null;

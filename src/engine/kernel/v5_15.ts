@@ -67,6 +67,7 @@ import {
   kernelLog,
   stepOutcome,
   countCpuCmpxchg,
+  pageAt,
 } from "../prims";
 import {
   allocPage,
@@ -441,7 +442,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
           );
         }
         const page = c(k).page;
-        const frozen = page !== null && k.m.pages[page]!.frozen;
+        const frozen = page !== null && pageAt(k.m, page)!.frozen;
         if (
           vmBugOn(k, !frozen, "!c->page->frozen", page === null ? [] : [page])
         )
@@ -633,7 +634,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
     {
       line: "freelist = page->freelist; page->freelist = NULL; stat(s, ALLOC_SLAB)  (new page: no cmpxchg)",
       run: (k) => {
-        const p = k.m.pages[num(k.L, "page")]!;
+        const p = pageAt(k.m, num(k.L, "page"))!;
         k.L.freelist = p.freelist;
         ownChain(k, p.freelist);
         p.freelist = null;

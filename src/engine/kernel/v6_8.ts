@@ -94,6 +94,7 @@ import {
   stepOutcome,
   unpackCounters,
   vmBugOn,
+  pageAt,
 } from "../prims";
 import { lockKind } from "../locks";
 import type { LockRef, ObjRef } from "../types";
@@ -128,13 +129,13 @@ const c = (k: K) => cpuSlab(k, num(k.L, "c"));
 /** add_partial(): link the slab and set its on-node-list flag (both under list_lock). */
 function addPartial(k: K, node: number, pid: number, tail: boolean): void {
   listOps.addPartial(k, node, pid, tail);
-  k.m.pages[pid]!.nodePartial = true;
+  pageAt(k.m, pid)!.nodePartial = true;
 }
 
 /** remove_partial(): unlink the slab and clear its on-node-list flag. */
 function removePartial(k: K, node: number, pid: number): void {
   listOps.removePartial(k, node, pid);
-  k.m.pages[pid]!.nodePartial = false;
+  pageAt(k.m, pid)!.nodePartial = false;
 }
 
 /** s->cpu_partial_slabs: DIV_ROUND_UP(cpu_partial * 2, objects per slab); 0 without cpu partials. */
@@ -188,7 +189,7 @@ const PG_LOCKED = 1;
 const PG_WORKINGSET = 2;
 
 function readFlags(k: K, pid: number): number {
-  const p = k.m.pages[pid]!;
+  const p = pageAt(k.m, pid)!;
   return (
     (p.pgLocked === true ? PG_LOCKED : 0) |
     (p.nodePartial === true ? PG_WORKINGSET : 0)
@@ -200,7 +201,7 @@ function readFlags(k: K, pid: number): number {
  * bit another CPU changed since the read goes back to what was read. Notes a lost update.
  */
 function writeFlags(k: K, pid: number, word: number): void {
-  const p = k.m.pages[pid]!;
+  const p = pageAt(k.m, pid)!;
   const locked = (word & PG_LOCKED) !== 0;
   if (locked !== (p.pgLocked === true)) {
     p.pgLocked = locked;
@@ -590,7 +591,7 @@ const slabAllocSlow = fn("___slab_alloc", [
           ),
         );
       const slab = c(k).page;
-      const frozen = slab !== null && k.m.pages[slab]!.frozen;
+      const frozen = slab !== null && pageAt(k.m, slab)!.frozen;
       if (vmBugOn(k, !frozen, "!c->slab->frozen", slab === null ? [] : [slab]))
         return HALT;
       return undefined;
@@ -775,7 +776,7 @@ const slabAllocSlow = fn("___slab_alloc", [
   {
     line: "stat(s, ALLOC_SLAB); freelist = slab->freelist; slab->freelist = NULL; slab->inuse = slab->objects; slab->frozen = 1  (private: no cmpxchg)",
     run: (k) => {
-      const p = k.m.pages[num(k.L, "page")]!;
+      const p = pageAt(k.m, num(k.L, "page"))!;
       stat(k, "ALLOC_SLAB");
       k.L.freelist = p.freelist;
       ownChain(k, p.freelist);
@@ -851,7 +852,7 @@ const newSlab = fn("new_slab", [
       const pid = allocPage(k.m, ref(k.L, "node"));
       if (pid === null) return ret(null);
       makeSlab(k, pid);
-      k.m.pages[pid]!.nodePartial = false;
+      pageAt(k.m, pid)!.nodePartial = false;
       return ret(pid);
     },
   },

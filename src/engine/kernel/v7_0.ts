@@ -93,6 +93,7 @@ import {
   mutexLock,
   mutexUnlock,
   countTrylockFail,
+  pageAt,
 } from "../prims";
 import { lockKind } from "../locks";
 import { newSheaf } from "../features/sheaves";
@@ -218,7 +219,7 @@ function takeAll(k: K, sh: Sheaf): number[] {
 export function pushObject(k: K, sh: Sheaf, o: number): void {
   sh.objects.push(o);
   disownObject(k, o);
-  k.m.pages[pageOf(k.m, o)]!.fp[indexOf(k.m, o)] = USER_DATA;
+  pageAt(k.m, pageOf(k.m, o))!.fp[indexOf(k.m, o)] = USER_DATA;
 }
 
 /** A step that frees the objects in local `batch` one by one through __slab_free, then `done`. */
@@ -507,7 +508,7 @@ const refillSheaf = fn("refill_sheaf", [
       const iso: number[] = [];
       for (const pid of [...m.nodes[node]!.partial]) {
         if (room <= 0) break;
-        const p = m.pages[pid]!;
+        const p = pageAt(m, pid)!;
         room -= p.objects - p.inuse;
         listOps.removePartial(k, node, pid);
         ownSlab(k, pid);
@@ -613,7 +614,7 @@ const refillSheaf = fn("refill_sheaf", [
       const pid = allocPage(k.m, num(k.L, "node"));
       if (pid === null) return goto("done");
       makeSlab(k, pid);
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       p.frozen = false;
       p.inuse = 0;
       stat(k, "ALLOC_SLAB");
@@ -625,7 +626,7 @@ const refillSheaf = fn("refill_sheaf", [
     line: "alloc_from_new_slab(s, slab, objects, count): take objects off the private slab",
     run: (k) => {
       const pid = num(k.L, "page");
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       const sh = sheaf(k, num(k.L, "sheaf"));
       let n = 0;
       while (p.freelist !== null && sh.objects.length < st(k).capacity) {
@@ -752,7 +753,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       const pid = allocPage(k.m, num(k.L, "n"));
       if (pid === null) return ret(null);
       makeSlab(k, pid);
-      const p = k.m.pages[pid]!;
+      const p = pageAt(k.m, pid)!;
       p.frozen = false;
       const o = p.freelist!;
       p.freelist = p.fp[indexOf(k.m, o)] as number | null;

@@ -1,0 +1,59 @@
+/**
+ * The after-step checks compare only the pages a step reached (prims.ts `stepPages`,
+ * checkInputs.ts). That is sound only while step code reaches pages through `pageAt` (or
+ * `slabPage` and the free-pointer primitives, which call it): this test reads the engine's
+ * sources and fails on a direct `pages[...]` index or a walk of the page pool in step code.
+ * Modules that are not step code, or that touch only fields the checks do not read, are listed
+ * with the reason.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../engine", import.meta.url));
+
+const EXEMPT: Record<string, string> = {
+  "checks.ts": "the checks read the pages after the step",
+  "checkInputs.ts": "the record of what the checks read",
+  "holders.ts": "the enumeration of holders, read by the checks and the view",
+  "cost.ts": "the era comparison reads the pages between steps",
+  "machine.ts": "builds the page pool when a machine is loaded",
+  "prims.ts": "defines pageAt",
+  "locks.ts":
+    "reads and writes only PG_locked and its owner, which the checks do not read",
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? e.name === "test"
+        ? []
+        : files(join(dir, e.name))
+      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+/** Direct page access: an index into the pool, or a walk of it that could write a page. */
+const DIRECT =
+  /\bpages\s*\[|\bpages\.(forEach|map|find|findLast|some|every|reduce|entries|values)\b|\bof\s+(k\.)?m\.pages\b|\bconst\s*\{[^}]*\bpages\b[^}]*\}\s*=\s*(k\.)?m\b/;
+
+describe("step code reaches pages through pageAt", () => {
+  it("has no direct index into m.pages outside the exempt modules", () => {
+    const bad: string[] = [];
+    for (const f of files(ROOT)) {
+      const name = relative(ROOT, f);
+      if (EXEMPT[name]) continue;
+      readFileSync(f, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "");
+          if (/^\s*\*/.test(code)) return;
+          if (DIRECT.test(code)) bad.push(`${name}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(bad).toEqual([]);
+  });
+});

@@ -335,6 +335,24 @@ class Search {
     return n;
   }
 
+  /**
+   * Whether actor `a` has exactly one choice that makes progress (then it is `scratch[0]`): the
+   * same choice `choices` would list for it.
+   */
+  private onlyChoice(m: Machine, a: Machine["actors"][number]): boolean {
+    const all = this.allMigrations || !m.cpus[a.cpu]!.online;
+    const cs = choicesOf(m, a, all);
+    let n = 0;
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[j]!;
+      if (c.progress) {
+        if (n++ > 0) return false;
+        this.scratch[0] = c;
+      }
+    }
+    return n === 1;
+  }
+
   /** A finding that counts among those from index `from` on, or null. */
   private counting(m: Machine, from: number): Finding | null {
     for (let i = from; i < m.findings.length; i++) {
@@ -361,6 +379,20 @@ class Search {
           this.stats.stepLimited++;
           this.leaf(depth);
           return false;
+        }
+        // No preemption left: the last actor goes on if it can, and the others' choices matter
+        // only for an operation-end lookup (there must be others waiting) or when the last actor
+        // has no single way on. Asked alone first: most steps are taken here.
+        if (budget === 0 && last >= 0 && !(this.opEnded && this.pruning)) {
+          const a = m.actors[last]!;
+          if (hasWorkLeft(a) && this.onlyChoice(m, a)) {
+            const only = this.scratch[0]!;
+            if (this.step(m, only)) {
+              this.leaf(depth);
+              return this.found !== null;
+            }
+            continue;
+          }
         }
         const n = this.choices(m);
         const cs = this.scratch;

@@ -11,7 +11,16 @@
  * its first finding that counts, and which state-based findings are already reported is in
  * `activeFindings`, which is kept) and the actors' notes.
  */
-import type { Actor, Cpu, Frame, Machine, Page } from "../engine";
+import type {
+  Actor,
+  Cpu,
+  CpuSlab,
+  Frame,
+  GlobalLocks,
+  KmemCacheNode,
+  Machine,
+  Page,
+} from "../engine";
 
 /** A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null). */
 export function copyState<T>(v: T): T {
@@ -95,6 +104,33 @@ export const CPU_FIELDS = [
   "irq",
   "nmi",
 ] as const satisfies readonly (keyof Cpu)[];
+
+/**
+ * The same for the fingerprint's other per-state objects it hashes field by field: a CPU's
+ * kmem_cache_cpu, a node and the global locks (held to these lists by the same tests).
+ */
+export const CPUSLAB_FIELDS = [
+  "freelist",
+  "tid",
+  "page",
+  "partial",
+  "lock",
+] as const satisfies readonly (keyof CpuSlab)[];
+export const NODE_FIELDS = [
+  "id",
+  "listLock",
+  "partial",
+  "nrPartial",
+] as const satisfies readonly (keyof KmemCacheNode)[];
+export const LOCKS_FIELDS = [
+  "slabMutex",
+  "flushLock",
+  "cpuHotplugWriter",
+  "cpuHotplugReaders",
+  "pcpBatchHighLock",
+  "memoryChainWriter",
+  "memoryChainReaders",
+] as const satisfies readonly (keyof GlobalLocks)[];
 
 function copyPage(p: Page): Page {
   const out: Page = {
@@ -454,6 +490,45 @@ function hashActor(a: Actor): void {
   mix(0x63);
 }
 
+function hashCpuSlabs(cs: readonly CpuSlab[]): void {
+  mix(0x51 ^ cs.length);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    mix(0x77);
+    field(c.freelist);
+    field(c.tid);
+    field(c.page);
+    field(c.partial);
+    field(c.lock);
+  }
+  mix(0x53);
+}
+
+function hashNodes(ns: readonly KmemCacheNode[]): void {
+  mix(0x51 ^ ns.length);
+  for (let i = 0; i < ns.length; i++) {
+    const n = ns[i]!;
+    mix(0x79);
+    field(n.id);
+    field(n.listLock);
+    ints(n.partial);
+    field(n.nrPartial);
+  }
+  mix(0x53);
+}
+
+function hashLocks(l: GlobalLocks): void {
+  mix(0x7b);
+  field(l.slabMutex);
+  field(l.flushLock);
+  field(l.cpuHotplugWriter);
+  ints(l.cpuHotplugReaders);
+  field(l.pcpBatchHighLock);
+  field(l.memoryChainWriter);
+  ints(l.memoryChainReaders);
+  mix(0x63);
+}
+
 function hashCpu(c: Cpu): void {
   mix(0x6d);
   field(c.id);
@@ -504,6 +579,18 @@ export function fingerprint(m: Machine, salt = 0): number {
         for (let i = 0; i < cs.length; i++) hashCpu(cs[i]!);
         continue;
       }
+      case "cpuSlab":
+        mix(keyHash(k));
+        hashCpuSlabs(m.cpuSlab);
+        continue;
+      case "nodes":
+        mix(keyHash(k));
+        hashNodes(m.nodes);
+        continue;
+      case "locks":
+        mix(keyHash(k));
+        hashLocks(m.locks);
+        continue;
     }
     const x = o[k];
     if (x === undefined) continue;

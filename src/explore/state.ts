@@ -247,6 +247,39 @@ export function copyMachine(m: Machine): Machine {
         out[k] = o;
         break;
       }
+      case "cpuSlab": {
+        const cs = x as CpuSlab[];
+        const n = cs.length;
+        const o = new Array<CpuSlab>(n);
+        for (let i = 0; i < n; i++) {
+          const c = cs[i]!;
+          o[i] = {
+            freelist: c.freelist,
+            tid: c.tid,
+            page: c.page,
+            partial: c.partial,
+            lock: c.lock,
+          };
+        }
+        out[k] = o;
+        break;
+      }
+      case "nodes": {
+        const ns = x as KmemCacheNode[];
+        const n = ns.length;
+        const o = new Array<KmemCacheNode>(n);
+        for (let i = 0; i < n; i++) {
+          const c = ns[i]!;
+          o[i] = {
+            id: c.id,
+            listLock: c.listLock,
+            partial: c.partial.slice(),
+            nrPartial: c.nrPartial,
+          };
+        }
+        out[k] = o;
+        break;
+      }
       default:
         out[k] = x === null || typeof x !== "object" ? x : copy(x);
     }

@@ -9,10 +9,15 @@
  * for R1, S0.1 (r0-1-rt-free-steals-partial) and S1.1 (s1-1-nmi-in-slab-alloc), on their buggy
  * kernels, bound 3, one worker and all workers.
  * Budgets: >= 20,000 schedules/s per core on R1; every library race found in under 60 s.
+ *
+ * Every race (`npx tsx src/bench/explore.ts --races [id ...]`, not part of `npm run bench`: two
+ * of them take minutes): each library race from its operations alone, found on its buggy kernel
+ * within bound 3 (search and shrink), and on its fixed kernel no finding within bound 3 (every
+ * schedule explored), one worker, with the time of each.
  */
 import { counterexample } from "../explore/report";
-import { prepare } from "../explore/search";
-import { libraryEntry } from "../scenarios/library";
+import { explore, prepare } from "../explore/search";
+import { library, libraryEntry } from "../scenarios/library";
 import { onFixedKernel } from "../scenarios/library/entry";
 import { defaultWorkers, exploreParallel } from "../cli/explore";
 
@@ -116,7 +121,74 @@ export function printExplore(b: ExploreBench): void {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export interface RaceCheck {
+  id: string;
+  /** Found on the buggy kernel: the code, or null. */
+  code: string | null;
+  bound: number | null;
+  /** Search and shrink, seconds of CPU. */
+  findSeconds: number;
+  /** On the fixed kernel: no finding within bound 3, every schedule explored. */
+  fixedHolds: boolean;
+  fixedSchedules: number;
+  fixedSeconds: number;
+}
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** One race: found on its buggy kernel, none on its fixed kernel, bound 3, one worker. */
+export function checkRace(id: string): RaceCheck {
+  const e = libraryEntry(id)!;
+  const c0 = cpuNow();
+  const p = prepare(e.scenario);
+  const codes = [...new Set(e.expect.map((x) => x.code))];
+  const r = explore(p, { bound: 3, codes });
+  const c = r.found ? counterexample(p, r.found) : null;
+  const c1 = cpuNow();
+  const fixed = explore(prepare(onFixedKernel(e)), { bound: 3 });
+  const c2 = cpuNow();
+  return {
+    id,
+    code: c?.finding.code ?? null,
+    bound: r.found?.bound ?? null,
+    findSeconds: Number((c1 - c0).toFixed(2)),
+    fixedHolds:
+      fixed.found === null &&
+      fixed.end === "exhausted" &&
+      fixed.stats.boundDone === 3,
+    fixedSchedules: fixed.stats.schedules,
+    fixedSeconds: Number((c2 - c1).toFixed(2)),
+  };
+}
+
+function printRace(r: RaceCheck): void {
+  console.log(
+    `  ${r.id.padEnd(34)} ${(r.code ?? "NOT FOUND").padEnd(22)} ${r.bound === null ? "  " : `b${r.bound}`} ${r.findSeconds.toFixed(2).padStart(6)} s   fixed: ${r.fixedHolds ? "no finding within bound 3" : "FINDING OR CUT"} ${String(r.fixedSchedules).padStart(8)} schedules ${r.fixedSeconds.toFixed(2).padStart(8)} s`,
+  );
+}
+
+if (
+  import.meta.url === `file://${process.argv[1]}` &&
+  process.argv.includes("--races")
+) {
+  const named = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const ids = named.length
+    ? named
+    : library.filter((e) => e.kind === "race" && e.fixed).map((e) => e.id);
+  console.log(
+    "every race: buggy kernel found (CPU s, search + shrink); fixed kernel bound 3 (CPU s)",
+  );
+  let held = 0;
+  for (const id of ids) {
+    const r = checkRace(id);
+    if (r.code && r.fixedHolds) held++;
+    printRace(r);
+  }
+  console.log(`${held} of ${ids.length} races found and clean on the fix`);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const b = await benchExplore();
   if (process.argv.includes("--json"))
     process.stdout.write(`${JSON.stringify(b)}\n`);

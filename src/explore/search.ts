@@ -77,6 +77,7 @@ const choicesOf = choicesFor;
 const hasWorkLeft = hasWork;
 const applyOne = applyChoice;
 import { copyMachine, fingerprint } from "./state";
+import { Visited } from "./visited";
 
 /** One step of a schedule: who, on which CPU, and how it got the CPU. */
 export interface PathStep {
@@ -220,8 +221,15 @@ class Search {
   found: ExploreFinding | null = null;
   /** The last step ended an operation. */
   private opEnded = false;
-  private visited = new Map<number, number>();
-  private path: PathStep[] = [];
+  private visited = new Visited();
+  // The current path, one entry per step in three parallel arrays (no object per step); made
+  // into PathStep objects only for a finding or an engine error.
+  private pathActor: number[] = [];
+  private pathCpu: number[] = [];
+  private pathVia: Choice["via"][] = [];
+  private plen = 0;
+  /** The choices of a step with one way on, reused from step to step. */
+  private scratch: Choice[] = [];
   private subtree = 0;
   private readonly bound: number;
   private readonly maxSchedules: number;
@@ -233,7 +241,8 @@ class Search {
   private readonly splitDepth: number;
   private readonly every: number;
   private nextProgress: number;
-  private readonly apply: (m: Machine, v: Variant, ch: Choice) => StepEvent;
+  private readonly apply:
+    ((m: Machine, v: Variant, ch: Choice) => StepEvent) | undefined;
 
   constructor(
     private readonly p: Prepared,
@@ -249,8 +258,7 @@ class Search {
     this.splitDepth = o.split ? o.split.depth : 0;
     this.every = o.progressEvery ?? 1024;
     this.nextProgress = this.every;
-    const opts = this.stepOpts;
-    this.apply = o.applyStep ?? ((m, v, ch) => applyOne(m, v, ch, opts));
+    this.apply = o.applyStep;
   }
 
   run(): ExploreResult {
@@ -258,9 +266,9 @@ class Search {
     try {
       for (let b = 0; b <= this.bound; b++) {
         this.stats.bound = b;
-        this.visited = new Map();
+        this.visited = new Visited();
         this.subtree = 0;
-        this.path = [];
+        this.plen = 0;
         if (this.dfs(copyMachine(this.p.initial), -1, b, 0)) {
           end = "found";
           break;
@@ -293,18 +301,56 @@ class Search {
     }
   }
 
-  /** The choices that make progress now (see the module comment for which ones). */
-  private choices(m: Machine): Choice[] {
-    const out: Choice[] = [];
+  /** The path so far as PathStep objects. */
+  private pathNow(): PathStep[] {
+    const n = this.plen;
+    const out = new Array<PathStep>(n);
+    for (let i = 0; i < n; i++)
+      out[i] = {
+        actor: this.pathActor[i]!,
+        cpu: this.pathCpu[i]!,
+        via: this.pathVia[i]!,
+      };
+    return out;
+  }
+
+  /**
+   * The choices that make progress now (see the module comment for which ones), written into
+   * `this.scratch` from index 0 on (what lies past the count is stale); returns their count.
+   */
+  private choices(m: Machine): number {
+    const out = this.scratch;
+    let n = 0;
     const actors = m.actors;
     for (let i = 0; i < actors.length; i++) {
       const a = actors[i]!;
       if (!hasWorkLeft(a)) continue;
       const all = this.allMigrations || !m.cpus[a.cpu]!.online;
       const cs = choicesOf(m, a, all);
-      for (const c of cs) if (c.progress) out.push(c);
+      for (let j = 0; j < cs.length; j++) {
+        const c = cs[j]!;
+        if (c.progress) out[n++] = c;
+      }
     }
-    return out;
+    return n;
+  }
+
+  /**
+   * Whether actor `a` has exactly one choice that makes progress (then it is `scratch[0]`): the
+   * same choice `choices` would list for it.
+   */
+  private onlyChoice(m: Machine, a: Machine["actors"][number]): boolean {
+    const all = this.allMigrations || !m.cpus[a.cpu]!.online;
+    const cs = choicesOf(m, a, all);
+    let n = 0;
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[j]!;
+      if (c.progress) {
+        if (n++ > 0) return false;
+        this.scratch[0] = c;
+      }
+    }
+    return n === 1;
   }
 
   /** A finding that counts among those from index `from` on, or null. */
@@ -326,7 +372,7 @@ class Search {
     budget: number,
     depth: number,
   ): boolean {
-    const base = this.path.length;
+    const base = this.plen;
     try {
       for (;;) {
         if (m.step >= this.maxSteps) {
@@ -334,15 +380,30 @@ class Search {
           this.leaf(depth);
           return false;
         }
-        const cs = this.choices(m);
-        if (cs.length === 0) {
+        // No preemption left: the last actor goes on if it can, and the others' choices matter
+        // only for an operation-end lookup (there must be others waiting) or when the last actor
+        // has no single way on. Asked alone first: most steps are taken here.
+        if (budget === 0 && last >= 0 && !(this.opEnded && this.pruning)) {
+          const a = m.actors[last]!;
+          if (hasWorkLeft(a) && this.onlyChoice(m, a)) {
+            const only = this.scratch[0]!;
+            if (this.step(m, only)) {
+              this.leaf(depth);
+              return this.found !== null;
+            }
+            continue;
+          }
+        }
+        const n = this.choices(m);
+        const cs = this.scratch;
+        if (n === 0) {
           if (stuck(m)) {
             const f = deadlockFinding(m);
             if (this.codes === null || this.codes.has("deadlock")) {
               this.found = {
                 finding: f,
                 bound: this.stats.bound,
-                path: this.path.slice(),
+                path: this.pathNow(),
               };
               this.leaf(depth);
               return true;
@@ -353,26 +414,28 @@ class Search {
         }
         // The children allowed: the last actor going on (free), others (a preemption) while
         // budget is left; anyone, free, when the last actor cannot go on.
-        let lastGoesOn = false;
+        // In that order: the last actor's choices first, unless every choice is a child and the
+        // list already starts with one of them. Counted first: a list is made only at a branch
+        // point.
+        let nLast = 0;
+        let firstLast: Choice | null = null;
         if (last >= 0)
-          for (const c of cs)
+          for (let i = 0; i < n; i++) {
+            const c = cs[i]!;
             if (c.actor === last) {
-              lastGoesOn = true;
-              break;
+              if (nLast++ === 0) firstLast = c;
             }
-        let kids: Choice[] = cs;
-        if (lastGoesOn && (budget === 0 || cs[0]!.actor !== last)) {
-          kids = [];
-          for (const c of cs) if (c.actor === last) kids.push(c);
-          if (budget > 0)
-            for (const c of cs) if (c.actor !== last) kids.push(c);
-        }
-        if (kids.length === 1) {
+          }
+        const lastGoesOn = nLast > 0;
+        const reorder = lastGoesOn && (budget === 0 || cs[0]!.actor !== last);
+        const count = reorder ? (budget > 0 ? n : nLast) : n;
+        if (count === 1) {
+          const only = reorder ? firstLast! : cs[0]!;
           // Where an operation just ended, with other actors waiting, is where schedules that
           // ordered independent work differently meet again: look the state up there too.
           if (
             this.opEnded &&
-            cs.length > 1 &&
+            n > 1 &&
             this.pruning &&
             (this.o.split === undefined || depth > this.splitDepth) &&
             this.seen(m, last, budget)
@@ -381,7 +444,7 @@ class Search {
             this.leaf(depth);
             return false;
           }
-          if (this.step(m, kids[0]!)) {
+          if (this.step(m, only)) {
             if (this.found) {
               this.leaf(depth);
               return true;
@@ -389,7 +452,7 @@ class Search {
             this.leaf(depth);
             return false;
           }
-          last = kids[0]!.actor;
+          last = only.actor;
           continue;
         }
         // A branch point.
@@ -405,7 +468,18 @@ class Search {
             return false;
           }
         }
-        const here = this.path.length;
+        // The children below reuse the scratch list: this point keeps its own.
+        const kids = new Array<Choice>(count);
+        if (!reorder) for (let i = 0; i < n; i++) kids[i] = cs[i]!;
+        else {
+          let k = 0;
+          for (let i = 0; i < n; i++)
+            if (cs[i]!.actor === last) kids[k++] = cs[i]!;
+          if (budget > 0)
+            for (let i = 0; i < n; i++)
+              if (cs[i]!.actor !== last) kids[k++] = cs[i]!;
+        }
+        const here = this.plen;
         for (let i = 0; i < kids.length; i++) {
           const ch = kids[i]!;
           const own = i === kids.length - 1;
@@ -418,22 +492,18 @@ class Search {
             if (this.found) return true;
           } else if (this.dfs(mm, ch.actor, budget - cost, depth + 1))
             return true;
-          this.path.length = here;
+          this.plen = here;
         }
         return false;
       }
     } finally {
-      this.path.length = base;
+      this.plen = base;
     }
   }
 
   /** Whether (state, last actor) was explored with at least `budget`; records it if not. */
   private seen(m: Machine, last: number, budget: number): boolean {
-    const key = fingerprint(m, last + 1);
-    const seen = this.visited.get(key);
-    if (seen !== undefined && seen >= budget) return true;
-    this.visited.set(key, budget);
-    return false;
+    return this.visited.seen(fingerprint(m, last + 1), budget);
   }
 
   /**
@@ -441,16 +511,24 @@ class Search {
    * `found` is set), or an engine error (counted).
    */
   private step(m: Machine, ch: Choice): boolean {
-    this.path.push({ actor: ch.actor, cpu: ch.cpu, via: ch.via });
+    const n = this.plen++;
+    this.pathActor[n] = ch.actor;
+    this.pathCpu[n] = ch.cpu;
+    this.pathVia[n] = ch.via;
     const before = m.findings.length;
     this.stats.steps++;
     try {
-      this.opEnded = this.apply(m, this.p.variant, ch).opEnd;
+      const apply = this.apply;
+      this.opEnded = (
+        apply === undefined
+          ? applyOne(m, this.p.variant, ch, this.stepOpts)
+          : apply(m, this.p.variant, ch)
+      ).opEnd;
     } catch (e) {
       this.stats.engineErrors++;
       if (this.errors.length < MAX_ERRORS_KEPT)
         this.errors.push({
-          path: this.path.slice(),
+          path: this.pathNow(),
           message: e instanceof Error ? e.message : String(e),
         });
       return true;
@@ -461,7 +539,7 @@ class Search {
         this.found = {
           finding: f,
           bound: this.stats.bound,
-          path: this.path.slice(),
+          path: this.pathNow(),
         };
         return true;
       }

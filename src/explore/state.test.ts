@@ -13,6 +13,9 @@ import {
   copyMachine,
   copyState,
   CPU_FIELDS,
+  CPUSLAB_FIELDS,
+  LOCKS_FIELDS,
+  NODE_FIELDS,
   fingerprint,
   PAGE_FIELDS,
 } from "./state";
@@ -33,6 +36,9 @@ function checkState(m: Machine): void {
   expect(fields(m.pages, PAGE_FIELDS)).toEqual([]);
   expect(fields(m.actors, ACTOR_FIELDS)).toEqual([]);
   expect(fields(m.cpus, CPU_FIELDS)).toEqual([]);
+  expect(fields(m.cpuSlab, CPUSLAB_FIELDS)).toEqual([]);
+  expect(fields(m.nodes, NODE_FIELDS)).toEqual([]);
+  expect(fields([m.locks], LOCKS_FIELDS)).toEqual([]);
 }
 
 describe("copyMachine and fingerprint", () => {

@@ -11,7 +11,16 @@
  * its first finding that counts, and which state-based findings are already reported is in
  * `activeFindings`, which is kept) and the actors' notes.
  */
-import type { Actor, Cpu, Frame, Machine, Page } from "../engine";
+import type {
+  Actor,
+  Cpu,
+  CpuSlab,
+  Frame,
+  GlobalLocks,
+  KmemCacheNode,
+  Machine,
+  Page,
+} from "../engine";
 
 /** A deep copy of plain JSON data (objects, arrays, strings, numbers, booleans, null). */
 export function copyState<T>(v: T): T {
@@ -95,6 +104,33 @@ export const CPU_FIELDS = [
   "irq",
   "nmi",
 ] as const satisfies readonly (keyof Cpu)[];
+
+/**
+ * The same for the fingerprint's other per-state objects it hashes field by field: a CPU's
+ * kmem_cache_cpu, a node and the global locks (held to these lists by the same tests).
+ */
+export const CPUSLAB_FIELDS = [
+  "freelist",
+  "tid",
+  "page",
+  "partial",
+  "lock",
+] as const satisfies readonly (keyof CpuSlab)[];
+export const NODE_FIELDS = [
+  "id",
+  "listLock",
+  "partial",
+  "nrPartial",
+] as const satisfies readonly (keyof KmemCacheNode)[];
+export const LOCKS_FIELDS = [
+  "slabMutex",
+  "flushLock",
+  "cpuHotplugWriter",
+  "cpuHotplugReaders",
+  "pcpBatchHighLock",
+  "memoryChainWriter",
+  "memoryChainReaders",
+] as const satisfies readonly (keyof GlobalLocks)[];
 
 function copyPage(p: Page): Page {
   const out: Page = {
@@ -211,15 +247,45 @@ export function copyMachine(m: Machine): Machine {
         out[k] = o;
         break;
       }
+      case "cpuSlab": {
+        const cs = x as CpuSlab[];
+        const n = cs.length;
+        const o = new Array<CpuSlab>(n);
+        for (let i = 0; i < n; i++) {
+          const c = cs[i]!;
+          o[i] = {
+            freelist: c.freelist,
+            tid: c.tid,
+            page: c.page,
+            partial: c.partial,
+            lock: c.lock,
+          };
+        }
+        out[k] = o;
+        break;
+      }
+      case "nodes": {
+        const ns = x as KmemCacheNode[];
+        const n = ns.length;
+        const o = new Array<KmemCacheNode>(n);
+        for (let i = 0; i < n; i++) {
+          const c = ns[i]!;
+          o[i] = {
+            id: c.id,
+            listLock: c.listLock,
+            partial: c.partial.slice(),
+            nrPartial: c.nrPartial,
+          };
+        }
+        out[k] = o;
+        break;
+      }
       default:
         out[k] = x === null || typeof x !== "object" ? x : copy(x);
     }
   }
   return out as unknown as Machine;
 }
-
-/** Top-level machine fields that are history or display only. */
-const SKIP_MACHINE = new Set(["step", "stats", "findings", "config"]);
 
 let h1 = 0;
 let h2 = 0;
@@ -230,40 +296,57 @@ function mix(x: number): void {
   h2 ^= h2 >>> 15;
 }
 
-function mixString(s: string): void {
-  mix(0x5f3759df ^ s.length);
-  for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+/** Two independent 32-bit hashes of a string's characters, into `pair`. */
+function hashChars(s: string, pair: Int32Array, at: number): void {
+  let x = 0x2f1b3c5d ^ s.length;
+  let y = 0x6b43a9b5 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    x = Math.imul(x ^ c, 0x01000193);
+    y = Math.imul(y ^ c, 0x5bd1e995);
+    y ^= y >>> 15;
+  }
+  pair[at] = x;
+  pair[at + 1] = y;
 }
 
 /**
- * Each short string value's two 32-bit hashes, computed once: the same few names come back in
- * every state (a page's use, an actor's status, function names in the frames, operation kinds,
- * slot names, lock classes). Two words per string keep the fingerprint's 2^-53 collision bound.
+ * Each short string's two 32-bit hashes, computed once (the same few names come back in every
+ * state: a page's use, an actor's status, function names in the frames, operation kinds, slot
+ * names, lock classes, and the keys of the objects walked), kept side by side in one array so
+ * that a string costs one map lookup. Two words per string keep the fingerprint's 2^-53
+ * collision bound.
  */
-const stringHashes = new Map<string, number>();
-const stringHashes2 = new Map<string, number>();
+const stringIndex = new Map<string, number>();
+let stringPairs = new Int32Array(2 * 256);
+const scratch = new Int32Array(2);
+const MAX_STRINGS = 4096;
 
 function mixValueString(s: string): void {
-  let x = stringHashes.get(s);
-  let y: number;
-  if (x === undefined) {
-    x = 0x2f1b3c5d ^ s.length;
-    y = 0x6b43a9b5 ^ s.length;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      x = Math.imul(x ^ c, 0x01000193);
-      y = Math.imul(y ^ c, 0x5bd1e995);
-      y ^= y >>> 15;
-    }
-    // Long or open-ended strings: keep the table small.
-    if (stringHashes.size < 4096 && s.length <= 64) {
-      stringHashes.set(s, x);
-      stringHashes2.set(s, y);
-    }
-  } else y = stringHashes2.get(s)!;
+  const at = stringIndex.get(s);
   mix(0x5f3759df);
-  mix(x);
-  mix(y);
+  if (at !== undefined) {
+    mix(stringPairs[at]!);
+    mix(stringPairs[at + 1]!);
+    return;
+  }
+  // Long or open-ended strings: keep the table small.
+  if (stringIndex.size >= MAX_STRINGS || s.length > 64) {
+    hashChars(s, scratch, 0);
+    mix(scratch[0]!);
+    mix(scratch[1]!);
+    return;
+  }
+  const i = 2 * stringIndex.size;
+  if (i + 2 > stringPairs.length) {
+    const bigger = new Int32Array(stringPairs.length * 2);
+    bigger.set(stringPairs);
+    stringPairs = bigger;
+  }
+  hashChars(s, stringPairs, i);
+  stringIndex.set(s, i);
+  mix(stringPairs[i]!);
+  mix(stringPairs[i + 1]!);
 }
 
 /** Each key's hash, computed once (the same few dozen keys come back in every state). */
@@ -281,7 +364,7 @@ function keyHash(k: string): number {
   return x;
 }
 
-function walk(v: unknown, skip: Set<string> | null): void {
+function walk(v: unknown): void {
   if (v === null) return mix(1);
   switch (typeof v) {
     case "number":
@@ -301,21 +384,32 @@ function walk(v: unknown, skip: Set<string> | null): void {
     default:
       return mix(11);
   }
-  if (Array.isArray(v)) {
-    mix(0x51 ^ v.length);
-    for (let i = 0; i < v.length; i++) walk(v[i], null);
-    return mix(0x53);
-  }
+  if (Array.isArray(v)) return walkArray(v);
   mix(0x61);
   const o = v as Record<string, unknown>;
   for (const k in o) {
-    if (skip !== null && skip.has(k)) continue;
     const x = o[k];
     if (x === undefined) continue;
     mix(keyHash(k));
-    walk(x, null);
+    // Most values are small integers, null or booleans: no call for them.
+    if (x === null) mix(1);
+    else if (typeof x === "number" && (x | 0) === x) mix(x ^ 0x2c1b3c6d);
+    else if (typeof x === "boolean") mix(x ? 3 : 5);
+    else walk(x);
   }
   mix(0x63);
+}
+
+function walkArray(v: readonly unknown[]): void {
+  const n = v.length;
+  mix(0x51 ^ n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x === null) mix(1);
+    else if (typeof x === "number" && (x | 0) === x) mix(x ^ 0x2c1b3c6d);
+    else walk(x);
+  }
+  mix(0x53);
 }
 
 /** A field that is not a small integer, null or a boolean: walked as the generic walk does. */
@@ -323,7 +417,7 @@ function field(x: unknown): void {
   if (x === null) mix(1);
   else if (typeof x === "number" && (x | 0) === x) mix(x ^ 0x2c1b3c6d);
   else if (typeof x === "boolean") mix(x ? 3 : 5);
-  else walk(x, null);
+  else walk(x);
 }
 
 /** An array of small integers (free pointers, owned objects), or anything else. */
@@ -331,6 +425,34 @@ function ints(xs: readonly unknown[]): void {
   mix(0x51 ^ xs.length);
   for (let i = 0; i < xs.length; i++) field(xs[i]);
   mix(0x53);
+}
+
+/**
+ * Each queued operation's hash, computed once: an operation is never changed once queued (the
+ * copy shares them, see copyActor), and the same few come back in every state. Its two words
+ * are those of the generic walk of it, hashed on their own.
+ */
+const opHashes = new WeakMap<object, Int32Array>();
+
+function mixOp(op: unknown): void {
+  if (op === null || typeof op !== "object") return walk(op);
+  let pair = opHashes.get(op);
+  if (pair === undefined) {
+    const s1 = h1;
+    const s2 = h2;
+    h1 = 0x3c6ef372;
+    h2 = 0x1b873593;
+    walk(op);
+    pair = new Int32Array(2);
+    pair[0] = h1;
+    pair[1] = h2;
+    opHashes.set(op, pair);
+    h1 = s1;
+    h2 = s2;
+  }
+  mix(0x75);
+  mix(pair[0]!);
+  mix(pair[1]!);
 }
 
 /** A page, field by field (PAGE_FIELDS; an optional field is tagged when present). */
@@ -372,7 +494,10 @@ function hashActor(a: Actor): void {
   field(a.id);
   field(a.cpu);
   field(a.pinned);
-  walk(a.ops, null);
+  const ops = a.ops;
+  mix(0x51 ^ ops.length);
+  for (let i = 0; i < ops.length; i++) mixOp(ops[i]);
+  mix(0x53);
   field(a.op);
   const fs = a.frames;
   mix(0x51 ^ fs.length);
@@ -380,12 +505,12 @@ function hashActor(a: Actor): void {
     const f = fs[i]!;
     mixValueString(f.fn);
     field(f.pc);
-    walk(f.L, null);
+    walk(f.L);
   }
   field(a.preemptCount);
   field(a.migrateDisable);
   field(a.wait);
-  walk(a.held, null);
+  walkArray(a.held);
   ints(a.ownedChains);
   ints(a.ownedObjects);
   ints(a.ownedSlabs);
@@ -395,6 +520,45 @@ function hashActor(a: Actor): void {
     mix(0x6b);
     field(a.unboundFrom);
   }
+  mix(0x63);
+}
+
+function hashCpuSlabs(cs: readonly CpuSlab[]): void {
+  mix(0x51 ^ cs.length);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    mix(0x77);
+    field(c.freelist);
+    field(c.tid);
+    field(c.page);
+    field(c.partial);
+    field(c.lock);
+  }
+  mix(0x53);
+}
+
+function hashNodes(ns: readonly KmemCacheNode[]): void {
+  mix(0x51 ^ ns.length);
+  for (let i = 0; i < ns.length; i++) {
+    const n = ns[i]!;
+    mix(0x79);
+    field(n.id);
+    field(n.listLock);
+    ints(n.partial);
+    field(n.nrPartial);
+  }
+  mix(0x53);
+}
+
+function hashLocks(l: GlobalLocks): void {
+  mix(0x7b);
+  field(l.slabMutex);
+  field(l.flushLock);
+  field(l.cpuHotplugWriter);
+  ints(l.cpuHotplugReaders);
+  field(l.pcpBatchHighLock);
+  field(l.memoryChainWriter);
+  ints(l.memoryChainReaders);
   mix(0x63);
 }
 
@@ -411,8 +575,10 @@ function hashCpu(c: Cpu): void {
 }
 
 /**
- * The state's fingerprint (`salt` is mixed in first: the search adds who took the last step): a whole number below 2^53. Equal states (built the same way) give
- * equal fingerprints; different states collide with a probability of about 2^-53 per pair.
+ * The state's fingerprint (`salt` is mixed in first: the search adds who took the last step): a
+ * whole number below 2^53. Equal states (built the same way) give equal fingerprints; different
+ * states collide with a probability of about 2^-53 per pair. Left out: the top-level fields that
+ * are history or display only (step, stats, findings) and the config, which never changes.
  */
 export function fingerprint(m: Machine, salt = 0): number {
   h1 = 0x811c9dc5;
@@ -420,30 +586,56 @@ export function fingerprint(m: Machine, salt = 0): number {
   mix(0x71 ^ salt);
   const o = m as unknown as Record<string, unknown>;
   for (const k in o) {
-    if (SKIP_MACHINE.has(k)) continue;
-    if (k === "actors") {
-      mixString(k);
-      for (const a of m.actors) hashActor(a);
-      continue;
-    }
-    if (k === "pages") {
-      mixString(k);
-      const ps = m.pages;
-      mix(0x51 ^ ps.length);
-      for (let i = 0; i < ps.length; i++) hashPage(ps[i]!);
-      continue;
-    }
-    if (k === "cpus") {
-      mixString(k);
-      const cs = m.cpus;
-      mix(0x51 ^ cs.length);
-      for (let i = 0; i < cs.length; i++) hashCpu(cs[i]!);
-      continue;
+    switch (k) {
+      case "step":
+      case "stats":
+      case "findings":
+      case "config":
+        continue;
+      case "actors": {
+        mix(keyHash(k));
+        const as = m.actors;
+        for (let i = 0; i < as.length; i++) hashActor(as[i]!);
+        continue;
+      }
+      case "pages": {
+        mix(keyHash(k));
+        const ps = m.pages;
+        mix(0x51 ^ ps.length);
+        for (let i = 0; i < ps.length; i++) hashPage(ps[i]!);
+        continue;
+      }
+      case "cpus": {
+        mix(keyHash(k));
+        const cs = m.cpus;
+        mix(0x51 ^ cs.length);
+        for (let i = 0; i < cs.length; i++) hashCpu(cs[i]!);
+        continue;
+      }
+      case "cpuSlab":
+        mix(keyHash(k));
+        hashCpuSlabs(m.cpuSlab);
+        continue;
+      case "nodes":
+        mix(keyHash(k));
+        hashNodes(m.nodes);
+        continue;
+      case "locks":
+        mix(keyHash(k));
+        hashLocks(m.locks);
+        continue;
     }
     const x = o[k];
     if (x === undefined) continue;
-    mixString(k);
-    walk(x, null);
+    mix(keyHash(k));
+    walk(x);
   }
+  // A final mix of each lane, so that the last words reach every bit.
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 13;
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
 }

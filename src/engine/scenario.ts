@@ -24,6 +24,8 @@ export interface ScenarioKernel {
   slubDebug?: boolean;
   cpus: number;
   nodes?: number;
+  /** Nodes with CPUs but no memory (default none). */
+  memorylessNodes?: number[];
   pagePool?: number;
   fixes?: KernelFix[];
 }

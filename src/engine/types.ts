@@ -59,6 +59,12 @@ export interface KernelConfig {
   slubDebug: boolean;
   cpus: number;
   nodes: number;
+  /**
+   * Nodes that have CPUs but no memory (a topology case: no pages, no `kmem_cache_node`, so
+   * `s->node[n]` is NULL and the node has no barn). numa_mem_id() on their CPUs still names the
+   * node itself, as on the x86 machine of the 6.18 report. Absent when every node has memory.
+   */
+  memorylessNodes?: number[];
   /** Pages in the page allocator's pool. */
   pagePool: number;
   /**

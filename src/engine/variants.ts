@@ -303,6 +303,27 @@ export const VARIANTS = {
     sheavesOptIn: true,
     kfreeRcuSheaf: true,
   },
+  "v6.18-barn-null": {
+    title:
+      "v6.18's sheaves as merged in the 6.18 merge window, before the memoryless-node fix: get_barn() dereferences get_node(s, numa_mem_id()), which is NULL on a node without memory",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: false, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title:
+          "[PATCH v8 01/23] slab: add opt-in caching layer of percpu sheaves",
+        url: lore("slab: add opt-in caching layer of percpu sheaves"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
   "v6.18-rcu-sheaf-v8": {
     title:
       "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",

@@ -292,6 +292,13 @@ const kernelSchema = z
       ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
+    memorylessNodes: z
+      .array(count(0, MAX_NODES - 1))
+      .max(MAX_NODES - 1)
+      .optional()
+      .describe(
+        "Nodes with CPUs but no memory (default none): no pages, no kmem_cache_node and no barn there; numa_mem_id() on their CPUs still names the node itself.",
+      ),
     pagePool: count(1, 256)
       .optional()
       .describe("Pages in the page allocator (default 16)."),
@@ -466,6 +473,12 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
       fail([...path, "cpu"], cpuRange);
     if (op.kind === "alloc" && op.node !== undefined && badNode(op.node))
       fail([...path, "node"], nodeRange);
+    if (
+      op.kind === "alloc" &&
+      op.node !== undefined &&
+      (s.kernel.memorylessNodes ?? []).includes(op.node)
+    )
+      fail([...path, "node"], `node ${op.node} has no memory`);
     const pages = s.kernel.pagePool ?? 16;
     if (
       op.kind === "isolateMigratepages" &&
@@ -477,6 +490,19 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
       );
   };
+
+  // A memoryless node is one of the machine's nodes, and some node keeps the memory.
+  const memoryless = s.kernel.memorylessNodes ?? [];
+  memoryless.forEach((n, i) => {
+    if (badNode(n)) fail(["kernel", "memorylessNodes", i], nodeRange);
+  });
+  if (nodesOk && memoryless.length > 0) {
+    const left = Array.from({ length: nodes }, (_, n) => n).filter(
+      (n) => !memoryless.includes(n),
+    );
+    if (left.length === 0)
+      fail(["kernel", "memorylessNodes"], "at least one node must have memory");
+  }
 
   // A sheaf capacity is a request only the kernels with opt-in sheaves understand.
   const optIn = variantSpec(s.kernel.variant);

@@ -59,6 +59,15 @@
  * filled rcu_free sheaf waits for kvfree_rcu_barrier(); the random properties draw no kfree_rcu);
  * no cpus_read_lock / slab_mutex in flush_all_rcu_sheaves beyond the
  * flush_lock.
+ *
+ * Memoryless nodes ("slab: fix NULL pointer when trying to access barn", Vlastimil Babka, Oct
+ * 2025, after the report "Boot fails with 59faa4da7cd4 and 3accabda4da1"): a CPU of a node
+ * without memory has no kmem_cache_node for numa_mem_id(), so get_barn() is NULL. v6.18's
+ * __pcs_replace_empty_main and __pcs_replace_full_main then drop the lock and return NULL (the
+ * caller falls back to the kmem_cache_cpu path); `v6.18-barn-null`, the series as merged before
+ * that fix, dereferences it. Simplified: the other get_barn() callers of the fix (prefill,
+ * return, rcu_free_sheaf, __kfree_rcu_sheaf, the bulk paths) are not modelled or never reach
+ * the barn here; a memoryless node still shows a (never used) barn in the state.
  */
 import {
   call,
@@ -92,6 +101,8 @@ import {
   localNode,
   pcsLock,
   pcsTrylock,
+  pcsReplaceEmptyMainFn,
+  pcsReplaceFullMainFn,
   pcsUnlock,
   pushObject,
   sheaf,
@@ -584,6 +595,10 @@ const v618: FnTable = {
 
 export const v618Tables = {
   "v6.18": v618,
+  "v6.18-barn-null": {
+    ...v618,
+    ...table([pcsReplaceEmptyMainFn(false), pcsReplaceFullMainFn(false)]),
+  },
   "v6.18-rcu-sheaf-v8": {
     ...v618,
     ...table([kfreeRcuSheaf(UNLOCK_THEN_CALL_RCU)]),

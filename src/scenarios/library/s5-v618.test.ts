@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "./replay";
 import { onFixedKernel } from "./entry";
-import { v618RcuSheafBarrier, v618Tour } from "./s5-v618";
+import { v618BarnMemoryless, v618RcuSheafBarrier, v618Tour } from "./s5-v618";
 
 describe("v6.18 tour", () => {
   it("refills a sheaf through the cpu slab, and an interrupt that fails the trylock uses the cpu slab", () => {
@@ -118,5 +118,33 @@ describe("v6.18 kfree_rcu sheaf: kvfree_rcu_barrier vs a sheaf between unlock an
       expect(r.findings).toEqual([]);
       expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
     }
+  });
+});
+
+describe("v6.18 sheaves on a memoryless node", () => {
+  it("before the fix: get_barn() dereferences the missing kmem_cache_node", () => {
+    const { r, at } = replay(v618BarnMemoryless);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([["oops", 5]]);
+    expect(r.stopReason).toBe("crashed");
+    expect(at(5)).toMatchObject({ name: "A", fn: "__pcs_replace_empty_main" });
+    expect(r.findings[0]!.message).toMatch(/barn is NULL/);
+  });
+
+  it("v6.18: get_barn() is NULL, the allocation falls back to the cpu slab on node 0", () => {
+    const { r, at } = replay({
+      ...v618BarnMemoryless,
+      scenario: onFixedKernel(v618BarnMemoryless),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(6)).toMatchObject({
+      fn: "__pcs_replace_empty_main",
+      label: "no_barn",
+    });
+    expect(at(7).fn).toBe("slab_alloc_node");
+    const m = r.machine;
+    expect(m.pages.every((p) => p.node === 0)).toBe(true);
+    expect(m.pages.some((p) => p.use === "slab")).toBe(true);
+    expect(m.sheaves!.pcs[1]!.spare).toBeNull();
   });
 });

@@ -239,7 +239,87 @@ export const v618RcuSheafBarrier: LibraryEntry = {
   expect: [{ code: "object-leak", step: 28 }],
 };
 
+export const v618BarnMemoryless: LibraryEntry = {
+  id: "v618-barn-memoryless",
+  kind: "race",
+  summary:
+    "A topology case, not an interleaving: node 1 has CPUs but no memory, so the cache has no kmem_cache_node there, and numa_mem_id() on CPU 1 still names node 1. Task A, on CPU 1, allocates from a cache that opted in to sheaves. Its main sheaf is empty and it has no spare, so __pcs_replace_empty_main() asks get_barn() for node 1's barn: get_node(s, 1) is NULL, and the merge-window code dereferences it. The fix makes get_barn() return NULL and the sheaf path give up, so the allocation falls back to the cpu slab, whose page comes from node 0.",
+  source: {
+    seed: 'outside: the report "Boot fails with 59faa4da7cd4 and 3accabda4da1" (linux-kernel, October 2025: a NULL pointer dereference in __pcs_replace_empty_main on a CPU of a memoryless node, once the vma and maple node caches used sheaves) and the fix posted in its thread',
+    fix: '"slab: fix NULL pointer when trying to access barn" (Vlastimil Babka, October 2025): get_barn() returns NULL when the node has no kmem_cache_node, and its callers drop the lock and fall back',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18 sheaves: get_barn() on a memoryless node dereferences a NULL kmem_cache_node",
+    description:
+      "Two CPUs on two nodes; node 1 has no memory (kernel.memorylessNodes), so every page is node 0's and the cache has no kmem_cache_node, hence no barn, for node 1. The cache opted in to sheaves of 2 objects. A, a task on CPU 1, allocates two objects and frees them.",
+    kernel: {
+      variant: "v6.18-barn-null",
+      cpus: 2,
+      nodes: 2,
+      memorylessNodes: [1],
+    },
+    cache: { objects: 4, sheafCapacity: 2, minPartial: 1 },
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 1,
+        pinned: true,
+        ops: [alloc("a"), alloc("a"), free("a"), free("a")],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: "A allocates on CPU 1. The cache has sheaves, so alloc_from_pcs() comes first: the trylock of CPU 1's sheaves succeeds.",
+      },
+      {
+        step: 3,
+        text: "The main sheaf is empty (nothing was ever freed to it), so the sheaf must be replaced under the lock.",
+      },
+      {
+        step: 4,
+        text: "There is no spare: the next place to look is the barn of this CPU's memory node.",
+      },
+      {
+        step: 5,
+        text: "get_barn() reads get_node(s, numa_mem_id())->barn. numa_mem_id() is 1 on this CPU, and node 1 has no memory, so the cache never got a kmem_cache_node for it: s->node[1] is NULL and the read of ->barn oopses (address 0x40 in the report, the barn's offset in kmem_cache_node). In the report this happened during boot.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "Allocate from the sheaves on a CPU of the memoryless node",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same allocation on v6.18 as released, which has the fix.",
+    },
+    {
+      step: 5,
+      text: "get_barn() now returns NULL for a node without a kmem_cache_node.",
+    },
+    {
+      step: 6,
+      text: "__pcs_replace_empty_main() drops the lock and returns NULL: the sheaves cannot serve this CPU.",
+    },
+    {
+      step: 7,
+      text: "The allocation falls back to the kmem_cache_cpu path; its new slab comes from node 0, the only node with memory.",
+    },
+    {
+      step: 49,
+      text: "The frees do not use the sheaves either: the slab's node (0) is not numa_mem_id() (1), so they go to do_slab_free. The sheaves of a memoryless node's CPU stay unused, which is why the fix's author noted the performance there will not be optimal.",
+    },
+  ],
+  expect: [{ code: "oops", step: 5 }],
+};
+
 export const v618Scenarios: readonly LibraryEntry[] = [
   v618Tour,
   v618RcuSheafBarrier,
+  v618BarnMemoryless,
 ];

@@ -73,6 +73,9 @@ export function configOf(s: Scenario): KernelConfig {
     s.kernel.memorylessNodes.length > 0
       ? { memorylessNodes: [...s.kernel.memorylessNodes] }
       : {}),
+    ...(s.kernel.freelistHardened === true
+      ? { freelistHardened: true as const }
+      : {}),
     pagePool: s.kernel.pagePool ?? 16,
     fixes: fixesFor(s.kernel.variant, s.kernel.fixes),
   };

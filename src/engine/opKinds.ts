@@ -107,7 +107,11 @@ export const OP_KINDS: OpTable = {
   },
   flushCpuSlabWork: {
     entry: (op) =>
-      op.work === "rcuSheaf" ? "flush_rcu_sheaf" : "flush_cpu_slab",
+      op.work === "rcuSheaf"
+        ? "flush_rcu_sheaf"
+        : op.work === "deferFree"
+          ? "free_deferred_objects"
+          : "flush_cpu_slab",
     slot: null,
     usesCache: false,
     needs: null,

@@ -26,6 +26,8 @@ export interface ScenarioKernel {
   nodes?: number;
   /** Nodes with CPUs but no memory (default none). */
   memorylessNodes?: number[];
+  /** CONFIG_SLAB_FREELIST_HARDENED (default false). */
+  freelistHardened?: boolean;
   pagePool?: number;
   fixes?: KernelFix[];
 }

@@ -65,6 +65,12 @@ export interface KernelConfig {
    * node itself, as on the x86 machine of the 6.18 report. Absent when every node has memory.
    */
   memorylessNodes?: number[];
+  /**
+   * CONFIG_SLAB_FREELIST_HARDENED: a free pointer is stored encoded (XORed with a per-cache
+   * secret and its own address), so a raw store of NULL reads back as garbage (v6.18's
+   * free_deferred_objects, kernel/v6_18.ts). Absent when off.
+   */
+  freelistHardened?: boolean;
   /** Pages in the page allocator's pool. */
   pagePool: number;
   /**
@@ -276,8 +282,11 @@ export type Op =
   | {
       kind: "flushCpuSlabWork";
       requester: number;
-      /** The work function: flush_cpu_slab (absent) or flush_rcu_sheaf (v6.18). */
-      work?: "rcuSheaf";
+      /**
+       * The work function: flush_cpu_slab (absent), flush_rcu_sheaf (v6.18), or the irq_work of
+       * kfree_nolock's deferred frees, free_deferred_objects (v6.18).
+       */
+      work?: "rcuSheaf" | "deferFree";
     }
   /** kfree_rcu() of the slot's newest object (v6.18: the rcu_free sheaf, kernel/v6_18.ts). */
   | { kind: "kfreeRcu"; slot: string }

@@ -290,6 +290,12 @@ const kernelSchema = z
       .describe(
         "slub_debug=P (default false): a write to a freed object back in its slab is reported; one in a percpu array is not.",
       ),
+    freelistHardened: z
+      .boolean()
+      .optional()
+      .describe(
+        "CONFIG_SLAB_FREELIST_HARDENED (default false): free pointers are stored encoded, so a raw store of NULL reads back as garbage (v6.18's deferred frees of kfree_nolock).",
+      ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
     memorylessNodes: z

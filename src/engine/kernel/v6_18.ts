@@ -79,15 +79,22 @@ import {
   table,
   type FnTable,
   type K,
+  type KernelFn,
   type StepDef,
 } from "../program";
 import {
+  cpuSlab,
+  disownObject,
   fmtObj,
+  kernelLog,
   modelOnly,
   mutexLock,
   mutexUnlock,
+  note,
+  ownObject,
   pageOf,
   report,
+  setFreepointer,
   stat,
 } from "../prims";
 import { newSheaf } from "../features/sheaves";
@@ -96,6 +103,13 @@ import type { VariantName } from "../variants";
 import { pageNode } from "./common";
 import { flushAll, flushAllCpusLocked, hasCpuSlab } from "./v5_15";
 import { v68Fns } from "./v6_8";
+import {
+  inNmi,
+  isolateMigratepagesBlock,
+  kfreeNolock,
+  kmallocNolockFn,
+  localLockIsLocked,
+} from "./nolock";
 import {
   hasPcsUsed,
   localNode,
@@ -563,6 +577,173 @@ const rcuFns = table([
   kvfreeRcuBarrier,
 ]);
 
+// --- kmalloc_nolock() / kfree_nolock() ----------------------------------------------------------
+
+/**
+ * do_slab_free() of 6.18: the 6.8 function, with kfree_nolock's caller (cnt == 0, !allow_spin)
+ * deferred where it may not take the slow path or the lock it finds held. The test sits in the
+ * step that compares the slab with c->slab, and the deferral is a step at the end (`defer`), so
+ * every other free runs the 6.8 steps unchanged.
+ */
+const doSlabFree618 = fn("do_slab_free", [
+  ...v68Fns["do_slab_free"]!.steps.map((sd, i): StepDef => {
+    if (i !== 2) return sd;
+    return {
+      ...sd,
+      run: (k) => {
+        if (k.L.cnt === 0 && k.m.nolock) {
+          const onCpuSlab = cpuSlab(k, num(k.L, "c")).page === num(k.L, "page");
+          if (!onCpuSlab) return goto("defer");
+          if ((inNmi(k) || k.m.config.preemptRt) && localLockIsLocked(k))
+            return goto("defer");
+          // kfree_nolock frees one object at a time: cnt goes back to 1.
+          k.L.cnt = 1;
+        }
+        return sd.run(k);
+      },
+    };
+  }),
+  {
+    label: "defer",
+    line: "kfree_nolock (cnt == 0, !allow_spin): if the slab is not c->slab, or (in_nmi() || !USE_LOCKLESS_FAST_PATH()) && local_lock_is_locked(&s->cpu_slab->lock): defer_free(s, head); return  (else cnt = 1 and the fast path)",
+    run: (k) => {
+      deferFree618(k);
+      return ret();
+    },
+  },
+]);
+
+/**
+ * defer_free(): llist_add(head + s->offset, &df->objects) on this CPU's defer_free, whose link
+ * overwrites the object's free pointer word; the first object queues the irq_work, which runs
+ * free_deferred_objects as a hard interrupt once the CPU takes interrupts again (!RT), or in
+ * the CPU's irq_work thread (PREEMPT_RT; here its kworker).
+ */
+function deferFree618(k: K): void {
+  const st = k.m.nolock!;
+  const x = num(k.L, "head");
+  const wasEmpty = st.deferFreeObjects.length === 0;
+  st.deferFreeObjects.unshift(x);
+  disownObject(k, x);
+  note(k, "deferred");
+  if (!wasEmpty) return;
+  const kind = k.m.config.preemptRt ? "kworker" : "irq";
+  const w = k.m.actors.find(
+    (a) => a.system && a.kind === kind && a.cpu === k.cpu,
+  )!;
+  w.ops.push({
+    kind: "flushCpuSlabWork",
+    requester: k.a.id,
+    work: "deferFree",
+  });
+}
+
+/**
+ * free_deferred_objects(), the irq_work: every deferred object through __slab_free. Its first
+ * step clears the llist link left in the free pointer word: 6.18-rc1 with a raw store of NULL
+ * (`rawStore`), v6.18 with set_freepointer(), which encodes NULL on a hardened kernel. A cache
+ * with slub_debug checks that word when the object is freed (free_debug_processing() ->
+ * check_object()): a raw NULL there decodes to garbage, "Freepointer corrupt", and the object is
+ * not freed.
+ */
+function freeDeferredObjectsFn(rawStore: boolean): KernelFn {
+  return fn("free_deferred_objects", [
+    {
+      line: "df = container_of(work, struct defer_free, work); if (llist_empty(&df->objects)) return",
+      run: (k) =>
+        (k.m.nolock?.deferFreeObjects.length ?? 0) === 0 ? ret() : undefined,
+    },
+    {
+      line: "llnode = llist_del_all(&df->objects)  (one xchg of the head)",
+      run: (k) => {
+        const st = k.m.nolock!;
+        const taken = st.deferFreeObjects;
+        st.deferFreeObjects = [];
+        for (const x of taken) ownObject(k, x);
+        k.L.pos = taken;
+        return undefined;
+      },
+    },
+    {
+      label: "loop",
+      line: "llist_for_each_safe(pos, t, llnode) { x = pos; slab = virt_to_slab(x); s = slab->slab_cache;",
+      run: (k) => {
+        const pos = k.L.pos as number[];
+        const x = pos[0];
+        if (x === undefined) return ret();
+        k.L.pos = pos.slice(1);
+        k.L.head = x;
+        k.L.page = pageOf(k.m, x);
+        k.L.garbage = false;
+        return undefined;
+      },
+    },
+    rawStore
+      ? {
+          line: "*(void **)x = NULL  (x is still the free pointer word, s->offset into the object: a raw store; then x -= s->offset)",
+          run: (k) => {
+            const x = num(k.L, "head");
+            // Unhardened, a raw NULL is what set_freepointer would store.
+            if (k.m.config.freelistHardened === true) k.L.garbage = true;
+            else setFreepointer(k, x, null);
+            return undefined;
+          },
+        }
+      : {
+          line: "x -= s->offset; set_freepointer(s, x, NULL)  (encoded, so the debug check reads NULL back)",
+          run: (k) => {
+            setFreepointer(k, num(k.L, "head"), null);
+            return undefined;
+          },
+        },
+    {
+      line: "__slab_free(s, slab, x, x, 1, _THIS_IP_): with slub_debug, free_to_partial_list() -> free_debug_processing() -> check_object(): get_freepointer(s, x) must be NULL or an object of the slab",
+      run: (k) => {
+        if (!k.m.config.slubDebug || k.L.garbage !== true) return undefined;
+        const x = num(k.L, "head");
+        report(
+          k,
+          "freelist-corrupt",
+          kernelLog(
+            `BUG ${k.m.cache.name}: Freepointer corrupt. Object ${fmtObj(k.m, x)}: the raw NULL left by free_deferred_objects() decodes (CONFIG_SLAB_FREELIST_HARDENED) to a pointer outside the slab; the object is not freed`,
+          ),
+          [pageOf(k.m, x)],
+          [x],
+        );
+        // "Object at ... not freed": the slab keeps counting it as allocated, and nobody has it.
+        disownObject(k, x);
+        return goto("loop");
+      },
+    },
+    {
+      line: "__slab_free(s, slab, x, x, 1, _THIS_IP_) }",
+      run: (k) =>
+        call("__slab_free", {
+          page: num(k.L, "page"),
+          head: num(k.L, "head"),
+          tail: num(k.L, "head"),
+          cnt: 1,
+        }),
+      after: () => goto("loop"),
+    },
+  ]);
+}
+
+/** What v6.18's kmalloc_nolock / kfree_nolock add to its table. */
+function nolock618(rawStore: boolean): FnTable {
+  return table([
+    kmallocNolockFn({
+      guard: true,
+      frozenPages: true,
+      entry: "__slab_alloc_node",
+    }),
+    kfreeNolock,
+    doSlabFree618,
+    freeDeferredObjectsFn(rawStore),
+    isolateMigratepagesBlock,
+  ]);
+}
+
 const v618: FnTable = {
   ...v68Fns,
   ...table([
@@ -591,10 +772,12 @@ const v618: FnTable = {
   ),
   ...rcuFns,
   ...table([kfreeRcuSheaf(CALL_RCU_THEN_UNLOCK)]),
+  ...nolock618(false),
 };
 
 export const v618Tables = {
   "v6.18": v618,
+  "v6.18-defer-rawfp": { ...v618, ...nolock618(true) },
   "v6.18-barn-null": {
     ...v618,
     ...table([pcsReplaceEmptyMainFn(false), pcsReplaceFullMainFn(false)]),

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "./replay";
 import { onFixedKernel } from "./entry";
-import { v618BarnMemoryless, v618RcuSheafBarrier, v618Tour } from "./s5-v618";
+import {
+  v618BarnMemoryless,
+  v618DeferRawFreeptr,
+  v618RcuSheafBarrier,
+  v618Tour,
+} from "./s5-v618";
 
 describe("v6.18 tour", () => {
   it("refills a sheaf through the cpu slab, and an interrupt that fails the trylock uses the cpu slab", () => {
@@ -146,5 +151,45 @@ describe("v6.18 sheaves on a memoryless node", () => {
     expect(m.pages.every((p) => p.node === 0)).toBe(true);
     expect(m.pages.some((p) => p.use === "slab")).toBe(true);
     expect(m.sheaves!.pcs[1]!.spare).toBeNull();
+  });
+});
+
+describe("v6.18 kfree_nolock: the deferred list's link in a hardened free pointer", () => {
+  it("6.18-rc1: the raw NULL decodes to garbage; slub_debug reports it and the object leaks", () => {
+    const { r, at } = replay(v618DeferRawFreeptr);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([
+      ["freelist-corrupt", 9],
+      ["object-leak", 9],
+    ]);
+    expect(at(4)).toMatchObject({
+      name: "B",
+      fn: "do_slab_free",
+      label: "defer",
+    });
+    expect(at(4).notes).toContain("deferred");
+    expect(at(5)).toMatchObject({ name: "ipi/1", fn: "free_deferred_objects" });
+    expect(at(8).line).toMatch(/^\*\(void \*\*\)x = NULL/);
+    expect(r.findings[0]!.message).toMatch(/Freepointer corrupt/);
+  });
+
+  it("v6.18: set_freepointer() stores an encoded NULL, and the object goes back to its slab", () => {
+    const { r, at } = replay({
+      ...v618DeferRawFreeptr,
+      scenario: onFixedKernel(v618DeferRawFreeptr),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(11)).toMatchObject({ name: "ipi/1", fn: "__slab_free" });
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
+    expect(r.machine.slots["a"]).toEqual([]);
+  });
+
+  it("without hardening the raw NULL is NULL: no finding on 6.18-rc1 either", () => {
+    const s = v618DeferRawFreeptr.scenario;
+    const { r } = replay({
+      ...v618DeferRawFreeptr,
+      scenario: { ...s, kernel: { ...s.kernel, freelistHardened: false } },
+    });
+    expect(r.findings).toEqual([]);
   });
 });

@@ -318,8 +318,91 @@ export const v618BarnMemoryless: LibraryEntry = {
   expect: [{ code: "oops", step: 5 }],
 };
 
+export const v618DeferRawFreeptr: LibraryEntry = {
+  id: "v618-defer-raw-freeptr",
+  kind: "race",
+  summary:
+    "kfree_nolock() may not take the slow path, so an object whose slab is not this CPU's cpu slab is deferred: defer_free() links it into the CPU's llist through the word at s->offset, its free pointer, and queues an irq_work. The irq_work, free_deferred_objects(), clears that link before handing the object to __slab_free(). In 6.18-rc1 it stored a raw NULL; with CONFIG_SLAB_FREELIST_HARDENED a free pointer is stored encoded, so the raw NULL reads back as a pointer to nowhere, and slub_debug's check of the object being freed reports \"Freepointer corrupt\" and does not free it. The fix stores NULL with set_freepointer().",
+  source: {
+    seed: 'outside: the kernel test robot\'s report on linux-next (October 2025, "Freepointer corrupt" with kmalloc_nolock objects) and the fix "slab: fix clearing freelist in free_deferred_objects()" (Vlastimil Babka, 13 October 2025, Fixes: af92793e52c3 "slab: Introduce kmalloc_nolock() and kfree_nolock().")',
+    fix: '"slab: fix clearing freelist in free_deferred_objects()": point x back to the object start first, then set_freepointer(s, x, NULL), which encodes NULL on a hardened kernel',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      'v6.18-rc1 kfree_nolock: a raw NULL in a hardened free pointer ("Freepointer corrupt")',
+    description:
+      "Two CPUs; CONFIG_SLAB_FREELIST_HARDENED and slub_debug (the robot's config: the free pointer sits outside the object and is checked when the object is freed). Object a was allocated on CPU 0, from its cpu slab. B, a task on CPU 1 (a BPF program, say), kfree_nolock()s it: CPU 1's cpu slab is another one (none at all here), so the free is deferred to CPU 1's irq_work. In the kernel a slub_debug cache has no cpu slab, so every kfree_nolock() of it is deferred; the model keeps the cpu slab and frees from the other CPU instead.",
+    kernel: {
+      variant: "v6.18-defer-rawfp",
+      cpus: 2,
+      slubDebug: true,
+      freelistHardened: true,
+    },
+    cache: { objects: 4, minPartial: 1 },
+    prepare: [{ cpu: 0, op: alloc("a") }],
+    actors: [
+      {
+        name: "B",
+        kind: "task",
+        cpu: 1,
+        ops: [{ kind: "kfreeNolock", slot: "a" }],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: "B kfree_nolock()s object a: do_slab_free() with cnt == 0, which tells it that the caller may not spin.",
+      },
+      {
+        step: 3,
+        text: "The object's slab is CPU 0's cpu slab, not CPU 1's: __slab_free() might need list_lock or the cpu slab's lock, which a caller that may not spin cannot take.",
+      },
+      {
+        step: 4,
+        text: "So the free is deferred: llist_add(head + s->offset, &df->objects) writes the llist link into the object's free pointer word, a raw pointer, not an encoded one. The list was empty, so CPU 1's irq_work is queued.",
+      },
+      {
+        step: 5,
+        text: "The irq_work runs on CPU 1 as a hard interrupt: free_deferred_objects() takes the whole list.",
+      },
+      {
+        step: 8,
+        text: "6.18-rc1 clears the link with *(void **)x = NULL. With CONFIG_SLAB_FREELIST_HARDENED every free pointer is stored XORed with the cache's secret and its own address; a raw 0 is not how NULL is stored.",
+      },
+      {
+        step: 9,
+        text: '__slab_free() of a slub_debug cache checks the object (free_debug_processing -> check_object): its free pointer decodes to an address outside the slab. "Freepointer corrupt", and the object is not freed: the slab counts it allocated for ever.',
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "kfree_nolock() an object on a CPU whose cpu slab is another one, on a hardened kernel with slub_debug",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same deferred free on v6.18 as released.",
+    },
+    {
+      step: 8,
+      text: "The fix points x back at the object and stores NULL with set_freepointer(), encoded as the hardened kernel expects.",
+    },
+    {
+      step: 9,
+      text: "The debug check decodes NULL: nothing to report, and __slab_free() puts the object back in its slab.",
+    },
+  ],
+  expect: [
+    { code: "freelist-corrupt", step: 9 },
+    { code: "object-leak", step: 9 },
+  ],
+};
+
 export const v618Scenarios: readonly LibraryEntry[] = [
   v618Tour,
   v618RcuSheafBarrier,
   v618BarnMemoryless,
+  v618DeferRawFreeptr,
 ];

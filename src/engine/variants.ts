@@ -323,6 +323,26 @@ export const VARIANTS = {
     sheavesOptIn: true,
     kfreeRcuSheaf: true,
   },
+  "v6.18-nolock-loop": {
+    title:
+      "v6.18-rc kmalloc_nolock() on a slub_debug cache: when the trylock of n->list_lock fails for a new slab, the slab is discarded and ___slab_alloc goes back to new_objects, for ever if the lock's holder is the context it interrupted",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: true, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
+        url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
   "v6.18-barn-null": {
     title:
       "v6.18's sheaves as merged in the 6.18 merge window, before the memoryless-node fix: get_barn() dereferences get_node(s, numa_mem_id()), which is NULL on a node without memory",

@@ -135,6 +135,11 @@ interface Opts {
    * skip) or __slab_alloc_node (v6.18, whose slab_alloc_node would try the sheaves first).
    */
   entry?: "slab_alloc_node" | "__slab_alloc_node";
+  /**
+   * What a cache with slub_debug goes to instead of `entry` (v6.18: the debug branches of
+   * ___slab_alloc, kernel/v6_18.ts; a debug cache has no cpu slab to try first).
+   */
+  debugEntry?: "___slab_alloc_debug";
 }
 
 // --- kmalloc_nolock -----------------------------------------------------------------------------
@@ -200,7 +205,10 @@ export function kmallocNolockFn(o: Opts): KernelFn {
         : o.guard
           ? "if (!in_nmi() || !local_lock_is_locked(&s->cpu_slab->lock)) ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)"
           : "ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)",
-      calls: [o.entry ?? "slab_alloc_node"],
+      calls: [
+        o.entry ?? "slab_alloc_node",
+        ...(o.debugEntry ? [o.debugEntry] : []),
+      ],
       run: (k) => {
         const b = k.m.nolock!.buckets[num(k.L, "bucket")]!;
         if (!b.modelled) {
@@ -215,7 +223,11 @@ export function kmallocNolockFn(o: Opts): KernelFn {
           note(k, `local_lock_is_locked(${b.name}): -EBUSY`);
           return goto("check");
         }
-        return call(o.entry ?? "slab_alloc_node", {
+        const target =
+          o.debugEntry !== undefined && k.m.config.slubDebug
+            ? o.debugEntry
+            : (o.entry ?? "slab_alloc_node");
+        return call(target, {
           gfp: k.L.gfp ?? null,
           node: null,
         });

@@ -83,10 +83,14 @@ import {
   type StepDef,
 } from "../program";
 import {
+  countTrylockFail,
   cpuSlab,
   disownObject,
+  disownSlab,
   fmtObj,
   kernelLog,
+  lockAvailable,
+  lockOwners,
   modelOnly,
   mutexLock,
   mutexUnlock,
@@ -100,7 +104,7 @@ import {
 import { newSheaf } from "../features/sheaves";
 import type { RcuSheaves } from "../types";
 import type { VariantName } from "../variants";
-import { pageNode } from "./common";
+import { allocPage, freeToPageAllocator, makeSlab, pageNode } from "./common";
 import { flushAll, flushAllCpusLocked, hasCpuSlab } from "./v5_15";
 import { v68Fns } from "./v6_8";
 import {
@@ -729,14 +733,111 @@ function freeDeferredObjectsFn(rawStore: boolean): KernelFn {
   ]);
 }
 
+/**
+ * The kmem_cache_debug() branches of ___slab_alloc() for kmalloc_nolock's caller (!allow_spin),
+ * as a function of their own: a debug cache has no cpu slab, so every allocation takes one
+ * object under n->list_lock, from a partial slab (alloc_single_from_partial) or a new one
+ * (alloc_single_from_new_slab), and a caller that may not spin only trylocks that lock. When the
+ * trylock of a new slab fails, 6.18-rc1 discards the slab and goes back to new_objects
+ * (`loops`): if the lock's holder is the context this one interrupted, nothing can change, and
+ * the kernel allocates and discards slabs for ever. The fix ("slab: prevent infinite loop in
+ * kmalloc_nolock() with debugging") returns NULL there.
+ * Simplified: when the trylock succeeds the object comes from the kmem_cache_cpu path
+ * (__slab_alloc_node), the model having no alloc_single_from_partial; a discarded slab goes
+ * back to the page allocator at once (the kernel defers it to the irq_work); the endless loop
+ * is reported on its first pass and the context stopped there.
+ */
+function slabAllocDebugFn(loops: boolean): KernelFn {
+  const listLock = (k: K) => ({
+    kind: "listLock" as const,
+    node: k.m.cpus[k.cpu]!.node,
+  });
+  const tryListLock = (k: K) => lockAvailable(k.m, listLock(k), k.a.id);
+  return fn("___slab_alloc_debug", [
+    {
+      label: "new_objects",
+      line: "new_objects: slab = get_partial(s, node, &pc): kmem_cache_debug(s): alloc_single_from_partial() under n->list_lock, which !allow_spin only trylocks",
+      run: (k) => {
+        if (tryListLock(k))
+          return call("__slab_alloc_node", {
+            gfp: k.L.gfp ?? null,
+            node: k.L.node ?? null,
+          });
+        note(k, "trylock failed");
+        countTrylockFail(k);
+        return undefined;
+      },
+      after: (_k, v) => ret(v),
+    },
+    {
+      line: "slab = new_slab(s, pc.flags, node)  (!allow_spin: alloc_frozen_pages_nolock); if (unlikely(!slab)) return NULL",
+      run: (k) => {
+        const pid = allocPage(k.m, k.m.cpus[k.cpu]!.node);
+        if (pid === null) return ret(null);
+        makeSlab(k, pid);
+        k.L.page = pid;
+        stat(k, "ALLOC_SLAB");
+        return undefined;
+      },
+    },
+    {
+      line: "freelist = alloc_single_from_new_slab(s, slab, orig_size, gfpflags): if (!allow_spin && !spin_trylock_irqsave(&n->list_lock, flags)) { defer_deactivate_slab(slab, NULL); return NULL; }",
+      run: (k) => {
+        const pid = num(k.L, "page");
+        // The slab goes: deferred to the irq_work in the kernel, back at once here.
+        disownSlab(k, pid);
+        freeToPageAllocator(k.m, pid);
+        k.L.page = null;
+        if (!tryListLock(k)) {
+          note(k, "trylock failed");
+          countTrylockFail(k);
+          return undefined;
+        }
+        return call("__slab_alloc_node", {
+          gfp: k.L.gfp ?? null,
+          node: k.L.node ?? null,
+        });
+      },
+      after: (_k, v) => ret(v),
+    },
+    loops
+      ? {
+          line: "if (unlikely(!freelist)) goto new_objects",
+          run: (k) => {
+            const holder = lockOwners(k.m, listLock(k))[0];
+            const h = holder === undefined ? null : k.m.actors[holder]!;
+            if (h !== null && h.cpu === k.cpu && h.id !== k.a.id) {
+              report(
+                k,
+                "deadlock",
+                modelOnly(
+                  `slabscope: kmalloc_nolock() in ${k.a.name} can never make progress: n->list_lock, which every pass trylocks, is held by ${h.name}, the context it interrupted on cpu ${k.cpu}, which cannot run until it returns; every pass allocates a new slab and discards it (the kernel loops until memory runs out). The model stops ${k.a.name} here.`,
+                ),
+              );
+              k.a.status = "crashed";
+              k.a.note = `${k.a.name} would loop in ___slab_alloc for ever (stopped by the model)`;
+              return RETRY;
+            }
+            return goto("new_objects");
+          },
+        }
+      : {
+          line: 'if (unlikely(!freelist)) { if (!allow_spin) return NULL; goto new_objects; }  ("This could cause an endless loop. Fail instead.")',
+          run: () => ret(null),
+        },
+  ]);
+}
+
 /** What v6.18's kmalloc_nolock / kfree_nolock add to its table. */
-function nolock618(rawStore: boolean): FnTable {
+function nolock618(rawStore: boolean, loops = false): FnTable {
   return table([
     kmallocNolockFn({
       guard: true,
       frozenPages: true,
       entry: "__slab_alloc_node",
+      debugEntry: "___slab_alloc_debug",
     }),
+    slabAllocDebugFn(loops),
     kfreeNolock,
     doSlabFree618,
     freeDeferredObjectsFn(rawStore),
@@ -778,6 +879,7 @@ const v618: FnTable = {
 export const v618Tables = {
   "v6.18": v618,
   "v6.18-defer-rawfp": { ...v618, ...nolock618(true) },
+  "v6.18-nolock-loop": { ...v618, ...nolock618(false, true) },
   "v6.18-barn-null": {
     ...v618,
     ...table([pcsReplaceEmptyMainFn(false), pcsReplaceFullMainFn(false)]),

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "./replay";
 import { onFixedKernel } from "./entry";
+import type { Op } from "../../engine";
+
+const alloc = (slot: string): Op => ({ kind: "alloc", slot });
 import {
   v618BarnMemoryless,
   v618DeferRawFreeptr,
+  v618NolockLockHeld,
   v618RcuSheafBarrier,
   v618Tour,
 } from "./s5-v618";
@@ -191,5 +195,72 @@ describe("v6.18 kfree_nolock: the deferred list's link in a hardened free pointe
       scenario: { ...s, kernel: { ...s.kernel, freelistHardened: false } },
     });
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe("v6.18 kmalloc_nolock: a lock held by the interrupted context", () => {
+  it("6.18-rc1: n->list_lock held, every pass discards a new slab: no progress", () => {
+    const { r, at } = replay(v618NolockLockHeld);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([["deadlock", 17]]);
+    expect(at(14)).toMatchObject({ name: "N", label: "new_objects" });
+    expect(at(14).notes).toContain("trylock failed");
+    expect(at(16).notes).toContain("trylock failed");
+    // The discarded slab went back: only P0 and the cpu slab are slabs.
+    expect(r.machine.pages.filter((p) => p.use === "slab")).toHaveLength(2);
+  });
+
+  it("v6.18: NULL instead of the loop; the NMI's kfree_nolock is deferred and freed by the irq_work", () => {
+    const { r, at, events } = replay({
+      ...v618NolockLockHeld,
+      scenario: onFixedKernel(v618NolockLockHeld),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(17).line).toMatch(/if \(!allow_spin\) return NULL/);
+    expect(at(25)).toMatchObject({ name: "N", label: "defer" });
+    expect(events.find((e) => e.fn === "free_deferred_objects")).toMatchObject({
+      name: "ipi/0",
+    });
+    expect(r.machine.slots["n"]).toEqual([]);
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
+  });
+
+  it("v6.18 without slub_debug: the NMI finds the bucket's cpu_slab lock held and retries in the next bucket", () => {
+    const s = v618NolockLockHeld.scenario;
+    const { r, at, events } = replay({
+      ...v618NolockLockHeld,
+      scenario: {
+        ...s,
+        kernel: { variant: "v6.18", cpus: 1 },
+        actors: [
+          { name: "A", kind: "task", cpu: 0, ops: [alloc("y"), alloc("z")] },
+          {
+            name: "N",
+            kind: "nmi",
+            cpu: 0,
+            ops: [
+              { kind: "kmallocNolock", slot: "n", size: 64 },
+              { kind: "kfreeNolock", slot: "c" },
+            ],
+          },
+        ],
+        schedule: {
+          steps: ["A>___slab_alloc:load_freelist", "N"],
+          rest: "round-robin",
+        },
+        narration: [],
+      },
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(r.skippedEntries).toBe(0);
+    const retry = r.machine.nolock!.buckets.find((b) => b.size === 96)!;
+    expect(retry.allocated).toBe(1);
+    // kfree_nolock of c under A's lock: deferred, then freed by the irq_work.
+    expect(at(0).name).toBe("A");
+    expect(events.some((e) => e.name === "N" && e.label === "defer")).toBe(
+      true,
+    );
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
   });
 });

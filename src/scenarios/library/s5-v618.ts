@@ -400,9 +400,119 @@ export const v618DeferRawFreeptr: LibraryEntry = {
   ],
 };
 
+export const v618NolockLockHeld: LibraryEntry = {
+  id: "v618-nolock-lock-held",
+  kind: "race",
+  summary:
+    "A kmalloc_nolock() caller in an NMI finds a lock held by the context it interrupted. For the bucket's cpu_slab lock, the merged code answers -EBUSY and retries once in the next kmalloc bucket. For n->list_lock, which a slub_debug cache takes for every allocation, it only trylocks: the partial slabs are out of reach, a new slab is allocated, and its trylock fails too. 6.18-rc1 then discarded the slab and went back to new_objects: with the lock's holder unable to run until the NMI returns, that loop never ends. The fix fails the allocation instead. The NMI's kfree_nolock() is deferred to the irq_work, which frees the object once the interrupted free is done.",
+  source: {
+    seed: 'outside: "[PATCH] slab: prevent infinite loop in kmalloc_nolock() with debugging" (Vlastimil Babka, 3 November 2025, reported by Harry Yoo in the review of a later series; Fixes: af92793e52c3 "slab: Introduce kmalloc_nolock() and kfree_nolock()."); mm/slub.c of v6.18 (kmalloc_nolock, ___slab_alloc, alloc_single_from_new_slab, do_slab_free, defer_free)',
+    fix: 'c379b745e12a "slab: prevent infinite loop in kmalloc_nolock() with debugging": when alloc_single_from_new_slab() fails and the caller may not spin, ___slab_alloc() returns NULL instead of going back to new_objects',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18-rc kmalloc_nolock() in an NMI: n->list_lock held by the interrupted free, an endless new_objects loop",
+    description:
+      "One CPU; slub_debug, so the cache's allocations go through n->list_lock (in the kernel a debug cache has no cpu slab; the model's tasks still use one, only kmalloc_nolock takes the debug branches). No cpu partial lists: a free to a full slab puts it on the node list under list_lock. A, a task, frees object b of the full slab P0; an NMI arrives while A holds list_lock, and its BPF program calls kmalloc_nolock(64) and kfree_nolock() of x, another object of P0. The basis: the issue's wording (a nolock caller that finds the lock held and retries the next bucket) fits the cpu_slab lock, where the merged code retries in the next bucket; the bug of the 6.18 cycle was this one, with the list_lock.",
+    kernel: {
+      variant: "v6.18-nolock-loop",
+      cpus: 1,
+      slubDebug: true,
+      cpuPartial: false,
+      pagePool: 8,
+    },
+    cache: { objects: 2, minPartial: 1 },
+    prepare: [
+      { cpu: 0, op: alloc("b") },
+      { cpu: 0, op: alloc("x") },
+      { cpu: 0, op: alloc("c") },
+    ],
+    actors: [
+      { name: "A", kind: "task", cpu: 0, ops: [free("b")] },
+      {
+        name: "N",
+        kind: "nmi",
+        cpu: 0,
+        ops: [
+          { kind: "kmallocNolock", slot: "n", size: 64 },
+          { kind: "kfreeNolock", slot: "x" },
+        ],
+      },
+    ],
+    schedule: { steps: ["A>__slab_free+4", "N"], rest: "round-robin" },
+    narration: [
+      {
+        step: 0,
+        text: "A frees b. Its slab P0 is full and is not the cpu slab, so the free takes the slow path.",
+      },
+      {
+        step: 8,
+        text: "Without cpu partial lists a full slab that gets a free object goes on the node list: A takes n->list_lock, irqs off.",
+      },
+      {
+        step: 9,
+        text: "An NMI arrives regardless. Its BPF program calls kmalloc_nolock(64).",
+      },
+      {
+        step: 13,
+        text: "The bucket's cpu_slab lock is free, so there is no -EBUSY and no retry in the next bucket: the allocation goes on. The cache has slub_debug: no cpu slab, every object is taken under n->list_lock.",
+      },
+      {
+        step: 14,
+        text: "get_partial(): a caller that may not spin only trylocks n->list_lock, and A holds it.",
+      },
+      {
+        step: 15,
+        text: "So a new slab, from alloc_frozen_pages_nolock().",
+      },
+      {
+        step: 16,
+        text: "alloc_single_from_new_slab() must put the new slab on the node list: the trylock fails again, and the slab is discarded.",
+      },
+      {
+        step: 17,
+        text: "6.18-rc1: goto new_objects. Nothing has changed and nothing can: A cannot run until the NMI returns. Every pass allocates a slab and throws it away, until memory runs out.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "Interrupt a context that holds n->list_lock with an NMI whose kmalloc_nolock() needs that lock",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same NMI on v6.18 as released.",
+    },
+    {
+      step: 17,
+      text: "The fix: a caller that may not spin does not go back to new_objects; ___slab_alloc() returns NULL.",
+    },
+    {
+      step: 18,
+      text: "NULL is not -EBUSY: kmalloc_nolock() does not retry in the next bucket, it returns NULL. The BPF program copes.",
+    },
+    {
+      step: 21,
+      text: "Its kfree_nolock() of x: P0 is not the cpu slab, and a caller that may not spin must not take the slow path. The object goes on the CPU's deferred list, and the irq_work is queued.",
+    },
+    {
+      step: 26,
+      text: "A finishes its free and drops list_lock, irqs back on.",
+    },
+    {
+      step: 31,
+      text: "The irq_work runs: free_deferred_objects() hands x to __slab_free(), which may take list_lock now.",
+    },
+  ],
+  expect: [{ code: "deadlock", step: 17 }],
+};
+
 export const v618Scenarios: readonly LibraryEntry[] = [
   v618Tour,
   v618RcuSheafBarrier,
   v618BarnMemoryless,
   v618DeferRawFreeptr,
+  v618NolockLockHeld,
 ];

@@ -35,9 +35,9 @@
  * FREE_PCS); refill_sheaf takes one object at a time through __slab_alloc_node (the kernel's
  * bulk loop takes c->freelist under the local lock and calls ___slab_alloc when it runs dry);
  * sheaf flushes free each object through __slab_free (the kernel builds detached freelists and
- * may use the cpu slab's fast path); no kfree_rcu sheaf, no prefill API, no
- * strict_numa, no per-node check of the popped object; what 6.8 simplifies. Not modelled: the
- * prefill / return sheaf API and the rcu sheaves on caches without sheaves.
+ * may use the cpu slab's fast path); no strict_numa, no per-node check of the popped object;
+ * what 6.8 simplifies. Not modelled: the prefill / return sheaf API and the rcu sheaves on
+ * caches without sheaves.
  *
  * kfree_rcu() sheaves ("slab: add sheaf support for batching kfree_rcu() operations"):
  * kvfree_call_rcu() of an object of a cache with sheaves goes to __kfree_rcu_sheaf(): under the
@@ -54,11 +54,31 @@
  * always flushes the objects to their slabs (the kernel puts a full sheaf into the barn when it
  * has room); the rcu_free sheaf is never taken from the barn, and alloc_empty_sheaf runs without
  * dropping the lock; the fallback when the sheaf path fails (kfree_rcu's own batching) is a
- * one-object callback; kfree_rcu of a cache without sheaves is not modelled; pcs_flush_all() and
- * __pcs_flush_all_cpu() do not hand `rcu_free` to call_rcu() as 6.18's do (a CPU's partly
- * filled rcu_free sheaf waits for kvfree_rcu_barrier(); the random properties draw no kfree_rcu);
- * no cpus_read_lock / slab_mutex in flush_all_rcu_sheaves beyond the
- * flush_lock.
+ * one-object callback; kfree_rcu of a cache without sheaves is not modelled; no cpus_read_lock /
+ * slab_mutex in flush_all_rcu_sheaves beyond the flush_lock.
+ * The flushes: pcs_flush_all() takes `rcu_free` with the spare under the CPU's lock and hands it
+ * to call_rcu() (rcu_free_sheaf_nobarn), __pcs_flush_all_cpu() does the same for a dead CPU, and
+ * has_pcs_used() counts an rcu_free sheaf. The call_rcu() is a step at the end of each function
+ * (`rcu_free`, after sheaf_flush_main where the kernel makes it before), so that a flush without
+ * an rcu_free sheaf runs the steps it always ran.
+ *
+ * kmalloc_nolock() / kfree_nolock() ("slab: Introduce kmalloc_nolock() and kfree_nolock().",
+ * Alexei Starovoitov, merged for 6.18; the v1 digest is kernel/nolock.ts): kmalloc_nolock tests
+ * the bucket's cpu_slab lock before __slab_alloc_node (an NMI that finds it held gets -EBUSY and
+ * retries once in the next bucket); a cache with slub_debug goes to the debug branches of
+ * ___slab_alloc, which only trylock n->list_lock (`___slab_alloc_debug`). kfree_nolock calls
+ * do_slab_free with cnt == 0: an object whose slab is not c->slab, or whose CPU lock is held under
+ * an NMI (or on PREEMPT_RT), is deferred: defer_free() links it into the CPU's llist through its
+ * free pointer word and queues the irq_work, free_deferred_objects(), which clears the link and
+ * __slab_free()s each object. Variants: `v6.18-defer-rawfp` (6.18-rc1, the link cleared with a
+ * raw NULL: "slab: fix clearing freelist in free_deferred_objects()" fixed it) and
+ * `v6.18-nolock-loop` (6.18-rc, the endless new_objects loop: "slab: prevent infinite loop in
+ * kmalloc_nolock() with debugging").
+ * Simplified there: one deferred list (the kernel has one per CPU; the irq_work is queued on the
+ * CPU that deferred), the slow paths under kmalloc_nolock are the 6.8 ones (no trylock of
+ * list_lock, no alloc_frozen_pages_nolock, no -EBUSY in __slab_alloc, no deferred slab
+ * deactivation) except in the debug branches; the free pointer check of slub_debug is modelled
+ * only in free_deferred_objects; the irq_work runs in ipi/N (!RT) or kworker/N (RT).
  *
  * Memoryless nodes ("slab: fix NULL pointer when trying to access barn", Vlastimil Babka, Oct
  * 2025, after the report "Boot fails with 59faa4da7cd4 and 3accabda4da1"): a CPU of a node
@@ -245,7 +265,7 @@ const flushAllCpusLockedBoth = fn("flush_all_cpus_locked", [
       while (cpu < m.cpus.length && !m.cpus[cpu]!.online) cpu++;
       if (cpu >= m.cpus.length) return goto("wait");
       k.L.cpu = cpu + 1;
-      if (!hasCpuSlab(k, cpu) && !hasPcsUsed(k, cpu)) return goto("queue");
+      if (!hasCpuSlab(k, cpu) && !hasPcsUsed618(k, cpu)) return goto("queue");
       const w = m.actors.find(
         (a) =>
           a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
@@ -291,6 +311,87 @@ function callRcu(k: K, id: number): void {
   sheaf(k, id).owner = null;
   rcu(k).pending.push(id);
 }
+
+// --- the flushes hand rcu_free to call_rcu() --------------------------------------------------
+
+/** has_pcs_used() of 6.18: a spare, an rcu_free sheaf or objects in main. */
+function hasPcsUsed618(k: K, cpu: number): boolean {
+  return hasPcsUsed(k, cpu) || (k.m.sheaves?.rcu?.free[cpu] ?? null) !== null;
+}
+
+/** Detach `cpu`'s rcu_free sheaf into the frame (`rcuFree`), held by this context. */
+function takeRcuFree(k: K, cpu: number): void {
+  const r = k.m.sheaves?.rcu;
+  const id = r?.free[cpu] ?? null;
+  k.L.rcuFree = id;
+  if (r === undefined || id === null) return;
+  r.free[cpu] = null;
+  sheaf(k, id).owner = k.a.id;
+}
+
+/**
+ * A step whose return goes to `rcu_free` first when the frame took an rcu_free sheaf; `calls`
+ * names what the wrapped step calls (the listing reads calls from a step's own code).
+ */
+function thenRcuFree(sd: StepDef, calls: readonly string[]): StepDef {
+  const redirect = (k: K, n: ReturnType<StepDef["run"]>) =>
+    n?.kind === "return" && (k.L.rcuFree ?? null) !== null
+      ? goto("rcu_free")
+      : n;
+  const after = sd.after;
+  return {
+    ...sd,
+    calls: [...(sd.calls ?? []), ...calls],
+    run: (k) => redirect(k, sd.run(k)),
+    ...(after ? { after: (k, v) => redirect(k, after(k, v)) } : {}),
+  };
+}
+
+/** The end of both flushes: the detached rcu_free sheaf goes to call_rcu(). */
+const RCU_FREE_TO_CALL_RCU: StepDef = {
+  label: "rcu_free",
+  line: "if (rcu_free) call_rcu(&rcu_free->rcu_head, rcu_free_sheaf_nobarn)  (rcu_free = pcs->rcu_free; pcs->rcu_free = NULL was taken with the spare, above)",
+  run: (k) => {
+    callRcu(k, num(k.L, "rcuFree"));
+    k.L.rcuFree = null;
+    return ret();
+  },
+};
+
+/** pcs_flush_all() of 6.18: 7.0's, which also takes rcu_free under the lock. */
+const pcsFlushAll618 = (() => {
+  const steps = v70["flush_cpu_slab"]!.steps;
+  return fn("pcs_flush_all", [
+    {
+      ...steps[0]!,
+      run: (k) => {
+        const n = steps[0]!.run(k);
+        if (n !== RETRY) takeRcuFree(k, k.cpu);
+        return n;
+      },
+    },
+    thenRcuFree(steps[1]!, ["sheaf_flush_unused"]),
+    thenRcuFree(steps[2]!, ["sheaf_flush_main"]),
+    RCU_FREE_TO_CALL_RCU,
+  ]);
+})();
+
+/** __pcs_flush_all_cpu() of 6.18: a dead CPU's rcu_free goes to call_rcu() too. */
+const pcsFlushAllCpu618 = (() => {
+  const steps = v70["__pcs_flush_all_cpu"]!.steps;
+  return fn("__pcs_flush_all_cpu", [
+    {
+      ...steps[0]!,
+      run: (k) => {
+        const n = steps[0]!.run(k);
+        takeRcuFree(k, num(k.L, "cpu"));
+        return n;
+      },
+    },
+    thenRcuFree(steps[1]!, ["__slab_free"]),
+    RCU_FREE_TO_CALL_RCU,
+  ]);
+})();
 
 /** kvfree_call_rcu(): the sheaf path for a cache with sheaves, else kfree_rcu's own batching. */
 const kvfreeCallRcu = fn("kvfree_call_rcu", [
@@ -853,7 +954,8 @@ const v618: FnTable = {
     refillSheaf,
     slabFree,
     flushCpuSlabWork,
-    renamed(v70, "flush_cpu_slab", "pcs_flush_all"),
+    pcsFlushAll618,
+    pcsFlushAllCpu618,
     flushAllCpusLockedBoth,
     slubCpuDead,
     barnShrink,
@@ -867,7 +969,6 @@ const v618: FnTable = {
       "__pcs_replace_full_main",
       "sheaf_flush_unused",
       "sheaf_flush_main",
-      "__pcs_flush_all_cpu",
       "__kmem_cache_shutdown",
     ].map((name) => [name, v70[name]!]),
   ),

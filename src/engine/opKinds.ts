@@ -131,6 +131,27 @@ export const OP_KINDS: OpTable = {
     needs: "sheaves",
     text: bare,
   },
+  prefillSheaf: {
+    entry: fixed("kmem_cache_prefill_sheaf"),
+    slot: null,
+    usesCache: true,
+    needs: "sheaves",
+    text: (op) => `prefillSheaf ${op.count}`,
+  },
+  allocFromSheaf: {
+    entry: fixed("kmem_cache_alloc_from_sheaf"),
+    slot: "objects",
+    usesCache: true,
+    needs: "sheaves",
+    text: slotText,
+  },
+  returnSheaf: {
+    entry: fixed("kmem_cache_return_sheaf"),
+    slot: null,
+    usesCache: true,
+    needs: "sheaves",
+    text: bare,
+  },
   rcuGracePeriod: {
     entry: fixed("rcu_do_batch"),
     slot: null,

@@ -292,6 +292,12 @@ export type Op =
   | { kind: "kfreeRcu"; slot: string }
   /** kvfree_rcu_barrier(): flush_all_rcu_sheaves() and rcu_barrier(). */
   | { kind: "kvfreeRcuBarrier" }
+  /** kmem_cache_prefill_sheaf(s, GFP_KERNEL, count): the caller gets a sheaf of at least `count` objects (v6.18). */
+  | { kind: "prefillSheaf"; count: number }
+  /** kmem_cache_alloc_from_sheaf(): an object of the caller's prefilled sheaf onto the slot. */
+  | { kind: "allocFromSheaf"; slot: string }
+  /** kmem_cache_return_sheaf(): the caller's prefilled sheaf goes back. */
+  | { kind: "returnSheaf" }
   /** An RCU grace period ends: the callbacks queued so far run (rcu_do_batch), in this context. */
   | { kind: "rcuGracePeriod" }
   /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */

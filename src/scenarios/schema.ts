@@ -178,7 +178,7 @@ const opSchema = z.discriminatedUnion("kind", [
       ),
     })
     .describe(
-      "kmalloc_nolock(size) from any context (kernel variants v6.15-nolock-*); the object is pushed onto the slot.",
+      "kmalloc_nolock(size) from any context (kernel variants v6.15-nolock-* and v6.18*); the object is pushed onto the slot.",
     ),
   z
     .strictObject({ kind: z.literal("kfreeNolock"), slot })
@@ -187,6 +187,26 @@ const opSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("kfreeRcu"), slot })
     .describe(
       "kfree_rcu of the slot's newest object (v6.18: batched in the CPU's rcu_free sheaf).",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("prefillSheaf"),
+      count: count(1, 64).describe(
+        "Objects the sheaf must hold, at most the cache's sheaf capacity.",
+      ),
+    })
+    .describe(
+      "kmem_cache_prefill_sheaf(s, GFP_KERNEL, count) (v6.18, a cache with sheaves): the actor gets a prefilled sheaf.",
+    ),
+  z
+    .strictObject({ kind: z.literal("allocFromSheaf"), slot })
+    .describe(
+      "kmem_cache_alloc_from_sheaf(): an object of the actor's prefilled sheaf, pushed onto the slot.",
+    ),
+  z
+    .strictObject({ kind: z.literal("returnSheaf") })
+    .describe(
+      "kmem_cache_return_sheaf(): the actor's prefilled sheaf goes back to the CPU's spare, the barn, or its slabs.",
     ),
   z
     .strictObject({ kind: z.literal("kvfreeRcuBarrier") })

@@ -135,6 +135,9 @@ import {
   localLockIsLocked,
 } from "./nolock";
 import {
+  barnLock,
+  barnUnlock,
+  getBarn,
   hasPcsUsed,
   localNode,
   pcsLock,
@@ -946,6 +949,206 @@ function nolock618(rawStore: boolean, loops = false): FnTable {
   ]);
 }
 
+// --- the prefill / return sheaf API ------------------------------------------------------------
+
+/** The prefilled sheaf the caller holds (kmem_cache_prefill_sheaf's result), if any. */
+function callersSheaf(k: K): number | null {
+  const sh = k.m.sheaves?.sheaves.find((x) => x.owner === k.a.id && !x.freed);
+  return sh === undefined ? null : sh.id;
+}
+
+/**
+ * kmem_cache_prefill_sheaf(): a sheaf with at least `size` objects for the caller, who then
+ * allocates from it without locks (kmem_cache_alloc_from_sheaf) and gives it back
+ * (kmem_cache_return_sheaf). Simplified: no oversize sheaves (size above the capacity gives
+ * NULL), no SHEAF_PREFILL_* / SHEAF_RETURN_* stat items, and the sheaf the caller holds is found
+ * by its owner instead of being passed around.
+ */
+const kmemCachePrefillSheaf = fn("kmem_cache_prefill_sheaf", [
+  {
+    line: "if (unlikely(size > s->sheaf_capacity)) { an oversize sheaf: kzalloc() and __kmem_cache_alloc_bulk() }",
+    run: (k) => {
+      if (k.m.sheaves === undefined) return ret(null);
+      if (num(k.L, "size") <= k.m.sheaves.capacity) return undefined;
+      k.a.note =
+        "prefillSheaf: an oversize sheaf (more than the sheaf capacity) is not modelled";
+      return ret(null);
+    },
+  },
+  {
+    line: "local_lock(&s->cpu_sheaves->lock); pcs = this_cpu_ptr(s->cpu_sheaves)",
+    run: (k) => (pcsLock(k) ? undefined : RETRY),
+  },
+  {
+    line: "if (pcs->spare) { sheaf = pcs->spare; pcs->spare = NULL; } else { barn = get_barn(s); if (barn) sheaf = barn_get_full_or_empty_sheaf(barn) }",
+    run: (k) => {
+      const p = k.m.sheaves!.pcs[num(k.L, "pcs")]!;
+      k.L.sheaf = null;
+      if (p.spare !== null) {
+        k.L.sheaf = p.spare;
+        sheaf(k, p.spare).owner = k.a.id;
+        p.spare = null;
+        return goto("unlock");
+      }
+      k.L.barn = getBarn(k);
+      return k.L.barn === null ? goto("unlock") : undefined;
+    },
+  },
+  {
+    line: "barn_get_full_or_empty_sheaf(barn): spin_lock_irqsave(&barn->lock, flags)",
+    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
+  },
+  {
+    line: "sheaf = first full sheaf (nr_full--), else first empty one (nr_empty--); spin_unlock_irqrestore(&barn->lock, flags); stat(s, sheaf && sheaf->size ? BARN_GET : BARN_GET_FAIL)",
+    run: (k) => {
+      const node = num(k.L, "barn");
+      const b = k.m.sheaves!.barns[node]!;
+      const id = b.full.shift() ?? b.empty.shift() ?? null;
+      if (id !== null) sheaf(k, id).owner = k.a.id;
+      k.L.sheaf = id;
+      barnUnlock(k, node);
+      stat(
+        k,
+        id !== null && sheaf(k, id).objects.length > 0
+          ? "BARN_GET"
+          : "BARN_GET_FAIL",
+      );
+      return undefined;
+    },
+  },
+  {
+    label: "unlock",
+    line: "local_unlock(&s->cpu_sheaves->lock); if (!sheaf) sheaf = alloc_empty_sheaf(s, gfp)",
+    run: (k) => {
+      pcsUnlock(k);
+      if (k.L.sheaf === null) {
+        k.L.sheaf = newSheaf(k.m.sheaves!, k.a.id).id;
+        stat(k, "SHEAF_ALLOC");
+      }
+      return undefined;
+    },
+  },
+  {
+    line: "if (sheaf->size < size) refill_sheaf(s, sheaf, gfp)  (the CPU's sheaves unlocked)",
+    run: (k) =>
+      sheaf(k, num(k.L, "sheaf")).objects.length < num(k.L, "size")
+        ? call("refill_sheaf", { sheaf: num(k.L, "sheaf") })
+        : undefined,
+  },
+  {
+    line: "if (the refill failed) { sheaf_flush_unused(s, sheaf); free_empty_sheaf(s, sheaf); return NULL; } return sheaf",
+    run: (k) => {
+      const sh = sheaf(k, num(k.L, "sheaf"));
+      if (sh.objects.length >= num(k.L, "size")) return ret(sh.id);
+      return call("sheaf_flush_unused", { sheaf: sh.id });
+    },
+    after: (k) => {
+      const sh = sheaf(k, num(k.L, "sheaf"));
+      sh.owner = null;
+      sh.freed = true;
+      stat(k, "SHEAF_FREE");
+      k.a.note = "prefillSheaf: the refill failed, NULL";
+      return ret(null);
+    },
+  },
+]);
+
+/** kmem_cache_alloc_from_sheaf(): the caller's sheaf, no lock. */
+const kmemCacheAllocFromSheaf = fn("kmem_cache_alloc_from_sheaf", [
+  {
+    line: "if (sheaf->size == 0) return NULL; ret = sheaf->objects[--sheaf->size]  (no lock: the sheaf is the caller's)",
+    run: (k) => {
+      const id = callersSheaf(k);
+      if (id === null) {
+        k.a.note = "allocFromSheaf: no prefilled sheaf (prefillSheaf first)";
+        return ret(null);
+      }
+      const o = sheaf(k, id).objects.pop();
+      if (o === undefined) return ret(null);
+      ownObject(k, o);
+      return ret(o);
+    },
+  },
+]);
+
+/** kmem_cache_return_sheaf(): to the spare, else refilled into the barn, else flushed and freed. */
+const kmemCacheReturnSheaf = fn("kmem_cache_return_sheaf", [
+  {
+    line: "local_lock(&s->cpu_sheaves->lock); pcs = this_cpu_ptr(s->cpu_sheaves); barn = get_barn(s)",
+    run: (k) => {
+      const id = callersSheaf(k);
+      if (id === null) {
+        k.a.note = "returnSheaf: no prefilled sheaf (prefillSheaf first)";
+        return ret();
+      }
+      if (!pcsLock(k)) return RETRY;
+      k.L.sheaf = id;
+      k.L.barn = getBarn(k);
+      return undefined;
+    },
+  },
+  {
+    line: "if (!pcs->spare) { pcs->spare = sheaf; sheaf = NULL; } local_unlock(&s->cpu_sheaves->lock); if (!sheaf) return",
+    run: (k) => {
+      const p = k.m.sheaves!.pcs[num(k.L, "pcs")]!;
+      const id = num(k.L, "sheaf");
+      const free = p.spare === null;
+      if (free) {
+        p.spare = id;
+        sheaf(k, id).owner = null;
+      }
+      pcsUnlock(k);
+      return free ? ret() : undefined;
+    },
+  },
+  {
+    line: "if (!barn || data_race(barn->nr_full) >= MAX_FULL_SHEAVES) goto flush",
+    run: (k) => {
+      const node = k.L.barn as number | null;
+      return node === null ||
+        k.m.sheaves!.barns[node]!.full.length >= k.m.sheaves!.maxFull
+        ? goto("flush")
+        : undefined;
+    },
+  },
+  {
+    line: "if (refill_sheaf(s, sheaf, gfp)) goto flush",
+    run: (k) => call("refill_sheaf", { sheaf: num(k.L, "sheaf") }),
+    after: (k) =>
+      sheaf(k, num(k.L, "sheaf")).objects.length < k.m.sheaves!.capacity
+        ? goto("flush")
+        : undefined,
+  },
+  {
+    line: "barn_put_full_sheaf(barn, sheaf): spin_lock_irqsave(&barn->lock, flags)",
+    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
+  },
+  {
+    line: "list_add(&sheaf->barn_list, &barn->sheaves_full); barn->nr_full++; spin_unlock_irqrestore(&barn->lock, flags); stat(s, BARN_PUT)",
+    run: (k) => {
+      const node = num(k.L, "barn");
+      const id = num(k.L, "sheaf");
+      k.m.sheaves!.barns[node]!.full.push(id);
+      sheaf(k, id).owner = null;
+      barnUnlock(k, node);
+      stat(k, "BARN_PUT");
+      return ret();
+    },
+  },
+  {
+    label: "flush",
+    line: "flush: sheaf_flush_unused(s, sheaf); free_empty_sheaf(s, sheaf)",
+    run: (k) => call("sheaf_flush_unused", { sheaf: num(k.L, "sheaf") }),
+    after: (k) => {
+      const sh = sheaf(k, num(k.L, "sheaf"));
+      sh.owner = null;
+      sh.freed = true;
+      stat(k, "SHEAF_FREE");
+      return ret();
+    },
+  },
+]);
+
 const v618: FnTable = {
   ...v68Fns,
   ...table([
@@ -975,6 +1178,11 @@ const v618: FnTable = {
   ...rcuFns,
   ...table([kfreeRcuSheaf(CALL_RCU_THEN_UNLOCK)]),
   ...nolock618(false),
+  ...table([
+    kmemCachePrefillSheaf,
+    kmemCacheAllocFromSheaf,
+    kmemCacheReturnSheaf,
+  ]),
 };
 
 export const v618Tables = {

@@ -191,7 +191,7 @@ export function pcsUnlock(k: K): void {
 }
 
 /** spin_lock_irqsave(&barn->lock, flags). */
-function barnLock(k: K, node: number): boolean {
+export function barnLock(k: K, node: number): boolean {
   const r = barnRef(node);
   if (k.m.config.preemptRt) {
     const ok = acquire(k, r, "sleep");
@@ -205,7 +205,7 @@ function barnLock(k: K, node: number): boolean {
   return acquire(k, r, "spin");
 }
 
-function barnUnlock(k: K, node: number): void {
+export function barnUnlock(k: K, node: number): void {
   release(k, barnRef(node));
   if (k.m.config.preemptRt) {
     migrateEnable(k);

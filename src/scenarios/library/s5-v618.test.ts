@@ -264,3 +264,57 @@ describe("v6.18 kmalloc_nolock: a lock held by the interrupted context", () => {
     expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
   });
 });
+
+describe("v6.18 prefilled sheaves (kmem_cache_prefill_sheaf / alloc_from_sheaf / return_sheaf)", () => {
+  const prefillScenario = (ops: Record<string, Op[]>) => ({
+    ...v618Tour,
+    scenario: {
+      ...v618Tour.scenario,
+      cache: { objects: 4, minPartial: 1, sheafCapacity: 3 },
+      schedule: undefined,
+      narration: [],
+      actors: Object.entries(ops).map(([name, o]) => ({
+        name,
+        kind: "task" as const,
+        cpu: 0,
+        ops: o,
+      })),
+    },
+  });
+
+  it("a prefilled sheaf serves allocations without locks; returned, it becomes the spare", () => {
+    const { r, events } = replay(
+      prefillScenario({
+        A: [
+          { kind: "prefillSheaf", count: 2 },
+          { kind: "allocFromSheaf", slot: "a" },
+          { kind: "allocFromSheaf", slot: "a" },
+          { kind: "returnSheaf" },
+          { kind: "free", slot: "a" },
+          { kind: "free", slot: "a" },
+          { kind: "destroy" },
+        ],
+      }),
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(events.some((e) => e.fn === "refill_sheaf")).toBe(true);
+    const from = events.filter((e) => e.fn === "kmem_cache_alloc_from_sheaf");
+    expect(from).toHaveLength(2);
+    expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
+  });
+
+  it("a second sheaf returned while the spare is taken is refilled into the barn", () => {
+    const { r, events } = replay(
+      prefillScenario({
+        A: [{ kind: "prefillSheaf", count: 3 }, { kind: "returnSheaf" }],
+        B: [{ kind: "prefillSheaf", count: 3 }, { kind: "returnSheaf" }],
+      }),
+    );
+    expect(r.findings).toEqual([]);
+    const st = r.machine.sheaves!;
+    expect(st.pcs[0]!.spare).not.toBeNull();
+    expect(st.barns[0]!.full).toHaveLength(1);
+    expect(events.some((e) => e.stats.includes("barn_put"))).toBe(true);
+  });
+});

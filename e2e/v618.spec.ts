@@ -41,4 +41,18 @@ test("the v6.18 tour draws the sheaves as the engine has them; the v8 race finds
   await app.waitIdle();
   await app.press("End");
   await expect(app.findings).toContainText("kvfree_rcu_barrier");
+
+  // The three 6.18-rc races: each one's finding, as the engine reports it.
+  for (const [id, text] of [
+    ["v618-barn-memoryless", "NULL pointer dereference"],
+    ["v618-defer-raw-freeptr", "Freepointer corrupt"],
+    ["v618-nolock-lock-held", "never make progress"],
+  ] as const) {
+    const r = timelineOf(libraryEntry(id)!.scenario);
+    expect(r.total).toBeGreaterThan(0);
+    await picker.selectOption(`library:${id}`);
+    await app.waitIdle();
+    await app.press("End");
+    await expect(app.findings).toContainText(text);
+  }
 });

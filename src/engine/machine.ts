@@ -75,6 +75,14 @@ export function configOf(s: Scenario): KernelConfig {
     slubDebug: s.kernel.slubDebug ?? false,
     cpus: s.kernel.cpus,
     nodes: s.kernel.nodes ?? 1,
+    // Absent unless asked for, so that every other machine is what it was.
+    ...(s.kernel.memorylessNodes !== undefined &&
+    s.kernel.memorylessNodes.length > 0
+      ? { memorylessNodes: [...s.kernel.memorylessNodes] }
+      : {}),
+    ...(s.kernel.freelistHardened === true
+      ? { freelistHardened: true as const }
+      : {}),
     pagePool: s.kernel.pagePool ?? 16,
     fixes: fixesFor(s.kernel.variant, s.kernel.fixes),
   };
@@ -179,12 +187,16 @@ export function load(
   for (const f of FEATURES) f.init(m, s);
   for (let n = 0; n < config.nodes; n++)
     m.nodes.push({ id: n, listLock: null, partial: [], nrPartial: 0 });
+  // The pages go round the nodes that have memory.
+  const withMemory = Array.from({ length: config.nodes }, (_, n) => n).filter(
+    (n) => !(config.memorylessNodes ?? []).includes(n),
+  );
   for (let p = 0; p < config.pagePool; p++) {
     m.pages.push({
       id: p,
       use: "free",
       gen: 0,
-      node: p % config.nodes,
+      node: withMemory[p % withMemory.length]!,
       pfmemalloc: false,
       freelist: null,
       inuse: 0,

@@ -107,7 +107,11 @@ export const OP_KINDS: OpTable = {
   },
   flushCpuSlabWork: {
     entry: (op) =>
-      op.work === "rcuSheaf" ? "flush_rcu_sheaf" : "flush_cpu_slab",
+      op.work === "rcuSheaf"
+        ? "flush_rcu_sheaf"
+        : op.work === "deferFree"
+          ? "free_deferred_objects"
+          : "flush_cpu_slab",
     slot: null,
     usesCache: false,
     needs: null,
@@ -122,6 +126,27 @@ export const OP_KINDS: OpTable = {
   },
   kvfreeRcuBarrier: {
     entry: fixed("kvfree_rcu_barrier"),
+    slot: null,
+    usesCache: true,
+    needs: "sheaves",
+    text: bare,
+  },
+  prefillSheaf: {
+    entry: fixed("kmem_cache_prefill_sheaf"),
+    slot: null,
+    usesCache: true,
+    needs: "sheaves",
+    text: (op) => `prefillSheaf ${op.count}`,
+  },
+  allocFromSheaf: {
+    entry: fixed("kmem_cache_alloc_from_sheaf"),
+    slot: "objects",
+    usesCache: true,
+    needs: "sheaves",
+    text: slotText,
+  },
+  returnSheaf: {
+    entry: fixed("kmem_cache_return_sheaf"),
     slot: null,
     usesCache: true,
     needs: "sheaves",

@@ -24,6 +24,10 @@ export interface ScenarioKernel {
   slubDebug?: boolean;
   cpus: number;
   nodes?: number;
+  /** Nodes with CPUs but no memory (default none). */
+  memorylessNodes?: number[];
+  /** CONFIG_SLAB_FREELIST_HARDENED (default false). */
+  freelistHardened?: boolean;
   pagePool?: number;
   fixes?: KernelFix[];
 }

@@ -59,6 +59,18 @@ export interface KernelConfig {
   slubDebug: boolean;
   cpus: number;
   nodes: number;
+  /**
+   * Nodes that have CPUs but no memory (a topology case: no pages, no `kmem_cache_node`, so
+   * `s->node[n]` is NULL and the node has no barn). numa_mem_id() on their CPUs still names the
+   * node itself, as on the x86 machine of the 6.18 report. Absent when every node has memory.
+   */
+  memorylessNodes?: number[];
+  /**
+   * CONFIG_SLAB_FREELIST_HARDENED: a free pointer is stored encoded (XORed with a per-cache
+   * secret and its own address), so a raw store of NULL reads back as garbage (v6.18's
+   * free_deferred_objects, kernel/v6_18.ts). Absent when off.
+   */
+  freelistHardened?: boolean;
   /** Pages in the page allocator's pool. */
   pagePool: number;
   /**
@@ -270,13 +282,22 @@ export type Op =
   | {
       kind: "flushCpuSlabWork";
       requester: number;
-      /** The work function: flush_cpu_slab (absent) or flush_rcu_sheaf (v6.18). */
-      work?: "rcuSheaf";
+      /**
+       * The work function: flush_cpu_slab (absent), flush_rcu_sheaf (v6.18), or the irq_work of
+       * kfree_nolock's deferred frees, free_deferred_objects (v6.18).
+       */
+      work?: "rcuSheaf" | "deferFree";
     }
   /** kfree_rcu() of the slot's newest object (v6.18: the rcu_free sheaf, kernel/v6_18.ts). */
   | { kind: "kfreeRcu"; slot: string }
   /** kvfree_rcu_barrier(): flush_all_rcu_sheaves() and rcu_barrier(). */
   | { kind: "kvfreeRcuBarrier" }
+  /** kmem_cache_prefill_sheaf(s, GFP_KERNEL, count): the caller gets a sheaf of at least `count` objects (v6.18). */
+  | { kind: "prefillSheaf"; count: number }
+  /** kmem_cache_alloc_from_sheaf(): an object of the caller's prefilled sheaf onto the slot. */
+  | { kind: "allocFromSheaf"; slot: string }
+  /** kmem_cache_return_sheaf(): the caller's prefilled sheaf goes back. */
+  | { kind: "returnSheaf" }
   /** An RCU grace period ends: the callbacks queued so far run (rcu_do_batch), in this context. */
   | { kind: "rcuGracePeriod" }
   /** kmalloc_nolock(size): any context, NMI included (see kernel/nolock.ts). */

@@ -293,10 +293,71 @@ export const VARIANTS = {
     title:
       "mainline v6.18: opt-in percpu sheaves (sheaf_capacity) and node barns over the 6.8 kmem_cache_cpu path",
     rtCapable: true,
-    features: { percpuArray: false, nolock: false, sheaves: true },
+    features: { percpuArray: false, nolock: true, sheaves: true },
     baseFixes: SINCE_2022,
     cpuSlabOrder: ORDER_V515,
     source: { base: "v6.18", patch: null },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
+  "v6.18-defer-rawfp": {
+    title:
+      "v6.18-rc1's kfree_nolock() deferred frees: free_deferred_objects() clears the llist link in the free pointer word with a raw store of NULL, which CONFIG_SLAB_FREELIST_HARDENED reads back as garbage",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: true, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
+        url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
+  "v6.18-nolock-loop": {
+    title:
+      "v6.18-rc kmalloc_nolock() on a slub_debug cache: when the trylock of n->list_lock fails for a new slab, the slab is discarded and ___slab_alloc goes back to new_objects, for ever if the lock's holder is the context it interrupted",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: true, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
+        url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
+      },
+    },
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  },
+  "v6.18-barn-null": {
+    title:
+      "v6.18's sheaves as merged in the 6.18 merge window, before the memoryless-node fix: get_barn() dereferences get_node(s, numa_mem_id()), which is NULL on a node without memory",
+    rtCapable: true,
+    features: { percpuArray: false, nolock: true, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source: {
+      base: "v6.18",
+      patch: {
+        title:
+          "[PATCH v8 01/23] slab: add opt-in caching layer of percpu sheaves",
+        url: lore("slab: add opt-in caching layer of percpu sheaves"),
+      },
+    },
     slabStruct: "slab",
     unfrozenPartials: true,
     slabLockFallback: true,
@@ -307,7 +368,7 @@ export const VARIANTS = {
     title:
       "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",
     rtCapable: true,
-    features: { percpuArray: false, nolock: false, sheaves: true },
+    features: { percpuArray: false, nolock: true, sheaves: true },
     baseFixes: SINCE_2022,
     cpuSlabOrder: ORDER_V515,
     source: {

@@ -304,8 +304,8 @@ describe("parseScenario rejects", () => {
       }),
       [
         'actors[0].ops[0].kind: "flushCpuSlabWork" is queued by the kernel itself, not by a scenario',
-        'actors[0].ops[1].kind: expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline", "kmallocNolock", "kfreeNolock", "kfreeRcu", "kvfreeRcuBarrier", "rcuGracePeriod", "isolateMigratepages", "allocBulk", "freeBulk", "prefill", "write", got the string "kfree"',
-        'actors[0].ops[2].kind: missing, expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline", "kmallocNolock", "kfreeNolock", "kfreeRcu", "kvfreeRcuBarrier", "rcuGracePeriod", "isolateMigratepages", "allocBulk", "freeBulk", "prefill", "write"',
+        'actors[0].ops[1].kind: expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline", "kmallocNolock", "kfreeNolock", "kfreeRcu", "prefillSheaf", "allocFromSheaf", "returnSheaf", "kvfreeRcuBarrier", "rcuGracePeriod", "isolateMigratepages", "allocBulk", "freeBulk", "prefill", "write", got the string "kfree"',
+        'actors[0].ops[2].kind: missing, expected one of "alloc", "free", "flushAll", "shrink", "cpuOffline", "cpuOnline", "allocPageCache", "freePageCache", "destroy", "memoryOffline", "kmallocNolock", "kfreeNolock", "kfreeRcu", "prefillSheaf", "allocFromSheaf", "returnSheaf", "kvfreeRcuBarrier", "rcuGracePeriod", "isolateMigratepages", "allocBulk", "freeBulk", "prefill", "write"',
         "actors[0].ops[3].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -",
         "actors[0].ops[4].slot: expected 1-32 characters of A-Z a-z 0-9 _ . -",
         'actors[0].ops[4].gfp: expected one of "GFP_KERNEL", "GFP_ATOMIC", got the string "GFP_NOWAIT"',

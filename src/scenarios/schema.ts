@@ -178,7 +178,7 @@ const opSchema = z.discriminatedUnion("kind", [
       ),
     })
     .describe(
-      "kmalloc_nolock(size) from any context (kernel variants v6.15-nolock-*); the object is pushed onto the slot.",
+      "kmalloc_nolock(size) from any context (kernel variants v6.15-nolock-* and v6.18*); the object is pushed onto the slot.",
     ),
   z
     .strictObject({ kind: z.literal("kfreeNolock"), slot })
@@ -187,6 +187,26 @@ const opSchema = z.discriminatedUnion("kind", [
     .strictObject({ kind: z.literal("kfreeRcu"), slot })
     .describe(
       "kfree_rcu of the slot's newest object (v6.18: batched in the CPU's rcu_free sheaf).",
+    ),
+  z
+    .strictObject({
+      kind: z.literal("prefillSheaf"),
+      count: count(1, 64).describe(
+        "Objects the sheaf must hold, at most the cache's sheaf capacity.",
+      ),
+    })
+    .describe(
+      "kmem_cache_prefill_sheaf(s, GFP_KERNEL, count) (v6.18, a cache with sheaves): the actor gets a prefilled sheaf.",
+    ),
+  z
+    .strictObject({ kind: z.literal("allocFromSheaf"), slot })
+    .describe(
+      "kmem_cache_alloc_from_sheaf(): an object of the actor's prefilled sheaf, pushed onto the slot.",
+    ),
+  z
+    .strictObject({ kind: z.literal("returnSheaf") })
+    .describe(
+      "kmem_cache_return_sheaf(): the actor's prefilled sheaf goes back to the CPU's spare, the barn, or its slabs.",
     ),
   z
     .strictObject({ kind: z.literal("kvfreeRcuBarrier") })
@@ -290,8 +310,21 @@ const kernelSchema = z
       .describe(
         "slub_debug=P (default false): a write to a freed object back in its slab is reported; one in a percpu array is not.",
       ),
+    freelistHardened: z
+      .boolean()
+      .optional()
+      .describe(
+        "CONFIG_SLAB_FREELIST_HARDENED (default false): free pointers are stored encoded, so a raw store of NULL reads back as garbage (v6.18's deferred frees of kfree_nolock).",
+      ),
     cpus: count(1, MAX_CPUS),
     nodes: count(1, MAX_NODES).optional().describe("NUMA nodes (default 1)."),
+    memorylessNodes: z
+      .array(count(0, MAX_NODES - 1))
+      .max(MAX_NODES - 1)
+      .optional()
+      .describe(
+        "Nodes with CPUs but no memory (default none): no pages, no kmem_cache_node and no barn there; numa_mem_id() on their CPUs still names the node itself.",
+      ),
     pagePool: count(1, 256)
       .optional()
       .describe("Pages in the page allocator (default 16)."),
@@ -466,6 +499,12 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
       fail([...path, "cpu"], cpuRange);
     if (op.kind === "alloc" && op.node !== undefined && badNode(op.node))
       fail([...path, "node"], nodeRange);
+    if (
+      op.kind === "alloc" &&
+      op.node !== undefined &&
+      (s.kernel.memorylessNodes ?? []).includes(op.node)
+    )
+      fail([...path, "node"], `node ${op.node} has no memory`);
     const pages = s.kernel.pagePool ?? 16;
     if (
       op.kind === "isolateMigratepages" &&
@@ -477,6 +516,19 @@ function crossChecks(s: ScenarioData, ctx: Ctx): void {
         `kernel.pagePool is ${pages}: pages are numbered 0 to ${pages - 1}`,
       );
   };
+
+  // A memoryless node is one of the machine's nodes, and some node keeps the memory.
+  const memoryless = s.kernel.memorylessNodes ?? [];
+  memoryless.forEach((n, i) => {
+    if (badNode(n)) fail(["kernel", "memorylessNodes", i], nodeRange);
+  });
+  if (nodesOk && memoryless.length > 0) {
+    const left = Array.from({ length: nodes }, (_, n) => n).filter(
+      (n) => !memoryless.includes(n),
+    );
+    if (left.length === 0)
+      fail(["kernel", "memorylessNodes"], "at least one node must have memory");
+  }
 
   // A sheaf capacity is a request only the kernels with opt-in sheaves understand.
   const optIn = variantSpec(s.kernel.variant);

@@ -9,7 +9,7 @@ import { sheafCapacityFor } from "../cacheSize";
 import type { FeatureModule } from "../feature";
 import type { ObjectHolder } from "../holderTypes";
 import type { Machine, Sheaf, SheavesState } from "../types";
-import { freeLocals } from "../slots";
+import { freeLocals, storeAllocation } from "../slots";
 import { variantSpec } from "../variants";
 
 /**
@@ -63,7 +63,13 @@ function placementList(st: SheavesState): number[] {
 }
 
 /** The operations of the kfree_rcu() sheaves (v6.18). */
-export type SheavesOpKind = "kfreeRcu" | "kvfreeRcuBarrier" | "rcuGracePeriod";
+export type SheavesOpKind =
+  | "kfreeRcu"
+  | "kvfreeRcuBarrier"
+  | "rcuGracePeriod"
+  | "prefillSheaf"
+  | "allocFromSheaf"
+  | "returnSheaf";
 
 const rcuH: ObjectHolder[] = [];
 const pendingH: ObjectHolder = { kind: "rcuPending" };
@@ -100,13 +106,24 @@ export const sheavesFeature: FeatureModule<SheavesOpKind> = {
     m.sheaves = st;
   },
   active: (m) => m.sheaves !== undefined,
-  ops: ["kfreeRcu", "kvfreeRcuBarrier", "rcuGracePeriod"],
+  ops: [
+    "kfreeRcu",
+    "kvfreeRcuBarrier",
+    "rcuGracePeriod",
+    "prefillSheaf",
+    "allocFromSheaf",
+    "returnSheaf",
+  ],
   entryLocals: {
     kfreeRcu: (k, op) => freeLocals(k, op, "kfree_rcu", 1),
     kvfreeRcuBarrier: () => ({}),
     rcuGracePeriod: () => ({}),
+    prefillSheaf: (_k, op) => ({ size: op.count, gfp: "GFP_KERNEL" }),
+    allocFromSheaf: () => ({ gfp: "GFP_KERNEL" }),
+    returnSheaf: () => ({ gfp: "GFP_KERNEL" }),
   },
   finish: {
+    allocFromSheaf: (k, op, v) => storeAllocation(k, op.slot, v),
     // The object is RCU-freed from here on: kvfree_rcu_barrier() must see it freed.
     kfreeRcu: (k, _op, v) => {
       const rcu = k.m.sheaves?.rcu;

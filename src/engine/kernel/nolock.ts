@@ -110,7 +110,7 @@ function allowSpin(k: K): boolean {
   return k.L.gfp !== ALLOC_GFP;
 }
 
-function inNmi(k: K): boolean {
+export function inNmi(k: K): boolean {
   return k.a.kind === "nmi";
 }
 
@@ -118,7 +118,7 @@ function inNmi(k: K): boolean {
  * local_lock_is_locked(&s->cpu_slab->lock) on this CPU. !RT: the lock is "acquired" (irqs off
  * by whoever holds it; only an NMI can observe that). RT: locked by the current task.
  */
-function localLockIsLocked(k: K): boolean {
+export function localLockIsLocked(k: K): boolean {
   const holder = cpuSlab(k, k.cpu).lock;
   if (k.m.config.preemptRt) return holder === k.a.id;
   return holder !== null;
@@ -131,11 +131,21 @@ interface Opts {
   frozenPages: boolean;
   /** Harry Yoo's candidate: kmalloc_nolock's test also fires with irqs disabled, not only in NMI. */
   irqsGuard?: boolean;
+  /**
+   * The function kmalloc_nolock calls: slab_alloc_node (default; the 5.15 core's has no hooks to
+   * skip) or __slab_alloc_node (v6.18, whose slab_alloc_node would try the sheaves first).
+   */
+  entry?: "slab_alloc_node" | "__slab_alloc_node";
+  /**
+   * What a cache with slub_debug goes to instead of `entry` (v6.18: the debug branches of
+   * ___slab_alloc, kernel/v6_18.ts; a debug cache has no cpu slab to try first).
+   */
+  debugEntry?: "___slab_alloc_debug";
 }
 
 // --- kmalloc_nolock -----------------------------------------------------------------------------
 
-function kmallocNolockFn(o: Opts): KernelFn {
+export function kmallocNolockFn(o: Opts): KernelFn {
   const steps: StepDef[] = [
     {
       line: "alloc_gfp = __GFP_NOWARN | __GFP_NOMEMALLOC | gfp_flags; can_retry = true; ret = ERR_PTR(-EBUSY); if (size > KMALLOC_MAX_CACHE_SIZE) return NULL",
@@ -196,6 +206,10 @@ function kmallocNolockFn(o: Opts): KernelFn {
         : o.guard
           ? "if (!in_nmi() || !local_lock_is_locked(&s->cpu_slab->lock)) ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)"
           : "ret = __slab_alloc_node(s, alloc_gfp, node, _RET_IP_, size)",
+      calls: [
+        o.entry ?? "slab_alloc_node",
+        ...(o.debugEntry ? [o.debugEntry] : []),
+      ],
       run: (k) => {
         const b = k.m.nolock!.buckets[num(k.L, "bucket")]!;
         if (!b.modelled) {
@@ -210,7 +224,14 @@ function kmallocNolockFn(o: Opts): KernelFn {
           note(k, `local_lock_is_locked(${b.name}): -EBUSY`);
           return goto("check");
         }
-        return call("slab_alloc_node", { gfp: k.L.gfp ?? null, node: null });
+        const target =
+          o.debugEntry !== undefined && k.m.config.slubDebug
+            ? o.debugEntry
+            : (o.entry ?? "slab_alloc_node");
+        return call(target, {
+          gfp: k.L.gfp ?? null,
+          node: null,
+        });
       },
       after: (k, v) => {
         k.L.ret = v;
@@ -419,7 +440,7 @@ function storeReentry(k: K, slot: string, v: Value): void {
 
 // --- kfree_nolock -------------------------------------------------------------------------------
 
-const kfreeNolock = fn("kfree_nolock", [
+export const kfreeNolock = fn("kfree_nolock", [
   {
     line: "kfree_nolock(x): slab = virt_to_slab(x); memcg and alloc-tag free hooks (no kmemleak, debug checks or kfence: they take locks); do_slab_free(s, slab, x, x, 0, _RET_IP_)",
     run: (k) =>
@@ -541,7 +562,7 @@ const freeDeferredObjects = fn("free_deferred_objects", [
  * isolate_migratepages_block() on one pfn (mm/compaction.c): a pfn scanner meets every page,
  * whoever owns it, and pins it with get_page_unless_zero() before it looks closer.
  */
-const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
+export const isolateMigratepagesBlock = fn("isolate_migratepages_block", [
   {
     line: "page = pfn_to_page(low_pfn); if (!get_page_unless_zero(page)) goto isolate_fail  (refcount 0: free or frozen)",
     run: (k) => {

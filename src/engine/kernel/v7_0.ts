@@ -45,8 +45,13 @@
  * objects that fit the sheaf with one cmpxchg (the kernel takes whole freelists and gives the
  * surplus back through __slab_free); a freed sheaf's memory is not modelled; the barn limits
  * are 2 (kernel: 10); no kfree_rcu sheaf, no prefill API, no bulk operations, no pfmemalloc, no
- * debug caches, no memoryless nodes (every node has a barn); sheaf_flush_main frees its batch
+ * debug caches; sheaf_flush_main frees its batch
  * object by object; the flush work runs pcs_flush_all on the CPU's kworker.
+ * Memoryless nodes (`kernel.memorylessNodes`): get_barn() is NULL there (no kmem_cache_node),
+ * and __pcs_replace_empty_main / __pcs_replace_full_main drop the lock and return NULL, as
+ * "slab: fix NULL pointer when trying to access barn" (Oct 2025) made them; the check is a step
+ * at the end of each function (`no_barn`). kernel/v6_18.ts builds the unchecked form for the
+ * kernel before that fix.
  */
 import {
   call,
@@ -136,6 +141,14 @@ function barn(k: K, node: number): NodeBarn {
 export function localNode(k: K): number {
   return k.m.cpus[k.cpu]!.node;
 }
+/**
+ * get_barn(s): get_node(s, numa_mem_id())->barn, or NULL on a memoryless node, whose
+ * kmem_cache_node does not exist (the node id stands for its barn in the locals).
+ */
+export function getBarn(k: K): number | null {
+  const node = localNode(k);
+  return (k.m.config.memorylessNodes ?? []).includes(node) ? null : node;
+}
 export const pcsRef = (cpu: number): LockRef => ({ kind: "pcsLock", cpu });
 const barnRef = (node: number): LockRef => ({ kind: "barnLock", node });
 
@@ -179,7 +192,7 @@ export function pcsUnlock(k: K): void {
 }
 
 /** spin_lock_irqsave(&barn->lock, flags). */
-function barnLock(k: K, node: number): boolean {
+export function barnLock(k: K, node: number): boolean {
   const r = barnRef(node);
   if (k.m.config.preemptRt) {
     const ok = acquire(k, r, "sleep");
@@ -193,7 +206,7 @@ function barnLock(k: K, node: number): boolean {
   return acquire(k, r, "spin");
 }
 
-function barnUnlock(k: K, node: number): void {
+export function barnUnlock(k: K, node: number): void {
   release(k, barnRef(node));
   if (k.m.config.preemptRt) {
     migrateEnable(k);
@@ -319,163 +332,179 @@ const allocFromPcs = fn("alloc_from_pcs", [
   },
 ]);
 
+/** The end of both replace functions when get_barn() is NULL (a memoryless node). */
+const noBarn: StepDef = {
+  label: "no_barn",
+  line: "if (!barn) { local_unlock(&s->cpu_sheaves->lock); return NULL; }  (get_barn(): no kmem_cache_node on a memoryless node)",
+  run: (k) => {
+    pcsUnlock(k);
+    return ret(null);
+  },
+};
+
 /**
  * __pcs_replace_empty_main(): called with the lock held; returns the CPU whose sheaves are
  * locked (possibly another one than at the call), or NULL with the lock dropped.
  */
-const pcsReplaceEmptyMain = fn("__pcs_replace_empty_main", [
-  {
-    line: "if (pcs->spare && pcs->spare->size > 0) { swap(pcs->main, pcs->spare); return pcs; }",
-    run: (k) => {
-      const p = pcs(k);
-      if (p.spare !== null && sheaf(k, p.spare).objects.length > 0) {
-        [p.main, p.spare] = [p.spare, p.main];
+export function pcsReplaceEmptyMainFn(checkBarn: boolean): KernelFn {
+  const steps: StepDef[] = [
+    {
+      line: "if (pcs->spare && pcs->spare->size > 0) { swap(pcs->main, pcs->spare); return pcs; }",
+      run: (k) => {
+        const p = pcs(k);
+        if (p.spare !== null && sheaf(k, p.spare).objects.length > 0) {
+          [p.main, p.spare] = [p.spare, p.main];
+          return ret(num(k.L, "pcs"));
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "barn = get_barn(s); full = barn_replace_empty_sheaf(barn, pcs->main): if (!data_race(barn->nr_full)) NULL",
+      run: (k) => {
+        k.L.barn = getBarn(k);
+        if (checkBarn && k.L.barn === null) return goto("no_barn");
+        return barn(k, num(k.L, "barn")).full.length === 0
+          ? goto("get_fail")
+          : undefined;
+      },
+    },
+    {
+      line: "spin_lock_irqsave(&barn->lock, flags)",
+      run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
+    },
+    {
+      line: "if (barn->nr_full) { full = first full; list_add(&empty->barn_list, &barn->sheaves_empty); nr_full--; nr_empty++ }",
+      run: (k) => {
+        const b = barn(k, num(k.L, "barn"));
+        k.L.full = null;
+        const full = b.full.shift();
+        if (full !== undefined) {
+          b.empty.push(pcs(k).main);
+          k.L.full = full;
+          // Held by the barn lock's owner until it is installed in the next step.
+          sheaf(k, full).owner = k.a.id;
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "spin_unlock_irqrestore(&barn->lock, flags); if (full) { stat(s, BARN_GET); pcs->main = full; return pcs; }",
+      run: (k) => {
+        barnUnlock(k, num(k.L, "barn"));
+        const full = ref(k.L, "full");
+        if (full === null) return undefined;
+        sheaf(k, full).owner = null;
+        pcs(k).main = full;
+        stat(k, "BARN_GET");
         return ret(num(k.L, "pcs"));
-      }
-      return undefined;
+      },
     },
-  },
-  {
-    line: "barn = get_barn(s); full = barn_replace_empty_sheaf(barn, pcs->main): if (!data_race(barn->nr_full)) NULL",
-    run: (k) => {
-      k.L.barn = localNode(k);
-      return barn(k, num(k.L, "barn")).full.length === 0
-        ? goto("get_fail")
-        : undefined;
+    {
+      label: "get_fail",
+      line: "stat(s, BARN_GET_FAIL); if (can_alloc) { empty = pcs->spare, pcs->spare = NULL; or barn_get_empty_sheaf(barn) }",
+      run: (k) => {
+        stat(k, "BARN_GET_FAIL");
+        k.L.empty = null;
+        if (!mayBlock(k)) return goto("unlock");
+        const p = pcs(k);
+        if (p.spare !== null) {
+          k.L.empty = p.spare;
+          sheaf(k, p.spare).owner = k.a.id;
+          p.spare = null;
+          return goto("unlock");
+        }
+        return barn(k, num(k.L, "barn")).empty.length === 0
+          ? goto("unlock")
+          : undefined;
+      },
     },
-  },
-  {
-    line: "spin_lock_irqsave(&barn->lock, flags)",
-    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
-  },
-  {
-    line: "if (barn->nr_full) { full = first full; list_add(&empty->barn_list, &barn->sheaves_empty); nr_full--; nr_empty++ }",
-    run: (k) => {
-      const b = barn(k, num(k.L, "barn"));
-      k.L.full = null;
-      const full = b.full.shift();
-      if (full !== undefined) {
-        b.empty.push(pcs(k).main);
-        k.L.full = full;
-        // Held by the barn lock's owner until it is installed in the next step.
-        sheaf(k, full).owner = k.a.id;
-      }
-      return undefined;
+    {
+      line: "barn_get_empty_sheaf(barn): spin_lock_irqsave(&barn->lock, flags)",
+      run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
     },
-  },
-  {
-    line: "spin_unlock_irqrestore(&barn->lock, flags); if (full) { stat(s, BARN_GET); pcs->main = full; return pcs; }",
-    run: (k) => {
-      barnUnlock(k, num(k.L, "barn"));
-      const full = ref(k.L, "full");
-      if (full === null) return undefined;
-      sheaf(k, full).owner = null;
-      pcs(k).main = full;
-      stat(k, "BARN_GET");
-      return ret(num(k.L, "pcs"));
+    {
+      line: "if (barn->nr_empty) { empty = first empty; list_del; nr_empty-- }; spin_unlock_irqrestore(&barn->lock, flags)",
+      run: (k) => {
+        const b = barn(k, num(k.L, "barn"));
+        const e = b.empty.shift();
+        if (e !== undefined) {
+          k.L.empty = e;
+          sheaf(k, e).owner = k.a.id;
+        }
+        barnUnlock(k, num(k.L, "barn"));
+        return undefined;
+      },
     },
-  },
-  {
-    label: "get_fail",
-    line: "stat(s, BARN_GET_FAIL); if (can_alloc) { empty = pcs->spare, pcs->spare = NULL; or barn_get_empty_sheaf(barn) }",
-    run: (k) => {
-      stat(k, "BARN_GET_FAIL");
-      k.L.empty = null;
-      if (!mayBlock(k)) return goto("unlock");
-      const p = pcs(k);
-      if (p.spare !== null) {
-        k.L.empty = p.spare;
-        sheaf(k, p.spare).owner = k.a.id;
-        p.spare = null;
-        return goto("unlock");
-      }
-      return barn(k, num(k.L, "barn")).empty.length === 0
-        ? goto("unlock")
-        : undefined;
+    {
+      label: "unlock",
+      line: "local_unlock(&s->cpu_sheaves->lock); if (!can_alloc) return NULL",
+      run: (k) => {
+        pcsUnlock(k);
+        return mayBlock(k) ? undefined : ret(null);
+      },
     },
-  },
-  {
-    line: "barn_get_empty_sheaf(barn): spin_lock_irqsave(&barn->lock, flags)",
-    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
-  },
-  {
-    line: "if (barn->nr_empty) { empty = first empty; list_del; nr_empty-- }; spin_unlock_irqrestore(&barn->lock, flags)",
-    run: (k) => {
-      const b = barn(k, num(k.L, "barn"));
-      const e = b.empty.shift();
-      if (e !== undefined) {
-        k.L.empty = e;
-        sheaf(k, e).owner = k.a.id;
-      }
-      barnUnlock(k, num(k.L, "barn"));
-      return undefined;
+    {
+      line: "if (!empty) empty = alloc_empty_sheaf(s, gfp)  (alloc_full_sheaf)",
+      run: (k) => {
+        if (ref(k.L, "empty") === null) {
+          mightSleep(k, "alloc_empty_sheaf(GFP_KERNEL)");
+          k.L.empty = newSheaf(st(k), k.a.id).id;
+          stat(k, "SHEAF_ALLOC");
+        }
+        return undefined;
+      },
     },
-  },
-  {
-    label: "unlock",
-    line: "local_unlock(&s->cpu_sheaves->lock); if (!can_alloc) return NULL",
-    run: (k) => {
-      pcsUnlock(k);
-      return mayBlock(k) ? undefined : ret(null);
+    {
+      line: "refill_sheaf(s, empty, gfp | __GFP_NOMEMALLOC)  (the lock is dropped: the task may migrate)",
+      run: (k) => call("refill_sheaf", { sheaf: num(k.L, "empty") }),
     },
-  },
-  {
-    line: "if (!empty) empty = alloc_empty_sheaf(s, gfp)  (alloc_full_sheaf)",
-    run: (k) => {
-      if (ref(k.L, "empty") === null) {
-        mightSleep(k, "alloc_empty_sheaf(GFP_KERNEL)");
-        k.L.empty = newSheaf(st(k), k.a.id).id;
-        stat(k, "SHEAF_ALLOC");
-      }
-      return undefined;
+    {
+      line: "if (refill failed) { free_empty_sheaf(s, empty); return NULL; } full = empty",
+      run: (k) => {
+        const sh = sheaf(k, num(k.L, "empty"));
+        if (sh.objects.length === 0) {
+          sh.owner = null;
+          sh.freed = true;
+          stat(k, "SHEAF_FREE");
+          return ret(null);
+        }
+        k.L.full = sh.id;
+        return undefined;
+      },
     },
-  },
-  {
-    line: "refill_sheaf(s, empty, gfp | __GFP_NOMEMALLOC)  (the lock is dropped: the task may migrate)",
-    run: (k) => call("refill_sheaf", { sheaf: num(k.L, "empty") }),
-  },
-  {
-    line: "if (refill failed) { free_empty_sheaf(s, empty); return NULL; } full = empty",
-    run: (k) => {
-      const sh = sheaf(k, num(k.L, "empty"));
-      if (sh.objects.length === 0) {
-        sh.owner = null;
-        sh.freed = true;
-        stat(k, "SHEAF_FREE");
-        return ret(null);
-      }
-      k.L.full = sh.id;
-      return undefined;
+    {
+      line: "local_lock(&s->cpu_sheaves->lock); pcs = this_cpu_ptr(s->cpu_sheaves)",
+      run: (k) => (pcsLock(k) ? undefined : RETRY),
     },
-  },
-  {
-    line: "local_lock(&s->cpu_sheaves->lock); pcs = this_cpu_ptr(s->cpu_sheaves)",
-    run: (k) => (pcsLock(k) ? undefined : RETRY),
-  },
-  {
-    line: "if main is empty: it becomes the spare (or goes to the barn) and main = full; else spare = full if there is room; else barn_put_full_sheaf(barn, full)",
-    run: (k) => {
-      const p = pcs(k);
-      const full = num(k.L, "full");
-      const b = barn(k, num(k.L, "barn"));
-      sheaf(k, full).owner = null;
-      if (sheaf(k, p.main).objects.length === 0) {
-        if (p.spare === null) p.spare = p.main;
-        else b.empty.push(p.main);
-        p.main = full;
-      } else if (p.spare === null) {
-        p.spare = full;
-      } else if (sheaf(k, p.spare).objects.length === 0) {
-        b.empty.push(p.spare);
-        p.spare = full;
-      } else {
-        b.full.push(full);
-        stat(k, "BARN_PUT");
-      }
-      return ret(num(k.L, "pcs"));
+    {
+      line: "if main is empty: it becomes the spare (or goes to the barn) and main = full; else spare = full if there is room; else barn_put_full_sheaf(barn, full)",
+      run: (k) => {
+        const p = pcs(k);
+        const full = num(k.L, "full");
+        const b = barn(k, num(k.L, "barn"));
+        sheaf(k, full).owner = null;
+        if (sheaf(k, p.main).objects.length === 0) {
+          if (p.spare === null) p.spare = p.main;
+          else b.empty.push(p.main);
+          p.main = full;
+        } else if (p.spare === null) {
+          p.spare = full;
+        } else if (sheaf(k, p.spare).objects.length === 0) {
+          b.empty.push(p.spare);
+          p.spare = full;
+        } else {
+          b.full.push(full);
+          stat(k, "BARN_PUT");
+        }
+        return ret(num(k.L, "pcs"));
+      },
     },
-  },
-]);
+  ];
+  if (checkBarn) steps.push(noBarn);
+  return fn("__pcs_replace_empty_main", steps);
+}
+const pcsReplaceEmptyMain = pcsReplaceEmptyMainFn(true);
 
 /**
  * refill_sheaf(): fills the sheaf (held by the actor) from the local node's partial slabs, then
@@ -851,139 +880,145 @@ const freeToPcs = fn("free_to_pcs", [
 ]);
 
 /** __pcs_replace_full_main(): called with the lock held; returns the locked CPU or NULL unlocked. */
-const pcsReplaceFullMain = fn("__pcs_replace_full_main", [
-  {
-    label: "restart",
-    line: "barn = get_barn(s); if (!pcs->spare) { empty = barn_get_empty_sheaf(barn): if (!data_race(barn->nr_empty)) NULL }",
-    run: (k) => {
-      k.L.barn = localNode(k);
-      const p = pcs(k);
-      if (p.spare !== null) return goto("spare");
-      return barn(k, num(k.L, "barn")).empty.length === 0
-        ? goto("alloc")
-        : undefined;
+export function pcsReplaceFullMainFn(checkBarn: boolean): KernelFn {
+  const steps: StepDef[] = [
+    {
+      label: "restart",
+      line: "barn = get_barn(s); if (!pcs->spare) { empty = barn_get_empty_sheaf(barn): if (!data_race(barn->nr_empty)) NULL }",
+      run: (k) => {
+        k.L.barn = getBarn(k);
+        if (checkBarn && k.L.barn === null) return goto("no_barn");
+        const p = pcs(k);
+        if (p.spare !== null) return goto("spare");
+        return barn(k, num(k.L, "barn")).empty.length === 0
+          ? goto("alloc")
+          : undefined;
+      },
     },
-  },
-  {
-    line: "spin_lock_irqsave(&barn->lock, flags)",
-    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
-  },
-  {
-    line: "empty = first empty, nr_empty--; spin_unlock_irqrestore(&barn->lock, flags); if (empty) { pcs->spare = pcs->main; pcs->main = empty; return pcs; }",
-    run: (k) => {
-      const b = barn(k, num(k.L, "barn"));
-      const e = b.empty.shift();
-      barnUnlock(k, num(k.L, "barn"));
-      if (e === undefined) return goto("alloc");
-      const p = pcs(k);
-      p.spare = p.main;
-      p.main = e;
-      return ret(num(k.L, "pcs"));
+    {
+      line: "spin_lock_irqsave(&barn->lock, flags)",
+      run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
     },
-  },
-  {
-    label: "spare",
-    line: "if (pcs->spare->size < s->sheaf_capacity) { swap(pcs->main, pcs->spare); return pcs; }",
-    run: (k) => {
-      const p = pcs(k);
-      if (sheaf(k, p.spare!).objects.length < st(k).capacity) {
-        [p.main, p.spare] = [p.spare!, p.main];
-        return ret(num(k.L, "pcs"));
-      }
-      return undefined;
-    },
-  },
-  {
-    line: "barn_replace_full_sheaf(barn, pcs->main): if (data_race(barn->nr_full) >= MAX_FULL_SHEAVES) -E2BIG",
-    run: (k) =>
-      barn(k, num(k.L, "barn")).full.length >= st(k).maxFull
-        ? goto("e2big")
-        : undefined,
-  },
-  {
-    line: "spin_lock_irqsave(&barn->lock, flags)",
-    run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
-  },
-  {
-    line: "if (barn->nr_empty) { empty = first empty; list_add(&full->barn_list, &barn->sheaves_full) } else -ENOMEM; spin_unlock_irqrestore(&barn->lock, flags)",
-    run: (k) => {
-      const b = barn(k, num(k.L, "barn"));
-      const e = b.empty.shift();
-      const p = pcs(k);
-      if (e !== undefined) {
-        b.full.push(p.main);
-        p.main = e;
-      }
-      barnUnlock(k, num(k.L, "barn"));
-      if (e === undefined) return goto("alloc");
-      stat(k, "BARN_PUT");
-      return ret(num(k.L, "pcs"));
-    },
-  },
-  {
-    label: "e2big",
-    line: "stat(s, BARN_PUT_FAIL); empty = pcs->spare; pcs->spare = NULL; local_unlock(&s->cpu_sheaves->lock)",
-    run: (k) => {
-      stat(k, "BARN_PUT_FAIL");
-      const p = pcs(k);
-      k.L.empty = p.spare;
-      sheaf(k, p.spare!).owner = k.a.id;
-      p.spare = null;
-      pcsUnlock(k);
-      return undefined;
-    },
-  },
-  {
-    line: "sheaf_flush_unused(s, empty): every object back to its slab",
-    run: (k) => call("sheaf_flush_unused", { sheaf: num(k.L, "empty") }),
-    after: () => goto("got_empty"),
-  },
-  {
-    label: "alloc",
-    line: "local_unlock(&s->cpu_sheaves->lock); empty = alloc_empty_sheaf(s, GFP_NOWAIT)",
-    run: (k) => {
-      pcsUnlock(k);
-      k.L.empty = newSheaf(st(k), k.a.id).id;
-      stat(k, "SHEAF_ALLOC");
-      return undefined;
-    },
-  },
-  {
-    label: "got_empty",
-    line: "if (!local_trylock(&s->cpu_sheaves->lock)) { barn_put_empty_sheaf(barn, empty); return NULL; }",
-    run: (k) => {
-      const e = num(k.L, "empty");
-      if (pcsTrylock(k)) return undefined;
-      sheaf(k, e).owner = null;
-      barn(k, num(k.L, "barn")).empty.push(e);
-      return ret(null);
-    },
-  },
-  {
-    line: "pcs = this_cpu_ptr(s->cpu_sheaves); __pcs_install_empty_sheaf(s, pcs, empty, barn)",
-    run: (k) => {
-      const p = pcs(k);
-      const e = num(k.L, "empty");
-      const b = barn(k, num(k.L, "barn"));
-      const cap = st(k).capacity;
-      sheaf(k, e).owner = null;
-      if (p.spare === null && sheaf(k, p.main).objects.length === cap) {
+    {
+      line: "empty = first empty, nr_empty--; spin_unlock_irqrestore(&barn->lock, flags); if (empty) { pcs->spare = pcs->main; pcs->main = empty; return pcs; }",
+      run: (k) => {
+        const b = barn(k, num(k.L, "barn"));
+        const e = b.empty.shift();
+        barnUnlock(k, num(k.L, "barn"));
+        if (e === undefined) return goto("alloc");
+        const p = pcs(k);
         p.spare = p.main;
         p.main = e;
-      } else if (sheaf(k, p.main).objects.length < cap) {
-        b.empty.push(e);
-      } else if (p.spare !== null && sheaf(k, p.spare).objects.length < cap) {
-        [p.main, p.spare] = [p.spare, p.main];
-        b.empty.push(e);
-      } else {
-        b.full.push(p.main);
-        stat(k, "BARN_PUT");
-        p.main = e;
-      }
-      return ret(num(k.L, "pcs"));
+        return ret(num(k.L, "pcs"));
+      },
     },
-  },
-]);
+    {
+      label: "spare",
+      line: "if (pcs->spare->size < s->sheaf_capacity) { swap(pcs->main, pcs->spare); return pcs; }",
+      run: (k) => {
+        const p = pcs(k);
+        if (sheaf(k, p.spare!).objects.length < st(k).capacity) {
+          [p.main, p.spare] = [p.spare!, p.main];
+          return ret(num(k.L, "pcs"));
+        }
+        return undefined;
+      },
+    },
+    {
+      line: "barn_replace_full_sheaf(barn, pcs->main): if (data_race(barn->nr_full) >= MAX_FULL_SHEAVES) -E2BIG",
+      run: (k) =>
+        barn(k, num(k.L, "barn")).full.length >= st(k).maxFull
+          ? goto("e2big")
+          : undefined,
+    },
+    {
+      line: "spin_lock_irqsave(&barn->lock, flags)",
+      run: (k) => (barnLock(k, num(k.L, "barn")) ? undefined : RETRY),
+    },
+    {
+      line: "if (barn->nr_empty) { empty = first empty; list_add(&full->barn_list, &barn->sheaves_full) } else -ENOMEM; spin_unlock_irqrestore(&barn->lock, flags)",
+      run: (k) => {
+        const b = barn(k, num(k.L, "barn"));
+        const e = b.empty.shift();
+        const p = pcs(k);
+        if (e !== undefined) {
+          b.full.push(p.main);
+          p.main = e;
+        }
+        barnUnlock(k, num(k.L, "barn"));
+        if (e === undefined) return goto("alloc");
+        stat(k, "BARN_PUT");
+        return ret(num(k.L, "pcs"));
+      },
+    },
+    {
+      label: "e2big",
+      line: "stat(s, BARN_PUT_FAIL); empty = pcs->spare; pcs->spare = NULL; local_unlock(&s->cpu_sheaves->lock)",
+      run: (k) => {
+        stat(k, "BARN_PUT_FAIL");
+        const p = pcs(k);
+        k.L.empty = p.spare;
+        sheaf(k, p.spare!).owner = k.a.id;
+        p.spare = null;
+        pcsUnlock(k);
+        return undefined;
+      },
+    },
+    {
+      line: "sheaf_flush_unused(s, empty): every object back to its slab",
+      run: (k) => call("sheaf_flush_unused", { sheaf: num(k.L, "empty") }),
+      after: () => goto("got_empty"),
+    },
+    {
+      label: "alloc",
+      line: "local_unlock(&s->cpu_sheaves->lock); empty = alloc_empty_sheaf(s, GFP_NOWAIT)",
+      run: (k) => {
+        pcsUnlock(k);
+        k.L.empty = newSheaf(st(k), k.a.id).id;
+        stat(k, "SHEAF_ALLOC");
+        return undefined;
+      },
+    },
+    {
+      label: "got_empty",
+      line: "if (!local_trylock(&s->cpu_sheaves->lock)) { barn_put_empty_sheaf(barn, empty); return NULL; }",
+      run: (k) => {
+        const e = num(k.L, "empty");
+        if (pcsTrylock(k)) return undefined;
+        sheaf(k, e).owner = null;
+        barn(k, num(k.L, "barn")).empty.push(e);
+        return ret(null);
+      },
+    },
+    {
+      line: "pcs = this_cpu_ptr(s->cpu_sheaves); __pcs_install_empty_sheaf(s, pcs, empty, barn)",
+      run: (k) => {
+        const p = pcs(k);
+        const e = num(k.L, "empty");
+        const b = barn(k, num(k.L, "barn"));
+        const cap = st(k).capacity;
+        sheaf(k, e).owner = null;
+        if (p.spare === null && sheaf(k, p.main).objects.length === cap) {
+          p.spare = p.main;
+          p.main = e;
+        } else if (sheaf(k, p.main).objects.length < cap) {
+          b.empty.push(e);
+        } else if (p.spare !== null && sheaf(k, p.spare).objects.length < cap) {
+          [p.main, p.spare] = [p.spare, p.main];
+          b.empty.push(e);
+        } else {
+          b.full.push(p.main);
+          stat(k, "BARN_PUT");
+          p.main = e;
+        }
+        return ret(num(k.L, "pcs"));
+      },
+    },
+  ];
+  if (checkBarn) steps.push(noBarn);
+  return fn("__pcs_replace_full_main", steps);
+}
+const pcsReplaceFullMain = pcsReplaceFullMainFn(true);
 
 /** __slab_free() of 7.0: no frozen cpu slabs; an isolated slab is left to its owner. */
 const slabFreeSlow = fn("__slab_free", [

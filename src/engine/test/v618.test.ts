@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Scenario, ScenarioKernel } from "../scenario";
+import type { Op } from "../types";
 import {
   assertRandomRuns,
   expectSheavesAtRest,
@@ -10,6 +11,34 @@ import {
 function withSheaves(seed: number, kernel: Partial<ScenarioKernel>): Scenario {
   const s = randomScenario(seed, kernel);
   return { ...s, cache: { ...s.cache, sheafCapacity: 2 + (seed % 2) } };
+}
+
+/**
+ * withSheaves() with kfree_rcu: a task's free becomes kfreeRcu one time in three, and a task
+ * that did one may end a grace period or call kvfree_rcu_barrier() after it (from the seed, so
+ * the draws of randomScenario stay as they are).
+ */
+function withRcu(seed: number, kernel: Partial<ScenarioKernel>): Scenario {
+  const s = withSheaves(seed, kernel);
+  let h = seed;
+  const next = (n: number) => {
+    h = (h * 1103515245 + 12345) % 2147483648;
+    return (h >>> 16) % n;
+  };
+  const actors = s.actors.map((a) => {
+    if (a.kind !== "task") return a;
+    const ops: Op[] = [];
+    for (const op of a.ops) {
+      if (op.kind === "free" && next(3) === 0) {
+        ops.push({ kind: "kfreeRcu", slot: op.slot });
+        const x = next(4);
+        if (x === 0) ops.push({ kind: "rcuGracePeriod" });
+        else if (x === 1) ops.push({ kind: "kvfreeRcuBarrier" });
+      } else ops.push(op);
+    }
+    return { ...a, ops };
+  });
+  return { ...s, actors };
 }
 
 describe.each([
@@ -35,6 +64,27 @@ describe.each([
       "free_fastpath",
     ])
       expect([x, seen.get(x) ?? 0]).not.toEqual([x, 0]);
+  });
+
+  it("with kfree_rcu, grace periods and barriers: never a finding; the flushes hand rcu_free to RCU", () => {
+    const seen = new Map<string, number>();
+    assertRandomRuns((seed) => withRcu(seed, kernel), {
+      runs: { numRuns: 150, seed: 20261208 },
+      onStep: (ev) => {
+        seen.set(ev.fn, (seen.get(ev.fn) ?? 0) + 1);
+        if (ev.label === "rcu_free") {
+          const at = `${ev.fn}:rcu_free`;
+          seen.set(at, (seen.get(at) ?? 0) + 1);
+        }
+      },
+      check: expectSheavesAtRest,
+    });
+    for (const f of [
+      "__kfree_rcu_sheaf",
+      "rcu_free_sheaf",
+      "kvfree_rcu_barrier",
+    ])
+      expect([f, seen.get(f) ?? 0]).not.toEqual([f, 0]);
   });
 
   it("without a sheaf capacity: never a finding, no sheaves", () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "./replay";
 import { onFixedKernel } from "./entry";
-import { v618RcuSheafBarrier, v618Tour } from "./s5-v618";
+import type { Op } from "../../engine";
+
+const alloc = (slot: string): Op => ({ kind: "alloc", slot });
+import {
+  v618BarnMemoryless,
+  v618DeferRawFreeptr,
+  v618NolockLockHeld,
+  v618RcuSheafBarrier,
+  v618Tour,
+} from "./s5-v618";
 
 describe("v6.18 tour", () => {
   it("refills a sheaf through the cpu slab, and an interrupt that fails the trylock uses the cpu slab", () => {
@@ -118,5 +127,194 @@ describe("v6.18 kfree_rcu sheaf: kvfree_rcu_barrier vs a sheaf between unlock an
       expect(r.findings).toEqual([]);
       expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
     }
+  });
+});
+
+describe("v6.18 sheaves on a memoryless node", () => {
+  it("before the fix: get_barn() dereferences the missing kmem_cache_node", () => {
+    const { r, at } = replay(v618BarnMemoryless);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([["oops", 5]]);
+    expect(r.stopReason).toBe("crashed");
+    expect(at(5)).toMatchObject({ name: "A", fn: "__pcs_replace_empty_main" });
+    expect(r.findings[0]!.message).toMatch(/barn is NULL/);
+  });
+
+  it("v6.18: get_barn() is NULL, the allocation falls back to the cpu slab on node 0", () => {
+    const { r, at } = replay({
+      ...v618BarnMemoryless,
+      scenario: onFixedKernel(v618BarnMemoryless),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(6)).toMatchObject({
+      fn: "__pcs_replace_empty_main",
+      label: "no_barn",
+    });
+    expect(at(7).fn).toBe("slab_alloc_node");
+    const m = r.machine;
+    expect(m.pages.every((p) => p.node === 0)).toBe(true);
+    expect(m.pages.some((p) => p.use === "slab")).toBe(true);
+    expect(m.sheaves!.pcs[1]!.spare).toBeNull();
+  });
+});
+
+describe("v6.18 kfree_nolock: the deferred list's link in a hardened free pointer", () => {
+  it("6.18-rc1: the raw NULL decodes to garbage; slub_debug reports it and the object leaks", () => {
+    const { r, at } = replay(v618DeferRawFreeptr);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([
+      ["freelist-corrupt", 9],
+      ["object-leak", 9],
+    ]);
+    expect(at(4)).toMatchObject({
+      name: "B",
+      fn: "do_slab_free",
+      label: "defer",
+    });
+    expect(at(4).notes).toContain("deferred");
+    expect(at(5)).toMatchObject({ name: "ipi/1", fn: "free_deferred_objects" });
+    expect(at(8).line).toMatch(/^\*\(void \*\*\)x = NULL/);
+    expect(r.findings[0]!.message).toMatch(/Freepointer corrupt/);
+  });
+
+  it("v6.18: set_freepointer() stores an encoded NULL, and the object goes back to its slab", () => {
+    const { r, at } = replay({
+      ...v618DeferRawFreeptr,
+      scenario: onFixedKernel(v618DeferRawFreeptr),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(11)).toMatchObject({ name: "ipi/1", fn: "__slab_free" });
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
+    expect(r.machine.slots["a"]).toEqual([]);
+  });
+
+  it("without hardening the raw NULL is NULL: no finding on 6.18-rc1 either", () => {
+    const s = v618DeferRawFreeptr.scenario;
+    const { r } = replay({
+      ...v618DeferRawFreeptr,
+      scenario: { ...s, kernel: { ...s.kernel, freelistHardened: false } },
+    });
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe("v6.18 kmalloc_nolock: a lock held by the interrupted context", () => {
+  it("6.18-rc1: n->list_lock held, every pass discards a new slab: no progress", () => {
+    const { r, at } = replay(v618NolockLockHeld);
+    expect(r.findings.map((f) => [f.code, f.step])).toEqual([["deadlock", 17]]);
+    expect(at(14)).toMatchObject({ name: "N", label: "new_objects" });
+    expect(at(14).notes).toContain("trylock failed");
+    expect(at(16).notes).toContain("trylock failed");
+    // The discarded slab went back: only P0 and the cpu slab are slabs.
+    expect(r.machine.pages.filter((p) => p.use === "slab")).toHaveLength(2);
+  });
+
+  it("v6.18: NULL instead of the loop; the NMI's kfree_nolock is deferred and freed by the irq_work", () => {
+    const { r, at, events } = replay({
+      ...v618NolockLockHeld,
+      scenario: onFixedKernel(v618NolockLockHeld),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(at(17).line).toMatch(/if \(!allow_spin\) return NULL/);
+    expect(at(25)).toMatchObject({ name: "N", label: "defer" });
+    expect(events.find((e) => e.fn === "free_deferred_objects")).toMatchObject({
+      name: "ipi/0",
+    });
+    expect(r.machine.slots["n"]).toEqual([]);
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
+  });
+
+  it("v6.18 without slub_debug: the NMI finds the bucket's cpu_slab lock held and retries in the next bucket", () => {
+    const s = v618NolockLockHeld.scenario;
+    const { r, at, events } = replay({
+      ...v618NolockLockHeld,
+      scenario: {
+        ...s,
+        kernel: { variant: "v6.18", cpus: 1 },
+        actors: [
+          { name: "A", kind: "task", cpu: 0, ops: [alloc("y"), alloc("z")] },
+          {
+            name: "N",
+            kind: "nmi",
+            cpu: 0,
+            ops: [
+              { kind: "kmallocNolock", slot: "n", size: 64 },
+              { kind: "kfreeNolock", slot: "c" },
+            ],
+          },
+        ],
+        schedule: {
+          steps: ["A>___slab_alloc:load_freelist", "N"],
+          rest: "round-robin",
+        },
+        narration: [],
+      },
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(r.skippedEntries).toBe(0);
+    const retry = r.machine.nolock!.buckets.find((b) => b.size === 96)!;
+    expect(retry.allocated).toBe(1);
+    // kfree_nolock of c under A's lock: deferred, then freed by the irq_work.
+    expect(at(0).name).toBe("A");
+    expect(events.some((e) => e.name === "N" && e.label === "defer")).toBe(
+      true,
+    );
+    expect(r.machine.nolock!.deferFreeObjects).toEqual([]);
+  });
+});
+
+describe("v6.18 prefilled sheaves (kmem_cache_prefill_sheaf / alloc_from_sheaf / return_sheaf)", () => {
+  const prefillScenario = (ops: Record<string, Op[]>) => ({
+    ...v618Tour,
+    scenario: {
+      ...v618Tour.scenario,
+      cache: { objects: 4, minPartial: 1, sheafCapacity: 3 },
+      schedule: undefined,
+      narration: [],
+      actors: Object.entries(ops).map(([name, o]) => ({
+        name,
+        kind: "task" as const,
+        cpu: 0,
+        ops: o,
+      })),
+    },
+  });
+
+  it("a prefilled sheaf serves allocations without locks; returned, it becomes the spare", () => {
+    const { r, events } = replay(
+      prefillScenario({
+        A: [
+          { kind: "prefillSheaf", count: 2 },
+          { kind: "allocFromSheaf", slot: "a" },
+          { kind: "allocFromSheaf", slot: "a" },
+          { kind: "returnSheaf" },
+          { kind: "free", slot: "a" },
+          { kind: "free", slot: "a" },
+          { kind: "destroy" },
+        ],
+      }),
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.stopReason).toBe("done");
+    expect(events.some((e) => e.fn === "refill_sheaf")).toBe(true);
+    const from = events.filter((e) => e.fn === "kmem_cache_alloc_from_sheaf");
+    expect(from).toHaveLength(2);
+    expect(r.machine.pages.every((p) => p.use !== "slab")).toBe(true);
+  });
+
+  it("a second sheaf returned while the spare is taken is refilled into the barn", () => {
+    const { r, events } = replay(
+      prefillScenario({
+        A: [{ kind: "prefillSheaf", count: 3 }, { kind: "returnSheaf" }],
+        B: [{ kind: "prefillSheaf", count: 3 }, { kind: "returnSheaf" }],
+      }),
+    );
+    expect(r.findings).toEqual([]);
+    const st = r.machine.sheaves!;
+    expect(st.pcs[0]!.spare).not.toBeNull();
+    expect(st.barns[0]!.full).toHaveLength(1);
+    expect(events.some((e) => e.stats.includes("barn_put"))).toBe(true);
   });
 });

@@ -239,7 +239,280 @@ export const v618RcuSheafBarrier: LibraryEntry = {
   expect: [{ code: "object-leak", step: 28 }],
 };
 
+export const v618BarnMemoryless: LibraryEntry = {
+  id: "v618-barn-memoryless",
+  kind: "race",
+  summary:
+    "A topology case, not an interleaving: node 1 has CPUs but no memory, so the cache has no kmem_cache_node there, and numa_mem_id() on CPU 1 still names node 1. Task A, on CPU 1, allocates from a cache that opted in to sheaves. Its main sheaf is empty and it has no spare, so __pcs_replace_empty_main() asks get_barn() for node 1's barn: get_node(s, 1) is NULL, and the merge-window code dereferences it. The fix makes get_barn() return NULL and the sheaf path give up, so the allocation falls back to the cpu slab, whose page comes from node 0.",
+  source: {
+    seed: 'outside: the report "Boot fails with 59faa4da7cd4 and 3accabda4da1" (linux-kernel, October 2025: a NULL pointer dereference in __pcs_replace_empty_main on a CPU of a memoryless node, once the vma and maple node caches used sheaves) and the fix posted in its thread',
+    fix: '"slab: fix NULL pointer when trying to access barn" (Vlastimil Babka, October 2025): get_barn() returns NULL when the node has no kmem_cache_node, and its callers drop the lock and fall back',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18 sheaves: get_barn() on a memoryless node dereferences a NULL kmem_cache_node",
+    description:
+      "Two CPUs on two nodes; node 1 has no memory (kernel.memorylessNodes), so every page is node 0's and the cache has no kmem_cache_node, hence no barn, for node 1. The cache opted in to sheaves of 2 objects. A, a task on CPU 1, allocates two objects and frees them.",
+    kernel: {
+      variant: "v6.18-barn-null",
+      cpus: 2,
+      nodes: 2,
+      memorylessNodes: [1],
+    },
+    cache: { objects: 4, sheafCapacity: 2, minPartial: 1 },
+    actors: [
+      {
+        name: "A",
+        kind: "task",
+        cpu: 1,
+        pinned: true,
+        ops: [alloc("a"), alloc("a"), free("a"), free("a")],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: "A allocates on CPU 1. The cache has sheaves, so alloc_from_pcs() comes first: the trylock of CPU 1's sheaves succeeds.",
+      },
+      {
+        step: 3,
+        text: "The main sheaf is empty (nothing was ever freed to it), so the sheaf must be replaced under the lock.",
+      },
+      {
+        step: 4,
+        text: "There is no spare: the next place to look is the barn of this CPU's memory node.",
+      },
+      {
+        step: 5,
+        text: "get_barn() reads get_node(s, numa_mem_id())->barn. numa_mem_id() is 1 on this CPU, and node 1 has no memory, so the cache never got a kmem_cache_node for it: s->node[1] is NULL and the read of ->barn oopses (address 0x40 in the report, the barn's offset in kmem_cache_node). In the report this happened during boot.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "Allocate from the sheaves on a CPU of the memoryless node",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same allocation on v6.18 as released, which has the fix.",
+    },
+    {
+      step: 5,
+      text: "get_barn() now returns NULL for a node without a kmem_cache_node.",
+    },
+    {
+      step: 6,
+      text: "__pcs_replace_empty_main() drops the lock and returns NULL: the sheaves cannot serve this CPU.",
+    },
+    {
+      step: 7,
+      text: "The allocation falls back to the kmem_cache_cpu path; its new slab comes from node 0, the only node with memory.",
+    },
+    {
+      step: 49,
+      text: "The frees do not use the sheaves either: the slab's node (0) is not numa_mem_id() (1), so they go to do_slab_free. The sheaves of a memoryless node's CPU stay unused, which is why the fix's author noted the performance there will not be optimal.",
+    },
+  ],
+  expect: [{ code: "oops", step: 5 }],
+};
+
+export const v618DeferRawFreeptr: LibraryEntry = {
+  id: "v618-defer-raw-freeptr",
+  kind: "race",
+  summary:
+    "kfree_nolock() may not take the slow path, so an object whose slab is not this CPU's cpu slab is deferred: defer_free() links it into the CPU's llist through the word at s->offset, its free pointer, and queues an irq_work. The irq_work, free_deferred_objects(), clears that link before handing the object to __slab_free(). In 6.18-rc1 it stored a raw NULL; with CONFIG_SLAB_FREELIST_HARDENED a free pointer is stored encoded, so the raw NULL reads back as a pointer to nowhere, and slub_debug's check of the object being freed reports \"Freepointer corrupt\" and does not free it. The fix stores NULL with set_freepointer().",
+  source: {
+    seed: 'outside: the kernel test robot\'s report on linux-next (October 2025, "Freepointer corrupt" with kmalloc_nolock objects) and the fix "slab: fix clearing freelist in free_deferred_objects()" (Vlastimil Babka, 13 October 2025, Fixes: af92793e52c3 "slab: Introduce kmalloc_nolock() and kfree_nolock().")',
+    fix: '"slab: fix clearing freelist in free_deferred_objects()": point x back to the object start first, then set_freepointer(s, x, NULL), which encodes NULL on a hardened kernel',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      'v6.18-rc1 kfree_nolock: a raw NULL in a hardened free pointer ("Freepointer corrupt")',
+    description:
+      "Two CPUs; CONFIG_SLAB_FREELIST_HARDENED and slub_debug (the robot's config: the free pointer sits outside the object and is checked when the object is freed). Object a was allocated on CPU 0, from its cpu slab. B, a task on CPU 1 (a BPF program, say), kfree_nolock()s it: CPU 1's cpu slab is another one (none at all here), so the free is deferred to CPU 1's irq_work. In the kernel a slub_debug cache has no cpu slab, so every kfree_nolock() of it is deferred; the model keeps the cpu slab and frees from the other CPU instead.",
+    kernel: {
+      variant: "v6.18-defer-rawfp",
+      cpus: 2,
+      slubDebug: true,
+      freelistHardened: true,
+    },
+    cache: { objects: 4, minPartial: 1 },
+    prepare: [{ cpu: 0, op: alloc("a") }],
+    actors: [
+      {
+        name: "B",
+        kind: "task",
+        cpu: 1,
+        ops: [{ kind: "kfreeNolock", slot: "a" }],
+      },
+    ],
+    narration: [
+      {
+        step: 0,
+        text: "B kfree_nolock()s object a: do_slab_free() with cnt == 0, which tells it that the caller may not spin.",
+      },
+      {
+        step: 3,
+        text: "The object's slab is CPU 0's cpu slab, not CPU 1's: __slab_free() might need list_lock or the cpu slab's lock, which a caller that may not spin cannot take.",
+      },
+      {
+        step: 4,
+        text: "So the free is deferred: llist_add(head + s->offset, &df->objects) writes the llist link into the object's free pointer word, a raw pointer, not an encoded one. The list was empty, so CPU 1's irq_work is queued.",
+      },
+      {
+        step: 5,
+        text: "The irq_work runs on CPU 1 as a hard interrupt: free_deferred_objects() takes the whole list.",
+      },
+      {
+        step: 8,
+        text: "6.18-rc1 clears the link with *(void **)x = NULL. With CONFIG_SLAB_FREELIST_HARDENED every free pointer is stored XORed with the cache's secret and its own address; a raw 0 is not how NULL is stored.",
+      },
+      {
+        step: 9,
+        text: '__slab_free() of a slub_debug cache checks the object (free_debug_processing -> check_object): its free pointer decodes to an address outside the slab. "Freepointer corrupt", and the object is not freed: the slab counts it allocated for ever.',
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "kfree_nolock() an object on a CPU whose cpu slab is another one, on a hardened kernel with slub_debug",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same deferred free on v6.18 as released.",
+    },
+    {
+      step: 8,
+      text: "The fix points x back at the object and stores NULL with set_freepointer(), encoded as the hardened kernel expects.",
+    },
+    {
+      step: 9,
+      text: "The debug check decodes NULL: nothing to report, and __slab_free() puts the object back in its slab.",
+    },
+  ],
+  expect: [
+    { code: "freelist-corrupt", step: 9 },
+    { code: "object-leak", step: 9 },
+  ],
+};
+
+export const v618NolockLockHeld: LibraryEntry = {
+  id: "v618-nolock-lock-held",
+  kind: "race",
+  summary:
+    "A kmalloc_nolock() caller in an NMI finds a lock held by the context it interrupted. For the bucket's cpu_slab lock, the merged code answers -EBUSY and retries once in the next kmalloc bucket. For n->list_lock, which a slub_debug cache takes for every allocation, it only trylocks: the partial slabs are out of reach, a new slab is allocated, and its trylock fails too. 6.18-rc1 then discarded the slab and went back to new_objects: with the lock's holder unable to run until the NMI returns, that loop never ends. The fix fails the allocation instead. The NMI's kfree_nolock() is deferred to the irq_work, which frees the object once the interrupted free is done.",
+  source: {
+    seed: 'outside: "[PATCH] slab: prevent infinite loop in kmalloc_nolock() with debugging" (Vlastimil Babka, 3 November 2025, reported by Harry Yoo in the review of a later series; Fixes: af92793e52c3 "slab: Introduce kmalloc_nolock() and kfree_nolock()."); mm/slub.c of v6.18 (kmalloc_nolock, ___slab_alloc, alloc_single_from_new_slab, do_slab_free, defer_free)',
+    fix: 'c379b745e12a "slab: prevent infinite loop in kmalloc_nolock() with debugging": when alloc_single_from_new_slab() fails and the caller may not spin, ___slab_alloc() returns NULL instead of going back to new_objects',
+    basis: "history",
+  },
+  scenario: {
+    ...base,
+    title:
+      "v6.18-rc kmalloc_nolock() in an NMI: n->list_lock held by the interrupted free, an endless new_objects loop",
+    description:
+      "One CPU; slub_debug, so the cache's allocations go through n->list_lock (in the kernel a debug cache has no cpu slab; the model's tasks still use one, only kmalloc_nolock takes the debug branches). No cpu partial lists: a free to a full slab puts it on the node list under list_lock. A, a task, frees object b of the full slab P0; an NMI arrives while A holds list_lock, and its BPF program calls kmalloc_nolock(64) and kfree_nolock() of x, another object of P0. The basis: the issue's wording (a nolock caller that finds the lock held and retries the next bucket) fits the cpu_slab lock, where the merged code retries in the next bucket; the bug of the 6.18 cycle was this one, with the list_lock.",
+    kernel: {
+      variant: "v6.18-nolock-loop",
+      cpus: 1,
+      slubDebug: true,
+      cpuPartial: false,
+      pagePool: 8,
+    },
+    cache: { objects: 2, minPartial: 1 },
+    prepare: [
+      { cpu: 0, op: alloc("b") },
+      { cpu: 0, op: alloc("x") },
+      { cpu: 0, op: alloc("c") },
+    ],
+    actors: [
+      { name: "A", kind: "task", cpu: 0, ops: [free("b")] },
+      {
+        name: "N",
+        kind: "nmi",
+        cpu: 0,
+        ops: [
+          { kind: "kmallocNolock", slot: "n", size: 64 },
+          { kind: "kfreeNolock", slot: "x" },
+        ],
+      },
+    ],
+    schedule: { steps: ["A>__slab_free+4", "N"], rest: "round-robin" },
+    narration: [
+      {
+        step: 0,
+        text: "A frees b. Its slab P0 is full and is not the cpu slab, so the free takes the slow path.",
+      },
+      {
+        step: 8,
+        text: "Without cpu partial lists a full slab that gets a free object goes on the node list: A takes n->list_lock, irqs off.",
+      },
+      {
+        step: 9,
+        text: "An NMI arrives regardless. Its BPF program calls kmalloc_nolock(64).",
+      },
+      {
+        step: 13,
+        text: "The bucket's cpu_slab lock is free, so there is no -EBUSY and no retry in the next bucket: the allocation goes on. The cache has slub_debug: no cpu slab, every object is taken under n->list_lock.",
+      },
+      {
+        step: 14,
+        text: "get_partial(): a caller that may not spin only trylocks n->list_lock, and A holds it.",
+      },
+      {
+        step: 15,
+        text: "So a new slab, from alloc_frozen_pages_nolock().",
+      },
+      {
+        step: 16,
+        text: "alloc_single_from_new_slab() must put the new slab on the node list: the trylock fails again, and the slab is discarded.",
+      },
+      {
+        step: 17,
+        text: "6.18-rc1: goto new_objects. Nothing has changed and nothing can: A cannot run until the NMI returns. Every pass allocates a slab and throws it away, until memory runs out.",
+      },
+    ],
+  },
+  fixed: { variant: "v6.18" },
+  fixedOutcome: "clean",
+  goal: "Interrupt a context that holds n->list_lock with an NMI whose kmalloc_nolock() needs that lock",
+  fixedNarration: [
+    {
+      step: 0,
+      text: "The same NMI on v6.18 as released.",
+    },
+    {
+      step: 17,
+      text: "The fix: a caller that may not spin does not go back to new_objects; ___slab_alloc() returns NULL.",
+    },
+    {
+      step: 18,
+      text: "NULL is not -EBUSY: kmalloc_nolock() does not retry in the next bucket, it returns NULL. The BPF program copes.",
+    },
+    {
+      step: 21,
+      text: "Its kfree_nolock() of x: P0 is not the cpu slab, and a caller that may not spin must not take the slow path. The object goes on the CPU's deferred list, and the irq_work is queued.",
+    },
+    {
+      step: 26,
+      text: "A finishes its free and drops list_lock, irqs back on.",
+    },
+    {
+      step: 31,
+      text: "The irq_work runs: free_deferred_objects() hands x to __slab_free(), which may take list_lock now.",
+    },
+  ],
+  expect: [{ code: "deadlock", step: 17 }],
+};
+
 export const v618Scenarios: readonly LibraryEntry[] = [
   v618Tour,
   v618RcuSheafBarrier,
+  v618BarnMemoryless,
+  v618DeferRawFreeptr,
+  v618NolockLockHeld,
 ];

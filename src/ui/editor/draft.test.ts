@@ -72,7 +72,7 @@ describe("the editor's draft", () => {
     const r = draftToScenario(d);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
-      'actors[0].ops: "allc y" is not an operation (alloc, free, allocPageCache, freePageCache, write, kfreeNolock, kfreeRcu, kvfreeRcuBarrier, rcuGracePeriod, allocBulk, freeBulk, kmallocNolock, cpuOffline, cpuOnline, prefill, isolateMigratepages, flushAll, shrink, destroy, memoryOffline)',
+      'actors[0].ops: "allc y" is not an operation (alloc, free, allocPageCache, freePageCache, write, kfreeNolock, kfreeRcu, kvfreeRcuBarrier, rcuGracePeriod, prefillSheaf, allocFromSheaf, returnSheaf, allocBulk, freeBulk, kmallocNolock, cpuOffline, cpuOnline, prefill, isolateMigratepages, flushAll, shrink, destroy, memoryOffline)',
       'prepare line 1: expected "<cpu>: <operation>"',
       'narration line 1: expected "<step>: <text>" or "<actor>><function>:<label>: <text>"',
     ]);

@@ -108,7 +108,12 @@ type EditorOps = {
 
 const slotOp = <
   K extends
-    "allocPageCache" | "freePageCache" | "write" | "kfreeNolock" | "kfreeRcu",
+    | "allocPageCache"
+    | "freePageCache"
+    | "write"
+    | "kfreeNolock"
+    | "kfreeRcu"
+    | "allocFromSheaf",
 >(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
@@ -136,7 +141,8 @@ const bareOp = <
     | "destroy"
     | "memoryOffline"
     | "kvfreeRcuBarrier"
-    | "rcuGracePeriod",
+    | "rcuGracePeriod"
+    | "returnSheaf",
 >(
   kind: K,
 ): EditorOp<Extract<ScenarioOp, { kind: K }>> => ({
@@ -211,6 +217,15 @@ const EDITOR_OPS: EditorOps = {
   kfreeRcu: slotOp("kfreeRcu"),
   kvfreeRcuBarrier: bareOp("kvfreeRcuBarrier"),
   rcuGracePeriod: bareOp("rcuGracePeriod"),
+  prefillSheaf: {
+    parse: ({ text, args }) =>
+      !isNumber(args[0]) || args.length > 1
+        ? `"${text}": prefillSheaf takes a count`
+        : { kind: "prefillSheaf", count: Number(args[0]) },
+    format: (op) => `prefillSheaf ${op.count}`,
+  },
+  allocFromSheaf: slotOp("allocFromSheaf"),
+  returnSheaf: bareOp("returnSheaf"),
   allocBulk: {
     parse: ({ text, args }) => {
       const [arg, n] = args;

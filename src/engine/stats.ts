@@ -49,6 +49,10 @@ export const STAT_ITEMS = [
   // kfree_rcu() sheaves (v6.18, kernel/v6_18.ts).
   "FREE_RCU_SHEAF",
   "FREE_RCU_SHEAF_FAIL",
+  // Sheaf hits on v6.18, which still has the cpu slab and its fast path (7.0 counts them as
+  // ALLOC_FASTPATH / FREE_FASTPATH). First in 6.18's enum; appended here.
+  "ALLOC_PCS",
+  "FREE_PCS",
 ] as const;
 
 export type StatItem = (typeof STAT_ITEMS)[number];
@@ -59,6 +63,8 @@ const SYSFS_RENAMED: Partial<Record<StatItem, string>> = {
   FREE_PCA: "free_cpu_cache",
   PCA_REFILL: "cpu_cache_refill",
   PCA_FLUSH: "cpu_cache_flush",
+  ALLOC_PCS: "alloc_cpu_sheaf",
+  FREE_PCS: "free_cpu_sheaf",
 };
 
 const SYSFS = new Map<StatItem, string>(

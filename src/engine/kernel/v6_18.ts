@@ -30,14 +30,14 @@
  *   __kmem_cache_shutdown shrinks the barns before freeing the node partial lists.
  *
  * Simplified: the sheaf functions are those of kernel/v7_0.ts (7.0's "keep empty main sheaf as
- * spare" is in __pcs_replace_empty_main; 6.18 gives an empty main to the barn), and their stat
- * items keep 7.0's names (ALLOC_FASTPATH / FREE_FASTPATH where 6.18 counts ALLOC_PCS /
- * FREE_PCS); refill_sheaf takes one object at a time through __slab_alloc_node (the kernel's
+ * spare" is in __pcs_replace_empty_main; 6.18 gives an empty main to the barn), except that a
+ * sheaf hit counts 6.18's ALLOC_PCS / FREE_PCS (7.0 folded them into ALLOC_FASTPATH /
+ * FREE_FASTPATH, which count the cpu slab's fast path here); a sheaf flush does not also count
+ * FREE_SLOWPATH as 6.18 does; refill_sheaf takes one object at a time through __slab_alloc_node (the kernel's
  * bulk loop takes c->freelist under the local lock and calls ___slab_alloc when it runs dry);
  * sheaf flushes free each object through __slab_free (the kernel builds detached freelists and
  * may use the cpu slab's fast path); no strict_numa, no per-node check of the popped object;
- * what 6.8 simplifies. Not modelled: the prefill / return sheaf API and the rcu sheaves on
- * caches without sheaves.
+ * what 6.8 simplifies. Not modelled: the rcu sheaves on caches without sheaves.
  *
  * kfree_rcu() sheaves ("slab: add sheaf support for batching kfree_rcu() operations"):
  * kvfree_call_rcu() of an object of a cache with sheaves goes to __kfree_rcu_sheaf(): under the
@@ -151,6 +151,34 @@ import {
 } from "./v7_0";
 
 const v70 = v70Tables["v7.0"];
+
+/**
+ * 7.0's alloc_from_pcs / free_to_pcs with the stat item 6.18 counts a sheaf hit under: 6.18 still
+ * has the cpu slab, whose fast path keeps ALLOC_FASTPATH / FREE_FASTPATH, so sheaf hits have
+ * items of their own (sysfs alloc_cpu_sheaf / free_cpu_sheaf) until 7.0 removes the cpu slab.
+ */
+function withPcsStat(
+  name: "alloc_from_pcs" | "free_to_pcs",
+  item: "ALLOC_PCS" | "FREE_PCS",
+): KernelFn {
+  const steps = v70[name]!.steps;
+  const last = steps[steps.length - 1]!;
+  const seven = item === "ALLOC_PCS" ? "ALLOC_FASTPATH" : "FREE_FASTPATH";
+  if (!last.line.includes(`stat(s, ${seven})`))
+    throw new Error(`${name}: its last step no longer counts ${seven}`);
+  return fn(name, [
+    ...steps.slice(0, -1),
+    {
+      ...last,
+      line: last.line.replace(seven, item),
+      run: (k) => {
+        pcsUnlock(k);
+        stat(k, item);
+        return ret(item === "ALLOC_PCS" ? num(k.L, "object") : true);
+      },
+    },
+  ]);
+}
 
 /** A function of another table under another name (the kernel renamed or split it). */
 function renamed(from: FnTable, name: string, as: string) {
@@ -1166,15 +1194,17 @@ const v618: FnTable = {
   // The sheaf functions of 7.0, unchanged (see the header for what differs).
   ...Object.fromEntries(
     [
-      "alloc_from_pcs",
       "__pcs_replace_empty_main",
-      "free_to_pcs",
       "__pcs_replace_full_main",
       "sheaf_flush_unused",
       "sheaf_flush_main",
       "__kmem_cache_shutdown",
     ].map((name) => [name, v70[name]!]),
   ),
+  ...table([
+    withPcsStat("alloc_from_pcs", "ALLOC_PCS"),
+    withPcsStat("free_to_pcs", "FREE_PCS"),
+  ]),
   ...rcuFns,
   ...table([kfreeRcuSheaf(CALL_RCU_THEN_UNLOCK)]),
   ...nolock618(false),

@@ -13,6 +13,15 @@ import {
 } from "./s5-v618";
 
 describe("v6.18 tour", () => {
+  it("counts sheaf hits as 6.18 does: alloc_cpu_sheaf and free_cpu_sheaf, the fastpath items for the cpu slab", () => {
+    const { events } = replay(v618Tour);
+    const counted = (fn: string) =>
+      events.filter((e) => e.fn === fn).flatMap((e) => e.stats);
+    expect(counted("alloc_from_pcs")).toContain("alloc_cpu_sheaf");
+    expect(counted("alloc_from_pcs")).not.toContain("alloc_fastpath");
+    expect(counted("free_to_pcs")).toContain("free_cpu_sheaf");
+    expect(counted("free_to_pcs")).not.toContain("free_fastpath");
+  });
   it("refills a sheaf through the cpu slab, and an interrupt that fails the trylock uses the cpu slab", () => {
     const { r, at, events } = replay(v618Tour);
     expect(r.findings).toEqual([]);

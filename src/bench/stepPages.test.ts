@@ -6,12 +6,12 @@
  * Modules that are not step code, or that touch only fields the checks do not read, are listed
  * with the reason.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ENGINE_ROOT, engineSourceFiles as files } from "../cli/engineSources";
 
-const ROOT = fileURLToPath(new URL("../engine", import.meta.url));
+const ROOT = ENGINE_ROOT;
 
 const EXEMPT: Record<string, string> = {
   "checks.ts": "the checks read the pages after the step",
@@ -23,18 +23,6 @@ const EXEMPT: Record<string, string> = {
   "locks.ts":
     "reads and writes only PG_locked and its owner, which the checks do not read",
 };
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? e.name === "test"
-        ? []
-        : files(join(dir, e.name))
-      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
 
 /** Direct page access: an index into the pool, or a walk of it that could write a page. */
 const DIRECT =

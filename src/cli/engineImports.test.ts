@@ -1,21 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ENGINE_ROOT, engineSourceFiles as files } from "./engineSources";
 
-const ROOT = fileURLToPath(new URL("../engine", import.meta.url));
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? e.name === "test"
-        ? []
-        : files(join(dir, e.name))
-      : e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+const ROOT = ENGINE_ROOT;
 
 /** The engine's modules and what each imports at run time (type-only imports left out). */
 function graph(): Map<string, string[]> {

@@ -171,6 +171,36 @@ function onV515(
   };
 }
 
+/** The kmalloc_nolock() patch that the 6.18 nolock intermediates come from. */
+const NOLOCK_ON_V618: VariantSource = {
+  base: "v6.18",
+  patch: {
+    title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
+    url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
+  },
+};
+
+/**
+ * A v6.18 kernel: the 6.8 kmem_cache_cpu core (struct slab, unfrozen cpu partials, the slab_lock
+ * fallback) with kmalloc_nolock and opt-in sheaves. The intermediates differ only in their title,
+ * source and function table.
+ */
+function onV618(title: string, source: VariantSource): VariantSpec {
+  return {
+    title,
+    rtCapable: true,
+    features: { percpuArray: false, nolock: true, sheaves: true },
+    baseFixes: SINCE_2022,
+    cpuSlabOrder: ORDER_V515,
+    source,
+    slabStruct: "slab",
+    unfrozenPartials: true,
+    slabLockFallback: true,
+    sheavesOptIn: true,
+    kfreeRcuSheaf: true,
+  };
+}
+
 /** Every variant, in the order the UI and the CLI list them. */
 export const VARIANTS = {
   "v5.14": {
@@ -289,68 +319,21 @@ export const VARIANTS = {
     unfrozenPartials: true,
     slabLockFallback: true,
   },
-  "v6.18": {
-    title:
-      "mainline v6.18: opt-in percpu sheaves (sheaf_capacity) and node barns over the 6.8 kmem_cache_cpu path",
-    rtCapable: true,
-    features: { percpuArray: false, nolock: true, sheaves: true },
-    baseFixes: SINCE_2022,
-    cpuSlabOrder: ORDER_V515,
-    source: { base: "v6.18", patch: null },
-    slabStruct: "slab",
-    unfrozenPartials: true,
-    slabLockFallback: true,
-    sheavesOptIn: true,
-    kfreeRcuSheaf: true,
-  },
-  "v6.18-defer-rawfp": {
-    title:
-      "v6.18-rc1's kfree_nolock() deferred frees: free_deferred_objects() clears the llist link in the free pointer word with a raw store of NULL, which CONFIG_SLAB_FREELIST_HARDENED reads back as garbage",
-    rtCapable: true,
-    features: { percpuArray: false, nolock: true, sheaves: true },
-    baseFixes: SINCE_2022,
-    cpuSlabOrder: ORDER_V515,
-    source: {
-      base: "v6.18",
-      patch: {
-        title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
-        url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
-      },
-    },
-    slabStruct: "slab",
-    unfrozenPartials: true,
-    slabLockFallback: true,
-    sheavesOptIn: true,
-    kfreeRcuSheaf: true,
-  },
-  "v6.18-nolock-loop": {
-    title:
-      "v6.18-rc kmalloc_nolock() on a slub_debug cache: when the trylock of n->list_lock fails for a new slab, the slab is discarded and ___slab_alloc goes back to new_objects, for ever if the lock's holder is the context it interrupted",
-    rtCapable: true,
-    features: { percpuArray: false, nolock: true, sheaves: true },
-    baseFixes: SINCE_2022,
-    cpuSlabOrder: ORDER_V515,
-    source: {
-      base: "v6.18",
-      patch: {
-        title: "[PATCH] slab: Introduce kmalloc_nolock() and kfree_nolock().",
-        url: lore("slab: Introduce kmalloc_nolock() and kfree_nolock()"),
-      },
-    },
-    slabStruct: "slab",
-    unfrozenPartials: true,
-    slabLockFallback: true,
-    sheavesOptIn: true,
-    kfreeRcuSheaf: true,
-  },
-  "v6.18-barn-null": {
-    title:
-      "v6.18's sheaves as merged in the 6.18 merge window, before the memoryless-node fix: get_barn() dereferences get_node(s, numa_mem_id()), which is NULL on a node without memory",
-    rtCapable: true,
-    features: { percpuArray: false, nolock: true, sheaves: true },
-    baseFixes: SINCE_2022,
-    cpuSlabOrder: ORDER_V515,
-    source: {
+  "v6.18": onV618(
+    "mainline v6.18: opt-in percpu sheaves (sheaf_capacity) and node barns over the 6.8 kmem_cache_cpu path",
+    { base: "v6.18", patch: null },
+  ),
+  "v6.18-defer-rawfp": onV618(
+    "v6.18-rc1's kfree_nolock() deferred frees: free_deferred_objects() clears the llist link in the free pointer word with a raw store of NULL, which CONFIG_SLAB_FREELIST_HARDENED reads back as garbage",
+    NOLOCK_ON_V618,
+  ),
+  "v6.18-nolock-loop": onV618(
+    "v6.18-rc kmalloc_nolock() on a slub_debug cache: when the trylock of n->list_lock fails for a new slab, the slab is discarded and ___slab_alloc goes back to new_objects, for ever if the lock's holder is the context it interrupted",
+    NOLOCK_ON_V618,
+  ),
+  "v6.18-barn-null": onV618(
+    "v6.18's sheaves as merged in the 6.18 merge window, before the memoryless-node fix: get_barn() dereferences get_node(s, numa_mem_id()), which is NULL on a node without memory",
+    {
       base: "v6.18",
       patch: {
         title:
@@ -358,20 +341,10 @@ export const VARIANTS = {
         url: lore("slab: add opt-in caching layer of percpu sheaves"),
       },
     },
-    slabStruct: "slab",
-    unfrozenPartials: true,
-    slabLockFallback: true,
-    sheavesOptIn: true,
-    kfreeRcuSheaf: true,
-  },
-  "v6.18-rcu-sheaf-v8": {
-    title:
-      "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",
-    rtCapable: true,
-    features: { percpuArray: false, nolock: true, sheaves: true },
-    baseFixes: SINCE_2022,
-    cpuSlabOrder: ORDER_V515,
-    source: {
+  ),
+  "v6.18-rcu-sheaf-v8": onV618(
+    "v6.18 with the kfree_rcu sheaf as posted in v8 of the series: __kfree_rcu_sheaf() drops the CPU's lock before call_rcu() of a full sheaf",
+    {
       base: "v6.18",
       patch: {
         title:
@@ -381,12 +354,7 @@ export const VARIANTS = {
         ),
       },
     },
-    slabStruct: "slab",
-    unfrozenPartials: true,
-    slabLockFallback: true,
-    sheavesOptIn: true,
-    kfreeRcuSheaf: true,
-  },
+  ),
   "v7.0": onV515(
     "mainline v7.0: percpu sheaves for every cache, node barns, no kmem_cache_cpu (the slow path takes objects straight from slabs)",
     {

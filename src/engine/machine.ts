@@ -19,6 +19,7 @@ import {
 import { cpuPartialObjects } from "./cacheSize";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
+import { schedWrites } from "./schedWrites";
 import type {
   Actor,
   Choice,
@@ -301,6 +302,7 @@ function prepare(
   }
   m.step = 0;
   for (const f of m.findings) f.step = 0;
+  schedWrites.n++;
 }
 
 /** The kernel function an operation enters (opKinds.ts: an accounted allocation goes through memcg's hook). */
@@ -362,6 +364,7 @@ function finishOp(k: K, value: Value): void {
   );
   k.ev.opEnd = true;
   a.op++;
+  schedWrites.n++;
   const cpu = m.cpus[a.cpu]!;
   if (isHardContext(m, a)) {
     // Interrupt exit: back to the interrupted context with its irq state.
@@ -480,6 +483,7 @@ export function applyChoice(
     case "running":
       break;
   }
+  if (ch.via !== "running") schedWrites.n++;
 
   const ev: StepEvent = {
     step: m.step,
@@ -509,6 +513,8 @@ export function applyChoice(
     const op = a.ops[a.op]!;
     a.note = null;
     ev.opStart = true;
+    // Inside an operation from here (or done with it, below): the scheduler reads both.
+    schedWrites.n++;
     const entry = entryOf(op, v);
     k.f = { fn: entry, pc: 0, L: {} };
     const locals = v.fns[entry]
@@ -568,6 +574,7 @@ function transfer(k: K, v: Variant, first: Next): void {
     if (next.kind === "retry") break;
     if (next.kind === "halt") {
       a.status = "crashed";
+      schedWrites.n++;
       a.note = `${a.name} hit BUG() in ${k.f.fn} and stopped`;
       break;
     }
@@ -606,6 +613,7 @@ function oops(k: K, v: Variant, e: NullDereference): void {
     ),
   );
   a.status = "crashed";
+  schedWrites.n++;
   a.note = `${a.name} oopsed in ${k.f.fn} (NULL pointer dereference) and stopped`;
 }
 

@@ -14,6 +14,7 @@
 import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
 import { hardKind } from "./actorKinds";
 import { LOCK_KINDS, lockKind } from "./locks";
+import { schedWrites } from "./schedWrites";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -573,27 +574,41 @@ export function irqSave(k: K, name = "flags"): void {
   const c = cpuOf(k);
   k.L[name] = c.irqsOff;
   c.irqsOff = true;
+  schedWrites.n++;
 }
 export function irqRestore(k: K, name = "flags"): void {
   cpuOf(k).irqsOff = k.L[name] === true;
+  schedWrites.n++;
 }
 export function irqDisable(k: K): void {
   cpuOf(k).irqsOff = true;
+  schedWrites.n++;
 }
 export function irqEnable(k: K): void {
   cpuOf(k).irqsOff = false;
+  schedWrites.n++;
 }
 export function preemptDisable(k: K): void {
   k.a.preemptCount++;
+  schedWrites.n++;
 }
 export function preemptEnable(k: K): void {
   k.a.preemptCount--;
+  schedWrites.n++;
 }
 export function migrateDisable(k: K): void {
   k.a.migrateDisable++;
+  schedWrites.n++;
 }
 export function migrateEnable(k: K): void {
   k.a.migrateDisable--;
+  schedWrites.n++;
+}
+
+/** Sets what `a` waits for (null: nothing), for the steps that write a wait themselves. */
+export function setWait(a: Actor, w: Actor["wait"]): void {
+  a.wait = w;
+  schedWrites.n++;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,6 +642,7 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
   lockKind(ref).setOwner(m, ref, who);
+  schedWrites.n++;
 }
 
 /** A reader-writer lock taken for read: several holders, and lockdep allows read recursion. */
@@ -783,6 +799,8 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
     return true;
   }
   const owners = lockOwners(m, ref);
+  // Retrying a lock it already waits for changes nothing the scheduler reads.
+  if (firstTry) schedWrites.n++;
   a.wait = { kind: "lock", ref, spinning: mode === "spin" };
   stepOutcome(k, mode === "spin" ? "spun" : "blocked");
   if (firstTry) {
@@ -824,6 +842,7 @@ export function release(k: K, ref: LockRef): void {
         : m.locks.cpuHotplugReaders;
     const i = readers.indexOf(a.id);
     if (i >= 0) readers.splice(i, 1);
+    schedWrites.n++;
   } else {
     setOwner(m, ref, null);
   }

@@ -29,7 +29,9 @@ import {
   choicesFor,
   hasWork as hasWorkImport,
   nthChoice as nthChoiceImport,
+  pickProgressing as pickProgressingImport,
   progressCount as progressCountImport,
+  progressing as progressingImport,
   scanCpus as scanCpusImport,
   stuck,
 } from "./scheduler";
@@ -41,6 +43,8 @@ const hasWork = hasWorkImport;
 const nthChoice = nthChoiceImport;
 const progressCount = progressCountImport;
 const scanCpus = scanCpusImport;
+const progressing = progressingImport;
+const pickProgressing = pickProgressingImport;
 const applyOne = applyChoice;
 
 export interface Session {
@@ -222,20 +226,15 @@ export class Scheduler {
 
   private randomChoice(m: Machine, r: Rng): Choice | null {
     // Migrations are possible at almost every point: offer them in one draw out of seven.
-    const withMigrations = r.next() >= 0.85;
-    scanCpus(m);
-    let total = progressing(m, withMigrations);
-    if (total === 0 && !withMigrations) total = progressing(m, true);
+    let migrations = r.next() >= 0.85;
+    let total = progressing(m, migrations);
+    if (total === 0 && !migrations) {
+      migrations = true;
+      total = progressing(m, true);
+    }
     if (total === 0) return null;
     // The pick among every actor's progressing choices, in actor order (as `enabled` lists them).
-    let pick = r.int(total);
-    const n = m.actors.length;
-    for (let i = 0; i < n; i++) {
-      const c = counts[i]!;
-      if (pick < c) return nthChoice(m, m.actors[i]!, pick);
-      pick -= c;
-    }
-    throw new Error("the progressing choices changed while picking one");
+    return pickProgressing(m, migrations, r.int(total));
   }
 }
 
@@ -248,22 +247,6 @@ function pickOn(
   return cpu === null
     ? (cs.find((c) => c.cpu === a!.cpu) ?? cs[0])
     : cs.find((c) => c.cpu === cpu);
-}
-
-/** Progressing choices per actor, from the last `progressing` call. */
-let counts = new Int32Array(64);
-
-/** How many choices make progress, over every actor (after `scanCpus`); fills `counts`. */
-function progressing(m: Machine, migrations: boolean): number {
-  let total = 0;
-  const actors = m.actors;
-  if (counts.length < actors.length) counts = new Int32Array(actors.length * 2);
-  for (let i = 0; i < actors.length; i++) {
-    const c = progressCount(m, actors[i]!, migrations);
-    counts[i] = c;
-    total += c;
-  }
-  return total;
 }
 
 /** Describes who waits for whom when nothing can progress. */

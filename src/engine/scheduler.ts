@@ -18,6 +18,7 @@ import {
   isHardContext as isHardContextImport,
   lockAvailable as lockAvailableImport,
 } from "./prims";
+import { schedWrites } from "./schedWrites";
 import type { Actor, Choice, Machine, Wait } from "./types";
 
 // Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
@@ -183,6 +184,8 @@ let stray = false;
  * CPU's current task). Must be called before `progressCount` / `nthChoice` on a changed machine.
  */
 export function scanCpus(m: Machine): void {
+  // The scratch is shared: a scan of any machine ends what the memo below knew.
+  memoM = null;
   const cpus = m.cpus;
   const n = cpus.length;
   if (cpuFree.length < n) {
@@ -305,6 +308,104 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
     n--;
   }
   throw new Error(`${a.name} has fewer progressing choices than asked`);
+}
+
+// --- Counting every actor's progressing choices, remembered between steps ----------------------
+//
+// The random scheduler counts every actor's progressing choices before each pick. Most
+// micro-steps write nothing those counts read (schedWrites.ts), so the counts of the step before
+// are reused while the write count has not moved: same counts, same picks, same schedules.
+
+/** Per actor, its progressing choices without migrations ([0]) and with them ([1]). */
+const counts = [new Int32Array(64), new Int32Array(64)];
+/** Their totals; -1: not counted since the memo was last valid. */
+const totals = [-1, -1];
+/** The machine, step and write count the counts describe (memoM null: none). */
+let memoM: Machine | null = null;
+let memoStep = -1;
+let memoWrites = -1;
+/** When on, every reuse is recounted and compared (tests: a writer that forgot to bump). */
+let checkCounts = false;
+
+/** Turns the self-check of reused counts on or off (src/bench/schedulerCounts.test.ts). */
+export function checkSchedulerCounts(on: boolean): void {
+  checkCounts = on;
+}
+
+/**
+ * How many progressing choices every actor has, in all (with or without migrations), counting
+ * them again only when something the scheduler reads was written since the last count of `m`.
+ * `pickProgressing` then finds the n-th of them.
+ */
+export function progressing(m: Machine, migrations: boolean): number {
+  const i = migrations ? 1 : 0;
+  const valid =
+    memoM === m &&
+    memoWrites === schedWrites.n &&
+    (m.step === memoStep || m.step === memoStep + 1);
+  if (valid) {
+    memoStep = m.step;
+    if (totals[i]! >= 0) {
+      if (checkCounts) recheck(m, migrations);
+      return totals[i]!;
+    }
+  } else {
+    scanCpus(m);
+    totals[0] = -1;
+    totals[1] = -1;
+    memoM = m;
+    memoStep = m.step;
+    memoWrites = schedWrites.n;
+  }
+  return count(m, migrations);
+}
+
+function count(m: Machine, migrations: boolean): number {
+  const i = migrations ? 1 : 0;
+  const actors = m.actors;
+  if (counts[i]!.length < actors.length)
+    counts[i] = new Int32Array(actors.length * 2);
+  const out = counts[i]!;
+  let total = 0;
+  for (let j = 0; j < actors.length; j++) {
+    const c = progressCount(m, actors[j]!, migrations);
+    out[j] = c;
+    total += c;
+  }
+  totals[i] = total;
+  return total;
+}
+
+function recheck(m: Machine, migrations: boolean): void {
+  const i = migrations ? 1 : 0;
+  const kept = counts[i]!.slice(0, m.actors.length);
+  const total = totals[i];
+  scanCpus(m);
+  count(m, migrations);
+  const now = counts[i]!;
+  for (let j = 0; j < m.actors.length; j++)
+    if (now[j] !== kept[j] || totals[i] !== total)
+      throw new Error(
+        `step ${m.step}: ${m.actors[j]!.name} has ${now[j]} progressing choices but the scheduler kept ${kept[j]}: a write to scheduler state did not bump schedWrites`,
+      );
+  // The recount left the memo (and the other mode's counts) as they were.
+  memoM = m;
+}
+
+/** The `pick`-th progressing choice over every actor, in actor order (after `progressing`). */
+export function pickProgressing(
+  m: Machine,
+  migrations: boolean,
+  pick: number,
+): Choice {
+  const cs = counts[migrations ? 1 : 0]!;
+  const n = m.actors.length;
+  for (let i = 0; i < n; i++) {
+    const c = cs[i]!;
+    if (pick < c) return nthChoice(m, m.actors[i]!, pick);
+    pick -= c;
+  }
+  throw new Error("the progressing choices changed while picking one");
 }
 
 export function enabled(m: Machine): Choice[] {

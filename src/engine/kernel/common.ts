@@ -62,7 +62,9 @@ import {
   kernelLog,
   stepOutcome,
   pageAt,
+  setWait,
 } from "../prims";
+import { schedWrites } from "../schedWrites";
 import { canTakeDown, hasWork } from "../scheduler";
 import type { Machine } from "../types";
 import { LRU_GARBAGE, USER_DATA } from "../types";
@@ -759,11 +761,11 @@ const cpuDown = fn("cpu_down", [
         return goto("unlock");
       }
       if (!canTakeDown(m, cpu, k.a.id)) {
-        k.a.wait = { kind: "cpuIdle", cpu };
+        setWait(k.a, { kind: "cpuIdle", cpu });
         stepOutcome(k, "blocked");
         return RETRY;
       }
-      k.a.wait = null;
+      setWait(k.a, null);
       for (const a of m.actors) {
         if (a.cpu !== cpu) continue;
         if (a.kind === "kworker") {
@@ -783,6 +785,7 @@ const cpuDown = fn("cpu_down", [
         c.current = null;
       c.online = false;
       c.irqsOff = false;
+      schedWrites.n++;
       return undefined;
     },
   },
@@ -814,6 +817,7 @@ const cpuUp = fn("cpu_up", [
       const c = k.m.cpus[num(k.L, "cpu")]!;
       if (c.online) note(k, `cpu ${c.id} is already online`);
       c.online = true;
+      schedWrites.n++;
       // workqueue_online_cpu(): the pool's workers are bound to the CPU again. Simplified: a
       // worker busy with a work item at that moment stays unbound (the kernel rebinds it too).
       for (const a of k.m.actors)

@@ -49,7 +49,9 @@ import {
   vmBugOn,
   stepOutcome,
   pageAt,
+  setWait,
 } from "../prims";
+import { schedWrites } from "../schedWrites";
 import {
   allocPage,
   getPartialNodeFn,
@@ -555,6 +557,7 @@ const flushAll = fn("flush_all", [
           (a) => a.system && a.kind === "irq" && a.cpu === cpu,
         )!;
         h.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
+        schedWrites.n++;
         (k.L.sent as number[]).push(h.id, h.ops.length - 1);
       }
       return undefined;
@@ -590,10 +593,10 @@ const flushAll = fn("flush_all", [
       const [actor, op] = [q[0]!, q[1]!];
       if (k.m.actors[actor]!.op > op) {
         q.splice(0, 2);
-        k.a.wait = null;
+        setWait(k.a, null);
         return goto("wait");
       }
-      k.a.wait = { kind: "ipi", actor, op };
+      setWait(k.a, { kind: "ipi", actor, op });
       stepOutcome(k, "spun");
       return RETRY;
     },

@@ -68,7 +68,9 @@ import {
   stepOutcome,
   countCpuCmpxchg,
   pageAt,
+  setWait,
 } from "../prims";
+import { schedWrites } from "../schedWrites";
 import {
   allocPage,
   chainOf,
@@ -1532,6 +1534,7 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
           a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
       )!;
       w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
+      schedWrites.n++;
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);
       return goto("queue");
     },
@@ -1546,11 +1549,11 @@ export const flushAllCpusLocked = fn("flush_all_cpus_locked", [
       const w = k.m.actors[actor]!;
       if (w.op > op) {
         q.splice(0, 2);
-        k.a.wait = null;
+        setWait(k.a, null);
         return goto("wait");
       }
       if (k.a.wait === null) mightSleep(k, "flush_work()");
-      k.a.wait = { kind: "work", actor, op };
+      setWait(k.a, { kind: "work", actor, op });
       stepOutcome(k, "blocked");
       return RETRY;
     },

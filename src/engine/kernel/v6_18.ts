@@ -121,6 +121,7 @@ import {
   setFreepointer,
   stat,
 } from "../prims";
+import { schedWrites } from "../schedWrites";
 import { newSheaf } from "../features/sheaves";
 import type { RcuSheaves } from "../types";
 import type { VariantName } from "../variants";
@@ -302,6 +303,7 @@ const flushAllCpusLockedBoth = fn("flush_all_cpus_locked", [
           a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
       )!;
       w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
+      schedWrites.n++;
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);
       return goto("queue");
     },
@@ -650,6 +652,7 @@ const flushAllRcuSheaves = fn("flush_all_rcu_sheaves", [
         requester: k.a.id,
         work: "rcuSheaf",
       });
+      schedWrites.n++;
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);
       return goto("queue");
     },
@@ -772,6 +775,7 @@ function deferFree618(k: K): void {
     requester: k.a.id,
     work: "deferFree",
   });
+  schedWrites.n++;
 }
 
 /**
@@ -947,6 +951,7 @@ function slabAllocDebugFn(loops: boolean): KernelFn {
                 ),
               );
               k.a.status = "crashed";
+              schedWrites.n++;
               k.a.note = `${k.a.name} would loop in ___slab_alloc for ever (stopped by the model)`;
               return RETRY;
             }

@@ -91,12 +91,14 @@ import {
   spinLockNode,
   spinUnlockNode,
   stat,
+  setWait,
   stepOutcome,
   unpackCounters,
   vmBugOn,
   pageAt,
 } from "../prims";
 import { lockKind } from "../locks";
+import { schedWrites } from "../schedWrites";
 import type { LockRef, ObjRef } from "../types";
 import {
   allocPage,
@@ -205,6 +207,7 @@ function writeFlags(k: K, pid: number, word: number): void {
   const locked = (word & PG_LOCKED) !== 0;
   if (locked !== (p.pgLocked === true)) {
     p.pgLocked = locked;
+    schedWrites.n++;
     note(
       k,
       locked
@@ -228,9 +231,11 @@ function slabLock(k: K): boolean {
   if (lockAvailable(k.m, r, k.a.id)) {
     lockKind(r).setOwner(k.m, r, k.a.id);
     k.a.held.push({ cls: "slab_lock", ref: r });
-    k.a.wait = null;
+    setWait(k.a, null);
     return true;
   }
+  // Spinning on: only the first failed try changes what the scheduler reads.
+  if (k.a.wait === null) schedWrites.n++;
   k.a.wait = { kind: "lock", ref: r, spinning: true };
   stepOutcome(k, "spun");
   return false;

@@ -100,6 +100,7 @@ import {
   countTrylockFail,
   pageAt,
 } from "../prims";
+import { schedWrites } from "../schedWrites";
 import { lockKind } from "../locks";
 import { newSheaf } from "../features/sheaves";
 import type {
@@ -166,6 +167,7 @@ export function pcsTrylock(k: K): boolean {
     return false;
   }
   lockKind(r).setOwner(k.m, r, k.a.id);
+  schedWrites.n++;
   k.a.held.push({ cls: "cpu_sheaves->lock", ref: r });
   k.L.pcs = k.cpu;
   return true;
@@ -1273,6 +1275,7 @@ const flushAllCpusLockedPcs = fn("flush_all_cpus_locked", [
           a.kind === "kworker" && a.system && (a.unboundFrom ?? a.cpu) === cpu,
       )!;
       w.ops.push({ kind: "flushCpuSlabWork", requester: k.a.id });
+      schedWrites.n++;
       (k.L.queued as number[]).push(w.id, w.ops.length - 1);
       return goto("queue");
     },

@@ -1,0 +1,18 @@
+/**
+ * A count of the writes to what the scheduler reads (scheduler.ts): the CPUs (online, current,
+ * irq, nmi, irqs off), every actor's status, operations, wait, cpu, preempt and migrate depth
+ * and whether it is inside an operation, and the lock owners. The random scheduler recounts the
+ * actors' choices only when the count moved since it last counted: most micro-steps (reads,
+ * cmpxchgs, steps on locals) write none of it.
+ *
+ * Every writer of that state bumps it: the primitives (prims.ts, locks), the step runner
+ * (machine.ts: giving an actor its CPU, starting and finishing an operation, a crash) and the few
+ * kernel steps that write it themselves (CPU hotplug, queueing work, waits written by hand). A
+ * writer that forgot to would make the scheduler pick from stale counts: the scheduler's own
+ * self-check (`checkSchedulerCounts`, run by src/bench/schedulerCounts.test.ts over every
+ * library scenario and random schedules) catches it.
+ *
+ * One count for every machine: a write to any machine makes every machine's counts recounted,
+ * which is only slower, never wrong.
+ */
+export const schedWrites = { n: 0 };

@@ -19,7 +19,10 @@ import {
 import { cpuPartialObjects } from "./cacheSize";
 import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
-import { schedWrites } from "./schedWrites";
+import {
+  schedWrites as schedWritesImport,
+  touchCpu as touchCpuImport,
+} from "./schedWrites";
 import type {
   Actor,
   Choice,
@@ -47,6 +50,10 @@ import {
   type FeatureOpKind,
 } from "./features";
 import { dangling, danglingTarget, freeLocals, storeAllocation } from "./slots";
+
+// Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
+const schedWrites = schedWritesImport;
+const touchCpu = touchCpuImport;
 
 export { dangling, danglingTarget };
 
@@ -465,6 +472,7 @@ export function applyChoice(
     case "migrate": {
       const old = m.cpus[a.cpu]!;
       if (old.current === a.id) old.current = null;
+      touchCpu(old.id);
       a.cpu = ch.cpu;
       cpu.current = a.id;
       break;
@@ -483,7 +491,7 @@ export function applyChoice(
     case "running":
       break;
   }
-  if (ch.via !== "running") schedWrites.n++;
+  if (ch.via !== "running") touchCpu(ch.cpu);
 
   const ev: StepEvent = {
     step: m.step,
@@ -514,7 +522,7 @@ export function applyChoice(
     a.note = null;
     ev.opStart = true;
     // Inside an operation from here (or done with it, below): the scheduler reads both.
-    schedWrites.n++;
+    touchCpu(a.cpu);
     const entry = entryOf(op, v);
     k.f = { fn: entry, pc: 0, L: {} };
     const locals = v.fns[entry]

@@ -14,7 +14,10 @@
 import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
 import { hardKind } from "./actorKinds";
 import { LOCK_KINDS, lockKind } from "./locks";
-import { schedWrites } from "./schedWrites";
+import {
+  schedWrites as schedWritesImport,
+  touchCpu as touchCpuImport,
+} from "./schedWrites";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
 import type {
@@ -34,6 +37,10 @@ import type {
   Word,
 } from "./types";
 import { LRU_GARBAGE, USER_DATA } from "./types";
+
+// Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
+const schedWrites = schedWritesImport;
+const touchCpu = touchCpuImport;
 
 // ---------------------------------------------------------------------------------------------
 // Addresses
@@ -574,41 +581,41 @@ export function irqSave(k: K, name = "flags"): void {
   const c = cpuOf(k);
   k.L[name] = c.irqsOff;
   c.irqsOff = true;
-  schedWrites.n++;
+  touchCpu(k.cpu);
 }
 export function irqRestore(k: K, name = "flags"): void {
   cpuOf(k).irqsOff = k.L[name] === true;
-  schedWrites.n++;
+  touchCpu(k.cpu);
 }
 export function irqDisable(k: K): void {
   cpuOf(k).irqsOff = true;
-  schedWrites.n++;
+  touchCpu(k.cpu);
 }
 export function irqEnable(k: K): void {
   cpuOf(k).irqsOff = false;
-  schedWrites.n++;
+  touchCpu(k.cpu);
 }
 export function preemptDisable(k: K): void {
   k.a.preemptCount++;
-  schedWrites.n++;
+  touchCpu(k.a.cpu);
 }
 export function preemptEnable(k: K): void {
   k.a.preemptCount--;
-  schedWrites.n++;
+  touchCpu(k.a.cpu);
 }
 export function migrateDisable(k: K): void {
   k.a.migrateDisable++;
-  schedWrites.n++;
+  touchCpu(k.a.cpu);
 }
 export function migrateEnable(k: K): void {
   k.a.migrateDisable--;
-  schedWrites.n++;
+  touchCpu(k.a.cpu);
 }
 
 /** Sets what `a` waits for (null: nothing), for the steps that write a wait themselves. */
 export function setWait(a: Actor, w: Actor["wait"]): void {
   a.wait = w;
-  schedWrites.n++;
+  touchCpu(a.cpu);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -800,7 +807,7 @@ export function acquire(k: K, ref: LockRef, mode: LockMode): boolean {
   }
   const owners = lockOwners(m, ref);
   // Retrying a lock it already waits for changes nothing the scheduler reads.
-  if (firstTry) schedWrites.n++;
+  if (firstTry) touchCpu(a.cpu);
   a.wait = { kind: "lock", ref, spinning: mode === "spin" };
   stepOutcome(k, mode === "spin" ? "spun" : "blocked");
   if (firstTry) {

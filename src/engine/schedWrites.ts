@@ -12,7 +12,20 @@
  * self-check (`checkSchedulerCounts`, run by src/bench/schedulerCounts.test.ts over every
  * library scenario and random schedules) catches it.
  *
+ * Writes that change what the scheduler reads of one CPU and its actors only mark that CPU
+ * (`touchCpu`); a write another CPU's actors may read (a lock owner, an operation finished that
+ * someone waits for, hotplug) bumps `n`, and everything is recounted.
+ *
  * One count for every machine: a write to any machine makes every machine's counts recounted,
  * which is only slower, never wrong.
  */
-export const schedWrites = { n: 0 };
+export const schedWrites = { n: 0, cpus: 0 };
+
+/**
+ * A write that changes only what the scheduler reads of CPU `cpu` and of the actors whose CPU it
+ * is (its irq state, its current task, their preempt depth or wait): the scheduler recounts just
+ * those actors, unless the CPUs a task could migrate to changed too.
+ */
+export function touchCpu(cpu: number): void {
+  schedWrites.cpus |= 1 << cpu;
+}

@@ -18,13 +18,14 @@ import {
   isHardContext as isHardContextImport,
   lockAvailable as lockAvailableImport,
 } from "./prims";
-import { schedWrites } from "./schedWrites";
+import { schedWrites as schedWritesImport } from "./schedWrites";
 import type { Actor, Choice, Machine, Wait } from "./types";
 
 // Read once: under CommonJS (tsx, vitest, the CLI) every call through an imported binding is a
 // getter call, which costs more than the call itself on this per-step path.
 const isHardContext = isHardContextImport;
 const lockAvailable = lockAvailableImport;
+const schedWrites = schedWritesImport;
 
 /** A waiter that busy-waits (and so keeps its CPU) rather than sleeping. */
 export function spins(w: Wait): boolean {
@@ -169,13 +170,17 @@ let cpuFree = new Uint8Array(8);
 let cpuOther = new Uint8Array(8);
 /** Per CPU, its current task's id (-1: none). */
 let cpuCurrent = new Int32Array(8);
+/** Per CPU: its current task has another CPU as its own (`a.cpu`). */
+let cpuStray = new Uint8Array(8);
 /** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
 let hardIrqs = true;
 /** CPUs a task that is not their current one could take now (`cpuOther` not NONE), for this scan. */
 let otherTargets = 0;
+/** CPUs whose current task is stray (`cpuStray`). */
+let strayCpus = 0;
 /**
- * Some CPU's current task has another CPU as its own (`a.cpu`): then a task may be current on a
- * CPU other than its own, and migrations are counted CPU by CPU.
+ * Some CPU's current task has another CPU as its own: then a task may be current on a CPU other
+ * than its own, and migrations are counted CPU by CPU.
  */
 let stray = false;
 
@@ -184,45 +189,48 @@ let stray = false;
  * CPU's current task). Must be called before `progressCount` / `nthChoice` on a changed machine.
  */
 export function scanCpus(m: Machine): void {
-  // The scratch is shared: a scan of any machine ends what the memo below knew.
+  // The scratch is shared: a scan of any machine ends what the counts below knew.
   memoM = null;
-  const cpus = m.cpus;
-  const n = cpus.length;
+  const n = m.cpus.length;
   if (cpuFree.length < n) {
     cpuFree = new Uint8Array(n);
     cpuOther = new Uint8Array(n);
     cpuCurrent = new Int32Array(n);
+    cpuStray = new Uint8Array(n);
   }
   hardIrqs = !m.config.preemptRt;
-  let targets = 0;
-  let strayCurrent = false;
-  for (let i = 0; i < n; i++) {
-    const c = cpus[i]!;
-    cpuCurrent[i] = c.current === null ? -1 : c.current;
-    if (c.current !== null && m.actors[c.current]!.cpu !== i)
-      strayCurrent = true;
-    if (!c.online || c.irq !== null || c.nmi !== null) {
-      cpuFree[i] = 0;
-      cpuOther[i] = NONE;
-      continue;
-    }
+  cpuOther.fill(NONE, 0, n);
+  cpuStray.fill(0, 0, n);
+  otherTargets = 0;
+  strayCpus = 0;
+  for (let i = 0; i < n; i++) scanCpu(m, i);
+  stray = strayCpus > 0;
+}
+
+/** Rescans CPU `i`, keeping `otherTargets` and `strayCpus` up to date. */
+function scanCpu(m: Machine, i: number): void {
+  const c = m.cpus[i]!;
+  if (cpuOther[i] !== NONE) otherTargets--;
+  strayCpus -= cpuStray[i]!;
+  cpuCurrent[i] = c.current === null ? -1 : c.current;
+  cpuStray[i] = c.current !== null && m.actors[c.current]!.cpu !== i ? 1 : 0;
+  strayCpus += cpuStray[i]!;
+  let other = NONE;
+  if (!c.online || c.irq !== null || c.nmi !== null) cpuFree[i] = 0;
+  else {
     cpuFree[i] = 1;
-    if (c.current === null) {
-      cpuOther[i] = SWITCH;
-      targets++;
-      continue;
+    if (c.current === null) other = SWITCH;
+    else {
+      const t = m.actors[c.current]!;
+      other = !taskYields(m, t)
+        ? NONE
+        : t.frames.length > 0 && t.status === "ready"
+          ? PREEMPT
+          : SWITCH;
     }
-    const t = m.actors[c.current]!;
-    const other = !taskYields(m, t)
-      ? NONE
-      : t.frames.length > 0 && t.status === "ready"
-        ? PREEMPT
-        : SWITCH;
-    cpuOther[i] = other;
-    if (other !== NONE) targets++;
   }
-  otherTargets = targets;
-  stray = strayCurrent;
+  cpuOther[i] = other;
+  if (other !== NONE) otherTargets++;
 }
 
 /** taskVia from the scratch. */
@@ -310,85 +318,166 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
   throw new Error(`${a.name} has fewer progressing choices than asked`);
 }
 
-// --- Counting every actor's progressing choices, remembered between steps ----------------------
+// --- Counting every actor's progressing choices, kept between steps ----------------------------
 //
 // The random scheduler counts every actor's progressing choices before each pick. Most
-// micro-steps write nothing those counts read (schedWrites.ts), so the counts of the step before
-// are reused while the write count has not moved: same counts, same picks, same schedules.
+// micro-steps write nothing those counts read, and most of the rest write only one CPU's part
+// (schedWrites.ts): the counts are kept between steps, and only the CPUs written and the actors
+// on them are looked at again. Same counts as a full recount, so the same picks and schedules.
+//
+// An actor's choices are its own CPU's (0 or 1: `here`) and, when it may migrate now (`mov`),
+// one per other CPU a task could take: `otherTargets` less its own CPU's part (`own`). So the
+// total with migrations is the total without them plus movers x otherTargets less their `own`s,
+// and a change to which CPUs can be taken costs nothing per actor. (While a task is current away
+// from its own CPU, migrations are counted actor by actor instead.)
 
-/** Per actor, its progressing choices without migrations ([0]) and with them ([1]). */
-const counts = [new Int32Array(64), new Int32Array(64)];
-/** Their totals; -1: not counted since the memo was last valid. */
-const totals = [-1, -1];
+/** Per actor: progressing choices on its own CPU; whether it may migrate; its own CPU's target part. */
+let here = new Uint8Array(64);
+let mov = new Uint8Array(64);
+let own = new Uint8Array(64);
+/** Sum of `here`; movers; sum of `own` over the movers. */
+let hereTotal = 0;
+let movers = 0;
+let moverOwn = 0;
 /** The machine, step and write count the counts describe (memoM null: none). */
 let memoM: Machine | null = null;
 let memoStep = -1;
 let memoWrites = -1;
+/**
+ * Some actor waits for a CPU to go idle: canTakeDown reads every CPU's actors, so every step
+ * is counted in full while it waits.
+ */
+let memoAll = false;
 /** When on, every reuse is recounted and compared (tests: a writer that forgot to bump). */
 let checkCounts = false;
 
-/** Turns the self-check of reused counts on or off (src/bench/schedulerCounts.test.ts). */
+/** Turns the self-check of kept counts on or off (src/bench/schedulerCounts.test.ts). */
 export function checkSchedulerCounts(on: boolean): void {
   checkCounts = on;
 }
 
 /**
- * How many progressing choices every actor has, in all (with or without migrations), counting
- * them again only when something the scheduler reads was written since the last count of `m`.
- * `pickProgressing` then finds the n-th of them.
+ * How many progressing choices every actor has, in all (with or without migrations), looking
+ * again only at what was written since the last count of `m`. `pickProgressing` then finds the
+ * n-th of them.
  */
 export function progressing(m: Machine, migrations: boolean): number {
-  const i = migrations ? 1 : 0;
   const valid =
     memoM === m &&
+    !memoAll &&
     memoWrites === schedWrites.n &&
+    !stray &&
     (m.step === memoStep || m.step === memoStep + 1);
-  if (valid) {
-    memoStep = m.step;
-    if (totals[i]! >= 0) {
-      if (checkCounts) recheck(m, migrations);
-      return totals[i]!;
-    }
-  } else {
+  if (!valid) {
     scanCpus(m);
-    totals[0] = -1;
-    totals[1] = -1;
+    countAll(m);
     memoM = m;
-    memoStep = m.step;
     memoWrites = schedWrites.n;
+    schedWrites.cpus = 0;
+  } else if (schedWrites.cpus !== 0) {
+    recountTouched(m);
+  } else if (checkCounts) recheck(m);
+  memoStep = m.step;
+  if (!migrations) return hereTotal;
+  if (stray) {
+    let total = 0;
+    const actors = m.actors;
+    for (let j = 0; j < actors.length; j++)
+      total += progressCount(m, actors[j]!, true);
+    return total;
   }
-  return count(m, migrations);
+  return hereTotal + movers * otherTargets - moverOwn;
 }
 
-function count(m: Machine, migrations: boolean): number {
-  const i = migrations ? 1 : 0;
+/** Counts actor `j` into the sums (`scanCpus` describes its CPU). */
+function countActor(m: Machine, j: number): void {
+  const a = m.actors[j]!;
+  const h = progressCount(m, a, false);
+  const mv = mayMigrate(m, a) ? 1 : 0;
+  const o = cpuOther[a.cpu] !== NONE ? 1 : 0;
+  here[j] = h;
+  mov[j] = mv;
+  own[j] = o;
+  hereTotal += h;
+  movers += mv;
+  moverOwn += mv * o;
+  if (a.wait !== null && a.wait.kind === "cpuIdle") memoAll = true;
+}
+
+/** Whether `progressCount(m, a, true)` adds `a`'s migrations (one per other takeable CPU). */
+function mayMigrate(m: Machine, a: Actor): boolean {
+  if (a.status !== "ready" || (a.frames.length === 0 && a.op >= a.ops.length))
+    return false;
+  const w = a.wait;
+  if (w && !waitSatisfied(m, w, a.id)) return false;
+  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) return false;
+  return movable(a, m.cpus[a.cpu]!) && !(w && spins(w));
+}
+
+function uncountActor(j: number): void {
+  hereTotal -= here[j]!;
+  movers -= mov[j]!;
+  moverOwn -= mov[j]! * own[j]!;
+}
+
+function countAll(m: Machine): void {
+  const n = m.actors.length;
+  if (here.length < n) {
+    here = new Uint8Array(n * 2);
+    mov = new Uint8Array(n * 2);
+    own = new Uint8Array(n * 2);
+  }
+  hereTotal = 0;
+  movers = 0;
+  moverOwn = 0;
+  memoAll = false;
+  for (let j = 0; j < n; j++) countActor(m, j);
+}
+
+/** Rescans the CPUs written since the last count and recounts the actors on them. */
+function recountTouched(m: Machine): void {
+  const touched = schedWrites.cpus;
+  schedWrites.cpus = 0;
+  const n = m.cpus.length;
+  for (let i = 0; i < n; i++) if ((touched & (1 << i)) !== 0) scanCpu(m, i);
+  stray = strayCpus > 0;
   const actors = m.actors;
-  if (counts[i]!.length < actors.length)
-    counts[i] = new Int32Array(actors.length * 2);
-  const out = counts[i]!;
-  let total = 0;
   for (let j = 0; j < actors.length; j++) {
-    const c = progressCount(m, actors[j]!, migrations);
-    out[j] = c;
-    total += c;
+    if ((touched & (1 << actors[j]!.cpu)) === 0) continue;
+    uncountActor(j);
+    countActor(m, j);
   }
-  totals[i] = total;
-  return total;
+  if (checkCounts) recheck(m);
 }
 
-function recheck(m: Machine, migrations: boolean): void {
-  const i = migrations ? 1 : 0;
-  const kept = counts[i]!.slice(0, m.actors.length);
-  const total = totals[i];
+/** The self-check: every kept count against a count from scratch. */
+function recheck(m: Machine): void {
+  const actors = m.actors;
+  const kept = actors.map((_, j) => [here[j]!, mov[j]!, own[j]!].join());
+  const keptSums = [hereTotal, movers, moverOwn, otherTargets].join();
+  const keptAll = memoAll;
   scanCpus(m);
-  count(m, migrations);
-  const now = counts[i]!;
-  for (let j = 0; j < m.actors.length; j++)
-    if (now[j] !== kept[j] || totals[i] !== total)
+  countAll(m);
+  for (let j = 0; j < actors.length; j++) {
+    const now = [here[j]!, mov[j]!, own[j]!].join();
+    if (now !== kept[j])
       throw new Error(
-        `step ${m.step}: ${m.actors[j]!.name} has ${now[j]} progressing choices but the scheduler kept ${kept[j]}: a write to scheduler state did not bump schedWrites`,
+        `step ${m.step}: ${actors[j]!.name} counts ${now} (here, may migrate, own CPU takeable) but the scheduler kept ${kept[j]}: a write to scheduler state did not reach schedWrites`,
       );
-  // The recount left the memo (and the other mode's counts) as they were.
+  }
+  for (let j = 0; !stray && j < actors.length; j++) {
+    const withMigrations = here[j]! + mov[j]! * (otherTargets - own[j]!);
+    if (withMigrations !== progressCount(m, actors[j]!, true))
+      throw new Error(
+        `step ${m.step}: ${actors[j]!.name} has ${progressCount(m, actors[j]!, true)} choices with migrations, counted as ${withMigrations}`,
+      );
+  }
+  const sums = [hereTotal, movers, moverOwn, otherTargets].join();
+  if (sums !== keptSums)
+    throw new Error(
+      `step ${m.step}: scheduler sums ${sums} but kept ${keptSums}`,
+    );
+  memoAll = memoAll || keptAll;
   memoM = m;
 }
 
@@ -398,11 +487,15 @@ export function pickProgressing(
   migrations: boolean,
   pick: number,
 ): Choice {
-  const cs = counts[migrations ? 1 : 0]!;
-  const n = m.actors.length;
-  for (let i = 0; i < n; i++) {
-    const c = cs[i]!;
-    if (pick < c) return nthChoice(m, m.actors[i]!, pick);
+  const actors = m.actors;
+  for (let j = 0; j < actors.length; j++) {
+    const a = actors[j]!;
+    const c = !migrations
+      ? here[j]!
+      : stray
+        ? progressCount(m, a, true)
+        : here[j]! + mov[j]! * (otherTargets - own[j]!);
+    if (pick < c) return nthChoice(m, a, pick);
     pick -= c;
   }
   throw new Error("the progressing choices changed while picking one");

@@ -98,7 +98,10 @@ import {
   pageAt,
 } from "../prims";
 import { lockKind } from "../locks";
-import { schedWrites } from "../schedWrites";
+import {
+  schedWrites as schedWritesImport,
+  touchCpu as touchCpuImport,
+} from "../schedWrites";
 import type { LockRef, ObjRef } from "../types";
 import {
   allocPage,
@@ -125,6 +128,10 @@ import {
   slubPutCpuPtr,
 } from "./v5_15";
 import { teardownCpusLocked } from "./teardown";
+
+// Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
+const schedWrites = schedWritesImport;
+const touchCpu = touchCpuImport;
 
 const c = (k: K) => cpuSlab(k, num(k.L, "c"));
 
@@ -235,7 +242,7 @@ function slabLock(k: K): boolean {
     return true;
   }
   // Spinning on: only the first failed try changes what the scheduler reads.
-  if (k.a.wait === null) schedWrites.n++;
+  if (k.a.wait === null) touchCpu(k.a.cpu);
   k.a.wait = { kind: "lock", ref: r, spinning: true };
   stepOutcome(k, "spun");
   return false;

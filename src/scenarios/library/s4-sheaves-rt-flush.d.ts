@@ -1,3 +1,0 @@
-import type { LibraryEntry } from "./entry";
-export declare const s4RtFlushMainTrylock: LibraryEntry;
-export declare const rtFlushScenarios: LibraryEntry[];

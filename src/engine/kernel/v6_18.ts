@@ -58,9 +58,10 @@
  * slab_mutex in flush_all_rcu_sheaves beyond the flush_lock.
  * The flushes: pcs_flush_all() takes `rcu_free` with the spare under the CPU's lock and hands it
  * to call_rcu() (rcu_free_sheaf_nobarn), __pcs_flush_all_cpu() does the same for a dead CPU, and
- * has_pcs_used() counts an rcu_free sheaf. The call_rcu() is a step at the end of each function
- * (`rcu_free`, after sheaf_flush_main where the kernel makes it before), so that a flush without
- * an rcu_free sheaf runs the steps it always ran.
+ * has_pcs_used() counts an rcu_free sheaf. The call_rcu() is a step where the kernel makes it
+ * (`rcu_free`: in pcs_flush_all() after the spare and before main, in __pcs_flush_all_cpu() at
+ * the end) and only when there is an rcu_free sheaf, so that a flush without one runs the steps
+ * it always ran.
  *
  * kmalloc_nolock() / kfree_nolock() ("slab: Introduce kmalloc_nolock() and kfree_nolock().",
  * Alexei Starovoitov, merged for 6.18; the v1 digest is kernel/nolock.ts): kmalloc_nolock tests
@@ -391,7 +392,25 @@ const RCU_FREE_TO_CALL_RCU: StepDef = {
   },
 };
 
-/** pcs_flush_all() of 6.18: 7.0's, which also takes rcu_free under the lock. */
+/**
+ * A step that, where it would go on to the next one, skips the call_rcu() step when the frame
+ * took no rcu_free sheaf (`if (rcu_free)` reads a local: no micro-step of its own).
+ */
+function skipCallRcuIfNone(sd: StepDef): StepDef {
+  const skip = (k: K, n: ReturnType<StepDef["run"]>) =>
+    n === undefined && (k.L.rcuFree ?? null) === null ? goto("flush_main") : n;
+  const after = sd.after;
+  return {
+    ...sd,
+    run: (k) => skip(k, sd.run(k)),
+    ...(after ? { after: (k, v) => skip(k, after(k, v)) } : {}),
+  };
+}
+
+/**
+ * pcs_flush_all() of 6.18: 7.0's, which also takes rcu_free under the lock and hands it to
+ * call_rcu() after flushing the spare, before flushing main (the order of the merged code).
+ */
 const pcsFlushAll618 = (() => {
   const steps = v70["flush_cpu_slab"]!.steps;
   return fn("pcs_flush_all", [
@@ -403,9 +422,17 @@ const pcsFlushAll618 = (() => {
         return n;
       },
     },
-    thenRcuFree(steps[1]!, ["sheaf_flush_unused"]),
-    thenRcuFree(steps[2]!, ["sheaf_flush_main"]),
-    RCU_FREE_TO_CALL_RCU,
+    skipCallRcuIfNone(steps[1]!),
+    {
+      label: "rcu_free",
+      line: "if (rcu_free) call_rcu(&rcu_free->rcu_head, rcu_free_sheaf_nobarn)  (rcu_free = pcs->rcu_free; pcs->rcu_free = NULL was taken with the spare, above)",
+      run: (k) => {
+        callRcu(k, num(k.L, "rcuFree"));
+        k.L.rcuFree = null;
+        return undefined;
+      },
+    },
+    { ...steps[2]!, label: "flush_main" },
   ]);
 })();
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Scenario, ScenarioKernel } from "../scenario";
 import type { Op } from "../types";
+import { runSession, start } from "../run";
 import {
+  allocs,
   assertRandomRuns,
   expectSheavesAtRest,
   randomScenario,
+  scenario,
+  task,
 } from "./helpers";
 
 /** A random scenario whose cache opted in to sheaves (2 or 3 objects each, from the seed). */
@@ -92,5 +96,36 @@ describe.each([
       runs: { numRuns: 40, seed: 20261207 },
       check: (m) => expect(m.sheaves).toBeUndefined(),
     });
+  });
+});
+
+describe("pcs_flush_all() of 6.18", () => {
+  it("hands rcu_free to call_rcu() after flushing the spare and before flushing main", () => {
+    // A kfree_rcu()s one object (rcu_free holds 1 of 3) and frees one more into main, then
+    // shrinks: the flush work finds a spare-less CPU with rcu_free and objects in main.
+    const s = scenario(
+      { variant: "v6.18", cpus: 1 },
+      [
+        task("A", 0, [
+          ...allocs("a", 3),
+          { kind: "kfreeRcu", slot: "a" },
+          { kind: "free", slot: "a" },
+          { kind: "shrink" },
+        ]),
+      ],
+      { cache: { objects: 4, cpuPartial: 8, minPartial: 1, sheafCapacity: 3 } },
+    );
+    const seen: string[] = [];
+    const r = runSession(start(s), {
+      onStep: (ev) => {
+        if (ev.fn === "pcs_flush_all" || ev.fn === "sheaf_flush_main")
+          seen.push(ev.label === "rcu_free" ? "call_rcu" : ev.fn);
+      },
+    });
+    expect(r.findings).toEqual([]);
+    const callRcu = seen.indexOf("call_rcu");
+    expect(callRcu).toBeGreaterThan(0);
+    expect(seen.indexOf("sheaf_flush_main")).toBeGreaterThan(callRcu);
+    expect(seen.slice(0, callRcu)).not.toContain("sheaf_flush_main");
   });
 });

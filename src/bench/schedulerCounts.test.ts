@@ -43,6 +43,8 @@ describe("the random scheduler's reused counts equal a recount", () => {
     { variant: "v5.15" },
     { variant: "v5.15", preemptRt: true },
     { variant: "v6.8" },
+    { variant: "v6.8", cmpxchgDouble: false },
+    { variant: "v6.8-next-2023-11", cmpxchgDouble: false },
     { variant: "v6.18" },
     { variant: "v7.0", preemptRt: true },
   ];

@@ -371,7 +371,18 @@ function finishOp(k: K, value: Value): void {
   );
   k.ev.opEnd = true;
   a.op++;
-  schedWrites.n++;
+  // Its own CPU (the actor, an interrupt's exit), and whoever waits for this operation to end.
+  touchCpu(a.cpu);
+  const actors = m.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const w = actors[i]!.wait;
+    if (
+      w !== null &&
+      (w.kind === "work" || w.kind === "ipi") &&
+      w.actor === a.id
+    )
+      touchCpu(actors[i]!.cpu);
+  }
   const cpu = m.cpus[a.cpu]!;
   if (isHardContext(m, a)) {
     // Interrupt exit: back to the interrupted context with its irq state.

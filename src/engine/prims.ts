@@ -15,8 +15,8 @@ import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
 import { hardKind } from "./actorKinds";
 import { LOCK_KINDS, lockKind } from "./locks";
 import {
-  schedWrites as schedWritesImport,
   touchCpu as touchCpuImport,
+  touchLockWaiters as touchLockWaitersImport,
 } from "./schedWrites";
 import type { K } from "./program";
 import { sysfsName, type StatItem } from "./stats";
@@ -39,8 +39,8 @@ import type {
 import { LRU_GARBAGE, USER_DATA } from "./types";
 
 // Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
-const schedWrites = schedWritesImport;
 const touchCpu = touchCpuImport;
+const touchLockWaiters = touchLockWaitersImport;
 
 // ---------------------------------------------------------------------------------------------
 // Addresses
@@ -649,7 +649,12 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
   lockKind(ref).setOwner(m, ref, who);
-  schedWrites.n++;
+  touchLockWaiters(m);
+}
+
+/** Sets a lock's owner for the kernel steps that take a lock themselves (bit spinlocks, trylocks). */
+export function setLockOwner(m: Machine, ref: LockRef, who: number): void {
+  setOwner(m, ref, who);
 }
 
 /** A reader-writer lock taken for read: several holders, and lockdep allows read recursion. */
@@ -849,7 +854,7 @@ export function release(k: K, ref: LockRef): void {
         : m.locks.cpuHotplugReaders;
     const i = readers.indexOf(a.id);
     if (i >= 0) readers.splice(i, 1);
-    schedWrites.n++;
+    touchLockWaiters(m);
   } else {
     setOwner(m, ref, null);
   }

@@ -13,12 +13,15 @@
  * library scenario and random schedules) catches it.
  *
  * Writes that change what the scheduler reads of one CPU and its actors only mark that CPU
- * (`touchCpu`); a write another CPU's actors may read (a lock owner, an operation finished that
- * someone waits for, hotplug) bumps `n`, and everything is recounted.
+ * (`touchCpu`); a lock changing hands marks the CPUs of the actors waiting for a lock
+ * (`touchLockWaiters`); a write other actors may read in other ways (an operation finished that
+ * someone waits for, hotplug, work queued) bumps `n`, and everything is recounted.
  *
  * One count for every machine: a write to any machine makes every machine's counts recounted,
  * which is only slower, never wrong.
  */
+import type { Machine } from "./types";
+
 export const schedWrites = { n: 0, cpus: 0 };
 
 /**
@@ -28,4 +31,17 @@ export const schedWrites = { n: 0, cpus: 0 };
  */
 export function touchCpu(cpu: number): void {
   schedWrites.cpus |= 1 << cpu;
+}
+
+/**
+ * A lock changed hands: only the actors waiting for a lock read its owner (whether their wait
+ * is satisfied, and so whether they and their CPU's current task can go on).
+ */
+export function touchLockWaiters(m: Machine): void {
+  const actors = m.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const a = actors[i]!;
+    if (a.wait !== null && a.wait.kind === "lock")
+      schedWrites.cpus |= 1 << a.cpu;
+  }
 }

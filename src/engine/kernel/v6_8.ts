@@ -96,11 +96,11 @@ import {
   unpackCounters,
   vmBugOn,
   pageAt,
+  setLockOwner,
 } from "../prims";
-import { lockKind } from "../locks";
 import {
-  schedWrites as schedWritesImport,
   touchCpu as touchCpuImport,
+  touchLockWaiters as touchLockWaitersImport,
 } from "../schedWrites";
 import type { LockRef, ObjRef } from "../types";
 import {
@@ -130,8 +130,8 @@ import {
 import { teardownCpusLocked } from "./teardown";
 
 // Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
-const schedWrites = schedWritesImport;
 const touchCpu = touchCpuImport;
+const touchLockWaiters = touchLockWaitersImport;
 
 const c = (k: K) => cpuSlab(k, num(k.L, "c"));
 
@@ -214,7 +214,7 @@ function writeFlags(k: K, pid: number, word: number): void {
   const locked = (word & PG_LOCKED) !== 0;
   if (locked !== (p.pgLocked === true)) {
     p.pgLocked = locked;
-    schedWrites.n++;
+    touchLockWaiters(k.m);
     note(
       k,
       locked
@@ -236,7 +236,7 @@ function slabLock(k: K): boolean {
   const r = slabLockRef(k);
   if (!k.a.wait) preemptDisable(k);
   if (lockAvailable(k.m, r, k.a.id)) {
-    lockKind(r).setOwner(k.m, r, k.a.id);
+    setLockOwner(k.m, r, k.a.id);
     k.a.held.push({ cls: "slab_lock", ref: r });
     setWait(k.a, null);
     return true;

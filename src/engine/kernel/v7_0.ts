@@ -99,9 +99,9 @@ import {
   mutexUnlock,
   countTrylockFail,
   pageAt,
+  setLockOwner,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
-import { lockKind } from "../locks";
 import { newSheaf } from "../features/sheaves";
 import type {
   LockRef,
@@ -166,8 +166,7 @@ export function pcsTrylock(k: K): boolean {
     countTrylockFail(k);
     return false;
   }
-  lockKind(r).setOwner(k.m, r, k.a.id);
-  schedWrites.n++;
+  setLockOwner(k.m, r, k.a.id);
   k.a.held.push({ cls: "cpu_sheaves->lock", ref: r });
   k.L.pcs = k.cpu;
   return true;

@@ -69,11 +69,13 @@ let settleSerial = 0;
  * Which pages may differ from the last settled state, for the checks' own caches (checks.ts):
  * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
  * comparison was made against (-1: none, every page may differ); `only` the pages that may
- * differ from it (null: every page). Valid until the next step starts.
+ * differ from it (null: every page); `slotsSame`: the slots are as they were in it. Valid until
+ * the next step starts.
  */
 export const changedPages = {
   base: -1,
   only: null as typeof stepPages | null,
+  slotsSame: false,
 };
 
 /** The serial of the last settled state (see `changedPages`). */
@@ -421,6 +423,7 @@ export function checkedStateUnchanged(
     }
     changedPages.base = settleSerial;
     changedPages.only = only;
+    changedPages.slotsSame = !slotsMayChange || sameSlots(slotRec, slots);
     record(m, only);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
@@ -443,6 +446,7 @@ export function checkedStateUnchanged(
   }
   changedPages.base = -1;
   changedPages.only = null;
+  changedPages.slotsSame = false;
   record(m, null);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)

@@ -357,6 +357,7 @@ export function runChecks(m: Machine, k: K): void {
   // The page freelists cached in `pf*` are those of the state just settled.
   pfOwner = m;
   pfSerial = settledSerial();
+  slotSerial = pfSerial;
 }
 
 // --- The page freelists, kept from check to check ----------------------------------------------
@@ -411,6 +412,7 @@ function pfWalk(m: Machine, i: number): void {
       break;
     }
     inFree[x] = 1;
+    if (slotHeld[x]! > 0) slotConflicts++;
     len++;
     const w = fp[x - base];
     x = w === undefined ? null : w;
@@ -422,6 +424,9 @@ function pfWalk(m: Machine, i: number): void {
 /** Clears page `i`'s entries in the cache. */
 function pfClear(m: Machine, i: number): void {
   const objects = m.cache.objects;
+  if (slotCount > 0)
+    for (let o = i * objects; o < (i + 1) * objects; o++)
+      if (inFree[o] === 1 && slotHeld[o]! > 0) slotConflicts--;
   inFree.fill(0, i * objects, (i + 1) * objects);
   pfTotal -= pfLen[i]!;
   pfLen[i] = 0;
@@ -457,6 +462,7 @@ function pfUpdate(m: Machine): void {
   }
   // Another machine, a state not settled here, or the pages not listed: every page.
   pfOwner = null;
+  slotsForget();
   if (inFree.length !== total) inFree = new Uint8Array(total);
   else inFree.fill(0);
   if (pfLen.length !== n) {
@@ -474,6 +480,151 @@ function pfUpdate(m: Machine): void {
   for (let i = 0; i < n; i++) pfWalk(m, i);
 }
 
+// --- The slots, kept from check to check ------------------------------------------------------
+//
+// The slots (the objects the scenario's callers hold) are most of the objects the quick check
+// reaches, and they change only where an operation starts or ends (checkInputs.ts `slotsSame`),
+// one slot at a time. So the slab objects they hold are kept counted (`slotHeld`: by how many
+// slot entries), with how many distinct ones, how many entries are repeats, and how many are
+// also on their slab's freelist (`slotConflicts`, kept up to date as the freelists are walked
+// again). A slot whose list changed is uncounted and counted again. Everything is counted again
+// when a page holding a slot object became or stopped being a slab (a slot object off a slab is
+// not counted), or when the freelists are walked from scratch.
+
+let slotOwner: Machine | null = null;
+let slotSerial = -1;
+/** Per object: how many slot entries hold it (counted only while its page is a slab). */
+let slotHeld = new Uint16Array(0);
+/** Per slot: its list as last counted. */
+let slotCopy: Int32Array[] = [];
+let slotCopyLen: number[] = [];
+/** Per page: slot entries on it, and whether it was a slab when they were counted. */
+let slotOnPage = new Int32Array(0);
+let slotPageSlab = new Uint8Array(0);
+/** Distinct slab objects held; entries beyond the first on one object; held objects on a freelist. */
+let slotCount = 0;
+let slotDups = 0;
+let slotConflicts = 0;
+
+const SLOTS_SAME = 0;
+const SLOTS_CHANGED = 1;
+const SLOTS_UNKNOWN = 2;
+
+/** Whether the counts describe `m`'s slots as they are now, or only some slots changed. */
+function slotsKept(m: Machine, total: number): number {
+  const ch = changedPages;
+  if (
+    slotOwner !== m ||
+    ch.base !== slotSerial ||
+    ch.only === null ||
+    slotHeld.length !== total ||
+    slotCopy.length !== slotObjectLists(m).length
+  )
+    return SLOTS_UNKNOWN;
+  const ids = ch.only.ids;
+  const pages = m.pages;
+  for (let j = 0; j < ch.only.n; j++) {
+    const i = ids[j]!;
+    if (
+      slotOnPage[i]! > 0 &&
+      (pages[i]!.use === "slab" ? 1 : 0) !== slotPageSlab[i]
+    )
+      return SLOTS_UNKNOWN;
+  }
+  return ch.slotsSame ? SLOTS_SAME : SLOTS_CHANGED;
+}
+
+function slotsForget(): void {
+  slotOwner = null;
+  slotHeld.fill(0);
+  slotCount = 0;
+  slotDups = 0;
+  slotConflicts = 0;
+}
+
+/** Counts slot `s`'s list (after the freelists are walked: `inFree` is current). */
+function slotCountList(
+  m: Machine,
+  total: number,
+  s: number,
+  refs: readonly ObjRef[],
+): void {
+  const pages = m.pages;
+  const objects = m.cache.objects;
+  let copy = slotCopy[s]!;
+  if (copy.length < refs.length)
+    copy = slotCopy[s] = new Int32Array(refs.length * 2);
+  slotCopyLen[s] = refs.length;
+  for (let j = 0; j < refs.length; j++) {
+    const o = refs[j]!;
+    copy[j] = o;
+    // As quickList counts them: a pointer to no slab object counts for nothing.
+    if (o < 0 || o >= total) continue;
+    const pid = (o / objects) | 0;
+    const slab = pages[pid]!.use === "slab";
+    slotOnPage[pid]!++;
+    slotPageSlab[pid] = slab ? 1 : 0;
+    if (!slab) continue;
+    if (slotHeld[o]!++ > 0) slotDups++;
+    else {
+      slotCount++;
+      if (inFree[o] === 1) slotConflicts++;
+    }
+  }
+}
+
+/** Uncounts slot `s`'s list as last counted. */
+function slotUncountList(m: Machine, total: number, s: number): void {
+  const objects = m.cache.objects;
+  const copy = slotCopy[s]!;
+  const n = slotCopyLen[s]!;
+  for (let j = 0; j < n; j++) {
+    const o = copy[j]!;
+    if (o < 0 || o >= total) continue;
+    const pid = (o / objects) | 0;
+    slotOnPage[pid]!--;
+    if (slotPageSlab[pid] === 0) continue;
+    if (--slotHeld[o]! > 0) slotDups--;
+    else {
+      slotCount--;
+      if (inFree[o] === 1) slotConflicts--;
+    }
+  }
+}
+
+function sameCopy(s: number, refs: readonly ObjRef[]): boolean {
+  if (slotCopyLen[s] !== refs.length) return false;
+  const copy = slotCopy[s]!;
+  for (let j = 0; j < refs.length; j++) if (copy[j] !== refs[j]) return false;
+  return true;
+}
+
+/** Counts every slot of `m` from scratch. */
+function slotsRecount(m: Machine, total: number): void {
+  const pages = m.pages;
+  if (slotHeld.length !== total) slotHeld = new Uint16Array(total);
+  if (slotOnPage.length !== pages.length) {
+    slotOnPage = new Int32Array(pages.length);
+    slotPageSlab = new Uint8Array(pages.length);
+  } else slotOnPage.fill(0);
+  const slots = slotObjectLists(m);
+  slotCopy = slots.map(() => new Int32Array(8));
+  slotCopyLen = slots.map(() => 0);
+  for (let s = 0; s < slots.length; s++) slotCountList(m, total, s, slots[s]!);
+  slotOwner = m;
+}
+
+/** Counts again the slots whose lists changed. */
+function slotsUpdate(m: Machine, total: number): void {
+  const slots = slotObjectLists(m);
+  for (let s = 0; s < slots.length; s++) {
+    const refs = slots[s]!;
+    if (sameCopy(s, refs)) continue;
+    slotUncountList(m, total, s);
+    slotCountList(m, total, s, refs);
+  }
+}
+
 // The quick check's own stamps (the full checks' counters stay untouched).
 let qStamp = new Int32Array(0);
 let qs = 0;
@@ -482,7 +633,7 @@ let unsure = false;
 
 /** An object a holder other than a slab's freelist reaches (free or allocated). */
 function quickReach(o: number): void {
-  if (inFree[o] === 1 || qStamp[o] === qs) unsure = true;
+  if (inFree[o] === 1 || qStamp[o] === qs || slotHeld[o]! > 0) unsure = true;
   else {
     qStamp[o] = qs;
     qReached++;
@@ -579,8 +730,9 @@ function quickHolders(m: Machine): void {
     const f = FEATURES[i]!;
     if (f.objectHolders && f.active(m)) f.objectHolders(m, quick);
   }
-  const slots = slotObjectLists(m);
-  for (let i = 0; i < slots.length; i++) quickList(m, slots[i]!);
+  // The slots: kept from check to check (slotsKept below).
+  qReached += slotCount;
+  if (slotDups > 0 || slotConflicts > 0) unsure = true;
   for (let i = 0; i < actors.length; i++) {
     const own = actors[i]!.ownedObjects;
     if (own.length > 0) quickList(m, own);
@@ -601,9 +753,13 @@ function quickHolders(m: Machine): void {
  * `expected`: the objects of every slab.
  */
 function quickObjects(m: Machine, expected: number): boolean {
-  pfUpdate(m);
-  if (pfBadCount > 0) return false;
   const total = m.pages.length * m.cache.objects;
+  const slotsNow = slotsKept(m, total);
+  if (slotsNow === SLOTS_UNKNOWN) slotsForget();
+  pfUpdate(m);
+  if (slotOwner === null) slotsRecount(m, total);
+  else if (slotsNow === SLOTS_CHANGED) slotsUpdate(m, total);
+  if (pfBadCount > 0) return false;
   if (qStamp.length < total) {
     qStamp = new Int32Array(total);
     qs = 0;

@@ -69,13 +69,16 @@ let settleSerial = 0;
  * Which pages may differ from the last settled state, for the checks' own caches (checks.ts):
  * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
  * comparison was made against (-1: none, every page may differ); `only` the pages that may
- * differ from it (null: every page); `slotsSame`: the slots are as they were in it. Valid until
- * the next step starts.
+ * differ from it (null: every page); `slotsSame`: the slots are as they were in it;
+ * `slabsSame`: what the slab checks read is as it was in it (every CPU's slab and partial chain
+ * head, which actor works on a CPU's pointers, the slabs in flight, every page's use and slab
+ * fields but its freelist, the nodes' lists and locks). Valid until the next step starts.
  */
 export const changedPages = {
   base: -1,
   only: null as typeof stepPages | null,
   slotsSame: false,
+  slabsSame: false,
 };
 
 /** The serial of the last settled state (see `changedPages`). */
@@ -280,6 +283,78 @@ function sameList(
   return i;
 }
 
+// The slab checks' part of the record (see `changedPages.slabsSame`), compared before the step
+// is recorded.
+
+/** Every CPU's slab and partial chain head as recorded (not its freelist). */
+function sameSlabHead(m: Machine): boolean {
+  const r = head;
+  const cs = m.cpuSlab;
+  if (r[0] !== m.pages.length || r[2] !== cs.length) return false;
+  let i = 3;
+  for (let c = 0; c < cs.length; c++) {
+    const x = cs[c]!;
+    if (r[i + 1] !== ref(x.page) || r[i + 2] !== ref(x.partial)) return false;
+    i += 3;
+  }
+  return true;
+}
+
+/** A page's use and slab fields as recorded, its freelist and free pointers aside. */
+function sameSlabPage(pi: number, p: Page): boolean {
+  const r = pageRecs[pi];
+  if (r === undefined) return false;
+  if (p.use !== "slab") return r[0] === (p.use === "free" ? FREE : PAGECACHE);
+  return (
+    r[0] === SLAB &&
+    r[2] === p.inuse &&
+    r[3] === p.objects &&
+    r[4] === (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) &&
+    r[5] === ref(p.next) &&
+    r[6] === p.node &&
+    r[7] === p.pages
+  );
+}
+
+function sameSlabPages(m: Machine, only: typeof stepPages | null): boolean {
+  const pages = m.pages;
+  if (only === null) {
+    for (let pi = 0; pi < pages.length; pi++)
+      if (!sameSlabPage(pi, pages[pi]!)) return false;
+    return true;
+  }
+  const ids = only.ids;
+  for (let j = 0; j < only.n; j++)
+    if (!sameSlabPage(ids[j]!, pages[ids[j]!]!)) return false;
+  return true;
+}
+
+/** The nodes' part of the tail: each node's lock (held or not), nr_partial and partial list. */
+function sameNodes(m: Machine): boolean {
+  const r = tail;
+  let i = 0;
+  const nodes = m.nodes;
+  if (r[i++] !== nodes.length) return false;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (r[i] !== (n.listLock === null ? 0 : 1) || r[i + 1] !== n.nrPartial)
+      return false;
+    i = sameList(r, i + 2, n.partial);
+    if (i < 0) return false;
+  }
+  return true;
+}
+
+/** The actor's cpu slab it works on in place and its slabs in flight, as recorded. */
+function sameActorSlabs(r: Float64Array | undefined, a: Actor): boolean {
+  if (r === undefined || r[0] !== ref(a.ownsCpuSlab)) return false;
+  // Past its chains and objects (each list preceded by its length).
+  let i = 1;
+  i += 1 + r[i]!;
+  i += 1 + r[i]!;
+  return sameList(r, i, a.ownedSlabs) >= 0;
+}
+
 /**
  * Whether the state of `m` is the recorded one: every page (`only` null) or only the pages
  * listed in `only` (the others known unchanged).
@@ -424,6 +499,11 @@ export function checkedStateUnchanged(
     changedPages.base = settleSerial;
     changedPages.only = only;
     changedPages.slotsSame = !slotsMayChange || sameSlots(slotRec, slots);
+    changedPages.slabsSame =
+      sameSlabHead(m) &&
+      sameActorSlabs(actorRecs[a.id], a) &&
+      sameNodes(m) &&
+      sameSlabPages(m, only);
     record(m, only);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
@@ -447,6 +527,7 @@ export function checkedStateUnchanged(
   changedPages.base = -1;
   changedPages.only = null;
   changedPages.slotsSame = false;
+  changedPages.slabsSame = false;
   record(m, null);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)

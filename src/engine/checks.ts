@@ -358,6 +358,8 @@ export function runChecks(m: Machine, k: K): void {
   pfOwner = m;
   pfSerial = settledSerial();
   slotSerial = pfSerial;
+  slabSerial = pfSerial;
+  slabOwner = m;
 }
 
 // --- The page freelists, kept from check to check ----------------------------------------------
@@ -380,6 +382,9 @@ export function runChecks(m: Machine, k: K): void {
 
 let pfOwner: Machine | null = null;
 let pfSerial = -1;
+/** The last pfUpdate: some page's freelist length changed; every page was walked. */
+let pfLenChanged = false;
+let pfFull = false;
 /** Per object: on its own slab's freelist (as last walked). */
 let inFree = new Uint8Array(0);
 /** Per page: objects on its freelist (0 for a page that is not a slab), and whether the walk was not clean. */
@@ -445,6 +450,8 @@ function pfUpdate(m: Machine): void {
   const n = m.pages.length;
   const total = n * m.cache.objects;
   const ch = changedPages;
+  pfLenChanged = false;
+  pfFull = false;
   if (
     pfOwner === m &&
     ch.base === pfSerial &&
@@ -455,11 +462,14 @@ function pfUpdate(m: Machine): void {
     const ids = ch.only.ids;
     for (let j = 0; j < ch.only.n; j++) {
       const i = ids[j]!;
+      const before = pfLen[i];
       pfClear(m, i);
       pfWalk(m, i);
+      if (pfLen[i] !== before) pfLenChanged = true;
     }
     return;
   }
+  pfFull = true;
   // Another machine, a state not settled here, or the pages not listed: every page.
   pfOwner = null;
   slotsForget();
@@ -840,7 +850,55 @@ function fullChecks(m: Machine, k: K): void {
   }
 
   // --- slabs -----------------------------------------------------------------------------
-  // Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked.
+  // Unchanged since the settled state (see slabsKept): the same problems, in the same order.
+  if (slabsKept(m, objectsClean)) {
+    for (let i = 0; i < slabProblems.length; i++)
+      problems.push(slabProblems[i]!);
+  } else {
+    const from = problems.length;
+    slabChecks(m);
+    slabProblems = problems.slice(from);
+  }
+  slabsClean = objectsClean;
+
+  // --- the features' invariants (feature.ts) -----------------------------------------------
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.check && f.active(m)) f.check(m, found);
+  }
+
+  if (problems.length > 0 || m.activeFindings.length > 0)
+    settle(m, k, problems);
+}
+
+// --- The slab checks, kept from check to check ------------------------------------------------
+//
+// Most steps that change checked state change only objects: a CPU's freelist, an object taken
+// or stored. The slab checks read the slabs' places and fields (checkInputs.ts `slabsSame`) and
+// each slab's free count; when none of it changed since the settled state, their problems are
+// those of that state. Only when both states' object checks were clean: then the free counts
+// are the page freelists' lengths, kept in `pfLen`, and compared page by page.
+
+let slabOwner: Machine | null = null;
+let slabSerial = -1;
+/** The slab problems of the settled state, and whether its object checks were clean. */
+let slabProblems: Problem[] = [];
+let slabsClean = false;
+
+function slabsKept(m: Machine, objectsClean: boolean): boolean {
+  return (
+    objectsClean &&
+    slabsClean &&
+    slabOwner === m &&
+    changedPages.base === slabSerial &&
+    changedPages.slabsSame &&
+    !pfLenChanged &&
+    !pfFull
+  );
+}
+
+/** Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked. */
+function slabChecks(m: Machine): void {
   visitSlabHolders(m, counter);
   const unfrozenPartials =
     variantSpec(m.config.kernel).unfrozenPartials === true;
@@ -928,15 +986,6 @@ function fullChecks(m: Machine, k: K): void {
         ),
       );
   }
-
-  // --- the features' invariants (feature.ts) -----------------------------------------------
-  for (let i = 0; i < FEATURES.length; i++) {
-    const f = FEATURES[i]!;
-    if (f.check && f.active(m)) f.check(m, found);
-  }
-
-  if (problems.length > 0 || m.activeFindings.length > 0)
-    settle(m, k, problems);
 }
 
 /** Reports new problems and forgets the ones that went away. */

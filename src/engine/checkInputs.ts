@@ -6,8 +6,8 @@
  * The state read: every page's use and, for a slab page, its freelist, counters, partial-chain
  * link and totals, node, memcg vector and free pointers; every CPU's freelist, cpu slab and
  * partial chain; every node's lock (held or not) and partial list; every actor's in-flight
- * holdings; the slots, kfree_nolock's deferred list and the features' checked lists (feature.ts:
- * the percpu arrays). Each variable-length list is preceded by its length, so two different
+ * holdings; the slots and the features' checked lists (feature.ts: the percpu arrays,
+ * kfree_nolock's deferred list). Each variable-length list is preceded by its length, so two different
  * states never read as the same sequence. Each page has a record of its own.
  *
  * Most micro-steps (lock operations, irq and preempt toggles, reads, failed cmpxchgs, steps on
@@ -22,7 +22,8 @@
  * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
  *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
  * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
- *   under kmalloc_nolock (a re-entering BPF program stores its object mid-operation).
+ *   on every step while a feature that stores into them mid-operation is active (feature.ts
+ *   `writesSlotsMidOperation`: kmalloc_nolock, whose re-entering BPF program stores its object).
  * The CPUs, the nodes and the tail lists are small and compared on every step. Any other step
  * (a copy of a machine, one stepped with the checks off, the first step) compares everything.
  * A machine changed between steps by anything but a step must not be checked on the fast path:
@@ -94,8 +95,7 @@ function ref(v: number | null | undefined): number {
 }
 
 // The record, in three parts: the head (the page count, the object count and the CPUs), one
-// record per page, and the tail (the nodes, kmalloc_nolock's deferred list and the features'
-// checked lists). Each page has its own record so that after a step only the pages it reached
+// record per page, and the tail (the nodes and the features' checked lists). Each page has its own record so that after a step only the pages it reached
 // (prims.ts `stepPages`) are compared and re-recorded.
 let head = new Float64Array(64);
 const pageRecs: Float64Array[] = [];
@@ -215,10 +215,7 @@ function recordTail(m: Machine): void {
     r[i++] = n.nrPartial;
     i = putList(i, n.partial);
   }
-  const nl = m.nolock;
-  if (nl) i = putList(i, nl.deferFreeObjects);
-  else room(i, 1)[i++] = NULL;
-  // The features' checked lists (feature.ts), e.g. the percpu arrays.
+  // The features' checked lists (feature.ts), e.g. the percpu arrays, kfree_nolock's deferred list.
   for (let fi = 0; fi < FEATURES.length; fi++) {
     const f = FEATURES[fi]!;
     const lists = f.checkedLists;
@@ -245,10 +242,6 @@ function sameTail(m: Machine): boolean {
     i = sameList(r, i + 2, n.partial);
     if (i < 0) return false;
   }
-  const nl = m.nolock;
-  if (nl) i = sameList(r, i, nl.deferFreeObjects);
-  else if (r[i++] !== NULL) return false;
-  if (i < 0) return false;
   for (let fi = 0; fi < FEATURES.length; fi++) {
     const f = FEATURES[fi]!;
     const lists = f.checkedLists;
@@ -399,7 +392,7 @@ function record(m: Machine, only: typeof stepPages | null): void {
 // The actors' holdings and the slots, recorded apart: a step changes only the holdings of the
 // actor that took it (the ownership primitives and the kernel's own writes act on `k.a`), and
 // the slots only where an operation starts or ends (the caller takes or stores its pointers), or
-// inside kmalloc_nolock's re-entry (a BPF program storing its object), which needs `m.nolock`.
+// mid-operation under a feature that says so (`slotsWrittenMidOperation`).
 let actorRecs: Float64Array[] = [];
 let slotRec: Float64Array = new Float64Array(256);
 let ownerStep = -1;
@@ -461,6 +454,15 @@ function encodeList(
   return i;
 }
 
+/** Whether an active feature's operations store into the slots before they end (feature.ts). */
+function slotsWrittenMidOperation(m: Machine): boolean {
+  for (let i = 0; i < FEATURES.length; i++) {
+    const f = FEATURES[i]!;
+    if (f.writesSlotsMidOperation === true && f.active(m)) return true;
+  }
+  return false;
+}
+
 /**
  * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
  * records the current state and returns false (the caller then runs the full checks and calls
@@ -475,7 +477,7 @@ export function checkedStateUnchanged(
 ): boolean {
   const actors = m.actors;
   const slots = slotLists(m);
-  const slotsMayChange = opBoundary || m.nolock !== undefined;
+  const slotsMayChange = opBoundary || slotsWrittenMidOperation(m);
   const next =
     owner === m &&
     ownerFindings === m.activeFindings &&

@@ -82,5 +82,11 @@ export const nolockFeature: FeatureModule<NolockOpKind> = {
   objectHolders(m, v) {
     v.objects(DEFER_FREE, m.nolock!.deferFreeObjects);
   },
-  // Its list and free pointer writes are read by checkInputs.ts directly (Machine.nolock).
+  // The deferred list is what the checks read of its state (its free pointer writes reach
+  // their page through pageAt like the core's).
+  checkedLists: {
+    count: () => 1,
+    list: (m) => m.nolock!.deferFreeObjects,
+  },
+  writesSlotsMidOperation: true,
 };

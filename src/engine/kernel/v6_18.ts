@@ -32,12 +32,12 @@
  * Simplified: the sheaf functions are those of kernel/v7_0.ts (7.0's "keep empty main sheaf as
  * spare" is in __pcs_replace_empty_main; 6.18 gives an empty main to the barn), except that a
  * sheaf hit counts 6.18's ALLOC_PCS / FREE_PCS (7.0 folded them into ALLOC_FASTPATH /
- * FREE_FASTPATH, which count the cpu slab's fast path here); a sheaf flush does not also count
- * FREE_SLOWPATH as 6.18 does; refill_sheaf takes one object at a time through __slab_alloc_node (the kernel's
- * bulk loop takes c->freelist under the local lock and calls ___slab_alloc when it runs dry);
- * sheaf flushes free each object through __slab_free (the kernel builds detached freelists and
- * may use the cpu slab's fast path); no strict_numa, no per-node check of the popped object;
- * what 6.8 simplifies. Not modelled: the rcu sheaves on caches without sheaves.
+ * FREE_FASTPATH, which count the cpu slab's fast path here); refill_sheaf takes one object at a
+ * time through __slab_alloc_node (the kernel's bulk loop takes c->freelist under the local lock
+ * and calls ___slab_alloc when it runs dry); sheaf flushes free each object through __slab_free,
+ * counting FREE_SLOWPATH for each (the kernel builds detached freelists and frees one into the
+ * cpu slab by its fast path, FREE_FASTPATH); no strict_numa, no per-node check of the popped
+ * object; what 6.8 simplifies. Not modelled: the rcu sheaves on caches without sheaves.
  *
  * kfree_rcu() sheaves ("slab: add sheaf support for batching kfree_rcu() operations"):
  * kvfree_call_rcu() of an object of a cache with sheaves goes to __kfree_rcu_sheaf(): under the

@@ -165,21 +165,11 @@ function recordPage(pi: number, p: Page): void {
 }
 
 function samePage(pi: number, p: Page): boolean {
-  const r = pageRecs[pi];
-  if (r === undefined) return false;
-  if (p.use !== "slab") return r[0] === (p.use === "free" ? FREE : PAGECACHE);
-  if (
-    r[0] !== SLAB ||
-    r[1] !== ref(p.freelist) ||
-    r[2] !== p.inuse ||
-    r[3] !== p.objects ||
-    r[4] !== (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) ||
-    r[5] !== ref(p.next) ||
-    r[6] !== p.node ||
-    r[7] !== p.pages ||
-    r[8] !== ref(p.objcgs)
-  )
-    return false;
+  if (!sameSlabPage(pi, p)) return false;
+  if (p.use !== "slab") return true;
+  // The rest of a slab's record: its freelist, memcg vector and free pointers.
+  const r = pageRecs[pi]!;
+  if (r[1] !== ref(p.freelist) || r[8] !== ref(p.objcgs)) return false;
   const fp = p.fp;
   const n = fp.length;
   if (r[9] !== n) return false;
@@ -232,16 +222,8 @@ function recordTail(m: Machine): void {
 
 function sameTail(m: Machine): boolean {
   const r = tail;
-  let i = 0;
-  const nodes = m.nodes;
-  if (r[i++] !== nodes.length) return false;
-  for (let ni = 0; ni < nodes.length; ni++) {
-    const n = nodes[ni]!;
-    if (r[i] !== (n.listLock === null ? 0 : 1) || r[i + 1] !== n.nrPartial)
-      return false;
-    i = sameList(r, i + 2, n.partial);
-    if (i < 0) return false;
-  }
+  let i = sameNodesTo(m);
+  if (i < 0) return false;
   for (let fi = 0; fi < FEATURES.length; fi++) {
     const f = FEATURES[fi]!;
     const lists = f.checkedLists;
@@ -322,20 +304,23 @@ function sameSlabPages(m: Machine, only: typeof stepPages | null): boolean {
   return true;
 }
 
-/** The nodes' part of the tail: each node's lock (held or not), nr_partial and partial list. */
-function sameNodes(m: Machine): boolean {
+/**
+ * Whether the nodes' part of the tail (each node's lock, held or not, nr_partial and partial
+ * list) is as recorded: the index after it, or -1.
+ */
+function sameNodesTo(m: Machine): number {
   const r = tail;
   let i = 0;
   const nodes = m.nodes;
-  if (r[i++] !== nodes.length) return false;
+  if (r[i++] !== nodes.length) return -1;
   for (let ni = 0; ni < nodes.length; ni++) {
     const n = nodes[ni]!;
     if (r[i] !== (n.listLock === null ? 0 : 1) || r[i + 1] !== n.nrPartial)
-      return false;
+      return -1;
     i = sameList(r, i + 2, n.partial);
-    if (i < 0) return false;
+    if (i < 0) return -1;
   }
-  return true;
+  return i;
 }
 
 /** The actor's cpu slab it works on in place and its slabs in flight, as recorded. */
@@ -504,7 +489,7 @@ export function checkedStateUnchanged(
     changedPages.slabsSame =
       sameSlabHead(m) &&
       sameActorSlabs(actorRecs[a.id], a) &&
-      sameNodes(m) &&
+      sameNodesTo(m) >= 0 &&
       sameSlabPages(m, only);
     record(m, only);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);

@@ -248,26 +248,9 @@ export function progressCount(
   a: Actor,
   migrations: boolean,
 ): number {
-  if (a.status !== "ready" || (a.frames.length === 0 && a.op >= a.ops.length))
-    return 0;
-  const w = a.wait;
-  if (w && !waitSatisfied(m, w, a.id)) return 0;
-  const c = m.cpus[a.cpu]!;
-  // isHardContext(m, a), with the config read once per scan.
-  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) {
-    if (!c.online) return 0;
-    if (a.kind === "nmi")
-      return c.nmi === a.id || (c.nmi === null && a.frames.length === 0)
-        ? 1
-        : 0;
-    if (c.nmi !== null) return 0;
-    return c.irq === a.id ||
-      (c.irq === null && !c.irqsOff && a.frames.length === 0)
-      ? 1
-      : 0;
-  }
-  let n = viaAt(a, a.cpu) !== NONE ? 1 : 0;
-  if (migrations && movable(a, c) && !(w && spins(w))) {
+  const parts = progressParts(m, a);
+  let n = parts & HERE;
+  if (migrations && (parts & MAY_MIGRATE) !== 0) {
     // Unless a task is current away from its own CPU, `a` is current on no other CPU, so
     // viaAt(a, cpu) there is cpuOther: the CPUs counted in the scan, less `a`'s own.
     if (!stray) n += otherTargets - (cpuOther[a.cpu] !== NONE ? 1 : 0);
@@ -278,6 +261,37 @@ export function progressCount(
     }
   }
   return n;
+}
+
+/** `progressParts` bits: a progressing choice on its own CPU; it may migrate now. */
+const HERE = 1;
+const MAY_MIGRATE = 2;
+
+/**
+ * Whether `a` has a progressing choice on its own CPU (HERE) and whether it may migrate now
+ * (MAY_MIGRATE: then each other CPU a task could take is one more choice).
+ */
+function progressParts(m: Machine, a: Actor): number {
+  if (a.status !== "ready" || (a.frames.length === 0 && a.op >= a.ops.length))
+    return 0;
+  const w = a.wait;
+  if (w && !waitSatisfied(m, w, a.id)) return 0;
+  const c = m.cpus[a.cpu]!;
+  // isHardContext(m, a), with the config read once per scan.
+  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) {
+    if (!c.online) return 0;
+    if (a.kind === "nmi")
+      return c.nmi === a.id || (c.nmi === null && a.frames.length === 0)
+        ? HERE
+        : 0;
+    if (c.nmi !== null) return 0;
+    return c.irq === a.id ||
+      (c.irq === null && !c.irqsOff && a.frames.length === 0)
+      ? HERE
+      : 0;
+  }
+  const here = viaAt(a, a.cpu) !== NONE ? HERE : 0;
+  return movable(a, c) && !(w && spins(w)) ? here | MAY_MIGRATE : here;
 }
 
 function movable(a: Actor, c: Machine["cpus"][number]): boolean {
@@ -392,8 +406,9 @@ export function progressing(m: Machine, migrations: boolean): number {
 /** Counts actor `j` into the sums (`scanCpus` describes its CPU). */
 function countActor(m: Machine, j: number): void {
   const a = m.actors[j]!;
-  const h = progressCount(m, a, false);
-  const mv = mayMigrate(m, a) ? 1 : 0;
+  const parts = progressParts(m, a);
+  const h = parts & HERE;
+  const mv = (parts & MAY_MIGRATE) !== 0 ? 1 : 0;
   const o = cpuOther[a.cpu] !== NONE ? 1 : 0;
   here[j] = h;
   mov[j] = mv;
@@ -402,16 +417,6 @@ function countActor(m: Machine, j: number): void {
   movers += mv;
   moverOwn += mv * o;
   if (a.wait !== null && a.wait.kind === "cpuIdle") memoAll = true;
-}
-
-/** Whether `progressCount(m, a, true)` adds `a`'s migrations (one per other takeable CPU). */
-function mayMigrate(m: Machine, a: Actor): boolean {
-  if (a.status !== "ready" || (a.frames.length === 0 && a.op >= a.ops.length))
-    return false;
-  const w = a.wait;
-  if (w && !waitSatisfied(m, w, a.id)) return false;
-  if (a.kind === "nmi" || (a.kind === "irq" && hardIrqs)) return false;
-  return movable(a, m.cpus[a.cpu]!) && !(w && spins(w));
 }
 
 function uncountActor(j: number): void {

@@ -363,25 +363,35 @@ function takeRcuFree(k: K, cpu: number): void {
   sheaf(k, id).owner = k.a.id;
 }
 
-/**
- * A step whose return goes to `rcu_free` first when the frame took an rcu_free sheaf; `calls`
- * names what the wrapped step calls (the listing reads calls from a step's own code).
- */
-function thenRcuFree(sd: StepDef, calls: readonly string[]): StepDef {
-  const redirect = (k: K, n: ReturnType<StepDef["run"]>) =>
-    n?.kind === "return" && (k.L.rcuFree ?? null) !== null
-      ? goto("rcu_free")
-      : n;
+/** `sd` with `redirect` applied to what its `run` and `after` return. */
+function redirected(
+  sd: StepDef,
+  redirect: (k: K, n: ReturnType<StepDef["run"]>) => ReturnType<StepDef["run"]>,
+): StepDef {
   const after = sd.after;
   return {
     ...sd,
-    calls: [...(sd.calls ?? []), ...calls],
     run: (k) => redirect(k, sd.run(k)),
     ...(after ? { after: (k, v) => redirect(k, after(k, v)) } : {}),
   };
 }
 
-/** The end of both flushes: the detached rcu_free sheaf goes to call_rcu(). */
+/**
+ * A step whose return goes to `rcu_free` first when the frame took an rcu_free sheaf; `calls`
+ * names what the wrapped step calls (the listing reads calls from a step's own code).
+ */
+function thenRcuFree(sd: StepDef, calls: readonly string[]): StepDef {
+  return {
+    ...redirected(sd, (k, n) =>
+      n?.kind === "return" && (k.L.rcuFree ?? null) !== null
+        ? goto("rcu_free")
+        : n,
+    ),
+    calls: [...(sd.calls ?? []), ...calls],
+  };
+}
+
+/** The detached rcu_free sheaf goes to call_rcu() (the end of __pcs_flush_all_cpu()). */
 const RCU_FREE_TO_CALL_RCU: StepDef = {
   label: "rcu_free",
   line: "if (rcu_free) call_rcu(&rcu_free->rcu_head, rcu_free_sheaf_nobarn)  (rcu_free = pcs->rcu_free; pcs->rcu_free = NULL was taken with the spare, above)",
@@ -397,14 +407,9 @@ const RCU_FREE_TO_CALL_RCU: StepDef = {
  * took no rcu_free sheaf (`if (rcu_free)` reads a local: no micro-step of its own).
  */
 function skipCallRcuIfNone(sd: StepDef): StepDef {
-  const skip = (k: K, n: ReturnType<StepDef["run"]>) =>
-    n === undefined && (k.L.rcuFree ?? null) === null ? goto("flush_main") : n;
-  const after = sd.after;
-  return {
-    ...sd,
-    run: (k) => skip(k, sd.run(k)),
-    ...(after ? { after: (k, v) => skip(k, after(k, v)) } : {}),
-  };
+  return redirected(sd, (k, n) =>
+    n === undefined && (k.L.rcuFree ?? null) === null ? goto("flush_main") : n,
+  );
 }
 
 /**
@@ -423,12 +428,11 @@ const pcsFlushAll618 = (() => {
       },
     },
     skipCallRcuIfNone(steps[1]!),
+    // The same call_rcu() step, going on to flush main instead of returning.
     {
-      label: "rcu_free",
-      line: "if (rcu_free) call_rcu(&rcu_free->rcu_head, rcu_free_sheaf_nobarn)  (rcu_free = pcs->rcu_free; pcs->rcu_free = NULL was taken with the spare, above)",
+      ...RCU_FREE_TO_CALL_RCU,
       run: (k) => {
-        callRcu(k, num(k.L, "rcuFree"));
-        k.L.rcuFree = null;
+        RCU_FREE_TO_CALL_RCU.run(k);
         return undefined;
       },
     },

@@ -166,12 +166,14 @@ function grow(m: Machine): void {
     pageFree = new Int32Array(n);
     onNode = new Uint8Array(n);
     inFlight = new Uint8Array(n);
-  } else {
-    slabSeen.fill(0, 0, n);
-    pageFree.fill(0, 0, n);
-    onNode.fill(0, 0, n);
-    inFlight.fill(0, 0, n);
   }
+}
+
+/** Clears the per-page counts before the slab holders are visited (most checks keep them). */
+function clearSlabScratch(n: number): void {
+  slabSeen.fill(0, 0, n);
+  onNode.fill(0, 0, n);
+  inFlight.fill(0, 0, n);
 }
 
 /** Walks a freelist, counting each object; returns how many objects of `ownPage` it held. */
@@ -392,6 +394,9 @@ let pfLen = new Int32Array(0);
 let pfBad = new Uint8Array(0);
 let pfBadCount = 0;
 let pfTotal = 0;
+/** Per page: its objects when it is a slab (0 otherwise), as last walked; and their sum. */
+let pfObjects = new Int32Array(0);
+let pfObjectsTotal = 0;
 /** Per page: a slab with a memcg vector (as last walked), and how many. */
 let pfCg = new Uint8Array(0);
 let pfCgCount = 0;
@@ -400,6 +405,8 @@ let pfCgCount = 0;
 function pfWalk(m: Machine, i: number): void {
   const p = m.pages[i]!;
   if (p.use !== "slab") return;
+  pfObjects[i] = p.objects;
+  pfObjectsTotal += p.objects;
   if (p.objcgs !== null) {
     pfCg[i] = 1;
     pfCgCount++;
@@ -435,6 +442,8 @@ function pfClear(m: Machine, i: number): void {
   inFree.fill(0, i * objects, (i + 1) * objects);
   pfTotal -= pfLen[i]!;
   pfLen[i] = 0;
+  pfObjectsTotal -= pfObjects[i]!;
+  pfObjects[i] = 0;
   if (pfCg[i] === 1) {
     pfCg[i] = 0;
     pfCgCount--;
@@ -479,11 +488,14 @@ function pfUpdate(m: Machine): void {
     pfLen = new Int32Array(n);
     pfBad = new Uint8Array(n);
     pfCg = new Uint8Array(n);
+    pfObjects = new Int32Array(n);
   } else {
     pfLen.fill(0);
     pfBad.fill(0);
     pfCg.fill(0);
+    pfObjects.fill(0);
   }
+  pfObjectsTotal = 0;
   pfBadCount = 0;
   pfCgCount = 0;
   pfTotal = 0;
@@ -721,20 +733,22 @@ function quickHolders(m: Machine): void {
   // A CPU whose pointers an actor works on in place: its freelist is the actor's for now.
   if (ownedCpu.length < cs.length) ownedCpu = new Uint8Array(cs.length);
   ownedCpu.fill(0, 0, cs.length);
+  // One pass over the actors: their chains, their objects in flight, the CPUs they work on.
   for (let i = 0; i < actors.length; i++) {
-    const c = actors[i]!.ownsCpuSlab;
+    const a = actors[i]!;
+    const c = a.ownsCpuSlab;
     if (c !== null) ownedCpu[c] = 1;
-  }
-  for (let c = 0; c < cs.length; c++) {
-    const head = cs[c]!.freelist;
-    if (head !== null && ownedCpu[c] === 0) quickChain(m, head, null);
-  }
-  for (let i = 0; i < actors.length; i++) {
-    const ch = actors[i]!.ownedChains;
+    const ch = a.ownedChains;
     for (let j = 0; j + 1 < ch.length; j += 2) {
       const head = ch[j]!;
       if (head !== null) quickChain(m, head, ch[j + 1]!);
     }
+    const own = a.ownedObjects;
+    if (own.length > 0) quickList(m, own);
+  }
+  for (let c = 0; c < cs.length; c++) {
+    const head = cs[c]!.freelist;
+    if (head !== null && ownedCpu[c] === 0) quickChain(m, head, null);
   }
   for (let i = 0; i < FEATURES.length; i++) {
     const f = FEATURES[i]!;
@@ -743,10 +757,6 @@ function quickHolders(m: Machine): void {
   // The slots: kept from check to check (slotsKept below).
   qReached += slotCount;
   if (slotDups > 0 || slotConflicts > 0) unsure = true;
-  for (let i = 0; i < actors.length; i++) {
-    const own = actors[i]!.ownedObjects;
-    if (own.length > 0) quickList(m, own);
-  }
   // memcg vectors: the walks above noted the slabs that have one.
   const pages = m.pages;
   for (let i = 0; pfCgCount > 0 && i < pages.length; i++) {
@@ -759,10 +769,10 @@ function quickHolders(m: Machine): void {
 }
 
 /**
- * Whether the full object checks would find nothing (see above); fills `pageFree` when so.
- * `expected`: the objects of every slab.
+ * Whether the full object checks would find nothing (see above). Then each slab's free count is
+ * its freelist's length as walked (`pfLen`, 0 for a page that is not a slab).
  */
-function quickObjects(m: Machine, expected: number): boolean {
+function quickObjects(m: Machine): boolean {
   const total = m.pages.length * m.cache.objects;
   const slotsNow = slotsKept(m, total);
   if (slotsNow === SLOTS_UNKNOWN) slotsForget();
@@ -778,11 +788,9 @@ function quickObjects(m: Machine, expected: number): boolean {
   qReached = 0;
   unsure = false;
   quickHolders(m);
-  if (unsure || pfTotal + qReached !== expected) return false;
-  const pages = m.pages;
-  for (let i = 0; i < pages.length; i++)
-    if (pages[i]!.use === "slab") pageFree[i] = pfLen[i]!;
-  return true;
+  // Every slab's objects (kept with the walks: a page that became or stopped being a slab, or
+  // changed its size, is a page the step reached).
+  return !unsure && pfTotal + qReached === pfObjectsTotal;
 }
 
 function fullChecks(m: Machine, k: K): void {
@@ -791,20 +799,22 @@ function fullChecks(m: Machine, k: K): void {
   // Reused: a step's problems are settled before the next step's checks start.
   problems.length = 0;
   const objects = m.cache.objects;
-
-  // One pass over the page pool: the slab pages and how many objects they have.
-  let expected = 0;
   const pages = m.pages;
-  for (let i = 0; i < pages.length; i++) {
-    const p = pages[i]!;
-    if (p.use !== "slab") continue;
-    expected += p.objects;
-  }
+
   // --- objects ---------------------------------------------------------------------------
   // Every holder of objects (holders.ts): free ones walked and counted, allocated ones counted;
   // unless the quick check (above) shows the full one would find nothing.
-  const objectsClean = quickObjects(m, expected);
-  if (!objectsClean) visitObjectHolders(m, counter);
+  const objectsClean = quickObjects(m);
+  let expected = 0;
+  if (!objectsClean) {
+    pageFree.fill(0, 0, pages.length);
+    visitObjectHolders(m, counter);
+    // The slab pages and how many objects they have.
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]!;
+      if (p.use === "slab") expected += p.objects;
+    }
+  }
   // Every object reached once and as many reached as exist: nothing lost, nothing twice.
   for (
     let i = 0;
@@ -856,6 +866,9 @@ function fullChecks(m: Machine, k: K): void {
       problems.push(slabProblems[i]!);
   } else {
     const from = problems.length;
+    // After a clean quick check the free counts are the freelists' lengths as walked.
+    // (pfLen has one entry per page, pageFree at least as many.)
+    if (objectsClean) pageFree.set(pfLen);
     slabChecks(m);
     slabProblems = problems.slice(from);
   }
@@ -899,6 +912,7 @@ function slabsKept(m: Machine, objectsClean: boolean): boolean {
 
 /** Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked. */
 function slabChecks(m: Machine): void {
+  clearSlabScratch(m.pages.length);
   visitSlabHolders(m, counter);
   const unfrozenPartials =
     variantSpec(m.config.kernel).unfrozenPartials === true;

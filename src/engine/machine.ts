@@ -433,6 +433,12 @@ function finishOp(k: K, value: Value): void {
 
 export interface StepOptions {
   checks?: boolean;
+  /**
+   * The caller reads only the returned event's outcome, opStart, opEnd and findings, before the
+   * next step, and keeps none of it: the engine reuses one event object and leaves its details
+   * out (`K.detail`).
+   */
+  reuseEvent?: boolean;
 }
 
 const ctx: K = {
@@ -442,7 +448,29 @@ const ctx: K = {
   L: {},
   cpu: 0,
   ev: undefined as unknown as StepEvent,
+  detail: true,
   variant: undefined as unknown as Variant,
+};
+
+/**
+ * The event of a step whose caller keeps none of it (`StepOptions.reuseEvent`): one object for
+ * every such step, so that a long run allocates no event per step.
+ */
+const scratchEvent: StepEvent = {
+  step: 0,
+  actor: 0,
+  cpu: 0,
+  fn: "",
+  pc: 0,
+  line: "",
+  label: null,
+  via: "running",
+  outcome: "ran",
+  notes: NOTHING,
+  stats: NOTHING,
+  findings: NOTHING,
+  opStart: false,
+  opEnd: false,
 };
 
 /** Executes one micro-step for `choice` on a machine the caller owns; refuses one `enabled` does not allow. */
@@ -504,24 +532,43 @@ export function applyChoice(
   }
   if (ch.via !== "running") touchCpu(ch.cpu);
 
-  const ev: StepEvent = {
-    step: m.step,
-    actor: a.id,
-    cpu: ch.cpu,
-    fn: "",
-    pc: 0,
-    line: "",
-    label: null,
-    via: ch.via,
-    outcome: "ran",
-    // Most steps add nothing to these: they share one empty array until the first push.
-    notes: NOTHING,
-    stats: NOTHING,
-    findings: NOTHING,
-    opStart: false,
-    opEnd: false,
-  };
+  let ev: StepEvent;
+  if (opts.reuseEvent === true) {
+    ev = scratchEvent;
+    ev.step = m.step;
+    ev.actor = a.id;
+    ev.cpu = ch.cpu;
+    ev.fn = "";
+    ev.pc = 0;
+    ev.line = "";
+    ev.label = null;
+    ev.via = ch.via;
+    ev.outcome = "ran";
+    ev.notes = NOTHING;
+    ev.stats = NOTHING;
+    ev.findings = NOTHING;
+    ev.opStart = false;
+    ev.opEnd = false;
+  } else
+    ev = {
+      step: m.step,
+      actor: a.id,
+      cpu: ch.cpu,
+      fn: "",
+      pc: 0,
+      line: "",
+      label: null,
+      via: ch.via,
+      outcome: "ran",
+      // Most steps add nothing to these: they share one empty array until the first push.
+      notes: NOTHING,
+      stats: NOTHING,
+      findings: NOTHING,
+      opStart: false,
+      opEnd: false,
+    };
   const k = ctx;
+  k.detail = opts.reuseEvent !== true;
   k.m = m;
   k.a = a;
   k.cpu = ch.cpu;

@@ -140,17 +140,32 @@ export function stat(k: K, item: StatItem): void {
   const name = sysfsName(item);
   const s = k.m.stats[k.cpu]!;
   s[name] = (s[name] ?? 0) + 1;
+  if (!k.detail) return;
   if (k.ev.stats === NOTHING) k.ev.stats = [];
   k.ev.stats.push(name);
 }
 
 export function note(k: K, text: string): void {
+  if (!k.detail) return;
   if (k.ev.notes === NOTHING) k.ev.notes = [];
   k.ev.notes.push(text);
 }
 
+/** Where the counts of a step whose cost record is not kept go (`K.detail`). */
+const noCost: StepCost = {
+  cpuCmpxchg: 0,
+  cpuCmpxchgFail: 0,
+  slabCmpxchg: 0,
+  slabCmpxchgFail: 0,
+  listLock: 0,
+  barnLock: 0,
+  trylockFail: 0,
+  slabs: [],
+};
+
 /** The step's cost record (StepCost), created on its first entry. */
 function cost(k: K): StepCost {
+  if (!k.detail) return noCost;
   return (k.ev.cost ??= {
     cpuCmpxchg: 0,
     cpuCmpxchgFail: 0,
@@ -165,6 +180,7 @@ function cost(k: K): StepCost {
 
 /** The step touched slab `pid` (its struct or its objects' memory). */
 function touch(k: K, pid: number): void {
+  if (!k.detail) return;
   const c = cost(k);
   if (!c.slabs.includes(pid)) c.slabs.push(pid);
 }

@@ -41,6 +41,12 @@ export interface K {
   /** The CPU the actor runs on for this step. */
   cpu: number;
   ev: StepEvent;
+  /**
+   * Whether the step's event gets its details, the cost record (`ev.cost`) and the lists of stats
+   * and notes: false when the caller reads only its outcome, opStart, opEnd and findings (a run
+   * without a step callback, the explorer).
+   */
+  detail: boolean;
   variant: Variant;
 }
 

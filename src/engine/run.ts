@@ -90,6 +90,13 @@ export class Scheduler {
   private entryIndex = 0;
   private left = 0;
   private rrLast = -1;
+  /** The random scheduler's choice, rewritten on every pick (see `next`). */
+  private readonly picked: Choice = {
+    actor: 0,
+    cpu: 0,
+    progress: true,
+    via: "running",
+  };
   /** Arrivals at the current anchored entry's point, created when the entry starts. */
   private counter: ArrivalCounter | null = null;
   skipped = 0;
@@ -200,6 +207,7 @@ export class Scheduler {
     return pick;
   }
 
+  /** The next choice; a random scheduler's is valid until the next call (one object, rewritten). */
   next(m: Machine): Choice | null {
     if (!this.random) {
       const sc = this.scripted(m);
@@ -234,7 +242,7 @@ export class Scheduler {
     }
     if (total === 0) return null;
     // The pick among every actor's progressing choices, in actor order (as `enabled` lists them).
-    return pickProgressing(m, migrations, r.int(total));
+    return pickProgressing(m, migrations, r.int(total), this.picked);
   }
 }
 
@@ -329,7 +337,11 @@ export function runSession(sess: Session, opts: RunOptions = {}): RunResult {
   );
   const max = opts.maxSteps ?? 100_000;
   let stopReason: RunResult["stopReason"];
-  const stepOpts = { checks: opts.checks ?? true };
+  // Without a step callback nobody reads the events: one is reused.
+  const stepOpts = {
+    checks: opts.checks ?? true,
+    reuseEvent: opts.onStep === undefined,
+  };
   // An actor that had work at the last look: most steps it still has, which settles `completed`.
   let busy = 0;
   for (;;) {

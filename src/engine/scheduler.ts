@@ -303,8 +303,16 @@ function movable(a: Actor, c: Machine["cpus"][number]): boolean {
   );
 }
 
-/** The `n`-th progressing choice of `a` (0 <= n < progressCount), as `choicesFor` orders them. */
-export function nthChoice(m: Machine, a: Actor, n: number): Choice {
+/**
+ * The `n`-th progressing choice of `a` (0 <= n < progressCount), as `choicesFor` orders them;
+ * written into `into` when given (a caller that keeps no choice past its step).
+ */
+export function nthChoice(
+  m: Machine,
+  a: Actor,
+  n: number,
+  into?: Choice,
+): Choice {
   const c = m.cpus[a.cpu]!;
   if (isHardContext(m, a)) {
     const via: Choice["via"] =
@@ -315,18 +323,17 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
         : c.irq === a.id
           ? "running"
           : "irq-entry";
-    return { actor: a.id, cpu: a.cpu, progress: true, via };
+    return choice(into, a.id, a.cpu, via);
   }
   const here = viaAt(a, a.cpu);
   if (here !== NONE) {
-    if (n === 0)
-      return { actor: a.id, cpu: a.cpu, progress: true, via: VIA_NAME[here]! };
+    if (n === 0) return choice(into, a.id, a.cpu, VIA_NAME[here]!);
     n--;
   }
   const cpus = m.cpus.length;
   for (let cpu = 0; cpu < cpus; cpu++) {
     if (cpu === a.cpu || viaAt(a, cpu) === NONE) continue;
-    if (n === 0) return { actor: a.id, cpu, progress: true, via: "migrate" };
+    if (n === 0) return choice(into, a.id, cpu, "migrate");
     n--;
   }
   throw new Error(`${a.name} has fewer progressing choices than asked`);
@@ -349,6 +356,18 @@ export function nthChoice(m: Machine, a: Actor, n: number): Choice {
 let here = new Uint8Array(64);
 let mov = new Uint8Array(64);
 let own = new Uint8Array(64);
+/**
+ * Bit sets over actors, 32 to a word: `hereBits` the actors with a progressing choice on their
+ * own CPU (so that a pick without migrations finds the n-th set bit rather than walking every
+ * actor), `cpuActors` per CPU the actors that were on it when last counted (so that a recount
+ * visits only the actors of the CPUs written). `countedCpu`: each actor's CPU when last counted.
+ * An actor changes CPU only by a migration (both CPUs are written, so it is recounted and moves
+ * to its new CPU's set) or by hotplug (which recounts everything).
+ */
+let words = 1;
+let hereBits = new Int32Array(2);
+let cpuActors = new Int32Array(16);
+let countedCpu = new Int32Array(64);
 /** Sum of `here`; movers; sum of `own` over the movers. */
 let hereTotal = 0;
 let movers = 0;
@@ -413,6 +432,16 @@ function countActor(m: Machine, j: number): void {
   here[j] = h;
   mov[j] = mv;
   own[j] = o;
+  const w = j >> 5;
+  const bit = 1 << (j & 31);
+  if (h !== 0) hereBits[w]! |= bit;
+  else hereBits[w]! &= ~bit;
+  const was = countedCpu[j]!;
+  if (was !== a.cpu) {
+    if (was >= 0) cpuActors[was * words + w]! &= ~bit;
+    cpuActors[a.cpu * words + w]! |= bit;
+    countedCpu[j] = a.cpu;
+  }
   hereTotal += h;
   movers += mv;
   moverOwn += mv * o;
@@ -432,6 +461,14 @@ function countAll(m: Machine): void {
     mov = new Uint8Array(n * 2);
     own = new Uint8Array(n * 2);
   }
+  words = (n + 31) >> 5 || 1;
+  if (hereBits.length < words) hereBits = new Int32Array(words);
+  else hereBits.fill(0);
+  const cells = m.cpus.length * words;
+  if (cpuActors.length < cells) cpuActors = new Int32Array(cells);
+  else cpuActors.fill(0);
+  if (countedCpu.length < n) countedCpu = new Int32Array(n * 2);
+  countedCpu.fill(-1);
   hereTotal = 0;
   movers = 0;
   moverOwn = 0;
@@ -439,18 +476,34 @@ function countAll(m: Machine): void {
   for (let j = 0; j < n; j++) countActor(m, j);
 }
 
+/** The index of the lowest set bit of `x` (not 0). */
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/** How many bits of `x` are set. */
+function popCount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 63;
+}
+
 /** Rescans the CPUs written since the last count and recounts the actors on them. */
 function recountTouched(m: Machine): void {
   const touched = schedWrites.cpus;
   schedWrites.cpus = 0;
-  const n = m.cpus.length;
-  for (let i = 0; i < n; i++) if ((touched & (1 << i)) !== 0) scanCpu(m, i);
+  for (let t = touched; t !== 0; t &= t - 1) scanCpu(m, lowestBit(t));
   stray = strayCpus > 0;
-  const actors = m.actors;
-  for (let j = 0; j < actors.length; j++) {
-    if ((touched & (1 << actors[j]!.cpu)) === 0) continue;
-    uncountActor(j);
-    countActor(m, j);
+  for (let w = 0; w < words; w++) {
+    // The actors counted on a written CPU; the sets change as they are recounted, so read first.
+    let due = 0;
+    for (let t = touched; t !== 0; t &= t - 1)
+      due |= cpuActors[lowestBit(t) * words + w]!;
+    for (; due !== 0; due &= due - 1) {
+      const j = (w << 5) | lowestBit(due);
+      uncountActor(j);
+      countActor(m, j);
+    }
   }
   if (checkCounts) recheck(m);
 }
@@ -461,8 +514,18 @@ function recheck(m: Machine): void {
   const kept = actors.map((_, j) => [here[j]!, mov[j]!, own[j]!].join());
   const keptSums = [hereTotal, movers, moverOwn, otherTargets].join();
   const keptAll = memoAll;
+  const keptBits = [...hereBits.subarray(0, words)].join();
+  const keptSets = [...cpuActors.subarray(0, m.cpus.length * words)].join();
   scanCpus(m);
   countAll(m);
+  if ([...hereBits.subarray(0, words)].join() !== keptBits)
+    throw new Error(
+      `step ${m.step}: the set of actors with a choice on their own CPU was kept as ${keptBits}, counted as ${[...hereBits.subarray(0, words)].join()}`,
+    );
+  if ([...cpuActors.subarray(0, m.cpus.length * words)].join() !== keptSets)
+    throw new Error(
+      `step ${m.step}: the actors per CPU were kept as ${keptSets}, counted as ${[...cpuActors.subarray(0, m.cpus.length * words)].join()}`,
+    );
   for (let j = 0; j < actors.length; j++) {
     const now = [here[j]!, mov[j]!, own[j]!].join();
     if (now !== kept[j])
@@ -486,13 +549,46 @@ function recheck(m: Machine): void {
   memoM = m;
 }
 
-/** The `pick`-th progressing choice over every actor, in actor order (after `progressing`). */
+/** A progressing choice, written into `into` when given. */
+function choice(
+  into: Choice | undefined,
+  actor: number,
+  cpu: number,
+  via: Choice["via"],
+): Choice {
+  if (into === undefined) return { actor, cpu, progress: true, via };
+  into.actor = actor;
+  into.cpu = cpu;
+  into.progress = true;
+  into.via = via;
+  return into;
+}
+
+/**
+ * The `pick`-th progressing choice over every actor, in actor order (after `progressing`);
+ * written into `into` when given.
+ */
 export function pickProgressing(
   m: Machine,
   migrations: boolean,
   pick: number,
+  into?: Choice,
 ): Choice {
   const actors = m.actors;
+  if (!migrations) {
+    // The pick-th actor in `hereBits`: whole words first, then bit by bit.
+    for (let w = 0; w < words; w++) {
+      let bits = hereBits[w]!;
+      const c = popCount(bits);
+      if (pick >= c) {
+        pick -= c;
+        continue;
+      }
+      for (; pick > 0; pick--) bits &= bits - 1;
+      return nthChoice(m, actors[(w << 5) | lowestBit(bits)]!, 0, into);
+    }
+    throw new Error("the progressing choices changed while picking one");
+  }
   for (let j = 0; j < actors.length; j++) {
     const a = actors[j]!;
     const c = !migrations
@@ -500,7 +596,7 @@ export function pickProgressing(
       : stray
         ? progressCount(m, a, true)
         : here[j]! + mov[j]! * (otherTargets - own[j]!);
-    if (pick < c) return nthChoice(m, a, pick);
+    if (pick < c) return nthChoice(m, a, pick, into);
     pick -= c;
   }
   throw new Error("the progressing choices changed while picking one");

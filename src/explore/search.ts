@@ -237,7 +237,7 @@ class Search {
   private readonly allMigrations: boolean;
   private readonly codes: ReadonlySet<FindingCode> | null;
   private readonly pruning: boolean;
-  private readonly stepOpts: { checks: boolean };
+  private readonly stepOpts: { checks: boolean; reuseEvent: true };
   private readonly splitDepth: number;
   private readonly every: number;
   private nextProgress: number;
@@ -254,7 +254,8 @@ class Search {
     this.allMigrations = o.migrations === "all";
     this.codes = o.codes ? new Set(o.codes) : null;
     this.pruning = o.pruning ?? true;
-    this.stepOpts = { checks: o.checks ?? true };
+    // Only the event's opEnd is read, before the next step.
+    this.stepOpts = { checks: o.checks ?? true, reuseEvent: true };
     this.splitDepth = o.split ? o.split.depth : 0;
     this.every = o.progressEvery ?? 1024;
     this.nextProgress = this.every;

@@ -166,7 +166,16 @@ export function ctx(s: Session, name: string): K {
     opEnd: false,
   };
   const f = { fn: "test", pc: 0, L: {} };
-  return { m: s.machine, a, f, L: f.L, cpu: a.cpu, ev, variant: s.variant };
+  return {
+    m: s.machine,
+    a,
+    f,
+    L: f.L,
+    cpu: a.cpu,
+    ev,
+    detail: true,
+    variant: s.variant,
+  };
 }
 
 /**

@@ -10,7 +10,13 @@
  * features' operations (features/) hand their own locals to their entry functions.
  */
 import { runChecks as runChecksImport } from "./checks";
-import { NullDereference, type K, type Next, type Variant } from "./program";
+import {
+  NullDereference,
+  type K,
+  type KernelFn,
+  type Next,
+  type Variant,
+} from "./program";
 import {
   isHardContext as isHardContextImport,
   report,
@@ -26,6 +32,7 @@ import {
 import type {
   Actor,
   Choice,
+  Frame,
   KernelConfig,
   Locals,
   Machine,
@@ -490,6 +497,27 @@ export function stepInPlace(
   return applyChoice(m, v, ch, opts);
 }
 
+// Each actor's top frame and its kernel function as last looked up: a frame's function never
+// changes, so while an actor stays in one frame its steps skip the lookup by name (most steps).
+let fnsOf: Variant | null = null;
+let topFrame: (Frame | null)[] = [];
+let topFn: KernelFn[] = [];
+
+/** The kernel function of `a`'s top frame `f`. */
+function frameFn(v: Variant, a: Actor, f: Frame): KernelFn {
+  if (fnsOf === v && topFrame[a.id] === f) return topFn[a.id]!;
+  const kfn = v.fns[f.fn];
+  if (!kfn) throw new EngineBug(`variant ${v.name} has no function ${f.fn}`);
+  if (fnsOf !== v) {
+    fnsOf = v;
+    topFrame = [];
+    topFn = [];
+  }
+  topFrame[a.id] = f;
+  topFn[a.id] = kfn;
+  return kfn;
+}
+
 /**
  * Executes a choice just computed by `choicesFor` on this very machine state (the runner's
  * path: it has already asked the scheduler, so it does not ask twice).
@@ -599,8 +627,7 @@ export function applyChoice(
   }
 
   const f = a.frames[a.frames.length - 1]!;
-  const kfn = v.fns[f.fn];
-  if (!kfn) throw new EngineBug(`variant ${v.name} has no function ${f.fn}`);
+  const kfn = frameFn(v, a, f);
   const sd = kfn.steps[f.pc];
   if (!sd) throw new EngineBug(`${f.fn} has no step ${f.pc}`);
   k.f = f;
@@ -611,7 +638,7 @@ export function applyChoice(
   ev.label = sd.label ?? null;
 
   try {
-    transfer(k, v, sd.run(k));
+    transfer(k, v, kfn, sd.run(k));
   } catch (e) {
     if (!(e instanceof NullDereference)) throw e;
     oops(k, v, e);
@@ -622,7 +649,7 @@ export function applyChoice(
 }
 
 /** Control transfer after a step, possibly cascading through returns into callers' `after` hooks. */
-function transfer(k: K, v: Variant, first: Next): void {
+function transfer(k: K, v: Variant, kfn: KernelFn, first: Next): void {
   const a = k.a;
   let next = first;
   for (;;) {
@@ -631,7 +658,8 @@ function transfer(k: K, v: Variant, first: Next): void {
       break;
     }
     if (next.kind === "goto") {
-      const to = v.fns[k.f.fn]!.labels[next.label];
+      // `kfn` is k.f's function: a goto ends the transfer, and a return moves on to the caller.
+      const to = kfn.labels[next.label];
       if (to === undefined)
         throw new EngineBug(`${k.f.fn}: no label ${next.label}`);
       k.f.pc = to;
@@ -659,7 +687,8 @@ function transfer(k: K, v: Variant, first: Next): void {
     }
     k.f = caller;
     k.L = caller.L;
-    const cs = v.fns[caller.fn]!.steps[caller.pc]!;
+    kfn = v.fns[caller.fn]!;
+    const cs = kfn.steps[caller.pc]!;
     next = cs.after ? cs.after(k, next.value) : undefined;
   }
 }

@@ -552,12 +552,19 @@ export function ownChain(k: K, head: ObjRef | null): void {
   }
   k.a.ownedChains.push(head, x);
 }
+/** Removes `n` entries at `i` in place (splice without the array of removed entries it builds). */
+function removeAt<T>(xs: T[], i: number, n: number): void {
+  const len = xs.length;
+  for (let j = i + n; j < len; j++) xs[j - n] = xs[j]!;
+  xs.length = len - n;
+}
+
 export function disownChain(k: K, head: ObjRef | null): void {
   if (head === null) return;
   const c = k.a.ownedChains;
   for (let i = 0; i < c.length; i += 2) {
     if (c[i] === head) {
-      c.splice(i, 2);
+      removeAt(c, i, 2);
       return;
     }
   }
@@ -567,7 +574,7 @@ export function ownObject(k: K, obj: ObjRef): void {
 }
 export function disownObject(k: K, obj: ObjRef): void {
   const i = k.a.ownedObjects.indexOf(obj);
-  if (i >= 0) k.a.ownedObjects.splice(i, 1);
+  if (i >= 0) removeAt(k.a.ownedObjects, i, 1);
 }
 export function ownSlab(k: K, pid: number | null): void {
   if (pid !== null && !k.a.ownedSlabs.includes(pid)) k.a.ownedSlabs.push(pid);
@@ -575,7 +582,7 @@ export function ownSlab(k: K, pid: number | null): void {
 export function disownSlab(k: K, pid: number | null): void {
   if (pid === null) return;
   const i = k.a.ownedSlabs.indexOf(pid);
-  if (i >= 0) k.a.ownedSlabs.splice(i, 1);
+  if (i >= 0) removeAt(k.a.ownedSlabs, i, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,7 +884,7 @@ export function release(k: K, ref: LockRef): void {
   // The innermost hold first: a read lock taken recursively is released in reverse order.
   for (let i = a.held.length - 1; i >= 0; i--) {
     if (sameLock(a.held[i]!.ref, ref)) {
-      a.held.splice(i, 1);
+      removeAt(a.held, i, 1);
       break;
     }
   }

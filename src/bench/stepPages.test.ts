@@ -1,10 +1,10 @@
 /**
- * The after-step checks compare only the pages a step reached (prims.ts `stepPages`,
- * checkInputs.ts). That is sound only while step code reaches pages through `pageAt` (or
- * `slabPage` and the free-pointer primitives, which call it): this test reads the engine's
- * sources and fails on a direct `pages[...]` index or a walk of the page pool in step code.
- * Modules that are not step code, or that touch only fields the checks do not read, are listed
- * with the reason.
+ * The after-step checks compare only the pages and the kmem_cache_cpu a step reached (prims.ts
+ * `stepPages`, checkInputs.ts). That is sound only while step code reaches pages through
+ * `pageAt` (or `slabPage` and the free-pointer primitives, which call it) and a CPU's
+ * kmem_cache_cpu through `cpuSlab`: this test reads the engine's sources and fails on a direct
+ * `pages[...]` or `cpuSlab[...]` index, or a walk of either, in step code. Modules that are not
+ * step code, or that touch only fields the checks do not read, are listed with the reason.
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -40,6 +40,39 @@ describe("step code reaches pages through pageAt", () => {
           const code = line.replace(/\/\/.*$/, "");
           if (/^\s*\*/.test(code)) return;
           if (DIRECT.test(code)) bad.push(`${name}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+const CPU_SLAB_EXEMPT: Record<string, string> = {
+  "checks.ts": "the checks read the CPUs after the step",
+  "checkInputs.ts": "the record of what the checks read",
+  "holders.ts": "the enumeration of holders, read by the checks and the view",
+  "machine.ts": "builds the CPUs when a machine is loaded",
+  "prims.ts": "defines cpuSlab",
+  "locks.ts":
+    "reads and writes only the local_lock's owner, which the checks do not read",
+};
+
+/** Direct kmem_cache_cpu access: an index into `m.cpuSlab`, or a walk of it. */
+const DIRECT_CPU_SLAB =
+  /\bcpuSlab\s*\[|\bcpuSlab\.(forEach|map|find|findLast|some|every|reduce|entries|values)\b|\bof\s+(k\.)?m\.cpuSlab\b/;
+
+describe("step code reaches a kmem_cache_cpu through cpuSlab", () => {
+  it("has no direct index into m.cpuSlab outside the exempt modules", () => {
+    const bad: string[] = [];
+    for (const f of files(ROOT)) {
+      const name = relative(ROOT, f);
+      if (CPU_SLAB_EXEMPT[name]) continue;
+      readFileSync(f, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "");
+          if (/^\s*\*/.test(code)) return;
+          if (DIRECT_CPU_SLAB.test(code))
+            bad.push(`${name}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(bad).toEqual([]);

@@ -19,12 +19,14 @@
  *   walks the pool lists them all). A page the step did not reach is as it was recorded. Step
  *   code that indexed `m.pages` directly would break this: src/bench/stepPages.test.ts reads
  *   the engine's sources and fails on one;
+ * - the CPUs' kmem_cache_cpu: only those the step reached (prims.ts `cpuSlab` lists them, as
+ *   `pageAt` lists pages; the same test holds step code to it);
  * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
  *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
  * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
  *   on every step while a feature that stores into them mid-operation is active (feature.ts
  *   `writesSlotsMidOperation`: kmalloc_nolock, whose re-entering BPF program stores its object).
- * The CPUs, the nodes and the tail lists are small and compared on every step. Any other step
+ * The nodes and the tail lists are small and compared on every step. Any other step
  * (a copy of a machine, one stepped with the checks off, the first step) compares everything.
  * A machine changed between steps by anything but a step must not be checked on the fast path:
  * `forgetCheckedState` makes the next check a full one. A new writer of these parts outside those
@@ -101,40 +103,65 @@ let head = new Float64Array(64);
 const pageRecs: Float64Array[] = [];
 let tail = new Float64Array(256);
 
-function recordHead(m: Machine): void {
+/** The CPUs a step may have written, as bits (prims.ts `stepPages.cpus`); ALL_CPUS: every one. */
+const ALL_CPUS = -1;
+
+/** The lowest CPU in `cpus` (not 0). */
+function lowestCpu(cpus: number): number {
+  return 31 - Math.clz32(cpus & -cpus);
+}
+
+/** Records the head: every CPU, or only those in `cpus` (the head's size unchanged). */
+function recordHead(m: Machine, cpus: number): void {
   const cs = m.cpuSlab;
+  if (
+    cpus !== ALL_CPUS &&
+    head[2] === cs.length &&
+    head[0] === m.pages.length
+  ) {
+    for (let t = cpus; t !== 0; t &= t - 1) recordCpu(cs, lowestCpu(t));
+    return;
+  }
   const need = 3 + 3 * cs.length;
   if (head.length < need) head = new Float64Array(need * 2);
   const r = head;
   r[0] = m.pages.length;
   r[1] = m.cache.objects;
   r[2] = cs.length;
-  let i = 3;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    r[i++] = ref(x.freelist);
-    r[i++] = ref(x.page);
-    r[i++] = ref(x.partial);
-  }
+  for (let c = 0; c < cs.length; c++) recordCpu(cs, c);
 }
 
-function sameHead(m: Machine): boolean {
+function recordCpu(cs: Machine["cpuSlab"], c: number): void {
+  const x = cs[c]!;
+  const i = 3 + 3 * c;
+  head[i] = ref(x.freelist);
+  head[i + 1] = ref(x.page);
+  head[i + 2] = ref(x.partial);
+}
+
+/** Whether the head is as recorded: every CPU, or only those in `cpus` (the others known unchanged). */
+function sameHead(m: Machine, cpus: number): boolean {
   const r = head;
   const cs = m.cpuSlab;
   if (r[0] !== m.pages.length || r[1] !== m.cache.objects || r[2] !== cs.length)
     return false;
-  let i = 3;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    if (
-      r[i] !== ref(x.freelist) ||
-      r[i + 1] !== ref(x.page) ||
-      r[i + 2] !== ref(x.partial)
-    )
-      return false;
-    i += 3;
+  if (cpus !== ALL_CPUS) {
+    for (let t = cpus; t !== 0; t &= t - 1)
+      if (!sameCpu(r, cs, lowestCpu(t))) return false;
+    return true;
   }
+  for (let c = 0; c < cs.length; c++) if (!sameCpu(r, cs, c)) return false;
   return true;
+}
+
+function sameCpu(r: Float64Array, cs: Machine["cpuSlab"], c: number): boolean {
+  const x = cs[c]!;
+  const i = 3 + 3 * c;
+  return (
+    r[i] === ref(x.freelist) &&
+    r[i + 1] === ref(x.page) &&
+    r[i + 2] === ref(x.partial)
+  );
 }
 
 function recordPage(pi: number, p: Page): void {
@@ -261,18 +288,28 @@ function sameList(
 // The slab checks' part of the record (see `changedPages.slabsSame`), compared before the step
 // is recorded.
 
-/** Every CPU's slab and partial chain head as recorded (not its freelist). */
-function sameSlabHead(m: Machine): boolean {
+/** Every CPU's slab and partial chain head as recorded (not its freelist): every CPU, or those in `cpus`. */
+function sameSlabHead(m: Machine, cpus: number): boolean {
   const r = head;
   const cs = m.cpuSlab;
   if (r[0] !== m.pages.length || r[2] !== cs.length) return false;
-  let i = 3;
-  for (let c = 0; c < cs.length; c++) {
-    const x = cs[c]!;
-    if (r[i + 1] !== ref(x.page) || r[i + 2] !== ref(x.partial)) return false;
-    i += 3;
+  if (cpus !== ALL_CPUS) {
+    for (let t = cpus; t !== 0; t &= t - 1)
+      if (!sameSlabCpu(r, cs, lowestCpu(t))) return false;
+    return true;
   }
+  for (let c = 0; c < cs.length; c++) if (!sameSlabCpu(r, cs, c)) return false;
   return true;
+}
+
+function sameSlabCpu(
+  r: Float64Array,
+  cs: Machine["cpuSlab"],
+  c: number,
+): boolean {
+  const x = cs[c]!;
+  const i = 3 + 3 * c;
+  return r[i + 1] === ref(x.page) && r[i + 2] === ref(x.partial);
 }
 
 /** A page's use and slab fields as recorded, its freelist and free pointers aside. */
@@ -335,10 +372,14 @@ function sameActorSlabs(r: Float64Array | undefined, a: Actor): boolean {
 
 /**
  * Whether the state of `m` is the recorded one: every page (`only` null) or only the pages
- * listed in `only` (the others known unchanged).
+ * listed in `only`, and every CPU or only those in `cpus` (the others known unchanged).
  */
-function same(m: Machine, only: typeof stepPages | null): boolean {
-  if (!sameHead(m)) return false;
+function same(
+  m: Machine,
+  only: typeof stepPages | null,
+  cpus: number,
+): boolean {
+  if (!sameHead(m, cpus)) return false;
   const pages = m.pages;
   if (only === null) {
     for (let pi = 0; pi < pages.length; pi++)
@@ -353,14 +394,17 @@ function same(m: Machine, only: typeof stepPages | null): boolean {
   return sameTail(m);
 }
 
-/** Records the checked state of `m`: every page (`only` null) or only the pages in `only`. */
-function record(m: Machine, only: typeof stepPages | null): void {
+/**
+ * Records the checked state of `m`: every page (`only` null) or only the pages in `only`, every
+ * CPU or only those in `cpus`.
+ */
+function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
   // Until `settled`, the record is of no machine's settled state.
   owner = null;
   const pages = m.pages;
   // A page count that changed is recorded in full.
   if (only !== null && head[0] !== pages.length) only = null;
-  recordHead(m);
+  recordHead(m, cpus);
   if (only === null) {
     if (pageRecs.length > pages.length) pageRecs.length = pages.length;
     for (let pi = 0; pi < pages.length; pi++) recordPage(pi, pages[pi]!);
@@ -474,10 +518,12 @@ export function checkedStateUnchanged(
     // The step that follows the last one checked on this machine: only `a`, maybe the slots,
     // and the pages the step reached (all of them when it did not keep the list).
     const sp = stepPages;
-    const only = sp.m === m && sp.step + 1 === m.step && !sp.all ? sp : null;
+    const listed = sp.m === m && sp.step + 1 === m.step;
+    const only = listed && !sp.all ? sp : null;
+    const cpus = listed && !sp.allCpus ? sp.cpus : ALL_CPUS;
     if (
       sameActor(actorRecs[a.id], a) &&
-      same(m, only) &&
+      same(m, only, cpus) &&
       (!slotsMayChange || sameSlots(slotRec, slots))
     ) {
       ownerStep = m.step;
@@ -487,11 +533,11 @@ export function checkedStateUnchanged(
     changedPages.only = only;
     changedPages.slotsSame = !slotsMayChange || sameSlots(slotRec, slots);
     changedPages.slabsSame =
-      sameSlabHead(m) &&
+      sameSlabHead(m, cpus) &&
       sameActorSlabs(actorRecs[a.id], a) &&
       sameNodesTo(m) >= 0 &&
       sameSlabPages(m, only);
-    record(m, only);
+    record(m, only, cpus);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
     return false;
@@ -501,7 +547,7 @@ export function checkedStateUnchanged(
     ownerFindings === m.activeFindings &&
     ownerFindingsLength === m.activeFindings.length &&
     actorRecs.length === actors.length &&
-    same(m, null)
+    same(m, null, ALL_CPUS)
   ) {
     let ok = sameSlots(slotRec, slots);
     for (let i = 0; ok && i < actors.length; i++)
@@ -515,7 +561,7 @@ export function checkedStateUnchanged(
   changedPages.only = null;
   changedPages.slotsSame = false;
   changedPages.slabsSame = false;
-  record(m, null);
+  record(m, null, ALL_CPUS);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)
     actorRecs[i] = encodeActor(actorRecs[i], actors[i]!);

@@ -532,7 +532,10 @@ export function applyChoice(
   // The pages this step reaches are listed from here (the checks compare only those); a step
   // without the checks keeps no list.
   if (opts.checks !== false) beginStepPages(m);
-  else stepPages.all = true;
+  else {
+    stepPages.all = true;
+    stepPages.allCpus = true;
+  }
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;
   switch (ch.via) {

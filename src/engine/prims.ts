@@ -299,11 +299,20 @@ export const stepPages = {
   n: 0,
   ids: new Int32Array(64),
   mark: new Uint8Array(64),
+  /**
+   * The CPUs whose kmem_cache_cpu the step reached, as bits (`cpuSlab`: every step reaches one
+   * through it); `allCpus`: every CPU may have changed (the list is not kept).
+   */
+  cpus: 0,
+  allCpus: true,
 };
 
-/** Starts the list of pages reached for the step `m` is about to take. */
+/** Starts the list of pages (and kmem_cache_cpu) reached for the step `m` is about to take. */
 export function beginStepPages(m: Machine): void {
   const sp = stepPages;
+  sp.cpus = 0;
+  // One bit per CPU: a machine with more CPUs than bits compares every CPU.
+  sp.allCpus = m.cpus.length > 31;
   const ids = sp.ids;
   const mark = sp.mark;
   for (let i = 0; i < sp.n; i++) mark[ids[i]!] = 0;
@@ -337,6 +346,11 @@ export function pageAt(m: Machine, pid: number): Page | undefined {
 /** The step reached every page (a walk of the whole pool). */
 export function allPagesReached(): void {
   stepPages.all = true;
+}
+
+/** The step wrote CPU `cpu`'s kmem_cache_cpu (or may have: the step's list of CPUs). */
+function cpuSlabReached(cpu: number): void {
+  stepPages.cpus |= 1 << cpu;
 }
 
 /** `page->pages` / `page->pobjects`: on a non-slab page these are halves of `lru.prev`. */
@@ -467,9 +481,15 @@ export function cmpxchgDoubleSlab(
 export function thisCpu(k: K): number {
   return k.cpu;
 }
+/**
+ * CPU `cpu`'s kmem_cache_cpu for step code: the CPU is listed as reached by the step (see
+ * `stepPages`), as `pageAt` lists pages. Step code reaches a kmem_cache_cpu only through this
+ * (src/bench/stepPages.test.ts holds it to that).
+ */
 export function cpuSlab(k: K, cpu: number): CpuSlab {
   const c = k.m.cpuSlab[cpu];
   if (!c) throw new Error(`no cpu ${cpu}`);
+  cpuSlabReached(cpu);
   return c;
 }
 export function cpuOf(k: K): Cpu {

@@ -39,6 +39,7 @@ import {
   cmpxchgDoubleSlab,
   counters,
   cpuOf,
+  cpuSlab,
   disownObject,
   disownSlab,
   indexOf,
@@ -974,7 +975,7 @@ export function getPartialNodeFn(opts: {
           line: "c->page = page; stat(s, ALLOC_FROM_PARTIAL); object = t",
           run: (k) => {
             const pid = num(k.L, "page");
-            k.m.cpuSlab[num(k.L, "c")]!.page = pid;
+            cpuSlab(k, num(k.L, "c")).page = pid;
             disownSlab(k, pid);
             stat(k, "ALLOC_FROM_PARTIAL");
             k.L.object = k.L.t ?? null;

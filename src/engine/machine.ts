@@ -27,6 +27,7 @@ import type { Scenario } from "./scenario";
 import { choicesFor } from "./scheduler";
 import {
   schedWrites as schedWritesImport,
+  touchActor as touchActorImport,
   touchCpu as touchCpuImport,
 } from "./schedWrites";
 import type {
@@ -61,6 +62,7 @@ import { dangling, danglingTarget, freeLocals, storeAllocation } from "./slots";
 // Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
 const schedWrites = schedWritesImport;
 const touchCpu = touchCpuImport;
+const touchActor = touchActorImport;
 
 export { dangling, danglingTarget };
 
@@ -387,8 +389,10 @@ function finishOp(k: K, value: Value): void {
       w !== null &&
       (w.kind === "work" || w.kind === "ipi") &&
       w.actor === a.id
-    )
+    ) {
+      touchActor(i);
       touchCpu(actors[i]!.cpu);
+    }
   }
   const cpu = m.cpus[a.cpu]!;
   if (isHardContext(m, a)) {
@@ -562,6 +566,8 @@ export function applyChoice(
       break;
   }
   if (ch.via !== "running") touchCpu(ch.cpu);
+  // Whatever the step writes of the actor itself (depths, wait, operations): recounted.
+  touchActor(a.id);
 
   let ev: StepEvent;
   if (opts.reuseEvent === true) {

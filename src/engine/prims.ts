@@ -15,6 +15,7 @@ import { cpuSlabPairAligned, kmemCacheCpuLayout } from "./layout";
 import { hardKind } from "./actorKinds";
 import { LOCK_KINDS, lockKind } from "./locks";
 import {
+  touchActor as touchActorImport,
   touchCpu as touchCpuImport,
   touchLockWaiters as touchLockWaitersImport,
 } from "./schedWrites";
@@ -40,6 +41,7 @@ import { LRU_GARBAGE, USER_DATA } from "./types";
 
 // Read once (a getter call per use under CommonJS otherwise): written on every micro-step.
 const touchCpu = touchCpuImport;
+const touchActor = touchActorImport;
 const touchLockWaiters = touchLockWaitersImport;
 
 // ---------------------------------------------------------------------------------------------
@@ -658,6 +660,7 @@ export function migrateEnable(k: K): void {
 /** Sets what `a` waits for (null: nothing), for the steps that write a wait themselves. */
 export function setWait(a: Actor, w: Actor["wait"]): void {
   a.wait = w;
+  touchActor(a.id);
   touchCpu(a.cpu);
 }
 

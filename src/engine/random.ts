@@ -10,10 +10,13 @@ export interface Rng {
 }
 
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
+  // The state in a typed array: a closure variable above 2^30 would be a boxed number, and the
+  // random scheduler draws on every step.
+  const a = new Uint32Array(1);
+  a[0] = seed >>> 0;
   const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+    a[0] = a[0]! + 0x6d2b79f5;
+    let t = a[0]!;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

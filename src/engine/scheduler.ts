@@ -170,6 +170,12 @@ let cpuFree = new Uint8Array(8);
 let cpuOther = new Uint8Array(8);
 /** Per CPU, its current task's id (-1: none). */
 let cpuCurrent = new Int32Array(8);
+/**
+ * Per CPU, the rest of what its actors read of it besides the scan, packed (`cpuState`): online,
+ * irqs off, and which irq and nmi context is on it.
+ */
+let cpuSeen = new Int32Array(8);
+
 /** Per CPU: its current task has another CPU as its own (`a.cpu`). */
 let cpuStray = new Uint8Array(8);
 /** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
@@ -197,6 +203,7 @@ export function scanCpus(m: Machine): void {
     cpuOther = new Uint8Array(n);
     cpuCurrent = new Int32Array(n);
     cpuStray = new Uint8Array(n);
+    cpuSeen = new Int32Array(n);
   }
   hardIrqs = !m.config.preemptRt;
   cpuOther.fill(NONE, 0, n);
@@ -207,9 +214,34 @@ export function scanCpus(m: Machine): void {
   stray = strayCpus > 0;
 }
 
-/** Rescans CPU `i`, keeping `otherTargets` and `strayCpus` up to date. */
-function scanCpu(m: Machine, i: number): void {
+/** What a rescan of a CPU found changed (`scanCpu`). */
+const SAME = 0;
+/** Only its current task: only the old and the new current task count differently. */
+const CURRENT = 1;
+/** Something every actor of the CPU reads. */
+const CPU = 2;
+
+function cpuState(c: Machine["cpus"][number]): number {
+  return (
+    (c.online ? 1 : 0) |
+    (c.irqsOff ? 2 : 0) |
+    ((c.irq === null ? 0 : c.irq + 1) << 2) |
+    ((c.nmi === null ? 0 : c.nmi + 1) << 17)
+  );
+}
+
+/**
+ * Rescans CPU `i`, keeping `otherTargets` and `strayCpus` up to date; says what changed for the
+ * CPU's actors (SAME, CURRENT or CPU).
+ */
+function scanCpu(m: Machine, i: number): number {
   const c = m.cpus[i]!;
+  const wasFree = cpuFree[i];
+  const wasOther = cpuOther[i];
+  const wasCurrent = cpuCurrent[i];
+  const wasStray = cpuStray[i];
+  const wasSeen = cpuSeen[i];
+  cpuSeen[i] = cpuState(c);
   if (cpuOther[i] !== NONE) otherTargets--;
   strayCpus -= cpuStray[i]!;
   cpuCurrent[i] = c.current === null ? -1 : c.current;
@@ -231,6 +263,14 @@ function scanCpu(m: Machine, i: number): void {
   }
   cpuOther[i] = other;
   if (other !== NONE) otherTargets++;
+  if (
+    cpuFree[i] !== wasFree ||
+    other !== wasOther ||
+    cpuStray[i] !== wasStray ||
+    cpuSeen[i] !== wasSeen
+  )
+    return CPU;
+  return cpuCurrent[i] !== wasCurrent ? CURRENT : SAME;
 }
 
 /** taskVia from the scratch. */
@@ -407,9 +447,11 @@ export function progressing(m: Machine, migrations: boolean): number {
     memoM = m;
     memoWrites = schedWrites.n;
     schedWrites.cpus = 0;
-  } else if (schedWrites.cpus !== 0) {
+    schedWrites.actors.fill(0);
+  } else if (schedWrites.cpus !== 0 || schedWrites.any) {
     recountTouched(m);
   } else if (checkCounts) recheck(m);
+  schedWrites.any = false;
   memoStep = m.step;
   if (!migrations) return hereTotal;
   if (stray) {
@@ -488,23 +530,43 @@ function popCount(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 63;
 }
 
-/** Rescans the CPUs written since the last count and recounts the actors on them. */
+/** Actors to recount (scratch of `recountTouched`), as bits. */
+let due = new Int32Array(2);
+
+/**
+ * Rescans the CPUs written since the last count and recounts the actors whose counts may have
+ * changed: those written themselves (`touchActor`), and on a rescanned CPU either every actor
+ * counted there (something they all read changed) or only its old and new current task (only
+ * which task is current changed) or none.
+ */
 function recountTouched(m: Machine): void {
   const touched = schedWrites.cpus;
   schedWrites.cpus = 0;
-  for (let t = touched; t !== 0; t &= t - 1) scanCpu(m, lowestBit(t));
-  stray = strayCpus > 0;
+  if (due.length < words) due = new Int32Array(words);
+  const written = schedWrites.actors;
   for (let w = 0; w < words; w++) {
-    // The actors counted on a written CPU; the sets change as they are recounted, so read first.
-    let due = 0;
-    for (let t = touched; t !== 0; t &= t - 1)
-      due |= cpuActors[lowestBit(t) * words + w]!;
-    for (; due !== 0; due &= due - 1) {
-      const j = (w << 5) | lowestBit(due);
+    due[w] = written[w]!;
+    written[w] = 0;
+  }
+  for (let t = touched; t !== 0; t &= t - 1) {
+    const i = lowestBit(t);
+    const was = cpuCurrent[i]!;
+    const change = scanCpu(m, i);
+    if (change === CPU)
+      for (let w = 0; w < words; w++) due[w]! |= cpuActors[i * words + w]!;
+    else if (change === CURRENT) {
+      if (was >= 0) due[was >> 5]! |= 1 << (was & 31);
+      const now = cpuCurrent[i]!;
+      if (now >= 0) due[now >> 5]! |= 1 << (now & 31);
+    }
+  }
+  stray = strayCpus > 0;
+  for (let w = 0; w < words; w++)
+    for (let bits = due[w]!; bits !== 0; bits &= bits - 1) {
+      const j = (w << 5) | lowestBit(bits);
       uncountActor(j);
       countActor(m, j);
     }
-  }
   if (checkCounts) recheck(m);
 }
 

@@ -1,37 +1,36 @@
 /**
  * Engine throughput: micro-steps per second of the busy scenario under random schedules, with
  * the after-step checks on and off. `npm run bench` reports it for 1, 2, 4 and 8 CPUs; run this
- * file alone (`npx tsx src/bench/engine.ts [--cpus 1,4,8] [--repeat 3]`) for the engine part
- * only, e.g. under `node --cpu-prof`.
+ * file alone (`npx tsx src/bench/engine.ts [--cpus 1,4,8] [--checks on|off] [--repeat 3]`) for
+ * the engine part only, e.g. under `node --cpu-prof`.
  */
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { runSession, start } from "../engine";
+import { runSession, start, type Scenario } from "../engine";
 import { busyScenario } from "./scenarios";
 
-/**
- * Micro-steps per second: the median of five windows of at least 250 ms each (after a warm-up
- * run), so that one noisy window does not decide the number.
- */
-export function measureEngine(cpus: number, checks: boolean): number {
-  const sc = busyScenario(cpus, 60);
-  runSession(start(sc, { checks }), { checks, seed: 1 });
-  const rates: number[] = [];
-  let seed = 1;
-  for (let w = 0; w < 5; w++) {
-    let steps = 0;
-    let ms = 0;
-    while (ms < 250) {
-      const sess = start(sc, { checks });
-      const t0 = performance.now();
-      const r = runSession(sess, { checks, seed: seed++, maxSteps: 200_000 });
-      ms += performance.now() - t0;
-      steps += r.steps;
-    }
-    rates.push((steps / ms) * 1000);
+/** One window: sessions of the busy scenario for at least `ms` ms; micro-steps per second. */
+function window(
+  sc: Scenario,
+  checks: boolean,
+  ms: number,
+  seed: number,
+): number {
+  let steps = 0;
+  let spent = 0;
+  while (spent < ms) {
+    const sess = start(sc, { checks });
+    const t0 = performance.now();
+    const r = runSession(sess, { checks, seed: seed++, maxSteps: 200_000 });
+    spent += performance.now() - t0;
+    steps += r.steps;
   }
-  rates.sort((a, b) => a - b);
-  return Math.round(rates[2]!);
+  return (steps / spent) * 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[s.length >> 1]!);
 }
 
 export interface EngineRow {
@@ -40,12 +39,39 @@ export interface EngineRow {
   off: number;
 }
 
-export function benchEngine(cpuCounts: readonly number[]): EngineRow[] {
-  return cpuCounts.map((cpus) => ({
-    cpus,
-    on: measureEngine(cpus, true),
-    off: measureEngine(cpus, false),
-  }));
+/**
+ * Micro-steps per second of the busy scenario at each CPU count, checks on and off: the median
+ * of `rounds` windows of at least 250 ms each, after a warm-up window of each. The windows of
+ * every configuration are interleaved, round by round, so that a change in the machine's load
+ * during the run (this is often a shared machine) weighs on every configuration alike rather
+ * than on the ones measured at that moment, and the ratios between CPU counts stay fair.
+ */
+export function benchEngine(
+  cpuCounts: readonly number[],
+  rounds = 5,
+  only: "on" | "off" | null = null,
+): EngineRow[] {
+  const modes = only === null ? [true, false] : [only === "on"];
+  const configs = cpuCounts.flatMap((cpus) =>
+    modes.map((checks) => ({ cpus, checks, sc: busyScenario(cpus, 60) })),
+  );
+  for (const c of configs) window(c.sc, c.checks, 250, 1);
+  const rates = configs.map(() => [] as number[]);
+  let seed = 1;
+  for (let r = 0; r < rounds; r++)
+    configs.forEach((c, i) => {
+      rates[i]!.push(window(c.sc, c.checks, 250, seed));
+      seed += 1000;
+    });
+  return cpuCounts.map((cpus) => {
+    const at = (checks: boolean) => {
+      const i = configs.findIndex(
+        (c) => c.cpus === cpus && c.checks === checks,
+      );
+      return i < 0 ? NaN : median(rates[i]!);
+    };
+    return { cpus, on: at(true), off: at(false) };
+  });
 }
 
 function arg(name: string): string | undefined {
@@ -58,12 +84,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const repeat = Number(arg("--repeat") ?? "1");
   const only = arg("--checks");
   for (let i = 0; i < repeat; i++) {
-    const line: string[] = [];
-    for (const c of cpus) {
-      const on = only === "off" ? null : measureEngine(c, true);
-      const off = only === "on" ? null : measureEngine(c, false);
-      line.push(`${c} cpus: on ${on ?? "-"} off ${off ?? "-"}`);
-    }
-    console.log(line.join("  |  "));
+    const rows = benchEngine(
+      cpus,
+      5,
+      only === "on" || only === "off" ? only : null,
+    );
+    console.log(
+      rows
+        .map(
+          (r) =>
+            `${r.cpus} cpus: on ${Number.isNaN(r.on) ? "-" : r.on} off ${Number.isNaN(r.off) ? "-" : r.off}`,
+        )
+        .join("  |  "),
+    );
   }
 }

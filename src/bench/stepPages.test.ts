@@ -1,10 +1,11 @@
 /**
- * The after-step checks compare only the pages and the kmem_cache_cpu a step reached (prims.ts
- * `stepPages`, checkInputs.ts). That is sound only while step code reaches pages through
- * `pageAt` (or `slabPage` and the free-pointer primitives, which call it) and a CPU's
- * kmem_cache_cpu through `cpuSlab`: this test reads the engine's sources and fails on a direct
- * `pages[...]` or `cpuSlab[...]` index, or a walk of either, in step code. Modules that are not
- * step code, or that touch only fields the checks do not read, are listed with the reason.
+ * The after-step checks compare only the pages, the kmem_cache_cpu and the slots a step reached
+ * (prims.ts `stepPages`, checkInputs.ts). That is sound only while step code reaches pages
+ * through `pageAt` (or `slabPage` and the free-pointer primitives, which call it), a CPU's
+ * kmem_cache_cpu through `cpuSlab` and a slot it writes through `slotToWrite`: this test reads
+ * the engine's sources and fails on a direct `pages[...]`, `cpuSlab[...]` or `slots[...]`
+ * index, or a walk of them, in step code. Modules that are not step code, or that touch only
+ * fields the checks do not read, are listed with the reason.
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -72,6 +73,41 @@ describe("step code reaches a kmem_cache_cpu through cpuSlab", () => {
           const code = line.replace(/\/\/.*$/, "");
           if (/^\s*\*/.test(code)) return;
           if (DIRECT_CPU_SLAB.test(code))
+            bad.push(`${name}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+const SLOTS_EXEMPT: Record<string, string> = {
+  "checks.ts": "the checks read the slots after the step",
+  "checkInputs.ts": "the record of what the checks read",
+  "holders.ts": "the enumeration of holders, read by the checks and the view",
+  "machine.ts": "creates the slots when a machine is loaded",
+  "slots.ts": "defines slotToWrite and slotToRead",
+};
+
+/** Direct slot access: an index into `m.slots`, or a walk of them. */
+const DIRECT_SLOTS =
+  /\bslots\s*\[|Object\.(values|entries|keys)\(\s*(k\.)?m\.slots\b/;
+
+/** Reads of every slot that write none (a search for a live pointer). */
+const SLOT_READS = [/Object\.values\(m\.slots\)\.some\(\(s\) => s\.includes\(/];
+
+describe("step code writes a slot through slotToWrite", () => {
+  it("has no direct index into m.slots outside the exempt modules", () => {
+    const bad: string[] = [];
+    for (const f of files(ROOT)) {
+      const name = relative(ROOT, f);
+      if (SLOTS_EXEMPT[name]) continue;
+      readFileSync(f, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "");
+          if (/^\s*\*/.test(code)) return;
+          if (SLOT_READS.some((r) => r.test(code))) return;
+          if (DIRECT_SLOTS.test(code))
             bad.push(`${name}:${i + 1}: ${line.trim()}`);
         });
     }

@@ -23,9 +23,9 @@
  *   `pageAt` lists pages; the same test holds step code to it);
  * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
  *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
- * - the slots: where an operation starts or ends (the caller takes or stores its pointers), or
- *   on every step while a feature that stores into them mid-operation is active (feature.ts
- *   `writesSlotsMidOperation`: kmalloc_nolock, whose re-entering BPF program stores its object).
+ * - the slots: only those the step wrote (slots.ts `slotToWrite` lists them: the caller taking
+ *   or storing its pointers, a re-entering BPF program storing its object; the same test holds
+ *   the engine's code to it).
  * The nodes and the tail lists are small and compared on every step. Any other step
  * (a copy of a machine, one stepped with the checks off, the first step) compares everything.
  * A machine changed between steps by anything but a step must not be checked on the fast path:
@@ -72,7 +72,8 @@ let settleSerial = 0;
  * Which pages may differ from the last settled state, for the checks' own caches (checks.ts):
  * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
  * comparison was made against (-1: none, every page may differ); `only` the pages that may
- * differ from it (null: every page); `slotsSame`: the slots are as they were in it;
+ * differ from it (null: every page); `slotsSame`: the slots are as they were in it; `slots`
+ * the indices of the slots that may differ from it (null: every slot, in `slotLists` order);
  * `slabsSame`: what the slab checks read is as it was in it (every CPU's slab and partial chain
  * head, which actor works on a CPU's pointers, the slabs in flight, every page's use and slab
  * fields but its freelist, the nodes' lists and locks). Valid until the next step starts.
@@ -81,6 +82,7 @@ export const changedPages = {
   base: -1,
   only: null as typeof stepPages | null,
   slotsSame: false,
+  slots: null as readonly number[] | null,
   slabsSame: false,
 };
 
@@ -418,12 +420,11 @@ function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
   recordTail(m);
 }
 
-// The actors' holdings and the slots, recorded apart: a step changes only the holdings of the
-// actor that took it (the ownership primitives and the kernel's own writes act on `k.a`), and
-// the slots only where an operation starts or ends (the caller takes or stores its pointers), or
-// mid-operation under a feature that says so (`slotsWrittenMidOperation`).
+// The actors' holdings and the slots, recorded apart, one record each: a step changes only the
+// holdings of the actor that took it (the ownership primitives and the kernel's own writes act
+// on `k.a`), and only the slots it wrote (slots.ts `slotToWrite` lists them).
 let actorRecs: Float64Array[] = [];
-let slotRec: Float64Array = new Float64Array(256);
+let slotRecs: Float64Array[] = [];
 let ownerStep = -1;
 
 function encodeActor(rec: Float64Array | undefined, a: Actor): Float64Array {
@@ -445,27 +446,60 @@ function sameActor(r: Float64Array | undefined, a: Actor): boolean {
   return i >= 0;
 }
 
-function encodeSlots(
-  rec: Float64Array,
-  slots: readonly number[][],
-): Float64Array {
-  let need = 1 + slots.length;
-  for (let s = 0; s < slots.length; s++) need += slots[s]!.length;
-  const r = rec.length >= need ? rec : new Float64Array(need * 2);
-  r[0] = slots.length;
-  let i = 1;
-  for (let s = 0; s < slots.length; s++) i = encodeList(r, i, slots[s]!);
-  return r;
+function recordSlot(s: number, list: readonly number[]): void {
+  const rec = slotRecs[s];
+  const r =
+    rec !== undefined && rec.length > list.length
+      ? rec
+      : (slotRecs[s] = new Float64Array(list.length * 2 + 8));
+  encodeList(r, 0, list);
 }
 
-function sameSlots(r: Float64Array, slots: readonly number[][]): boolean {
-  if (r[0] !== slots.length) return false;
-  let i = 1;
-  for (let s = 0; s < slots.length; s++) {
-    i = sameList(r, i, slots[s]!);
-    if (i < 0) return false;
+function sameSlot(s: number, list: readonly number[]): boolean {
+  const r = slotRecs[s];
+  return r !== undefined && sameList(r, 0, list) >= 0;
+}
+
+/**
+ * Indices of the slots a step wrote, in `slots` (the machine's slot arrays): null when one is not
+ * among them (then every slot is compared). Scratch, valid until the next call.
+ */
+let written: number[] = [];
+function writtenSlots(
+  listed: readonly number[][],
+  slots: readonly number[][],
+): number[] | null {
+  written.length = 0;
+  for (let j = 0; j < listed.length; j++) {
+    const s = slots.indexOf(listed[j]!);
+    if (s < 0) return null;
+    written.push(s);
   }
+  return written;
+}
+
+/** Whether the slots are as recorded: all of them (`only` null) or only those in `only`. */
+function sameSlots(slots: readonly number[][], only: number[] | null): boolean {
+  if (only !== null) {
+    for (let j = 0; j < only.length; j++)
+      if (!sameSlot(only[j]!, slots[only[j]!]!)) return false;
+    return true;
+  }
+  if (slotRecs.length !== slots.length) return false;
+  for (let s = 0; s < slots.length; s++)
+    if (!sameSlot(s, slots[s]!)) return false;
   return true;
+}
+
+/** Records the slots: all of them (`only` null) or only those in `only`. */
+function recordSlots(slots: readonly number[][], only: number[] | null): void {
+  if (only !== null) {
+    for (let j = 0; j < only.length; j++)
+      recordSlot(only[j]!, slots[only[j]!]!);
+    return;
+  }
+  if (slotRecs.length > slots.length) slotRecs.length = slots.length;
+  for (let s = 0; s < slots.length; s++) recordSlot(s, slots[s]!);
 }
 
 /** Writes a list, preceded by its length, into `r` (which has room); returns the next index. */
@@ -483,30 +517,15 @@ function encodeList(
   return i;
 }
 
-/** Whether an active feature's operations store into the slots before they end (feature.ts). */
-function slotsWrittenMidOperation(m: Machine): boolean {
-  for (let i = 0; i < FEATURES.length; i++) {
-    const f = FEATURES[i]!;
-    if (f.writesSlotsMidOperation === true && f.active(m)) return true;
-  }
-  return false;
-}
-
 /**
  * True when the checked state of `m` is the one the checks last settled for `m`; otherwise
  * records the current state and returns false (the caller then runs the full checks and calls
- * `settled`). `a` took the step just made; `opBoundary`: an operation started or ended in it.
- * After a step the checks did not see (a machine stepped with the checks off, a copy), every
- * page, every actor and the slots are compared.
+ * `settled`). `a` took the step just made. After a step the checks did not see (a machine
+ * stepped with the checks off, a copy), every page, every actor and every slot are compared.
  */
-export function checkedStateUnchanged(
-  m: Machine,
-  a: Actor,
-  opBoundary: boolean,
-): boolean {
+export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
   const actors = m.actors;
   const slots = slotLists(m);
-  const slotsMayChange = opBoundary || slotsWrittenMidOperation(m);
   const next =
     owner === m &&
     ownerFindings === m.activeFindings &&
@@ -515,23 +534,25 @@ export function checkedStateUnchanged(
     ownerStep + 1 === m.step &&
     actors[a.id] === a;
   if (next) {
-    // The step that follows the last one checked on this machine: only `a`, maybe the slots,
-    // and the pages the step reached (all of them when it did not keep the list).
+    // The step that follows the last one checked on this machine: only `a`, and the pages,
+    // CPUs and slots the step reached (all of them when it did not keep the lists).
     const sp = stepPages;
     const listed = sp.m === m && sp.step + 1 === m.step;
     const only = listed && !sp.all ? sp : null;
     const cpus = listed && !sp.allCpus ? sp.cpus : ALL_CPUS;
+    const slotsOnly = listed ? writtenSlots(sp.slots, slots) : null;
     if (
       sameActor(actorRecs[a.id], a) &&
       same(m, only, cpus) &&
-      (!slotsMayChange || sameSlots(slotRec, slots))
+      sameSlots(slots, slotsOnly)
     ) {
       ownerStep = m.step;
       return true;
     }
     changedPages.base = settleSerial;
     changedPages.only = only;
-    changedPages.slotsSame = !slotsMayChange || sameSlots(slotRec, slots);
+    changedPages.slotsSame = sameSlots(slots, slotsOnly);
+    changedPages.slots = slotsOnly;
     changedPages.slabsSame =
       sameSlabHead(m, cpus) &&
       sameActorSlabs(actorRecs[a.id], a) &&
@@ -539,7 +560,7 @@ export function checkedStateUnchanged(
       sameSlabPages(m, only);
     record(m, only, cpus);
     actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
-    if (slotsMayChange) slotRec = encodeSlots(slotRec, slots);
+    recordSlots(slots, slotsOnly);
     return false;
   }
   if (
@@ -549,7 +570,7 @@ export function checkedStateUnchanged(
     actorRecs.length === actors.length &&
     same(m, null, ALL_CPUS)
   ) {
-    let ok = sameSlots(slotRec, slots);
+    let ok = sameSlots(slots, null);
     for (let i = 0; ok && i < actors.length; i++)
       ok = sameActor(actorRecs[i], actors[i]!);
     if (ok) {
@@ -560,12 +581,13 @@ export function checkedStateUnchanged(
   changedPages.base = -1;
   changedPages.only = null;
   changedPages.slotsSame = false;
+  changedPages.slots = null;
   changedPages.slabsSame = false;
   record(m, null, ALL_CPUS);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)
     actorRecs[i] = encodeActor(actorRecs[i], actors[i]!);
-  slotRec = encodeSlots(slotRec, slots);
+  recordSlots(slots, null);
   return false;
 }
 

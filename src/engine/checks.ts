@@ -353,7 +353,7 @@ const counter: HolderVisitor = {
 
 export function runChecks(m: Machine, k: K): void {
   // The findings of an unchanged state are settled already (see checkInputs.ts).
-  if (checkedStateUnchanged(m, k.a, k.ev.opStart || k.ev.opEnd)) return;
+  if (checkedStateUnchanged(m, k.a)) return;
   fullChecks(m, k);
   settled(m);
   // The page freelists cached in `pf*` are those of the state just settled.
@@ -636,10 +636,13 @@ function slotsRecount(m: Machine, total: number): void {
   slotOwner = m;
 }
 
-/** Counts again the slots whose lists changed. */
+/** Counts again the slots whose lists changed (of those the step wrote, or of all). */
 function slotsUpdate(m: Machine, total: number): void {
   const slots = slotObjectLists(m);
-  for (let s = 0; s < slots.length; s++) {
+  const only = changedPages.slots;
+  const n = only === null ? slots.length : only.length;
+  for (let j = 0; j < n; j++) {
+    const s = only === null ? j : only[j]!;
     const refs = slots[s]!;
     if (sameCopy(s, refs)) continue;
     slotUncountList(m, total, s);

@@ -73,12 +73,6 @@ export interface Feature {
    */
   check?(m: Machine, found: FoundProblem): void;
   /**
-   * Its operations may store into the caller's slots before they end (kmalloc_nolock: a BPF
-   * program re-entering it stores its object): while it is active the checks compare the slots
-   * after every step, not only where an operation starts or ends (checkInputs.ts).
-   */
-  writesSlotsMidOperation?: boolean;
-  /**
    * Whether its paths write objects' free pointers directly (not through setFreepointer). Kept
    * as a declaration: the checks now compare the free pointers of every page a step reached
    * (prims.ts `pageAt`), so such writes must reach their page through `pageAt`.

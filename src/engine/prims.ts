@@ -307,12 +307,18 @@ export const stepPages = {
    */
   cpus: 0,
   allCpus: true,
+  /**
+   * The slots (the caller's pointer arrays) the step wrote: slots.ts `slotToWrite` lists each
+   * one a step writes.
+   */
+  slots: [] as ObjRef[][],
 };
 
 /** Starts the list of pages (and kmem_cache_cpu) reached for the step `m` is about to take. */
 export function beginStepPages(m: Machine): void {
   const sp = stepPages;
   sp.cpus = 0;
+  sp.slots.length = 0;
   // One bit per CPU: a machine with more CPUs than bits compares every CPU.
   sp.allCpus = m.cpus.length > 31;
   const ids = sp.ids;
@@ -348,6 +354,12 @@ export function pageAt(m: Machine, pid: number): Page | undefined {
 /** The step reached every page (a walk of the whole pool). */
 export function allPagesReached(): void {
   stepPages.all = true;
+}
+
+/** The step writes the slot array `list` (the step's list of slots). */
+export function slotWritten(list: ObjRef[]): void {
+  const listed = stepPages.slots;
+  if (!listed.includes(list)) listed.push(list);
 }
 
 /** The step wrote CPU `cpu`'s kmem_cache_cpu (or may have: the step's list of CPUs). */

@@ -11,9 +11,29 @@ import {
   pageOf,
   report,
   pageAt,
+  slotWritten,
 } from "./prims";
-import type { Locals, ObjRef, Value } from "./types";
+import type { Locals, Machine, ObjRef, Value } from "./types";
 import { USER_DATA } from "./types";
+
+/**
+ * Slot `name`'s array for a step that writes it: listed as written (prims.ts `stepPages.slots`),
+ * so that the checks compare only the slots a step wrote. Every write of a slot goes through
+ * this (src/bench/stepPages.test.ts holds the engine's code to it).
+ */
+export function slotToWrite(m: Machine, name: string): ObjRef[] | undefined {
+  const s = m.slots[name];
+  if (s !== undefined) slotWritten(s);
+  return s;
+}
+
+/** Slot `name`'s array for a step that only reads it. */
+export function slotToRead(
+  m: Machine,
+  name: string,
+): readonly ObjRef[] | undefined {
+  return m.slots[name];
+}
 
 /**
  * A slot entry for a pointer the caller kept after freeing it (`free` with `keep`): stored as a
@@ -37,7 +57,7 @@ export function freeLocals(
   cnt: number,
 ): Locals | string {
   const m = k.m;
-  const slot = m.slots[op.slot] ?? [];
+  const slot = slotToWrite(m, op.slot) ?? [];
   const entry = slot[slot.length - 1];
   if (entry === undefined) return `slot ${op.slot} is empty: nothing to free`;
   const obj = entry >= 0 ? entry : danglingTarget(entry);
@@ -61,7 +81,7 @@ export function storeAllocation(k: K, slot: string, value: Value): void {
   const m = k.m;
   const a = k.a;
   if (typeof value === "number") {
-    m.slots[slot]!.push(value);
+    slotToWrite(m, slot)!.push(value);
     disownObject(k, value);
     // The caller now writes its data into the object, over where the free pointer was.
     const p = pageAt(m, pageOf(m, value))!;

@@ -88,5 +88,4 @@ export const nolockFeature: FeatureModule<NolockOpKind> = {
     count: () => 1,
     list: (m) => m.nolock!.deferFreeObjects,
   },
-  writesSlotsMidOperation: true,
 };

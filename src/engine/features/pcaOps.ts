@@ -16,6 +16,7 @@ import {
 } from "../prims";
 import type { Gfp, Locals, Op, ObjRef } from "../types";
 import { USER_DATA } from "../types";
+import { slotToRead, slotToWrite } from "../slots";
 
 /** The percpu array cache's operations. */
 export type PcaOpKind = "allocBulk" | "freeBulk" | "prefill" | "write";
@@ -32,7 +33,7 @@ export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
     case "prefill":
       return { count: op.count, gfp: gfp(op.gfp) };
     case "write": {
-      const slot = m.slots[op.slot] ?? [];
+      const slot = slotToRead(m, op.slot) ?? [];
       const entry = slot[slot.length - 1];
       if (entry === undefined)
         return `slot ${op.slot} is empty: nothing to write to`;
@@ -41,7 +42,7 @@ export function pcaEntryLocals(k: K, op: PcaOp): Locals | string {
     }
     case "freeBulk": {
       // The caller's array: the slot's `count` newest objects, oldest first.
-      const slot = m.slots[op.slot] ?? [];
+      const slot = slotToWrite(m, op.slot) ?? [];
       const taken = slot.splice(Math.max(0, slot.length - op.count));
       if (taken.length === 0)
         return `slot ${op.slot} is empty: nothing to free`;

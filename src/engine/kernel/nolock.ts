@@ -89,6 +89,7 @@ import {
   writeDeferLine,
 } from "./kmalloc";
 import { teardownCpusLocked } from "./teardown";
+import { slotToWrite } from "../slots";
 import {
   callSlabAllocSlow,
   callSlabFree,
@@ -430,7 +431,7 @@ const slabAllocSlowProbed: KernelFn = (() => {
 /** What the BPF program does with kmalloc_nolock's result: keep it in `slot`. */
 function storeReentry(k: K, slot: string, v: Value): void {
   if (typeof v === "number") {
-    k.m.slots[slot]!.push(v);
+    slotToWrite(k.m, slot)!.push(v);
     disownObject(k, v);
     const p = pageAt(k.m, pageOf(k.m, v))!;
     if (p.use === "slab") p.fp[indexOf(k.m, v)] = USER_DATA;

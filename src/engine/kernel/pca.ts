@@ -67,6 +67,7 @@ import type { StatItem } from "../stats";
 import type { ObjRef, PercpuArray, Value } from "../types";
 import { USER_DATA } from "../types";
 import { destroyReportsStranded, teardownCpusLocked } from "./teardown";
+import { slotToWrite } from "../slots";
 import {
   pinTask,
   slabAllocNode,
@@ -655,7 +656,7 @@ function kmemCacheAllocBulkFn(fixed: boolean): KernelFn {
         : "allocated += from_pca; slab_post_alloc_hook(s, objcg, flags, size, p, ...); return allocated",
       run: (k) => {
         const m = k.m;
-        const slot = m.slots[String(k.L.slot)]!;
+        const slot = slotToWrite(m, String(k.L.slot))!;
         const all = [...objs(k.L.p), ...objs(k.L.got)];
         for (const o of all) {
           slot.push(o);

@@ -19,9 +19,9 @@ describe("the record of what the checks read", () => {
   it("reads as unchanged right after it was settled, and after an identical copy of a field", () => {
     const m = busy();
     // The run's own checks settled its last state.
-    expect(checkedStateUnchanged(m, m.actors[0]!, true)).toBe(true);
+    expect(checkedStateUnchanged(m, m.actors[0]!)).toBe(true);
     m.slots["a"] = m.slots["a"]!;
-    expect(checkedStateUnchanged(m, m.actors[0]!, true)).toBe(true);
+    expect(checkedStateUnchanged(m, m.actors[0]!)).toBe(true);
   });
 
   const changes: [string, (m: Machine) => void][] = [
@@ -52,20 +52,20 @@ describe("the record of what the checks read", () => {
   ];
   it.each(changes)("sees a change of %s", (_what, change) => {
     const m = busy();
-    checkedStateUnchanged(m, m.actors[0]!, true);
+    checkedStateUnchanged(m, m.actors[0]!);
     settled(m);
     change(m);
-    expect(checkedStateUnchanged(m, m.actors[0]!, true)).toBe(false);
+    expect(checkedStateUnchanged(m, m.actors[0]!)).toBe(false);
     settled(m);
-    expect(checkedStateUnchanged(m, m.actors[0]!, true)).toBe(true);
+    expect(checkedStateUnchanged(m, m.actors[0]!)).toBe(true);
   });
 
   it("does not take one machine's record for another's", () => {
     const m = busy();
-    checkedStateUnchanged(m, m.actors[0]!, true);
+    checkedStateUnchanged(m, m.actors[0]!);
     settled(m);
     const copy = JSON.parse(JSON.stringify(m)) as Machine;
-    expect(checkedStateUnchanged(copy, copy.actors[0]!, true)).toBe(false);
+    expect(checkedStateUnchanged(copy, copy.actors[0]!)).toBe(false);
   });
 });
 

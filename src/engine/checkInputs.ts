@@ -461,21 +461,24 @@ function sameSlot(s: number, list: readonly number[]): boolean {
 }
 
 /**
- * Indices of the slots a step wrote, in `slots` (the machine's slot arrays): null when one is not
- * among them (then every slot is compared). Scratch, valid until the next call.
+ * Indices of the slots a step wrote (the first `n` of `listed`), in `slots` (the machine's slot
+ * arrays): null when one is not among them (then every slot is compared). Scratch, valid until
+ * the next call; empty arrays are kept per length, so that no step allocates one.
  */
-let written: number[] = [];
+const written: number[][] = [[]];
 function writtenSlots(
   listed: readonly number[][],
+  n: number,
   slots: readonly number[][],
 ): number[] | null {
-  written.length = 0;
-  for (let j = 0; j < listed.length; j++) {
+  while (written.length <= n) written.push(new Array<number>(written.length));
+  const out = written[n]!;
+  for (let j = 0; j < n; j++) {
     const s = slots.indexOf(listed[j]!);
     if (s < 0) return null;
-    written.push(s);
+    out[j] = s;
   }
-  return written;
+  return out;
 }
 
 /** Whether the slots are as recorded: all of them (`only` null) or only those in `only`. */
@@ -540,7 +543,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     const listed = sp.m === m && sp.step + 1 === m.step;
     const only = listed && !sp.all ? sp : null;
     const cpus = listed && !sp.allCpus ? sp.cpus : ALL_CPUS;
-    const slotsOnly = listed ? writtenSlots(sp.slots, slots) : null;
+    const slotsOnly = listed ? writtenSlots(sp.slots, sp.slotN, slots) : null;
     if (
       sameActor(actorRecs[a.id], a) &&
       same(m, only, cpus) &&

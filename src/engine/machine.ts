@@ -684,7 +684,9 @@ function transfer(k: K, v: Variant, kfn: KernelFn, first: Next): void {
     if (next.kind === "call") {
       if (!v.fns[next.fn])
         throw new EngineBug(`variant ${v.name} has no function ${next.fn}`);
-      a.frames.push({ fn: next.fn, pc: 0, L: { ...next.args } });
+      // Every call site builds its arguments afresh (program.ts `call`): they become the
+      // callee's locals as they are.
+      a.frames.push({ fn: next.fn, pc: 0, L: next.args });
       break;
     }
     // return

@@ -308,17 +308,19 @@ export const stepPages = {
   cpus: 0,
   allCpus: true,
   /**
-   * The slots (the caller's pointer arrays) the step wrote: slots.ts `slotToWrite` lists each
-   * one a step writes.
+   * The slots (the caller's pointer arrays) the step wrote, the first `slotN` of `slots`:
+   * slots.ts `slotToWrite` lists each one a step writes.
    */
   slots: [] as ObjRef[][],
+  slotN: 0,
 };
 
 /** Starts the list of pages (and kmem_cache_cpu) reached for the step `m` is about to take. */
 export function beginStepPages(m: Machine): void {
   const sp = stepPages;
   sp.cpus = 0;
-  sp.slots.length = 0;
+  // Entries past slotN are stale: counted, not truncated (a length store is a slow path).
+  sp.slotN = 0;
   // One bit per CPU: a machine with more CPUs than bits compares every CPU.
   sp.allCpus = m.cpus.length > 31;
   const ids = sp.ids;
@@ -358,8 +360,10 @@ export function allPagesReached(): void {
 
 /** The step writes the slot array `list` (the step's list of slots). */
 export function slotWritten(list: ObjRef[]): void {
-  const listed = stepPages.slots;
-  if (!listed.includes(list)) listed.push(list);
+  const sp = stepPages;
+  const listed = sp.slots;
+  for (let i = 0; i < sp.slotN; i++) if (listed[i] === list) return;
+  listed[sp.slotN++] = list;
 }
 
 /** The step wrote CPU `cpu`'s kmem_cache_cpu (or may have: the step's list of CPUs). */
@@ -590,7 +594,8 @@ export function ownChain(k: K, head: ObjRef | null): void {
 function removeAt<T>(xs: T[], i: number, n: number): void {
   const len = xs.length;
   for (let j = i + n; j < len; j++) xs[j - n] = xs[j]!;
-  xs.length = len - n;
+  // pop rather than a length store, which is a slow path.
+  for (let j = 0; j < n; j++) xs.pop();
 }
 
 export function disownChain(k: K, head: ObjRef | null): void {

@@ -141,6 +141,10 @@ export function goto(label: string): Next {
   return g;
 }
 
+/**
+ * A call of `fnName` with `args`, which become the callee's locals: build them afresh at each
+ * call (never pass an object that is kept elsewhere, such as the caller's own locals).
+ */
 export function call(fnName: string, args: Locals = {}): Next {
   return { kind: "call", fn: fnName, args };
 }

@@ -265,6 +265,11 @@ function markAllocated(m: Machine, o: number): void {
   if (count(o, ALLOC) !== ALLOC) dup = true;
 }
 
+/** Whose partial chain `h` is, for a problem's message. */
+function chainOwner(m: Machine, h: SlabHolder): string {
+  return h.kind === "cpuPartial" ? `cpu${h.cpu}'s` : describe(m, h);
+}
+
 function seeSlab(pid: number, where: SlabHolder): void {
   const n = ++slabSeen[pid]!;
   if (n === 1) slabFirst[pid] = where;
@@ -295,7 +300,6 @@ const counter: HolderVisitor = {
   },
   slabChain(h, head) {
     const m = cur;
-    const who = h.kind === "cpuPartial" ? `cpu${h.cpu}'s` : describe(m, h);
     let x = head;
     let length = 0;
     let intact = true;
@@ -305,7 +309,7 @@ const counter: HolderVisitor = {
         problems.push(
           slabProblem(
             "list-corrupt",
-            `${who} partial chain runs into P${x}, which is not a slab`,
+            `${chainOwner(m, h)} partial chain runs into P${x}, which is not a slab`,
             x,
           ),
         );
@@ -322,7 +326,7 @@ const counter: HolderVisitor = {
       problems.push(
         slabProblem(
           "list-corrupt",
-          `${who} partial list head P${hp.id} says pages=${hp.pages}, but the chain has ${length}`,
+          `${chainOwner(m, h)} partial list head P${hp.id} says pages=${hp.pages}, but the chain has ${length}`,
           hp.id,
         ),
       );

@@ -403,14 +403,20 @@ function finishOp(k: K, value: Value): void {
       cpu.irqsOff = false;
     }
   }
-  const leaks: string[] = [];
-  if (a.preemptCount !== 0) leaks.push(`preempt count ${a.preemptCount}`);
-  if (a.migrateDisable !== 0)
-    leaks.push(`migrate_disable depth ${a.migrateDisable}`);
-  if (a.held.length > 0)
-    leaks.push(`locks held: ${a.held.map((h) => h.cls).join(", ")}`);
-  if (!isHardContext(m, a) && cpu.irqsOff) leaks.push("irqs left disabled");
-  if (leaks.length > 0) {
+  const irqsLeft = !isHardContext(m, a) && cpu.irqsOff;
+  if (
+    a.preemptCount !== 0 ||
+    a.migrateDisable !== 0 ||
+    a.held.length > 0 ||
+    irqsLeft
+  ) {
+    const leaks: string[] = [];
+    if (a.preemptCount !== 0) leaks.push(`preempt count ${a.preemptCount}`);
+    if (a.migrateDisable !== 0)
+      leaks.push(`migrate_disable depth ${a.migrateDisable}`);
+    if (a.held.length > 0)
+      leaks.push(`locks held: ${a.held.map((h) => h.cls).join(", ")}`);
+    if (irqsLeft) leaks.push("irqs left disabled");
     report(
       k,
       "preempt-leak",

@@ -1,10 +1,11 @@
 /**
- * The after-step checks compare only the pages, the kmem_cache_cpu and the slots a step reached
- * (prims.ts `stepPages`, checkInputs.ts). That is sound only while step code reaches pages
- * through `pageAt` (or `slabPage` and the free-pointer primitives, which call it), a CPU's
- * kmem_cache_cpu through `cpuSlab` and a slot it writes through `slotToWrite`: this test reads
- * the engine's sources and fails on a direct `pages[...]`, `cpuSlab[...]` or `slots[...]`
- * index, or a walk of them, in step code. Modules that are not step code, or that touch only
+ * The after-step checks compare only the pages, the kmem_cache_cpu, the slots and the actor's
+ * holdings a step reached (prims.ts `stepPages`, checkInputs.ts). That is sound only while step
+ * code reaches pages through `pageAt` (or `slabPage` and the free-pointer primitives, which call
+ * it), a CPU's kmem_cache_cpu through `cpuSlab`, a slot it writes through `slotToWrite` and the
+ * actor's holdings through the ownership primitives: this test reads the engine's sources and
+ * fails on a direct `pages[...]`, `cpuSlab[...]` or `slots[...]` index, a walk of them, or a
+ * direct write of an actor's holdings, in step code. Modules that are not step code, or that touch only
  * fields the checks do not read, are listed with the reason.
  */
 import { readFileSync } from "node:fs";
@@ -108,6 +109,35 @@ describe("step code writes a slot through slotToWrite", () => {
           if (/^\s*\*/.test(code)) return;
           if (SLOT_READS.some((r) => r.test(code))) return;
           if (DIRECT_SLOTS.test(code))
+            bad.push(`${name}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+const HELD_EXEMPT: Record<string, string> = {
+  "prims.ts": "defines the ownership primitives",
+  "machine.ts":
+    "creates the actors, and finishOp drops what an operation left held",
+};
+
+/** A direct write of an actor's holdings. */
+const DIRECT_HELD =
+  /\.ownsCpuSlab\s*=[^=]|\.owned(Chains|Objects|Slabs)(\s*=[^=]|\.(push|pop|splice|shift|unshift|length\s*=))/;
+
+describe("step code writes an actor's holdings through the ownership primitives", () => {
+  it("has no direct write of ownsCpuSlab or the owned lists outside the exempt modules", () => {
+    const bad: string[] = [];
+    for (const f of files(ROOT)) {
+      const name = relative(ROOT, f);
+      if (HELD_EXEMPT[name]) continue;
+      readFileSync(f, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "");
+          if (/^\s*\*/.test(code)) return;
+          if (DIRECT_HELD.test(code))
             bad.push(`${name}:${i + 1}: ${line.trim()}`);
         });
     }

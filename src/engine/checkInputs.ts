@@ -21,8 +21,9 @@
  *   the engine's sources and fails on one;
  * - the CPUs' kmem_cache_cpu: only those the step reached (prims.ts `cpuSlab` lists them, as
  *   `pageAt` lists pages; the same test holds step code to it);
- * - the actors' holdings: only the actor that stepped (the ownership primitives act on `k.a`,
- *   and so do the kernel's own writes of `ownsCpuSlab` and `finishOp`);
+ * - the actors' holdings: only the actor that stepped, and only when it wrote them (the
+ *   ownership primitives, `setOwnsCpuSlab` among them, and `finishOp` act on `k.a` and set
+ *   prims.ts `stepPages.held`; the same test holds step code to them);
  * - the slots: only those the step wrote (slots.ts `slotToWrite` lists them: the caller taking
  *   or storing its pointers, a re-entering BPF program storing its object; the same test holds
  *   the engine's code to it).
@@ -421,8 +422,8 @@ function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
 }
 
 // The actors' holdings and the slots, recorded apart, one record each: a step changes only the
-// holdings of the actor that took it (the ownership primitives and the kernel's own writes act
-// on `k.a`), and only the slots it wrote (slots.ts `slotToWrite` lists them).
+// holdings of the actor that took it (the ownership primitives act on `k.a`), and only the
+// slots it wrote (slots.ts `slotToWrite` lists them).
 let actorRecs: Float64Array[] = [];
 let slotRecs: Float64Array[] = [];
 let ownerStep = -1;
@@ -544,8 +545,10 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     const only = listed && !sp.all ? sp : null;
     const cpus = listed && !sp.allCpus ? sp.cpus : ALL_CPUS;
     const slotsOnly = listed ? writtenSlots(sp.slots, sp.slotN, slots) : null;
+    // The actor's holdings as recorded: unless the ownership primitives wrote them.
+    const heldSame = listed && !sp.held;
     if (
-      sameActor(actorRecs[a.id], a) &&
+      (heldSame || sameActor(actorRecs[a.id], a)) &&
       same(m, only, cpus) &&
       sameSlots(slots, slotsOnly)
     ) {
@@ -558,11 +561,11 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     changedPages.slots = slotsOnly;
     changedPages.slabsSame =
       sameSlabHead(m, cpus) &&
-      sameActorSlabs(actorRecs[a.id], a) &&
+      (heldSame || sameActorSlabs(actorRecs[a.id], a)) &&
       sameNodesTo(m) >= 0 &&
       sameSlabPages(m, only);
     record(m, only, cpus);
-    actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
+    if (!heldSame) actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     recordSlots(slots, slotsOnly);
     return false;
   }

@@ -444,6 +444,7 @@ function finishOp(k: K, value: Value): void {
     a.ownedChains = [];
     a.ownedObjects = [];
     a.ownedSlabs = [];
+    stepPages.held = true;
   }
   if (!a.system && a.op >= a.ops.length) a.status = "done";
 }

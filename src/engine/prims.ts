@@ -313,6 +313,11 @@ export const stepPages = {
    */
   slots: [] as ObjRef[][],
   slotN: 0,
+  /**
+   * The stepping actor's holdings (its chains, objects and slabs in flight, the cpu slab it works
+   * on in place) may have changed: the ownership primitives below say so.
+   */
+  held: true,
 };
 
 /** Starts the list of pages (and kmem_cache_cpu) reached for the step `m` is about to take. */
@@ -321,6 +326,7 @@ export function beginStepPages(m: Machine): void {
   sp.cpus = 0;
   // Entries past slotN are stale: counted, not truncated (a length store is a slow path).
   sp.slotN = 0;
+  sp.held = false;
   // One bit per CPU: a machine with more CPUs than bits compares every CPU.
   sp.allCpus = m.cpus.length > 31;
   const ids = sp.ids;
@@ -589,6 +595,7 @@ export function ownChain(k: K, head: ObjRef | null): void {
     x = nx;
   }
   k.a.ownedChains.push(head, x);
+  stepPages.held = true;
 }
 /** Removes `n` entries at `i` in place (splice without the array of removed entries it builds). */
 function removeAt<T>(xs: T[], i: number, n: number): void {
@@ -604,24 +611,41 @@ export function disownChain(k: K, head: ObjRef | null): void {
   for (let i = 0; i < c.length; i += 2) {
     if (c[i] === head) {
       removeAt(c, i, 2);
+      stepPages.held = true;
       return;
     }
   }
 }
 export function ownObject(k: K, obj: ObjRef): void {
   k.a.ownedObjects.push(obj);
+  stepPages.held = true;
 }
 export function disownObject(k: K, obj: ObjRef): void {
   const i = k.a.ownedObjects.indexOf(obj);
-  if (i >= 0) removeAt(k.a.ownedObjects, i, 1);
+  if (i < 0) return;
+  removeAt(k.a.ownedObjects, i, 1);
+  stepPages.held = true;
 }
 export function ownSlab(k: K, pid: number | null): void {
-  if (pid !== null && !k.a.ownedSlabs.includes(pid)) k.a.ownedSlabs.push(pid);
+  if (pid === null || k.a.ownedSlabs.includes(pid)) return;
+  k.a.ownedSlabs.push(pid);
+  stepPages.held = true;
 }
 export function disownSlab(k: K, pid: number | null): void {
   if (pid === null) return;
   const i = k.a.ownedSlabs.indexOf(pid);
-  if (i >= 0) removeAt(k.a.ownedSlabs, i, 1);
+  if (i < 0) return;
+  removeAt(k.a.ownedSlabs, i, 1);
+  stepPages.held = true;
+}
+
+/**
+ * The CPU whose kmem_cache_cpu pointers the actor works on in place (null: none), as the fast
+ * paths' cmpxchg-free sections and the RT local-lock paths do.
+ */
+export function setOwnsCpuSlab(k: K, cpu: number | null): void {
+  k.a.ownsCpuSlab = cpu;
+  stepPages.held = true;
 }
 
 // ---------------------------------------------------------------------------------------------

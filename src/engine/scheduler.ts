@@ -175,7 +175,6 @@ let cpuCurrent = new Int32Array(8);
  * irqs off, and which irq and nmi context is on it.
  */
 let cpuSeen = new Int32Array(8);
-
 /** Per CPU: its current task has another CPU as its own (`a.cpu`). */
 let cpuStray = new Uint8Array(8);
 /** Whether hardirqs are hard contexts (not threaded): !PREEMPT_RT, for this scan. */
@@ -383,8 +382,9 @@ export function nthChoice(
 //
 // The random scheduler counts every actor's progressing choices before each pick. Most
 // micro-steps write nothing those counts read, and most of the rest write only one CPU's part
-// (schedWrites.ts): the counts are kept between steps, and only the CPUs written and the actors
-// on them are looked at again. Same counts as a full recount, so the same picks and schedules.
+// or one actor's (schedWrites.ts): the counts are kept between steps, and only the CPUs and the
+// actors written are looked at again (every actor of a CPU whose rescan changed what they all
+// read of it). Same counts as a full recount, so the same picks and schedules.
 //
 // An actor's choices are its own CPU's (0 or 1: `here`) and, when it may migrate now (`mov`),
 // one per other CPU a task could take: `otherTargets` less its own CPU's part (`own`). So the

@@ -50,6 +50,7 @@ import {
   stepOutcome,
   pageAt,
   setWait,
+  setOwnsCpuSlab,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
 import {
@@ -178,7 +179,7 @@ const slabAllocSlow = fn("___slab_alloc", [
     line: "if (!freelist) { c->page = NULL; stat(s, DEACTIVATE_BYPASS); goto new_slab; }  (no tid bump unless the 2022 fix is applied)",
     run: (k) => {
       c(k).page = null;
-      k.a.ownsCpuSlab = null;
+      setOwnsCpuSlab(k, null);
       bumpTidIfFixed(k, c(k));
       stat(k, "DEACTIVATE_BYPASS");
       return goto("new_slab");
@@ -229,14 +230,14 @@ const slabAllocSlow = fn("___slab_alloc", [
       k.L.page = cs.partial;
       cs.page = cs.partial;
       // Until the next step the page is both c->page and the head of c->partial.
-      k.a.ownsCpuSlab = num(k.L, "c");
+      setOwnsCpuSlab(k, num(k.L, "c"));
       return undefined;
     },
   },
   {
     line: "slub_set_percpu_partial(c, page); stat(s, CPU_PARTIAL_ALLOC); goto redo; }",
     run: (k) => {
-      k.a.ownsCpuSlab = null;
+      setOwnsCpuSlab(k, null);
       c(k).partial = slabPage(
         k,
         num(k.L, "page"),
@@ -385,7 +386,7 @@ const deactivateSlab = fn("deactivate_slab", [
     run: (k) => {
       c(k).freelist = null;
       bumpTidIfFixed(k, c(k));
-      k.a.ownsCpuSlab = null;
+      setOwnsCpuSlab(k, null);
       return ret();
     },
   },

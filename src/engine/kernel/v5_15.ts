@@ -69,6 +69,7 @@ import {
   countCpuCmpxchg,
   pageAt,
   setWait,
+  setOwnsCpuSlab,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
 import {
@@ -317,7 +318,7 @@ export const slowSteps = {
       if (v !== null) return goto("refill");
       // get_freelist unfroze the exhausted page; until c->page is cleared next, c->page is a
       // stale pointer this context is about to drop (a remote free may already re-freeze it).
-      k.a.ownsCpuSlab = num(k.L, "c");
+      setOwnsCpuSlab(k, num(k.L, "c"));
       return undefined;
     },
   } satisfies StepDef,
@@ -411,7 +412,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
       line: "if (!freelist) { c->page = NULL; ...  (no tid bump unless the 2022 fix is applied)",
       run: (k) => {
         c(k).page = null;
-        k.a.ownsCpuSlab = null;
+        setOwnsCpuSlab(k, null);
         bumpTidIfFixed(k, c(k));
         return undefined;
       },
@@ -557,7 +558,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
         // Only a store: a NULL page (c->partial emptied behind the lock's back) oopses on the next step's read.
         c(k).page = ref(k.L, "page");
         // Until the next step the page is both c->page and the head of c->partial.
-        k.a.ownsCpuSlab = num(k.L, "c");
+        setOwnsCpuSlab(k, num(k.L, "c"));
         return undefined;
       },
     },
@@ -566,7 +567,7 @@ function slabAllocSlowSteps(peek: StepDef): StepDef[] {
       run: (k) => {
         const p = slabPage(k, num(k.L, "page"), "slub_set_percpu_partial");
         c(k).partial = p.next;
-        k.a.ownsCpuSlab = null;
+        setOwnsCpuSlab(k, null);
         return undefined;
       },
     },
@@ -740,7 +741,7 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
         const pid = num(k.L, "page");
         if (v514) {
           // v5.14 reads c->page / c->freelist itself and clears them at the end.
-          k.a.ownsCpuSlab = num(k.L, "c");
+          setOwnsCpuSlab(k, num(k.L, "c"));
           ownSlab(k, pid);
           ownChain(k, ref(k.L, "freelist"));
         }

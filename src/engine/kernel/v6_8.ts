@@ -97,6 +97,7 @@ import {
   vmBugOn,
   pageAt,
   setLockOwner,
+  setOwnsCpuSlab,
 } from "../prims";
 import {
   touchCpu as touchCpuImport,
@@ -556,7 +557,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       if (v !== null) return goto("refill");
       // get_freelist unfroze the exhausted slab: until the next step clears c->slab it is a
       // stale pointer this context is about to drop.
-      k.a.ownsCpuSlab = num(k.L, "c");
+      setOwnsCpuSlab(k, num(k.L, "c"));
       return undefined;
     },
   },
@@ -566,7 +567,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       const cs = c(k);
       cs.page = null;
       cs.tid = nextTid(k.m, cs.tid);
-      k.a.ownsCpuSlab = null;
+      setOwnsCpuSlab(k, null);
       return undefined;
     },
   },

@@ -778,6 +778,19 @@ function reaches(
 }
 
 /** lockdep's checks when a context is about to acquire `ref` (before it can block). */
+/** Whether the dependency graph has the edge `from` -> `to` (checked on every acquire). */
+function hasEdge(
+  edges: readonly [LockClass, LockClass][],
+  from: LockClass,
+  to: LockClass,
+): boolean {
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
+    if (e[0] === from && e[1] === to) return true;
+  }
+  return false;
+}
+
 function lockdepAcquire(k: K, ref: LockRef): void {
   const m = k.m;
   if (!m.config.lockdep) return;
@@ -805,7 +818,7 @@ function lockdepAcquire(k: K, ref: LockRef): void {
   if (
     prev !== undefined &&
     prev.cls !== cls &&
-    !ld.edges.some(([x, y]) => x === prev.cls && y === cls)
+    !hasEdge(ld.edges, prev.cls, cls)
   ) {
     const back = reaches(ld.edges, cls, prev.cls);
     ld.edges.push([prev.cls, cls]);

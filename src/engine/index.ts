@@ -36,7 +36,7 @@ export {
   EngineBug,
   applyChoice,
 } from "./machine";
-export { enabled, choicesFor, stuck, hasWork } from "./scheduler";
+export { enabled, choicesFor, choicesInto, stuck, hasWork } from "./scheduler";
 export {
   start,
   runSession,

@@ -105,33 +105,49 @@ function taskVia(m: Machine, a: Actor, cpu: number): Choice["via"] | null {
 
 /** Every choice for one actor (without migrations when `migrations` is false: they are the costly part). */
 export function choicesFor(m: Machine, a: Actor, migrations = true): Choice[] {
-  if (!hasWork(a)) return [];
+  const out: Choice[] = [];
+  choicesInto(m, a, migrations, false, out, 0);
+  return out;
+}
+
+/**
+ * `choicesFor`'s choices (only those that make progress when `progressOnly`), written into
+ * `out` from index `n` on, reusing the Choice objects already there (a caller that keeps none
+ * past its next call allocates nothing per step); returns the index after the last one.
+ */
+export function choicesInto(
+  m: Machine,
+  a: Actor,
+  migrations: boolean,
+  progressOnly: boolean,
+  out: Choice[],
+  n: number,
+): number {
+  if (!hasWork(a)) return n;
   let progress = true;
   if (a.wait) {
     const ok = waitSatisfied(m, a.wait, a.id);
-    if (!ok && !spins(a.wait)) return []; // asleep
+    if (!ok && !spins(a.wait)) return n; // asleep
     progress = ok;
   }
-  const out: Choice[] = [];
+  if (progressOnly && !progress) return n;
   const c = m.cpus[a.cpu]!;
   if (!isTaskLike(m, a)) {
-    if (!c.online) return [];
+    if (!c.online) return n;
     if (a.kind === "nmi") {
-      if (c.nmi === a.id)
-        out.push({ actor: a.id, cpu: a.cpu, progress, via: "running" });
-      else if (c.nmi === null && a.frames.length === 0)
-        out.push({ actor: a.id, cpu: a.cpu, progress, via: "nmi-entry" });
-      return out;
+      if (c.nmi === a.id) return put(out, n, a.id, a.cpu, progress, "running");
+      if (c.nmi === null && a.frames.length === 0)
+        return put(out, n, a.id, a.cpu, progress, "nmi-entry");
+      return n;
     }
-    if (c.nmi !== null) return [];
-    if (c.irq === a.id)
-      out.push({ actor: a.id, cpu: a.cpu, progress, via: "running" });
-    else if (c.irq === null && !c.irqsOff && a.frames.length === 0)
-      out.push({ actor: a.id, cpu: a.cpu, progress, via: "irq-entry" });
-    return out;
+    if (c.nmi !== null) return n;
+    if (c.irq === a.id) return put(out, n, a.id, a.cpu, progress, "running");
+    if (c.irq === null && !c.irqsOff && a.frames.length === 0)
+      return put(out, n, a.id, a.cpu, progress, "irq-entry");
+    return n;
   }
   const here = taskVia(m, a, a.cpu);
-  if (here) out.push({ actor: a.id, cpu: a.cpu, progress, via: here });
+  if (here) n = put(out, n, a.id, a.cpu, progress, here);
   // Migration: only an unpinned task at a point where it could be switched out.
   const movable =
     !a.pinned &&
@@ -141,11 +157,30 @@ export function choicesFor(m: Machine, a: Actor, migrations = true): Choice[] {
   if (migrations && movable && !(a.wait && spins(a.wait))) {
     for (let cpu = 0; cpu < m.cpus.length; cpu++) {
       if (cpu === a.cpu) continue;
-      if (taskVia(m, a, cpu))
-        out.push({ actor: a.id, cpu, progress, via: "migrate" });
+      if (taskVia(m, a, cpu)) n = put(out, n, a.id, cpu, progress, "migrate");
     }
   }
-  return out;
+  return n;
+}
+
+/** Writes a choice at `out[n]` (into the object there, if any); returns n + 1. */
+function put(
+  out: Choice[],
+  n: number,
+  actor: number,
+  cpu: number,
+  progress: boolean,
+  via: Choice["via"],
+): number {
+  const c = out[n];
+  if (c === undefined) out[n] = { actor, cpu, progress, via };
+  else {
+    c.actor = actor;
+    c.cpu = cpu;
+    c.progress = progress;
+    c.via = via;
+  }
+  return n + 1;
 }
 
 // --- Counting and picking without building the lists -------------------------------------------

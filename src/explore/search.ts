@@ -54,7 +54,7 @@
 import {
   applyChoice,
   buildVariant,
-  choicesFor,
+  choicesInto,
   configOf,
   deadlockFinding,
   hasWork,
@@ -73,7 +73,7 @@ type Variant = Session["variant"];
 
 // Read once: the hot loop calls these millions of times, and a module namespace read per call
 // costs more than the call itself once the modules are compiled to CommonJS (tsx, vitest).
-const choicesOf = choicesFor;
+const choicesOf = choicesInto;
 const hasWorkLeft = hasWork;
 const applyOne = applyChoice;
 import { copyMachine, fingerprint } from "./state";
@@ -327,11 +327,7 @@ class Search {
       const a = actors[i]!;
       if (!hasWorkLeft(a)) continue;
       const all = this.allMigrations || !m.cpus[a.cpu]!.online;
-      const cs = choicesOf(m, a, all);
-      for (let j = 0; j < cs.length; j++) {
-        const c = cs[j]!;
-        if (c.progress) out[n++] = c;
-      }
+      n = choicesOf(m, a, all, true, out, n);
     }
     return n;
   }
@@ -342,16 +338,7 @@ class Search {
    */
   private onlyChoice(m: Machine, a: Machine["actors"][number]): boolean {
     const all = this.allMigrations || !m.cpus[a.cpu]!.online;
-    const cs = choicesOf(m, a, all);
-    let n = 0;
-    for (let j = 0; j < cs.length; j++) {
-      const c = cs[j]!;
-      if (c.progress) {
-        if (n++ > 0) return false;
-        this.scratch[0] = c;
-      }
-    }
-    return n === 1;
+    return choicesOf(m, a, all, true, this.scratch, 0) === 1;
   }
 
   /** A finding that counts among those from index `from` on, or null. */
@@ -469,16 +456,16 @@ class Search {
             return false;
           }
         }
-        // The children below reuse the scratch list: this point keeps its own.
+        // The children below reuse the scratch list and its choices: this point keeps copies.
         const kids = new Array<Choice>(count);
-        if (!reorder) for (let i = 0; i < n; i++) kids[i] = cs[i]!;
+        if (!reorder) for (let i = 0; i < n; i++) kids[i] = { ...cs[i]! };
         else {
           let k = 0;
           for (let i = 0; i < n; i++)
-            if (cs[i]!.actor === last) kids[k++] = cs[i]!;
+            if (cs[i]!.actor === last) kids[k++] = { ...cs[i]! };
           if (budget > 0)
             for (let i = 0; i < n; i++)
-              if (cs[i]!.actor !== last) kids[k++] = cs[i]!;
+              if (cs[i]!.actor !== last) kids[k++] = { ...cs[i]! };
         }
         const here = this.plen;
         for (let i = 0; i < kids.length; i++) {

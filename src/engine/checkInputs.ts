@@ -43,20 +43,15 @@ import type { Actor, Machine, Page } from "./types";
 const stepPages = stepPagesImport;
 const FEATURES = FEATURES_IMPORT;
 
-// Slot names are fixed once a machine is loaded: cache their arrays rather than walk keys each step.
-const slotCache = new WeakMap<Machine["slots"], number[][]>();
+// Slot names are fixed once a machine is loaded and the slot arrays are changed in place: the
+// arrays of the last slots object asked about are kept rather than listed each step.
 let lastSlots: Machine["slots"] | null = null;
 let lastLists: number[][] = [];
 export function slotLists(m: Machine): number[][] {
   if (m.slots === lastSlots) return lastLists;
-  let lists = slotCache.get(m.slots);
-  if (!lists) {
-    lists = Object.values(m.slots);
-    slotCache.set(m.slots, lists);
-  }
+  lastLists = Object.values(m.slots);
   lastSlots = m.slots;
-  lastLists = lists;
-  return lists;
+  return lastLists;
 }
 
 const NULL = -0.5;

@@ -634,8 +634,11 @@ function slotsRecount(m: Machine, total: number): void {
     slotPageSlab = new Uint8Array(pages.length);
   } else slotOnPage.fill(0);
   const slots = slotObjectLists(m);
-  slotCopy = slots.map(() => new Int32Array(8));
-  slotCopyLen = slots.map(() => 0);
+  // The copies' arrays are kept from count to count (they grow as needed).
+  if (slotCopy.length !== slots.length) {
+    slotCopy = slots.map(() => new Int32Array(8));
+    slotCopyLen = slots.map(() => 0);
+  } else slotCopyLen.fill(0);
   for (let s = 0; s < slots.length; s++) slotCountList(m, total, s, slots[s]!);
   slotOwner = m;
 }
@@ -803,8 +806,9 @@ function quickObjects(m: Machine): boolean {
 function fullChecks(m: Machine, k: K): void {
   grow(m);
   cur = m;
-  // Reused: a step's problems are settled before the next step's checks start.
-  problems.length = 0;
+  // Reused: a step's problems are settled before the next step's checks start. (A length
+  // store is a slow path: only when there is something to drop.)
+  if (problems.length !== 0) problems.length = 0;
   const objects = m.cache.objects;
   const pages = m.pages;
 

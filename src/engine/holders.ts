@@ -71,26 +71,37 @@ function at<H>(cache: H[], i: number, make: (i: number) => H): H {
   return cache[i] ?? (cache[i] = make(i));
 }
 
-/** Slot holders and their lists, per slots object (slot names are fixed once a machine is loaded). */
-const slotCache = new WeakMap<
-  Machine["slots"],
-  { holders: ObjectHolder[]; lists: ObjRef[][] }
->();
+/**
+ * Slot holders and their lists, for the last slots object asked about (slot names are fixed once
+ * a machine is loaded, and the slot arrays are changed in place). One entry, not a map per slots
+ * object: the explorer copies machines by the tens of thousands, and a copy is asked about until
+ * the next one is made. The holders are kept while the names stay the same.
+ */
+let slotsOf: Machine["slots"] | null = null;
+let slotNames: string[] = [];
+let slotsSeen: { holders: ObjectHolder[]; lists: ObjRef[][] } = {
+  holders: [],
+  lists: [],
+};
 
 function slotHolders(m: Machine): {
   holders: ObjectHolder[];
   lists: ObjRef[][];
 } {
-  let s = slotCache.get(m.slots);
-  if (!s) {
-    const names = Object.keys(m.slots);
-    s = {
-      holders: names.map((name) => ({ kind: "slot", name })),
-      lists: names.map((n) => m.slots[n]!),
-    };
-    slotCache.set(m.slots, s);
-  }
-  return s;
+  if (m.slots === slotsOf) return slotsSeen;
+  const names = Object.keys(m.slots);
+  const same =
+    names.length === slotNames.length &&
+    names.every((n, i) => n === slotNames[i]);
+  slotsSeen = {
+    holders: same
+      ? slotsSeen.holders
+      : names.map((name) => ({ kind: "slot", name })),
+    lists: names.map((n) => m.slots[n]!),
+  };
+  slotNames = names;
+  slotsOf = m.slots;
+  return slotsSeen;
 }
 
 /** The slots' lists, in the order the visit takes them (the same arrays it visits). */

@@ -605,3 +605,22 @@ export function settled(m: Machine): void {
 export function forgetCheckedState(): void {
   owner = null;
 }
+
+/**
+ * `to` is an exact copy of `from`, made after its last step: when the record is of `from`'s
+ * settled state, it becomes `to`'s (whose next step then takes the fast path) and stops being
+ * `from`'s. True when it did. Everything recorded is content, but for whose state it is.
+ */
+export function adoptRecord(from: Machine, to: Machine): boolean {
+  if (
+    owner !== from ||
+    ownerStep !== from.step ||
+    ownerFindings !== from.activeFindings ||
+    ownerFindingsLength !== from.activeFindings.length ||
+    to.step !== from.step
+  )
+    return false;
+  owner = to;
+  ownerFindings = to.activeFindings;
+  return true;
+}

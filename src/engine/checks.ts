@@ -21,6 +21,7 @@
  */
 import type { K } from "./program";
 import {
+  adoptRecord,
   changedPages as changedPagesImport,
   checkedStateUnchanged as checkedStateUnchangedImport,
   settled as settledImport,
@@ -366,6 +367,19 @@ export function runChecks(m: Machine, k: K): void {
   slotSerial = pfSerial;
   slabSerial = pfSerial;
   slabOwner = m;
+}
+
+/**
+ * The explorer copied `from` into `to` (an exact copy, made after `from`'s last step): the
+ * checks' records and caches of `from`'s settled state become `to`'s, so that the copy's first
+ * step is checked on the fast path rather than in full. `from` is then checked in full at its
+ * next step, as any machine the caches do not describe.
+ */
+export function adoptCheckedState(from: Machine, to: Machine): void {
+  if (!adoptRecord(from, to)) return;
+  if (pfOwner === from) pfOwner = to;
+  if (slotOwner === from) slotOwner = to;
+  if (slabOwner === from) slabOwner = to;
 }
 
 // --- The page freelists, kept from check to check ----------------------------------------------

@@ -37,6 +37,7 @@ export {
   applyChoice,
 } from "./machine";
 export { enabled, choicesFor, choicesInto, stuck, hasWork } from "./scheduler";
+export { adoptCheckedState } from "./checks";
 export {
   start,
   runSession,

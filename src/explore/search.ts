@@ -52,6 +52,7 @@
  * schedule: it is counted, the first few are kept with their schedule, and the search goes on.
  */
 import {
+  adoptCheckedState,
   applyChoice,
   buildVariant,
   choicesInto,
@@ -472,7 +473,11 @@ class Search {
           const ch = kids[i]!;
           const own = i === kids.length - 1;
           const mm = own ? m : copyMachine(m);
-          if (!own) this.stats.copies++;
+          if (!own) {
+            this.stats.copies++;
+            // The checks' record of m, if it is still m's, goes to the copy stepped first.
+            adoptCheckedState(m, mm);
+          }
           const cost = lastGoesOn && ch.actor !== last ? 1 : 0;
           const ended = this.step(mm, ch);
           if (ended) {

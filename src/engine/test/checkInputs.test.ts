@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { checkedStateUnchanged, settled } from "../checkInputs";
+import { adoptCheckedState } from "../checks";
+import {
+  adoptRecord,
+  checkedStateUnchanged,
+  forgetCheckedState,
+  settled,
+} from "../checkInputs";
 import { runSession, start } from "../run";
-import type { Machine } from "../types";
+import type { Machine, Op } from "../types";
 import { allocs, frees, scenario, task } from "./helpers";
 
 /** A machine in the middle of a run, with slabs, partial lists, slots and actors in flight. */
@@ -72,3 +78,62 @@ describe("the record of what the checks read", () => {
 function slab(m: Machine) {
   return m.pages.find((p) => p.use === "slab")!;
 }
+
+describe("a copy that adopts the checks' record (the explorer's branch points)", () => {
+  /**
+   * A session after `steps` seeded steps. A frees one object twice (it keeps the pointer), so the
+   * runs have findings to agree on: the double free, and what the corrupted freelist leads to.
+   */
+  function at(steps: number) {
+    const twice: Op[] = [
+      { kind: "free", slot: "a", keep: true },
+      { kind: "free", slot: "a" },
+    ];
+    const s = scenario({ cpus: 2, nodes: 2 }, [
+      task("A", 0, [...allocs("a", 6), ...twice, ...allocs("a", 4)]),
+      task("B", 1, [...allocs("b", 6), ...frees("b", 3), ...frees("a", 3)]),
+    ]);
+    const sess = start(s);
+    runSession(sess, { seed: 9, maxSteps: steps });
+    return sess;
+  }
+
+  /** Runs `m` on to the end under seed 11; its findings (code and step). */
+  function finish(sess: ReturnType<typeof at>, m: Machine): string[] {
+    runSession({ ...sess, machine: m }, { seed: 11, maxSteps: 100_000 });
+    return m.findings.map((f) => `${f.step}:${f.code}`);
+  }
+
+  it("finds what a copy checked from scratch finds, and so does the original after it", () => {
+    for (const steps of [20, 60, 120]) {
+      const sess = at(steps);
+      const m = sess.machine;
+      const copy = (): Machine => JSON.parse(JSON.stringify(m)) as Machine;
+      const adopted = copy();
+      const fresh = copy();
+      const original = copy();
+      adoptCheckedState(m, adopted);
+      // The adopted record is the copy's now: its next check may take the fast path.
+      const withRecord = finish(sess, adopted);
+      forgetCheckedState();
+      expect(withRecord.length).toBeGreaterThan(0);
+      expect(withRecord).toEqual(finish(sess, fresh));
+      // The original, no longer described by the record, is checked in full.
+      expect(finish(sess, m)).toEqual(finish(sess, original));
+    }
+  });
+
+  it("adopts only the record of the state the copy was made from", () => {
+    const sess = at(40);
+    const m = sess.machine;
+    const copy = JSON.parse(JSON.stringify(m)) as Machine;
+    forgetCheckedState();
+    expect(adoptRecord(m, copy)).toBe(false);
+    const later = at(40).machine;
+    const copyOfLater = JSON.parse(JSON.stringify(later)) as Machine;
+    expect(adoptRecord(later, copyOfLater)).toBe(true);
+    expect(checkedStateUnchanged(copyOfLater, copyOfLater.actors[0]!)).toBe(
+      true,
+    );
+  });
+});

@@ -523,11 +523,12 @@ function pfUpdate(m: Machine): void {
 // --- The slots, kept from check to check ------------------------------------------------------
 //
 // The slots (the objects the scenario's callers hold) are most of the objects the quick check
-// reaches, and they change only where an operation starts or ends (checkInputs.ts `slotsSame`),
-// one slot at a time. So the slab objects they hold are kept counted (`slotHeld`: by how many
-// slot entries), with how many distinct ones, how many entries are repeats, and how many are
-// also on their slab's freelist (`slotConflicts`, kept up to date as the freelists are walked
-// again). A slot whose list changed is uncounted and counted again. Everything is counted again
+// reaches, and a step writes few of them, mostly where an operation starts or ends (the ones it
+// wrote: checkInputs.ts `changedPages.slots`). So the slab objects they hold are kept counted
+// (`slotHeld`: by how many slot entries), with how many distinct ones, how many entries are
+// repeats, and how many are also on their slab's freelist (`slotConflicts`, kept up to date as
+// the freelists are walked again). A written slot whose list changed is uncounted and counted
+// again. Everything is counted again
 // when a page holding a slot object became or stopped being a slab (a slot object off a slab is
 // not counted), or when the freelists are walked from scratch.
 

@@ -27,7 +27,9 @@
  *
  * Snapshots. The machine is copied at branch points (copyState, a structural copy of the plain
  * data): each child of a branch point gets its own copy, the last child the original. Between
- * branch points the machine is stepped in place.
+ * branch points the machine is stepped in place. The after-step checks keep a record of the
+ * last state they checked (engine checkInputs.ts); the first copy made at a branch point adopts
+ * it (`adoptCheckedState`), so that its steps are checked as the original's would have been.
  *
  * State pruning. At every branch point (and, on a stretch with one way on, where an operation
  * has just ended while other actors wait) the search looks up the pair (state fingerprint, actor

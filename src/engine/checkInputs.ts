@@ -420,7 +420,7 @@ function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
 // holdings of the actor that took it (the ownership primitives act on `k.a`), and only the
 // slots it wrote (slots.ts `slotToWrite` lists them).
 let actorRecs: Float64Array[] = [];
-let slotRecs: Float64Array[] = [];
+const slotRecs: Float64Array[] = [];
 let ownerStep = -1;
 
 function encodeActor(rec: Float64Array | undefined, a: Actor): Float64Array {

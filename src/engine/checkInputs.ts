@@ -35,6 +35,7 @@
  * missed one on the runs it covers.
  */
 import { FEATURES as FEATURES_IMPORT } from "./features";
+import { slotObjectLists as slotObjectListsImport } from "./holders";
 import { stepPages as stepPagesImport } from "./prims";
 import type { Actor, Machine, Page } from "./types";
 
@@ -42,17 +43,9 @@ import type { Actor, Machine, Page } from "./types";
 // call, which costs more than the read itself on this per-step path.
 const stepPages = stepPagesImport;
 const FEATURES = FEATURES_IMPORT;
-
-// Slot names are fixed once a machine is loaded and the slot arrays are changed in place: the
-// arrays of the last slots object asked about are kept rather than listed each step.
-let lastSlots: Machine["slots"] | null = null;
-let lastLists: number[][] = [];
-export function slotLists(m: Machine): number[][] {
-  if (m.slots === lastSlots) return lastLists;
-  lastLists = Object.values(m.slots);
-  lastSlots = m.slots;
-  return lastLists;
-}
+// The slots in the order the holders list them: the slot indices here (`changedPages.slots`)
+// are the checks' indices too.
+const slotLists = slotObjectListsImport;
 
 const NULL = -0.5;
 const UNDEFINED = -0.25;
@@ -69,7 +62,7 @@ let settleSerial = 0;
  * set when `checkedStateUnchanged` returns false. `base` is the serial of the settled state the
  * comparison was made against (-1: none, every page may differ); `only` the pages that may
  * differ from it (null: every page); `slotsSame`: the slots are as they were in it; `slots`
- * the indices of the slots that may differ from it (null: every slot, in `slotLists` order);
+ * the indices of the slots that may differ from it (null: every slot, in `slotObjectLists` order);
  * `slabsSame`: what the slab checks read is as it was in it (every CPU's slab and partial chain
  * head, which actor works on a CPU's pointers, the slabs in flight, every page's use and slab
  * fields but its freelist, the nodes' lists and locks). Valid until the next step starts.

@@ -471,25 +471,53 @@ const ctx: K = {
 };
 
 /**
- * The event of a step whose caller keeps none of it (`StepOptions.reuseEvent`): one object for
- * every such step, so that a long run allocates no event per step.
+ * A step's event as it starts: written into `into` when given (the one event of the steps whose
+ * caller keeps none of it, `StepOptions.reuseEvent`, so that a long run allocates no event per
+ * step), or a new one.
  */
-const scratchEvent: StepEvent = {
-  step: 0,
-  actor: 0,
-  cpu: 0,
-  fn: "",
-  pc: 0,
-  line: "",
-  label: null,
-  via: "running",
-  outcome: "ran",
-  notes: NOTHING,
-  stats: NOTHING,
-  findings: NOTHING,
-  opStart: false,
-  opEnd: false,
-};
+function startEvent(
+  into: StepEvent | null,
+  step: number,
+  actor: number,
+  cpu: number,
+  via: Choice["via"],
+): StepEvent {
+  if (into === null)
+    return {
+      step,
+      actor,
+      cpu,
+      fn: "",
+      pc: 0,
+      line: "",
+      label: null,
+      via,
+      outcome: "ran",
+      // Most steps add nothing to these: they share one empty array until the first push.
+      notes: NOTHING,
+      stats: NOTHING,
+      findings: NOTHING,
+      opStart: false,
+      opEnd: false,
+    };
+  into.step = step;
+  into.actor = actor;
+  into.cpu = cpu;
+  into.fn = "";
+  into.pc = 0;
+  into.line = "";
+  into.label = null;
+  into.via = via;
+  into.outcome = "ran";
+  into.notes = NOTHING;
+  into.stats = NOTHING;
+  into.findings = NOTHING;
+  into.opStart = false;
+  into.opEnd = false;
+  return into;
+}
+
+const scratchEvent = startEvent(null, 0, 0, 0, "running");
 
 /** Executes one micro-step for `choice` on a machine the caller owns; refuses one `enabled` does not allow. */
 export function stepInPlace(
@@ -576,41 +604,13 @@ export function applyChoice(
   // Whatever the step writes of the actor itself (depths, wait, operations): recounted.
   touchActor(a.id);
 
-  let ev: StepEvent;
-  if (opts.reuseEvent === true) {
-    ev = scratchEvent;
-    ev.step = m.step;
-    ev.actor = a.id;
-    ev.cpu = ch.cpu;
-    ev.fn = "";
-    ev.pc = 0;
-    ev.line = "";
-    ev.label = null;
-    ev.via = ch.via;
-    ev.outcome = "ran";
-    ev.notes = NOTHING;
-    ev.stats = NOTHING;
-    ev.findings = NOTHING;
-    ev.opStart = false;
-    ev.opEnd = false;
-  } else
-    ev = {
-      step: m.step,
-      actor: a.id,
-      cpu: ch.cpu,
-      fn: "",
-      pc: 0,
-      line: "",
-      label: null,
-      via: ch.via,
-      outcome: "ran",
-      // Most steps add nothing to these: they share one empty array until the first push.
-      notes: NOTHING,
-      stats: NOTHING,
-      findings: NOTHING,
-      opStart: false,
-      opEnd: false,
-    };
+  const ev = startEvent(
+    opts.reuseEvent === true ? scratchEvent : null,
+    m.step,
+    a.id,
+    ch.cpu,
+    ch.via,
+  );
   const k = ctx;
   k.detail = opts.reuseEvent !== true;
   k.m = m;

@@ -153,22 +153,8 @@ export function note(k: K, text: string): void {
   k.ev.notes.push(text);
 }
 
-/** Where the counts of a step whose cost record is not kept go (`K.detail`). */
-const noCost: StepCost = {
-  cpuCmpxchg: 0,
-  cpuCmpxchgFail: 0,
-  slabCmpxchg: 0,
-  slabCmpxchgFail: 0,
-  listLock: 0,
-  barnLock: 0,
-  trylockFail: 0,
-  slabs: [],
-};
-
-/** The step's cost record (StepCost), created on its first entry. */
-function cost(k: K): StepCost {
-  if (!k.detail) return noCost;
-  return (k.ev.cost ??= {
+function emptyCost(): StepCost {
+  return {
     cpuCmpxchg: 0,
     cpuCmpxchgFail: 0,
     slabCmpxchg: 0,
@@ -177,7 +163,16 @@ function cost(k: K): StepCost {
     barnLock: 0,
     trylockFail: 0,
     slabs: [],
-  });
+  };
+}
+
+/** Where the counts of a step whose cost record is not kept go (`K.detail`). */
+const noCost = emptyCost();
+
+/** The step's cost record (StepCost), created on its first entry. */
+function cost(k: K): StepCost {
+  if (!k.detail) return noCost;
+  return (k.ev.cost ??= emptyCost());
 }
 
 /** The step touched slab `pid` (its struct or its objects' memory). */

@@ -172,15 +172,24 @@ function put(
   progress: boolean,
   via: Choice["via"],
 ): number {
-  const c = out[n];
-  if (c === undefined) out[n] = { actor, cpu, progress, via };
-  else {
-    c.actor = actor;
-    c.cpu = cpu;
-    c.progress = progress;
-    c.via = via;
-  }
+  out[n] = writeChoice(out[n], actor, cpu, progress, via);
   return n + 1;
+}
+
+/** A choice, written into `into` when given, else new. */
+function writeChoice(
+  into: Choice | undefined,
+  actor: number,
+  cpu: number,
+  progress: boolean,
+  via: Choice["via"],
+): Choice {
+  if (into === undefined) return { actor, cpu, progress, via };
+  into.actor = actor;
+  into.cpu = cpu;
+  into.progress = progress;
+  into.via = via;
+  return into;
 }
 
 // --- Counting and picking without building the lists -------------------------------------------
@@ -397,17 +406,17 @@ export function nthChoice(
         : c.irq === a.id
           ? "running"
           : "irq-entry";
-    return choice(into, a.id, a.cpu, via);
+    return writeChoice(into, a.id, a.cpu, true, via);
   }
   const here = viaAt(a, a.cpu);
   if (here !== NONE) {
-    if (n === 0) return choice(into, a.id, a.cpu, VIA_NAME[here]!);
+    if (n === 0) return writeChoice(into, a.id, a.cpu, true, VIA_NAME[here]!);
     n--;
   }
   const cpus = m.cpus.length;
   for (let cpu = 0; cpu < cpus; cpu++) {
     if (cpu === a.cpu || viaAt(a, cpu) === NONE) continue;
-    if (n === 0) return choice(into, a.id, cpu, "migrate");
+    if (n === 0) return writeChoice(into, a.id, cpu, true, "migrate");
     n--;
   }
   throw new Error(`${a.name} has fewer progressing choices than asked`);
@@ -644,21 +653,6 @@ function recheck(m: Machine): void {
     );
   memoAll = memoAll || keptAll;
   memoM = m;
-}
-
-/** A progressing choice, written into `into` when given. */
-function choice(
-  into: Choice | undefined,
-  actor: number,
-  cpu: number,
-  via: Choice["via"],
-): Choice {
-  if (into === undefined) return { actor, cpu, progress: true, via };
-  into.actor = actor;
-  into.cpu = cpu;
-  into.progress = true;
-  into.via = via;
-  return into;
 }
 
 /**

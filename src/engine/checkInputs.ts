@@ -73,6 +73,8 @@ export const changedPages = {
   slotsSame: false,
   slots: null as readonly number[] | null,
   slabsSame: false,
+  /** The CPUs whose kmem_cache_cpu may differ from it, as bits (-1: every CPU). */
+  cpus: -1,
 };
 
 /** The serial of the last settled state (see `changedPages`). */
@@ -545,6 +547,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     }
     changedPages.base = settleSerial;
     changedPages.only = only;
+    changedPages.cpus = cpus;
     changedPages.slotsSame = sameSlots(slots, slotsOnly);
     changedPages.slots = slotsOnly;
     changedPages.slabsSame =
@@ -574,6 +577,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
   }
   changedPages.base = -1;
   changedPages.only = null;
+  changedPages.cpus = ALL_CPUS;
   changedPages.slotsSame = false;
   changedPages.slots = null;
   changedPages.slabsSame = false;

@@ -365,6 +365,7 @@ export function runChecks(m: Machine, k: K): void {
   pfOwner = m;
   pfSerial = settledSerial();
   slotSerial = pfSerial;
+  chainSerial = pfSerial;
   slabSerial = pfSerial;
   slabOwner = m;
 }
@@ -379,6 +380,7 @@ export function adoptCheckedState(from: Machine, to: Machine): void {
   if (!adoptRecord(from, to)) return;
   if (pfOwner === from) pfOwner = to;
   if (slotOwner === from) slotOwner = to;
+  if (chainsOwner === from) chainsOwner = to;
   if (slabOwner === from) slabOwner = to;
 }
 
@@ -577,6 +579,8 @@ function slotsKept(m: Machine, total: number): number {
 
 function slotsForget(): void {
   slotOwner = null;
+  // The CPU freelists' objects are counted in slotHeld too (see cpuChainsUpdate).
+  chainsForget();
   slotHeld.fill(0);
   slotCount = 0;
   slotDups = 0;
@@ -643,7 +647,10 @@ function sameCopy(s: number, refs: readonly ObjRef[]): boolean {
 /** Counts every slot of `m` from scratch. */
 function slotsRecount(m: Machine, total: number): void {
   const pages = m.pages;
-  if (slotHeld.length !== total) slotHeld = new Uint16Array(total);
+  if (slotHeld.length !== total) {
+    slotHeld = new Uint16Array(total);
+    chainsForget();
+  }
   if (slotOnPage.length !== pages.length) {
     slotOnPage = new Int32Array(pages.length);
     slotPageSlab = new Uint8Array(pages.length);
@@ -669,6 +676,183 @@ function slotsUpdate(m: Machine, total: number): void {
     if (sameCopy(s, refs)) continue;
     slotUncountList(m, total, s);
     slotCountList(m, total, s, refs);
+  }
+}
+
+// --- The CPU freelists, kept from check to check ----------------------------------------------
+//
+// Each CPU's `c->freelist` is a chain through its slab's free pointers. The quick check used to
+// walk every CPU's chain at every check, the part of it that grew with the CPU count. A chain can
+// change only if the step reached its CPU (prims.ts `cpuSlab`: a new head), reached a page the
+// chain runs through (a free pointer on it written), or changed which actor works on the CPU's
+// pointers in place (then the chain is the actor's, walked with it). So each chain's objects are
+// kept as last walked and counted with the slots' (`slotHeld`, `slotCount`, `slotDups`,
+// `slotConflicts`: a chain object is one more entry holding it), and only those chains are walked
+// again. A chain whose walk was not clean (a bad pointer, a page that is not a slab, a cycle) is
+// not counted: it makes the quick check unsure, as before.
+
+let chainsOwner: Machine | null = null;
+let chainSerial = -1;
+/** Whether the chains are counted in `slotHeld` (the counts were not cleared since). */
+let chainsCounted = false;
+/** Per CPU: its chain's objects as last walked, how many, and its distinct pages. */
+let chainObjs: Int32Array[] = [];
+let chainLen = new Int32Array(0);
+let chainPages: Int32Array[] = [];
+let chainPageN = new Int32Array(0);
+/** Per CPU: 1 when its chain is counted, 2 when its walk was not clean, 0 when it has none. */
+let chainState = new Uint8Array(0);
+/** Per CPU: an actor worked on its pointers in place when it was last walked. */
+let chainOwned = new Uint8Array(0);
+let chainBad = 0;
+
+const CHAIN_NONE = 0;
+const CHAIN_COUNTED = 1;
+const CHAIN_BAD = 2;
+
+/** The chains' counts are gone (slotHeld cleared): the next update walks every chain. */
+function chainsForget(): void {
+  chainsCounted = false;
+  chainsOwner = null;
+}
+
+/** Takes CPU `c`'s chain out of the counts (as last counted). */
+function chainUncount(c: number): void {
+  if (chainState[c] === CHAIN_BAD) chainBad--;
+  if (chainState[c] === CHAIN_COUNTED && chainsCounted) {
+    const objs = chainObjs[c]!;
+    for (let j = 0; j < chainLen[c]!; j++) {
+      const o = objs[j]!;
+      if (--slotHeld[o]! > 0) slotDups--;
+      else {
+        slotCount--;
+        if (inFree[o] === 1) slotConflicts--;
+      }
+    }
+  }
+  chainState[c] = CHAIN_NONE;
+  chainLen[c] = 0;
+  chainPageN[c] = 0;
+}
+
+/** Walks CPU `c`'s chain from `head` (as quickChain did) and counts it. */
+function chainCount(m: Machine, c: number, head: ObjRef | null): void {
+  if (head === null) return;
+  const objects = m.cache.objects;
+  const pages = m.pages;
+  const total = pages.length * objects;
+  let objs = chainObjs[c]!;
+  let pids = chainPages[c]!;
+  let n = 0;
+  let np = 0;
+  let x: ObjRef | null = head;
+  let clean = true;
+  for (let guard = 0; x !== null && guard <= total; guard++) {
+    if (x === USER_DATA || x < 0 || x >= total) {
+      clean = false;
+      break;
+    }
+    const pid: number = (x / objects) | 0;
+    // Its pages are noted first: a page the chain broke on may become a slab again.
+    if (np === 0 || pids[np - 1] !== pid) {
+      let known = false;
+      for (let j = 0; j < np; j++) if (pids[j] === pid) known = true;
+      if (!known) {
+        if (np === pids.length) {
+          const bigger = new Int32Array(pids.length * 2);
+          bigger.set(pids);
+          pids = chainPages[c] = bigger;
+        }
+        pids[np++] = pid;
+      }
+    }
+    const p: Page = pages[pid]!;
+    if (p.use !== "slab") {
+      clean = false;
+      break;
+    }
+    if (n === objs.length) {
+      const bigger = new Int32Array(objs.length * 2);
+      bigger.set(objs);
+      objs = chainObjs[c] = bigger;
+    }
+    objs[n++] = x;
+    const w: ObjRef | null | undefined = p.fp[x - pid * objects];
+    x = w === undefined ? null : w;
+  }
+  // Still going after every object: a cycle.
+  if (x !== null) clean = false;
+  chainPageN[c] = np;
+  if (!clean) {
+    chainState[c] = CHAIN_BAD;
+    chainBad++;
+    return;
+  }
+  chainLen[c] = n;
+  chainState[c] = CHAIN_COUNTED;
+  for (let j = 0; j < n; j++) {
+    const o = objs[j]!;
+    if (slotHeld[o]!++ > 0) slotDups++;
+    else {
+      slotCount++;
+      if (inFree[o] === 1) slotConflicts++;
+    }
+  }
+}
+
+/** Whether CPU `c`'s chain runs through a page the step reached (`changedPages.only`). */
+function chainReached(c: number, mark: Uint8Array): boolean {
+  const pids = chainPages[c]!;
+  for (let j = 0; j < chainPageN[c]!; j++)
+    if (mark[pids[j]!] === 1) return true;
+  return false;
+}
+
+/**
+ * Brings the chains' counts to the state of `m` (after the slots': `slotHeld` is theirs too):
+ * only the chains that may have changed since the settled state, or every one. `ownedCpu`
+ * says which CPUs' pointers an actor works on in place (their chains are not counted here).
+ */
+function cpuChainsUpdate(m: Machine): void {
+  const cs = m.cpuSlab;
+  const n = cs.length;
+  const ch = changedPages;
+  const kept =
+    chainsCounted &&
+    chainsOwner === m &&
+    ch.base === chainSerial &&
+    ch.only !== null &&
+    chainState.length === n;
+  if (!kept) {
+    if (chainState.length !== n) {
+      chainObjs = cs.map(() => new Int32Array(8));
+      chainPages = cs.map(() => new Int32Array(2));
+      chainLen = new Int32Array(n);
+      chainPageN = new Int32Array(n);
+      chainState = new Uint8Array(n);
+      chainOwned = new Uint8Array(n);
+      chainBad = 0;
+    } else for (let c = 0; c < n; c++) chainUncount(c);
+    chainsCounted = true;
+    for (let c = 0; c < n; c++) {
+      chainOwned[c] = ownedCpu[c]!;
+      if (ownedCpu[c] === 0) chainCount(m, c, cs[c]!.freelist);
+    }
+    chainsOwner = m;
+    return;
+  }
+  const cpus = ch.cpus;
+  const mark = ch.only!.mark;
+  for (let c = 0; c < n; c++) {
+    if (
+      (cpus & (1 << c)) === 0 &&
+      chainOwned[c] === ownedCpu[c] &&
+      !chainReached(c, mark)
+    )
+      continue;
+    chainUncount(c);
+    chainOwned[c] = ownedCpu[c]!;
+    if (ownedCpu[c] === 0) chainCount(m, c, cs[c]!.freelist);
   }
 }
 
@@ -747,6 +931,18 @@ const one: ObjRef[] = [0];
 /** Per CPU: an actor works on its pointers in place (scratch). */
 let ownedCpu = new Uint8Array(8);
 
+/** Fills `ownedCpu`: a CPU whose pointers an actor works on in place has its freelist held by the actor. */
+function ownedCpus(m: Machine): void {
+  const n = m.cpuSlab.length;
+  if (ownedCpu.length < n) ownedCpu = new Uint8Array(n);
+  ownedCpu.fill(0, 0, n);
+  const actors = m.actors;
+  for (let i = 0; i < actors.length; i++) {
+    const c = actors[i]!.ownsCpuSlab;
+    if (c !== null) ownedCpu[c] = 1;
+  }
+}
+
 /**
  * Every holder of objects but the slabs' own freelists, as `visitObjectHolders` lists them
  * (holders.ts), for the quick check: the order does not matter to it, only that each holder is
@@ -754,15 +950,9 @@ let ownedCpu = new Uint8Array(8);
  */
 function quickHolders(m: Machine): void {
   const actors = m.actors;
-  const cs = m.cpuSlab;
-  // A CPU whose pointers an actor works on in place: its freelist is the actor's for now.
-  if (ownedCpu.length < cs.length) ownedCpu = new Uint8Array(cs.length);
-  ownedCpu.fill(0, 0, cs.length);
-  // One pass over the actors: their chains, their objects in flight, the CPUs they work on.
+  // One pass over the actors: their chains and their objects in flight.
   for (let i = 0; i < actors.length; i++) {
     const a = actors[i]!;
-    const c = a.ownsCpuSlab;
-    if (c !== null) ownedCpu[c] = 1;
     const ch = a.ownedChains;
     for (let j = 0; j + 1 < ch.length; j += 2) {
       const head = ch[j]!;
@@ -771,15 +961,13 @@ function quickHolders(m: Machine): void {
     const own = a.ownedObjects;
     if (own.length > 0) quickList(m, own);
   }
-  for (let c = 0; c < cs.length; c++) {
-    const head = cs[c]!.freelist;
-    if (head !== null && ownedCpu[c] === 0) quickChain(m, head, null);
-  }
+  // The CPU freelists are counted with the slots (cpuChainsUpdate).
+  if (chainBad > 0) unsure = true;
   for (let i = 0; i < FEATURES.length; i++) {
     const f = FEATURES[i]!;
     if (f.objectHolders && f.active(m)) f.objectHolders(m, quick);
   }
-  // The slots: kept from check to check (slotsKept below).
+  // The slots and the CPU freelists: kept from check to check (slotsKept, cpuChainsUpdate).
   qReached += slotCount;
   if (slotDups > 0 || slotConflicts > 0) unsure = true;
   // memcg vectors: the walks above noted the slabs that have one.
@@ -804,6 +992,8 @@ function quickObjects(m: Machine): boolean {
   pfUpdate(m);
   if (slotOwner === null) slotsRecount(m, total);
   else if (slotsNow === SLOTS_CHANGED) slotsUpdate(m, total);
+  ownedCpus(m);
+  cpuChainsUpdate(m);
   if (pfBadCount > 0) return false;
   if (qStamp.length < total) {
     qStamp = new Int32Array(total);

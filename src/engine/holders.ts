@@ -89,6 +89,23 @@ function slotHolders(m: Machine): {
   lists: ObjRef[][];
 } {
   if (m.slots === slotsOf) return slotsSeen;
+  // Most often a copy of the last machine asked about (the explorer's): the same names in the
+  // same order, so the lists are refilled in place, with no array built.
+  let i = 0;
+  let sameNames = true;
+  for (const name in m.slots) {
+    if (name !== slotNames[i]) {
+      sameNames = false;
+      break;
+    }
+    i++;
+  }
+  if (sameNames && i === slotNames.length) {
+    const lists = slotsSeen.lists;
+    for (let j = 0; j < i; j++) lists[j] = m.slots[slotNames[j]!]!;
+    slotsOf = m.slots;
+    return slotsSeen;
+  }
   const names = Object.keys(m.slots);
   const same =
     names.length === slotNames.length &&

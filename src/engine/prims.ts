@@ -242,13 +242,15 @@ export function vmBugOn(
 export function slabPage(
   k: K,
   id: number,
-  what: string,
+  what: string | ((m: Machine) => string),
   memory: "struct page" | "object" = "struct page",
 ): Page {
   const p = pageAt(k.m, id);
   if (!p) throw new Error(`no page ${id}`);
   touch(k, id);
   if (p.use !== "slab") {
+    // A description that names an object is built only here, when there is something to report.
+    if (typeof what !== "string") what = what(k.m);
     const where =
       p.use === "free" ? "back in the page allocator" : "reused as page cache";
     const kasan = memory === "object" && k.m.config.kasan && p.use === "free";
@@ -423,16 +425,21 @@ export function getFreepointer(k: K, obj: ObjRef, safe = false): ObjRef | null {
   return w;
 }
 
+// The descriptions of the hot primitives' page accesses, built only when one is reported: the
+// primitive leaves its operand here rather than build the text (or a closure) on every call.
+let describedObj: ObjRef = 0;
+let describedWho = "";
+const writeFpWhat = (m: Machine): string =>
+  `write free pointer of ${fmtObj(m, describedObj)}`;
+const cmpxchgWhat = (): string =>
+  `${describedWho}: cmpxchg_double on freelist/counters`;
+
 /** `set_freepointer(s, object, fp)`. */
 export function setFreepointer(k: K, obj: ObjRef, fp: ObjRef | null): void {
   const m = k.m;
   const pid = pageOf(m, obj);
-  const p = slabPage(
-    k,
-    pid,
-    `write free pointer of ${fmtObj(m, obj)}`,
-    "object",
-  );
+  describedObj = obj;
+  const p = slabPage(k, pid, writeFpWhat, "object");
   p.fp[indexOf(m, obj)] = fp;
   freePointerWrites.n++;
 }
@@ -478,12 +485,13 @@ export function cmpxchgDoubleSlab(
   newCounters: number,
   who: string,
 ): boolean {
-  const p = slabPage(k, pid, `${who}: cmpxchg_double on freelist/counters`);
+  describedWho = who;
+  const p = slabPage(k, pid, cmpxchgWhat);
   if (p.freelist === oldFreelist && counters(p) === oldCounters) {
     p.freelist = newFreelist;
-    const c = unpackCounters(newCounters);
-    p.inuse = c.inuse;
-    p.frozen = c.frozen;
+    // unpackCounters' fields, without the object (this runs on every slow-path cmpxchg).
+    p.inuse = Math.floor(newCounters / 2) % 0x10000;
+    p.frozen = newCounters % 2 === 1;
     cost(k).slabCmpxchg++;
     return true;
   }

@@ -365,19 +365,14 @@ function mixValueString(s: string): void {
   mix(stringPairs[i + 1]!);
 }
 
-/** Each key's hash, computed once (the same few dozen keys come back in every state). */
-const keyHashes = new Map<string, number>();
-
+/**
+ * A key's hash. Keys are short identifiers (field and local-variable names), so hashing their
+ * characters costs less than looking the hash up in a map.
+ */
 function keyHash(k: string): number {
-  let x = keyHashes.get(k);
-  if (x === undefined) {
-    x = 0x1505;
-    for (let i = 0; i < k.length; i++) x = Math.imul(x ^ k.charCodeAt(i), 33);
-    x = (x ^ k.length) | 0;
-    // Local-variable names and slot names are open-ended: keep the table small.
-    if (keyHashes.size < 4096) keyHashes.set(k, x);
-  }
-  return x;
+  let x = 0x1505;
+  for (let i = 0; i < k.length; i++) x = Math.imul(x ^ k.charCodeAt(i), 33);
+  return (x ^ k.length) | 0;
 }
 
 function walk(v: unknown): void {

@@ -681,8 +681,8 @@ function slotsUpdate(m: Machine, total: number): void {
 
 // --- The CPU freelists, kept from check to check ----------------------------------------------
 //
-// Each CPU's `c->freelist` is a chain through its slab's free pointers. The quick check used to
-// walk every CPU's chain at every check, the part of it that grew with the CPU count. A chain can
+// Each CPU's `c->freelist` is a chain through its slab's free pointers. Walking every CPU's
+// chain at every check is the part of the quick check that grows with the CPU count. A chain can
 // change only if the step reached its CPU (prims.ts `cpuSlab`: a new head), reached a page the
 // chain runs through (a free pointer on it written), or changed which actor works on the CPU's
 // pointers in place (then the chain is the actor's, walked with it). So each chain's objects are

@@ -1132,7 +1132,9 @@ function slabChecks(m: Machine): void {
   visitSlabHolders(m, counter);
   const unfrozenPartials =
     variantSpec(m.config.kernel).unfrozenPartials === true;
-  for (const p of m.pages) {
+  const pages = m.pages;
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
     const seen = slabSeen[p.id]!;
     if (p.use !== "slab") {
       if (seen > 0)

@@ -106,6 +106,17 @@ function slotHolders(m: Machine): {
     slotsOf = m.slots;
     return slotsSeen;
   }
+  return slotHoldersAnew(m);
+}
+
+/**
+ * `slotHolders` for slots with other names. Apart from it because its closures capture `m`: in
+ * the function that asks on every step, they would cost a context allocated on every call.
+ */
+function slotHoldersAnew(m: Machine): {
+  holders: ObjectHolder[];
+  lists: ObjRef[][];
+} {
   const names = Object.keys(m.slots);
   const same =
     names.length === slotNames.length &&

@@ -984,7 +984,7 @@ export function holds(a: Actor, ref: LockRef): boolean {
  * over the holder on the same CPU (an IRQ over a plain local_lock(), an NMI) gets in; lockdep
  * reports it (inconsistent lock state), and without lockdep nothing does.
  */
-function takeLocalLock(k: K, disable: () => void): boolean {
+function takeLocalLock(k: K, irqs: boolean): boolean {
   const ref: LockRef = { kind: "cpuSlab", cpu: k.cpu };
   if (k.m.config.preemptRt) {
     if (!k.a.wait) migrateDisable(k);
@@ -992,7 +992,9 @@ function takeLocalLock(k: K, disable: () => void): boolean {
     if (ok) k.L.__llcpu = k.cpu;
     return ok;
   }
-  disable();
+  // A flag rather than a callback: a closure over `k` would be allocated on every lock taken.
+  if (irqs) irqSave(k, "llflags");
+  else preemptDisable(k);
   lockdepAcquire(k, ref);
   k.a.held.push({ cls: lockClass(ref), ref });
   k.a.wait = null;
@@ -1001,29 +1003,30 @@ function takeLocalLock(k: K, disable: () => void): boolean {
   return true;
 }
 
-function dropLocalLock(k: K, enable: () => void): void {
+function dropLocalLock(k: K, irqs: boolean): void {
   const cpu = typeof k.L.__llcpu === "number" ? k.L.__llcpu : k.cpu;
   release(k, { kind: "cpuSlab", cpu });
   if (k.m.config.preemptRt) migrateEnable(k);
-  else enable();
+  else if (irqs) irqRestore(k, "llflags");
+  else preemptEnable(k);
 }
 
 /** `local_lock_irqsave(&s->cpu_slab->lock, flags)`. !RT: irqs off. RT: migrate_disable + sleeping lock. */
 export function localLockIrqsave(k: K): boolean {
-  return takeLocalLock(k, () => irqSave(k, "llflags"));
+  return takeLocalLock(k, true);
 }
 
 export function localUnlockIrqrestore(k: K): void {
-  dropLocalLock(k, () => irqRestore(k, "llflags"));
+  dropLocalLock(k, true);
 }
 
 /** `local_lock(&s->cpu_slab->lock)` (no irqsave). !RT: preempt_disable. RT: migrate_disable + lock. */
 export function localLock(k: K): boolean {
-  return takeLocalLock(k, () => preemptDisable(k));
+  return takeLocalLock(k, false);
 }
 
 export function localUnlock(k: K): void {
-  dropLocalLock(k, () => preemptEnable(k));
+  dropLocalLock(k, false);
 }
 
 /** `spin_lock_irqsave(&n->list_lock, flags)`; with `irqsave` false, plain `spin_lock`. */

@@ -557,6 +557,45 @@ function frameFn(v: Variant, a: Actor, f: Frame): KernelFn {
   return kfn;
 }
 
+// The stepping actor's part of what the scheduler reads of it (scheduler.ts `progressParts`), as
+// the step found it. The step may write any of it directly (an operation started or finished, a
+// wait set, a depth changed), so the actor is recounted when one of them changed, and only then:
+// most steps change none of it. (Its CPU's part is marked where it is written, `touchCpu`, and
+// other actors' where their waits end.)
+let schedStatus: Actor["status"] = "ready";
+let schedIdle = false;
+let schedOp = 0;
+let schedOps = 0;
+let schedWait: Actor["wait"] = null;
+let schedCpu = 0;
+let schedMigrate = 0;
+let schedPreempt = 0;
+
+function noteSchedState(a: Actor): void {
+  schedStatus = a.status;
+  schedIdle = a.frames.length === 0;
+  schedOp = a.op;
+  schedOps = a.ops.length;
+  schedWait = a.wait;
+  schedCpu = a.cpu;
+  schedMigrate = a.migrateDisable;
+  schedPreempt = a.preemptCount;
+}
+
+function touchIfSchedStateChanged(a: Actor): void {
+  if (
+    a.status !== schedStatus ||
+    (a.frames.length === 0) !== schedIdle ||
+    a.op !== schedOp ||
+    a.ops.length !== schedOps ||
+    a.wait !== schedWait ||
+    a.cpu !== schedCpu ||
+    a.migrateDisable !== schedMigrate ||
+    a.preemptCount !== schedPreempt
+  )
+    touchActor(a.id);
+}
+
 /**
  * Executes a choice just computed by `choicesFor` on this very machine state (the runner's
  * path: it has already asked the scheduler, so it does not ask twice).
@@ -568,6 +607,7 @@ export function applyChoice(
   opts: StepOptions = {},
 ): StepEvent {
   const a = m.actors[ch.actor]!;
+  noteSchedState(a);
   // The pages this step reaches are listed from here (the checks compare only those); a step
   // without the checks keeps no list.
   if (opts.checks !== false) beginStepPages(m);
@@ -601,8 +641,6 @@ export function applyChoice(
       break;
   }
   if (ch.via !== "running") touchCpu(ch.cpu);
-  // Whatever the step writes of the actor itself (depths, wait, operations): recounted.
-  touchActor(a.id);
 
   const ev = startEvent(
     opts.reuseEvent === true ? scratchEvent : null,
@@ -635,6 +673,7 @@ export function applyChoice(
       ev.fn = entry;
       ev.line = locals;
       finishOp(k, null);
+      touchIfSchedStateChanged(a);
       m.step++;
       if (opts.checks !== false) runChecks(m, k);
       return ev;
@@ -656,9 +695,13 @@ export function applyChoice(
   try {
     transfer(k, v, kfn, sd.run(k));
   } catch (e) {
-    if (!(e instanceof NullDereference)) throw e;
+    if (!(e instanceof NullDereference)) {
+      touchActor(a.id);
+      throw e;
+    }
     oops(k, v, e);
   }
+  touchIfSchedStateChanged(a);
   m.step++;
   if (opts.checks !== false) runChecks(m, k);
   return ev;

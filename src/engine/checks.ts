@@ -735,7 +735,7 @@ function chainUncount(c: number): void {
   chainPageN[c] = 0;
 }
 
-/** Walks CPU `c`'s chain from `head` (as quickChain did) and counts it. */
+/** Walks CPU `c`'s chain from `head` (as `quickChain` walks an actor's) and counts it. */
 function chainCount(m: Machine, c: number, head: ObjRef | null): void {
   if (head === null) return;
   const objects = m.cache.objects;

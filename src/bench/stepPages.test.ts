@@ -2,9 +2,10 @@
  * The after-step checks compare only the pages, the kmem_cache_cpu, the slots and the actor's
  * holdings a step reached (prims.ts `stepPages`, checkInputs.ts). That is sound only while step
  * code reaches pages through `pageAt` (or `slabPage` and the free-pointer primitives, which call
- * it), a CPU's kmem_cache_cpu through `cpuSlab`, a slot it writes through `slotToWrite` and the
- * actor's holdings through the ownership primitives: this test reads the engine's sources and
- * fails on a direct `pages[...]`, `cpuSlab[...]` or `slots[...]` index, a walk of them, or a
+ * it), a CPU's kmem_cache_cpu through `cpuSlab`, a node through `nodeAt`, a slot it writes through
+ * `slotToWrite` and the actor's holdings through the ownership primitives: this test reads the
+ * engine's sources and fails on a direct `pages[...]`, `cpuSlab[...]`, `nodes[...]` or
+ * `slots[...]` index, a walk of them, or a
  * direct write of an actor's holdings, in step code. Modules that are not step code, or that touch only
  * fields the checks do not read, are listed with the reason.
  */
@@ -78,6 +79,31 @@ const DIRECT_CPU_SLAB =
 describe("step code reaches a kmem_cache_cpu through cpuSlab", () => {
   it("has no direct index into m.cpuSlab outside the exempt modules", () => {
     expect(directAccesses(CPU_SLAB_EXEMPT, DIRECT_CPU_SLAB)).toEqual([]);
+  });
+});
+
+const NODES_EXEMPT: Record<string, string> = {
+  "checks.ts": "the checks read the nodes after the step",
+  "checkInputs.ts": "the record of what the checks read",
+  "holders.ts": "the enumeration of holders, read by the checks and the view",
+  "machine.ts": "builds the nodes when a machine is loaded",
+  "prims.ts": "defines nodeAt (and lists a node whose list_lock changes hands)",
+  "locks.ts":
+    "reads a list_lock's owner, and writes it only through prims.ts setOwner, which lists the node",
+};
+
+/** Direct kmem_cache_node access: an index into `m.nodes`, or a walk of them. */
+const DIRECT_NODES =
+  /\bnodes\s*\[|\bnodes\.(forEach|map|find|findLast|some|every|reduce|entries|values)\b|\bof\s+(k\.)?m\.nodes\b/;
+
+/** Reads of the node ids only (fixed when the machine is loaded). */
+const NODE_ID_READS = [/\bnodes\.map\(\(n\) => n\.id\)/];
+
+describe("step code reaches a kmem_cache_node through nodeAt", () => {
+  it("has no direct index into m.nodes outside the exempt modules", () => {
+    expect(directAccesses(NODES_EXEMPT, DIRECT_NODES, NODE_ID_READS)).toEqual(
+      [],
+    );
   });
 });
 

@@ -27,7 +27,10 @@
  * - the slots: only those the step wrote (slots.ts `slotToWrite` lists them: the caller taking
  *   or storing its pointers, a re-entering BPF program storing its object; the same test holds
  *   the engine's code to it).
- * The nodes and the tail lists are small and compared on every step. Any other step
+ * - the nodes: only when the step reached one (prims.ts `nodeAt`, which lists it as `pageAt`
+ *   lists pages, and a list_lock changing hands; the same test holds step code to it).
+ * The features' checked lists are compared on every step while a feature that has them is
+ * active. Any other step
  * (a copy of a machine, one stepped with the checks off, the first step) compares everything.
  * A machine changed between steps by anything but a step must not be checked on the fast path:
  * `forgetCheckedState` makes the next check a full one. A new writer of these parts outside those
@@ -365,12 +368,14 @@ function sameActorSlabs(r: Float64Array | undefined, a: Actor): boolean {
 
 /**
  * Whether the state of `m` is the recorded one: every page (`only` null) or only the pages
- * listed in `only`, and every CPU or only those in `cpus` (the others known unchanged).
+ * listed in `only`, every CPU or only those in `cpus` (the others known unchanged), and the tail
+ * unless `tail` is false (known unchanged).
  */
 function same(
   m: Machine,
   only: typeof stepPages | null,
   cpus: number,
+  tail: boolean,
 ): boolean {
   if (!sameHead(m, cpus)) return false;
   const pages = m.pages;
@@ -384,14 +389,20 @@ function same(
       if (!samePage(pi, pages[pi]!)) return false;
     }
   }
-  return sameTail(m);
+  return !tail || sameTail(m);
 }
 
 /**
  * Records the checked state of `m`: every page (`only` null) or only the pages in `only`, every
- * CPU or only those in `cpus`.
+ * CPU or only those in `cpus`, and the tail (unless `tail` is false and only some pages are
+ * recorded: the tail is then known unchanged).
  */
-function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
+function record(
+  m: Machine,
+  only: typeof stepPages | null,
+  cpus: number,
+  tail: boolean,
+): void {
   // Until `settled`, the record is of no machine's settled state.
   owner = null;
   const pages = m.pages;
@@ -408,7 +419,26 @@ function record(m: Machine, only: typeof stepPages | null, cpus: number): void {
       recordPage(pi, pages[pi]!);
     }
   }
-  recordTail(m);
+  if (only === null || tail) recordTail(m);
+}
+
+/**
+ * Whether a feature with checked lists is active on `m` (the tail then holds lists that no step
+ * list covers). A feature is active from the moment its machine is loaded, so this is asked once
+ * per machine.
+ */
+let featuresOf: Machine | null = null;
+let featuresListed = false;
+function checkedFeatures(m: Machine): boolean {
+  if (m !== featuresOf) {
+    featuresOf = m;
+    featuresListed = false;
+    for (let fi = 0; fi < FEATURES.length; fi++) {
+      const f = FEATURES[fi]!;
+      if (f.checkedLists && f.active(m)) featuresListed = true;
+    }
+  }
+  return featuresListed;
 }
 
 // The actors' holdings and the slots, recorded apart, one record each: a step changes only the
@@ -537,9 +567,11 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     const slotsOnly = listed ? writtenSlots(sp.slots, sp.slotN, slots) : null;
     // The actor's holdings as recorded: unless the ownership primitives wrote them.
     const heldSame = listed && !sp.held;
+    // The tail as recorded: the step reached no node, and no feature's lists are checked.
+    const tailSame = listed && sp.nodes === 0 && !checkedFeatures(m);
     if (
       (heldSame || sameActor(actorRecs[a.id], a)) &&
-      same(m, only, cpus) &&
+      same(m, only, cpus, !tailSame) &&
       sameSlots(slots, slotsOnly)
     ) {
       ownerStep = m.step;
@@ -553,9 +585,9 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     changedPages.slabsSame =
       sameSlabHead(m, cpus) &&
       (heldSame || sameActorSlabs(actorRecs[a.id], a)) &&
-      sameNodesTo(m) >= 0 &&
+      (tailSame || sameNodesTo(m) >= 0) &&
       sameSlabPages(m, only);
-    record(m, only, cpus);
+    record(m, only, cpus, !tailSame);
     if (!heldSame) actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     recordSlots(slots, slotsOnly);
     return false;
@@ -565,7 +597,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     ownerFindings === m.activeFindings &&
     ownerFindingsLength === m.activeFindings.length &&
     actorRecs.length === actors.length &&
-    same(m, null, ALL_CPUS)
+    same(m, null, ALL_CPUS, true)
   ) {
     let ok = sameSlots(slots, null);
     for (let i = 0; ok && i < actors.length; i++)
@@ -581,7 +613,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
   changedPages.slotsSame = false;
   changedPages.slots = null;
   changedPages.slabsSame = false;
-  record(m, null, ALL_CPUS);
+  record(m, null, ALL_CPUS, true);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)
     actorRecs[i] = encodeActor(actorRecs[i], actors[i]!);

@@ -614,6 +614,7 @@ export function applyChoice(
   else {
     stepPages.all = true;
     stepPages.allCpus = true;
+    stepPages.nodes = -1;
   }
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;

@@ -28,6 +28,7 @@ import type {
   Finding,
   FindingCode,
   FindingForm,
+  KmemCacheNode,
   StepCost,
   StepOutcome,
   LockClass,
@@ -315,6 +316,11 @@ export const stepPages = {
    * on in place) may have changed: the ownership primitives below say so.
    */
   held: true,
+  /**
+   * The nodes (kmem_cache_node: list_lock, nr_partial, partial) the step reached, as bits
+   * (`nodeAt`, and a list_lock changing hands); -1: every node may have changed.
+   */
+  nodes: -1,
 };
 
 /** Starts the list of pages (and kmem_cache_cpu) reached for the step `m` is about to take. */
@@ -324,8 +330,9 @@ export function beginStepPages(m: Machine): void {
   // Entries past slotN are stale: counted, not truncated (a length store is a slow path).
   sp.slotN = 0;
   sp.held = false;
-  // One bit per CPU: a machine with more CPUs than bits compares every CPU.
+  // One bit per CPU and per node: a machine with more than bits compares every one.
   sp.allCpus = m.cpus.length > 31;
+  sp.nodes = m.nodes.length > 31 ? -1 : 0;
   const ids = sp.ids;
   const mark = sp.mark;
   for (let i = 0; i < sp.n; i++) mark[ids[i]!] = 0;
@@ -359,6 +366,17 @@ export function pageAt(m: Machine, pid: number): Page | undefined {
 /** The step reached every page (a walk of the whole pool). */
 export function allPagesReached(): void {
   stepPages.all = true;
+}
+
+/** `m.nodes[node]` for step code: the node is listed as reached by the step. */
+export function nodeAt(m: Machine, node: number): KmemCacheNode | undefined {
+  nodeReached(m, node);
+  return m.nodes[node];
+}
+
+function nodeReached(m: Machine, node: number): void {
+  const sp = stepPages;
+  sp.nodes |= sp.m === m && node >= 0 && node < 31 ? 1 << node : -1;
 }
 
 /** The step writes the slot array `list` (the step's list of slots). */
@@ -738,6 +756,8 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
 }
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
+  // A list_lock held or not is part of its node's checked state.
+  if (ref.kind === "listLock") nodeReached(m, ref.node);
   lockKind(ref).setOwner(m, ref, who);
   touchLockWaiters(m);
 }

@@ -64,6 +64,7 @@ import {
   stepOutcome,
   pageAt,
   setWait,
+  nodeAt,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
 import { canTakeDown, hasWork } from "../scheduler";
@@ -187,7 +188,7 @@ export function mightSleep(k: K, what: string): void {
 }
 
 function addPartial(k: K, node: number, pid: number, tail: boolean): void {
-  const n = k.m.nodes[node]!;
+  const n = nodeAt(k.m, node)!;
   n.nrPartial++;
   if (tail) n.partial.push(pid);
   else n.partial.unshift(pid);
@@ -200,7 +201,7 @@ function removePartial(
   pid: number,
   keepFlag = false,
 ): void {
-  const n = k.m.nodes[node]!;
+  const n = nodeAt(k.m, node)!;
   const i = n.partial.indexOf(pid);
   if (i >= 0) n.partial.splice(i, 1);
   n.nrPartial--;
@@ -491,7 +492,7 @@ const getAnyPartial = fn("get_any_partial", [
       ];
       let i = typeof k.L.i === "number" ? k.L.i : 0;
       while (i < order.length) {
-        const n = m.nodes[order[i]!]!;
+        const n = nodeAt(m, order[i]!)!;
         const skip = n.nrPartial <= m.cache.minPartial;
         i++;
         if (!skip) {
@@ -606,7 +607,7 @@ const slabFree = fn("__slab_free", [
     label: "locked",
     line: "if (!new.inuse && n->nr_partial >= s->min_partial) goto slab_empty",
     run: (k) => {
-      const n = k.m.nodes[num(k.L, "n")]!;
+      const n = nodeAt(k.m, num(k.L, "n"))!;
       if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial)
         return goto("slab_empty");
       if (!hasCpuPartial(k.m) && ref(k.L, "prior") === null) return undefined;
@@ -688,7 +689,7 @@ const doShrink = fn("__kmem_cache_do_shrink", [
     line: "list_for_each_entry_safe(page, &n->partial): empty -> discard list (nr_partial--), else promote[free - 1]; splice promote lists back",
     run: (k) => {
       const m = k.m;
-      const n = m.nodes[num(k.L, "i")]!;
+      const n = nodeAt(m, num(k.L, "i"))!;
       const discard: number[] = [];
       const keep: { pid: number; free: number }[] = [];
       for (const pid of n.partial) {
@@ -929,7 +930,7 @@ export function getPartialNodeFn(opts: {
         k.L.ret = null;
         k.L.available = 0;
         k.L.i = 0;
-        return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
+        return nodeAt(k.m, num(k.L, "node"))!.nrPartial === 0
           ? ret([null, null])
           : undefined;
       },
@@ -945,7 +946,7 @@ export function getPartialNodeFn(opts: {
       label: "next",
       line: "list_for_each_entry_safe(page, page2, &n->partial, slab_list): if (!pfmemalloc_match(page, flags)) continue",
       run: (k) => {
-        const n = k.m.nodes[num(k.L, "node")]!;
+        const n = nodeAt(k.m, num(k.L, "node"))!;
         let i = num(k.L, "i");
         while (
           i < n.partial.length &&

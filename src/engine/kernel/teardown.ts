@@ -42,6 +42,7 @@ import {
   slabPage,
   spinLockNode,
   spinUnlockNode,
+  nodeAt,
 } from "../prims";
 import { discardEach, listOps } from "./common";
 
@@ -126,7 +127,7 @@ function kmemCacheShutdown(flavour: TeardownFlavour): KernelFn {
         const left = m.pages.filter(
           (p) => p.use === "slab" && p.node === i,
         ).length;
-        if (m.nodes[i]!.nrPartial > 0 || left > 0) return ret(true);
+        if (nodeAt(m, i)!.nrPartial > 0 || left > 0) return ret(true);
         k.L.i = i + 1;
         return goto("node");
       },
@@ -144,7 +145,7 @@ const freePartial = fn("free_partial", [
     line: "list_for_each_entry_safe(page, &n->partial): if (!page->inuse) { remove_partial(n, page); list_add(page, &discard); } else list_slab_objects()",
     run: (k) => {
       const node = num(k.L, "node");
-      const n = k.m.nodes[node]!;
+      const n = nodeAt(k.m, node)!;
       const discard: number[] = [];
       for (const pid of [...n.partial]) {
         const p = slabPage(k, pid, "free_partial");

@@ -70,6 +70,7 @@ import {
   pageAt,
   setWait,
   setOwnsCpuSlab,
+  nodeAt,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
 import {
@@ -801,7 +802,7 @@ export function deactivateSlabSteps(v514: boolean): StepDef[] {
     {
       line: "m = !new.inuse && n->nr_partial >= s->min_partial ? M_FREE : new.freelist ? M_PARTIAL : M_FULL",
       run: (k) => {
-        const n = k.m.nodes[num(k.L, "n")]!;
+        const n = nodeAt(k.m, num(k.L, "n"))!;
         const mode =
           num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial
             ? "free"
@@ -1252,7 +1253,7 @@ export function unfreezeLoopSteps(opts: {
       line: "if (!new.inuse && n->nr_partial >= s->min_partial) { page->next = discard_page; discard_page = page; } else { add_partial(n, page, DEACTIVATE_TO_TAIL); stat(s, FREE_ADD_PARTIAL); }",
       run: (k) => {
         const pid = num(k.L, "page");
-        const n = k.m.nodes[num(k.L, "n")]!;
+        const n = nodeAt(k.m, num(k.L, "n"))!;
         if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
           // The discard list is linked through page->next, newest first.
           slabPage(k, pid, "page->next = discard_page").next = ref(

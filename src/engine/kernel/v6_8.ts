@@ -98,6 +98,7 @@ import {
   pageAt,
   setLockOwner,
   setOwnsCpuSlab,
+  nodeAt,
 } from "../prims";
 import {
   touchCpu as touchCpuImport,
@@ -884,7 +885,7 @@ function getPartialNodeFn(atomicFlags: boolean): KernelFn {
         k.L.partial = null;
         k.L.partialSlabs = 0;
         k.L.i = 0;
-        return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
+        return nodeAt(k.m, num(k.L, "node"))!.nrPartial === 0
           ? ret([null, null])
           : undefined;
       },
@@ -971,7 +972,7 @@ function getPartialNodeFn(atomicFlags: boolean): KernelFn {
 
 /** The next slab of the node list that get_partial_node may take (`page`), from index `i` on. */
 function nextPartial(k: K): number | undefined {
-  const n = k.m.nodes[num(k.L, "node")]!;
+  const n = nodeAt(k.m, num(k.L, "node"))!;
   let i = num(k.L, "i");
   while (i < n.partial.length && !pfmemallocMatch(k, n.partial[i]!, false).ok)
     i++;
@@ -1058,7 +1059,7 @@ function deactivateSlabFn(atomicFlags: boolean): KernelFn {
     {
       line: "stage three: if (!new.inuse && n->nr_partial >= s->min_partial) { stat(s, DEACTIVATE_EMPTY); discard_slab(s, slab); stat(s, FREE_SLAB); }",
       run: (k) => {
-        const n = k.m.nodes[num(k.L, "n")]!;
+        const n = nodeAt(k.m, num(k.L, "n"))!;
         if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial) {
           stat(k, "DEACTIVATE_EMPTY");
           return call("discard_slab", { page: num(k.L, "page") });
@@ -1268,7 +1269,7 @@ const slabFree = fn("__slab_free", [
   {
     line: "if (unlikely(!new.inuse && n->nr_partial >= s->min_partial)) goto slab_empty",
     run: (k) => {
-      const n = k.m.nodes[num(k.L, "n")]!;
+      const n = nodeAt(k.m, num(k.L, "n"))!;
       return num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial
         ? goto("slab_empty")
         : undefined;
@@ -1431,7 +1432,7 @@ const putPartialsChain = fn("__put_partials", [
     run: (k) => {
       const pid = num(k.L, "page");
       const p = slabPage(k, pid, "__put_partials");
-      const n = k.m.nodes[num(k.L, "n")]!;
+      const n = nodeAt(k.m, num(k.L, "n"))!;
       if (p.inuse === 0 && n.nrPartial >= k.m.cache.minPartial) {
         p.next = ref(k.L, "discard");
         k.L.discard = pid;

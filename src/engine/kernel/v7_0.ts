@@ -100,6 +100,7 @@ import {
   countTrylockFail,
   pageAt,
   setLockOwner,
+  nodeAt,
 } from "../prims";
 import { schedWrites } from "../schedWrites";
 import { newSheaf } from "../features/sheaves";
@@ -519,7 +520,7 @@ const refillSheaf = fn("refill_sheaf", [
       k.L.isolated = [];
       k.L.relist = [];
       k.L.filled = 0;
-      return k.m.nodes[num(k.L, "node")]!.nrPartial === 0
+      return nodeAt(k.m, num(k.L, "node"))!.nrPartial === 0
         ? goto("new")
         : undefined;
     },
@@ -536,7 +537,7 @@ const refillSheaf = fn("refill_sheaf", [
       const sh = sheaf(k, num(k.L, "sheaf"));
       let room = st(k).capacity - sh.objects.length;
       const iso: number[] = [];
-      for (const pid of [...m.nodes[node]!.partial]) {
+      for (const pid of [...nodeAt(m, node)!.partial]) {
         if (room <= 0) break;
         const p = pageAt(m, pid)!;
         room -= p.objects - p.inuse;
@@ -708,7 +709,7 @@ const slabAllocSlow = fn("___slab_alloc", [
       stat(k, "ALLOC_SLOWPATH");
       const node = ref(k.L, "node") ?? localNode(k);
       k.L.n = node;
-      return k.m.nodes[node]!.nrPartial === 0 ? goto("new_slab") : undefined;
+      return nodeAt(k.m, node)!.nrPartial === 0 ? goto("new_slab") : undefined;
     },
   },
   {
@@ -719,7 +720,7 @@ const slabAllocSlow = fn("___slab_alloc", [
     label: "retry",
     line: "slab = first of n->partial; old.freelist = slab->freelist; old.counters = slab->counters",
     run: (k) => {
-      const pid = k.m.nodes[num(k.L, "n")]!.partial[0];
+      const pid = nodeAt(k.m, num(k.L, "n"))!.partial[0];
       if (pid === undefined) return goto("unlock_new");
       const p = slabPage(k, pid, "get_from_partial_node");
       k.L.page = pid;
@@ -1059,7 +1060,7 @@ const slabFreeSlow = fn("__slab_free", [
   {
     line: "on_node_partial = slab_test_node_partial(slab)",
     run: (k) => {
-      k.L.onPartial = k.m.nodes[num(k.L, "n")]!.partial.includes(
+      k.L.onPartial = nodeAt(k.m, num(k.L, "n"))!.partial.includes(
         num(k.L, "page"),
       );
       return undefined;
@@ -1090,7 +1091,7 @@ const slabFreeSlow = fn("__slab_free", [
   {
     line: "if (!was_full && !on_node_partial) { unlock; return; }  (isolated: its owner deals with it); if (!new.inuse && n->nr_partial >= s->min_partial) goto slab_empty",
     run: (k) => {
-      const n = k.m.nodes[num(k.L, "n")]!;
+      const n = nodeAt(k.m, num(k.L, "n"))!;
       if (k.L.wasFull !== true && k.L.onPartial !== true) return goto("unlock");
       if (num(k.L, "newInuse") === 0 && n.nrPartial >= k.m.cache.minPartial)
         return goto("slab_empty");
@@ -1394,7 +1395,7 @@ const kmemCacheShutdown = fn("__kmem_cache_shutdown", [
       const left = m.pages.filter(
         (p) => p.use === "slab" && p.node === i,
       ).length;
-      if (m.nodes[i]!.nrPartial > 0 || left > 0) return ret(true);
+      if (nodeAt(m, i)!.nrPartial > 0 || left > 0) return ret(true);
       k.L.i = i + 1;
       return goto("node");
     },

@@ -37,7 +37,10 @@
  * places must be added here; the equivalence guard (src/bench/equivalence.test.ts) catches a
  * missed one on the runs it covers.
  */
-import { FEATURES as FEATURES_IMPORT } from "./features";
+import {
+  activeFeatures as activeFeaturesImport,
+  FEATURES as FEATURES_IMPORT,
+} from "./features";
 import { slotObjectLists as slotObjectListsImport } from "./holders";
 import { stepPages as stepPagesImport } from "./prims";
 import type { Actor, Machine, Page } from "./types";
@@ -46,6 +49,7 @@ import type { Actor, Machine, Page } from "./types";
 // call, which costs more than the read itself on this per-step path.
 const stepPages = stepPagesImport;
 const FEATURES = FEATURES_IMPORT;
+const activeFeatures = activeFeaturesImport;
 // The slots in the order the holders list them: the slot indices here (`changedPages.slots`)
 // are the checks' indices too.
 const slotLists = slotObjectListsImport;
@@ -229,11 +233,12 @@ function recordTail(m: Machine): void {
     i = putList(i, n.partial);
   }
   // The features' checked lists (feature.ts), e.g. the percpu arrays, kfree_nolock's deferred list.
+  const active = activeFeatures(m, FEATURES);
   for (let fi = 0; fi < FEATURES.length; fi++) {
     const f = FEATURES[fi]!;
     const lists = f.checkedLists;
     if (!lists) continue;
-    if (!f.active(m)) {
+    if ((active & (1 << fi)) === 0) {
       room(i, 1)[i++] = NULL;
       continue;
     }
@@ -247,11 +252,12 @@ function sameTail(m: Machine): boolean {
   const r = tail;
   let i = sameNodesTo(m);
   if (i < 0) return false;
+  const active = activeFeatures(m, FEATURES);
   for (let fi = 0; fi < FEATURES.length; fi++) {
     const f = FEATURES[fi]!;
     const lists = f.checkedLists;
     if (!lists) continue;
-    if (!f.active(m)) {
+    if ((active & (1 << fi)) === 0) {
       if (r[i++] !== NULL) return false;
       continue;
     }
@@ -422,23 +428,15 @@ function record(
   if (only === null || tail) recordTail(m);
 }
 
-/**
- * Whether a feature with checked lists is active on `m` (the tail then holds lists that no step
- * list covers). A feature is active from the moment its machine is loaded, so this is asked once
- * per machine.
- */
-let featuresOf: Machine | null = null;
-let featuresListed = false;
+/** The features with checked lists, as bits in `FEATURES` order. */
+const LISTED_FEATURES = FEATURES.reduce(
+  (bits, f, i) => (f.checkedLists ? bits | (1 << i) : bits),
+  0,
+);
+
+/** Whether a feature with checked lists is active on `m` (the tail then holds lists no step list covers). */
 function checkedFeatures(m: Machine): boolean {
-  if (m !== featuresOf) {
-    featuresOf = m;
-    featuresListed = false;
-    for (let fi = 0; fi < FEATURES.length; fi++) {
-      const f = FEATURES[fi]!;
-      if (f.checkedLists && f.active(m)) featuresListed = true;
-    }
-  }
-  return featuresListed;
+  return (activeFeatures(m, FEATURES) & LISTED_FEATURES) !== 0;
 }
 
 // The actors' holdings and the slots, recorded apart, one record each: a step changes only the

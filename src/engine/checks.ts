@@ -28,7 +28,10 @@ import {
   settledSerial as settledSerialImport,
 } from "./checkInputs";
 import type { FoundProblem } from "./feature";
-import { FEATURES as FEATURES_IMPORT } from "./features";
+import {
+  activeFeatures as activeFeaturesImport,
+  FEATURES as FEATURES_IMPORT,
+} from "./features";
 import {
   slotObjectLists as slotObjectListsImport,
   visitObjectHolders as visitObjectHoldersImport,
@@ -54,6 +57,7 @@ const visitSlabHolders = visitSlabHoldersImport;
 const slotObjectLists = slotObjectListsImport;
 const USER_DATA = USER_DATA_IMPORT;
 const FEATURES = FEATURES_IMPORT;
+const activeFeatures = activeFeaturesImport;
 
 /** A holder as words, for the findings. */
 function describe(m: Machine, h: Holder): string {
@@ -963,9 +967,10 @@ function quickHolders(m: Machine): void {
   }
   // The CPU freelists are counted with the slots (cpuChainsUpdate).
   if (chainBad > 0) unsure = true;
+  const active = activeFeatures(m, FEATURES);
   for (let i = 0; i < FEATURES.length; i++) {
     const f = FEATURES[i]!;
-    if (f.objectHolders && f.active(m)) f.objectHolders(m, quick);
+    if (f.objectHolders && (active & (1 << i)) !== 0) f.objectHolders(m, quick);
   }
   // The slots and the CPU freelists: kept from check to check (slotsKept, cpuChainsUpdate).
   qReached += slotCount;
@@ -1091,9 +1096,10 @@ function fullChecks(m: Machine, k: K): void {
   slabsClean = objectsClean;
 
   // --- the features' invariants (feature.ts) -----------------------------------------------
+  const active = activeFeatures(m, FEATURES);
   for (let i = 0; i < FEATURES.length; i++) {
     const f = FEATURES[i]!;
-    if (f.check && f.active(m)) f.check(m, found);
+    if (f.check && (active & (1 << i)) !== 0) f.check(m, found);
   }
 
   if (problems.length > 0 || m.activeFindings.length > 0)

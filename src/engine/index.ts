@@ -62,6 +62,10 @@ export {
 } from "./variants";
 export { rng, type Rng } from "./random";
 export { fmtObj, pageOf, indexOf } from "./prims";
+// What the last step reached (its pages) and whether it wrote actors other than the stepping
+// one (schedWrites.n moves): read by the explorer's fingerprint cache, never written there.
+export { stepPages } from "./prims";
+export { schedWrites } from "./schedWrites";
 export {
   visitHolders,
   visitObjectHolders,

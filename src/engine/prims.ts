@@ -756,8 +756,10 @@ export function lockAvailable(m: Machine, ref: LockRef, who: number): boolean {
 }
 
 function setOwner(m: Machine, ref: LockRef, who: number | null): void {
-  // A list_lock held or not is part of its node's checked state.
+  // A list_lock held or not is part of its node's checked state; a slab_lock() bit is in its
+  // page (not checked, but part of the page's state: its page is listed as reached).
   if (ref.kind === "listLock") nodeReached(m, ref.node);
+  else if (ref.kind === "slabLock") pageAt(m, ref.page);
   lockKind(ref).setOwner(m, ref, who);
   touchLockWaiters(m);
 }

@@ -43,6 +43,9 @@
  * different states collide with a probability of about 2^-53 per pair; and the per-schedule step
  * limit is counted from step 0, so a state reached later has fewer steps left (the limit is far
  * above the length of any schedule that ends, and only a livelock reaches it).
+ * The fingerprint keeps each page's and each actor's hash from lookup to lookup (state.ts); after
+ * every step the search tells it what the step may have written, and a copy made at a branch
+ * point starts from the hashes of the state it copies.
  *
  * Splitting across workers. With `split: { index, count, depth }`, every worker walks the same
  * tree down to the `depth`-th branch point of each path (no pruning above it, so that the walk
@@ -61,7 +64,9 @@ import {
   configOf,
   deadlockFinding,
   hasWork,
+  schedWrites as schedWritesImport,
   start,
+  stepPages as stepPagesImport,
   stuck,
   type Choice,
   type Finding,
@@ -79,7 +84,23 @@ type Variant = Session["variant"];
 const choicesOf = choicesInto;
 const hasWorkLeft = hasWork;
 const applyOne = applyChoice;
-import { copyMachine, fingerprint } from "./state";
+const stepPages = stepPagesImport;
+const schedWrites = schedWritesImport;
+import {
+  copyMachine,
+  fingerprint,
+  fingerprintCached,
+  fingerprintForget,
+  fingerprintRestore,
+  fingerprintSnapshot,
+  fingerprintStepped,
+} from "./state";
+
+/** When on, every lookup's kept fingerprint is compared with one from scratch (tests). */
+let checkFingerprints = false;
+export function checkSearchFingerprints(on: boolean): void {
+  checkFingerprints = on;
+}
 import { Visited } from "./visited";
 
 /** One step of a schedule: who, on which CPU, and how it got the CPU. */
@@ -471,6 +492,9 @@ class Search {
               if (cs[i]!.actor !== last) kids[k++] = { ...cs[i]! };
         }
         const here = this.plen;
+        // The fingerprint's kept hashes of m as it is here, for each child's copy (and m itself,
+        // last: the children before it step copies).
+        const hashes = fingerprintSnapshot(m);
         for (let i = 0; i < kids.length; i++) {
           const ch = kids[i]!;
           const own = i === kids.length - 1;
@@ -480,6 +504,7 @@ class Search {
             // The checks' record of m, if it is still m's, goes to the copy stepped first.
             adoptCheckedState(m, mm);
           }
+          fingerprintRestore(hashes, mm);
           const cost = lastGoesOn && ch.actor !== last ? 1 : 0;
           const ended = this.step(mm, ch);
           if (ended) {
@@ -498,7 +523,12 @@ class Search {
 
   /** Whether (state, last actor) was explored with at least `budget`; records it if not. */
   private seen(m: Machine, last: number, budget: number): boolean {
-    return this.visited.seen(fingerprint(m, last + 1), budget);
+    const fp = fingerprintCached(m, last + 1);
+    if (checkFingerprints && fp !== fingerprint(m, last + 1))
+      throw new Error(
+        `step ${m.step}: the kept fingerprint differs from the state's (a write the search was not told of)`,
+      );
+    return this.visited.seen(fp, budget);
   }
 
   /**
@@ -512,14 +542,26 @@ class Search {
     this.pathVia[n] = ch.via;
     const before = m.findings.length;
     this.stats.steps++;
+    const writes = schedWrites.n;
     try {
       const apply = this.apply;
-      this.opEnded = (
-        apply === undefined
-          ? applyOne(m, this.p.variant, ch, this.stepOpts)
-          : apply(m, this.p.variant, ch)
-      ).opEnd;
+      if (apply === undefined) {
+        this.opEnded = applyOne(m, this.p.variant, ch, this.stepOpts).opEnd;
+        // What the step may have written, for the fingerprint's kept hashes: the pages it
+        // reached (when the engine kept the list) and the actor, or every actor.
+        const sp = stepPages;
+        fingerprintStepped(
+          m,
+          ch.actor,
+          schedWrites.n !== writes,
+          sp.m === m && sp.step + 1 === m.step && !sp.all ? sp : null,
+        );
+      } else {
+        this.opEnded = apply(m, this.p.variant, ch).opEnd;
+        fingerprintForget();
+      }
     } catch (e) {
+      fingerprintForget();
       this.stats.engineErrors++;
       if (this.errors.length < MAX_ERRORS_KEPT)
         this.errors.push({

@@ -592,6 +592,163 @@ function hashCpu(c: Cpu): void {
   mix(0x63);
 }
 
+// --- Hashes of the pages and actors, kept from fingerprint to fingerprint -------------------
+//
+// The search fingerprints the machine it is stepping at every branch point, and between two of
+// them a few steps change a few pages and actors. So each page and each actor is hashed on its
+// own (its two 32-bit hashes, from fixed seeds) and the fingerprint mixes those in order; the
+// search keeps them for the machine it steps (`fingerprintCached`) and says after each step what
+// the step may have written (`fingerprintStepped`): the pages it reached (the engine lists them,
+// prims.ts `stepPages`, as the after-step checks use them) and the actor that stepped, or every
+// actor after a step that wrote other actors (queued work, hotplug, a crash: the engine bumps
+// `schedWrites.n` for those). Everything else (CPUs, kmem_cache_cpu, nodes, locks, slots...) is
+// small and hashed every time. `fingerprint` hashes everything and keeps nothing; both give the
+// same number (tests run the search with `checkFingerprints` on, comparing them at every lookup).
+
+const PAGE_SEED1 = 0x2545f491;
+const PAGE_SEED2 = 0x4f6cdd1d;
+const ACTOR_SEED1 = 0x1b873593;
+const ACTOR_SEED2 = 0x68e31da4;
+
+/** The machine the kept hashes describe (null: none), and the hashes with whether each is valid. */
+let cacheOf: Machine | null = null;
+let pageHash = new Int32Array(0);
+let pageOk = new Uint8Array(0);
+let actorHash = new Int32Array(0);
+let actorOk = new Uint8Array(0);
+
+function cacheFor(m: Machine): void {
+  const np = m.pages.length;
+  const na = m.actors.length;
+  if (cacheOf === m && pageOk.length === np && actorOk.length === na) return;
+  cacheOf = m;
+  if (pageOk.length !== np) {
+    pageHash = new Int32Array(2 * np);
+    pageOk = new Uint8Array(np);
+  } else pageOk.fill(0);
+  if (actorOk.length !== na) {
+    actorHash = new Int32Array(2 * na);
+    actorOk = new Uint8Array(na);
+  } else actorOk.fill(0);
+}
+
+/**
+ * After a step of `m` by actor `actor`: the pages it reached and the actor (every actor when
+ * `othersWritten`) are hashed again at the next fingerprint. `reached` is the engine's list of
+ * the step's pages, or null when it kept none (then every page is).
+ */
+export function fingerprintStepped(
+  m: Machine,
+  actor: number,
+  othersWritten: boolean,
+  reached: { readonly n: number; readonly ids: Int32Array } | null,
+): void {
+  if (m !== cacheOf) return;
+  if (othersWritten) actorOk.fill(0);
+  else actorOk[actor] = 0;
+  if (reached === null) pageOk.fill(0);
+  else {
+    const ids = reached.ids;
+    for (let j = 0; j < reached.n; j++) pageOk[ids[j]!] = 0;
+  }
+}
+
+/** The kept hashes as they are now (for an exact copy of `m` made now), or null. */
+export interface FingerprintSnapshot {
+  pageHash: Int32Array;
+  pageOk: Uint8Array;
+  actorHash: Int32Array;
+  actorOk: Uint8Array;
+}
+export function fingerprintSnapshot(m: Machine): FingerprintSnapshot | null {
+  if (m !== cacheOf) return null;
+  return {
+    pageHash: pageHash.slice(),
+    pageOk: pageOk.slice(),
+    actorHash: actorHash.slice(),
+    actorOk: actorOk.slice(),
+  };
+}
+
+/** `m` is an exact copy of the machine `snap` was taken of, as it was then: its hashes are those. */
+export function fingerprintRestore(
+  snap: FingerprintSnapshot | null,
+  m: Machine,
+): void {
+  if (
+    snap === null ||
+    snap.pageOk.length !== m.pages.length ||
+    snap.actorOk.length !== m.actors.length
+  ) {
+    if (cacheOf === m) cacheOf = null;
+    return;
+  }
+  cacheFor(m);
+  pageHash.set(snap.pageHash);
+  pageOk.set(snap.pageOk);
+  actorHash.set(snap.actorHash);
+  actorOk.set(snap.actorOk);
+}
+
+/** Forgets the kept hashes (the machine was changed some other way). */
+export function fingerprintForget(): void {
+  cacheOf = null;
+}
+
+/** Mixes page `i`'s two hashes, from the kept ones when `keep` and valid. */
+function mixPage(p: Page, i: number, keep: boolean): void {
+  let a: number;
+  let b: number;
+  if (keep && pageOk[i] === 1) {
+    a = pageHash[2 * i]!;
+    b = pageHash[2 * i + 1]!;
+  } else {
+    const s1 = h1;
+    const s2 = h2;
+    h1 = PAGE_SEED1;
+    h2 = PAGE_SEED2;
+    hashPage(p);
+    a = h1;
+    b = h2;
+    h1 = s1;
+    h2 = s2;
+    if (keep) {
+      pageHash[2 * i] = a;
+      pageHash[2 * i + 1] = b;
+      pageOk[i] = 1;
+    }
+  }
+  mix(a);
+  mix(b);
+}
+
+/** Mixes actor `i`'s two hashes, from the kept ones when `keep` and valid. */
+function mixActor(a: Actor, i: number, keep: boolean): void {
+  let x: number;
+  let y: number;
+  if (keep && actorOk[i] === 1) {
+    x = actorHash[2 * i]!;
+    y = actorHash[2 * i + 1]!;
+  } else {
+    const s1 = h1;
+    const s2 = h2;
+    h1 = ACTOR_SEED1;
+    h2 = ACTOR_SEED2;
+    hashActor(a);
+    x = h1;
+    y = h2;
+    h1 = s1;
+    h2 = s2;
+    if (keep) {
+      actorHash[2 * i] = x;
+      actorHash[2 * i + 1] = y;
+      actorOk[i] = 1;
+    }
+  }
+  mix(x);
+  mix(y);
+}
+
 /**
  * The state's fingerprint (`salt` is mixed in first: the search adds who took the last step): a
  * whole number below 2^53. Equal states (built the same way) give equal fingerprints; different
@@ -599,6 +756,19 @@ function hashCpu(c: Cpu): void {
  * are history or display only (step, stats, findings) and the config, which never changes.
  */
 export function fingerprint(m: Machine, salt = 0): number {
+  return computeFingerprint(m, salt, false);
+}
+
+/**
+ * `fingerprint`, with the pages' and actors' hashes kept for `m` from the last call on it: the
+ * search's, which tells after each step what it may have written (`fingerprintStepped`).
+ */
+export function fingerprintCached(m: Machine, salt = 0): number {
+  cacheFor(m);
+  return computeFingerprint(m, salt, true);
+}
+
+function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
   h1 = 0x811c9dc5;
   h2 = 0x9747b28c;
   mix(0x71 ^ salt);
@@ -613,14 +783,14 @@ export function fingerprint(m: Machine, salt = 0): number {
       case "actors": {
         mix(keyHash(k));
         const as = m.actors;
-        for (let i = 0; i < as.length; i++) hashActor(as[i]!);
+        for (let i = 0; i < as.length; i++) mixActor(as[i]!, i, keep);
         continue;
       }
       case "pages": {
         mix(keyHash(k));
         const ps = m.pages;
         mix(0x51 ^ ps.length);
-        for (let i = 0; i < ps.length; i++) hashPage(ps[i]!);
+        for (let i = 0; i < ps.length; i++) mixPage(ps[i]!, i, keep);
         continue;
       }
       case "cpus": {

@@ -49,7 +49,7 @@ const EXEMPT: Record<string, string> = {
   "machine.ts": "builds the page pool when a machine is loaded",
   "prims.ts": "defines pageAt",
   "locks.ts":
-    "reads and writes only PG_locked and its owner, which the checks do not read",
+    "reads PG_locked and its owner, and writes them only through prims.ts setOwner, which lists the page",
 };
 
 /** Direct page access: an index into the pool, or a walk of it that could write a page. */

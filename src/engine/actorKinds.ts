@@ -69,32 +69,6 @@ export const ACTOR_KIND_NAMES = Object.keys(ACTOR_KINDS) as [
 
 /** Whether an actor of this kind is a hard interrupt context under this config. */
 export function hardKind(kind: ActorKind, preemptRt: boolean): boolean {
-  const h = hardOf(kind);
+  const h: ActorKindSpec["hard"] = ACTOR_KINDS[kind].hard;
   return h === "always" || (h === "unlessRt" && !preemptRt);
-}
-
-/**
- * A kind's `hard`, read through a switch: the scheduler and the primitives ask on nearly every
- * step, and a switch on the kind compares interned strings where the table's keyed lookup
- * hashes. The `never` default makes a kind missing here a compile error.
- */
-function hardOf(kind: ActorKind): ActorKindSpec["hard"] {
-  switch (kind) {
-    case "task":
-      return ACTOR_KINDS.task.hard;
-    case "irq":
-      return ACTOR_KINDS.irq.hard;
-    case "nmi":
-      return ACTOR_KINDS.nmi.hard;
-    case "kworker":
-      return ACTOR_KINDS.kworker.hard;
-    case "hotplug":
-      return ACTOR_KINDS.hotplug.hard;
-    case "kcompactd":
-      return ACTOR_KINDS.kcompactd.hard;
-    default: {
-      const none: never = kind;
-      throw new Error(`no actor kind ${String(none)}`);
-    }
-  }
 }

@@ -542,7 +542,10 @@ function pfUpdate(m: Machine): void {
 
 let slotOwner: Machine | null = null;
 let slotSerial = -1;
-/** Per object: how many slot entries hold it (counted only while its page is a slab). */
+/**
+ * Per object: how many slot entries hold it, and CPU freelist entries (see below), counted only
+ * while its page is a slab.
+ */
 let slotHeld = new Uint16Array(0);
 /** Per slot: its list as last counted. */
 let slotCopy: Int32Array[] = [];
@@ -554,6 +557,24 @@ let slotPageSlab = new Uint8Array(0);
 let slotCount = 0;
 let slotDups = 0;
 let slotConflicts = 0;
+
+/** One more entry (a slot's, a CPU freelist's) holds object `o`: into the counts above. */
+function holdAdd(o: number): void {
+  if (slotHeld[o]!++ > 0) slotDups++;
+  else {
+    slotCount++;
+    if (inFree[o] === 1) slotConflicts++;
+  }
+}
+
+/** One entry fewer holds object `o`. */
+function holdRemove(o: number): void {
+  if (--slotHeld[o]! > 0) slotDups--;
+  else {
+    slotCount--;
+    if (inFree[o] === 1) slotConflicts--;
+  }
+}
 
 const SLOTS_SAME = 0;
 const SLOTS_CHANGED = 1;
@@ -616,11 +637,7 @@ function slotCountList(
     slotOnPage[pid]!++;
     slotPageSlab[pid] = slab ? 1 : 0;
     if (!slab) continue;
-    if (slotHeld[o]!++ > 0) slotDups++;
-    else {
-      slotCount++;
-      if (inFree[o] === 1) slotConflicts++;
-    }
+    holdAdd(o);
   }
 }
 
@@ -635,11 +652,7 @@ function slotUncountList(m: Machine, total: number, s: number): void {
     const pid = (o / objects) | 0;
     slotOnPage[pid]!--;
     if (slotPageSlab[pid] === 0) continue;
-    if (--slotHeld[o]! > 0) slotDups--;
-    else {
-      slotCount--;
-      if (inFree[o] === 1) slotConflicts--;
-    }
+    holdRemove(o);
   }
 }
 
@@ -729,16 +742,19 @@ function chainUncount(c: number): void {
     const objs = chainObjs[c]!;
     for (let j = 0; j < chainLen[c]!; j++) {
       const o = objs[j]!;
-      if (--slotHeld[o]! > 0) slotDups--;
-      else {
-        slotCount--;
-        if (inFree[o] === 1) slotConflicts--;
-      }
+      holdRemove(o);
     }
   }
   chainState[c] = CHAIN_NONE;
   chainLen[c] = 0;
   chainPageN[c] = 0;
+}
+
+/** `a` copied into an array twice its size. */
+function doubled(a: Int32Array): Int32Array {
+  const bigger = new Int32Array(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }
 
 /** Walks CPU `c`'s chain from `head` (as `quickChain` walks an actor's) and counts it. */
@@ -764,11 +780,7 @@ function chainCount(m: Machine, c: number, head: ObjRef | null): void {
       let known = false;
       for (let j = 0; j < np; j++) if (pids[j] === pid) known = true;
       if (!known) {
-        if (np === pids.length) {
-          const bigger = new Int32Array(pids.length * 2);
-          bigger.set(pids);
-          pids = chainPages[c] = bigger;
-        }
+        if (np === pids.length) pids = chainPages[c] = doubled(pids);
         pids[np++] = pid;
       }
     }
@@ -777,11 +789,7 @@ function chainCount(m: Machine, c: number, head: ObjRef | null): void {
       clean = false;
       break;
     }
-    if (n === objs.length) {
-      const bigger = new Int32Array(objs.length * 2);
-      bigger.set(objs);
-      objs = chainObjs[c] = bigger;
-    }
+    if (n === objs.length) objs = chainObjs[c] = doubled(objs);
     objs[n++] = x;
     const w: ObjRef | null | undefined = p.fp[x - pid * objects];
     x = w === undefined ? null : w;
@@ -798,11 +806,7 @@ function chainCount(m: Machine, c: number, head: ObjRef | null): void {
   chainState[c] = CHAIN_COUNTED;
   for (let j = 0; j < n; j++) {
     const o = objs[j]!;
-    if (slotHeld[o]!++ > 0) slotDups++;
-    else {
-      slotCount++;
-      if (inFree[o] === 1) slotConflicts++;
-    }
+    holdAdd(o);
   }
 }
 

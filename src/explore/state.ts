@@ -695,58 +695,43 @@ export function fingerprintForget(): void {
   cacheOf = null;
 }
 
-/** Mixes page `i`'s two hashes, from the kept ones when `keep` and valid. */
-function mixPage(p: Page, i: number, keep: boolean): void {
+/**
+ * Mixes part `i`'s two hashes (a page or an actor: `hash` hashes one, from `seed1` and `seed2`),
+ * from the kept ones in `kept` and `ok` when `keep` and valid; a fresh hash is kept there.
+ */
+function mixPart<T>(
+  x: T,
+  i: number,
+  keep: boolean,
+  kept: Int32Array,
+  ok: Uint8Array,
+  seed1: number,
+  seed2: number,
+  hash: (x: T) => void,
+): void {
   let a: number;
   let b: number;
-  if (keep && pageOk[i] === 1) {
-    a = pageHash[2 * i]!;
-    b = pageHash[2 * i + 1]!;
+  if (keep && ok[i] === 1) {
+    a = kept[2 * i]!;
+    b = kept[2 * i + 1]!;
   } else {
     const s1 = h1;
     const s2 = h2;
-    h1 = PAGE_SEED1;
-    h2 = PAGE_SEED2;
-    hashPage(p);
+    h1 = seed1;
+    h2 = seed2;
+    hash(x);
     a = h1;
     b = h2;
     h1 = s1;
     h2 = s2;
     if (keep) {
-      pageHash[2 * i] = a;
-      pageHash[2 * i + 1] = b;
-      pageOk[i] = 1;
+      kept[2 * i] = a;
+      kept[2 * i + 1] = b;
+      ok[i] = 1;
     }
   }
   mix(a);
   mix(b);
-}
-
-/** Mixes actor `i`'s two hashes, from the kept ones when `keep` and valid. */
-function mixActor(a: Actor, i: number, keep: boolean): void {
-  let x: number;
-  let y: number;
-  if (keep && actorOk[i] === 1) {
-    x = actorHash[2 * i]!;
-    y = actorHash[2 * i + 1]!;
-  } else {
-    const s1 = h1;
-    const s2 = h2;
-    h1 = ACTOR_SEED1;
-    h2 = ACTOR_SEED2;
-    hashActor(a);
-    x = h1;
-    y = h2;
-    h1 = s1;
-    h2 = s2;
-    if (keep) {
-      actorHash[2 * i] = x;
-      actorHash[2 * i + 1] = y;
-      actorOk[i] = 1;
-    }
-  }
-  mix(x);
-  mix(y);
 }
 
 /**
@@ -783,14 +768,34 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
       case "actors": {
         mix(keyHash(k));
         const as = m.actors;
-        for (let i = 0; i < as.length; i++) mixActor(as[i]!, i, keep);
+        for (let i = 0; i < as.length; i++)
+          mixPart(
+            as[i]!,
+            i,
+            keep,
+            actorHash,
+            actorOk,
+            ACTOR_SEED1,
+            ACTOR_SEED2,
+            hashActor,
+          );
         continue;
       }
       case "pages": {
         mix(keyHash(k));
         const ps = m.pages;
         mix(0x51 ^ ps.length);
-        for (let i = 0; i < ps.length; i++) mixPage(ps[i]!, i, keep);
+        for (let i = 0; i < ps.length; i++)
+          mixPart(
+            ps[i]!,
+            i,
+            keep,
+            pageHash,
+            pageOk,
+            PAGE_SEED1,
+            PAGE_SEED2,
+            hashPage,
+          );
         continue;
       }
       case "cpus": {

@@ -7,6 +7,8 @@
  *   step where the user left it rather than walking back step by step.
  * - A scenario opened from the fragment itself (startup, Back, Forward, a pasted link) rewrites
  *   its own entry, so the forward history survives.
+ * - A write still pending for the state before such a navigation is dropped (it would land on
+ *   the entry just opened).
  * - The scenario is fetched from the engine once per trace (load, fork, undo); a cursor move
  *   only re-encodes it with the new view, a few hundred microseconds, after a short pause.
  * - A timeline too long for a link leaves the fragment as it was (Export JSON carries it).
@@ -43,15 +45,27 @@ export function installLiveLink(
   let timer: ReturnType<typeof setTimeout> | null = null;
   let fetching = false;
 
-  // Loads that come from the fragment rewrite their own entry.
+  /** Navigations from the address bar (Back, Forward, a pasted link) so far. */
+  let navigations = 0;
+  // Loads that come from the fragment rewrite their own entry. A write still pending for the
+  // state before the navigation is dropped: it would land on the entry just opened, and by
+  // clearing `fromUrl` make the load it starts push a new entry, which drops the forward
+  // history. The load schedules a write of its own.
   const onHash = () => {
-    if (looksLikeShareLink(win.location.hash)) fromUrl = true;
+    if (!looksLikeShareLink(win.location.hash)) return;
+    fromUrl = true;
+    navigations++;
+    if (timer !== null) {
+      win.clearTimeout(timer);
+      timer = null;
+    }
   };
   let fromUrl = looksLikeShareLink(win.location.hash);
   window.addEventListener("hashchange", onHash);
 
   const write = async () => {
     timer = null;
+    const at = navigations;
     const st = session.store.getState();
     if (!st.timeline.summary || !st.timeline.frame || st.timeline.pending > 0)
       return schedule();
@@ -61,6 +75,7 @@ export function installLiveLink(
       const trace = st.timeline.summary;
       const s = await session.currentScenario();
       fetching = false;
+      if (navigations !== at) return;
       if (session.store.getState().timeline.summary !== trace)
         return schedule();
       scenario = s;

@@ -39,39 +39,74 @@ export interface EngineRow {
   off: number;
 }
 
+export interface EngineBench {
+  rows: EngineRow[];
+  /**
+   * The largest CPU count's rate over the smallest's, checks on, as the median of the rounds'
+   * ratios: in each round the two windows run back to back (in alternating order), so that the
+   * ratio compares the engine with itself under the same machine load.
+   */
+  scaling: { from: number; to: number; ratio: number; rounds: number[] } | null;
+}
+
 /**
  * Micro-steps per second of the busy scenario at each CPU count, checks on and off: the median
- * of `rounds` windows of at least 250 ms each, after a warm-up window of each. The windows of
+ * of `rounds` windows of at least 200 ms each, after a warm-up window of each. The windows of
  * every configuration are interleaved, round by round, so that a change in the machine's load
  * during the run (this is often a shared machine) weighs on every configuration alike rather
- * than on the ones measured at that moment, and the ratios between CPU counts stay fair.
+ * than on the ones measured at that moment; the scaling ratio is taken within each round.
  */
 export function benchEngine(
   cpuCounts: readonly number[],
-  rounds = 5,
+  rounds = 9,
   only: "on" | "off" | null = null,
-): EngineRow[] {
+): EngineBench {
   const modes = only === null ? [true, false] : [only === "on"];
   const configs = cpuCounts.flatMap((cpus) =>
     modes.map((checks) => ({ cpus, checks, sc: busyScenario(cpus, 60) })),
   );
-  for (const c of configs) window(c.sc, c.checks, 250, 1);
+  const ms = 200;
+  for (const c of configs) window(c.sc, c.checks, ms, 1);
   const rates = configs.map(() => [] as number[]);
+  // The scaling pair (smallest and largest CPU count, checks on) runs first in every round,
+  // back to back; the other configurations follow.
+  const lo = Math.min(...cpuCounts);
+  const hi = Math.max(...cpuCounts);
+  const at = (cpus: number, checks: boolean) =>
+    configs.findIndex((c) => c.cpus === cpus && c.checks === checks);
+  const pair =
+    modes.includes(true) && lo !== hi ? [at(lo, true), at(hi, true)] : [];
+  const rest = configs.map((_, i) => i).filter((i) => !pair.includes(i));
+  const ratios: number[] = [];
   let seed = 1;
-  for (let r = 0; r < rounds; r++)
-    configs.forEach((c, i) => {
-      rates[i]!.push(window(c.sc, c.checks, 250, seed));
+  for (let r = 0; r < rounds; r++) {
+    const order = [...(r % 2 === 0 ? pair : [...pair].reverse()), ...rest];
+    for (const i of order) {
+      const c = configs[i]!;
+      rates[i]!.push(window(c.sc, c.checks, ms, seed));
       seed += 1000;
-    });
-  return cpuCounts.map((cpus) => {
-    const at = (checks: boolean) => {
-      const i = configs.findIndex(
-        (c) => c.cpus === cpus && c.checks === checks,
-      );
+    }
+    if (pair.length === 2)
+      ratios.push(rates[pair[1]!]!.at(-1)! / rates[pair[0]!]!.at(-1)!);
+  }
+  const rows = cpuCounts.map((cpus) => {
+    const rate = (checks: boolean) => {
+      const i = at(cpus, checks);
       return i < 0 ? NaN : median(rates[i]!);
     };
-    return { cpus, on: at(true), off: at(false) };
+    return { cpus, on: rate(true), off: rate(false) };
   });
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const scaling =
+    ratios.length === 0
+      ? null
+      : {
+          from: lo,
+          to: hi,
+          ratio: Math.round(1000 * sorted[sorted.length >> 1]!) / 1000,
+          rounds: ratios.map((x) => Math.round(1000 * x) / 1000),
+        };
+  return { rows, scaling };
 }
 
 function arg(name: string): string | undefined {
@@ -84,9 +119,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const repeat = Number(arg("--repeat") ?? "1");
   const only = arg("--checks");
   for (let i = 0; i < repeat; i++) {
-    const rows = benchEngine(
+    const { rows, scaling } = benchEngine(
       cpus,
-      5,
+      9,
       only === "on" || only === "off" ? only : null,
     );
     console.log(
@@ -95,7 +130,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
           (r) =>
             `${r.cpus} cpus: on ${Number.isNaN(r.on) ? "-" : r.on} off ${Number.isNaN(r.off) ? "-" : r.off}`,
         )
-        .join("  |  "),
+        .join("  |  ") +
+        (scaling
+          ? `  |  ${scaling.to} over ${scaling.from}: ${Math.round(100 * scaling.ratio)}%`
+          : ""),
     );
   }
 }

@@ -615,6 +615,9 @@ export function applyChoice(
     stepPages.all = true;
     stepPages.allCpus = true;
     stepPages.nodes = -1;
+    // Nothing reads the list of slots written after such a step: without this it would grow
+    // with every session's slots (each write searching it) and keep them alive.
+    stepPages.slotN = 0;
   }
   // Give the actor the CPU.
   const cpu = m.cpus[ch.cpu]!;

@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { runSession, start, type Scenario } from "../engine";
+import { machineProbe } from "./probe";
 import { busyScenario } from "./scenarios";
 
 /** One window: sessions of the busy scenario for at least `ms` ms; micro-steps per second. */
@@ -47,6 +48,8 @@ export interface EngineBench {
    * ratio compares the engine with itself under the same machine load.
    */
   scaling: { from: number; to: number; ratio: number; rounds: number[] } | null;
+  /** The fixed workload's time in each round (./probe.ts): how fast the machine itself was. */
+  probeMs: number[];
 }
 
 /**
@@ -78,8 +81,10 @@ export function benchEngine(
     modes.includes(true) && lo !== hi ? [at(lo, true), at(hi, true)] : [];
   const rest = configs.map((_, i) => i).filter((i) => !pair.includes(i));
   const ratios: number[] = [];
+  const probeMs: number[] = [];
   let seed = 1;
   for (let r = 0; r < rounds; r++) {
+    probeMs.push(machineProbe(3));
     const order = [...(r % 2 === 0 ? pair : [...pair].reverse()), ...rest];
     for (const i of order) {
       const c = configs[i]!;
@@ -106,7 +111,7 @@ export function benchEngine(
           ratio: Math.round(1000 * sorted[sorted.length >> 1]!) / 1000,
           rounds: ratios.map((x) => Math.round(1000 * x) / 1000),
         };
-  return { rows, scaling };
+  return { rows, scaling, probeMs };
 }
 
 function arg(name: string): string | undefined {
@@ -119,7 +124,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const repeat = Number(arg("--repeat") ?? "1");
   const only = arg("--checks");
   for (let i = 0; i < repeat; i++) {
-    const { rows, scaling } = benchEngine(
+    const { rows, scaling, probeMs } = benchEngine(
       cpus,
       9,
       only === "on" || only === "off" ? only : null,
@@ -133,7 +138,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
         .join("  |  ") +
         (scaling
           ? `  |  ${scaling.to} over ${scaling.from}: ${Math.round(100 * scaling.ratio)}%`
-          : ""),
+          : "") +
+        `  |  probe ${probeMs.join(" ")} ms`,
     );
   }
 }

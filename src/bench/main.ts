@@ -31,7 +31,7 @@ function benchExploreApart(): ExploreBench {
 }
 
 const json = process.argv.includes("--json");
-const { rows, scaling } = benchEngine([1, 2, 4, 8]);
+const { rows, scaling, probeMs } = benchEngine([1, 2, 4, 8]);
 const four = rows.find((r) => r.cpus === 4)!;
 const tl = await benchTimeline();
 const share = benchShare();
@@ -54,6 +54,7 @@ if (json) {
     "engine.stepsPerSecChecksOff": four.off,
     "engine.byCpus": rows,
     "engine.scaling": scaling,
+    "engine.probeMs": probeMs,
     "timeline.seekP95Ms": tl.seekP95Ms,
     "timeline.frameBytesMax": tl.frameBytesMax,
     "timeline.traceMB": tl.traceMB,
@@ -94,6 +95,10 @@ if (json) {
   const ratio = scaling?.ratio ?? eight.on / one.on;
   console.log(
     `8 cpus over 1 cpu, checks on: ${Math.round(100 * ratio)}% (median of the rounds' ratios, each of two windows run back to back: ${scaling?.rounds.map((x) => `${Math.round(100 * x)}%`).join(" ") ?? "n/a"}); ${Math.round((100 * eight.on) / one.on)}% from the medians above`,
+  );
+  const sortedProbe = [...probeMs].sort((a, b) => a - b);
+  console.log(
+    `machine probe (a fixed workload, ./probe.ts; lower is faster) in each round: ${probeMs.join(" ")} ms, median ${sortedProbe[sortedProbe.length >> 1]} ms`,
   );
   console.log(
     `budget: >= 1000000 with checks on at 4 cpus: ${four.on >= 1_000_000 ? "met" : "NOT met"}; 8 cpus within 25% of 1 cpu (checks on): ${ratio >= 0.75 ? "met" : "NOT met"} (${Math.round(100 * ratio)}%)`,

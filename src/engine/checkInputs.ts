@@ -72,7 +72,9 @@ let settleSerial = 0;
  * the indices of the slots that may differ from it (null: every slot, in `slotObjectLists` order);
  * `slabsSame`: what the slab checks read is as it was in it (every CPU's slab and partial chain
  * head, which actor works on a CPU's pointers, the slabs in flight, every page's use and slab
- * fields but its freelist, the nodes' lists and locks). Valid until the next step starts.
+ * fields but its freelist, the nodes' lists and locks); `placesSame`: the same less the slabs'
+ * `inuse` and `objects` (each slab is where it was, only counts of the pages in `only` may
+ * differ). Valid until the next step starts.
  */
 export const changedPages = {
   base: -1,
@@ -80,6 +82,7 @@ export const changedPages = {
   slotsSame: false,
   slots: null as readonly number[] | null,
   slabsSame: false,
+  placesSame: false,
   /** The CPUs whose kmem_cache_cpu may differ from it, as bits (-1: every CPU). */
   cpus: -1,
 };
@@ -330,17 +333,47 @@ function sameSlabPage(pi: number, p: Page): boolean {
   );
 }
 
-function sameSlabPages(m: Machine, only: typeof stepPages | null): boolean {
+/** `slabPageAsRecorded`: the page differs in where it is (its use, frozen, lists, node). */
+const PLACE_DIFFERS = 0;
+/** Only its `inuse` or `objects` differ. */
+const COUNTS_DIFFER = 1;
+const SLAB_SAME = 2;
+
+/** How a page's use and slab fields compare with the record (its freelist and free pointers aside). */
+function slabPageAsRecorded(pi: number, p: Page): number {
+  const r = pageRecs[pi];
+  if (r === undefined) return PLACE_DIFFERS;
+  if (p.use !== "slab")
+    return r[0] === (p.use === "free" ? FREE : PAGECACHE)
+      ? SLAB_SAME
+      : PLACE_DIFFERS;
+  if (
+    r[0] !== SLAB ||
+    r[4] !== (p.frozen ? 1 : 0) + (p.nodePartial === true ? 2 : 0) ||
+    r[5] !== ref(p.next) ||
+    r[6] !== p.node ||
+    r[7] !== p.pages
+  )
+    return PLACE_DIFFERS;
+  return r[2] === p.inuse && r[3] === p.objects ? SLAB_SAME : COUNTS_DIFFER;
+}
+
+/** The least of `slabPageAsRecorded` over every page (`only` null) or the pages in `only`. */
+function slabPagesAsRecorded(
+  m: Machine,
+  only: typeof stepPages | null,
+): number {
   const pages = m.pages;
+  let least = SLAB_SAME;
   if (only === null) {
-    for (let pi = 0; pi < pages.length; pi++)
-      if (!sameSlabPage(pi, pages[pi]!)) return false;
-    return true;
+    for (let pi = 0; pi < pages.length && least !== PLACE_DIFFERS; pi++)
+      least = Math.min(least, slabPageAsRecorded(pi, pages[pi]!));
+    return least;
   }
   const ids = only.ids;
-  for (let j = 0; j < only.n; j++)
-    if (!sameSlabPage(ids[j]!, pages[ids[j]!]!)) return false;
-  return true;
+  for (let j = 0; j < only.n && least !== PLACE_DIFFERS; j++)
+    least = Math.min(least, slabPageAsRecorded(ids[j]!, pages[ids[j]!]!));
+  return least;
 }
 
 /**
@@ -580,11 +613,14 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
     changedPages.cpus = cpus;
     changedPages.slotsSame = sameSlots(slots, slotsOnly);
     changedPages.slots = slotsOnly;
-    changedPages.slabsSame =
+    const slabPages =
       sameSlabHead(m, cpus) &&
       (heldSame || sameActorSlabs(actorRecs[a.id], a)) &&
-      (tailSame || sameNodesTo(m) >= 0) &&
-      sameSlabPages(m, only);
+      (tailSame || sameNodesTo(m) >= 0)
+        ? slabPagesAsRecorded(m, only)
+        : PLACE_DIFFERS;
+    changedPages.slabsSame = slabPages === SLAB_SAME;
+    changedPages.placesSame = slabPages !== PLACE_DIFFERS;
     record(m, only, cpus, !tailSame);
     if (!heldSame) actorRecs[a.id] = encodeActor(actorRecs[a.id], a);
     recordSlots(slots, slotsOnly);
@@ -611,6 +647,7 @@ export function checkedStateUnchanged(m: Machine, a: Actor): boolean {
   changedPages.slotsSame = false;
   changedPages.slots = null;
   changedPages.slabsSame = false;
+  changedPages.placesSame = false;
   record(m, null, ALL_CPUS, true);
   if (actorRecs.length !== actors.length) actorRecs = [];
   for (let i = 0; i < actors.length; i++)

@@ -1155,7 +1155,10 @@ function fullChecks(m: Machine, k: K): void {
     // After a clean quick check the free counts are the freelists' lengths as walked.
     // (pfLen has one entry per page, pageFree at least as many.)
     if (objectsClean) pageFree.set(pfLen);
-    slabChecks(m);
+    if (placesKept(m, objectsClean)) {
+      slabChecksOfReached(m);
+      if (checkSlabs) recheckSlabs(m, from);
+    } else slabChecks(m);
     slabProblems = problems.slice(from);
   }
   slabsClean = objectsClean;
@@ -1178,6 +1181,12 @@ function fullChecks(m: Machine, k: K): void {
 // each slab's free count; when none of it changed since the settled state, their problems are
 // those of that state. Only when both states' object checks were clean: then the free counts
 // are the page freelists' lengths, kept in `pfLen`, and compared page by page.
+//
+// Most of the other steps (a free to a slab that is not the CPU's, a slab's objects taken)
+// change a slab's counts but no slab's place (checkInputs.ts `placesSame`): then what the walk
+// of the slab holders found (`slabSeen` and the rest, and the holders' own problems) is as it
+// was, and only the pages the step reached are checked again; each page's problems are kept,
+// and the list is put together in the same order as a full check's.
 
 let slabOwner: Machine | null = null;
 let slabSerial = -1;
@@ -1197,98 +1206,190 @@ function slabsKept(m: Machine, objectsClean: boolean): boolean {
   );
 }
 
+/** When on, every check of the reached pages only is compared with a full one (tests). */
+let checkSlabs = false;
+
+/** Turns the self-check of the kept slab checks on or off (src/bench/slabChecks.test.ts). */
+export function checkKeptSlabChecks(on: boolean): void {
+  checkSlabs = on;
+}
+
+/** The self-check: the problems from `from` on against a full slab check's. */
+function recheckSlabs(m: Machine, from: number): void {
+  const kept = problems.slice(from).map((p) => `${p.code}: ${p.message}`);
+  problems.length = from;
+  lockedNodes = 0;
+  slabChecks(m);
+  const full = problems.slice(from).map((p) => `${p.code}: ${p.message}`);
+  if (kept.join("\n") !== full.join("\n"))
+    throw new Error(
+      `step ${m.step}: the slab checks of the reached pages found [${kept.join("; ")}], a full slab check [${full.join("; ")}]`,
+    );
+}
+
+/** Whether only the reached pages' slab checks need to run again (see above). */
+function placesKept(m: Machine, objectsClean: boolean): boolean {
+  return (
+    objectsClean &&
+    slabsClean &&
+    slabOwner === m &&
+    changedPages.base === slabSerial &&
+    changedPages.placesSame &&
+    changedPages.only !== null &&
+    !pfFull &&
+    slabPageProblems.length === m.pages.length
+  );
+}
+
+/** The slab holders' own problems, and each page's, as the last full walk left them. */
+let slabHolderProblems: Problem[] = [];
+let slabPageProblems: (Problem[] | null)[] = [];
+/** How many pages have problems; the node locks the walk found held. */
+let slabPagesWithProblems = 0;
+let slabLockedNodes = 0;
+
 /** Every holder of slabs: each slab seen in its places, CPU partial chains and node lists checked. */
 function slabChecks(m: Machine): void {
   clearSlabScratch(m.pages.length);
+  const from = problems.length;
   visitSlabHolders(m, counter);
+  slabHolderProblems = problems.length > from ? problems.slice(from) : [];
+  slabLockedNodes = lockedNodes;
   const unfrozenPartials =
     variantSpec(m.config.kernel).unfrozenPartials === true;
   const pages = m.pages;
+  if (slabPageProblems.length !== pages.length)
+    slabPageProblems = new Array<Problem[] | null>(pages.length).fill(null);
+  slabPagesWithProblems = 0;
   for (let i = 0; i < pages.length; i++) {
-    const p = pages[i]!;
-    const seen = slabSeen[p.id]!;
-    if (p.use !== "slab") {
-      if (seen > 0)
-        problems.push(
-          slabProblem(
-            "list-corrupt",
-            `P${p.id} is ${p.use} but still listed as a slab (${describe(m, slabFirst[p.id]!)})`,
-            p.id,
-          ),
-        );
-      continue;
+    const before = problems.length;
+    slabPageChecks(m, pages[i]!, unfrozenPartials);
+    if (problems.length > before) {
+      slabPageProblems[i] = problems.slice(before);
+      slabPagesWithProblems++;
+    } else slabPageProblems[i] = null;
+  }
+}
+
+/** The slab checks after a step that moved no slab: the reached pages' checks run again. */
+function slabChecksOfReached(m: Machine): void {
+  lockedNodes = slabLockedNodes;
+  const unfrozenPartials =
+    variantSpec(m.config.kernel).unfrozenPartials === true;
+  const pages = m.pages;
+  const only = changedPages.only!;
+  const kept = problems.length;
+  for (let j = 0; j < only.n; j++) {
+    const pid = only.ids[j]!;
+    const before = problems.length;
+    slabPageChecks(m, pages[pid]!, unfrozenPartials);
+    const had = slabPageProblems[pid] !== null;
+    if (problems.length > before) {
+      slabPageProblems[pid] = problems.slice(before);
+      if (!had) slabPagesWithProblems++;
+    } else if (had) {
+      slabPageProblems[pid] = null;
+      slabPagesWithProblems--;
     }
-    const nodeLocked = (lockedNodes & (1 << p.node)) !== 0;
-    if (seen > 1 && !nodeLocked)
+  }
+  // In the full check's order: the holders' problems, then page by page.
+  if (problems.length !== kept) problems.length = kept;
+  for (let i = 0; i < slabHolderProblems.length; i++)
+    problems.push(slabHolderProblems[i]!);
+  for (let i = 0; slabPagesWithProblems > 0 && i < pages.length; i++) {
+    const ps = slabPageProblems[i];
+    if (ps) for (let j = 0; j < ps.length; j++) problems.push(ps[j]!);
+  }
+}
+
+/** One page's slab checks, against what the walk of the slab holders found. */
+function slabPageChecks(
+  m: Machine,
+  p: Machine["pages"][number],
+  unfrozenPartials: boolean,
+): void {
+  const seen = slabSeen[p.id]!;
+  if (p.use !== "slab") {
+    if (seen > 0)
       problems.push(
         slabProblem(
           "list-corrupt",
-          `slab P${p.id} is in two places: ${describe(m, slabFirst[p.id]!)} and ${describe(m, slabSecond[p.id]!)}`,
+          `P${p.id} is ${p.use} but still listed as a slab (${describe(m, slabFirst[p.id]!)})`,
           p.id,
         ),
       );
-    if (p.frozen) {
-      if (seen === 0)
-        problems.push(
-          slabProblem(
-            "slab-lost",
-            `frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again`,
-            p.id,
-          ),
-        );
-      if (onNode[p.id] === 1 && !nodeLocked)
-        problems.push(
-          slabProblem(
-            "list-corrupt",
-            `frozen slab P${p.id} is on node ${p.node}'s partial list`,
-            p.id,
-          ),
-        );
-    } else if (p.inuse < p.objects && seen === 0 && !nodeLocked) {
+    return;
+  }
+  const nodeLocked = (lockedNodes & (1 << p.node)) !== 0;
+  if (seen > 1 && !nodeLocked)
+    problems.push(
+      slabProblem(
+        "list-corrupt",
+        `slab P${p.id} is in two places: ${describe(m, slabFirst[p.id]!)} and ${describe(m, slabSecond[p.id]!)}`,
+        p.id,
+      ),
+    );
+  if (p.frozen) {
+    if (seen === 0)
       problems.push(
         slabProblem(
           "slab-lost",
-          `slab P${p.id} has free objects but is on no list and owned by no CPU`,
+          `frozen slab P${p.id} is owned by no CPU and on no list: its objects can never be allocated again`,
           p.id,
         ),
       );
-    }
-    // v6.8: the on-node-list flag agrees with the node list, and a cpu partial slab is unfrozen.
-    if (unfrozenPartials && !nodeLocked) {
-      const listed = onNode[p.id] === 1;
-      if (listed !== (p.nodePartial === true))
-        problems.push(
-          slabProblem(
-            "list-corrupt",
-            listed
-              ? `slab P${p.id} is on node ${p.node}'s partial list without its on-node-list flag`
-              : `slab P${p.id} has the on-node-list flag but is not on node ${p.node}'s partial list`,
-            p.id,
-          ),
-        );
-      if (
-        p.frozen &&
-        ((seen > 0 && slabFirst[p.id]?.kind === "cpuPartial") ||
-          (seen > 1 && slabSecond[p.id]?.kind === "cpuPartial"))
-      )
-        problems.push(
-          slabProblem(
-            "list-corrupt",
-            `frozen slab P${p.id} is on a CPU's partial list: only the cpu slab is frozen`,
-            p.id,
-          ),
-        );
-    }
-    // inuse counts every object not on page->freelist (a private new slab is exempt).
-    if (inFlight[p.id] === 0 && p.inuse !== p.objects - pageFree[p.id]!)
+    if (onNode[p.id] === 1 && !nodeLocked)
       problems.push(
         slabProblem(
           "list-corrupt",
-          `slab P${p.id}: inuse ${p.inuse} but ${p.objects - pageFree[p.id]!} objects are off its freelist`,
+          `frozen slab P${p.id} is on node ${p.node}'s partial list`,
+          p.id,
+        ),
+      );
+  } else if (p.inuse < p.objects && seen === 0 && !nodeLocked) {
+    problems.push(
+      slabProblem(
+        "slab-lost",
+        `slab P${p.id} has free objects but is on no list and owned by no CPU`,
+        p.id,
+      ),
+    );
+  }
+  // v6.8: the on-node-list flag agrees with the node list, and a cpu partial slab is unfrozen.
+  if (unfrozenPartials && !nodeLocked) {
+    const listed = onNode[p.id] === 1;
+    if (listed !== (p.nodePartial === true))
+      problems.push(
+        slabProblem(
+          "list-corrupt",
+          listed
+            ? `slab P${p.id} is on node ${p.node}'s partial list without its on-node-list flag`
+            : `slab P${p.id} has the on-node-list flag but is not on node ${p.node}'s partial list`,
+          p.id,
+        ),
+      );
+    if (
+      p.frozen &&
+      ((seen > 0 && slabFirst[p.id]?.kind === "cpuPartial") ||
+        (seen > 1 && slabSecond[p.id]?.kind === "cpuPartial"))
+    )
+      problems.push(
+        slabProblem(
+          "list-corrupt",
+          `frozen slab P${p.id} is on a CPU's partial list: only the cpu slab is frozen`,
           p.id,
         ),
       );
   }
+  // inuse counts every object not on page->freelist (a private new slab is exempt).
+  if (inFlight[p.id] === 0 && p.inuse !== p.objects - pageFree[p.id]!)
+    problems.push(
+      slabProblem(
+        "list-corrupt",
+        `slab P${p.id}: inuse ${p.inuse} but ${p.objects - pageFree[p.id]!} objects are off its freelist`,
+        p.id,
+      ),
+    );
 }
 
 /** Reports new problems and forgets the ones that went away. */

@@ -33,6 +33,11 @@ export interface Timed {
   seconds: number;
   /** CPU seconds of the whole process (every thread). */
   cpuSeconds: number;
+  /**
+   * Per worker: the schedules it ran and the wall-clock seconds of its search alone (its
+   * thread's start-up and loading left out).
+   */
+  perWorker: { schedules: number; seconds: number }[];
 }
 
 export type SearchOptions = Omit<
@@ -57,11 +62,13 @@ export function exploreHere(p: Prepared, o: SearchOptions): Timed {
   const t0 = performance.now();
   const c0 = cpuNow();
   const result = explore(p, o);
+  const seconds = (performance.now() - t0) / 1000;
   return {
     result,
     workers: 1,
-    seconds: (performance.now() - t0) / 1000,
+    seconds,
     cpuSeconds: cpuNow() - c0,
+    perWorker: [{ schedules: result.stats.schedules, seconds }],
   };
 }
 
@@ -93,7 +100,8 @@ export async function exploreParallel(
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
   const latest: ExploreStats[] = [];
-  const perWorker =
+  const perWorker: Timed["perWorker"] = [];
+  const maxPerWorker =
     o.maxSchedules === undefined
       ? undefined
       : Math.max(1, Math.ceil(o.maxSchedules / workers));
@@ -106,7 +114,7 @@ export async function exploreParallel(
             scenario: p.scenario,
             initial: p.initial,
             initialFindings: p.initialFindings,
-            options: { ...o, maxSchedules: perWorker },
+            options: { ...o, maxSchedules: maxPerWorker },
             split: { index, count: workers, depth: SPLIT_DEPTH },
             stop,
           });
@@ -120,6 +128,10 @@ export async function exploreParallel(
               return;
             }
             if (msg.result.found) Atomics.store(flag, 0, 1);
+            perWorker[index] = {
+              schedules: msg.result.stats.schedules,
+              seconds: msg.searchSeconds,
+            };
             resolve(msg.result);
             void w.terminate();
           });
@@ -135,6 +147,7 @@ export async function exploreParallel(
     workers,
     seconds: (performance.now() - t0) / 1000,
     cpuSeconds: cpuNow() - c0,
+    perWorker,
   };
 }
 

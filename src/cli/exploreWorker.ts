@@ -25,12 +25,18 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { kind: "progress"; stats: ExploreStats }
-  | { kind: "done"; result: ExploreResult };
+  | {
+      kind: "done";
+      result: ExploreResult;
+      /** Wall-clock seconds of the search itself (the thread's start-up left out). */
+      searchSeconds: number;
+    };
 
 const input = workerData as WorkerInput;
 const stop = new Int32Array(input.stop);
 const p = prepareFrom(input.scenario, input.initial, input.initialFindings);
 let lastPost = 0;
+const t0 = performance.now();
 const result = explore(p, {
   ...input.options,
   split: input.split,
@@ -47,4 +53,8 @@ const result = explore(p, {
     return Atomics.load(stop, 0) !== 0;
   },
 });
-parentPort!.postMessage({ kind: "done", result } satisfies WorkerMessage);
+parentPort!.postMessage({
+  kind: "done",
+  result,
+  searchSeconds: (performance.now() - t0) / 1000,
+} satisfies WorkerMessage);

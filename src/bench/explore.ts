@@ -126,7 +126,7 @@ export function printExplore(b: ExploreBench): void {
       `${String(r.workers).padStart(7)}  ${String(r.schedules).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.schedulesPerSec).padStart(11)}  ${String(r.schedulesPerCpuSec).padStart(14)}  ${String(r.schedulesPerSecPerWorker).padStart(28)}`,
     );
   console.log(
-    "  (several workers walk more schedules than one: each prunes against the states it has seen itself; per CPU second counts each worker thread's start-up, its loading of the engine and its cold code)",
+    "  (the workers share one visited map, but each walks the tree above the split depth, and which of them skips what depends on their timing: their count differs a little from one worker's and from run to run; per CPU second counts each worker thread's start-up, its loading of the engine and its cold code)",
   );
   const one = b.throughput[0]!;
   console.log(

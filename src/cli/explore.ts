@@ -1,7 +1,9 @@
 /**
  * `explore <scenario>`: runs the race explorer (src/explore) in this thread or across worker
  * threads, and prints what it found. The initial state is prepared once, here, and handed to the
- * workers; each explores its share of the tree and the main thread adds up their counts.
+ * workers; each explores its share of the tree and the main thread adds up their counts. The
+ * workers share one visited map (src/explore/visited.ts `SharedVisited`): a state one of them
+ * explored is skipped by the others.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -13,6 +15,7 @@ import {
   type Prepared,
 } from "../explore/search";
 import { asResult, merge } from "../explore/merge";
+import { SharedVisited } from "../explore/visited";
 import type { WorkerInput, WorkerMessage } from "./exploreWorker";
 import type { Scenario } from "../engine";
 import { counterexample } from "../explore/report";
@@ -98,6 +101,7 @@ export async function exploreParallel(
   const t0 = performance.now();
   const c0 = cpuNow();
   const stop = new SharedArrayBuffer(4);
+  const visited = SharedVisited.buffer();
   const flag = new Int32Array(stop);
   const latest: ExploreStats[] = [];
   const perWorker: Timed["perWorker"] = [];
@@ -114,7 +118,11 @@ export async function exploreParallel(
             scenario: p.scenario,
             initial: p.initial,
             initialFindings: p.initialFindings,
-            options: { ...o, maxSchedules: maxPerWorker },
+            options: {
+              ...o,
+              maxSchedules: maxPerWorker,
+              sharedVisited: visited,
+            },
             split: { index, count: workers, depth: SPLIT_DEPTH },
             stop,
           });

@@ -16,6 +16,7 @@ import {
   switchesOf,
 } from "./search";
 import { replay } from "./shrink";
+import { SharedVisited } from "./visited";
 import { parseScenario } from "../scenarios/schema";
 
 const entry = (id: string): LibraryEntry => {
@@ -160,6 +161,57 @@ describe("search", () => {
     );
     const bounds = shares.flatMap((r) => (r.found ? [r.found.bound] : []));
     expect(Math.min(...bounds)).toBe(all.found!.bound);
+  });
+
+  it("split among workers that share a visited map: a share skips what another explored, and nothing is missed", () => {
+    // The shares run one after the other here (in worker threads they overlap): the later ones
+    // skip the states the earlier ones explored, which is sound because those were explored
+    // completely.
+    const split = (index: number, sharedVisited?: SharedArrayBuffer) => ({
+      bound: 3,
+      split: { index, count: 3, depth: 3 },
+      sharedVisited,
+    });
+    const fixed = prepare(onFixedKernel(entry("r18-missing-tid-bump")));
+    const whole = explore(fixed, { bound: 3 });
+    const apart = [0, 1, 2].map((i) => explore(fixed, split(i)));
+    const table = SharedVisited.buffer();
+    const shared = [0, 1, 2].map((i) => explore(fixed, split(i, table)));
+    const sum = (rs: typeof apart) =>
+      rs.reduce((n, r) => n + r.stats.schedules, 0);
+    for (const r of shared) {
+      expect(r.end).toBe("exhausted");
+      expect(r.found).toBeNull();
+    }
+    expect(sum(shared)).toBeLessThan(sum(apart));
+    // Close to one search's count: the walk above the split depth is the only work repeated.
+    expect(sum(shared)).toBeLessThan(whole.stats.schedules * 1.1);
+    // On the buggy kernel some share finds the race, at the bound the whole search finds it.
+    const buggy = prepare(entry("s1-4-compaction-frozen-page").scenario);
+    const all = explore(buggy, { bound: 3 });
+    const table2 = SharedVisited.buffer();
+    const shares = [0, 1, 2].map((i) => explore(buggy, split(i, table2)));
+    const bounds = shares.flatMap((r) => (r.found ? [r.found.bound] : []));
+    expect(Math.min(...bounds)).toBe(all.found!.bound);
+  });
+
+  it("the shared visited map: per bound, the largest budget, and nothing more once half full", () => {
+    const v = new SharedVisited(SharedVisited.buffer(16));
+    const key = 2 ** 52 + 12345;
+    expect(v.seen(key, 1, 2)).toBe(false);
+    expect(v.seen(key, 1, 2)).toBe(true);
+    expect(v.seen(key, 1, 1)).toBe(true);
+    // A larger budget is explored again, and recorded.
+    expect(v.seen(key, 1, 3)).toBe(false);
+    expect(v.seen(key, 1, 3)).toBe(true);
+    // Another bound, another entry; a key differing only in its high word, another entry.
+    expect(v.seen(key, 2, 0)).toBe(false);
+    expect(v.seen(key + 2 ** 32, 1, 0)).toBe(false);
+    // 3 of 16 slots taken; 8 are filled at most, then the table answers null for new keys.
+    const answers = Array.from({ length: 10 }, (_, i) => v.seen(i + 1, 1, 0));
+    expect(answers.slice(0, 5)).toEqual([false, false, false, false, false]);
+    expect(answers.slice(5)).toEqual([null, null, null, null, null]);
+    expect(v.seen(key, 1, 3)).toBe(true);
   });
 
   it("stops at the schedule limit and says how far it got", () => {

@@ -51,7 +51,10 @@
  * tree down to the `depth`-th branch point of each path (no pruning above it, so that the walk
  * is the same in every worker), numbers the subtrees found at that depth in walk order, and
  * explores the ones whose number is `index` modulo `count`. The visited map of a worker only
- * holds states of its own subtrees, so the pruning argument above holds in each worker.
+ * holds states of its own subtrees, so the pruning argument above holds in each worker. Workers
+ * may also share one visited map (`sharedVisited`, the CLI's threads): a worker then skips a
+ * state another has taken on, which that worker explores completely (visited.ts
+ * `SharedVisited`); the schedule counts then depend on the workers' timing.
  *
  * Engine errors. A step that throws (an EngineBug, or any other error from the engine) ends that
  * schedule: it is counted, the first few are kept with their schedule, and the search goes on.
@@ -101,7 +104,7 @@ let checkFingerprints = false;
 export function checkSearchFingerprints(on: boolean): void {
   checkFingerprints = on;
 }
-import { Visited } from "./visited";
+import { SharedVisited, Visited } from "./visited";
 
 /** One step of a schedule: who, on which CPU, and how it got the CPU. */
 export interface PathStep {
@@ -127,6 +130,11 @@ export interface ExploreOptions {
   checks?: boolean;
   /** Explore only this worker's share of the tree. */
   split?: { index: number; count: number; depth: number };
+  /**
+   * A visited map shared with the other workers' searches (visited.ts `SharedVisited`, made
+   * with `SharedVisited.buffer()`); with `split`.
+   */
+  sharedVisited?: SharedArrayBuffer;
   /** Called every `progressEvery` schedules (default 1024); returning true stops the search. */
   onProgress?: (s: ExploreStats) => boolean | void;
   progressEvery?: number;
@@ -246,6 +254,7 @@ class Search {
   /** The last step ended an operation. */
   private opEnded = false;
   private visited = new Visited();
+  private readonly shared: SharedVisited | null;
   // The current path, one entry per step in three parallel arrays (no object per step); made
   // into PathStep objects only for a finding or an engine error.
   private pathActor: number[] = [];
@@ -284,6 +293,7 @@ class Search {
     this.every = o.progressEvery ?? 1024;
     this.nextProgress = this.every;
     this.apply = o.applyStep;
+    this.shared = o.sharedVisited ? new SharedVisited(o.sharedVisited) : null;
   }
 
   run(): ExploreResult {
@@ -528,6 +538,10 @@ class Search {
       throw new Error(
         `step ${m.step}: the kept fingerprint differs from the state's (a write the search was not told of)`,
       );
+    if (this.shared !== null) {
+      const s = this.shared.seen(fp, this.stats.bound, budget);
+      if (s !== null) return s;
+    }
     return this.visited.seen(fp, budget);
   }
 

@@ -57,11 +57,13 @@ export interface EngineBench {
  * of `rounds` windows of at least 200 ms each, after a warm-up window of each. The windows of
  * every configuration are interleaved, round by round, so that a change in the machine's load
  * during the run (this is often a shared machine) weighs on every configuration alike rather
- * than on the ones measured at that moment; the scaling ratio is taken within each round.
+ * than on the ones measured at that moment; the scaling ratio is taken within each round. The
+ * machine's own speed changes by a quarter or more for seconds at a time: 15 rounds spread the
+ * windows over about half a minute, so that the medians stand for its usual speed.
  */
 export function benchEngine(
   cpuCounts: readonly number[],
-  rounds = 9,
+  rounds = 15,
   only: "on" | "off" | null = null,
 ): EngineBench {
   const modes = only === null ? [true, false] : [only === "on"];
@@ -126,7 +128,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (let i = 0; i < repeat; i++) {
     const { rows, scaling, probeMs } = benchEngine(
       cpus,
-      9,
+      15,
       only === "on" || only === "off" ? only : null,
     );
     console.log(

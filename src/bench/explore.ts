@@ -57,6 +57,16 @@ export const FIND_IDS = [
   "s1-1-nmi-in-slab-alloc",
 ] as const;
 
+/** The workers' own rates (each one's schedules over its search's seconds), averaged. */
+function perWorkerRate(ws: { schedules: number; seconds: number }[]): number {
+  const ran = ws.filter((w) => w.seconds > 0);
+  return ran.length === 0
+    ? 0
+    : Math.round(
+        ran.reduce((sum, w) => sum + w.schedules / w.seconds, 0) / ran.length,
+      );
+}
+
 async function throughput(workers: number): Promise<ExploreThroughput> {
   const e = libraryEntry("r1-put-cpu-partial-stale-page")!;
   const p = prepare(onFixedKernel(e));
@@ -68,10 +78,7 @@ async function throughput(workers: number): Promise<ExploreThroughput> {
     seconds: Number(t.seconds.toFixed(2)),
     schedulesPerSec: Math.round(s / t.seconds),
     schedulesPerCpuSec: Math.round(s / t.cpuSeconds),
-    schedulesPerSecPerWorker: Math.round(
-      t.perWorker.reduce((sum, w) => sum + w.schedules / w.seconds, 0) /
-        t.perWorker.length,
-    ),
+    schedulesPerSecPerWorker: perWorkerRate(t.perWorker),
   };
 }
 
@@ -126,7 +133,7 @@ export function printExplore(b: ExploreBench): void {
       `${String(r.workers).padStart(7)}  ${String(r.schedules).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.schedulesPerSec).padStart(11)}  ${String(r.schedulesPerCpuSec).padStart(14)}  ${String(r.schedulesPerSecPerWorker).padStart(28)}`,
     );
   console.log(
-    "  (the workers share one visited map, but each walks the tree above the split depth, and which of them skips what depends on their timing: their count differs a little from one worker's and from run to run; per CPU second counts each worker thread's start-up, its loading of the engine and its cold code)",
+    "  (with several, this thread and worker threads share one visited map and take the subtrees below the split depth as they reach them; each walks the tree above it, and which of them skips what depends on their timing: the count differs a little from one thread's and from run to run; per CPU second counts the worker threads' start-up, their loading of the engine and their cold code)",
   );
   const one = b.throughput[0]!;
   console.log(

@@ -1,13 +1,16 @@
 /**
  * `explore <scenario>`: runs the race explorer (src/explore) in this thread or across worker
  * threads, and prints what it found. The initial state is prepared once, here, and handed to the
- * workers; each explores its share of the tree and the main thread adds up their counts. The
- * workers share one visited map (src/explore/visited.ts `SharedVisited`): a state one of them
- * explored is skipped by the others.
+ * workers; this thread and the workers each explore a share of the tree (taking its subtrees as
+ * they reach them), and this thread adds up their counts. They share one visited map
+ * (src/explore/visited.ts `SharedVisited`): a state one of them explored is skipped by the
+ * others.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
+  claimsBuffer,
+  emptyStats,
   explore,
   type ExploreOptions,
   type ExploreResult,
@@ -49,7 +52,7 @@ export type SearchOptions = Omit<
 >;
 
 /** The subtrees below this many branch points are shared out among the workers. */
-export const SPLIT_DEPTH = 3;
+export const SPLIT_DEPTH = 5;
 
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(availableParallelism(), 16));
@@ -90,7 +93,13 @@ function spawn(input: WorkerInput): Worker {
   return new Worker(code, { eval: true, workerData: input });
 }
 
-/** The search across `workers` threads; stops them all at the first finding. */
+/**
+ * The search across `workers` threads: this one and `workers - 1` worker threads, which share
+ * the tree's subtrees (each takes the next one it reaches: a faster thread takes more) and one
+ * table of the states explored; the first finding stops them all. This thread searches too,
+ * from the start: it has no thread to start and no code to load, so short searches end about
+ * as soon as in one thread.
+ */
 export async function exploreParallel(
   p: Prepared,
   o: SearchOptions,
@@ -101,55 +110,98 @@ export async function exploreParallel(
   const t0 = performance.now();
   const c0 = cpuNow();
   const stop = new SharedArrayBuffer(4);
-  const visited = SharedVisited.buffer();
   const flag = new Int32Array(stop);
+  const visited = SharedVisited.buffer();
+  const split = {
+    count: workers,
+    depth: SPLIT_DEPTH,
+    claims: claimsBuffer(o.bound ?? 3),
+  };
   const latest: ExploreStats[] = [];
   const perWorker: Timed["perWorker"] = [];
   const maxPerWorker =
     o.maxSchedules === undefined
       ? undefined
       : Math.max(1, Math.ceil(o.maxSchedules / workers));
-  const results = await Promise.all(
-    Array.from(
-      { length: workers },
-      (_, index) =>
-        new Promise<ExploreResult>((resolve, reject) => {
-          const w = spawn({
-            scenario: p.scenario,
-            initial: p.initial,
-            initialFindings: p.initialFindings,
-            options: {
-              ...o,
-              maxSchedules: maxPerWorker,
-              sharedVisited: visited,
-            },
-            split: { index, count: workers, depth: SPLIT_DEPTH },
-            stop,
-          });
-          w.on("message", (msg: WorkerMessage) => {
-            if (msg.kind === "progress") {
-              latest[index] = msg.stats;
-              onProgress?.(
-                merge(latest.filter((x) => x !== undefined).map(asResult))
-                  .stats,
-              );
-              return;
-            }
-            if (msg.result.found) Atomics.store(flag, 0, 1);
-            perWorker[index] = {
-              schedules: msg.result.stats.schedules,
-              seconds: msg.searchSeconds,
-            };
-            resolve(msg.result);
-            void w.terminate();
-          });
-          w.on("error", (e) => {
-            Atomics.store(flag, 0, 1);
-            reject(e);
-          });
-        }),
-    ),
+  const progress = () =>
+    onProgress?.(
+      merge(latest.filter((x) => x !== undefined).map(asResult)).stats,
+    );
+  const spawned: Worker[] = [];
+  const threads = Array.from(
+    { length: workers - 1 },
+    (_, i) =>
+      new Promise<ExploreResult>((resolve, reject) => {
+        const index = i + 1;
+        const w = spawn({
+          scenario: p.scenario,
+          initial: p.initial,
+          initialFindings: p.initialFindings,
+          options: { ...o, maxSchedules: maxPerWorker, sharedVisited: visited },
+          split: { ...split, index },
+          stop,
+        });
+        spawned.push(w);
+        w.on("message", (msg: WorkerMessage) => {
+          if (msg.kind === "progress") {
+            latest[index] = msg.stats;
+            progress();
+            return;
+          }
+          perWorker[index] = {
+            schedules: msg.result.stats.schedules,
+            seconds: msg.searchSeconds,
+          };
+          resolve(msg.result);
+          void w.terminate();
+        });
+        w.on("error", (e) => {
+          Atomics.store(flag, 0, 1);
+          reject(e);
+        });
+      }),
   );
+  // Share 0, here. Its progress is the only one reported while it runs (the threads' messages
+  // wait for it to end); it stops when a thread finds something.
+  const here = performance.now();
+  let mine: ExploreResult;
+  try {
+    mine = explore(p, {
+      ...o,
+      maxSchedules: maxPerWorker,
+      sharedVisited: visited,
+      split: { ...split, index: 0 },
+      progressEvery: 64,
+      onProgress: (stats) => {
+        latest[0] = stats;
+        progress();
+        return Atomics.load(flag, 0) !== 0;
+      },
+    });
+  } catch (e) {
+    Atomics.store(flag, 0, 1);
+    await Promise.allSettled(threads);
+    throw e;
+  }
+  perWorker[0] = {
+    schedules: mine.stats.schedules,
+    seconds: (performance.now() - here) / 1000,
+  };
+  let results: ExploreResult[];
+  if (mine.found) {
+    // Found here: the threads (perhaps still starting) are stopped where they are, with the
+    // counts they last reported.
+    Atomics.store(flag, 0, 1);
+    await Promise.all(spawned.map((w) => w.terminate()));
+    results = [
+      mine,
+      ...spawned.map((_, i) => {
+        const stats = latest[i + 1];
+        perWorker[i + 1] ??= { schedules: stats?.schedules ?? 0, seconds: 0 };
+        return { ...asResult(stats ?? emptyStats()), end: "found" as const };
+      }),
+    ];
+  } else results = [mine, ...(await Promise.all(threads))];
   return {
     result: merge(results),
     workers,

@@ -1,7 +1,8 @@
 /**
  * A worker thread of `explore --workers W`: explores its share of the search tree (see
  * src/explore/search.ts, `split`) from the initial state the main thread prepared, posts its
- * progress now and then, and stops when the main thread raises the shared stop flag.
+ * progress now and then, and stops when the shared stop flag is raised (by a search that found
+ * something, or by the main thread); it raises the flag itself when it finds something.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import {
@@ -18,7 +19,7 @@ export interface WorkerInput {
   initial: Machine;
   initialFindings: number;
   options: Omit<ExploreOptions, "onProgress" | "applyStep" | "split">;
-  split: { index: number; count: number; depth: number };
+  split: NonNullable<ExploreOptions["split"]>;
   /** Int32Array over it: [0] != 0 asks every worker to stop. */
   stop: SharedArrayBuffer;
 }
@@ -53,6 +54,8 @@ const result = explore(p, {
     return Atomics.load(stop, 0) !== 0;
   },
 });
+// The first finding stops every search at once (the main thread may be searching too).
+if (result.found) Atomics.store(stop, 0, 1);
 parentPort!.postMessage({
   kind: "done",
   result,

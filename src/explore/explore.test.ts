@@ -10,6 +10,7 @@ import { onFixedKernel, type LibraryEntry } from "../scenarios/library/entry";
 import { counterexample } from "./report";
 import {
   checkSearchFingerprints,
+  claimsBuffer,
   explore,
   prepare,
   scheduleOf,
@@ -193,6 +194,31 @@ describe("search", () => {
     const shares = [0, 1, 2].map((i) => explore(buggy, split(i, table2)));
     const bounds = shares.flatMap((r) => (r.found ? [r.found.bound] : []));
     expect(Math.min(...bounds)).toBe(all.found!.bound);
+  });
+
+  it("split among workers that claim subtrees as they reach them: each subtree is explored once", () => {
+    // In turn here: the first share claims every subtree, the others walk the tree above the
+    // split depth only. Together they explore what one search does.
+    const fixed = prepare(onFixedKernel(entry("r18-missing-tid-bump")));
+    const whole = explore(fixed, { bound: 3 });
+    const claims = claimsBuffer(3);
+    const shares = [0, 1].map((index) =>
+      explore(fixed, {
+        bound: 3,
+        split: { index, count: 2, depth: 2, claims },
+      }),
+    );
+    for (const r of shares) expect(r.end).toBe("exhausted");
+    expect(shares[0]!.stats.schedules).toBe(whole.stats.schedules);
+    expect(shares[1]!.stats.schedules).toBe(0);
+    // Claims taken for one bound do not take the next bound's subtrees.
+    const buggy = prepare(entry("s1-4-compaction-frozen-page").scenario);
+    const all = explore(buggy, { bound: 3 });
+    const first = explore(buggy, {
+      bound: 3,
+      split: { index: 0, count: 2, depth: 3, claims: claimsBuffer(3) },
+    });
+    expect(first.found!.bound).toBe(all.found!.bound);
   });
 
   it("the shared visited map: per bound, the largest budget, and nothing more once half full", () => {

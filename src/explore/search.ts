@@ -50,7 +50,9 @@
  * Splitting across workers. With `split: { index, count, depth }`, every worker walks the same
  * tree down to the `depth`-th branch point of each path (no pruning above it, so that the walk
  * is the same in every worker), numbers the subtrees found at that depth in walk order, and
- * explores the ones whose number is `index` modulo `count`. The visited map of a worker only
+ * explores the ones whose number is `index` modulo `count` (or, with `claims`, the ones it
+ * claims first in a table the workers share: each subtree is still explored by exactly one
+ * worker, and a faster worker takes more of them). The visited map of a worker only
  * holds states of its own subtrees, so the pruning argument above holds in each worker. Workers
  * may also share one visited map (`sharedVisited`, the CLI's threads): a worker then skips a
  * state another has taken on, which that worker explores completely (visited.ts
@@ -128,8 +130,17 @@ export interface ExploreOptions {
   pruning?: boolean;
   /** The after-step checks (default true: most findings come from them). */
   checks?: boolean;
-  /** Explore only this worker's share of the tree. */
-  split?: { index: number; count: number; depth: number };
+  /**
+   * Explore only this worker's share of the tree: the subtrees at the `depth`-th branch point
+   * whose number is `index` modulo `count`, or, with `claims` (made with `claimsBuffer()` and
+   * shared by every worker), those this worker claims first.
+   */
+  split?: {
+    index: number;
+    count: number;
+    depth: number;
+    claims?: SharedArrayBuffer;
+  };
   /**
    * A visited map shared with the other workers' searches (visited.ts `SharedVisited`, made
    * with `SharedVisited.buffer()`); with `split`.
@@ -255,6 +266,7 @@ class Search {
   private opEnded = false;
   private visited = new Visited();
   private readonly shared: SharedVisited | null;
+  private readonly claims: Int32Array | null;
   // The current path, one entry per step in three parallel arrays (no object per step); made
   // into PathStep objects only for a finding or an engine error.
   private pathActor: number[] = [];
@@ -294,6 +306,7 @@ class Search {
     this.nextProgress = this.every;
     this.apply = o.applyStep;
     this.shared = o.sharedVisited ? new SharedVisited(o.sharedVisited) : null;
+    this.claims = o.split?.claims ? new Int32Array(o.split.claims) : null;
   }
 
   run(): ExploreResult {
@@ -480,7 +493,14 @@ class Search {
         // A branch point.
         const split = this.o.split;
         if (split && depth === this.splitDepth) {
-          const mine = this.subtree++ % split.count === split.index;
+          const k = this.subtree++;
+          const at = this.stats.bound * CLAIMS_PER_BOUND + k;
+          const mine =
+            this.claims !== null &&
+            k < CLAIMS_PER_BOUND &&
+            at < this.claims.length
+              ? Atomics.compareExchange(this.claims, at, 0, 1) === 0
+              : k % split.count === split.index;
           if (!mine) return false;
         }
         if (this.pruning && depth >= this.splitDepth) {
@@ -597,6 +617,17 @@ class Search {
     }
     return false;
   }
+}
+
+/** Subtrees per search bound a claims table holds; past them, subtrees are shared out by number. */
+const CLAIMS_PER_BOUND = 1 << 14;
+
+/**
+ * A table for workers that claim the subtrees at the split depth as they reach them (`split.claims`),
+ * for bounds 0 to `bounds`: a worker that runs faster takes more of them.
+ */
+export function claimsBuffer(bounds: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * CLAIMS_PER_BOUND * (bounds + 1));
 }
 
 /** Explores the prepared scenario's interleavings (see the module comment). */

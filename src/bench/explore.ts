@@ -5,7 +5,7 @@
  * Throughput: schedules per second on R1 on its fixed kernel, where the search has to walk the
  * whole tree up to bound 3 (about 80,000 schedules), with one worker and with one per core; per
  * wall-clock second and per CPU second of the process (the machine may be shared: CPU time is
- * what the search itself used). Time-to-find: from the operations alone to the shrunk schedule,
+ * what the search itself used), each the median of five runs. Time-to-find: from the operations alone to the shrunk schedule,
  * for R1, S0.1 (r0-1-rt-free-steals-partial) and S1.1 (s1-1-nmi-in-slab-alloc), on their buggy
  * kernels, bound 3, one worker and all workers.
  * Budgets: >= 20,000 schedules/s per core on R1; every library race found in under 60 s.
@@ -32,6 +32,8 @@ export interface ExploreThroughput {
    * module loading left out), averaged over the workers: what one core sustains.
    */
   schedulesPerSecPerWorker: number;
+  /** Per CPU second in each of the runs the figures are the medians of. */
+  runs?: number[];
 }
 
 export interface ExploreFind {
@@ -65,6 +67,25 @@ function perWorkerRate(ws: { schedules: number; seconds: number }[]): number {
     : Math.round(
         ran.reduce((sum, w) => sum + w.schedules / w.seconds, 0) / ran.length,
       );
+}
+
+const THROUGHPUT_ROUNDS = 5;
+
+/** Each figure's median over the runs (the counts of the first run: a run in one thread always walks the same schedules). */
+function medianRun(rs: ExploreThroughput[]): ExploreThroughput {
+  const med = (f: (r: ExploreThroughput) => number) => {
+    const xs = rs.map(f).sort((a, b) => a - b);
+    return xs[xs.length >> 1]!;
+  };
+  return {
+    workers: rs[0]!.workers,
+    schedules: med((r) => r.schedules),
+    seconds: med((r) => r.seconds),
+    schedulesPerSec: med((r) => r.schedulesPerSec),
+    schedulesPerCpuSec: med((r) => r.schedulesPerCpuSec),
+    schedulesPerSecPerWorker: med((r) => r.schedulesPerSecPerWorker),
+    runs: rs.map((r) => r.schedulesPerCpuSec),
+  };
 }
 
 async function throughput(workers: number): Promise<ExploreThroughput> {
@@ -115,7 +136,14 @@ export async function benchExplore(): Promise<ExploreBench> {
     { bound: 2 },
     1,
   );
-  for (const w of counts) out.throughput.push(await throughput(w));
+  // Five rounds, one search of each worker count per round, and each figure's median: one
+  // search takes about three seconds, and this machine's own speed changes by a quarter or
+  // more for seconds at a time.
+  const runs = counts.map(() => [] as ExploreThroughput[]);
+  for (let r = 0; r < THROUGHPUT_ROUNDS; r++)
+    for (let i = 0; i < counts.length; i++)
+      runs[i]!.push(await throughput(counts[i]!));
+  for (const rs of runs) out.throughput.push(medianRun(rs));
   for (const id of FIND_IDS)
     for (const w of counts) out.find.push(await find(id, w));
   return out;
@@ -136,6 +164,9 @@ export function printExplore(b: ExploreBench): void {
     "  (with several, this thread and worker threads share one visited map and take the subtrees below the split depth as they reach them; each walks the tree above it, and which of them skips what depends on their timing: the count differs a little from one thread's and from run to run; per CPU second counts the worker threads' start-up, their loading of the engine and their cold code)",
   );
   const one = b.throughput[0]!;
+  console.log(
+    `  (each figure the median of ${THROUGHPUT_ROUNDS} runs; per CPU second in each: ${b.throughput.map((r) => `${r.workers} ${r.workers === 1 ? "worker" : "workers"} ${r.runs?.join(" ") ?? "-"}`).join("; ")})`,
+  );
   console.log(
     `budget: >= 20000 schedules/s per core on R1: ${one.schedulesPerCpuSec >= 20_000 ? "met" : "NOT met"} (${one.schedulesPerCpuSec} per CPU second)`,
   );

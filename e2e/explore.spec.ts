@@ -10,6 +10,8 @@ test("explores R1 in workers and opens the counterexample at the finding", async
 }) => {
   const app = new AppPage(page);
   await app.goto();
+  // Served cross-origin isolated (vite.config.ts): the workers share the states explored.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await app.openLibrary("r1-put-cpu-partial-stale-page");
   await app.openDrawer("explore");
   const drawer = page.locator("#drawer-explore");

@@ -17,8 +17,15 @@ export interface ExploreRequest {
   bound: number;
   codes: FindingCode[] | null;
   maxSchedules?: number;
-  /** This worker's share of the tree, when several explore it. */
-  split?: { index: number; count: number; depth: number };
+  /** This worker's share of the tree, when several explore it (search.ts `split`). */
+  split?: {
+    index: number;
+    count: number;
+    depth: number;
+    claims?: SharedArrayBuffer;
+  };
+  /** A visited map shared with the other workers (search.ts `sharedVisited`). */
+  sharedVisited?: SharedArrayBuffer;
 }
 
 /** What the panel needs of a counterexample (plain data). */
@@ -66,6 +73,7 @@ export function runJob(
     codes: req.codes,
     maxSchedules: req.maxSchedules,
     split: req.split,
+    sharedVisited: req.sharedVisited,
     progressEvery: every,
     onProgress: (stats) => post({ kind: "progress", stats: { ...stats } }),
   });

@@ -1,7 +1,7 @@
 /**
  * The Explore panel: searches the interleavings of the loaded scenario's operations (its
  * schedule ignored) for one that produces a finding, in Web Workers that share out the tree
- * (src/explore). Shows the progress by bound, live schedules per second and a stop button; a
+ * (src/explore; with a cross-origin isolated page they also share the states explored). Shows the progress by bound, live schedules per second and a stop button; a
  * found schedule, shrunk, opens on the timeline at its finding.
  *
  * Fills its container; mount it anywhere under the SessionProvider (the workspace puts it in a
@@ -15,7 +15,12 @@ import type {
   FoundSchedule,
 } from "../../explore/job";
 import { merge, asResult } from "../../explore/merge";
-import type { ExploreResult, ExploreStats } from "../../explore/search";
+import {
+  claimsBuffer,
+  type ExploreResult,
+  type ExploreStats,
+} from "../../explore/search";
+import { SharedVisited } from "../../explore/visited";
 import "./explore.css";
 
 /** What the panel needs of a worker (a Web Worker, or a stand-in in tests). */
@@ -42,8 +47,23 @@ function defaultWorkers(): number {
   return Math.max(1, Math.min(n, 4));
 }
 
-/** The subtrees below this many branch points are shared out among the workers. */
+/**
+ * The subtrees below this many branch points are shared out among the workers: by number, or,
+ * when the page may share memory with its workers (cross-origin isolated, see vite.config.ts),
+ * each worker takes the next one it reaches, and the workers share one table of the states
+ * explored (then smaller subtrees balance the work better).
+ */
 const SPLIT_DEPTH = 3;
+const SPLIT_DEPTH_SHARED = 5;
+
+/** Memory the workers may share: SharedArrayBuffer and a cross-origin isolated page. */
+function canShareMemory(): boolean {
+  return (
+    typeof SharedArrayBuffer !== "undefined" &&
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ===
+      true
+  );
+}
 
 type Status = "idle" | "running" | "found" | "none" | "stopped" | "failed";
 
@@ -134,12 +154,31 @@ export function ExplorePanel({
       };
     }
     running.current = pool;
+    const shared =
+      count > 1 && canShareMemory()
+        ? {
+            claims: claimsBuffer(bound),
+            visited: SharedVisited.buffer(1 << 18),
+          }
+        : null;
     pool.forEach((w, index) =>
       w.postMessage({
         scenario,
         bound,
         codes: null,
-        ...(count > 1 ? { split: { index, count, depth: SPLIT_DEPTH } } : {}),
+        ...(count === 1
+          ? {}
+          : shared === null
+            ? { split: { index, count, depth: SPLIT_DEPTH } }
+            : {
+                split: {
+                  index,
+                  count,
+                  depth: SPLIT_DEPTH_SHARED,
+                  claims: shared.claims,
+                },
+                sharedVisited: shared.visited,
+              }),
       }),
     );
   };

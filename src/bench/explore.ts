@@ -5,7 +5,8 @@
  * Throughput: schedules per second on R1 on its fixed kernel, where the search has to walk the
  * whole tree up to bound 3 (about 80,000 schedules), with one worker and with one per core; per
  * wall-clock second and per CPU second of the process (the machine may be shared: CPU time is
- * what the search itself used), each the median of five runs. Time-to-find: from the operations alone to the shrunk schedule,
+ * what the search itself used), each the median of five runs, after a warm-up of the search in
+ * this thread and in the worker threads. Time-to-find: from the operations alone to the shrunk schedule,
  * for R1, S0.1 (r0-1-rt-free-steals-partial) and S1.1 (s1-1-nmi-in-slab-alloc), on their buggy
  * kernels, bound 3, one worker and all workers.
  * Budgets: >= 20,000 schedules/s per core on R1; every library race found in under 60 s.
@@ -131,11 +132,13 @@ export async function benchExplore(): Promise<ExploreBench> {
   // otherwise the timed run would also pay for compiling it, on the compiler's threads too,
   // which the CPU time counts).
   await find(FIND_IDS[0], 1);
-  await exploreParallel(
-    prepare(onFixedKernel(libraryEntry("r1-put-cpu-partial-stale-page")!)),
-    { bound: 2 },
-    1,
+  const r1Fixed = prepare(
+    onFixedKernel(libraryEntry("r1-put-cpu-partial-stale-page")!),
   );
+  await exploreParallel(r1Fixed, { bound: 2 }, 1);
+  // And the worker threads: started, loaded and compiled once, as the CLI keeps them from one
+  // search to the next in a process; the timed runs measure the search, not the start-up.
+  if (cores > 1) await exploreParallel(r1Fixed, { bound: 3 }, cores);
   // Five rounds, one search of each worker count per round, and each figure's median: one
   // search takes about three seconds, and this machine's own speed changes by a quarter or
   // more for seconds at a time.
@@ -161,14 +164,18 @@ export function printExplore(b: ExploreBench): void {
       `${String(r.workers).padStart(7)}  ${String(r.schedules).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${String(r.schedulesPerSec).padStart(11)}  ${String(r.schedulesPerCpuSec).padStart(14)}  ${String(r.schedulesPerSecPerWorker).padStart(28)}`,
     );
   console.log(
-    "  (with several, this thread and worker threads share one visited map and take the subtrees below the split depth as they reach them; each walks the tree above it, and which of them skips what depends on their timing: the count differs a little from one thread's and from run to run; per CPU second counts the worker threads' start-up, their loading of the engine and their cold code)",
+    "  (with several, this thread and worker threads, started and warmed up before, share one visited map and take the subtrees below the split depth as they reach them; each walks the tree above it, and which of them skips what depends on their timing: the count differs a little from one thread's and from run to run)",
   );
   const one = b.throughput[0]!;
   console.log(
     `  (each figure the median of ${THROUGHPUT_ROUNDS} runs; per CPU second in each: ${b.throughput.map((r) => `${r.workers} ${r.workers === 1 ? "worker" : "workers"} ${r.runs?.join(" ") ?? "-"}`).join("; ")})`,
   );
+  // Per core: one worker on its core, and every worker together over the CPU time they used.
+  const all = b.throughput.at(-1)!;
+  const met =
+    one.schedulesPerCpuSec >= 20_000 && all.schedulesPerCpuSec >= 20_000;
   console.log(
-    `budget: >= 20000 schedules/s per core on R1: ${one.schedulesPerCpuSec >= 20_000 ? "met" : "NOT met"} (${one.schedulesPerCpuSec} per CPU second)`,
+    `budget: >= 20000 schedules/s per core on R1: ${met ? "met" : "NOT met"} (one worker ${one.schedulesPerCpuSec} per CPU second; ${all.workers} workers ${all.schedulesPerCpuSec} per CPU second, ${all.schedulesPerSec} per wall-clock second over ${b.cores} cores)`,
   );
   console.log("explorer time-to-find (buggy kernel, bound 3, search + shrink)");
   for (const f of b.find)

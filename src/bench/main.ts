@@ -75,6 +75,8 @@ if (json) {
       ex?.throughput[0]?.schedulesPerCpuSec ?? null,
     "explore.r1SchedulesPerSecAll":
       ex?.throughput.at(-1)?.schedulesPerSec ?? null,
+    "explore.r1SchedulesPerCpuSecAll":
+      ex?.throughput.at(-1)?.schedulesPerCpuSec ?? null,
     "explore.findSecondsMax": ex
       ? Math.max(...ex.find.map((f) => (f.code ? f.seconds : Infinity)))
       : null,

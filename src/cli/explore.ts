@@ -78,19 +78,40 @@ export function exploreHere(p: Prepared, o: SearchOptions): Timed {
   };
 }
 
-function spawn(input: WorkerInput): Worker {
+function spawn(): Worker {
   const url = new URL(
     import.meta.url.endsWith(".ts")
       ? "./exploreWorker.ts"
       : "./exploreWorker.js",
     import.meta.url,
   );
-  if (!url.pathname.endsWith(".ts"))
-    return new Worker(url, { workerData: input });
+  if (!url.pathname.endsWith(".ts")) return new Worker(url);
   // Run from the sources (tsx): the worker registers the TypeScript loader before it starts.
   const api = import.meta.resolve("tsx/esm/api");
   const code = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true, workerData: input });
+  return new Worker(code, { eval: true });
+}
+
+/**
+ * Worker threads that finished a job and wait for the next: a later search in this process
+ * (the bench runs several) reuses them, loaded and with their code compiled. An idle thread does
+ * not keep the process alive.
+ */
+const idle: Worker[] = [];
+
+/** A worker thread for a job: an idle one, or a new one. */
+function takeWorker(): Worker {
+  const w = idle.pop() ?? spawn();
+  w.ref();
+  return w;
+}
+
+/** A worker thread done with its job waits for the next one. */
+function releaseWorker(w: Worker): void {
+  w.removeAllListeners("message");
+  w.removeAllListeners("error");
+  w.unref();
+  idle.push(w);
 }
 
 /**
@@ -128,19 +149,22 @@ export async function exploreParallel(
       merge(latest.filter((x) => x !== undefined).map(asResult)).stats,
     );
   const spawned: Worker[] = [];
+  /** The threads whose job ended (given back, or failed). */
+  const finished = new Set<Worker>();
   const threads = Array.from(
     { length: workers - 1 },
     (_, i) =>
       new Promise<ExploreResult>((resolve, reject) => {
         const index = i + 1;
-        const w = spawn({
+        const w = takeWorker();
+        w.postMessage({
           scenario: p.scenario,
           initial: p.initial,
           initialFindings: p.initialFindings,
           options: { ...o, maxSchedules: maxPerWorker, sharedVisited: visited },
           split: { ...split, index },
           stop,
-        });
+        } satisfies WorkerInput);
         spawned.push(w);
         w.on("message", (msg: WorkerMessage) => {
           if (msg.kind === "progress") {
@@ -152,11 +176,13 @@ export async function exploreParallel(
             schedules: msg.result.stats.schedules,
             seconds: msg.searchSeconds,
           };
+          finished.add(w);
+          releaseWorker(w);
           resolve(msg.result);
-          void w.terminate();
         });
         w.on("error", (e) => {
           Atomics.store(flag, 0, 1);
+          finished.add(w);
           reject(e);
         });
       }),
@@ -192,7 +218,9 @@ export async function exploreParallel(
     // Found here: the threads (perhaps still starting) are stopped where they are, with the
     // counts they last reported.
     Atomics.store(flag, 0, 1);
-    await Promise.all(spawned.map((w) => w.terminate()));
+    await Promise.all(
+      spawned.filter((w) => !finished.has(w)).map((w) => w.terminate()),
+    );
     results = [
       mine,
       ...spawned.map((_, i) => {

@@ -1,10 +1,11 @@
 /**
- * A worker thread of `explore --workers W`: explores its share of the search tree (see
- * src/explore/search.ts, `split`) from the initial state the main thread prepared, posts its
- * progress now and then, and stops when the shared stop flag is raised (by a search that found
- * something, or by the main thread); it raises the flag itself when it finds something.
+ * A worker thread of `explore --workers W`: for each job it is sent, explores its share of the
+ * search tree (see src/explore/search.ts, `split`) from the initial state the main thread
+ * prepared, posts its progress now and then, and stops when the shared stop flag is raised (by
+ * a search that found something, or by the main thread); it raises the flag itself when it
+ * finds something. The thread then waits for another job (cli/explore.ts keeps it).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import {
   explore,
   prepareFrom,
@@ -33,31 +34,35 @@ export type WorkerMessage =
       searchSeconds: number;
     };
 
-const input = workerData as WorkerInput;
-const stop = new Int32Array(input.stop);
-const p = prepareFrom(input.scenario, input.initial, input.initialFindings);
-let lastPost = 0;
-const t0 = performance.now();
-const result = explore(p, {
-  ...input.options,
-  split: input.split,
-  progressEvery: 64,
-  onProgress: (stats) => {
-    const now = performance.now();
-    if (now - lastPost >= 100) {
-      lastPost = now;
-      parentPort!.postMessage({
-        kind: "progress",
-        stats,
-      } satisfies WorkerMessage);
-    }
-    return Atomics.load(stop, 0) !== 0;
-  },
-});
-// The first finding stops every search at once (the main thread may be searching too).
-if (result.found) Atomics.store(stop, 0, 1);
-parentPort!.postMessage({
-  kind: "done",
-  result,
-  searchSeconds: (performance.now() - t0) / 1000,
-} satisfies WorkerMessage);
+/** Runs one job and posts its result; the thread then waits for the next job. */
+function run(input: WorkerInput): void {
+  const stop = new Int32Array(input.stop);
+  const p = prepareFrom(input.scenario, input.initial, input.initialFindings);
+  let lastPost = 0;
+  const t0 = performance.now();
+  const result = explore(p, {
+    ...input.options,
+    split: input.split,
+    progressEvery: 64,
+    onProgress: (stats) => {
+      const now = performance.now();
+      if (now - lastPost >= 100) {
+        lastPost = now;
+        parentPort!.postMessage({
+          kind: "progress",
+          stats,
+        } satisfies WorkerMessage);
+      }
+      return Atomics.load(stop, 0) !== 0;
+    },
+  });
+  // The first finding stops every search at once (the main thread may be searching too).
+  if (result.found) Atomics.store(stop, 0, 1);
+  parentPort!.postMessage({
+    kind: "done",
+    result,
+    searchSeconds: (performance.now() - t0) / 1000,
+  } satisfies WorkerMessage);
+}
+
+parentPort!.on("message", run);

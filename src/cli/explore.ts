@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import {
+  CLAIMED_SPLIT_DEPTH,
   claimsBuffer,
   emptyStats,
   explore,
@@ -50,9 +51,6 @@ export type SearchOptions = Omit<
   ExploreOptions,
   "onProgress" | "applyStep" | "split"
 >;
-
-/** The subtrees below this many branch points are shared out among the workers. */
-export const SPLIT_DEPTH = 5;
 
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(availableParallelism(), 16));
@@ -135,7 +133,7 @@ export async function exploreParallel(
   const visited = SharedVisited.buffer();
   const split = {
     count: workers,
-    depth: SPLIT_DEPTH,
+    depth: CLAIMED_SPLIT_DEPTH,
     claims: claimsBuffer(o.bound ?? 3),
   };
   const latest: ExploreStats[] = [];
@@ -172,6 +170,7 @@ export async function exploreParallel(
             progress();
             return;
           }
+          latest[index] = msg.result.stats;
           perWorker[index] = {
             schedules: msg.result.stats.schedules,
             seconds: msg.searchSeconds,
@@ -216,7 +215,7 @@ export async function exploreParallel(
   let results: ExploreResult[];
   if (mine.found) {
     // Found here: the threads (perhaps still starting) are stopped where they are, with the
-    // counts they last reported.
+    // counts they last reported (their final ones, for a thread whose job had ended).
     Atomics.store(flag, 0, 1);
     await Promise.all(
       spawned.filter((w) => !finished.has(w)).map((w) => w.terminate()),
@@ -224,9 +223,9 @@ export async function exploreParallel(
     results = [
       mine,
       ...spawned.map((_, i) => {
-        const stats = latest[i + 1];
-        perWorker[i + 1] ??= { schedules: stats?.schedules ?? 0, seconds: 0 };
-        return { ...asResult(stats ?? emptyStats()), end: "found" as const };
+        const stats = latest[i + 1] ?? emptyStats();
+        perWorker[i + 1] ??= { schedules: stats.schedules, seconds: 0 };
+        return asResult(stats);
       }),
     ];
   } else results = [mine, ...(await Promise.all(threads))];

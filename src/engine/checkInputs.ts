@@ -319,6 +319,8 @@ function sameSlabCpu(
 
 /** A page's use and slab fields as recorded, its freelist and free pointers aside. */
 function sameSlabPage(pi: number, p: Page): boolean {
+  // The yes-or-no form of `slabPageAsRecorded`, kept apart from it: it runs on every step's
+  // reached pages, and calling that one here measured 1-3 % slower at 8 CPUs.
   const r = pageRecs[pi];
   if (r === undefined) return false;
   if (p.use !== "slab") return r[0] === (p.use === "free" ? FREE : PAGECACHE);

@@ -1194,15 +1194,26 @@ let slabSerial = -1;
 let slabProblems: Problem[] = [];
 let slabsClean = false;
 
-function slabsKept(m: Machine, objectsClean: boolean): boolean {
+/**
+ * Whether the kept slab checks describe the settled state this check follows: both states'
+ * object checks clean (the free counts are then the walked freelists' lengths), the same
+ * machine, and no page freelist walked again in full.
+ */
+function slabsFollowSettled(m: Machine, objectsClean: boolean): boolean {
   return (
     objectsClean &&
     slabsClean &&
     slabOwner === m &&
     changedPages.base === slabSerial &&
-    changedPages.slabsSame &&
-    !pfLenChanged &&
     !pfFull
+  );
+}
+
+function slabsKept(m: Machine, objectsClean: boolean): boolean {
+  return (
+    slabsFollowSettled(m, objectsClean) &&
+    changedPages.slabsSame &&
+    !pfLenChanged
   );
 }
 
@@ -1230,13 +1241,9 @@ function recheckSlabs(m: Machine, from: number): void {
 /** Whether only the reached pages' slab checks need to run again (see above). */
 function placesKept(m: Machine, objectsClean: boolean): boolean {
   return (
-    objectsClean &&
-    slabsClean &&
-    slabOwner === m &&
-    changedPages.base === slabSerial &&
+    slabsFollowSettled(m, objectsClean) &&
     changedPages.placesSame &&
     changedPages.only !== null &&
-    !pfFull &&
     slabPageProblems.length === m.pages.length
   );
 }

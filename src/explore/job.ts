@@ -8,6 +8,7 @@ import { counterexample } from "./report";
 import {
   explore,
   prepare,
+  type ExploreOptions,
   type ExploreResult,
   type ExploreStats,
 } from "./search";
@@ -18,14 +19,9 @@ export interface ExploreRequest {
   codes: FindingCode[] | null;
   maxSchedules?: number;
   /** This worker's share of the tree, when several explore it (search.ts `split`). */
-  split?: {
-    index: number;
-    count: number;
-    depth: number;
-    claims?: SharedArrayBuffer;
-  };
+  split?: ExploreOptions["split"];
   /** A visited map shared with the other workers (search.ts `sharedVisited`). */
-  sharedVisited?: SharedArrayBuffer;
+  sharedVisited?: ExploreOptions["sharedVisited"];
 }
 
 /** What the panel needs of a counterexample (plain data). */

@@ -85,10 +85,10 @@ export class Visited {
 export class SharedVisited {
   private readonly words: Int32Array;
   private readonly mask: number;
-  /** Words 0..3 hold the number of slots taken; the slots follow. */
+  /** Word 0 holds the number of slots taken (1 to 3 are unused); the slots follow. */
   private static readonly HEADER = 4;
 
-  constructor(readonly buffer: SharedArrayBuffer) {
+  constructor(buffer: SharedArrayBuffer) {
     this.words = new Int32Array(buffer);
     this.mask = (this.words.length - SharedVisited.HEADER) / 4 - 1;
   }

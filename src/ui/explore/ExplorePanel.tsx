@@ -1,8 +1,9 @@
 /**
  * The Explore panel: searches the interleavings of the loaded scenario's operations (its
  * schedule ignored) for one that produces a finding, in Web Workers that share out the tree
- * (src/explore; with a cross-origin isolated page they also share the states explored). Shows the progress by bound, live schedules per second and a stop button; a
- * found schedule, shrunk, opens on the timeline at its finding.
+ * (src/explore; on a cross-origin isolated page they also share the states explored). Shows
+ * the progress by bound, live schedules per second and a stop button; a found schedule,
+ * shrunk, opens on the timeline at its finding.
  *
  * Fills its container; mount it anywhere under the SessionProvider (the workspace puts it in a
  * drawer). `createWorker` and `workers` are for tests and embedding.
@@ -16,6 +17,7 @@ import type {
 } from "../../explore/job";
 import { merge, asResult } from "../../explore/merge";
 import {
+  CLAIMED_SPLIT_DEPTH,
   claimsBuffer,
   type ExploreResult,
   type ExploreStats,
@@ -48,13 +50,12 @@ function defaultWorkers(): number {
 }
 
 /**
- * The subtrees below this many branch points are shared out among the workers: by number, or,
- * when the page may share memory with its workers (cross-origin isolated, see vite.config.ts),
- * each worker takes the next one it reaches, and the workers share one table of the states
- * explored (then smaller subtrees balance the work better).
+ * The subtrees below this many branch points are shared out among the workers by number; when
+ * the page may share memory with its workers (cross-origin isolated, see vite.config.ts), each
+ * worker takes the next one it reaches (search.ts CLAIMED_SPLIT_DEPTH), and the workers share
+ * one table of the states explored.
  */
 const SPLIT_DEPTH = 3;
-const SPLIT_DEPTH_SHARED = 5;
 
 /** Memory the workers may share: SharedArrayBuffer and a cross-origin isolated page. */
 function canShareMemory(): boolean {
@@ -174,7 +175,7 @@ export function ExplorePanel({
                 split: {
                   index,
                   count,
-                  depth: SPLIT_DEPTH_SHARED,
+                  depth: CLAIMED_SPLIT_DEPTH,
                   claims: shared.claims,
                 },
                 sharedVisited: shared.visited,

@@ -296,6 +296,41 @@ export function copyMachine(m: Machine): Machine {
         out[k] = o;
         break;
       }
+      case "locks": {
+        const l = x as GlobalLocks;
+        out[k] = {
+          slabMutex: l.slabMutex,
+          flushLock: l.flushLock,
+          cpuHotplugWriter: l.cpuHotplugWriter,
+          cpuHotplugReaders: l.cpuHotplugReaders.slice(),
+          pcpBatchHighLock: l.pcpBatchHighLock,
+          memoryChainWriter: l.memoryChainWriter,
+          memoryChainReaders: l.memoryChainReaders.slice(),
+        } satisfies GlobalLocks;
+        break;
+      }
+      // Lists of numbers or strings, and records of them: a slice or a spread is their copy.
+      case "freePages":
+      case "activeFindings":
+        out[k] = (x as unknown[]).slice();
+        break;
+      case "stats": {
+        const ss = x as Record<string, number>[];
+        const n = ss.length;
+        const o = new Array<Record<string, number>>(n);
+        for (let i = 0; i < n; i++) o[i] = { ...ss[i]! };
+        out[k] = o;
+        break;
+      }
+      case "slots":
+      case "pageSlots": {
+        const r: Record<string, number[]> = {
+          ...(x as Record<string, number[]>),
+        };
+        for (const name in r) r[name] = r[name]!.slice();
+        out[k] = r;
+        break;
+      }
       default:
         out[k] = x === null || typeof x !== "object" ? x : copy(x);
     }

@@ -83,7 +83,10 @@ export interface KernelConfig {
 
 export type KernelFix = "tid-on-deactivation";
 
-/** `struct kmem_cache`: only the fields SLUB's paths read. */
+/**
+ * `struct kmem_cache`: only the fields SLUB's paths read. Never changed in place (a change
+ * replaces the record: `m.cache = { ...m.cache, ... }`), so that machine copies may share it.
+ */
 export interface KmemCache {
   name: string;
   objectSize: number;

@@ -223,8 +223,9 @@ function copyCpu(c: Cpu): Cpu {
 /**
  * A copy of a machine for the search: the same as `copyState` (and so as the JSON round trip),
  * except that what the engine never changes in place is shared rather than copied: the kernel
- * config, the findings reported so far (the list is copied, the findings are not) and the
- * actors' operations (each list is copied, the operations are not).
+ * config, the cache's record (types.ts `KmemCache`), the findings reported so far (the list is
+ * copied, the findings are not) and the actors' operations (each list is copied, the operations
+ * are not).
  */
 export function copyMachine(m: Machine): Machine {
   const out: Record<string, unknown> = {};
@@ -234,6 +235,7 @@ export function copyMachine(m: Machine): Machine {
     if (x === undefined) continue;
     switch (k) {
       case "config":
+      case "cache":
         out[k] = x;
         break;
       case "findings":
@@ -506,6 +508,32 @@ function mixOp(op: unknown): void {
   mix(0x75);
   mix(pair[0]!);
   mix(pair[1]!);
+}
+
+/**
+ * The cache's record, as the generic walk hashes it, on its own: its two words are kept for the
+ * last record hashed. The record is never changed in place (a change replaces it) and the
+ * search's copies share it, so the same record comes back at nearly every lookup.
+ */
+let cacheHashOf: object | null = null;
+const cacheHash = new Int32Array(2);
+
+function mixCache(c: object): void {
+  if (c !== cacheHashOf) {
+    const s1 = h1;
+    const s2 = h2;
+    h1 = 0x3c6ef372;
+    h2 = 0x1b873593;
+    walk(c);
+    cacheHash[0] = h1;
+    cacheHash[1] = h2;
+    cacheHashOf = c;
+    h1 = s1;
+    h2 = s2;
+  }
+  mix(0x7d);
+  mix(cacheHash[0]!);
+  mix(cacheHash[1]!);
 }
 
 /** A page, field by field (PAGE_FIELDS; an optional field is tagged when present). */
@@ -851,6 +879,10 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
       case "locks":
         mix(keyHash(k));
         hashLocks(m.locks);
+        continue;
+      case "cache":
+        mix(keyHash(k));
+        mixCache(m.cache);
         continue;
     }
     const x = o[k];

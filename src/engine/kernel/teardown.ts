@@ -88,7 +88,9 @@ function kmemCacheDestroy(flavour: TeardownFlavour): KernelFn {
           note(k, "cache still has objects");
           k.a.note = `kmem_cache_destroy ${k.m.cache.name}: Slab cache still has objects; it stays`;
         } else {
-          k.m.cache.destroyed = true;
+          // A new record rather than a write to it: the record is never changed in place,
+          // so that copies of the machine (the explorer's) can share it.
+          k.m.cache = { ...k.m.cache, destroyed: true };
         }
         mutexUnlock(k, { kind: "slabMutex" });
         return locked ? undefined : ret();

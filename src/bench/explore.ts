@@ -5,7 +5,7 @@
  * Throughput: schedules per second on R1 on its fixed kernel, where the search has to walk the
  * whole tree up to bound 3 (about 80,000 schedules), with one worker and with one per core; per
  * wall-clock second and per CPU second of the process (the machine may be shared: CPU time is
- * what the search itself used), each the median of five runs, after a warm-up of the search in
+ * what the search itself used), each the median of nine runs, after a warm-up of the search in
  * this thread and in the worker threads. Time-to-find: from the operations alone to the shrunk schedule,
  * for R1, S0.1 (r0-1-rt-free-steals-partial) and S1.1 (s1-1-nmi-in-slab-alloc), on their buggy
  * kernels, bound 3, one worker and all workers.
@@ -70,7 +70,7 @@ function perWorkerRate(ws: { schedules: number; seconds: number }[]): number {
       );
 }
 
-const THROUGHPUT_ROUNDS = 5;
+const THROUGHPUT_ROUNDS = 9;
 
 /** Each figure's median over the runs (the counts of the first run: a run in one thread always walks the same schedules). */
 function medianRun(rs: ExploreThroughput[]): ExploreThroughput {
@@ -139,9 +139,11 @@ export async function benchExplore(): Promise<ExploreBench> {
   // And the worker threads: started, loaded and compiled once, as the CLI keeps them from one
   // search to the next in a process; the timed runs measure the search, not the start-up.
   if (cores > 1) await exploreParallel(r1Fixed, { bound: 3 }, cores);
-  // Five rounds, one search of each worker count per round, and each figure's median: one
-  // search takes about three seconds, and this machine's own speed changes by a quarter or
-  // more for seconds at a time.
+  // Nine rounds, one search of each worker count per round, and each figure's median: one
+  // search takes two to four seconds, and this machine's own speed drops by a third or more for
+  // seconds at a time (the same search, repeated in one process, took from 3.1 to 5.9 CPU
+  // seconds); nine rounds spread the runs over about fifty seconds, so that the medians stand
+  // for its usual speed, as the engine's fifteen rounds do.
   const runs = counts.map(() => [] as ExploreThroughput[]);
   for (let r = 0; r < THROUGHPUT_ROUNDS; r++)
     for (let i = 0; i < counts.length; i++)

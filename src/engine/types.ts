@@ -594,6 +594,13 @@ export interface PercpuSheaves {
   main: number;
   /** `spare`: empty or full, or NULL. */
   spare: number | null;
+  /**
+   * Not kernel state: set when sheaf_flush_main gave up on this CPU (its trylock failed, v7.0
+   * as posted) and cleared when a flush of main next gets the lock, so that kmem_cache_destroy's
+   * report can tell the objects the flush left behind (the kernel's bug) from objects freed into
+   * main after the flush had emptied it (the caller's bug). Absent until a flush gives up.
+   */
+  flushGaveUp?: true;
 }
 
 /** `struct node_barn`, one per node. */

@@ -282,10 +282,16 @@ export const teardownCpusLocked = teardownFns("cpusLocked");
  * kmem_cache_destroy whose "Slab cache still has objects" also names the objects a per-CPU cache
  * still holds (a percpu array, a main sheaf) when the cache is busy: `stranded` lists them and
  * ends the message with where they sit. Used by the mechanisms whose flush can miss objects.
+ * `aside`, when given, tells of objects that are the caller's doing rather than the flush's: it
+ * goes into the destroying actor's note, next to "still has objects", and is not a finding.
  */
 export function destroyReportsStranded(
   base: KernelFn,
-  stranded: (k: K) => { objects: number[]; where: () => string },
+  stranded: (k: K) => {
+    objects: number[];
+    where: () => string;
+    aside?: (() => string) | null;
+  },
 ): KernelFn {
   let found = false;
   const steps = base.steps.map((s): StepDef => {
@@ -306,7 +312,9 @@ export function destroyReportsStranded(
             objs,
           );
         }
-        return s.run(k);
+        const next = s.run(k);
+        if (k.L.busy === true && left.aside) k.a.note += `; ${left.aside()}`;
+        return next;
       },
     };
   });

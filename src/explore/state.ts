@@ -18,6 +18,7 @@ import type {
   Frame,
   GlobalLocks,
   KmemCacheNode,
+  Lockdep,
   Machine,
   Page,
 } from "../engine";
@@ -816,6 +817,54 @@ export function fingerprintCached(m: Machine, salt = 0): number {
   return computeFingerprint(m, salt, true);
 }
 
+/** The hashes of the machine's own keys, computed once. */
+const KEY = {
+  actors: keyHash("actors"),
+  pages: keyHash("pages"),
+  cpus: keyHash("cpus"),
+  cpuSlab: keyHash("cpuSlab"),
+  nodes: keyHash("nodes"),
+  locks: keyHash("locks"),
+  cache: keyHash("cache"),
+  freePages: keyHash("freePages"),
+  slots: keyHash("slots"),
+  pageSlots: keyHash("pageSlots"),
+  lockdep: keyHash("lockdep"),
+  activeFindings: keyHash("activeFindings"),
+};
+
+/** A list of strings (lock classes, finding keys). */
+function strings(xs: readonly string[]): void {
+  mix(0x55 ^ xs.length);
+  for (let i = 0; i < xs.length; i++) mixValueString(xs[i]!);
+  mix(0x57);
+}
+
+/** Named slots: each name and its objects (or pages). */
+function hashSlots(r: Readonly<Record<string, readonly number[]>>): void {
+  mix(0x61);
+  for (const name in r) {
+    const xs = r[name];
+    if (xs === undefined) continue;
+    mix(keyHash(name));
+    ints(xs);
+  }
+  mix(0x63);
+}
+
+function hashLockdep(l: Lockdep): void {
+  mix(0x81);
+  const es = l.edges;
+  mix(0x51 ^ es.length);
+  for (let i = 0; i < es.length; i++) {
+    const e = es[i]!;
+    mixValueString(e[0]);
+    mixValueString(e[1]);
+  }
+  strings(l.inHardirq);
+  strings(l.hardirqOn);
+}
+
 function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
   h1 = 0x811c9dc5;
   h2 = 0x9747b28c;
@@ -829,7 +878,7 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
       case "config":
         continue;
       case "actors": {
-        mix(keyHash(k));
+        mix(KEY.actors);
         const as = m.actors;
         for (let i = 0; i < as.length; i++)
           mixPart(
@@ -845,7 +894,7 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
         continue;
       }
       case "pages": {
-        mix(keyHash(k));
+        mix(KEY.pages);
         const ps = m.pages;
         mix(0x51 ^ ps.length);
         for (let i = 0; i < ps.length; i++)
@@ -862,27 +911,47 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
         continue;
       }
       case "cpus": {
-        mix(keyHash(k));
+        mix(KEY.cpus);
         const cs = m.cpus;
         mix(0x51 ^ cs.length);
         for (let i = 0; i < cs.length; i++) hashCpu(cs[i]!);
         continue;
       }
       case "cpuSlab":
-        mix(keyHash(k));
+        mix(KEY.cpuSlab);
         hashCpuSlabs(m.cpuSlab);
         continue;
       case "nodes":
-        mix(keyHash(k));
+        mix(KEY.nodes);
         hashNodes(m.nodes);
         continue;
       case "locks":
-        mix(keyHash(k));
+        mix(KEY.locks);
         hashLocks(m.locks);
         continue;
       case "cache":
-        mix(keyHash(k));
+        mix(KEY.cache);
         mixCache(m.cache);
+        continue;
+      case "freePages":
+        mix(KEY.freePages);
+        ints(m.freePages);
+        continue;
+      case "slots":
+        mix(KEY.slots);
+        hashSlots(m.slots);
+        continue;
+      case "pageSlots":
+        mix(KEY.pageSlots);
+        hashSlots(m.pageSlots);
+        continue;
+      case "lockdep":
+        mix(KEY.lockdep);
+        hashLockdep(m.lockdep);
+        continue;
+      case "activeFindings":
+        mix(KEY.activeFindings);
+        strings(m.activeFindings);
         continue;
     }
     const x = o[k];
@@ -891,11 +960,13 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
     walk(x);
   }
   // A final mix of each lane, so that the last words reach every bit.
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h2 ^= h2 >>> 16;
-  h2 = Math.imul(h2, 0xc2b2ae35);
-  h2 ^= h2 >>> 13;
-  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+  let a = h1;
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  a ^= a >>> 13;
+  let b = h2;
+  b ^= b >>> 16;
+  b = Math.imul(b, 0xc2b2ae35);
+  b ^= b >>> 13;
+  return (a >>> 0) * 2097152 + (b >>> 11);
 }

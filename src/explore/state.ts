@@ -177,7 +177,7 @@ function copyFrames(fs: readonly Frame[]): Frame[] {
   const out = new Array<Frame>(n);
   for (let i = 0; i < n; i++) {
     const f = fs[i]!;
-    out[i] = { fn: f.fn, pc: f.pc, L: copy(f.L) as Frame["L"] };
+    out[i] = { fn: f.fn, pc: f.pc, L: copyFields(f.L) as Frame["L"] };
   }
   return out;
 }

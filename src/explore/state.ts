@@ -513,14 +513,16 @@ function mixOp(op: unknown): void {
 
 /**
  * The cache's record, as the generic walk hashes it, on its own: its two words are kept for the
- * last record hashed. The record is never changed in place (a change replaces it) and the
- * search's copies share it, so the same record comes back at nearly every lookup.
+ * last record hashed (when `keep`). The record is never changed in place (a change replaces it)
+ * and the search's copies share it, so the same record comes back at nearly every lookup.
+ * `fingerprint` hashes it afresh every time, so that the tests' comparison of the two
+ * (`checkSearchFingerprints`) would catch a write in place.
  */
 let cacheHashOf: object | null = null;
 const cacheHash = new Int32Array(2);
 
-function mixCache(c: object): void {
-  if (c !== cacheHashOf) {
+function mixCache(c: object, keep: boolean): void {
+  if (c !== cacheHashOf || !keep) {
     const s1 = h1;
     const s2 = h2;
     h1 = 0x3c6ef372;
@@ -931,7 +933,7 @@ function computeFingerprint(m: Machine, salt: number, keep: boolean): number {
         continue;
       case "cache":
         mix(KEY.cache);
-        mixCache(m.cache);
+        mixCache(m.cache, keep);
         continue;
       case "freePages":
         mix(KEY.freePages);

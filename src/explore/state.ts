@@ -490,21 +490,29 @@ function ints(xs: readonly unknown[]): void {
  */
 const opHashes = new WeakMap<object, Int32Array>();
 
+/**
+ * The generic walk's two words for `v` on its own (lanes from fixed seeds), into `pair`; the
+ * lanes of the hash being computed are left as they were.
+ */
+function walkApart(v: unknown, pair: Int32Array): void {
+  const s1 = h1;
+  const s2 = h2;
+  h1 = 0x3c6ef372;
+  h2 = 0x1b873593;
+  walk(v);
+  pair[0] = h1;
+  pair[1] = h2;
+  h1 = s1;
+  h2 = s2;
+}
+
 function mixOp(op: unknown): void {
   if (op === null || typeof op !== "object") return walk(op);
   let pair = opHashes.get(op);
   if (pair === undefined) {
-    const s1 = h1;
-    const s2 = h2;
-    h1 = 0x3c6ef372;
-    h2 = 0x1b873593;
-    walk(op);
     pair = new Int32Array(2);
-    pair[0] = h1;
-    pair[1] = h2;
+    walkApart(op, pair);
     opHashes.set(op, pair);
-    h1 = s1;
-    h2 = s2;
   }
   mix(0x75);
   mix(pair[0]!);
@@ -523,16 +531,8 @@ const cacheHash = new Int32Array(2);
 
 function mixCache(c: object, keep: boolean): void {
   if (c !== cacheHashOf || !keep) {
-    const s1 = h1;
-    const s2 = h2;
-    h1 = 0x3c6ef372;
-    h2 = 0x1b873593;
-    walk(c);
-    cacheHash[0] = h1;
-    cacheHash[1] = h2;
+    walkApart(c, cacheHash);
     cacheHashOf = c;
-    h1 = s1;
-    h2 = s2;
   }
   mix(0x7d);
   mix(cacheHash[0]!);
